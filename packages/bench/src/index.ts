@@ -1,0 +1,1 @@
+export * as Bench from "./Bench.js"

@@ -1,0 +1,266 @@
+/**
+ * The `Kernel` service: an in-memory Zircon. Every kernel call a host program (the process builder,
+ * a loader, a test) makes goes through this service, so a test can swap it for a layer of its own
+ * (a fault-injecting wrapper, say). Calls fail with a {@link ZxError} carrying the status the real
+ * kernel gives in the same situation; handles they create belong to the caller's `Scope`.
+ *
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import type * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Scope from "effect/Scope"
+import type { CpuStats } from "./Cpu.js"
+import type * as Handle from "./Handle.js"
+import type { ObjectTypeName } from "./ObjectType.js"
+import type { SignalSet } from "./Signals.js"
+import type { PolicyEntry, ProcessInfo, VmarInfo } from "./Task.js"
+import * as internal from "./internal/kernel.js"
+import type { ZxError } from "./ZxError.js"
+
+/** What `handle.info` reports (`zx_info_handle_basic_t`). */
+export interface HandleBasicInfo {
+  readonly koid: number
+  readonly relatedKoid: number
+  readonly type: ObjectTypeName
+  readonly rights: number
+}
+
+/** A message read from a channel: its bytes and the handles it carried, now the reader's. */
+export interface ChannelMessage {
+  readonly bytes: Uint8Array
+  readonly handles: ReadonlyArray<Handle.Handle>
+}
+
+/** Limits on a channel read; a message over them fails BUFFER_TOO_SMALL and stays queued. */
+export interface ChannelReadLimits {
+  readonly maxBytes?: number
+  readonly maxHandles?: number
+}
+
+/** One entry of an address-space map: a VMAR or a mapping, with its depth in the tree. */
+export type RegionInfo =
+  | {
+    readonly _tag: "Vmar"
+    readonly base: number
+    readonly size: number
+    readonly depth: number
+    readonly koid: number
+    readonly canMap: number
+  }
+  | {
+    readonly _tag: "Mapping"
+    readonly base: number
+    readonly size: number
+    readonly depth: number
+    /** PERM_READ / PERM_WRITE / PERM_EXECUTE bits. */
+    readonly perms: number
+    readonly vmoKoid: number
+    readonly vmoName: string
+    readonly vmoOffset: number
+    /** Pages of the mapped range that hold their own frames. */
+    readonly committedPages: number
+  }
+
+/** Counts of what the kernel holds, so a test can prove nothing leaked. */
+export interface KernelStats {
+  /** Live objects by type name (`VMO`, `VMAR`, `CHANNEL`, …). */
+  readonly objects: Readonly<Record<string, number>>
+  /** Every live handle: the host's, the processes', and those travelling in channel messages. */
+  readonly handles: number
+  /** Frames committed to VMO pages. */
+  readonly committedFrames: number
+  /** Processes that are running (started and not dead). */
+  readonly runningProcesses: number
+}
+
+/** Counters of guest execution, for diagnostics and benchmarks. */
+export interface ExecutionStats {
+  readonly syscalls: number
+  readonly slices: number
+  readonly cpu: CpuStats | null
+}
+
+/** Handle operations. */
+export interface HandleOps {
+  /** Closes the handle. Closing the invalid handle does nothing; a closed or moved one fails BAD_HANDLE. */
+  readonly close: (handle: Handle.Handle) => Effect.Effect<void, ZxError>
+  /** A new handle to the same object with `rights` (a subset) or the same rights (`Rights.SAME_RIGHTS`). */
+  readonly duplicate: <T extends ObjectTypeName>(handle: Handle.Handle<T>, rights?: number) => Effect.Effect<Handle.Handle<T>, ZxError, Scope.Scope>
+  /** Like `duplicate`, but the source handle is consumed (even when the call fails). */
+  readonly replace: <T extends ObjectTypeName>(handle: Handle.Handle<T>, rights?: number) => Effect.Effect<Handle.Handle<T>, ZxError, Scope.Scope>
+  /** Transfers the handle to the current scope: the old `Handle` dies, the new one is closed with this scope. */
+  readonly move: <T extends ObjectTypeName>(handle: Handle.Handle<T>) => Effect.Effect<Handle.Handle<T>, ZxError, Scope.Scope>
+  /** Basic facts of the handle: koid, related koid, object type, rights. */
+  readonly info: (handle: Handle.Handle) => Effect.Effect<HandleBasicInfo, ZxError>
+}
+
+/** Operations every object has. */
+export interface ObjectOps {
+  /**
+   * Waits until one of `signals` is set on the object, or until the monotonic `deadline` (ns;
+   * `TIME_INFINITE` for none) passes (TIMED_OUT), or the handle closes (CANCELED). Succeeds with
+   * the signals observed. Suspends only the calling fiber; deadlines follow Effect's `Clock`.
+   */
+  readonly waitOne: (handle: Handle.Handle, signals: SignalSet, deadline?: bigint) => Effect.Effect<SignalSet, ZxError>
+  /** The object's current signals. */
+  readonly signals: (handle: Handle.Handle) => Effect.Effect<SignalSet, ZxError>
+  /** Clears then sets user signals (`Signals.USER_ALL` bits) on the object. Needs SIGNAL. */
+  readonly signal: (handle: Handle.Handle, clear: SignalSet, set: SignalSet) => Effect.Effect<void, ZxError>
+  /** The object's name (`ZX_PROP_NAME`). */
+  readonly getName: (handle: Handle.Handle) => Effect.Effect<string, ZxError>
+  /** Sets the object's name, truncated to 31 bytes. Needs SET_PROPERTY. */
+  readonly setName: (handle: Handle.Handle, name: string) => Effect.Effect<void, ZxError>
+}
+
+/** VMO operations. */
+export interface VmoOps {
+  /** A VMO of `size` bytes (rounded up to pages), zero-filled. `options`: `VmoOption.RESIZABLE`. */
+  readonly create: (size: number, options?: number) => Effect.Effect<Handle.Vmo, ZxError, Scope.Scope>
+  /** A VMO holding `bytes`, named `name`, with EXECUTE added when `executable` (as a loader hands out). */
+  readonly fromBytes: (bytes: Uint8Array, options?: { readonly name?: string; readonly executable?: boolean }) => Effect.Effect<Handle.Vmo, ZxError, Scope.Scope>
+  /** Reads `length` bytes at `offset`. Needs READ; OUT_OF_RANGE past the size. */
+  readonly read: (vmo: Handle.Vmo, offset: number, length: number) => Effect.Effect<Uint8Array, ZxError>
+  /** Writes `bytes` at `offset`. Needs WRITE; OUT_OF_RANGE past the size. */
+  readonly write: (vmo: Handle.Vmo, offset: number, bytes: Uint8Array) => Effect.Effect<void, ZxError>
+  /** The size in bytes (a whole number of pages). */
+  readonly getSize: (vmo: Handle.Vmo) => Effect.Effect<number, ZxError>
+  /** The byte size the VMO was created or last resized with. */
+  readonly getContentSize: (vmo: Handle.Vmo) => Effect.Effect<number, ZxError>
+  /** Resizes a resizable VMO. Needs WRITE and RESIZE; UNAVAILABLE for a fixed-size VMO. */
+  readonly setSize: (vmo: Handle.Vmo, size: number) => Effect.Effect<void, ZxError>
+  /** A copy-on-write child (`VmoChildOption.SNAPSHOT` or `SNAPSHOT_AT_LEAST_ON_WRITE`). Needs DUPLICATE and READ. */
+  readonly createChild: (vmo: Handle.Vmo, options: number, offset: number, size: number) => Effect.Effect<Handle.Vmo, ZxError, Scope.Scope>
+  /** Consumes the handle and returns one with EXECUTE added. */
+  readonly replaceAsExecutable: (vmo: Handle.Vmo) => Effect.Effect<Handle.Vmo, ZxError, Scope.Scope>
+}
+
+/** VMAR operations. */
+export interface VmarOps {
+  /** A child VMAR of `size` bytes; with `VmOption.SPECIFIC` at `offset` from the parent's base, else placed at random. */
+  readonly allocate: (parent: Handle.Vmar, options: number, offset: number, size: number) => Effect.Effect<{ readonly vmar: Handle.Vmar; readonly base: number }, ZxError, Scope.Scope>
+  /** Maps `len` bytes of `vmo` from `vmoOffset`; returns the address. */
+  readonly map: (vmar: Handle.Vmar, options: number, vmarOffset: number, vmo: Handle.Vmo, vmoOffset: number, len: number) => Effect.Effect<number, ZxError>
+  /** Unmaps mappings and destroys child VMARs in the range. */
+  readonly unmap: (vmar: Handle.Vmar, address: number, len: number) => Effect.Effect<void, ZxError>
+  /** Changes the permissions of the mapped range. */
+  readonly protect: (vmar: Handle.Vmar, options: number, address: number, len: number) => Effect.Effect<void, ZxError>
+  /** Destroys the VMAR and everything in it; later calls on it fail BAD_STATE. */
+  readonly destroy: (vmar: Handle.Vmar) => Effect.Effect<void, ZxError>
+  /** The VMAR's base and length. */
+  readonly info: (vmar: Handle.Vmar) => Effect.Effect<VmarInfo, ZxError>
+  /** Every VMAR and mapping below this one, depth first, in address order. */
+  readonly regions: (vmar: Handle.Vmar) => Effect.Effect<ReadonlyArray<RegionInfo>, ZxError>
+}
+
+/** Channel operations. */
+export interface ChannelOps {
+  /** A connected pair of endpoints. */
+  readonly create: () => Effect.Effect<readonly [Handle.Channel, Handle.Channel], ZxError, Scope.Scope>
+  /**
+   * Writes a message: at most 65,536 bytes and 64 handles (OUT_OF_RANGE). The handles move into
+   * the message and are consumed even when the write fails.
+   */
+  readonly write: (channel: Handle.Channel, bytes: Uint8Array, handles?: ReadonlyArray<Handle.Handle>) => Effect.Effect<void, ZxError>
+  /** Reads the next message: SHOULD_WAIT when none is queued, PEER_CLOSED when none ever will be. */
+  readonly read: (channel: Handle.Channel, limits?: ChannelReadLimits) => Effect.Effect<ChannelMessage, ZxError, Scope.Scope>
+}
+
+/** Socket operations. */
+export interface SocketOps {
+  /** A connected pair of stream sockets. */
+  readonly create: () => Effect.Effect<readonly [Handle.Socket, Handle.Socket], ZxError, Scope.Scope>
+  /** Writes as much as fits; returns the count. SHOULD_WAIT when full, PEER_CLOSED when the peer is gone. */
+  readonly write: (socket: Handle.Socket, bytes: Uint8Array) => Effect.Effect<number, ZxError>
+  /** Reads up to `max` bytes. SHOULD_WAIT when empty, PEER_CLOSED when empty for good. */
+  readonly read: (socket: Handle.Socket, max: number) => Effect.Effect<Uint8Array, ZxError>
+}
+
+/** Job operations. */
+export interface JobOps {
+  /** A handle to the root job: the default job for processes the host creates. */
+  readonly root: () => Effect.Effect<Handle.Job, never, Scope.Scope>
+  /** A child job. Needs MANAGE_JOB. */
+  readonly create: (parent: Handle.Job) => Effect.Effect<Handle.Job, ZxError, Scope.Scope>
+  /** Adds policy entries; BAD_STATE once the job has children or processes. Needs SET_POLICY. */
+  readonly setPolicy: (job: Handle.Job, entries: ReadonlyArray<PolicyEntry>) => Effect.Effect<void, ZxError>
+}
+
+/** Process operations. */
+export interface ProcessOps {
+  /**
+   * A new, unstarted process in `job` and its root VMAR (the riscv64 user range). The name is
+   * truncated to 31 bytes. ACCESS_DENIED when the job's policy denies NEW_PROCESS.
+   */
+  readonly create: (job: Handle.Job, name: string, options?: number) => Effect.Effect<{ readonly process: Handle.Process; readonly rootVmar: Handle.Vmar }, ZxError, Scope.Scope>
+  /**
+   * Starts the process's first thread at `entry` with stack pointer `stack`; `arg1` moves into the
+   * process (its value lands in a0) and `arg2` lands in a1. BAD_STATE once started.
+   */
+  readonly start: (process: Handle.Process, thread: Handle.Thread, entry: number, stack: number, arg1: Handle.Handle | null, arg2: number) => Effect.Effect<void, ZxError>
+  /** Return code, start time and STARTED/EXITED flags. */
+  readonly info: (process: Handle.Process) => Effect.Effect<ProcessInfo, ZxError>
+  /** Reads the process's memory, ignoring mapping permissions (like a debugger). */
+  readonly readMemory: (process: Handle.Process, address: number, length: number) => Effect.Effect<Uint8Array, ZxError>
+  /** Writes the process's memory, ignoring mapping permissions (like a debugger). */
+  readonly writeMemory: (process: Handle.Process, address: number, bytes: Uint8Array) => Effect.Effect<void, ZxError>
+}
+
+/** Thread operations. */
+export interface ThreadOps {
+  /** A new, unstarted thread in the process. Needs MANAGE_THREAD. */
+  readonly create: (process: Handle.Process, name: string) => Effect.Effect<Handle.Thread, ZxError, Scope.Scope>
+}
+
+/** Task operations. */
+export interface TaskOps {
+  /** Kills a process (return code -1024), a thread, or a job and everything in it. Needs DESTROY. */
+  readonly kill: (task: Handle.Task) => Effect.Effect<void, ZxError>
+}
+
+/** The kernel's service interface. */
+export interface KernelShape {
+  readonly handle: HandleOps
+  readonly object: ObjectOps
+  readonly vmo: VmoOps
+  readonly vmar: VmarOps
+  readonly channel: ChannelOps
+  readonly socket: SocketOps
+  readonly job: JobOps
+  readonly process: ProcessOps
+  readonly thread: ThreadOps
+  readonly task: TaskOps
+  /** A handle to the system vDSO (`libzircon.so`): read and execute rights, as the builder needs. */
+  readonly systemVdso: () => Effect.Effect<Handle.Vmo, ZxError, Scope.Scope>
+  /** Monotonic time in nanoseconds; never 0. */
+  readonly monotonic: Effect.Effect<bigint>
+  /** Live objects, handles and committed frames. */
+  readonly stats: Effect.Effect<KernelStats>
+  /** Syscalls handled and slices run, with the CPU's own counters. */
+  readonly executionStats: Effect.Effect<ExecutionStats>
+}
+
+/** The kernel service's tag. */
+export class Kernel extends Context.Tag("@zxsim/kernel/Kernel")<Kernel, KernelShape>() {}
+
+/** How a kernel is set up. */
+export interface KernelOptions {
+  /** Bytes of physical memory VMOs may commit in total; beyond it calls fail NO_MEMORY. Default 1 GiB. */
+  readonly memoryBytes?: number
+}
+
+/**
+ * Makes a kernel whose lifetime is the current scope: when the scope closes, every process is
+ * killed and every guest fiber interrupted. Address-space placement and handle values draw on
+ * Effect's `Random` (seed it for reproducible layouts); time comes from Effect's `Clock` (a
+ * `TestClock` drives deadlines and sleeps). Guest threads run on the `Cpu` found in the context;
+ * without one, a started process is marked running but its thread never executes.
+ */
+export const make = (options?: KernelOptions): Effect.Effect<KernelShape, never, Scope.Scope> =>
+  internal.make(options)
+
+/** The in-memory kernel as a layer. Provide a `Cpu` layer to it to run guests. */
+export const layer: Layer.Layer<Kernel> = Layer.scoped(Kernel, make())
+
+/** {@link layer} with options. */
+export const layerWith = (options: KernelOptions): Layer.Layer<Kernel> => Layer.scoped(Kernel, make(options))

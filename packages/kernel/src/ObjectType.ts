@@ -1,0 +1,28 @@
+/**
+ * Kernel object types (`zx_obj_type_t`) with Zircon's numbers.
+ *
+ * @since 0.1.0
+ */
+
+/** Zircon's object type numbers for the objects this kernel implements. */
+export const ObjectType = {
+  NONE: 0,
+  PROCESS: 1,
+  THREAD: 2,
+  VMO: 3,
+  CHANNEL: 4,
+  EVENT: 5,
+  PORT: 6,
+  SOCKET: 14,
+  JOB: 17,
+  VMAR: 18
+} as const
+
+/** The name of an object type, such as `"VMO"`. */
+export type ObjectTypeName = Exclude<keyof typeof ObjectType, "NONE">
+
+/** An object type number. */
+export type ObjectType = (typeof ObjectType)[keyof typeof ObjectType]
+
+/** The names of every object type this kernel implements, in number order. */
+export const names: ReadonlyArray<ObjectTypeName> = ["PROCESS", "THREAD", "VMO", "CHANNEL", "EVENT", "PORT", "SOCKET", "JOB", "VMAR"]

@@ -1,0 +1,92 @@
+/**
+ * Constants of tasks (jobs, processes, threads): kill return codes, process info flags, process
+ * options and job policy.
+ *
+ * @since 0.1.0
+ */
+
+/** Return codes Zircon records for a process that did not exit by itself. */
+export const TaskReturnCode = {
+  /** Killed with `task.kill`. */
+  SYSCALL_KILL: -1024,
+  /** Killed because the system ran out of memory. */
+  OOM_KILL: -1025,
+  /** Killed by a job policy. */
+  POLICY_KILL: -1026,
+  /** Killed because of a vDSO policy violation. */
+  VDSO_KILL: -1027,
+  /** Killed by an unhandled exception: fault, illegal instruction, trap, or a syscall from outside the vDSO. */
+  EXCEPTION_KILL: -1028,
+  /** Killed because a critical process died. */
+  CRITICAL_PROCESS_KILL: -1029
+} as const
+
+/** Flags of `ProcessInfo`. */
+export const ProcessInfoFlags = {
+  STARTED: 1 << 0,
+  EXITED: 1 << 1,
+  DEBUGGER_ATTACHED: 1 << 2
+} as const
+
+/** Options of `process.create`. */
+export const ProcessOption = {
+  NONE: 0,
+  SHARED: 1 << 0
+} as const
+
+/** Job policy conditions (`ZX_POL_*`). */
+export const PolicyCondition = {
+  BAD_HANDLE: 0,
+  WRONG_OBJECT: 1,
+  VMAR_WX: 2,
+  NEW_ANY: 3,
+  NEW_VMO: 4,
+  NEW_CHANNEL: 5,
+  NEW_EVENT: 6,
+  NEW_EVENTPAIR: 7,
+  NEW_PORT: 8,
+  NEW_SOCKET: 9,
+  NEW_FIFO: 10,
+  NEW_TIMER: 11,
+  NEW_PROCESS: 12,
+  NEW_PROFILE: 13,
+  NEW_PAGER: 14,
+  AMBIENT_MARK_VMO_EXEC: 15
+} as const
+
+/** Job policy actions (`ZX_POL_ACTION_*`). */
+export const PolicyAction = {
+  ALLOW: 0,
+  DENY: 1,
+  ALLOW_EXCEPTION: 2,
+  DENY_EXCEPTION: 3,
+  KILL: 4
+} as const
+
+/** One job policy entry: what happens when a process in the job meets `condition`. */
+export interface PolicyEntry {
+  readonly condition: number
+  readonly action: number
+}
+
+/** The largest name (in bytes, without the terminating NUL) an object may carry; longer names are truncated. */
+export const MAX_NAME_LEN = 31
+
+/** What `process.info` reports, as Zircon's `zx_info_process_t`. */
+export interface ProcessInfo {
+  /** The exit code; meaningful only with the EXITED flag. */
+  readonly returnCode: bigint
+  /** Monotonic time (ns) at `process.start`; meaningful only with the STARTED flag. Never 0 once started. */
+  readonly startTime: bigint
+  /** STARTED and EXITED bits of {@link ProcessInfoFlags}. */
+  readonly flags: number
+}
+
+/** The `{ base, len }` of a VMAR, as `zx_info_vmar_t`. */
+export interface VmarInfo {
+  readonly base: number
+  readonly len: number
+}
+
+/** Monotonic time value meaning "never": `ZX_TIME_INFINITE`. */
+export const TIME_INFINITE = 0x7fffffffffffffffn

@@ -1,0 +1,35 @@
+/**
+ * Construction of a kernel: state, scheduler and host view, tied to a scope.
+ * @internal
+ */
+import * as Effect from "effect/Effect"
+import * as FiberSet from "effect/FiberSet"
+import * as Option from "effect/Option"
+import * as Random from "effect/Random"
+import type * as Scope from "effect/Scope"
+import { Cpu } from "../Cpu.js"
+import type { KernelOptions, KernelShape } from "../Kernel.js"
+import { TaskReturnCode } from "../Task.js"
+import { killJob, makeHost } from "./host.js"
+import { Scheduler } from "./scheduler.js"
+import { KernelState } from "./state.js"
+
+const DEFAULT_MEMORY = 1024 * 1024 * 1024
+
+export const make = (options?: KernelOptions): Effect.Effect<KernelShape, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    const cpu = yield* Effect.serviceOption(Cpu)
+    const clock = yield* Effect.clock
+    const seed = [yield* Random.nextInt, yield* Random.nextInt, yield* Random.nextInt, yield* Random.nextInt]
+    const state = new KernelState({
+      memoryBytes: options?.memoryBytes ?? DEFAULT_MEMORY,
+      seed,
+      clock,
+      cpu: Option.getOrNull(cpu)
+    })
+    const fibers = yield* FiberSet.make<void, never>()
+    const scheduler = new Scheduler(state, fibers)
+    // Runs before the fiber set closes: dead processes stop their threads themselves.
+    yield* Effect.addFinalizer(() => Effect.sync(() => killJob(state.rootJob, BigInt(TaskReturnCode.SYSCALL_KILL))))
+    return makeHost(state, scheduler)
+  })

@@ -1,0 +1,203 @@
+/**
+ * Kernel objects, handles and handle tables.
+ *
+ * An object lives while something references it: its handles, and the kernel structures that hold
+ * it (a mapping holds its VMO, a parent VMAR its children, a job its running processes). When its
+ * last handle closes, `onZeroHandles` runs (a channel tells its peer, an unstarted process dies);
+ * when its last reference goes, `destroy` frees what it owns.
+ * @internal
+ */
+import type { KernelState } from "./state.js"
+import { Status } from "../Status.js"
+import { fail } from "./fail.js"
+
+/** A pending `waitOne`: called with the object's signals when they change or when it is cancelled. */
+export interface Waiter {
+  readonly mask: number
+  readonly wake: (signals: number, cancelled: boolean) => void
+  readonly handle: HandleRef
+}
+
+/** The base of every kernel object. */
+export abstract class KObject {
+  readonly koid: number
+  signals = 0
+  handleCount = 0
+  name = ""
+  private refs = 0
+  private waiters: Array<Waiter> | null = null
+
+  constructor(readonly kernel: KernelState, readonly type: number) {
+    this.koid = kernel.nextKoid()
+    kernel.objectCreated(type)
+  }
+
+  /** The koid of the related object (a channel's peer, a thread's process), or 0. */
+  relatedKoid(): number {
+    return 0
+  }
+
+  retain(): void {
+    this.refs++
+  }
+
+  release(): void {
+    if (--this.refs === 0) {
+      this.destroy()
+      this.kernel.objectDestroyed(this.type)
+    }
+  }
+
+  /** Runs once when the last handle to the object closes. */
+  onZeroHandles(): void {}
+
+  /** Frees what the object owns; runs once, when the last reference goes. */
+  protected destroy(): void {}
+
+  /** Clears then sets signal bits, waking every waiter whose mask now matches. */
+  updateSignals(clear: number, set: number): void {
+    const next = ((this.signals & ~clear) | set) >>> 0
+    if (next === this.signals) return
+    this.signals = next
+    const waiters = this.waiters
+    if (waiters === null) return
+    let kept: Array<Waiter> | null = null
+    for (let i = 0; i < waiters.length; i++) {
+      const w = waiters[i]
+      if ((w.mask & next) !== 0) {
+        w.handle.waits?.delete(w)
+        w.wake(next, false)
+      } else {
+        ;(kept ??= []).push(w)
+      }
+    }
+    this.waiters = kept
+  }
+
+  addWaiter(waiter: Waiter): void {
+    ;(this.waiters ??= []).push(waiter)
+    ;(waiter.handle.waits ??= new Set()).add(waiter)
+  }
+
+  removeWaiter(waiter: Waiter): void {
+    if (this.waiters === null) return
+    const i = this.waiters.indexOf(waiter)
+    if (i >= 0) this.waiters.splice(i, 1)
+    if (this.waiters.length === 0) this.waiters = null
+    waiter.handle.waits?.delete(waiter)
+  }
+}
+
+/**
+ * One handle: an object plus rights, owned by a handle table, or by nobody while it travels in a
+ * channel message. A handle that has been closed or moved is dead for good; moving makes a new one.
+ */
+export class HandleRef {
+  owner: HandleTable | null = null
+  value = 0
+  dead = false
+  waits: Set<Waiter> | null = null
+
+  /** A new handle; `counted` is false only for {@link move}, which hands over an existing count. */
+  constructor(readonly object: KObject, readonly rights: number, counted = true) {
+    if (counted) {
+      object.handleCount++
+      object.retain()
+      object.kernel.liveHandles++
+    }
+  }
+
+  /** Closes the handle: leaves its table, cancels its waits, and drops the object reference. */
+  close(): void {
+    if (this.dead) return
+    this.dead = true
+    if (this.owner !== null) this.owner.forget(this)
+    this.cancelWaits()
+    const object = this.object
+    object.kernel.liveHandles--
+    if (--object.handleCount === 0) object.onZeroHandles()
+    object.release()
+  }
+
+  /** A new live handle for the same object and rights; this one dies without closing the object. */
+  move(): HandleRef {
+    if (this.dead) fail(Status.BAD_HANDLE)
+    if (this.owner !== null) this.owner.forget(this)
+    this.cancelWaits()
+    this.dead = true
+    return new HandleRef(this.object, this.rights, false)
+  }
+
+  private cancelWaits(): void {
+    const waits = this.waits
+    if (waits === null) return
+    this.waits = null
+    for (const w of waits) {
+      this.object.removeWaiter(w)
+      w.wake(this.object.signals, true)
+    }
+  }
+}
+
+const MASK30 = 0x3fffffff
+
+/**
+ * A handle table: a process's, or the host's. Values have the two low bits set (as Zircon's do)
+ * and come from a per-table bijective scramble of a counter, so a value is never reused within a
+ * table and another table's values tell nothing about this one's.
+ */
+export class HandleTable {
+  private readonly byValue = new Map<number, HandleRef>()
+  private counter = 0
+
+  constructor(private readonly salt: number) {}
+
+  get size(): number {
+    return this.byValue.size
+  }
+
+  private nextValue(): number {
+    for (;;) {
+      let x = (this.counter++ + this.salt) & MASK30
+      x = Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) & MASK30
+      x = Math.imul(x ^ (x >>> 12), 0x297a2d39) & MASK30
+      x ^= x >>> 15
+      const value = ((x << 2) | 3) >>> 0
+      if (value !== 0xffffffff && !this.byValue.has(value)) return value
+    }
+  }
+
+  /** Adds a handle that belongs to nobody and returns its value in this table. */
+  add(ref: HandleRef): number {
+    if (ref.dead || ref.owner !== null) fail(Status.BAD_HANDLE)
+    const value = this.nextValue()
+    ref.owner = this
+    ref.value = value
+    this.byValue.set(value, ref)
+    return value
+  }
+
+  /** The live handle with this value, or undefined. */
+  get(value: number): HandleRef | undefined {
+    return this.byValue.get(value)
+  }
+
+  /** Removes a handle from the table without closing it. */
+  forget(ref: HandleRef): void {
+    if (ref.owner === this) {
+      this.byValue.delete(ref.value)
+      ref.owner = null
+    }
+  }
+
+  /** Every live handle in the table. */
+  values(): IterableIterator<HandleRef> {
+    return this.byValue.values()
+  }
+
+  /** Closes every handle in the table (a dying process's). */
+  closeAll(): void {
+    const refs = Array.from(this.byValue.values())
+    for (const ref of refs) ref.close()
+  }
+}

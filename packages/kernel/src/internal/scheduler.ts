@@ -1,0 +1,86 @@
+/**
+ * Guest threads as fibers. A started thread runs on its own fiber: the CPU runs it for a slice,
+ * the kernel handles the syscall or exception it stopped on, and at the end of each slice the
+ * fiber yields so other fibers (other guests, the host, timers) get their turn. A syscall that
+ * blocks suspends only its thread's fiber. An exception kills the thread's process with Zircon's
+ * exception return code; the kernel and every other process go on.
+ * @internal
+ */
+import * as Effect from "effect/Effect"
+import * as FiberSet from "effect/FiberSet"
+import type { StopReason } from "../Cpu.js"
+import { TaskReturnCode } from "../Task.js"
+import type { KernelState } from "./state.js"
+import { dispatchSyscall } from "./syscalls.js"
+import { type ProcessObject, TaskState, type ThreadObject } from "./task.js"
+
+/** Instructions a thread runs before its fiber yields. */
+export const SLICE_INSTRUCTIONS = 200_000
+
+/** Register-file offset of the program counter. */
+const PC = 256
+
+export class Scheduler {
+  syscalls = 0
+  slices = 0
+  private running = 0
+
+  constructor(readonly kernel: KernelState, private readonly fibers: FiberSet.FiberSet<void, never>) {
+    kernel.onProcessDied = (process) => this.processDied(process)
+  }
+
+  runningProcesses(): number {
+    return this.running
+  }
+
+  private processDied(process: ProcessObject): void {
+    if ((process.flags & 1) !== 0) this.running--
+  }
+
+  /** Forks the fiber that runs `thread`; null when the kernel has no CPU (the thread stays parked). */
+  schedule(thread: ThreadObject): Effect.Effect<void> | null {
+    if (thread.process.threads.size === 1) this.running++
+    if (this.kernel.cpu === null) return null
+    return Effect.asVoid(
+      Effect.tap(FiberSet.run(this.fibers, this.loop(thread)), (fiber) =>
+        Effect.sync(() => {
+          if (thread.state === TaskState.RUNNING) thread.fiber = fiber
+        }))
+    )
+  }
+
+  private loop(thread: ThreadObject): Effect.Effect<void> {
+    const kernel = this.kernel
+    const cpu = kernel.cpu!
+    const self = this
+    return Effect.gen(function*() {
+      // Let the starter finish recording the fiber before the first slice.
+      yield* Effect.yieldNow()
+      while (thread.state === TaskState.RUNNING) {
+        const stop: StopReason = cpu.run(thread, SLICE_INSTRUCTIONS)
+        if (stop._tag === "BudgetSpent") {
+          self.slices++
+          yield* Effect.yieldNow()
+          continue
+        }
+        if (stop._tag === "Syscall") {
+          self.syscalls++
+          const process = thread.process
+          if (stop.pc < process.vdsoCodeStart || stop.pc >= process.vdsoCodeEnd) {
+            // A syscall from outside the vDSO is a policy exception; nothing handles it.
+            process.kill(BigInt(TaskReturnCode.EXCEPTION_KILL))
+            break
+          }
+          const view = new DataView(kernel.memory.memory.buffer)
+          const next = view.getUint32(thread.registers + PC, true) + 4
+          view.setUint32(thread.registers + PC, next >>> 0, true)
+          if (next > 0xffffffff) view.setUint32(thread.registers + PC + 4, view.getUint32(thread.registers + PC + 4, true) + 1, true)
+          const pending = dispatchSyscall(kernel, self, thread)
+          if (pending !== null) yield* pending
+          continue
+        }
+        thread.process.kill(BigInt(TaskReturnCode.EXCEPTION_KILL))
+      }
+    })
+  }
+}

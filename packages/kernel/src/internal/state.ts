@@ -1,0 +1,167 @@
+/**
+ * The kernel's state: the frame pool, koids, the host's handle table, the root job, statistics,
+ * the random source for address-space placement, and the monotonic clock.
+ * @internal
+ */
+import type * as Clock from "effect/Clock"
+import type { CpuMemory, CpuShape } from "../Cpu.js"
+import { REGISTER_FILE_BYTES } from "../Cpu.js"
+import { ObjectType } from "../ObjectType.js"
+import { PAGE_SIZE } from "../VmOptions.js"
+import { HandleTable } from "./object.js"
+import { PhysicalMemory } from "./physmem.js"
+import type { ProcessObject } from "./task.js"
+import { JobObject } from "./task.js"
+import type { VmoObject } from "./vmo.js"
+
+/** A small, fast, seedable generator (xoshiro128**), seeded from Effect's `Random`. */
+const makeRandom = (seed: ReadonlyArray<number>) => {
+  let a = seed[0] | 0 || 0x9e3779b9
+  let b = seed[1] | 0 || 0x243f6a88
+  let c = seed[2] | 0 || 0xb7e15162
+  let d = seed[3] | 0 || 0x85a308d3
+  return (): number => {
+    const t = b << 9
+    let r = Math.imul(b, 5)
+    r = Math.imul((r << 7) | (r >>> 25), 9)
+    c ^= a
+    d ^= b
+    b ^= c
+    a ^= d
+    c ^= t
+    d = (d << 11) | (d >>> 21)
+    return r >>> 0
+  }
+}
+
+/** How the kernel is set up. */
+export interface KernelConfig {
+  /** Bytes of physical memory VMOs may commit in total (NO_MEMORY beyond). */
+  readonly memoryBytes: number
+  /** Four 32-bit words seeding address-space randomization and handle values. */
+  readonly seed: ReadonlyArray<number>
+  readonly clock: Clock.Clock
+  readonly cpu: CpuShape | null
+}
+
+const OBJECT_TYPES = 32
+
+export class KernelState {
+  readonly memory: PhysicalMemory
+  readonly hostTable: HandleTable
+  readonly rootJob: JobObject
+  readonly cpu: CpuShape | null
+  readonly clock: Clock.Clock
+  /** See {@link CpuMemory.epoch}. */
+  epoch = 0
+  liveHandles = 0
+  readonly liveObjects = new Int32Array(OBJECT_TYPES)
+  /** The system vDSO VMO, once made: mappings of it mark where syscalls may come from. */
+  vdso: VmoObject | null = null
+  /** Called when a process dies (the scheduler uses it to forget the process's threads). */
+  onProcessDied: ((process: ProcessObject) => void) | null = null
+  readonly cpuMemory: CpuMemory
+  private koid = 1024
+  private aspaceId = 1
+  private readonly next32: () => number
+  private readonly bootNanos: bigint
+  private readonly freeRegisterFiles: Array<number> = []
+
+  constructor(config: KernelConfig) {
+    this.memory = new PhysicalMemory({ maxFrames: Math.floor(config.memoryBytes / PAGE_SIZE) })
+    this.next32 = makeRandom(config.seed)
+    this.clock = config.clock
+    this.cpu = config.cpu
+    this.bootNanos = config.clock.unsafeCurrentTimeNanos()
+    this.hostTable = new HandleTable(this.randomU32())
+    this.rootJob = new JobObject(this, null)
+    this.rootJob.retain()
+    this.rootJob.name = "root"
+    const state = this
+    this.cpuMemory = {
+      get memory() {
+        return state.memory.memory
+      },
+      get generation() {
+        return state.memory.generation
+      },
+      get epoch() {
+        return state.epoch
+      },
+      reserve: (frames) => state.memory.reserve(frames),
+      watch: (frame) => state.memory.watch(frame),
+      unwatch: (frame) => state.memory.unwatch(frame)
+    }
+    if (config.cpu !== null) this.memory.codeWritten = config.cpu.codeWritten
+  }
+
+  nextKoid(): number {
+    return this.koid++
+  }
+
+  nextAddressSpaceId(): number {
+    return this.aspaceId++
+  }
+
+  /** A uniform random 32-bit unsigned integer. */
+  randomU32(): number {
+    return this.next32()
+  }
+
+  /** A uniform random number in [0, 1). */
+  random(): number {
+    return (this.next32() * 2 ** 21 + (this.next32() >>> 11)) / 2 ** 53
+  }
+
+  objectCreated(type: number): void {
+    this.liveObjects[type]++
+  }
+
+  objectDestroyed(type: number): void {
+    this.liveObjects[type]--
+  }
+
+  /** Marks every cached translation as possibly stale. */
+  invalidateTranslations(): void {
+    this.epoch++
+  }
+
+  /**
+   * Monotonic time in nanoseconds: the `Clock`'s time since boot plus one millisecond, so it is
+   * never 0 (not even under a `TestClock` that never moves).
+   */
+  monotonic(): bigint {
+    return this.clock.unsafeCurrentTimeNanos() - this.bootNanos + 1_000_000n
+  }
+
+  /** A zeroed register file for a new thread (byte address in physical memory). */
+  allocateRegisterFile(): number {
+    let at = this.freeRegisterFiles.pop()
+    if (at === undefined) {
+      const base = this.memory.reserve(1)
+      for (let off = PAGE_SIZE - REGISTER_FILE_BYTES; off > 0; off -= REGISTER_FILE_BYTES) {
+        this.freeRegisterFiles.push(base + off)
+      }
+      at = base
+    }
+    this.memory.bytes.fill(0, at, at + REGISTER_FILE_BYTES)
+    return at
+  }
+
+  freeRegisterFile(at: number): void {
+    this.freeRegisterFiles.push(at)
+  }
+
+  processDied(process: ProcessObject): void {
+    this.onProcessDied?.(process)
+  }
+
+  /** Live object counts by type name. */
+  objectCounts(): Record<string, number> {
+    const out: Record<string, number> = {}
+    for (const [name, type] of Object.entries(ObjectType)) {
+      if (type !== 0) out[name] = this.liveObjects[type]
+    }
+    return out
+  }
+}

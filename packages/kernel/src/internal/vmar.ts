@@ -1,0 +1,498 @@
+/**
+ * Virtual memory address regions and address spaces. A VMAR is a range holding, in address order,
+ * child VMARs and mappings of VMOs. A process's address space is a tree of them under its root
+ * VMAR; `translate` walks it to find the frame behind a guest address, committing pages and
+ * breaking copy-on-write shares on write, or reports a fault.
+ * @internal
+ */
+import { ObjectType } from "../ObjectType.js"
+import { Rights } from "../Rights.js"
+import { Status } from "../Status.js"
+import { ALIGN_MASK, ALIGN_SHIFT, CAN_MAP_MASK, PAGE_SIZE, VmOption } from "../VmOptions.js"
+import { fail } from "./fail.js"
+import { KObject } from "./object.js"
+import type { KernelState } from "./state.js"
+import type { VmoObject } from "./vmo.js"
+
+/** Access kinds, with the same bits as the mapping permissions. */
+export const Access = { READ: 1, WRITE: 2, EXECUTE: 4 } as const
+
+/** Negative results of {@link AddressSpace.translate}. */
+export const Fault = {
+  /** Nothing is mapped at the address. */
+  NOT_MAPPED: -1,
+  /** A mapping is there but does not allow the access. */
+  PERMISSION: -2,
+  /** The mapping extends past the end of its VMO and the address is in that part. */
+  BEYOND_VMO: -3,
+  /** Committing a page failed: physical memory is exhausted. */
+  NO_MEMORY: -4
+} as const
+
+const isPageAligned = (x: number): boolean => x % PAGE_SIZE === 0
+
+/** A VMO mapped into a VMAR. */
+export class Mapping {
+  constructor(
+    public base: number,
+    public size: number,
+    readonly vmo: VmoObject,
+    public vmoOffset: number,
+    /** PERM_READ | PERM_WRITE | PERM_EXECUTE bits. */
+    public perms: number,
+    /** The permissions the handles allowed when it was mapped: `protect` can never exceed them. */
+    readonly maxPerms: number,
+    public parent: VmarObject | null
+  ) {
+    vmo.retain()
+    vmo.mappingCount++
+  }
+
+  get end(): number {
+    return this.base + this.size
+  }
+
+  /** Drops the mapping (its VMO reference goes with it). */
+  remove(): void {
+    this.parent = null
+    this.vmo.mappingCount--
+    this.vmo.release()
+  }
+
+  /** Splits off and returns the part from `at` on; this one keeps `[base, at)`. */
+  splitAt(at: number): Mapping {
+    const tail = new Mapping(at, this.end - at, this.vmo, this.vmoOffset + (at - this.base), this.perms, this.maxPerms, this.parent)
+    this.size = at - this.base
+    return tail
+  }
+}
+
+type Region = VmarObject | Mapping
+
+/** A node of the address-space tree. */
+export class VmarObject extends KObject {
+  readonly children: Array<Region> = []
+  destroyed = false
+
+  constructor(
+    kernel: KernelState,
+    readonly base: number,
+    readonly size: number,
+    /** CAN_MAP_* bits. */
+    readonly canMap: number,
+    public parent: VmarObject | null,
+    readonly aspace: AddressSpace
+  ) {
+    super(kernel, ObjectType.VMAR)
+  }
+
+  get end(): number {
+    return this.base + this.size
+  }
+
+  /** Index of the first child whose end is above `address`. */
+  private firstEndingAbove(address: number): number {
+    const c = this.children
+    let lo = 0
+    let hi = c.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (c[mid].base + c[mid].size <= address) lo = mid + 1
+      else hi = mid
+    }
+    return lo
+  }
+
+  /** The child region containing `address`, if any. */
+  childAt(address: number): Region | undefined {
+    const i = this.firstEndingAbove(address)
+    const c = this.children[i]
+    return c !== undefined && c.base <= address ? c : undefined
+  }
+
+  /** Whether `[start, end)` touches no child. */
+  isFree(start: number, end: number): boolean {
+    const i = this.firstEndingAbove(start)
+    const c = this.children[i]
+    return c === undefined || c.base >= end
+  }
+
+  private insert(region: Region): void {
+    const i = this.firstEndingAbove(region.base)
+    this.children.splice(i, 0, region)
+  }
+
+  private removeChild(region: Region): void {
+    const i = this.children.indexOf(region)
+    if (i >= 0) this.children.splice(i, 1)
+  }
+
+  /** Picks a place for `size` bytes aligned to `alignment`, at or below `limit`; -1 when none. */
+  private place(size: number, alignment: number, compact: boolean, limit: number): number {
+    const gaps: Array<[number, number]> = []
+    let total = 0
+    let cursor = this.base
+    const consider = (start: number, end: number) => {
+      end = Math.min(end, limit)
+      const first = Math.ceil(start / alignment) * alignment
+      if (first + size > end) return
+      const count = Math.floor((end - size - first) / alignment) + 1
+      gaps.push([first, count])
+      total += count
+    }
+    for (const c of this.children) {
+      if (c.base > cursor) consider(cursor, c.base)
+      cursor = c.base + c.size
+    }
+    if (this.end > cursor) consider(cursor, this.end)
+    if (total === 0) return -1
+    if (compact) return gaps[0][0]
+    let pick = Math.floor(this.kernel.random() * total)
+    for (const [first, count] of gaps) {
+      if (pick < count) return first + pick * alignment
+      pick -= count
+    }
+    return gaps[gaps.length - 1][0]
+  }
+
+  private alignmentOf(options: number): number {
+    const field = (options & ALIGN_MASK) >>> ALIGN_SHIFT
+    if (field === 0) return PAGE_SIZE
+    if (field < 10 || field > 32) fail(Status.INVALID_ARGS)
+    return Math.max(PAGE_SIZE, 2 ** field)
+  }
+
+  /** Finds the base for a new child of `size` bytes per the SPECIFIC/alignment options. */
+  private chooseBase(options: number, offset: number, size: number, overlapStatus: number, fullStatus: number): number {
+    const alignment = this.alignmentOf(options)
+    if ((options & VmOption.SPECIFIC) !== 0 || (options & VmOption.SPECIFIC_OVERWRITE) !== 0) {
+      if ((this.canMap & VmOption.CAN_MAP_SPECIFIC) === 0) fail(Status.ACCESS_DENIED)
+      if (!isPageAligned(offset) || offset % alignment !== 0) fail(Status.INVALID_ARGS)
+      if (offset + size > this.size) fail(Status.INVALID_ARGS)
+      const base = this.base + offset
+      if ((options & VmOption.SPECIFIC_OVERWRITE) === 0 && !this.isFree(base, base + size)) fail(overlapStatus)
+      return base
+    }
+    let limit = this.end
+    if ((options & VmOption.OFFSET_IS_UPPER_LIMIT) !== 0) {
+      if (!isPageAligned(offset) || offset > this.size) fail(Status.INVALID_ARGS)
+      limit = this.base + offset
+    } else if (offset !== 0) {
+      fail(Status.INVALID_ARGS)
+    }
+    const base = this.place(size, alignment, (options & VmOption.COMPACT) !== 0, limit)
+    if (base < 0) fail(fullStatus)
+    return base
+  }
+
+  allocate(options: number, offset: number, size: number): VmarObject {
+    if (this.destroyed) fail(Status.BAD_STATE)
+    if (size <= 0 || !isPageAligned(size) || !Number.isSafeInteger(size)) fail(Status.INVALID_ARGS)
+    const known = CAN_MAP_MASK | VmOption.SPECIFIC | VmOption.COMPACT | VmOption.OFFSET_IS_UPPER_LIMIT | ALIGN_MASK
+    if ((options & ~known) !== 0) fail(Status.INVALID_ARGS)
+    const wanted = options & CAN_MAP_MASK
+    if ((wanted & ~this.canMap) !== 0) fail(Status.ACCESS_DENIED)
+    const base = this.chooseBase(options, offset, size, Status.ALREADY_EXISTS, Status.NO_MEMORY)
+    const child = new VmarObject(this.kernel, base, size, wanted, this, this.aspace)
+    child.retain()
+    this.insert(child)
+    return child
+  }
+
+  /**
+   * Maps `len` bytes of `vmo` from `vmoOffset`. `vmarRights` and `vmoRights` are the rights of the
+   * handles the caller used: they bound the permissions, now and for later `protect` calls.
+   */
+  map(options: number, vmarOffset: number, vmo: VmoObject, vmoOffset: number, len: number, vmarRights: number, vmoRights: number): number {
+    if (this.destroyed) fail(Status.BAD_STATE)
+    const known = VmOption.PERM_READ | VmOption.PERM_WRITE | VmOption.PERM_EXECUTE | VmOption.SPECIFIC |
+      VmOption.SPECIFIC_OVERWRITE | VmOption.MAP_RANGE | VmOption.REQUIRE_NON_RESIZABLE | VmOption.ALLOW_FAULTS |
+      VmOption.PERM_READ_IF_XOM_UNSUPPORTED | VmOption.OFFSET_IS_UPPER_LIMIT | VmOption.COMPACT | ALIGN_MASK
+    if ((options & ~known) !== 0) fail(Status.INVALID_ARGS)
+    if (len <= 0 || !isPageAligned(len) || !isPageAligned(vmoOffset) || !Number.isSafeInteger(vmoOffset + len)) {
+      fail(Status.INVALID_ARGS)
+    }
+    let perms = options & (VmOption.PERM_READ | VmOption.PERM_WRITE | VmOption.PERM_EXECUTE)
+    // This machine has no execute-only mappings, so "read if XOM is unsupported" means read.
+    if ((options & VmOption.PERM_READ_IF_XOM_UNSUPPORTED) !== 0) perms |= VmOption.PERM_READ
+    if ((perms & VmOption.PERM_WRITE) !== 0 && (perms & VmOption.PERM_READ) === 0) fail(Status.INVALID_ARGS)
+    const allowed = this.permsAllowed(vmarRights, vmoRights)
+    if ((perms & ~allowed) !== 0) fail(Status.ACCESS_DENIED)
+    if (vmo.resizable && (options & VmOption.REQUIRE_NON_RESIZABLE) !== 0) fail(Status.NOT_SUPPORTED)
+    if ((options & VmOption.ALLOW_FAULTS) === 0) {
+      if (vmo.resizable) fail(Status.NOT_SUPPORTED)
+      if (vmoOffset + len > vmo.size) fail(Status.BUFFER_TOO_SMALL)
+    }
+    const base = this.chooseBase(options, vmarOffset, len, Status.ALREADY_EXISTS, Status.NO_RESOURCES)
+    if ((options & VmOption.SPECIFIC_OVERWRITE) !== 0) this.unmapRange(base, len, true)
+    const mapping = new Mapping(base, len, vmo, vmoOffset, perms, allowed, this)
+    this.insert(mapping)
+    // The kernel allows syscalls only from the vDSO's code: remember where it is mapped.
+    const owner = this.aspace.owner
+    if (vmo === this.kernel.vdso && (perms & VmOption.PERM_EXECUTE) !== 0 && owner !== null) {
+      owner.vdsoCodeStart = base
+      owner.vdsoCodeEnd = base + len
+    }
+    this.kernel.invalidateTranslations()
+    return base
+  }
+
+  /** The permissions a mapping through these handles may ever have. */
+  private permsAllowed(vmarRights: number, vmoRights: number): number {
+    let allowed = 0
+    const both = vmarRights & vmoRights
+    if ((this.canMap & VmOption.CAN_MAP_READ) !== 0 && (both & Rights.READ) !== 0) allowed |= VmOption.PERM_READ
+    if ((this.canMap & VmOption.CAN_MAP_WRITE) !== 0 && (both & Rights.WRITE) !== 0) allowed |= VmOption.PERM_WRITE
+    if ((this.canMap & VmOption.CAN_MAP_EXECUTE) !== 0 && (both & Rights.EXECUTE) !== 0) allowed |= VmOption.PERM_EXECUTE
+    return allowed
+  }
+
+  /**
+   * Removes mappings and destroys child VMARs in `[start, start+len)`. A child VMAR that the range
+   * only partly covers is refused with INVALID_ARGS, before anything changes.
+   */
+  unmapRange(start: number, len: number, mappingsOnly = false): void {
+    if (this.destroyed) fail(Status.BAD_STATE)
+    const end = start + len
+    if (len <= 0 || !isPageAligned(start) || !isPageAligned(len) || start < this.base || end > this.end) fail(Status.INVALID_ARGS)
+    // Validate first so a refused unmap changes nothing.
+    for (const c of this.children) {
+      if (c.base >= end || c.base + c.size <= start) continue
+      if (c instanceof VmarObject) {
+        if (mappingsOnly || c.base < start || c.base + c.size > end) fail(Status.INVALID_ARGS)
+      }
+    }
+    const kept: Array<Region> = []
+    for (const c of this.children.slice()) {
+      if (c.base >= end || c.base + c.size <= start) {
+        kept.push(c)
+        continue
+      }
+      if (c instanceof VmarObject) {
+        c.destroyTree()
+        continue
+      }
+      // A mapping: keep the parts outside the range.
+      if (c.base < start) {
+        const tail = c.splitAt(start)
+        kept.push(c)
+        if (tail.end > end) kept.push(tail.splitAt(end))
+        tail.remove()
+      } else if (c.end > end) {
+        const tail = c.splitAt(end)
+        c.remove()
+        kept.push(tail)
+      } else {
+        c.remove()
+      }
+    }
+    kept.sort((a, b) => a.base - b.base)
+    this.children.length = 0
+    for (const c of kept) this.children.push(c)
+    this.kernel.invalidateTranslations()
+  }
+
+  /**
+   * Changes the permissions of every mapping in `[start, start+len)`, which must be mapped
+   * throughout (NOT_FOUND otherwise) and may not gain a permission its handles did not allow.
+   */
+  protect(options: number, start: number, len: number): void {
+    if (this.destroyed) fail(Status.BAD_STATE)
+    const end = start + len
+    if (len <= 0 || !isPageAligned(start) || !isPageAligned(len) || start < this.base || end > this.end) fail(Status.INVALID_ARGS)
+    if ((options & ~(VmOption.PERM_READ | VmOption.PERM_WRITE | VmOption.PERM_EXECUTE | VmOption.PERM_READ_IF_XOM_UNSUPPORTED)) !== 0) {
+      fail(Status.INVALID_ARGS)
+    }
+    let perms = options & (VmOption.PERM_READ | VmOption.PERM_WRITE | VmOption.PERM_EXECUTE)
+    if ((options & VmOption.PERM_READ_IF_XOM_UNSUPPORTED) !== 0) perms |= VmOption.PERM_READ
+    if ((perms & VmOption.PERM_WRITE) !== 0 && (perms & VmOption.PERM_READ) === 0) fail(Status.INVALID_ARGS)
+    const covered: Array<Mapping> = []
+    this.collectMappings(start, end, covered)
+    covered.sort((a, b) => a.base - b.base)
+    let cursor = start
+    for (const m of covered) {
+      if (m.base > cursor) fail(Status.NOT_FOUND)
+      if ((perms & ~m.maxPerms) !== 0) fail(Status.ACCESS_DENIED)
+      if ((perms & ~m.parent!.canMapPerms()) !== 0) fail(Status.ACCESS_DENIED)
+      cursor = m.end
+    }
+    if (cursor < end) fail(Status.NOT_FOUND)
+    for (const m of covered) m.parent!.protectMapping(m, start, end, perms)
+    this.kernel.invalidateTranslations()
+  }
+
+  private canMapPerms(): number {
+    let p = 0
+    if ((this.canMap & VmOption.CAN_MAP_READ) !== 0) p |= VmOption.PERM_READ
+    if ((this.canMap & VmOption.CAN_MAP_WRITE) !== 0) p |= VmOption.PERM_WRITE
+    if ((this.canMap & VmOption.CAN_MAP_EXECUTE) !== 0) p |= VmOption.PERM_EXECUTE
+    return p
+  }
+
+  private collectMappings(start: number, end: number, out: Array<Mapping>): void {
+    for (const c of this.children) {
+      if (c.base >= end || c.base + c.size <= start) continue
+      if (c instanceof VmarObject) c.collectMappings(start, end, out)
+      else out.push(c)
+    }
+  }
+
+  private protectMapping(m: Mapping, start: number, end: number, perms: number): void {
+    let target = m
+    const i = this.children.indexOf(m)
+    if (m.base < start) {
+      target = m.splitAt(start)
+      this.children.splice(i + 1, 0, target)
+    }
+    if (target.end > end) {
+      const tail = target.splitAt(end)
+      this.children.splice(this.children.indexOf(target) + 1, 0, tail)
+    }
+    target.perms = perms
+  }
+
+  /** Destroys the VMAR and everything in it; its handles stay open but every later use fails BAD_STATE. */
+  destroyTree(): void {
+    if (this.destroyed) return
+    this.destroyed = true
+    for (const c of this.children) {
+      if (c instanceof VmarObject) c.destroyTree()
+      else c.remove()
+    }
+    this.children.length = 0
+    const parent = this.parent
+    if (parent !== null) {
+      this.parent = null
+      parent.removeChild(this)
+      this.release()
+    }
+    this.kernel.invalidateTranslations()
+  }
+
+  /** The mapping containing `address`, searching child VMARs. */
+  mappingAt(address: number): Mapping | undefined {
+    let node: VmarObject = this
+    for (;;) {
+      const c = node.childAt(address)
+      if (c === undefined) return undefined
+      if (c instanceof VmarObject) node = c
+      else return c
+    }
+  }
+
+  /** Visits every mapping and VMAR below this one, depth first, in address order. */
+  walk(visit: (region: Region, depth: number) => void, depth = 0): void {
+    for (const c of this.children) {
+      visit(c, depth)
+      if (c instanceof VmarObject) c.walk(visit, depth + 1)
+    }
+  }
+}
+
+/** A process's address space: the root VMAR and address translation. */
+export class AddressSpace {
+  readonly root: VmarObject
+  readonly id: number
+  /** The process owning the address space. */
+  owner: { vdsoCodeStart: number; vdsoCodeEnd: number } | null = null
+  private last: Mapping | undefined = undefined
+
+  constructor(readonly kernel: KernelState, base: number, size: number) {
+    this.id = kernel.nextAddressSpaceId()
+    this.root = new VmarObject(kernel, base, size, CAN_MAP_MASK, null, this)
+    // The address space holds its root VMAR until it is torn down.
+    this.root.retain()
+  }
+
+  /** The mapping at `address`, or undefined. */
+  lookup(address: number): Mapping | undefined {
+    const last = this.last
+    if (last !== undefined && last.parent !== null && address >= last.base && address < last.base + last.size) return last
+    const m = this.root.mappingAt(address)
+    if (m !== undefined) this.last = m
+    return m
+  }
+
+  /**
+   * The physical byte address of the frame behind the page holding `address`, for `access` (one of
+   * {@link Access}), or a negative {@link Fault}. A write commits the page and breaks
+   * copy-on-write sharing first.
+   */
+  translate(address: number, access: number): number {
+    const m = this.lookup(address)
+    if (m === undefined) return Fault.NOT_MAPPED
+    if ((m.perms & access) !== access) return Fault.PERMISSION
+    const offset = address - m.base + m.vmoOffset
+    if (offset >= m.vmo.size) return Fault.BEYOND_VMO
+    const index = Math.floor(offset / PAGE_SIZE)
+    const frame = access === Access.WRITE ? m.vmo.frameForWrite(index) : m.vmo.frameForRead(index)
+    if (frame < 0) return Fault.NO_MEMORY
+    return frame * PAGE_SIZE
+  }
+
+  /**
+   * Copies bytes out of the address space, honouring mapping permissions when `access` is given
+   * (a guest's pointer) or ignoring them when it is 0 (a debugger's read). Fails INVALID_ARGS when
+   * part of the range cannot be read.
+   */
+  read(address: number, length: number, access: number): Uint8Array {
+    const out = new Uint8Array(length)
+    this.readInto(address, out, access)
+    return out
+  }
+
+  readInto(address: number, out: Uint8Array, access: number): void {
+    let done = 0
+    while (done < out.length) {
+      const at = address + done
+      const page = this.pageFor(at, access === 0 ? 0 : Access.READ, false)
+      const inPage = at % PAGE_SIZE
+      const n = Math.min(PAGE_SIZE - inPage, out.length - done)
+      const bytes = this.kernel.memory.bytes
+      out.set(bytes.subarray(page + inPage, page + inPage + n), done)
+      done += n
+    }
+  }
+
+  /** Copies bytes into the address space; see {@link read} for `access`. */
+  write(address: number, data: Uint8Array, access: number): void {
+    // Check the whole range before writing any of it.
+    for (let at = address - (address % PAGE_SIZE); at < address + data.length; at += PAGE_SIZE) {
+      this.checkPage(at, access === 0 ? 0 : Access.WRITE)
+    }
+    let done = 0
+    while (done < data.length) {
+      const at = address + done
+      const page = this.pageFor(at, Access.WRITE, true)
+      const inPage = at % PAGE_SIZE
+      const n = Math.min(PAGE_SIZE - inPage, data.length - done)
+      this.kernel.memory.touch(page / PAGE_SIZE)
+      this.kernel.memory.bytes.set(data.subarray(done, done + n), page + inPage)
+      done += n
+    }
+  }
+
+  private checkPage(address: number, access: number): Mapping {
+    if (!Number.isSafeInteger(address) || address < 0) fail(Status.INVALID_ARGS)
+    const m = this.lookup(address)
+    if (m === undefined) fail(Status.INVALID_ARGS)
+    if ((m!.perms & access) !== access) fail(Status.INVALID_ARGS)
+    if (address - m!.base + m!.vmoOffset >= m!.vmo.size) fail(Status.INVALID_ARGS)
+    return m!
+  }
+
+  private pageFor(address: number, access: number, write: boolean): number {
+    const m = this.checkPage(address, access)
+    const index = Math.floor((address - m.base + m.vmoOffset) / PAGE_SIZE)
+    const frame = write ? m.vmo.frameForWrite(index) : m.vmo.frameForRead(index)
+    if (frame < 0) fail(Status.NO_MEMORY)
+    return frame * PAGE_SIZE
+  }
+
+  /** Tears the whole address space down (the process died). */
+  destroy(): void {
+    this.last = undefined
+    this.root.destroyTree()
+    this.root.release()
+  }
+}
