@@ -31,6 +31,8 @@ export class ChannelObject extends KObject {
   peer: ChannelObject | null = null
   readonly queue: Array<QueuedMessage> = []
   private head = 0
+  /** Pending `channel_call`s on this endpoint, by transaction id: replies bypass the queue. */
+  callWaiters: Map<number, (message: QueuedMessage | null) => void> | null = null
 
   constructor(kernel: KernelState) {
     super(kernel, ObjectType.CHANNEL)
@@ -65,6 +67,16 @@ export class ChannelObject extends KObject {
       for (const h of handles) h.close()
       fail(Status.PEER_CLOSED)
     }
+    const waiters = peer!.callWaiters
+    if (waiters !== null && bytes.length >= 4) {
+      const txid = (bytes[0] | (bytes[1] << 8) | (bytes[2] << 16) | (bytes[3] << 24)) >>> 0
+      const waiter = waiters.get(txid)
+      if (waiter !== undefined) {
+        waiters.delete(txid)
+        waiter({ bytes, handles })
+        return
+      }
+    }
     if (peer!.pending >= MAX_PENDING_MESSAGES) {
       for (const h of handles) h.close()
       fail(Status.SHOULD_WAIT)
@@ -97,6 +109,10 @@ export class ChannelObject extends KObject {
   override onZeroHandles(): void {
     const peer = this.peer
     if (peer !== null) {
+      // Calls waiting for a reply on the peer will never get one (null: peer closed).
+      const waiters = peer.callWaiters
+      peer.callWaiters = null
+      if (waiters !== null) for (const waiter of waiters.values()) waiter(null)
       this.peerKoid = peer.koid
       peer.peerKoid = this.koid
       peer.peer = null

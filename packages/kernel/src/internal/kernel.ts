@@ -8,6 +8,8 @@ import * as Option from "effect/Option"
 import * as Random from "effect/Random"
 import type * as Scope from "effect/Scope"
 import { Cpu } from "../Cpu.js"
+import * as Vdso from "../Vdso.js"
+import { VmoObject } from "./vmo.js"
 import type { KernelOptions, KernelShape } from "../Kernel.js"
 import { TaskReturnCode } from "../Task.js"
 import { killJob, makeHost } from "./host.js"
@@ -27,6 +29,14 @@ export const make = (options?: KernelOptions): Effect.Effect<KernelShape, never,
       clock,
       cpu: Option.getOrNull(cpu)
     })
+    const layout = Vdso.layout()
+    const vdso = new VmoObject(state, 0, false)
+    vdso.setSize(Vdso.image().length)
+    vdso.write(0, Vdso.image())
+    vdso.name = "vdso/libzircon.so"
+    vdso.retain()
+    state.vdso = vdso
+    state.vdsoCodeOffset = layout.codeOffset
     const fibers = yield* FiberSet.make<void, never>()
     const scheduler = new Scheduler(state, fibers)
     // Runs before the fiber set closes: dead processes stop their threads themselves.

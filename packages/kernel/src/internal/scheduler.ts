@@ -65,17 +65,9 @@ export class Scheduler {
         }
         if (stop._tag === "Syscall") {
           self.syscalls++
-          const process = thread.process
-          if (stop.pc < process.vdsoCodeStart || stop.pc >= process.vdsoCodeEnd) {
-            // A syscall from outside the vDSO is a policy exception; nothing handles it.
-            process.kill(BigInt(TaskReturnCode.EXCEPTION_KILL))
-            break
-          }
           const view = new DataView(kernel.memory.memory.buffer)
-          const next = view.getUint32(thread.registers + PC, true) + 4
-          view.setUint32(thread.registers + PC, next >>> 0, true)
-          if (next > 0xffffffff) view.setUint32(thread.registers + PC + 4, view.getUint32(thread.registers + PC + 4, true) + 1, true)
-          const pending = dispatchSyscall(kernel, self, thread)
+          view.setBigUint64(thread.registers + PC, BigInt(stop.pc + 4), true)
+          const pending = dispatchSyscall(kernel, self, thread, stop.pc)
           if (pending !== null) yield* pending
           continue
         }

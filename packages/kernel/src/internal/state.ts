@@ -58,6 +58,8 @@ export class KernelState {
   readonly liveObjects = new Int32Array(OBJECT_TYPES)
   /** The system vDSO VMO, once made: mappings of it mark where syscalls may come from. */
   vdso: VmoObject | null = null
+  /** Offset of the first syscall stub in the vDSO image. */
+  vdsoCodeOffset = 0
   /** Called when a process dies (the scheduler uses it to forget the process's threads). */
   onProcessDied: ((process: ProcessObject) => void) | null = null
   readonly cpuMemory: CpuMemory

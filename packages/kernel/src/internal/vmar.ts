@@ -230,7 +230,8 @@ export class VmarObject extends KObject {
     // The kernel allows syscalls only from the vDSO's code: remember where it is mapped.
     const owner = this.aspace.owner
     if (vmo === this.kernel.vdso && (perms & VmOption.PERM_EXECUTE) !== 0 && owner !== null) {
-      owner.vdsoCodeStart = base
+      // Where stub 0 would be if this mapping covers the code: the vDSO's code offset in the VMO.
+      owner.vdsoCodeStart = base - vmoOffset + this.kernel.vdsoCodeOffset
       owner.vdsoCodeEnd = base + len
     }
     this.kernel.invalidateTranslations()
@@ -470,6 +471,13 @@ export class AddressSpace {
       this.kernel.memory.bytes.set(data.subarray(done, done + n), page + inPage)
       done += n
     }
+  }
+
+  /** Checks that every page of `[address, address+length)` allows `access` (INVALID_ARGS otherwise). */
+  probe(address: number, length: number, access: number): void {
+    if (length === 0) return
+    if (!Number.isSafeInteger(address + length) || address < 0) fail(Status.INVALID_ARGS)
+    for (let at = address - (address % PAGE_SIZE); at < address + length; at += PAGE_SIZE) this.checkPage(at, access)
   }
 
   private checkPage(address: number, access: number): Mapping {
