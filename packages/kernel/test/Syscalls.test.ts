@@ -1,0 +1,269 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Scope from "effect/Scope"
+import { syscallsHeader, prototype } from "@zxsim/kernel/CHeader"
+import * as Kernel from "@zxsim/kernel/Kernel"
+import { ObjectType } from "@zxsim/kernel/ObjectType"
+import { Rights } from "@zxsim/kernel/Rights"
+import { Signals } from "@zxsim/kernel/Signals"
+import { Status } from "@zxsim/kernel/Status"
+import * as Syscalls from "@zxsim/kernel/Syscalls"
+import { InfoTopic } from "@zxsim/kernel/Syscalls"
+import * as Vdso from "@zxsim/kernel/Vdso"
+import { DATA, launch } from "./utils/launch.js"
+import * as ScriptCpu from "./utils/ScriptCpu.js"
+import { sys } from "./utils/ScriptCpu.js"
+
+const withGuests = <A, E>(body: (cpu: ScriptCpu.ScriptCpu) => Effect.Effect<A, E, Kernel.Kernel | Scope.Scope>) => {
+  const cpu = new ScriptCpu.ScriptCpu()
+  return Effect.gen(function*() {
+    const k = yield* Kernel.Kernel
+    const before = yield* k.stats
+    yield* Effect.scoped(body(cpu))
+    assert.deepStrictEqual(yield* k.stats, before)
+  }).pipe(Effect.provide(Kernel.layer.pipe(Layer.provide(ScriptCpu.layer(cpu)))))
+}
+
+/** Runs a script to its exit and returns the exit code. */
+const exitCode = (cpu: ScriptCpu.ScriptCpu, script: ScriptCpu.Script, setup?: (l: { channel: import("@zxsim/kernel/Handle").Channel }) => Effect.Effect<void, unknown, Kernel.Kernel | Scope.Scope>) =>
+  Effect.gen(function*() {
+    const k = yield* Kernel.Kernel
+    const launched = yield* launch(cpu, script)
+    if (setup !== undefined) yield* setup(launched)
+    yield* k.object.waitOne(launched.process, Signals.PROCESS_TERMINATED)
+    return { code: (yield* k.process.info(launched.process)).returnCode, channel: launched.channel }
+  })
+
+const enc = (s: string) => new TextEncoder().encode(s)
+const u32 = (bytes: Uint8Array, at = 0) => new DataView(bytes.buffer, bytes.byteOffset).getUint32(at, true)
+
+describe("syscall table, vDSO and header", () => {
+  it("numbers the table densely and every entry has a vDSO stub pair and a prototype", () => {
+    Syscalls.table.forEach((s, i) => assert.strictEqual(s.number, i))
+    const layout = Vdso.layout()
+    const names = new Set(layout.symbols.map((s) => s.name))
+    const header = syscallsHeader()
+    for (const s of Syscalls.table) {
+      assert.isTrue(names.has(`_zx_${s.name}`), s.name)
+      assert.isTrue(names.has(`zx_${s.name}`), s.name)
+      const stub = layout.symbols.find((x) => x.name === `_zx_${s.name}`)!
+      assert.strictEqual(stub.value, layout.codeOffset + s.number * Vdso.STUB_SIZE)
+      assert.include(header, `${prototype(s.name)};`)
+    }
+    assert.strictEqual(layout.symbols.length, Syscalls.table.length * 2)
+  })
+
+  it("each stub loads its number into t0 and executes ecall", () => {
+    const image = Vdso.image()
+    const view = new DataView(image.buffer)
+    const { codeOffset } = Vdso.layout()
+    for (const s of Syscalls.table) {
+      const at = codeOffset + s.number * Vdso.STUB_SIZE
+      assert.strictEqual(view.getUint32(at, true), ((s.number << 20) | (5 << 7) | 0x13) >>> 0)
+      assert.strictEqual(view.getUint32(at + Vdso.ECALL_OFFSET, true), 0x73)
+    }
+  })
+})
+
+describe("syscalls", () => {
+  it.effect("channel_write sends bytes the host reads from the bootstrap channel", () =>
+    withGuests((cpu) =>
+      Effect.gen(function*() {
+        const k = yield* Kernel.Kernel
+        const { code, channel } = yield* exitCode(cpu, function*(m) {
+          const h = m.a(0)
+          m.write(DATA, enc("hello"))
+          const status = yield sys("channel_write", h, 0, DATA, 5, 0, 0)
+          yield sys("process_exit", status)
+        })
+        assert.strictEqual(code, 0n)
+        const message = yield* k.channel.read(channel)
+        assert.strictEqual(new TextDecoder().decode(message.bytes), "hello")
+      })
+    ))
+
+  it.effect("channel_read delivers a message with a handle into the guest's table", () =>
+    withGuests((cpu) =>
+      Effect.gen(function*() {
+        const { code } = yield* exitCode(
+          cpu,
+          function*(m) {
+            const h = m.a(0)
+            yield sys("object_wait_one", h, Signals.CHANNEL_READABLE, 0x7fffffffffffffffn, 0)
+            const status = yield sys("channel_read", h, 0, DATA, DATA + 256, 64, 4, DATA + 512, DATA + 516)
+            if (status !== 0n) yield sys("process_exit", 100)
+            if (m.u32(DATA + 512) !== 3 || m.u32(DATA + 516) !== 1) yield sys("process_exit", 101)
+            const vmo = m.u32(DATA + 256)
+            const got = yield sys("vmo_get_size", vmo, DATA + 600)
+            yield sys("process_exit", got === 0n ? m.u32(DATA + 600) / 4096 : 102)
+          },
+          ({ channel }) =>
+            Effect.gen(function*() {
+              const k = yield* Kernel.Kernel
+              const vmo = yield* k.vmo.create(3 * 4096)
+              yield* k.channel.write(channel, new Uint8Array([1, 2, 3]), [vmo])
+            })
+        )
+        assert.strictEqual(code, 3n)
+      })
+    ))
+
+  it.effect("channel_read reports BUFFER_TOO_SMALL with the actual sizes and keeps the message", () =>
+    withGuests((cpu) =>
+      Effect.gen(function*() {
+        const { code } = yield* exitCode(
+          cpu,
+          function*(m) {
+            const h = m.a(0)
+            yield sys("object_wait_one", h, Signals.CHANNEL_READABLE, 0x7fffffffffffffffn, 0)
+            const small = yield sys("channel_read", h, 0, DATA, 0, 2, 0, DATA + 512, DATA + 516)
+            if (small !== BigInt(Status.BUFFER_TOO_SMALL) || m.u32(DATA + 512) !== 10) yield sys("process_exit", 1)
+            const ok = yield sys("channel_read", h, 0, DATA, 0, 10, 0, DATA + 512, DATA + 516)
+            yield sys("process_exit", ok === 0n ? 0 : 2)
+          },
+          ({ channel }) => Effect.flatMap(Kernel.Kernel, (k) => k.channel.write(channel, new Uint8Array(10)))
+        )
+        assert.strictEqual(code, 0n)
+      })
+    ))
+
+  it.effect("a bad pointer is INVALID_ARGS and nothing is created", () =>
+    withGuests((cpu) =>
+      Effect.gen(function*() {
+        const { code } = yield* exitCode(cpu, function*() {
+          const status = yield sys("channel_create", 0, 0x10, DATA)
+          yield sys("process_exit", status)
+        })
+        assert.strictEqual(code, BigInt(Status.INVALID_ARGS))
+      })
+    ))
+
+  it.effect("handles: closing twice fails BAD_HANDLE, and so does a value the process does not own", () =>
+    withGuests((cpu) =>
+      Effect.gen(function*() {
+        const { code } = yield* exitCode(cpu, function*(m) {
+          yield sys("vmo_create", 4096, 0, DATA)
+          const h = m.u32(DATA)
+          const a = yield sys("handle_close", h)
+          const b = yield sys("handle_close", h)
+          const foreign = yield sys("handle_close", 0x12345673)
+          yield sys("process_exit", a === 0n && b === BigInt(Status.BAD_HANDLE) && foreign === BigInt(Status.BAD_HANDLE) ? 0 : 1)
+        })
+        assert.strictEqual(code, 0n)
+      })
+    ))
+
+  it.effect("handle_duplicate never grows rights and get_info HANDLE_BASIC reports them", () =>
+    withGuests((cpu) =>
+      Effect.gen(function*() {
+        const { code } = yield* exitCode(cpu, function*(m) {
+          yield sys("vmo_create", 4096, 0, DATA)
+          const h = m.u32(DATA)
+          const grow = yield sys("handle_duplicate", h, Rights.READ | Rights.EXECUTE, DATA + 4)
+          if (grow !== BigInt(Status.INVALID_ARGS)) yield sys("process_exit", 1)
+          const ok = yield sys("handle_duplicate", h, Rights.READ | Rights.DUPLICATE, DATA + 4)
+          if (ok !== 0n) yield sys("process_exit", 2)
+          const info = yield sys("object_get_info", m.u32(DATA + 4), InfoTopic.HANDLE_BASIC, DATA + 64, 32, 0, 0)
+          if (info !== 0n) yield sys("process_exit", 3)
+          const rights = m.u32(DATA + 64 + 8)
+          const type = m.u32(DATA + 64 + 12)
+          yield sys("process_exit", rights === (Rights.READ | Rights.DUPLICATE) && type === ObjectType.VMO ? 0 : 4)
+        })
+        assert.strictEqual(code, 0n)
+      })
+    ))
+
+  it.effect("vmo_write then vmo_read round-trips through guest memory", () =>
+    withGuests((cpu) =>
+      Effect.gen(function*() {
+        const { code } = yield* exitCode(cpu, function*(m) {
+          yield sys("vmo_create", 8192, 0, DATA)
+          const h = m.u32(DATA)
+          m.write(DATA + 100, enc("zircon"))
+          yield sys("vmo_write", h, DATA + 100, 4090, 6)
+          const status = yield sys("vmo_read", h, DATA + 200, 4090, 6)
+          const back = new TextDecoder().decode(m.read(DATA + 200, 6))
+          const past = yield sys("vmo_read", h, DATA + 200, 8190, 6)
+          yield sys("process_exit", status === 0n && back === "zircon" && past === BigInt(Status.OUT_OF_RANGE) ? 0 : 1)
+        })
+        assert.strictEqual(code, 0n)
+      })
+    ))
+
+  it.effect("process_create and process_start from a guest spawn a child that runs", () =>
+    withGuests((cpu) =>
+      Effect.gen(function*() {
+        const k = yield* Kernel.Kernel
+        const job = yield* k.job.root()
+        cpu.program(0x7000_0000, function*() {
+          yield sys("process_exit", 9)
+        })
+        const { code } = yield* exitCode(
+          cpu,
+          function*(m) {
+            const boot = m.a(0)
+            yield sys("object_wait_one", boot, Signals.CHANNEL_READABLE, 0x7fffffffffffffffn, 0)
+            yield sys("channel_read", boot, 0, DATA, DATA + 64, 64, 2, 0, 0)
+            const jobValue = m.u32(DATA + 64)
+            const vdsoValue = m.u32(DATA + 68)
+            m.write(DATA + 128, enc("child"))
+            const created = yield sys("process_create", jobValue, DATA + 128, 5, 0, DATA + 200, DATA + 204)
+            if (created !== 0n) yield sys("process_exit", 1)
+            const child = m.u32(DATA + 200)
+            const childVmar = m.u32(DATA + 204)
+            const mapped = yield sys("vmar_map", childVmar, 0x1 | 0x4 | 0x10, 0x1000_0000, vdsoValue, Vdso.layout().codeOffset, 4096, DATA + 208)
+            if (mapped !== 0n) yield sys("process_exit", 2)
+            const thread = yield sys("thread_create", child, DATA + 128, 5, 0, DATA + 216)
+            if (thread !== 0n) yield sys("process_exit", 3)
+            const started = yield sys("process_start", child, m.u32(DATA + 216), 0x7000_0000, 0x7000_1000, 0, 0)
+            if (started !== 0n) yield sys("process_exit", 4)
+            yield sys("object_wait_one", child, Signals.PROCESS_TERMINATED, 0x7fffffffffffffffn, 0)
+            const info = yield sys("object_get_info", child, InfoTopic.PROCESS, DATA + 300, 24, 0, 0)
+            if (info !== 0n) yield sys("process_exit", 5)
+            yield sys("process_exit", new DataView(m.read(DATA + 300, 8).buffer).getUint32(0, true))
+          },
+          ({ channel }) =>
+            Effect.gen(function*() {
+              const vdso = yield* k.systemVdso()
+              const j = yield* k.handle.duplicate(job)
+              yield* k.channel.write(channel, new Uint8Array(1), [j, vdso])
+            })
+        )
+        assert.strictEqual(code, 9n)
+      })
+    ))
+
+  it.effect("socket write and read move bytes; an empty socket says SHOULD_WAIT", () =>
+    withGuests((cpu) =>
+      Effect.gen(function*() {
+        const { code } = yield* exitCode(cpu, function*(m) {
+          yield sys("socket_create", 0, DATA, DATA + 4)
+          const a = m.u32(DATA)
+          const b = m.u32(DATA + 4)
+          const empty = yield sys("socket_read", b, 0, DATA + 100, 10, DATA + 8)
+          m.write(DATA + 200, enc("abc"))
+          yield sys("socket_write", a, 0, DATA + 200, 3, DATA + 8)
+          const read = yield sys("socket_read", b, 0, DATA + 100, 10, DATA + 8)
+          const ok = empty === BigInt(Status.SHOULD_WAIT) && read === 0n && u32(m.read(DATA + 8, 4)) === 3 &&
+            new TextDecoder().decode(m.read(DATA + 100, 3)) === "abc"
+          yield sys("process_exit", ok ? 0 : 1)
+        })
+        assert.strictEqual(code, 0n)
+      })
+    ))
+
+  it.effect("a number past the table, from where its stub would be, answers BAD_SYSCALL", () =>
+    withGuests((cpu) =>
+      Effect.gen(function*() {
+        const k = yield* Kernel.Kernel
+        const n = Syscalls.table.length
+        const { process } = yield* launch(cpu, function*() {
+          const status = yield { _tag: "EcallAt", pc: cpu.vdsoCode + n * Vdso.STUB_SIZE + Vdso.ECALL_OFFSET, number: n }
+          yield sys("process_exit", status)
+        })
+        yield* k.object.waitOne(process, Signals.PROCESS_TERMINATED)
+        assert.strictEqual((yield* k.process.info(process)).returnCode, BigInt(Status.BAD_SYSCALL))
+      })
+    ))
+})

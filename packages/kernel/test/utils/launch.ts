@@ -1,0 +1,47 @@
+/**
+ * Starts scripted guest processes for kernel tests: a process with the vDSO's code mapped at a
+ * fixed address, a read/write data page, and a channel whose remote end is the bootstrap handle.
+ */
+import * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
+import type * as Handle from "@zxsim/kernel/Handle"
+import { Kernel } from "@zxsim/kernel/Kernel"
+import * as Vdso from "@zxsim/kernel/Vdso"
+import { VmOption } from "@zxsim/kernel/VmOptions"
+import type { Script, ScriptCpu } from "./ScriptCpu.js"
+
+/** Where the vDSO's stubs are mapped in every scripted process. */
+export const VDSO_CODE = 0x200000 + 0x1000_0000
+/** Where the data page (64 KiB, read/write) is mapped. */
+export const DATA = 0x200000 + 0x2000_0000
+
+let nextEntry = 0x4000_0000
+
+/** A started scripted process. */
+export interface Launched {
+  readonly process: Handle.Process
+  readonly rootVmar: Handle.Vmar
+  /** The host's end of the bootstrap channel (the guest got the other end in a0). */
+  readonly channel: Handle.Channel
+}
+
+/** Creates and starts a process running `script` on `cpu`. */
+export const launch = (cpu: ScriptCpu, script: Script, name = "scripted"): Effect.Effect<Launched, unknown, Kernel | Scope.Scope> =>
+  Effect.gen(function*() {
+    const k = yield* Kernel
+    const job = yield* k.job.root()
+    const { process, rootVmar } = yield* k.process.create(job, name)
+    const vdso = yield* k.systemVdso()
+    const layout = Vdso.layout()
+    yield* k.vmar.map(rootVmar, VmOption.PERM_READ | VmOption.PERM_EXECUTE | VmOption.SPECIFIC, VDSO_CODE - 0x200000, vdso, layout.codeOffset, 4096)
+    cpu.vdsoCode = VDSO_CODE
+    const data = yield* k.vmo.create(65536)
+    yield* k.vmar.map(rootVmar, VmOption.PERM_READ | VmOption.PERM_WRITE | VmOption.SPECIFIC, DATA - 0x200000, data, 0, 65536)
+    const thread = yield* k.thread.create(process, "main")
+    const [local, remote] = yield* k.channel.create()
+    const entry = nextEntry
+    nextEntry += 0x1000
+    cpu.program(entry, script)
+    yield* k.process.start(process, thread, entry, DATA + 65536, remote, VDSO_CODE)
+    return { process, rootVmar, channel: local }
+  })
