@@ -1,0 +1,74 @@
+/**
+ * A fault-injecting kernel: wraps the `Kernel` in the context so that one chosen call fails with a
+ * chosen status, and records every call made. Tests use it to walk every kernel call a piece of
+ * code makes (first run counting, then one run per call with that call failing) and check the
+ * code fails with the right error and leaves nothing behind. It is the library's example of
+ * swapping a service layer in tests.
+ *
+ * @since 0.1.0
+ */
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import { Kernel, type KernelShape } from "./Kernel.js"
+import { ZxError } from "./ZxError.js"
+
+/** What to break: the `failAt`-th kernel call (1-based), or none when undefined, with `status`. */
+export interface Plan {
+  readonly failAt?: number
+  readonly status: number
+  /** Only count calls whose name passes this test (all calls by default). */
+  readonly only?: (operation: string) => boolean
+}
+
+/** A record of the calls a run made, and whether the planned failure happened. */
+export interface Recorder {
+  /** Names of counted calls in order, such as "vmo.create" or "vmar.allocate". */
+  readonly calls: Array<string>
+  /** The name of the call that was made to fail, once it has been. */
+  injected: string | undefined
+}
+
+/** A new, empty recorder. */
+export const recorder = (): Recorder => ({ calls: [], injected: undefined })
+
+/** Operations that are not kernel calls (reads of the kernel's own counters) and are never failed. */
+const passive = new Set(["stats", "executionStats", "monotonic"])
+
+/** Wraps a kernel so that calls are counted into `record` and the planned one fails. */
+export const wrap = (kernel: KernelShape, plan: Plan, record: Recorder): KernelShape => {
+  const wrapFn = (operation: string, f: (...args: Array<unknown>) => Effect.Effect<unknown, unknown, unknown>) =>
+    (...args: Array<unknown>) =>
+      Effect.suspend(() => {
+        if (plan.only !== undefined && !plan.only(operation)) return f(...args)
+        record.calls.push(operation)
+        if (plan.failAt !== undefined && record.calls.length === plan.failAt) {
+          record.injected = operation
+          return Effect.fail(new ZxError({ status: plan.status, operation: `${operation} (injected)` }))
+        }
+        return f(...args)
+      })
+  const out: Record<string, unknown> = {}
+  for (const [group, value] of Object.entries(kernel)) {
+    if (passive.has(group) || Effect.isEffect(value)) {
+      out[group] = value
+    } else if (typeof value === "function") {
+      out[group] = wrapFn(group, value as (...args: Array<unknown>) => Effect.Effect<unknown, unknown, unknown>)
+    } else {
+      const ops: Record<string, unknown> = {}
+      for (const [name, fn] of Object.entries(value as Record<string, unknown>)) {
+        ops[name] = wrapFn(`${group}.${name}`, fn as (...args: Array<unknown>) => Effect.Effect<unknown, unknown, unknown>)
+      }
+      out[group] = ops
+    }
+  }
+  // Same keys and call signatures as the wrapped kernel; failures only add ZxError, which every
+  // kernel call may already fail with.
+  return out as unknown as KernelShape
+}
+
+/**
+ * A layer replacing the `Kernel` in its input with a fault-injecting wrapper of it. Build the real
+ * kernel first, then this on top: `FaultInjection.layer(plan, record).pipe(Layer.provide(Kernel.layer))`.
+ */
+export const layer = (plan: Plan, record: Recorder): Layer.Layer<Kernel, never, Kernel> =>
+  Layer.effect(Kernel, Effect.map(Kernel, (kernel) => wrap(kernel, plan, record)))
