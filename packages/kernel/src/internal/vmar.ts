@@ -356,7 +356,8 @@ export class VmarObject extends KObject {
   destroyTree(): void {
     if (this.destroyed) return
     this.destroyed = true
-    for (const c of this.children) {
+    // A child VMAR removes itself from `children` as it goes: walk a copy.
+    for (const c of this.children.slice()) {
       if (c instanceof VmarObject) c.destroyTree()
       else c.remove()
     }
