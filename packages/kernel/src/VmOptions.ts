@@ -32,8 +32,8 @@ export const CAN_MAP_MASK =
 
 /** Shift of the alignment field: `ALIGN_n = log2(n) << 24`. */
 export const ALIGN_SHIFT = 24
-/** Mask of the alignment field. */
-export const ALIGN_MASK = 0x1f << ALIGN_SHIFT
+/** Mask of the alignment field: the whole top byte, so `ALIGN_4GB` (32 << 24) fits. */
+export const ALIGN_MASK = (0xff << ALIGN_SHIFT) >>> 0
 
 /** The option value asking for `2^log2` alignment (10 for 1 KiB up to 32 for 4 GiB). */
 export const align = (log2: number): number => (log2 << ALIGN_SHIFT) >>> 0

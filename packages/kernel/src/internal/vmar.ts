@@ -156,7 +156,7 @@ export class VmarObject extends KObject {
   }
 
   private alignmentOf(options: number): number {
-    const field = (options & ALIGN_MASK) >>> ALIGN_SHIFT
+    const field = ((options & ALIGN_MASK) >>> 0) >>> ALIGN_SHIFT
     if (field === 0) return PAGE_SIZE
     if (field < 10 || field > 32) fail(Status.INVALID_ARGS)
     return Math.max(PAGE_SIZE, 2 ** field)
@@ -166,8 +166,10 @@ export class VmarObject extends KObject {
   private chooseBase(options: number, offset: number, size: number, overlapStatus: number, fullStatus: number): number {
     const alignment = this.alignmentOf(options)
     if ((options & VmOption.SPECIFIC) !== 0 || (options & VmOption.SPECIFIC_OVERWRITE) !== 0) {
+      if ((options & VmOption.OFFSET_IS_UPPER_LIMIT) !== 0) fail(Status.INVALID_ARGS)
       if ((this.canMap & VmOption.CAN_MAP_SPECIFIC) === 0) fail(Status.ACCESS_DENIED)
-      if (!isPageAligned(offset) || offset % alignment !== 0) fail(Status.INVALID_ARGS)
+      // The alignment applies to the absolute address, not to the offset within this VMAR.
+      if (!isPageAligned(offset) || (this.base + offset) % alignment !== 0) fail(Status.INVALID_ARGS)
       if (offset + size > this.size) fail(Status.INVALID_ARGS)
       const base = this.base + offset
       if ((options & VmOption.SPECIFIC_OVERWRITE) === 0 && !this.isFree(base, base + size)) fail(overlapStatus)
