@@ -355,9 +355,9 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduler): KernelShape
         own(
           "vmar.allocate",
           () => {
-            const { vmar } = vmarOf(parent, Rights.OP_CHILDREN)
+            const { rights, vmar } = vmarOf(parent, Rights.OP_CHILDREN)
             if (!isSize(offset) || !isSize(size)) fail(Status.INVALID_ARGS)
-            const child = vmar.allocate(options >>> 0, offset, size)
+            const child = vmar.allocate(options >>> 0, offset, size, rights)
             const handle = wrap(new HandleRef(child, childVmarRights(child))) as unknown as Handle.Vmar
             return { vmar: handle, base: child.base }
           },
@@ -378,9 +378,9 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduler): KernelShape
         }),
       protect: (vmarHandle, options, address, len) =>
         run("vmar.protect", () => {
-          const { vmar } = vmarOf(vmarHandle)
+          const { rights, vmar } = vmarOf(vmarHandle)
           if (!isSize(address) || !isSize(len)) fail(Status.INVALID_ARGS)
-          vmar.protect(options >>> 0, address, len)
+          vmar.protect(options >>> 0, address, len, rights)
         }),
       destroy: (vmarHandle) =>
         run("vmar.destroy", () => {

@@ -31,6 +31,31 @@ export const Fault = {
 
 const isPageAligned = (x: number): boolean => x % PAGE_SIZE === 0
 
+/** Every right: the default for callers that checked a handle's rights themselves. */
+const ALL_RIGHTS = 0xffffffff
+
+/** The handle right each CAN_MAP_READ/WRITE/EXECUTE bit needs. */
+const CAN_MAP_RIGHTS: ReadonlyArray<readonly [number, number]> = [
+  [VmOption.CAN_MAP_READ, Rights.READ],
+  [VmOption.CAN_MAP_WRITE, Rights.WRITE],
+  [VmOption.CAN_MAP_EXECUTE, Rights.EXECUTE]
+]
+
+/** The handle right each PERM_READ/WRITE/EXECUTE bit needs. */
+const PERM_RIGHTS: ReadonlyArray<readonly [number, number]> = [
+  [VmOption.PERM_READ, Rights.READ],
+  [VmOption.PERM_WRITE, Rights.WRITE],
+  [VmOption.PERM_EXECUTE, Rights.EXECUTE]
+]
+
+/** Whether `rights` hold the right every option bit in `bits` needs per `table`. */
+const rightsCover = (rights: number, bits: number, table: ReadonlyArray<readonly [number, number]>): boolean => {
+  for (const [bit, right] of table) {
+    if ((bits & bit) !== 0 && (rights & right) === 0) return false
+  }
+  return true
+}
+
 /** A VMO mapped into a VMAR. */
 export class Mapping {
   constructor(
@@ -187,13 +212,21 @@ export class VmarObject extends KObject {
     return base
   }
 
-  allocate(options: number, offset: number, size: number): VmarObject {
+  /**
+   * A child VMAR. `parentRights` are the rights of the handle the caller used: CAN_MAP_READ,
+   * CAN_MAP_WRITE and CAN_MAP_EXECUTE need READ, WRITE and EXECUTE on it (ACCESS_DENIED).
+   */
+  allocate(options: number, offset: number, size: number, parentRights: number = ALL_RIGHTS): VmarObject {
+    if (!rightsCover(parentRights, options & (VmOption.CAN_MAP_READ | VmOption.CAN_MAP_WRITE | VmOption.CAN_MAP_EXECUTE), CAN_MAP_RIGHTS)) {
+      fail(Status.ACCESS_DENIED)
+    }
     if (this.destroyed) fail(Status.BAD_STATE)
     if (size <= 0 || !isPageAligned(size) || !Number.isSafeInteger(size)) fail(Status.INVALID_ARGS)
     const known = CAN_MAP_MASK | VmOption.SPECIFIC | VmOption.COMPACT | VmOption.OFFSET_IS_UPPER_LIMIT | ALIGN_MASK
     if ((options & ~known) !== 0) fail(Status.INVALID_ARGS)
     const wanted = options & CAN_MAP_MASK
-    if ((wanted & ~this.canMap) !== 0) fail(Status.ACCESS_DENIED)
+    // CAN_MAP_SPECIFIC may be asked for whatever the parent allows; the rest must be allowed.
+    if ((wanted & ~this.canMap & ~VmOption.CAN_MAP_SPECIFIC) !== 0) fail(Status.ACCESS_DENIED)
     const base = this.chooseBase(options, offset, size, Status.ALREADY_EXISTS, Status.NO_MEMORY)
     const child = new VmarObject(this.kernel, base, size, wanted, this, this.aspace)
     child.retain()
@@ -299,7 +332,10 @@ export class VmarObject extends KObject {
    * Changes the permissions of every mapping in `[start, start+len)`, which must be mapped
    * throughout (NOT_FOUND otherwise) and may not gain a permission its handles did not allow.
    */
-  protect(options: number, start: number, len: number): void {
+  protect(options: number, start: number, len: number, vmarRights: number = ALL_RIGHTS): void {
+    if (!rightsCover(vmarRights, options & (VmOption.PERM_READ | VmOption.PERM_WRITE | VmOption.PERM_EXECUTE), PERM_RIGHTS)) {
+      fail(Status.ACCESS_DENIED)
+    }
     if (this.destroyed) fail(Status.BAD_STATE)
     const end = start + len
     if (len <= 0 || !isPageAligned(start) || !isPageAligned(len) || start < this.base || end > this.end) fail(Status.INVALID_ARGS)
