@@ -168,7 +168,8 @@ export const takeForTransfer = (channel: ChannelObject, refs: ReadonlyArray<Hand
     }
   }
   if (status !== Status.OK) {
-    for (const ref of seen) ref.close()
+    // Every handle is consumed, including those after the one that failed the check.
+    for (const ref of refs) ref?.close()
     fail(status)
   }
   return refs.map((ref) => ref!.move())
