@@ -88,6 +88,17 @@ const truncateUtf8 = (s: string, max: number): string => {
   return s.slice(0, i)
 }
 
+/**
+ * Code points for string arbitraries: mostly printable ASCII, with 2-, 3- and 4-byte UTF-8 forms
+ * mixed in (never surrogates). Cheaper to generate than fast-check's full-unicode strings.
+ */
+const codePoint: FastCheck.Arbitrary<number> = FastCheck.oneof(
+  { weight: 4, arbitrary: FastCheck.integer({ min: 0x20, max: 0x7e }) },
+  { weight: 1, arbitrary: FastCheck.integer({ min: 0, max: 0x7ff }) },
+  { weight: 1, arbitrary: FastCheck.integer({ min: 0x800, max: 0xffff - 0x800 }).map((c) => (c >= 0xd800 ? c + 0x800 : c)) },
+  { weight: 1, arbitrary: FastCheck.integer({ min: 0x10000, max: 0x10ffff }) }
+)
+
 // ---------------------------------------------------------------------------------------------
 // Cursors
 // ---------------------------------------------------------------------------------------------
@@ -578,8 +589,10 @@ export class StringType extends NullableType<string> {
 
   arbitrary(options: ArbitraryOptions): FastCheck.Arbitrary<string> {
     const max = this.max
-    if (max === undefined) return FastCheck.string({ unit: "binary", maxLength: options.maxLength ?? 16 })
-    return FastCheck.string({ unit: "binary", maxLength: max }).map((s) => truncateUtf8(s, max))
+    const chars = FastCheck.array(codePoint, { maxLength: max ?? options.maxLength ?? 16 })
+    return max === undefined
+      ? chars.map((cps) => String.fromCodePoint(...cps))
+      : chars.map((cps) => truncateUtf8(String.fromCodePoint(...cps), max))
   }
 }
 
