@@ -12,7 +12,7 @@ import { hex, makeFileKernel, makeHandlePool } from "./utils/kernel.js"
 
 const fk = makeFileKernel()
 const pool = makeHandlePool(fk)
-const vmo = pool.byType.VMO[0]
+const vmo = pool.vmos[0]
 
 // Golden vectors, typed in by hand from the reference (fuchsia-spec.md §6 and §7.4); none of these
 // bytes come from the encoder.

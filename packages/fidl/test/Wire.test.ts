@@ -8,8 +8,8 @@ import { hex, makeFileKernel, makeHandlePool, toHex } from "./utils/kernel.js"
 
 const fk = makeFileKernel()
 const pool = makeHandlePool(fk)
-const vmo = pool.byType.VMO[0]
-const channel = pool.byType.CHANNEL[0]
+const vmo = pool.vmos[0]
+const channel = pool.channels[0]
 
 const encodeHex = <A>(type: Wire.Type<A>, value: A): string => toHex(Either.getOrThrow(Wire.encode(type, value)).bytes)
 

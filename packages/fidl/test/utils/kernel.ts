@@ -28,6 +28,8 @@ export const makeFileKernel = (): FileKernel => {
 
 /** Handles of several object types, their infos, and an arbitrary source for `Wire.arbitrary`. */
 export interface HandlePool {
+  readonly vmos: ReadonlyArray<Handle.Vmo>
+  readonly channels: ReadonlyArray<Handle.Channel>
   readonly byType: Readonly<Record<string, ReadonlyArray<Handle.Handle>>>
   readonly infos: ReadonlyMap<Handle.Handle, Wire.HandleInfo>
   readonly source: (type: ObjectTypeName | undefined) => FastCheck.Arbitrary<Handle.Handle>
@@ -37,8 +39,8 @@ export interface HandlePool {
 
 export const makeHandlePool = (fk: FileKernel): HandlePool => {
   const { kernel, run } = fk
-  const vmos: Array<Handle.Handle> = []
-  const channels: Array<Handle.Handle> = []
+  const vmos: Array<Handle.Vmo> = []
+  const channels: Array<Handle.Channel> = []
   const sockets: Array<Handle.Handle> = []
   for (let i = 0; i < 4; i++) vmos.push(run(kernel.vmo.create(4096)))
   for (let i = 0; i < 2; i++) channels.push(...run(kernel.channel.create()))
@@ -51,6 +53,8 @@ export const makeHandlePool = (fk: FileKernel): HandlePool => {
     infos.set(handle, { handle, type: info.type, rights: info.rights })
   }
   return {
+    vmos,
+    channels,
     byType,
     infos,
     source: (type) => FastCheck.constantFrom(...(type === undefined ? all : byType[type])),
