@@ -101,3 +101,17 @@ export const isLive = (handle: Handle): boolean => {
 
 /** @internal */
 export const refOf = (handle: Handle): HandleRef | null => (handle as HandleImpl).ref
+
+/** The type of the object a live or dead handle refers to, or undefined for the invalid handle. */
+export const typeOf = (handle: Handle): ObjectTypeName | undefined => {
+  const ref = (handle as HandleImpl).ref
+  if (ref === null) return undefined
+  return ObjectTypes.names.find((n) => ObjectTypes.ObjectType[n] === ref.object.type)
+}
+
+/**
+ * The handle as a handle to a `type` object, if that is what it refers to: for handles whose type
+ * is only known at run time (read from a channel, passed in a startup handle list).
+ */
+export const narrow = <T extends ObjectTypeName>(handle: Handle, type: T): Handle<T> | undefined =>
+  typeOf(handle) === type ? (handle as Handle<T>) : undefined

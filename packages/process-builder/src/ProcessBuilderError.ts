@@ -1,0 +1,312 @@
+/**
+ * The errors the process builder fails with: one class per variant of the Fuchsia crate's
+ * `ProcessBuilderError`, each with the crate's zx status mapping (`asZxStatus`). Variants that
+ * wrap another package's error (ELF parsing and loading, processargs, FIDL) carry it as `cause`,
+ * and variants born of a failed kernel call carry that call's `ZxError`, so a user sees why.
+ *
+ * @since 0.1.0
+ */
+import * as Schema from "effect/Schema"
+import { ElfLoadError } from "@zxsim/elf/ElfLoadError"
+import { ElfParseError } from "@zxsim/elf/ElfParseError"
+import { FidlError } from "@zxsim/fidl/FidlError"
+import { ProcessargsError } from "@zxsim/processargs/ProcessargsError"
+import * as Status from "@zxsim/kernel/Status"
+import { ZxError } from "@zxsim/kernel/ZxError"
+
+/** Identifies every {@link ProcessBuilderError}. */
+export const ErrorTypeId: unique symbol = Symbol.for("@zxsim/process-builder/ProcessBuilderError")
+/** The type of {@link ErrorTypeId}. */
+export type ErrorTypeId = typeof ErrorTypeId
+
+const withStatus = (text: string, status: number) => `${text}: ${Status.toString(status)}`
+
+const statusFields = {
+  status: Schema.Number,
+  /** The failed kernel call, when there was one. */
+  cause: Schema.optional(ZxError)
+}
+
+/** An argument was refused: a handle type the builder adds itself, too many namespace entries, a string with a NUL. */
+export class InvalidArg extends Schema.TaggedError<InvalidArg>("@zxsim/process-builder/InvalidArg")("InvalidArg", {
+  reason: Schema.String
+}) {
+  readonly [ErrorTypeId]: ErrorTypeId = ErrorTypeId
+  /** INVALID_ARGS. */
+  asZxStatus(): number {
+    return Status.Status.INVALID_ARGS
+  }
+  override get message(): string {
+    return this.reason
+  }
+}
+
+/** A required handle was the invalid handle, or one already closed or moved away. */
+export class BadHandle extends Schema.TaggedError<BadHandle>("@zxsim/process-builder/BadHandle")("BadHandle", {
+  reason: Schema.String
+}) {
+  readonly [ErrorTypeId]: ErrorTypeId = ErrorTypeId
+  /** BAD_HANDLE. */
+  asZxStatus(): number {
+    return Status.Status.BAD_HANDLE
+  }
+  override get message(): string {
+    return this.reason
+  }
+}
+
+/** Creating the process failed (for example ACCESS_DENIED when the job's policy forbids new processes). */
+export class CreateProcess extends Schema.TaggedError<CreateProcess>("@zxsim/process-builder/CreateProcess")("CreateProcess", statusFields) {
+  readonly [ErrorTypeId]: ErrorTypeId = ErrorTypeId
+  /** The kernel's status. */
+  asZxStatus(): number {
+    return this.status
+  }
+  override get message(): string {
+    return withStatus("Failed to create process", this.status)
+  }
+}
+
+/** Creating the initial thread failed. */
+export class CreateThread extends Schema.TaggedError<CreateThread>("@zxsim/process-builder/CreateThread")("CreateThread", statusFields) {
+  readonly [ErrorTypeId]: ErrorTypeId = ErrorTypeId
+  /** The kernel's status. */
+  asZxStatus(): number {
+    return this.status
+  }
+  override get message(): string {
+    return withStatus("Failed to create thread", this.status)
+  }
+}
+
+/** Starting the built process failed. */
+export class ProcessStart extends Schema.TaggedError<ProcessStart>("@zxsim/process-builder/ProcessStart")("ProcessStart", statusFields) {
+  readonly [ErrorTypeId]: ErrorTypeId = ErrorTypeId
+  /** The kernel's status. */
+  asZxStatus(): number {
+    return this.status
+  }
+  override get message(): string {
+    return withStatus("Failed to start process", this.status)
+  }
+}
+
+/** The executable, the dynamic linker or the vDSO is not an ELF file the loader accepts. */
+export class ElfParse extends Schema.TaggedError<ElfParse>("@zxsim/process-builder/ElfParse")("ElfParse", {
+  cause: ElfParseError
+}) {
+  readonly [ErrorTypeId]: ErrorTypeId = ErrorTypeId
+  /** The parse error's own status. */
+  asZxStatus(): number {
+    return this.cause.asZxStatus()
+  }
+  override get message(): string {
+    return `Failed to parse ELF: ${this.cause.message}`
+  }
+}
+
+/** Mapping an ELF image into the new address space failed. */
+export class ElfLoad extends Schema.TaggedError<ElfLoad>("@zxsim/process-builder/ElfLoad")("ElfLoad", {
+  cause: ElfLoadError
+}) {
+  readonly [ErrorTypeId]: ErrorTypeId = ErrorTypeId
+  /** The load error's own status. */
+  asZxStatus(): number {
+    return this.cause.asZxStatus()
+  }
+  override get message(): string {
+    return `Failed to load ELF: ${this.cause.message}`
+  }
+}
+
+/** A bootstrap message could not be built (over 64 KiB or 64 handles). */
+export class ProcessArgs extends Schema.TaggedError<ProcessArgs>("@zxsim/process-builder/ProcessArgs")("ProcessArgs", {
+  cause: ProcessargsError
+}) {
+  readonly [ErrorTypeId]: ErrorTypeId = ErrorTypeId
+  /** INVALID_ARGS, as for every processargs error. */
+  asZxStatus(): number {
+    return Status.Status.INVALID_ARGS
+  }
+  override get message(): string {
+    return this.cause.message
+  }
+}
+
+/** A kernel call failed at a point the crate reports with a fixed description. */
+export class GenericStatus extends Schema.TaggedError<GenericStatus>("@zxsim/process-builder/GenericStatus")("GenericStatus", {
+  reason: Schema.String,
+  ...statusFields
+}) {
+  readonly [ErrorTypeId]: ErrorTypeId = ErrorTypeId
+  /** The status reported. */
+  asZxStatus(): number {
+    return this.status
+  }
+  override get message(): string {
+    return withStatus(this.reason, this.status)
+  }
+}
+
+/** A broken invariant inside the builder (declared by the crate, raised only for an impossible state). */
+export class Internal extends Schema.TaggedError<Internal>("@zxsim/process-builder/Internal")("Internal", {
+  reason: Schema.String,
+  detail: Schema.String
+}) {
+  readonly [ErrorTypeId]: ErrorTypeId = ErrorTypeId
+  /** INTERNAL. */
+  asZxStatus(): number {
+    return Status.Status.INTERNAL
+  }
+  override get message(): string {
+    return `${this.reason}: ${this.detail}`
+  }
+}
+
+/** The PT_INTERP segment does not hold a NUL-terminated UTF-8 name. */
+export class InvalidInterpHeader extends Schema.TaggedError<InvalidInterpHeader>("@zxsim/process-builder/InvalidInterpHeader")(
+  "InvalidInterpHeader",
+  { reason: Schema.String }
+) {
+  readonly [ErrorTypeId]: ErrorTypeId = ErrorTypeId
+  /** INVALID_ARGS. */
+  asZxStatus(): number {
+    return Status.Status.INVALID_ARGS
+  }
+  override get message(): string {
+    return `Invalid PT_INTERP header: ${this.reason}`
+  }
+}
+
+/** The executable is dynamically linked but no `fuchsia.ldsvc.Loader` was given. */
+export class LoaderMissing extends Schema.TaggedError<LoaderMissing>("@zxsim/process-builder/LoaderMissing")("LoaderMissing", {}) {
+  readonly [ErrorTypeId]: ErrorTypeId = ErrorTypeId
+  /** INVALID_ARGS. */
+  asZxStatus(): number {
+    return Status.Status.INVALID_ARGS
+  }
+  override get message(): string {
+    return "Failed to build process with dynamic ELF, missing fuchsia.ldsvc.Loader handle"
+  }
+}
+
+/** Talking to the loader failed (peer closed, a malformed reply): a FIDL error. */
+export class LoadDynamicLinker extends Schema.TaggedError<LoadDynamicLinker>("@zxsim/process-builder/LoadDynamicLinker")(
+  "LoadDynamicLinker",
+  { cause: FidlError }
+) {
+  readonly [ErrorTypeId]: ErrorTypeId = ErrorTypeId
+  /** NOT_FOUND, as the crate reports every FIDL failure here. */
+  asZxStatus(): number {
+    return Status.Status.NOT_FOUND
+  }
+  override get message(): string {
+    return `Failed to load dynamic linker from fuchsia.ldsvc.Loader: ${this.cause.message}`
+  }
+}
+
+/** The loader did not answer within 30 seconds. */
+export class LoadDynamicLinkerTimeout extends Schema.TaggedError<LoadDynamicLinkerTimeout>(
+  "@zxsim/process-builder/LoadDynamicLinkerTimeout"
+)("LoadDynamicLinkerTimeout", {}) {
+  readonly [ErrorTypeId]: ErrorTypeId = ErrorTypeId
+  /** TIMED_OUT. */
+  asZxStatus(): number {
+    return Status.Status.TIMED_OUT
+  }
+  override get message(): string {
+    return "Timed out loading dynamic linker from fuchsia.ldsvc.Loader"
+  }
+}
+
+/** Writing a bootstrap message to the channel failed. */
+export class WriteBootstrapMessage extends Schema.TaggedError<WriteBootstrapMessage>("@zxsim/process-builder/WriteBootstrapMessage")(
+  "WriteBootstrapMessage",
+  statusFields
+) {
+  readonly [ErrorTypeId]: ErrorTypeId = ErrorTypeId
+  /** The kernel's status. */
+  asZxStatus(): number {
+    return this.status
+  }
+  override get message(): string {
+    return withStatus("Failed to write bootstrap message to channel", this.status)
+  }
+}
+
+/** Destroying the low address-space reservation before returning failed. */
+export class DestroyReservationVMAR extends Schema.TaggedError<DestroyReservationVMAR>(
+  "@zxsim/process-builder/DestroyReservationVMAR"
+)("DestroyReservationVMAR", statusFields) {
+  readonly [ErrorTypeId]: ErrorTypeId = ErrorTypeId
+  /** The kernel's status. */
+  asZxStatus(): number {
+    return this.status
+  }
+  override get message(): string {
+    return withStatus("Failed to destroy reservation VMAR", this.status)
+  }
+}
+
+/** Duplicating a handle for a bootstrap message failed; `handleType` names its processargs type. */
+export class DuplicateHandle extends Schema.TaggedError<DuplicateHandle>("@zxsim/process-builder/DuplicateHandle")(
+  "DuplicateHandle",
+  { handleType: Schema.String, ...statusFields }
+) {
+  readonly [ErrorTypeId]: ErrorTypeId = ErrorTypeId
+  /** The kernel's status. */
+  asZxStatus(): number {
+    return this.status
+  }
+  override get message(): string {
+    return withStatus(`Failed to duplicate handle of type ${this.handleType}`, this.status)
+  }
+}
+
+/** Every way building or starting a process can fail: the crate's 17 variants. */
+export type ProcessBuilderError =
+  | InvalidArg
+  | BadHandle
+  | CreateProcess
+  | CreateThread
+  | ProcessStart
+  | ElfParse
+  | ElfLoad
+  | ProcessArgs
+  | GenericStatus
+  | Internal
+  | InvalidInterpHeader
+  | LoaderMissing
+  | LoadDynamicLinker
+  | LoadDynamicLinkerTimeout
+  | WriteBootstrapMessage
+  | DestroyReservationVMAR
+  | DuplicateHandle
+
+/** The schema of {@link ProcessBuilderError}. */
+export const ProcessBuilderError = Schema.Union(
+  InvalidArg,
+  BadHandle,
+  CreateProcess,
+  CreateThread,
+  ProcessStart,
+  ElfParse,
+  ElfLoad,
+  ProcessArgs,
+  GenericStatus,
+  Internal,
+  InvalidInterpHeader,
+  LoaderMissing,
+  LoadDynamicLinker,
+  LoadDynamicLinkerTimeout,
+  WriteBootstrapMessage,
+  DestroyReservationVMAR,
+  DuplicateHandle
+)
+
+/** Whether a value is a {@link ProcessBuilderError}. */
+export const isProcessBuilderError = (u: unknown): u is ProcessBuilderError =>
+  typeof u === "object" && u !== null && ErrorTypeId in u
+
+/** The zx status the crate maps an error to (`ProcessBuilderError::as_zx_status`). */
+export const asZxStatus = (error: ProcessBuilderError): number => error.asZxStatus()
