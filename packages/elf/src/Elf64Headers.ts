@@ -172,7 +172,7 @@ const fromParsed = (parsed: internal.ParsedHeaders): Elf64Headers =>
  * (a VMO's last page is), and an empty one fails with `ReadError(OUT_OF_RANGE)`.
  */
 export const fromBytes = (bytes: Uint8Array): Either.Either<Elf64Headers, ElfParseError> => {
-  if (bytes.length === 0) return Either.left(new ReadError({ status: Status.OUT_OF_RANGE, detail: "the file is empty" }))
+  if (bytes.length === 0) return Either.left(new ReadError({ status: Status.OUT_OF_RANGE, detail: "reading the file header" }))
   let headerBytes = bytes
   if (bytes.length < FILE_HEADER_SIZE) {
     headerBytes = new Uint8Array(FILE_HEADER_SIZE)

@@ -6,11 +6,11 @@
  * well-formed image with chosen segments. Other packages' tests use it too (`@zxsim/elf/ElfWriter`).
  *
  * Layout rules, applied only to what the description leaves out: the table goes right after the
- * file header; each segment without an `offset` goes after the previous payload (PT_LOAD segments at
+ * file header (an explicit `phoff` is written as given and does not extend the file); each segment without an `offset` goes after the previous payload (PT_LOAD segments at
  * an offset congruent to their `vaddr` modulo the page size, as a linker places them); a segment
  * without a `vaddr` gets its offset; `filesz` defaults to the payload's length and `memsz` to
- * `filesz`. The file ends after the last byte laid out, unless `size` says otherwise (to truncate
- * or pad). Payloads are written first, then the table, then the file header, then `patches`.
+ * `filesz`. The file ends after the last byte laid out (a segment given an `offset` but no payload
+ * lays nothing out), unless `size` says otherwise (to truncate or pad). Payloads are written first, then the table, then the file header, then `patches`.
  *
  * @since 0.1.0
  */
@@ -192,7 +192,8 @@ export const build = (spec: ImageSpec): ElfImage => {
   const specs = spec.segments ?? []
   const header = resolveFileHeader(spec.header, specs.length)
   const tableOffset = small(header.phoff)
-  const tableEnd = tableOffset === undefined ? FILE_HEADER_SIZE : tableOffset + specs.length * PROGRAM_HEADER_SIZE
+  // Only a table placed by default extends the file; an explicit `phoff` may point anywhere.
+  const tableEnd = spec.header?.phoff === undefined ? FILE_HEADER_SIZE + specs.length * PROGRAM_HEADER_SIZE : FILE_HEADER_SIZE
   let cursor = Math.max(FILE_HEADER_SIZE, tableEnd)
   let natural = cursor
   const segments = specs.map((s) => {
@@ -228,7 +229,6 @@ export const build = (spec: ImageSpec): ElfImage => {
     }
     return resolved
   })
-  if (specs.length === 0 && tableOffset === undefined) natural = FILE_HEADER_SIZE
   const size = spec.size ?? natural
   const buffer = new Uint8Array(Math.max(size, natural))
   const put = (at: number | undefined, bytes: ArrayLike<number>) => {
