@@ -503,7 +503,7 @@ export class AddressSpace {
     let done = 0
     while (done < data.length) {
       const at = address + done
-      const page = this.pageFor(at, Access.WRITE, true)
+      const page = this.pageFor(at, access === 0 ? 0 : Access.WRITE, true)
       const inPage = at % PAGE_SIZE
       const n = Math.min(PAGE_SIZE - inPage, data.length - done)
       this.kernel.memory.touch(page / PAGE_SIZE)
