@@ -47,10 +47,13 @@ const typeName = (type: number): ObjectTypeName => ObjectTypes.names.find((n) =>
 
 const isSize = (n: number): boolean => Number.isSafeInteger(n) && n >= 0
 
-/** Kills a job's processes and child jobs, depth first. */
+/** Kills a job's processes and child jobs, depth first; the job is then dead (TERMINATED). */
 export const killJob = (job: JobObject, returnCode: bigint): void => {
+  // Dead first, so nothing can be created in the job while its children die.
+  job.dead = true
   for (const child of Array.from(job.children)) killJob(child, returnCode)
   for (const process of Array.from(job.processes)) process.kill(returnCode)
+  job.updateSignals(0, Signals.JOB_TERMINATED)
 }
 
 /** The default rights of a new object's first handle. */

@@ -24,7 +24,10 @@ export class JobObject extends KObject {
   readonly children = new Set<JobObject>()
   readonly processes = new Set<ProcessObject>()
   readonly policy: Map<number, number>
+  /** Killed or gone: the job accepts no new child jobs or processes (BAD_STATE). */
   dead = false
+  /** Whether the job has left its parent (it had no handles, children or processes left). */
+  private detached = false
 
   constructor(kernel: KernelState, readonly parent: JobObject | null) {
     super(kernel, ObjectType.JOB)
@@ -68,7 +71,8 @@ export class JobObject extends KObject {
   /** A job with no handles, children or processes leaves its parent and goes away. */
   maybeDetach(): void {
     if (this.handleCount > 0 || this.children.size > 0 || this.processes.size > 0 || this.parent === null) return
-    if (this.dead) return
+    if (this.detached) return
+    this.detached = true
     this.dead = true
     this.updateSignals(0, Signals.JOB_TERMINATED)
     const parent = this.parent
