@@ -92,7 +92,8 @@ const isContainedPath = (name: string): boolean =>
 /**
  * Loads files from a host directory through @effect/platform's `FileSystem`: the object `name`
  * is the file `directory/name`, answered as an executable VMO named after the file. A missing
- * file is NOT_FOUND, an unreadable one ACCESS_DENIED, a name leaving the directory INVALID_ARGS.
+ * file (or a directory in its place) is NOT_FOUND, an unreadable one ACCESS_DENIED, a name that
+ * would leave the directory INVALID_ARGS, any other failure IO.
  */
 export const layerFromDirectory = (directory: string): Layer.Layer<Loader, never, Kernel.Kernel | FileSystem.FileSystem> =>
   Layer.effect(
@@ -108,14 +109,14 @@ export const layerFromDirectory = (directory: string): Layer.Layer<Loader, never
           }
           return fs.readFile(`${root}/${name}`).pipe(
             Effect.mapError((error) => {
+              // A directory where the file should be (or a file where a directory should be) is as
+              // good as missing: it must not stop a Config lookup from falling back.
               const status = error._tag === "BadArgument"
                 ? Status.INVALID_ARGS
-                : error.reason === "NotFound"
+                : error.reason === "NotFound" || error.reason === "BadResource"
                 ? Status.NOT_FOUND
                 : error.reason === "PermissionDenied"
                 ? Status.ACCESS_DENIED
-                : error.reason === "BadResource"
-                ? Status.NOT_FILE
                 : Status.IO
               return new LoaderError({ name, status, detail: error.message })
             }),
@@ -278,7 +279,7 @@ export interface LoadObjectResult {
  * VMO), so a caller can tell those cases apart. The VMO belongs to the caller's scope.
  */
 export const callLoadObject = (channel: Handle.Channel, name: string): Effect.Effect<LoadObjectResult, FidlError, Kernel.Kernel | Scope.Scope> =>
-  Transport.call(channel, methods.LoadObject, { objectName: name })
+  Transport.call(channel, methods.LoadObject, { objectName: name }).pipe(Effect.withSpan("Loader.callLoadObject", { attributes: { name } }))
 
 /**
  * {@link callLoadObject}, failing with a `LoaderError` when the status is not OK (any VMO that came

@@ -206,6 +206,8 @@ describe("Wire decoder obligations", () => {
     rejects(Small, hex("03 00 00 00 00 00 00 00 ff ff ff ff 00 00 01 00"), "InvalidEnvelope", pool.infosOf([vmo]))
     // A known ordinal with an absent envelope.
     rejects(Small, hex("01 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00"), "InvalidEnvelope")
+    // Ordinal 0 (absent) with a present envelope.
+    rejects(Wire.optional(Small), hex("00 00 00 00 00 00 00 00 05 00 00 00 00 00 01 00"), "InvalidEnvelope")
     // An inlined envelope for a 16-byte member.
     rejects(Small, hex("02 00 00 00 00 00 00 00 00 00 00 00 00 00 01 00"), "InvalidEnvelope")
   })

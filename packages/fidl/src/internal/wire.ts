@@ -942,7 +942,9 @@ export class UnionType<A extends { readonly _tag: string }> extends NullableType
   decodeOrNull(d: Decoder, offset: number, depth: number, nullable: boolean): A | null {
     const ordinal = d.view.getBigUint64(offset, true)
     if (ordinal === 0n) {
-      d.zeros(offset + 8, offset + 16, "absent union envelope")
+      if (d.view.getUint32(offset + 8, true) !== 0 || d.view.getUint32(offset + 12, true) !== 0) {
+        reject("InvalidEnvelope", offset + 8, `${this.description}: ordinal 0 with a present envelope`)
+      }
       if (!nullable) reject("UnexpectedNull", offset, `${this.description} is absent`)
       return null
     }
