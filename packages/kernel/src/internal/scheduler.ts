@@ -20,6 +20,22 @@ export const SLICE_INSTRUCTIONS = 200_000
 /** Register-file offset of the program counter. */
 const PC = 256
 
+/**
+ * Schedules a callback after pending I/O and timers of the host's event loop (`setImmediate` where
+ * the host has it). A guest that never blocks yields through this at the end of every slice, so it
+ * cannot starve the host's timers and I/O the way yielding only to other fibers (microtasks) would.
+ */
+const hostImmediate: ((f: () => void) => unknown) | undefined =
+  (globalThis as { readonly setImmediate?: (f: () => void) => unknown }).setImmediate
+const nextMacrotask: (f: () => void) => void = hostImmediate !== undefined
+  ? (f) => hostImmediate(f)
+  : (f) => globalThis.setTimeout(f, 0)
+
+/** Yields the running fiber to the host's event loop. */
+export const yieldToHost: Effect.Effect<void> = Effect.async<void>((resume) => {
+  nextMacrotask(() => resume(Effect.void))
+})
+
 export class Scheduler {
   syscalls = 0
   slices = 0
@@ -60,7 +76,7 @@ export class Scheduler {
         const stop: StopReason = cpu.run(thread, SLICE_INSTRUCTIONS)
         if (stop._tag === "BudgetSpent") {
           self.slices++
-          yield* Effect.yieldNow()
+          yield* yieldToHost
           continue
         }
         if (stop._tag === "Syscall") {
