@@ -41,7 +41,7 @@ export class PhysicalMemory {
 
   constructor(options: PhysicalMemoryOptions) {
     this.maxFrames = options.maxFrames
-    const initial = Math.max(1, options.initialWasmPages ?? 64)
+    const initial = Math.max(1, options.initialWasmPages ?? 1)
     const maximum = Math.min(65536, Math.ceil((options.maxFrames + 1024) / FRAMES_PER_WASM_PAGE) + 64)
     this.memory = new WebAssembly.Memory({ initial: Math.min(initial, maximum), maximum })
     this.bytes = new Uint8Array(this.memory.buffer)
