@@ -1,0 +1,45 @@
+/**
+ * The register file as this package's CPUs use it: the kernel's layout (`x0`–`x31` at 0, `pc` at
+ * 256, `f0`–`f31` at 512, `fcsr` at 768, every value little-endian) plus the CPU-private words
+ * from 776 that the interpreter and the JIT share, so a thread can move between them. Accessors
+ * here use BigInt and are meant for hosts and tests, never for an instruction loop.
+ *
+ * @since 0.1.0
+ */
+import { CPU_PRIVATE_OFFSET, PC_OFFSET, X_REGISTERS_OFFSET } from "@zxsim/kernel/Cpu"
+
+/**
+ * Offset of the 64-bit retired-instruction count (`instret`, which `cycle` and `time` also read).
+ * It persists across `run` calls, so a thread's counters only grow.
+ */
+export const INSTRET_OFFSET = CPU_PRIVATE_OFFSET
+
+/** ABI names of `x0`–`x31`, for messages and traces. */
+export const abiNames: ReadonlyArray<string> = [
+  "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4", "a5",
+  "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6"
+]
+
+const view = (memory: WebAssembly.Memory) => new DataView(memory.buffer)
+
+/** Reads `x<index>` as an unsigned 64-bit value. */
+export const readX = (memory: WebAssembly.Memory, registers: number, index: number): bigint =>
+  view(memory).getBigUint64(registers + X_REGISTERS_OFFSET + 8 * index, true)
+
+/** Writes `x<index>` (any bigint; reduced modulo 2^64). Writes to `x0` are ignored, as the ISA says. */
+export const writeX = (memory: WebAssembly.Memory, registers: number, index: number, value: bigint): void => {
+  if (index === 0) return
+  view(memory).setBigUint64(registers + X_REGISTERS_OFFSET + 8 * index, BigInt.asUintN(64, value), true)
+}
+
+/** Reads the program counter. */
+export const readPc = (memory: WebAssembly.Memory, registers: number): bigint =>
+  view(memory).getBigUint64(registers + PC_OFFSET, true)
+
+/** Writes the program counter (reduced modulo 2^64). */
+export const writePc = (memory: WebAssembly.Memory, registers: number, value: bigint): void =>
+  view(memory).setBigUint64(registers + PC_OFFSET, BigInt.asUintN(64, value), true)
+
+/** Reads the retired-instruction count. */
+export const readInstret = (memory: WebAssembly.Memory, registers: number): bigint =>
+  view(memory).getBigUint64(registers + INSTRET_OFFSET, true)

@@ -1,0 +1,31 @@
+/**
+ * The reference interpreter: the `Cpu` the kernel runs guest threads on when exactness matters
+ * more than speed, and the semantics the JIT is checked against.
+ *
+ * What it implements: RV64IMAC, the Zicsr user counters, Zifencei, FENCE, ECALL and EBREAK, with
+ * these choices where the ISA leaves one open:
+ * - Misaligned loads and stores are emulated (also across a page boundary, translating both
+ *   pages before touching either, so a faulting store writes nothing). Misaligned LR, SC and AMOs
+ *   raise `load-misaligned` (LR) or `store-misaligned` (SC, AMOs).
+ * - `cycle`, `time` and `instret` all read the thread's count of retired instructions (kept in
+ *   the register file's private words, see `RegisterFile.INSTRET_OFFSET`): one cycle per
+ *   instruction and a timebase of one tick per instruction, so a guest sees no wall clock and a
+ *   run is reproducible. ECALL, EBREAK and faulting instructions do not retire.
+ * - The LR/SC reservation covers the bytes LR read and is dropped at every `run` (a context
+ *   switch), so an SC after a syscall or the end of a slice fails, which the ISA allows.
+ * - Failed translations are page faults when the page is unmapped or the access is not allowed,
+ *   and access faults when the mapping has nothing behind it (past the VMO's end, out of memory).
+ *   A fault's `address` is exact below 2^53; larger addresses are never mapped and are reported
+ *   rounded, while the register file keeps pc's exact bits.
+ *
+ * @since 0.1.0
+ */
+import * as Layer from "effect/Layer"
+import { Cpu, type CpuShape } from "@zxsim/kernel/Cpu"
+import * as internal from "./internal/interpreter.js"
+
+/** A new interpreter. Each instance keeps its own TLBs, decode caches and counters. */
+export const make = (): CpuShape => internal.make()
+
+/** The interpreter as the kernel's `Cpu`: a fresh instance each time the layer is built. */
+export const layer: Layer.Layer<Cpu> = Layer.sync(Cpu, make)

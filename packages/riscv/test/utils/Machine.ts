@@ -1,0 +1,226 @@
+/**
+ * A test machine: a `CpuThread` over its own `WebAssembly.Memory` with a simple page table, so CPU
+ * suites run without the kernel. It honours the port's contract the way the kernel does: `translate`
+ * checks permissions, pages can be committed lazily (bumping the epoch, like the kernel), host
+ * writes tell the CPU about watched frames first, and the memory can grow (bumping the generation).
+ *
+ * Suites take the CPU from {@link engines}, so the same tests run on every CPU implementation.
+ */
+import { Access, type CpuMemory, type CpuShape, type CpuThread, type StopReason, TranslateFault } from "@zxsim/kernel/Cpu"
+import { type Program, assemble } from "@zxsim/riscv/Assembler"
+import * as RegisterFile from "@zxsim/riscv/RegisterFile"
+import * as RiscvInterpreter from "@zxsim/riscv/RiscvInterpreter"
+
+/** The CPUs every suite runs on. */
+export const engines: ReadonlyArray<{ readonly name: string; readonly make: () => CpuShape }> = [
+  { name: "interpreter", make: RiscvInterpreter.make }
+]
+
+export const PAGE = 4096
+/** Permission bits, as the port's `Access`. */
+export const R = Access.READ
+export const W = Access.WRITE
+export const X = Access.EXECUTE
+
+/** Where {@link Machine.load} puts code, data and the stack. */
+export const CODE = 0x10000
+export const DATA = 0x80000
+export const DATA_SIZE = 0x10000
+export const STACK_TOP = 0x200000
+
+interface Page {
+  frame: number
+  perms: number
+}
+
+/** One machine: memory, a page table, one thread and a CPU. */
+export class Machine implements CpuThread {
+  readonly koid = 1
+  readonly memory: CpuMemory
+  readonly addressSpace: CpuThread["addressSpace"]
+  readonly registers: number
+  readonly wasm: WebAssembly.Memory
+  generation = 0
+  epoch = 0
+  /** Virtual page number -> frame and permissions; frame -1 = not committed yet. */
+  readonly pages = new Map<number, Page>()
+  readonly watched = new Set<number>()
+  /** How many translate calls the CPU made, for tests of the TLB. */
+  translateCalls = 0
+  private nextFrame = 1
+
+  constructor(readonly cpu: CpuShape, wasmPages = 16) {
+    this.wasm = new WebAssembly.Memory({ initial: wasmPages, maximum: 1024 })
+    const machine = this
+    this.memory = {
+      get memory() {
+        return machine.wasm
+      },
+      get generation() {
+        return machine.generation
+      },
+      get epoch() {
+        return machine.epoch
+      },
+      reserve: (frames) => this.allocateFrames(frames) * PAGE,
+      watch: (frame) => {
+        this.watched.add(frame)
+      },
+      unwatch: (frame) => {
+        this.watched.delete(frame)
+      }
+    }
+    this.addressSpace = { id: 1, translate: (address, access) => this.translate(address, access) }
+    this.registers = this.allocateFrames(1) * PAGE
+  }
+
+  get bytes(): Uint8Array {
+    return new Uint8Array(this.wasm.buffer)
+  }
+
+  private allocateFrames(count: number): number {
+    const first = this.nextFrame
+    this.nextFrame += count
+    while (this.nextFrame * PAGE > this.wasm.buffer.byteLength) this.grow(1)
+    return first
+  }
+
+  /** Grows the memory by `wasmPages`, detaching old views, as the kernel's frame pool does. */
+  grow(wasmPages: number): void {
+    this.wasm.grow(wasmPages)
+    this.generation++
+  }
+
+  translate(address: number, access: number): number {
+    this.translateCalls++
+    if (!Number.isSafeInteger(address) || address < 0) throw new Error(`translate given ${address}`)
+    const page = this.pages.get(Math.floor(address / PAGE))
+    if (page === undefined) return TranslateFault.NOT_MAPPED
+    if ((page.perms & access) !== access) return TranslateFault.PERMISSION
+    if (page.frame < 0) {
+      // Lazy commit: a fresh frame, and (like the kernel) a new epoch.
+      page.frame = this.allocateFrames(1)
+      this.epoch++
+    }
+    return page.frame * PAGE
+  }
+
+  /** Maps `size` bytes at `address` (page-aligned) with `perms`; `lazy` pages get frames on first use. */
+  map(address: number, size: number, perms: number, lazy = false): void {
+    for (let a = address; a < address + size; a += PAGE) {
+      this.pages.set(a / PAGE, { frame: lazy ? -1 : this.allocateFrames(1), perms })
+    }
+    this.epoch++
+  }
+
+  /** Changes the permissions of mapped pages. */
+  protect(address: number, size: number, perms: number): void {
+    for (let a = address; a < address + size; a += PAGE) this.pages.get(a / PAGE)!.perms = perms
+    this.epoch++
+  }
+
+  /** Removes pages. */
+  unmap(address: number, size: number): void {
+    for (let a = address; a < address + size; a += PAGE) this.pages.delete(a / PAGE)
+    this.epoch++
+  }
+
+  /** The physical byte address behind a virtual address, committing the page (host access). */
+  private physical(address: number): number {
+    const page = this.pages.get(Math.floor(address / PAGE))
+    if (page === undefined) throw new Error(`host access to unmapped ${address.toString(16)}`)
+    if (page.frame < 0) {
+      page.frame = this.allocateFrames(1)
+      this.epoch++
+    }
+    return page.frame * PAGE + (address % PAGE)
+  }
+
+  /** Writes bytes as the kernel would: watched frames are announced to the CPU first. */
+  write(address: number, data: Uint8Array): void {
+    for (let i = 0; i < data.length; i++) {
+      const at = this.physical(address + i)
+      const frame = Math.floor(at / PAGE)
+      if (this.watched.has(frame)) {
+        this.watched.delete(frame)
+        this.cpu.codeWritten(frame)
+      }
+      this.bytes[at] = data[i]
+    }
+  }
+
+  read(address: number, length: number): Uint8Array {
+    const out = new Uint8Array(length)
+    for (let i = 0; i < length; i++) out[i] = this.bytes[this.physical(address + i)]
+    return out
+  }
+
+  readU64(address: number): bigint {
+    return new DataView(this.read(address, 8).buffer).getBigUint64(0, true)
+  }
+
+  writeU64(address: number, value: bigint): void {
+    const b = new Uint8Array(8)
+    new DataView(b.buffer).setBigUint64(0, BigInt.asUintN(64, value), true)
+    this.write(address, b)
+  }
+
+  /** `x<i>` as an unsigned value. */
+  x(i: number): bigint {
+    return RegisterFile.readX(this.wasm, this.registers, i)
+  }
+
+  /** `x<i>` as a signed value. */
+  sx(i: number): bigint {
+    return BigInt.asIntN(64, this.x(i))
+  }
+
+  setX(i: number, value: bigint | number): void {
+    RegisterFile.writeX(this.wasm, this.registers, i, BigInt(value))
+  }
+
+  get pc(): bigint {
+    return RegisterFile.readPc(this.wasm, this.registers)
+  }
+
+  set pc(value: bigint | number) {
+    RegisterFile.writePc(this.wasm, this.registers, BigInt(value))
+  }
+
+  get instret(): bigint {
+    return RegisterFile.readInstret(this.wasm, this.registers)
+  }
+
+  /** All of x0..x31 and pc, for comparing whole states. */
+  snapshot(): Array<bigint> {
+    const out: Array<bigint> = []
+    for (let i = 0; i < 32; i++) out.push(this.x(i))
+    out.push(this.pc)
+    return out
+  }
+
+  run(budget = 1_000_000): StopReason {
+    return this.cpu.run(this, budget)
+  }
+
+  /**
+   * Maps code (read+execute) at {@link CODE}, data (read+write) at {@link DATA} and a 64 KiB stack
+   * below {@link STACK_TOP}, writes the program, and points pc at it and sp at the stack top.
+   */
+  load(program: Program | Uint8Array, options: { readonly codeSize?: number } = {}): this {
+    const bytes = program instanceof Uint8Array ? program : assemble(program)
+    const codeSize = options.codeSize ?? Math.max(PAGE, Math.ceil(bytes.length / PAGE) * PAGE)
+    if (!this.pages.has(CODE / PAGE)) {
+      this.map(CODE, codeSize, R | X)
+      this.map(DATA, DATA_SIZE, R | W)
+      this.map(STACK_TOP - 0x10000, 0x10000, R | W)
+    }
+    this.write(CODE, bytes)
+    this.pc = CODE
+    this.setX(2, STACK_TOP)
+    return this
+  }
+}
+
+/** A machine running `make()`'s CPU. */
+export const machine = (make: () => CpuShape): Machine => new Machine(make())
