@@ -8,7 +8,7 @@ import * as Rights from "@zxsim/kernel/Rights"
 import * as StatusMod from "@zxsim/kernel/Status"
 import { Status } from "@zxsim/kernel/Status"
 import { VmOption, VmoOption } from "@zxsim/kernel/VmOptions"
-import { expectStatus, failureOf, kernel, live, statusOf, withKernel } from "./support.js"
+import { expectStatus, failureOf, kernel, live, statusOf, withKernel, runCase } from "./support.js"
 
 const R = Rights.Rights
 
@@ -326,11 +326,11 @@ describe("Handle", () => {
       FastCheck.constant(R.SAME_RIGHTS)
     )
 
-    it.effect.prop(
+    it.prop(
       "duplicated and replaced rights never grow",
-      [FastCheck.array(FastCheck.tuple(FastCheck.boolean(), FastCheck.nat(7), rightsArb), { minLength: 1, maxLength: 12 })],
-      ([steps]) =>
-        withKernel(Effect.gen(function*() {
+      [FastCheck.array(FastCheck.tuple(FastCheck.boolean(), FastCheck.nat(7), rightsArb), { minLength: 1, maxLength: 12 }), FastCheck.integer()],
+      ([steps, kernelSeed]) =>
+        runCase(Effect.gen(function*() {
           const k = yield* kernel
           const [c0] = yield* k.channel.create()
           const root = yield* k.job.root()
@@ -362,7 +362,7 @@ describe("Handle", () => {
               }
             }
           }
-        })),
+        }), kernelSeed),
       { fastCheck: { numRuns: 1000 } }
     )
   })

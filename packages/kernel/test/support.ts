@@ -8,6 +8,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
+import * as Random from "effect/Random"
 import type * as Scope from "effect/Scope"
 import type * as Handle from "@zxsim/kernel/Handle"
 import * as Kernel from "@zxsim/kernel/Kernel"
@@ -42,6 +43,16 @@ export const withKernel = <A, E>(
     assert.deepStrictEqual(after, before, "kernel statistics after the test's scope closed")
     return result
   }).pipe(Effect.provide(Kernel.layer))
+
+/**
+ * Runs one property case synchronously on a fresh kernel whose placement and handle values are
+ * drawn from `seed` (so a failing case replays identically while fast-check shrinks it), with the
+ * same leak check as {@link withKernel}. Throws on failure, as a property body should.
+ */
+export const runCase = <A, E>(
+  body: Effect.Effect<A, E, Kernel.Kernel | Scope.Scope | Baseline>,
+  seed: number
+): A => Effect.runSync(withKernel(body).pipe(Effect.withRandom(Random.make(seed))))
 
 /** What the current test holds now, counted from its {@link Baseline}: handles, frames, objects by type. */
 export const live: Effect.Effect<
@@ -127,6 +138,14 @@ export const ramp = (length: number, from = 1): Uint8Array => {
   const out = new Uint8Array(length)
   for (let i = 0; i < length; i++) out[i] = (from + i) & 0xff
   return out
+}
+
+/** Asserts two byte arrays are equal (fast on large arrays; reports the first difference). */
+export const assertBytes = (actual: Uint8Array, expected: Uint8Array, label = "bytes"): void => {
+  if (actual.length !== expected.length) assert.fail(`${label}: length ${actual.length} !== ${expected.length}`)
+  for (let i = 0; i < actual.length; i++) {
+    if (actual[i] !== expected[i]) assert.fail(`${label}: byte ${i} is ${actual[i]}, expected ${expected[i]}`)
+  }
 }
 
 /** 4 KiB. */
