@@ -82,20 +82,21 @@ export interface HeaderFields {
  */
 export const encode = <A>(body: Wire.Type<A>, fields: HeaderFields, value: A): Either.Either<Wire.Encoded, EncodeError> => {
   try {
-    const e = new internal.Encoder()
-    const at = e.alloc(HEADER_SIZE)
-    e.view.setUint32(at, fields.txid >>> 0, true)
-    e.view.setUint16(at + 4, AT_REST_FLAG_V2, true)
-    e.bytes[at + 6] = fields.dynamicFlags ?? 0
-    e.bytes[at + 7] = MAGIC_NUMBER
-    e.view.setBigUint64(at + 8, fields.ordinal, true)
-    internal.encodeInto(e, body, value)
-    if (e.end > MAX_BYTES || e.handles.length > MAX_HANDLES) {
-      return Either.left(
-        new EncodeError({ reason: "MessageTooLarge", detail: `${e.end} bytes and ${e.handles.length} handles (limits ${MAX_BYTES}, ${MAX_HANDLES})` })
-      )
-    }
-    return Either.right({ bytes: e.finish(), handles: e.handles })
+    return internal.withEncoder((e): Either.Either<Wire.Encoded, EncodeError> => {
+      const at = e.alloc(HEADER_SIZE)
+      e.view.setUint32(at, fields.txid >>> 0, true)
+      e.view.setUint16(at + 4, AT_REST_FLAG_V2, true)
+      e.bytes[at + 6] = fields.dynamicFlags ?? 0
+      e.bytes[at + 7] = MAGIC_NUMBER
+      e.view.setBigUint64(at + 8, fields.ordinal, true)
+      internal.encodeInto(e, body, value)
+      if (e.end > MAX_BYTES || e.handles.length > MAX_HANDLES) {
+        return Either.left(
+          new EncodeError({ reason: "MessageTooLarge", detail: `${e.end} bytes and ${e.handles.length} handles (limits ${MAX_BYTES}, ${MAX_HANDLES})` })
+        )
+      }
+      return Either.right({ bytes: e.finish(), handles: e.handles })
+    })
   } catch (error) {
     return Either.left(Wire.toEncodeError(error))
   }

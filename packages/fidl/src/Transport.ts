@@ -130,7 +130,8 @@ export const nextTxid: Effect.Effect<number> = Random.nextIntBetween(1, 0x8000_0
  * reply with that txid arrives, and decodes it. Messages with other txids (late replies to calls
  * abandoned earlier) are dropped with their handles. An epitaph or a closed peer fails with
  * `PeerClosed`; a reply with another ordinal with `UnexpectedOrdinal`. It waits without a
- * deadline: callers bound it with `Effect.timeout…`, which interrupts the wait cleanly.
+ * deadline: callers bound it with `Effect.timeout…`, which interrupts the wait cleanly. Calls on
+ * one channel must not overlap: each drops replies that are not its own.
  */
 export const call = <Req, Res>(
   channel: Handle.Channel,

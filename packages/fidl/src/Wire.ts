@@ -238,9 +238,10 @@ export const toDecodeError = (e: unknown): DecodeError => {
 /** Encodes `value` as a standalone object of `type` (no transactional header). */
 export const encode = <A>(type: Type<A>, value: A): Either.Either<Encoded, EncodeError> => {
   try {
-    const e = new internal.Encoder()
-    internal.encodeInto(e, type, value)
-    return Either.right({ bytes: e.finish(), handles: e.handles })
+    return internal.withEncoder((e) => {
+      internal.encodeInto(e, type, value)
+      return Either.right({ bytes: e.finish(), handles: e.handles })
+    })
   } catch (error) {
     return Either.left(toEncodeError(error))
   }

@@ -56,7 +56,8 @@ const align8 = (n: number): number => Math.ceil(n / 8) * 8
 
 const utf8Encoder = new TextEncoder()
 const utf8Decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true })
-const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+/** Strings up to this many bytes are tried as ASCII before TextDecoder. */
+const SHORT_STRING = 64
 
 /** The UTF-8 byte length of a well-formed string. */
 export const utf8Length = (s: string): number => {
@@ -109,7 +110,7 @@ export class Encoder {
   view: DataView
   /** The end of the last object, where the next out-of-line object goes (always 8-aligned). */
   end = 0
-  readonly handles: Array<Handle.Handle> = []
+  handles: Array<Handle.Handle> = []
 
   constructor(capacity = 512) {
     this.bytes = new Uint8Array(capacity)
@@ -137,6 +138,31 @@ export class Encoder {
   /** The bytes written so far. */
   finish(): Uint8Array {
     return this.bytes.slice(0, this.end)
+  }
+
+  /** Clears what was written (re-zeroing it, since padding relies on zeros) for the next message. */
+  reset(): void {
+    this.bytes.fill(0, 0, this.end)
+    this.end = 0
+    this.handles = []
+  }
+}
+
+/**
+ * One encoder kept between calls: allocating a fresh buffer costs more than encoding a small
+ * message. Encoding is synchronous and calls no user code, so calls never overlap.
+ */
+let spare: Encoder | null = null
+
+/** Runs `f` with a clean encoder. */
+export const withEncoder = <A>(f: (e: Encoder) => A): A => {
+  const e = spare ?? new Encoder(4096)
+  spare = null
+  try {
+    return f(e)
+  } finally {
+    e.reset()
+    if (e.bytes.length <= 2 * MAX_MESSAGE_BYTES) spare = e
   }
 }
 
@@ -565,14 +591,37 @@ export class StringType extends NullableType<string> {
   encodeOrNull(e: Encoder, offset: number, value: string | null, depth: number): void {
     if (value === null) return
     if (typeof value !== "string") refuse("InvalidValue", `${this.description}: not a string`)
-    if (loneSurrogate.test(value)) refuse("InvalidValue", `${this.description}: unpaired surrogate, not encodable as UTF-8`)
-    const bytes = utf8Encoder.encode(value)
-    if (this.max !== undefined && bytes.length > this.max) refuse("TooLong", `${this.description}: ${bytes.length} bytes`)
-    writeVectorHeader(e, offset, bytes.length)
-    if (bytes.length === 0) return
+    // One pass for the UTF-8 length, refusing unpaired surrogates (they have no UTF-8 form).
+    const length = value.length
+    let count = 0
+    let ascii = true
+    for (let i = 0; i < length; i++) {
+      const c = value.charCodeAt(i)
+      if (c < 0x80) count += 1
+      else {
+        ascii = false
+        if (c < 0x800) count += 2
+        else if (c >= 0xd800 && c <= 0xdfff) {
+          const next = i + 1 < length ? value.charCodeAt(i + 1) : 0
+          if (c > 0xdbff || next < 0xdc00 || next > 0xdfff) {
+            refuse("InvalidValue", `${this.description}: unpaired surrogate at ${i}, not encodable as UTF-8`)
+          }
+          count += 4
+          i++
+        } else count += 3
+      }
+    }
+    if (this.max !== undefined && count > this.max) refuse("TooLong", `${this.description}: ${count} bytes`)
+    writeVectorHeader(e, offset, count)
+    if (count === 0) return
     checkDepth(depth + 1, this.description)
-    const at = e.alloc(bytes.length)
-    e.bytes.set(bytes, at)
+    const at = e.alloc(count)
+    const bytes = e.bytes
+    if (ascii) {
+      for (let i = 0; i < length; i++) bytes[at + i] = value.charCodeAt(i)
+    } else {
+      utf8Encoder.encodeInto(value, bytes.subarray(at, at + count))
+    }
   }
 
   decodeOrNull(d: Decoder, offset: number, depth: number, nullable: boolean): string | null {
@@ -580,8 +629,20 @@ export class StringType extends NullableType<string> {
     if (count < 0) return null
     if (count === 0) return ""
     const at = d.claim(count, depth + 1, offset)
+    const bytes = d.bytes
+    if (count <= SHORT_STRING) {
+      // Short ASCII strings are common (names, paths) and cheaper to build here than in TextDecoder.
+      let s = ""
+      let i = 0
+      for (; i < count; i++) {
+        const b = bytes[at + i]
+        if (b >= 0x80) break
+        s += String.fromCharCode(b)
+      }
+      if (i === count) return s
+    }
     try {
-      return utf8Decoder.decode(d.bytes.subarray(at, at + count))
+      return utf8Decoder.decode(bytes.subarray(at, at + count))
     } catch {
       return reject("InvalidUtf8", at, `${this.description}: not valid UTF-8`)
     }
