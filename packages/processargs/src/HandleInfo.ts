@@ -42,6 +42,8 @@ const isArg = (arg: number): boolean => Number.isInteger(arg) && arg >= 0 && arg
  */
 export class HandleInfo implements Equal.Equal, Inspectable, Pipeable {
   declare readonly [TypeId]: TypeId
+  /** The packed 32-bit word (`PA_HND(type, arg)`), as written into a message (Rust: `as_raw`). */
+  readonly raw: number
   constructor(
     /** What the handle is for. */
     readonly type: HandleType.HandleType,
@@ -49,11 +51,8 @@ export class HandleInfo implements Equal.Equal, Inspectable, Pipeable {
     readonly arg: number
   ) {
     if (!isArg(arg)) throw new HandleArgOutOfRange({ type, arg })
-  }
-
-  /** The packed 32-bit word (`PA_HND(type, arg)`), as written into a message (Rust: `as_raw`). */
-  get raw(): number {
-    return (HandleType.values[this.type] | (this.arg << 16)) >>> 0
+    // Packed once here: encoding reads it for every handle of every message.
+    this.raw = (HandleType.values[type] | (arg << 16)) >>> 0
   }
 
   [Equal.symbol](that: Equal.Equal): boolean {
