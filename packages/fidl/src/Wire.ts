@@ -182,7 +182,7 @@ export type UnionValue<M extends Members> = {
 
 /** A strict union: an undeclared ordinal is a decode error. */
 export const union = <const M extends Members>(members: M, options?: { readonly name?: string }): Nullable<UnionValue<M>> =>
-  new internal.UnionType<UnionValue<M>>(members, true, options?.name)
+  new internal.UnionType(members, true, options?.name) as Nullable<UnionValue<M>>
 
 /**
  * A flexible union: an undeclared ordinal decodes as {@link UnknownMember} (its handles are
@@ -191,7 +191,7 @@ export const union = <const M extends Members>(members: M, options?: { readonly 
 export const flexibleUnion = <const M extends Members>(
   members: M,
   options?: { readonly name?: string }
-): Nullable<UnionValue<M> | UnknownMember> => new internal.UnionType<UnionValue<M> | UnknownMember>(members, false, options?.name)
+): Nullable<UnionValue<M> | UnknownMember> => new internal.UnionType(members, false, options?.name) as Nullable<UnionValue<M> | UnknownMember>
 
 /** The value of a table with fields `M`: every field optional. */
 export type TableValue<M extends Members> = {
@@ -210,7 +210,7 @@ export const result = <A, E>(
   response: Type<A>,
   error: Type<E>
 ): Nullable<UnionMember<"response", A> | UnionMember<"err", E>> =>
-  new internal.UnionType<UnionMember<"response", A> | UnionMember<"err", E>>({ response: [1, response], err: [2, error] }, true)
+  new internal.UnionType({ response: [1, response], err: [2, error] }, true) as Nullable<UnionMember<"response", A> | UnionMember<"err", E>>
 
 // --- encode and decode --------------------------------------------------------------------------
 

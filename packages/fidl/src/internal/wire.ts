@@ -970,8 +970,11 @@ interface UnionCase {
   readonly type: WireType<unknown>
 }
 
+/** Any union value: a known member or, for a flexible union, an unknown one. */
+export type UnionValueAny = UnionMember<string, unknown> | UnknownMember
+
 /** `union`: a 64-bit ordinal and an envelope. */
-export class UnionType<A extends { readonly _tag: string }> extends NullableType<A> {
+export class UnionType extends NullableType<UnionValueAny> {
   readonly kind = "union"
   readonly inlineSize = 16
   readonly alignment = 8
@@ -991,16 +994,16 @@ export class UnionType<A extends { readonly _tag: string }> extends NullableType
     this.description = name ?? `${strict ? "strict" : "flexible"} union { ${Array.from(this.byName.values()).map((c) => `${c.ordinal}: ${c.name} ${c.type.description}`).join("; ")} }`
   }
 
-  encodeOrNull(e: Encoder, offset: number, value: A | null, depth: number): void {
+  encodeOrNull(e: Encoder, offset: number, value: UnionValueAny | null, depth: number): void {
     if (value === null) return
     if (typeof value !== "object") refuse("InvalidValue", `${this.description}: not an object`)
     const c = this.byName.get(value._tag)
     if (c === undefined) refuse("InvalidValue", `${this.description}: no member ${String(value._tag)}`)
     e.view.setBigUint64(offset, c!.ordinal, true)
-    encodeEnvelope(e, offset + 8, c!.type, (value as unknown as UnionMember<string, unknown>).value, depth)
+    encodeEnvelope(e, offset + 8, c!.type, (value as UnionMember<string, unknown>).value, depth)
   }
 
-  decodeOrNull(d: Decoder, offset: number, depth: number, nullable: boolean): A | null {
+  decodeOrNull(d: Decoder, offset: number, depth: number, nullable: boolean): UnionValueAny | null {
     const ordinal = d.view.getBigUint64(offset, true)
     if (ordinal === 0n) {
       if (d.view.getUint32(offset + 8, true) !== 0 || d.view.getUint32(offset + 12, true) !== 0) {
@@ -1013,13 +1016,13 @@ export class UnionType<A extends { readonly _tag: string }> extends NullableType
     if (c === undefined && this.strict) reject("UnknownMember", offset, `${this.description}: ordinal ${ordinal}`)
     const value = decodeEnvelope(d, offset + 8, depth, c?.type)
     if (value === ABSENT) reject("InvalidEnvelope", offset + 8, `${this.description}: member ${ordinal} has an absent envelope`)
-    if (value === SKIPPED) return { _tag: "$unknown", ordinal } as unknown as A
-    return { _tag: c!.name, value } as unknown as A
+    if (value === SKIPPED) return { _tag: "$unknown", ordinal }
+    return { _tag: c!.name, value }
   }
 
-  arbitrary(options: ArbitraryOptions): FastCheck.Arbitrary<A> {
+  arbitrary(options: ArbitraryOptions): FastCheck.Arbitrary<UnionValueAny> {
     const cases = Array.from(this.byName.values()).map((c) =>
-      c.type.arbitrary(options).map((value) => ({ _tag: c.name, value }) as unknown as A)
+      c.type.arbitrary(options).map((value): UnionValueAny => ({ _tag: c.name, value }))
     )
     return FastCheck.oneof(...cases)
   }
