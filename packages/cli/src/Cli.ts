@@ -1,0 +1,154 @@
+/**
+ * The `zxsim` command: `run` a RISC-V program on the embedded kernel and CPU, `readelf` to print
+ * an ELF file's headers, `vmaps` to build a process without starting it and print its address
+ * space. Each command's handler returns the exit status the command should end with.
+ *
+ * @since 0.1.0
+ */
+import { Args, Command, Options } from "@effect/cli"
+import type * as CommandExecutor from "@effect/platform/CommandExecutor"
+import type * as FileSystem from "@effect/platform/FileSystem"
+import type * as Path from "@effect/platform/Path"
+import type * as Terminal from "@effect/platform/Terminal"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Cpu from "@zxsim/kernel/Cpu"
+import * as Kernel from "@zxsim/kernel/Kernel"
+import * as Inspect from "./Inspect.js"
+import * as Run from "./Run.js"
+import * as StageTracer from "./StageTracer.js"
+
+/** Where the command writes: the guest's output and its own diagnostics. */
+export interface Console {
+  readonly stdout: (bytes: Uint8Array) => Effect.Effect<void>
+  readonly stderr: (bytes: Uint8Array) => Effect.Effect<void>
+}
+
+/** What the command needs from its host: a console and the CPU layer guests run on. */
+export interface Environment {
+  readonly console: Console
+  readonly cpu: Layer.Layer<Cpu.Cpu>
+}
+
+const encoder = new TextEncoder()
+const line = (console: Console, text: string) => console.stderr(encoder.encode(`${text}\n`))
+
+const elfArg = Args.file({ name: "elf", exists: "either" }).pipe(Args.withDescription("the RISC-V 64 ELF executable"))
+const guestArgs = Args.text({ name: "args" }).pipe(Args.repeated, Args.withDescription("arguments for the program (argv[1..])"))
+const envOption = Options.text("env").pipe(
+  Options.repeated,
+  Options.withDescription("an environment variable KEY=VALUE for the program (repeatable)")
+)
+const loaderDirOption = Options.directory("loader-dir").pipe(
+  Options.optional,
+  Options.withDescription("serve fuchsia.ldsvc.Loader from this directory (for programs with PT_INTERP)")
+)
+
+/** Runs `body` (a kernel user) on a fresh kernel with the environment's CPU, recording spans into `stages`. */
+const onKernel = <A, E, R>(env: Environment, stages: Array<StageTracer.Stage>, body: Effect.Effect<A, E, R>) =>
+  Effect.scoped(body).pipe(
+    Effect.provide(Kernel.layer.pipe(Layer.provide(env.cpu))),
+    Effect.withTracer(StageTracer.make(stages))
+  )
+
+/** Prints a CliError (or any failure) on one line and answers exit status 1. */
+const reportFailure = (env: Environment) => (error: Run.CliError) => Effect.as(line(env.console, `zxsim: ${error.message}`), 1)
+
+const runCommand = (env: Environment) =>
+  Command.make(
+    "run",
+    {
+      elf: elfArg,
+      args: guestArgs,
+      env: envOption,
+      loaderDir: loaderDirOption,
+      trace: Options.boolean("trace").pipe(Options.withDescription("print the build stages with their durations")),
+      stats: Options.boolean("stats").pipe(Options.withDescription("print instructions, syscalls and time per stage when the program exits"))
+    },
+    (input) =>
+      Effect.gen(function*() {
+        const stages: Array<StageTracer.Stage> = []
+        const started = performance.now()
+        const result = yield* onKernel(
+          env,
+          stages,
+          Effect.gen(function*() {
+            const code = yield* Run.run({ elf: input.elf, args: input.args, env: input.env, loaderDir: input.loaderDir }, env.console)
+            const kernel = yield* Kernel.Kernel
+            return { code, execution: yield* kernel.executionStats }
+          })
+        )
+        const elapsed = performance.now() - started
+        if (input.trace || input.stats) {
+          yield* line(env.console, StageTracer.format(stages.filter((s) => s.name !== "zxsim.run")))
+        }
+        if (input.stats) {
+          const cpu = result.execution.cpu
+          const instructions = cpu?.instructions ?? 0
+          yield* line(
+            env.console,
+            [
+              `instructions: ${instructions}`,
+              `syscalls: ${result.execution.syscalls}`,
+              `slices: ${result.execution.slices}`,
+              `wall time: ${elapsed.toFixed(1)} ms`,
+              `instructions per second: ${(instructions / (elapsed / 1000)).toExponential(3)}`
+            ].join("\n")
+          )
+        }
+        const status = Run.exitStatus(result.code)
+        if (status.note !== undefined) yield* line(env.console, `zxsim: ${input.elf}: ${status.note}`)
+        return status.code
+      }).pipe(Effect.catchTag("CliError", reportFailure(env)))
+  ).pipe(Command.withDescription("run a RISC-V 64 program on the simulated kernel and exit with its return code"))
+
+const readelfCommand = (env: Environment) =>
+  Command.make("readelf", { elf: elfArg }, (input) =>
+    Effect.gen(function*() {
+      const bytes = yield* Run.readElf(input.elf)
+      const headers = yield* Run.parseHeaders(input.elf, bytes)
+      yield* env.console.stdout(encoder.encode(`${Inspect.readelf(bytes, headers)}\n`))
+      return 0
+    }).pipe(Effect.catchTag("CliError", reportFailure(env)))).pipe(Command.withDescription("print an ELF file's headers"))
+
+const vmapsCommand = (env: Environment) =>
+  Command.make("vmaps", { elf: elfArg, args: guestArgs, env: envOption, loaderDir: loaderDirOption }, (input) =>
+    Effect.gen(function*() {
+      const text = yield* onKernel(
+        env,
+        [],
+        Effect.gen(function*() {
+          const kernel = yield* Kernel.Kernel
+          const { built } = yield* Run.prepare({ elf: input.elf, args: input.args, env: input.env, loaderDir: input.loaderDir })
+          const info = yield* kernel.vmar.info(built.rootVmar).pipe(Effect.mapError((e) => new Run.CliError({ message: e.message })))
+          const regions = yield* kernel.vmar.regions(built.rootVmar).pipe(Effect.mapError((e) => new Run.CliError({ message: e.message })))
+          return [
+            Inspect.vmaps({ base: info.base, len: info.len }, regions),
+            `entry ${hex(built.entry)}  stack pointer ${hex(built.stack)}  vDSO ${hex(built.vdsoBase)}  image ${hex(built.elfBase)}`
+          ].join("\n")
+        })
+      )
+      yield* env.console.stdout(encoder.encode(`${text}\n`))
+      return 0
+    }).pipe(Effect.catchTag("CliError", reportFailure(env)))).pipe(
+      Command.withDescription("build a process for an ELF file without starting it and print its address space")
+    )
+
+const hex = (n: number) => `0x${n.toString(16)}`
+
+/** The command tree. */
+export const command = (env: Environment) =>
+  Command.make("zxsim").pipe(
+    Command.withDescription("Fuchsia's process_builder on a simulated Zircon kernel running RISC-V 64 programs"),
+    Command.withSubcommands([runCommand(env), readelfCommand(env), vmapsCommand(env)])
+  )
+
+/**
+ * Parses `argv` (as `process.argv`: node and script first) and runs the command; the result is
+ * the exit status.
+ */
+export const main = (env: Environment) =>
+  (argv: ReadonlyArray<string>): Effect.Effect<number, unknown, FileSystem.FileSystem | Path.Path | Terminal.Terminal | CommandExecutor.CommandExecutor> =>
+    Command.run(command(env), { name: "zxsim", version: "0.1.0" })(argv).pipe(
+      Effect.map((code) => (typeof code === "number" ? code : 0))
+    )

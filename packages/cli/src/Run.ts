@@ -1,0 +1,167 @@
+/**
+ * What `zxsim run` and `zxsim vmaps` do: read an ELF file, build a process for it with the
+ * `ProcessBuilder` (arguments, environment, stdout/stderr as sockets handed over as PA_FD 1 and 2,
+ * a loader served from a host directory when asked), start it, stream its output, and wait for its
+ * return code.
+ *
+ * @since 0.1.0
+ */
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as Path from "@effect/platform/Path"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Option from "effect/Option"
+import type * as Scope from "effect/Scope"
+import * as Elf64Headers from "@zxsim/elf/Elf64Headers"
+import * as Loader from "@zxsim/fidl/Loader"
+import type * as Handle from "@zxsim/kernel/Handle"
+import * as Kernel from "@zxsim/kernel/Kernel"
+import { Signals } from "@zxsim/kernel/Signals"
+import * as Status from "@zxsim/kernel/Status"
+import { TaskReturnCode } from "@zxsim/kernel/Task"
+import * as HandleInfo from "@zxsim/processargs/HandleInfo"
+import * as BuiltProcess from "@zxsim/process-builder/BuiltProcess"
+import * as ProcessBuilder from "@zxsim/process-builder/ProcessBuilder"
+import type { ProcessBuilderError } from "@zxsim/process-builder/ProcessBuilderError"
+
+/** A failure the command reports on one line and exits 1 for. */
+export class CliError extends Data.TaggedError("CliError")<{ readonly message: string }> {}
+
+/** Where a guest's output goes. */
+export interface Output {
+  readonly stdout: (bytes: Uint8Array) => Effect.Effect<void>
+  readonly stderr: (bytes: Uint8Array) => Effect.Effect<void>
+}
+
+/** What to run. */
+export interface RunRequest {
+  readonly elf: string
+  readonly args: ReadonlyArray<string>
+  /** `KEY=VALUE` strings. */
+  readonly env: ReadonlyArray<string>
+  readonly loaderDir: Option.Option<string>
+}
+
+/** Reads the ELF file; a missing or unreadable file is a CliError naming it. */
+export const readElf = (file: string): Effect.Effect<Uint8Array, CliError, FileSystem.FileSystem> =>
+  Effect.flatMap(FileSystem.FileSystem, (fs) =>
+    fs.readFile(file).pipe(
+      Effect.mapError((e) =>
+        new CliError({
+          message: `cannot read ${file}: ${e._tag === "SystemError" && e.reason === "NotFound" ? "no such file" : e.message}`
+        })
+      )
+    ))
+
+/** Parses the ELF headers of a file already read, as a CliError naming the file when they are not acceptable. */
+export const parseHeaders = (file: string, bytes: Uint8Array): Effect.Effect<Elf64Headers.Elf64Headers, CliError> =>
+  Effect.mapError(Elf64Headers.fromBytes(bytes), (e) => new CliError({ message: `${file}: not a RISC-V 64 ELF executable: ${e.message}` }))
+
+/** One line for a builder error: the variant, its status name and the cause. */
+export const describeBuildError = (file: string, error: ProcessBuilderError): string =>
+  `${file}: ${error._tag} (${Status.toString(error.asZxStatus())}): ${error.message}`
+
+/** Copies everything written to `socket` to `sink` until the guest's end closes. */
+const pump = (socket: Handle.Socket, sink: (bytes: Uint8Array) => Effect.Effect<void>) =>
+  Effect.gen(function*() {
+    const kernel = yield* Kernel.Kernel
+    for (;;) {
+      const signals = yield* kernel.object.waitOne(socket, Signals.SOCKET_READABLE | Signals.SOCKET_PEER_CLOSED)
+      if ((signals & Signals.SOCKET_READABLE) !== 0) {
+        yield* sink(yield* kernel.socket.read(socket, 1 << 16))
+        continue
+      }
+      return
+    }
+  }).pipe(Effect.catchAll(() => Effect.void))
+
+/** The built process with the host ends of its output sockets. */
+export interface Prepared {
+  readonly built: BuiltProcess.BuiltProcess
+  readonly stdout: Handle.Socket
+  readonly stderr: Handle.Socket
+}
+
+/** Builds a process for the request without starting it. */
+export const prepare = (
+  request: RunRequest
+): Effect.Effect<Prepared, CliError, Kernel.Kernel | FileSystem.FileSystem | Path.Path | Scope.Scope> =>
+  Effect.gen(function*() {
+    const kernel = yield* Kernel.Kernel
+    const path = yield* Path.Path
+    const bytes = yield* readElf(request.elf)
+    // Checked here too so a file that is not an ELF executable gets a message naming it.
+    yield* parseHeaders(request.elf, bytes)
+    const name = path.basename(request.elf)
+    const toCli = (error: ProcessBuilderError) => new CliError({ message: describeBuildError(request.elf, error) })
+    const kernelError = (what: string) => (e: { readonly message: string }) => new CliError({ message: `${what}: ${e.message}` })
+    const executable = yield* kernel.vmo.fromBytes(bytes, { name, executable: true }).pipe(Effect.mapError(kernelError("loading the executable")))
+    const job = yield* kernel.job.root()
+    const systemVdso = yield* kernel.systemVdso().pipe(Effect.mapError(kernelError("the system vDSO")))
+    const builder = yield* ProcessBuilder.make({ name, job, executable, systemVdso }).pipe(Effect.mapError(toCli))
+    const [stdout, stdoutGuest] = yield* kernel.socket.create().pipe(Effect.mapError(kernelError("stdout")))
+    const [stderr, stderrGuest] = yield* kernel.socket.create().pipe(Effect.mapError(kernelError("stderr")))
+    yield* ProcessBuilder.addHandles(builder, [
+      { handle: stdoutGuest, info: HandleInfo.unsafeMake("FileDescriptor", 1) },
+      { handle: stderrGuest, info: HandleInfo.unsafeMake("FileDescriptor", 2) }
+    ]).pipe(Effect.mapError(toCli))
+    yield* ProcessBuilder.addArguments(builder, [request.elf, ...request.args]).pipe(Effect.mapError(toCli))
+    yield* ProcessBuilder.addEnvironmentVariables(builder, request.env).pipe(Effect.mapError(toCli))
+    if (Option.isSome(request.loaderDir)) {
+      const [client, server] = yield* kernel.channel.create().pipe(Effect.mapError(kernelError("loader channel")))
+      const fs = yield* FileSystem.FileSystem
+      yield* Effect.forkScoped(
+        Loader.serve(server).pipe(
+          Effect.provide(Loader.layerFromDirectory(request.loaderDir.value)),
+          Effect.provideService(FileSystem.FileSystem, fs)
+        )
+      )
+      yield* ProcessBuilder.setLoaderService(builder, client).pipe(Effect.mapError(toCli))
+    }
+    const built = yield* ProcessBuilder.build(builder).pipe(
+      Effect.mapError((error) =>
+        new CliError({
+          message: describeBuildError(request.elf, error) +
+            (error._tag === "LoaderMissing" ? " (pass --loader-dir DIR to serve the dynamic linker and libraries from DIR)" : "")
+        })
+      )
+    )
+    return { built, stdout, stderr }
+  })
+
+/** A process's exit as the command reports it: the exit status, and a note for a killed process. */
+export const exitStatus = (returnCode: bigint): { readonly code: number; readonly note: string | undefined } => {
+  const kills: Record<string, string> = {
+    [TaskReturnCode.SYSCALL_KILL]: "killed",
+    [TaskReturnCode.OOM_KILL]: "killed: out of memory",
+    [TaskReturnCode.POLICY_KILL]: "killed by job policy",
+    [TaskReturnCode.VDSO_KILL]: "killed: vDSO policy",
+    [TaskReturnCode.EXCEPTION_KILL]: "killed by an unhandled exception (fault, illegal instruction, or bad syscall)",
+    [TaskReturnCode.CRITICAL_PROCESS_KILL]: "killed: critical process died"
+  }
+  const note = kills[returnCode.toString()]
+  const low = Number(BigInt.asUintN(8, returnCode))
+  return { code: returnCode !== 0n && low === 0 ? 1 : low, note: note === undefined ? undefined : `${note} (return code ${returnCode})` }
+}
+
+/** Builds, starts, streams output, and returns the process's return code once it has exited. */
+export const run = (
+  request: RunRequest,
+  output: Output
+): Effect.Effect<bigint, CliError, Kernel.Kernel | FileSystem.FileSystem | Path.Path | Scope.Scope> =>
+  Effect.gen(function*() {
+    const kernel = yield* Kernel.Kernel
+    const { built, stdout, stderr } = yield* prepare(request)
+    const pumps = yield* Effect.forkScoped(Effect.all([pump(stdout, output.stdout), pump(stderr, output.stderr)], { concurrency: 2 }))
+    const process = yield* BuiltProcess.start(built).pipe(
+      Effect.mapError((error) => new CliError({ message: describeBuildError(request.elf, error) }))
+    )
+    yield* kernel.object.waitOne(process, Signals.PROCESS_TERMINATED).pipe(
+      Effect.mapError((e) => new CliError({ message: `waiting for ${request.elf}: ${e.message}` }))
+    )
+    // The process's handles (its ends of the sockets) are closed now: the pumps drain and stop.
+    yield* Fiber.join(pumps)
+    const info = yield* kernel.process.info(process).pipe(Effect.mapError((e) => new CliError({ message: e.message })))
+    return info.returnCode
+  }).pipe(Effect.withSpan("zxsim.run"))

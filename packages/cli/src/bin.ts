@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+/**
+ * The `zxsim` executable: runs the command on Node with the embedded default CPU and exits with the
+ * status the command answers (a guest's return code for `run`).
+ *
+ * @since 0.1.0
+ */
+import { NodeContext, NodeRuntime } from "@effect/platform-node"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as RiscvInterpreter from "@zxsim/riscv/RiscvInterpreter"
+import * as Cli from "./Cli.js"
+
+const write = (stream: NodeJS.WriteStream) => (bytes: Uint8Array) =>
+  Effect.async<void>((resume) => {
+    stream.write(bytes, () => resume(Effect.void))
+  })
+
+const environment: Cli.Environment = {
+  console: { stdout: write(process.stdout), stderr: write(process.stderr) },
+  cpu: RiscvInterpreter.layer
+}
+
+Cli.main(environment)(process.argv).pipe(
+  Effect.provide(NodeContext.layer),
+  NodeRuntime.runMain({
+    disableErrorReporting: false,
+    teardown: (exit, onExit) => onExit(Exit.isSuccess(exit) && typeof exit.value === "number" ? exit.value : 1)
+  })
+)
