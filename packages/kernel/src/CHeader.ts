@@ -59,6 +59,12 @@ export const syscallsHeader = (): string => {
     "  uint32_t rd_num_handles;",
     "} zx_channel_call_args_t;",
     "",
+    "typedef struct zx_wait_item {",
+    "  zx_handle_t handle;",
+    "  zx_signals_t waitfor;",
+    "  zx_signals_t pending;",
+    "} zx_wait_item_t;",
+    "",
     "typedef struct zx_info_handle_basic {",
     "  zx_koid_t koid;",
     "  zx_rights_t rights;",
@@ -90,6 +96,7 @@ export const syscallsHeader = (): string => {
   define("ZX_CHANNEL_READ_MAY_DISCARD", "1u")
   define("ZX_MAX_NAME_LEN", "32")
   define("ZX_CPRNG_DRAW_MAX_LEN", "256")
+  define("ZX_WAIT_MANY_MAX_ITEMS", "64")
   lines.push("")
   for (const [name, value] of Object.entries(Status)) define(name === "OK" ? "ZX_OK" : `ZX_ERR_${name}`, `(${value})`)
   lines.push("")

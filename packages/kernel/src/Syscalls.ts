@@ -306,7 +306,13 @@ const entries: ReadonlyArray<Entry> = [
     result: "void",
     doc: "Fills a buffer with random bytes."
   },
-  { name: "system_get_page_size", params: [], result: "uint32_t", doc: "The page size." }
+  { name: "system_get_page_size", params: [], result: "uint32_t", doc: "The page size." },
+  {
+    name: "object_wait_many",
+    params: [p("items", "zx_wait_item_t*"), p("num_items", "size_t"), p("deadline", "zx_time_t")],
+    result: "zx_status_t",
+    doc: "Waits until any item's signals are pending, until the deadline; writes every item's pending signals."
+  }
 ]
 
 /** Every syscall, in number order. */

@@ -234,6 +234,41 @@ describe("syscalls", () => {
       })
     ))
 
+  it.effect("object_wait_many wakes on any item and reports every item's pending signals", () =>
+    withGuests((cpu) =>
+      Effect.gen(function*() {
+        const { code } = yield* exitCode(
+          cpu,
+          function*(m) {
+            const boot = m.a(0)
+            yield sys("channel_create", 0, DATA, DATA + 4)
+            const other = m.u32(DATA)
+            const items = new Uint8Array(24)
+            const dv = new DataView(items.buffer)
+            dv.setUint32(0, other, true)
+            dv.setUint32(4, Signals.CHANNEL_READABLE, true)
+            dv.setUint32(12, Number(boot), true)
+            dv.setUint32(16, Signals.CHANNEL_READABLE, true)
+            m.write(DATA + 100, items)
+            const none = yield sys("object_wait_many", DATA + 100, 2, 0)
+            if (none !== BigInt(Status.TIMED_OUT)) yield sys("process_exit", 1)
+            const status = yield sys("object_wait_many", DATA + 100, 2, 0x7fffffffffffffffn)
+            const firstPending = m.u32(DATA + 100 + 8)
+            const secondPending = m.u32(DATA + 100 + 20)
+            const ok = status === 0n && (firstPending & Signals.CHANNEL_READABLE) === 0 &&
+              (secondPending & Signals.CHANNEL_READABLE) !== 0
+            yield sys("process_exit", ok ? 0 : 2)
+          },
+          ({ channel }) =>
+            Effect.gen(function*() {
+              for (let i = 0; i < 20; i++) yield* Effect.yieldNow()
+              yield* Effect.flatMap(Kernel.Kernel, (k) => k.channel.write(channel, new Uint8Array(3)))
+            })
+        )
+        assert.strictEqual(code, 0n)
+      })
+    ))
+
   it.effect("socket write and read move bytes; an empty socket says SHOULD_WAIT", () =>
     withGuests((cpu) =>
       Effect.gen(function*() {

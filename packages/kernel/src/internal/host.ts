@@ -47,6 +47,9 @@ const typeName = (type: number): ObjectTypeName => ObjectTypes.names.find((n) =>
 
 const isSize = (n: number): boolean => Number.isSafeInteger(n) && n >= 0
 
+/** Whether a number is a `uint32_t`, as options, rights and signal masks are. */
+const isU32 = (n: number): boolean => Number.isInteger(n) && n >= 0 && n <= 0xffffffff
+
 /** Kills a job's processes and child jobs, depth first; the job is then dead (TERMINATED). */
 export const killJob = (job: JobObject, returnCode: bigint): void => {
   // Dead first, so nothing can be created in the job while its children die.
@@ -238,6 +241,7 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduler): KernelShape
       duplicate: (handle, rights = Rights.SAME_RIGHTS) =>
         one("handle.duplicate", () => {
           const ref = resolve(handle, undefined, Rights.DUPLICATE)
+          if (!isU32(rights)) fail(Status.INVALID_ARGS)
           const next = rights === Rights.SAME_RIGHTS ? ref.rights : rights >>> 0
           if (!RightsMod.isSubset(next, ref.rights)) fail(Status.INVALID_ARGS)
           return new HandleRef(ref.object, next)
@@ -246,7 +250,7 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduler): KernelShape
         one("handle.replace", () => {
           const ref = resolve(handle)
           const next = rights === Rights.SAME_RIGHTS ? ref.rights : rights >>> 0
-          if (!RightsMod.isSubset(next, ref.rights)) {
+          if (!isU32(rights) || !RightsMod.isSubset(next, ref.rights)) {
             ref.close()
             fail(Status.INVALID_ARGS)
           }
@@ -272,6 +276,7 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduler): KernelShape
           try {
             ref = resolve(handle, undefined, Rights.WAIT)
             object = ref.object
+            if (!isU32(signals)) fail(Status.INVALID_ARGS)
           } catch (e) {
             if (isFault(e)) return Effect.fail(new ZxError({ status: e.status, operation: "object.waitOne" }))
             return Effect.die(e)
@@ -282,7 +287,7 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduler): KernelShape
       signal: (handle, clear, set) =>
         run("object.signal", () => {
           const ref = resolve(handle, undefined, Rights.SIGNAL)
-          if (((clear | set) & ~Signals.USER_ALL) !== 0) fail(Status.INVALID_ARGS)
+          if (!isU32(clear) || !isU32(set) || ((clear | set) & ~Signals.USER_ALL) !== 0) fail(Status.INVALID_ARGS)
           ref.object.updateSignals(clear >>> 0, set >>> 0)
         }),
       getName: (handle) => run("object.getName", () => resolve(handle, undefined, Rights.GET_PROPERTY).object.name),
@@ -295,7 +300,7 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduler): KernelShape
     vmo: {
       create: (size, options = 0) =>
         one("vmo.create", () => {
-          if (!isSize(size)) fail(Status.INVALID_ARGS)
+          if (!isSize(size) || !isU32(options)) fail(Status.INVALID_ARGS)
           if ((options & ~(VmoOption.RESIZABLE | VmoOption.DISCARDABLE)) !== 0) fail(Status.INVALID_ARGS)
           if (size > MAX_VMO_SIZE) fail(Status.OUT_OF_RANGE)
           const resizable = (options & VmoOption.RESIZABLE) !== 0
@@ -341,6 +346,8 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduler): KernelShape
       createChild: (vmo, options, offset, size) =>
         one("vmo.createChild", () => {
           const ref = resolve(vmo, ObjectType.VMO)
+          if (!RightsMod.has(ref.rights, Rights.DUPLICATE | Rights.READ)) fail(Status.ACCESS_DENIED)
+          if (!isU32(options)) fail(Status.INVALID_ARGS)
           return createVmoChild(ref.object as VmoObject, ref.rights, options, offset, size)
         }),
       replaceAsExecutable: (vmo) =>
@@ -358,8 +365,8 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduler): KernelShape
         own(
           "vmar.allocate",
           () => {
-            const { rights, vmar } = vmarOf(parent, Rights.OP_CHILDREN)
-            if (!isSize(offset) || !isSize(size)) fail(Status.INVALID_ARGS)
+            const { rights, vmar } = vmarOf(parent)
+            if (!isSize(offset) || !isSize(size) || !isU32(options)) fail(Status.INVALID_ARGS)
             const child = vmar.allocate(options >>> 0, offset, size, rights)
             const handle = wrap(new HandleRef(child, childVmarRights(child))) as unknown as Handle.Vmar
             return { vmar: handle, base: child.base }
@@ -370,7 +377,7 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduler): KernelShape
         run("vmar.map", () => {
           const { vmar, rights } = vmarOf(vmarHandle)
           const vmoRef = resolve(vmoHandle, ObjectType.VMO, Rights.MAP)
-          if (!isSize(vmarOffset) || !isSize(vmoOffset) || !isSize(len)) fail(Status.INVALID_ARGS)
+          if (!isSize(vmarOffset) || !isSize(vmoOffset) || !isSize(len) || !isU32(options)) fail(Status.INVALID_ARGS)
           return vmar.map(options >>> 0, vmarOffset, vmoRef.object as VmoObject, vmoOffset, len, rights, vmoRef.rights)
         }),
       unmap: (vmarHandle, address, len) =>
@@ -382,7 +389,7 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduler): KernelShape
       protect: (vmarHandle, options, address, len) =>
         run("vmar.protect", () => {
           const { rights, vmar } = vmarOf(vmarHandle)
-          if (!isSize(address) || !isSize(len)) fail(Status.INVALID_ARGS)
+          if (!isSize(address) || !isSize(len) || !isU32(options)) fail(Status.INVALID_ARGS)
           vmar.protect(options >>> 0, address, len, rights)
         }),
       destroy: (vmarHandle) =>
@@ -444,6 +451,10 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduler): KernelShape
           "channel.read",
           (): ChannelMessage => {
             const object = resolve(channel, ObjectType.CHANNEL, Rights.READ).object as ChannelObject
+            if (
+              (limits?.maxBytes !== undefined && !isSize(limits.maxBytes)) ||
+              (limits?.maxHandles !== undefined && !isSize(limits.maxHandles))
+            ) fail(Status.INVALID_ARGS)
             const next = object.peek()
             if (next === undefined) fail(object.peer === null ? Status.PEER_CLOSED : Status.SHOULD_WAIT)
             if (
@@ -627,6 +638,7 @@ export const waitFor = (
     const waiter = {
       mask: signals,
       handle: ref,
+      active: true,
       wake: (observed: number, cancelled: boolean) =>
         resume(cancelled ? Effect.fail(new ZxError({ status: Status.CANCELED, operation })) : Effect.succeed(observed))
     }

@@ -16,6 +16,8 @@ export interface Waiter {
   readonly mask: number
   readonly wake: (signals: number, cancelled: boolean) => void
   readonly handle: HandleRef
+  /** Cleared once the waiter has been woken or removed, so it is never woken twice. */
+  active: boolean
 }
 
 /** The base of every kernel object. */
@@ -61,17 +63,24 @@ export abstract class KObject {
     this.signals = next
     const waiters = this.waiters
     if (waiters === null) return
-    let kept: Array<Waiter> | null = null
+    // Wake callbacks may add or remove waiters (on this object too): work on a detached list.
+    this.waiters = null
+    const kept: Array<Waiter> = []
     for (let i = 0; i < waiters.length; i++) {
       const w = waiters[i]
+      if (!w.active) continue
       if ((w.mask & next) !== 0) {
+        w.active = false
         w.handle.waits?.delete(w)
         w.wake(next, false)
       } else {
-        ;(kept ??= []).push(w)
+        kept.push(w)
       }
     }
-    this.waiters = kept
+    const added = this.waiters as Array<Waiter> | null
+    const all = added === null ? kept : kept.concat(added)
+    const live = all.filter((w) => w.active)
+    this.waiters = live.length === 0 ? null : live
   }
 
   addWaiter(waiter: Waiter): void {
@@ -80,6 +89,8 @@ export abstract class KObject {
   }
 
   removeWaiter(waiter: Waiter): void {
+    waiter.active = false
+    waiter.handle.waits?.delete(waiter)
     if (this.waiters === null) return
     const i = this.waiters.indexOf(waiter)
     if (i >= 0) this.waiters.splice(i, 1)
@@ -133,6 +144,7 @@ export class HandleRef {
     if (waits === null) return
     this.waits = null
     for (const w of waits) {
+      if (!w.active) continue
       this.object.removeWaiter(w)
       w.wake(this.object.signals, true)
     }

@@ -33,6 +33,8 @@ const T0 = 5
 const A0 = 10
 /** Handles one process may hold; more fail NO_RESOURCES. */
 export const MAX_HANDLES_PER_PROCESS = 65536
+/** Most items one `object_wait_many` may name (`ZX_WAIT_MANY_MAX_ITEMS`). */
+const WAIT_MANY_MAX_ITEMS = 64
 /** Most bytes one `cprng_draw` fills, as Zircon's `ZX_CPRNG_DRAW_MAX_LEN`. */
 const CPRNG_DRAW_MAX_LEN = 256
 /** The largest value a guest register may carry as an address or size (beyond: INVALID_ARGS). */
@@ -273,6 +275,69 @@ const handlers: Record<string, Handler> = {
         })
       )
     )
+  },
+
+  object_wait_many: (call) => {
+    const itemsAt = call.size(0)
+    const count = call.size(1)
+    const deadline = call.i64(2)
+    if (count > WAIT_MANY_MAX_ITEMS) fail(Status.OUT_OF_RANGE)
+    if (count === 0) {
+      // Nothing to wait for: a plain sleep until the deadline.
+      if (deadline >= TIME_INFINITE) return Effect.as(Effect.never, Status.OK)
+      const now = call.kernel.monotonic()
+      return deadline <= now ? Status.TIMED_OUT : Effect.as(Effect.sleep(Duration.nanos(deadline - now)), Status.TIMED_OUT)
+    }
+    const raw = call.readIn(itemsAt, count * 12)
+    const view = new DataView(raw.buffer)
+    call.probeOut(itemsAt, count * 12)
+    const items = Array.from({ length: count }, (_, i) => {
+      const ref = call.handle(view.getUint32(i * 12, true), undefined, Rights.WAIT)
+      return { ref, waitfor: view.getUint32(i * 12 + 4, true) }
+    })
+    const writePending = () => {
+      const out = new Uint8Array(raw)
+      const dv = new DataView(out.buffer)
+      items.forEach((item, i) => dv.setUint32(i * 12 + 8, item.ref.object.signals, true))
+      call.writeOut(itemsAt, out)
+    }
+    if (items.some((item) => (item.ref.object.signals & item.waitfor) !== 0)) {
+      writePending()
+      return Status.OK
+    }
+    if (deadline <= call.kernel.monotonic()) {
+      writePending()
+      return Status.TIMED_OUT
+    }
+    const wait = Effect.async<number>((resume) => {
+      const waiters = items.map((item) => ({
+        object: item.ref.object,
+        waiter: {
+          mask: item.waitfor,
+          handle: item.ref,
+          active: true,
+          wake: (_signals: number, cancelled: boolean) => {
+            for (const w of waiters) w.object.removeWaiter(w.waiter)
+            resume(Effect.succeed(cancelled ? Status.CANCELED : Status.OK))
+          }
+        }
+      }))
+      for (const w of waiters) w.object.addWaiter(w.waiter)
+      return Effect.sync(() => {
+        for (const w of waiters) w.object.removeWaiter(w.waiter)
+      })
+    })
+    const bounded = deadline >= TIME_INFINITE
+      ? wait
+      : Effect.timeoutTo(wait, {
+        duration: Duration.nanos(deadline - call.kernel.monotonic()),
+        onSuccess: (status: number) => status,
+        onTimeout: () => Status.TIMED_OUT as number
+      })
+    return Effect.map(bounded, (status) => {
+      if (call.thread.state === TaskState.RUNNING) writePending()
+      return status
+    })
   },
 
   object_signal: (call) => {
