@@ -476,6 +476,10 @@ export class AddressSpace {
    * part of the range cannot be read.
    */
   read(address: number, length: number, access: number): Uint8Array {
+    // A buffer larger than the machine's memory cannot be handed out; nor one for a range that
+    // is not readable throughout (checked before the buffer is made).
+    if (length > this.kernel.memory.maxFrames * PAGE_SIZE) fail(Status.NO_MEMORY)
+    this.probe(address, length, access === 0 ? 0 : Access.READ)
     const out = new Uint8Array(length)
     this.readInto(address, out, access)
     return out

@@ -64,6 +64,8 @@ export class VmoObject extends KObject {
 
   read(offset: number, length: number): Uint8Array {
     if (offset + length > this.size) fail(Status.OUT_OF_RANGE)
+    // A buffer larger than the machine's memory cannot be handed out.
+    if (length > this.kernel.memory.maxFrames * PAGE_SIZE) fail(Status.NO_MEMORY)
     const out = new Uint8Array(length)
     this.readInto(offset, out)
     return out
