@@ -224,6 +224,7 @@ export class VmarObject extends KObject {
     if (size <= 0 || !isPageAligned(size) || !Number.isSafeInteger(size)) fail(Status.INVALID_ARGS)
     const known = CAN_MAP_MASK | VmOption.SPECIFIC | VmOption.COMPACT | VmOption.OFFSET_IS_UPPER_LIMIT | ALIGN_MASK
     if ((options & ~known) !== 0) fail(Status.INVALID_ARGS)
+    this.alignmentOf(options)
     const wanted = options & CAN_MAP_MASK
     // CAN_MAP_SPECIFIC may be asked for whatever the parent allows; the rest must be allowed.
     if ((wanted & ~this.canMap & ~VmOption.CAN_MAP_SPECIFIC) !== 0) fail(Status.ACCESS_DENIED)
@@ -244,6 +245,7 @@ export class VmarObject extends KObject {
       VmOption.SPECIFIC_OVERWRITE | VmOption.MAP_RANGE | VmOption.REQUIRE_NON_RESIZABLE | VmOption.ALLOW_FAULTS |
       VmOption.PERM_READ_IF_XOM_UNSUPPORTED | VmOption.OFFSET_IS_UPPER_LIMIT | VmOption.COMPACT | ALIGN_MASK
     if ((options & ~known) !== 0) fail(Status.INVALID_ARGS)
+    this.alignmentOf(options)
     if (len <= 0 || !isPageAligned(len) || !isPageAligned(vmoOffset) || !Number.isSafeInteger(vmoOffset + len)) {
       fail(Status.INVALID_ARGS)
     }
