@@ -1,7 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import * as Random from "effect/Random"
 import * as TestClock from "effect/TestClock"
+import * as Cpu from "@zxsim/kernel/Cpu"
 import * as Handle from "@zxsim/kernel/Handle"
 import * as Rights from "@zxsim/kernel/Rights"
 import { Signals } from "@zxsim/kernel/Signals"
@@ -319,6 +321,72 @@ describe("Task", () => {
         yield* expectStatus(k.process.start(process, thread, 2 ** 38, STACK, null, 0), Status.INVALID_ARGS)
         assert.strictEqual((yield* k.process.info(process)).flags, 0)
       })))
+  })
+
+  describe("process.start on a CPU", () => {
+    /** A CPU that records the registers each thread starts with, then faults it. */
+    const recordingCpu = () => {
+      const starts: Array<{ readonly x: ReadonlyArray<bigint>; readonly pc: bigint }> = []
+      const cpu: Cpu.CpuShape = {
+        name: "recorder",
+        run: (thread) => {
+          const view = new DataView(thread.memory.memory.buffer)
+          const x: Array<bigint> = []
+          for (let i = 0; i < 32; i++) x.push(view.getBigUint64(thread.registers + Cpu.X_REGISTERS_OFFSET + i * 8, true))
+          const pc = view.getBigUint64(thread.registers + Cpu.PC_OFFSET, true)
+          starts.push({ x, pc })
+          return { _tag: "Exception", kind: "illegal-instruction", address: 0, pc: Number(pc) }
+        },
+        codeWritten: () => {},
+        stats: () => ({ instructions: 0 })
+      }
+      return { cpu, starts }
+    }
+
+    it.effect("pc = entry, sp = stack, a0 = arg1's handle value (low two bits set), a1 = arg2, all else zero", () => {
+      const { cpu, starts } = recordingCpu()
+      return withKernel(Effect.gen(function*() {
+        const k = yield* kernel
+        const values: Array<bigint> = []
+        for (const name of ["first", "second"]) {
+          const { process, thread } = yield* newProcess(name)
+          const [, theirs] = yield* k.channel.create()
+          yield* k.process.start(process, thread, ENTRY, STACK, theirs, 0x1234_5678_9a)
+          // The first instruction faults: an unhandled exception kills the process.
+          yield* k.object.waitOne(process, Signals.PROCESS_TERMINATED)
+          const info = yield* k.process.info(process)
+          assert.strictEqual(info.returnCode, BigInt(TaskReturnCode.EXCEPTION_KILL))
+          assert.strictEqual(info.flags, ProcessInfoFlags.STARTED | ProcessInfoFlags.EXITED)
+          const start = starts[starts.length - 1]
+          assert.strictEqual(start.pc, BigInt(ENTRY))
+          assert.strictEqual(start.x[2], BigInt(STACK))
+          assert.strictEqual(start.x[11], 0x1234_5678_9an)
+          const value = start.x[10]
+          assert.notStrictEqual(value, 0n)
+          assert.strictEqual(value & 3n, 3n)
+          assert.isAtMost(Number(value), 0xffffffff)
+          values.push(value)
+          start.x.forEach((r, i) => {
+            if (i !== 2 && i !== 10 && i !== 11) assert.strictEqual(r, 0n, `x${i}`)
+          })
+        }
+        // Each process has its own table: values are not handed out in a shared sequence.
+        assert.notStrictEqual(values[0], values[1])
+        assert.strictEqual((yield* live).running, 0)
+      })).pipe(Effect.provideService(Cpu.Cpu, cpu), Effect.withRandom(Random.make("handle values")))
+    })
+
+    it.effect("without arg1, a0 is 0 (ZX_HANDLE_INVALID)", () => {
+      const { cpu, starts } = recordingCpu()
+      return withKernel(Effect.gen(function*() {
+        const k = yield* kernel
+        const { process, thread } = yield* newProcess()
+        yield* k.process.start(process, thread, ENTRY, STACK, null, 5)
+        yield* k.object.waitOne(process, Signals.PROCESS_TERMINATED)
+        assert.strictEqual(starts[0].x[10], 0n)
+        assert.strictEqual(starts[0].x[11], 5n)
+      })).pipe(Effect.provideService(Cpu.Cpu, cpu))
+    })
   })
 
   describe("task.kill", () => {
