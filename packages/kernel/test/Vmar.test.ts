@@ -568,7 +568,7 @@ describe("Vmar", () => {
   describe("properties", () => {
     type Op =
       | { readonly _tag: "allocate"; readonly at: number; readonly specific: boolean; readonly offset: number; readonly pages: number; readonly alignLog: number; readonly canMap: number }
-      | { readonly _tag: "map"; readonly at: number; readonly specific: boolean; readonly offset: number; readonly vmoPage: number; readonly pages: number; readonly write: boolean; readonly faults: boolean }
+      | { readonly _tag: "map"; readonly at: number; readonly specific: boolean; readonly offset: number; readonly vmoPage: number; readonly pages: number; readonly write: boolean; readonly faults: boolean; readonly overwrite: boolean }
       | { readonly _tag: "unmap"; readonly at: number; readonly offset: number; readonly pages: number }
       | { readonly _tag: "protect"; readonly at: number; readonly offset: number; readonly pages: number; readonly write: boolean }
       | { readonly _tag: "destroy"; readonly at: number }
@@ -599,7 +599,8 @@ describe("Vmar", () => {
           vmoPage: FastCheck.nat(8),
           pages: FastCheck.integer({ min: 0, max: 12 }),
           write: FastCheck.boolean(),
-          faults: FastCheck.boolean()
+          faults: FastCheck.boolean(),
+          overwrite: FastCheck.boolean()
         })
       },
       {
@@ -674,7 +675,8 @@ describe("Vmar", () => {
                 break
               }
               case "map": {
-                const options = PERM_READ | (op.write ? PERM_WRITE : 0) | (op.specific ? SPECIFIC : 0) |
+                const placement = op.specific ? (op.overwrite ? VmOption.SPECIFIC_OVERWRITE : SPECIFIC) : 0
+                const options = PERM_READ | (op.write ? PERM_WRITE : 0) | placement |
                   (op.faults ? VmOption.ALLOW_FAULTS : 0)
                 const result = yield* attempt(k.vmar.map(target.handle, options, op.specific ? op.offset * PAGE : 0, vmo, op.vmoPage * PAGE, op.pages * PAGE))
                 if (result._tag === "Some") {

@@ -307,6 +307,7 @@ describe("Vmo", () => {
       | { readonly _tag: "write"; readonly target: number; readonly offset: number; readonly length: number; readonly seed: number }
       | { readonly _tag: "snapshot"; readonly target: number; readonly page: number; readonly pages: number; readonly atLeastOnWrite: boolean }
       | { readonly _tag: "close"; readonly target: number }
+      | { readonly _tag: "resize"; readonly target: number; readonly size: number }
 
     const opArb: FastCheck.Arbitrary<Op> = FastCheck.oneof(
       {
@@ -329,7 +330,15 @@ describe("Vmo", () => {
           atLeastOnWrite: FastCheck.boolean()
         })
       },
-      { weight: 1, arbitrary: FastCheck.record({ _tag: FastCheck.constant("close" as const), target: FastCheck.nat() }) }
+      { weight: 1, arbitrary: FastCheck.record({ _tag: FastCheck.constant("close" as const), target: FastCheck.nat() }) },
+      {
+        weight: 1,
+        arbitrary: FastCheck.record({
+          _tag: FastCheck.constant("resize" as const),
+          target: FastCheck.nat(),
+          size: FastCheck.nat(7 * PAGE)
+        })
+      }
     )
 
     it.prop(
@@ -341,8 +350,9 @@ describe("Vmo", () => {
           // The model: each live VMO's expected bytes.
           // `known` marks the bytes the model is sure of: a SNAPSHOT_AT_LEAST_ON_WRITE child may
           // still show its parent's later writes in pages it has not written itself.
-          const vmos: Array<{ handle: Handle.Vmo; model: Uint8Array; known: Uint8Array }> = []
-          const first = yield* k.vmo.create(initialPages * PAGE)
+          const vmos: Array<{ readonly handle: Handle.Vmo; model: Uint8Array; known: Uint8Array }> = []
+          // Every VMO is resizable, so the sequences can shrink and grow them too.
+          const first = yield* k.vmo.create(initialPages * PAGE, VmoOption.RESIZABLE)
           vmos.push({ handle: first, model: new Uint8Array(initialPages * PAGE), known: new Uint8Array(initialPages * PAGE).fill(1) })
           for (const op of ops) {
             if (vmos.length === 0) break
@@ -359,7 +369,8 @@ describe("Vmo", () => {
                 break
               }
               case "snapshot": {
-                const options = op.atLeastOnWrite ? VmoChildOption.SNAPSHOT_AT_LEAST_ON_WRITE : VmoChildOption.SNAPSHOT
+                const options = (op.atLeastOnWrite ? VmoChildOption.SNAPSHOT_AT_LEAST_ON_WRITE : VmoChildOption.SNAPSHOT) |
+                  VmoChildOption.RESIZABLE
                 const child = yield* k.vmo.createChild(entry.handle, options, op.page * PAGE, op.pages * PAGE)
                 const from = Math.min(op.page * PAGE, entry.model.length)
                 const to = Math.min((op.page + op.pages) * PAGE, entry.model.length)
@@ -367,9 +378,21 @@ describe("Vmo", () => {
                 model.set(entry.model.subarray(from, to))
                 // Past the parent's end the child reads zeros either way.
                 const known = new Uint8Array(op.pages * PAGE).fill(1)
-                if (op.atLeastOnWrite) known.fill(0, 0, to - from)
+                if (op.atLeastOnWrite) known.fill(0)
                 else known.set(entry.known.subarray(from, to))
                 vmos.push({ handle: child, model, known })
+                break
+              }
+              case "resize": {
+                yield* k.vmo.setSize(entry.handle, op.size)
+                // The size rounds up to pages; from the new size to the page end reads zero.
+                const size = Math.ceil(op.size / PAGE) * PAGE
+                const model = new Uint8Array(size)
+                const known = new Uint8Array(size).fill(1)
+                model.set(entry.model.subarray(0, Math.min(op.size, entry.model.length)))
+                known.set(entry.known.subarray(0, Math.min(op.size, entry.known.length)))
+                entry.model = model
+                entry.known = known
                 break
               }
               case "close": {
