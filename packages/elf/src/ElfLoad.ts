@@ -149,7 +149,7 @@ export const permOptions = (flags: number): number => {
   return options
 }
 
-/** Maps one PT_LOAD segment; the VMOs it makes are closed with the enclosing scope (mappings keep them). */
+/** Maps one PT_LOAD segment; the VMOs it makes belong to the current scope (their mappings keep them alive). */
 const mapSegment = (
   kernel: Kernel.KernelShape,
   vmo: Handle.Vmo,
@@ -207,7 +207,7 @@ const mapSegment = (
         )
       }
     }
-  }).pipe(Effect.scoped)
+  })
 
 /**
  * Maps every PT_LOAD segment of the image in `vmo` through `mapper` (`map_elf_segments`). A segment
@@ -232,7 +232,7 @@ export const mapElfSegments = (
       if (all[index].type !== SegmentType.LOAD) continue
       yield* mapSegment(kernel, vmo, vmoName, all[index], index, mapper, relativeBias)
     }
-  })
+  }).pipe(Effect.scoped)
 
 /**
  * Loads the image in `vmo` (whose checked headers are `headers`) into a new VMAR allocated in

@@ -104,6 +104,16 @@ const LAYOUT_LIMIT = 2 ** 40
 
 const u64 = (value: U64): bigint => BigInt.asUintN(64, BigInt(value))
 
+/** Writes a 64-bit field little-endian (numbers that are safe integers skip BigInt). */
+const setU64 = (view: DataView, at: number, value: U64): void => {
+  if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) {
+    view.setUint32(at, value % 2 ** 32, true)
+    view.setUint32(at + 4, Math.floor(value / 2 ** 32), true)
+  } else {
+    view.setBigUint64(at, u64(value), true)
+  }
+}
+
 /** The value as a number when layout can follow it, else undefined. */
 const small = (value: U64): number | undefined => {
   const n = typeof value === "bigint" ? (value >= 0n && value < BigInt(LAYOUT_LIMIT) ? Number(value) : undefined) : value
@@ -152,9 +162,9 @@ export const fileHeader = (fields: FileHeaderFields = {}): Uint8Array => {
   view.setUint16(16, h.type, true)
   view.setUint16(18, h.machine, true)
   view.setUint32(20, h.version >>> 0, true)
-  view.setBigUint64(24, u64(h.entry), true)
-  view.setBigUint64(32, u64(h.phoff), true)
-  view.setBigUint64(40, u64(h.shoff), true)
+  setU64(view, 24, h.entry)
+  setU64(view, 32, h.phoff)
+  setU64(view, 40, h.shoff)
   view.setUint32(48, h.flags >>> 0, true)
   view.setUint16(52, h.ehsize, true)
   view.setUint16(54, h.phentsize, true)
@@ -171,18 +181,20 @@ export const programHeader = (fields: ProgramHeaderFields): Uint8Array => {
   const view = new DataView(bytes.buffer)
   view.setUint32(0, fields.type >>> 0, true)
   view.setUint32(4, fields.flags >>> 0, true)
-  view.setBigUint64(8, u64(fields.offset), true)
-  view.setBigUint64(16, u64(fields.vaddr), true)
-  view.setBigUint64(24, u64(fields.paddr), true)
-  view.setBigUint64(32, u64(fields.filesz), true)
-  view.setBigUint64(40, u64(fields.memsz), true)
-  view.setBigUint64(48, u64(fields.align), true)
+  setU64(view, 8, fields.offset)
+  setU64(view, 16, fields.vaddr)
+  setU64(view, 24, fields.paddr)
+  setU64(view, 32, fields.filesz)
+  setU64(view, 40, fields.memsz)
+  setU64(view, 48, fields.align)
   return bytes
 }
 
 /** The first offset at or after `cursor` that is congruent to `vaddr` modulo the page size. */
 const congruentOffset = (cursor: number, vaddr: U64): number => {
-  const want = Number(u64(vaddr) % BigInt(PAGE_SIZE))
+  const want = typeof vaddr === "number" && Number.isSafeInteger(vaddr) && vaddr >= 0
+    ? vaddr % PAGE_SIZE
+    : Number(u64(vaddr) % BigInt(PAGE_SIZE))
   const at = cursor - (cursor % PAGE_SIZE) + want
   return at >= cursor ? at : at + PAGE_SIZE
 }
@@ -234,7 +246,8 @@ export const build = (spec: ImageSpec): ElfImage => {
   const put = (at: number | undefined, bytes: ArrayLike<number>) => {
     if (at === undefined || at >= buffer.length) return
     const n = Math.min(bytes.length, buffer.length - at)
-    for (let i = 0; i < n; i++) buffer[at + i] = bytes[i]
+    if (bytes instanceof Uint8Array) buffer.set(bytes.subarray(0, n), at)
+    else for (let i = 0; i < n; i++) buffer[at + i] = bytes[i]
   }
   for (const s of segments) if (s.data !== undefined) put(small(s.offset), s.data)
   if (tableOffset !== undefined) {

@@ -423,11 +423,11 @@ describe("ElfLoad: each load error, with the exact variant and status; nothing i
       }
     })))
 
-  it.effect("VmarAllocate: a target VMAR handle without OP_CHILDREN (ACCESS_DENIED)", () =>
+  it.effect("VmarAllocate: a target VMAR handle without EXECUTE for an image with code (ACCESS_DENIED)", () =>
     withKernel(Effect.gen(function*() {
       const kernel = yield* Kernel.Kernel
       const { rootVmar } = yield* makeProcess()
-      const weak = yield* kernel.handle.duplicate(rootVmar, Rights.READ | Rights.WRITE | Rights.EXECUTE | Rights.INSPECT)
+      const weak = yield* kernel.handle.duplicate(rootVmar, Rights.READ | Rights.WRITE | Rights.OP_CHILDREN | Rights.INSPECT)
       const vmo = yield* imageVmo(ElfWriter.write(sample))
       const error = yield* loadFailure(vmo, sampleHeaders, weak)
       assert.strictEqual(error._tag, "VmarAllocate")
