@@ -31,36 +31,34 @@ export const STACK_TOP = 0x200000
 interface Page {
   frame: number
   perms: number
+  /** A fault `translate` reports for this page regardless of access (to simulate the kernel's others). */
+  fault?: number
 }
 
-/** One machine: memory, a page table, one thread and a CPU. */
-export class Machine implements CpuThread {
-  readonly koid = 1
-  readonly memory: CpuMemory
-  readonly addressSpace: CpuThread["addressSpace"]
-  readonly registers: number
+/**
+ * Physical memory shared by machines: a `WebAssembly.Memory` carved into 4 KiB frames, with the
+ * port's generation and epoch counters and the set of frames the CPU watches.
+ */
+export class Physical {
   readonly wasm: WebAssembly.Memory
   generation = 0
   epoch = 0
-  /** Virtual page number -> frame and permissions; frame -1 = not committed yet. */
-  readonly pages = new Map<number, Page>()
   readonly watched = new Set<number>()
-  /** How many translate calls the CPU made, for tests of the TLB. */
-  translateCalls = 0
+  readonly memory: CpuMemory
   private nextFrame = 1
 
-  constructor(readonly cpu: CpuShape, wasmPages = 16) {
+  constructor(readonly cpu: CpuShape, wasmPages: number) {
     this.wasm = new WebAssembly.Memory({ initial: wasmPages, maximum: 1024 })
-    const machine = this
+    const physical = this
     this.memory = {
       get memory() {
-        return machine.wasm
+        return physical.wasm
       },
       get generation() {
-        return machine.generation
+        return physical.generation
       },
       get epoch() {
-        return machine.epoch
+        return physical.epoch
       },
       reserve: (frames) => this.allocateFrames(frames) * PAGE,
       watch: (frame) => {
@@ -70,15 +68,14 @@ export class Machine implements CpuThread {
         this.watched.delete(frame)
       }
     }
-    this.addressSpace = { id: 1, translate: (address, access) => this.translate(address, access) }
-    this.registers = this.allocateFrames(1) * PAGE
   }
 
   get bytes(): Uint8Array {
     return new Uint8Array(this.wasm.buffer)
   }
 
-  private allocateFrames(count: number): number {
+  /** Contiguous fresh frames, growing the memory when needed; returns the first frame number. */
+  allocateFrames(count: number): number {
     const first = this.nextFrame
     this.nextFrame += count
     while (this.nextFrame * PAGE > this.wasm.buffer.byteLength) this.grow(1)
@@ -91,16 +88,72 @@ export class Machine implements CpuThread {
     this.generation++
   }
 
+  /** Announces a host write to `frame`, as the kernel does before writing a watched frame. */
+  touch(frame: number): void {
+    if (this.watched.has(frame)) {
+      this.watched.delete(frame)
+      this.cpu.codeWritten(frame)
+    }
+  }
+}
+
+let nextAddressSpaceId = 1
+
+/** Options of a {@link Machine}. */
+export interface MachineOptions {
+  /** Wasm pages the memory starts with (16 = 64 frames). */
+  readonly wasmPages?: number
+  /** Share this machine's physical memory and CPU (a second address space and thread). */
+  readonly share?: Machine
+}
+
+/** One machine: physical memory, a page table (one address space), one thread and a CPU. */
+export class Machine implements CpuThread {
+  readonly koid = 1
+  readonly physical: Physical
+  readonly cpu: CpuShape
+  readonly addressSpace: CpuThread["addressSpace"]
+  readonly registers: number
+  /** Virtual page number -> frame and permissions; frame -1 = not committed yet. */
+  readonly pages = new Map<number, Page>()
+  /** How many translate calls the CPU made, for tests of the TLB. */
+  translateCalls = 0
+
+  constructor(cpu: CpuShape, options: MachineOptions = {}) {
+    this.physical = options.share?.physical ?? new Physical(cpu, options.wasmPages ?? 16)
+    this.cpu = this.physical.cpu
+    this.addressSpace = { id: nextAddressSpaceId++, translate: (address, access) => this.translate(address, access) }
+    this.registers = this.physical.allocateFrames(1) * PAGE
+  }
+
+  get memory(): CpuMemory {
+    return this.physical.memory
+  }
+
+  get wasm(): WebAssembly.Memory {
+    return this.physical.wasm
+  }
+
+  get bytes(): Uint8Array {
+    return this.physical.bytes
+  }
+
+  /** Bumps the epoch: every translation a CPU cached may be stale. */
+  invalidate(): void {
+    this.physical.epoch++
+  }
+
   translate(address: number, access: number): number {
     this.translateCalls++
     if (!Number.isSafeInteger(address) || address < 0) throw new Error(`translate given ${address}`)
     const page = this.pages.get(Math.floor(address / PAGE))
     if (page === undefined) return TranslateFault.NOT_MAPPED
     if ((page.perms & access) !== access) return TranslateFault.PERMISSION
+    if (page.fault !== undefined) return page.fault
     if (page.frame < 0) {
       // Lazy commit: a fresh frame, and (like the kernel) a new epoch.
-      page.frame = this.allocateFrames(1)
-      this.epoch++
+      page.frame = this.physical.allocateFrames(1)
+      this.invalidate()
     }
     return page.frame * PAGE
   }
@@ -108,30 +161,43 @@ export class Machine implements CpuThread {
   /** Maps `size` bytes at `address` (page-aligned) with `perms`; `lazy` pages get frames on first use. */
   map(address: number, size: number, perms: number, lazy = false): void {
     for (let a = address; a < address + size; a += PAGE) {
-      this.pages.set(a / PAGE, { frame: lazy ? -1 : this.allocateFrames(1), perms })
+      this.pages.set(a / PAGE, { frame: lazy ? -1 : this.physical.allocateFrames(1), perms })
     }
-    this.epoch++
+    this.invalidate()
+  }
+
+  /** Maps the page at `address` to the frame behind the page at `source` (a second view of it). */
+  alias(address: number, source: number, perms: number): void {
+    this.physicalAddress(source)
+    this.pages.set(address / PAGE, { frame: this.pages.get(source / PAGE)!.frame, perms })
+    this.invalidate()
+  }
+
+  /** Maps a page whose translations fail with `fault` (BEYOND_VMO or NO_MEMORY), as the kernel's can. */
+  mapFaulting(address: number, perms: number, fault: number): void {
+    this.pages.set(address / PAGE, { frame: -1, perms, fault })
+    this.invalidate()
   }
 
   /** Changes the permissions of mapped pages. */
   protect(address: number, size: number, perms: number): void {
     for (let a = address; a < address + size; a += PAGE) this.pages.get(a / PAGE)!.perms = perms
-    this.epoch++
+    this.invalidate()
   }
 
   /** Removes pages. */
   unmap(address: number, size: number): void {
     for (let a = address; a < address + size; a += PAGE) this.pages.delete(a / PAGE)
-    this.epoch++
+    this.invalidate()
   }
 
   /** The physical byte address behind a virtual address, committing the page (host access). */
-  private physical(address: number): number {
+  physicalAddress(address: number): number {
     const page = this.pages.get(Math.floor(address / PAGE))
     if (page === undefined) throw new Error(`host access to unmapped ${address.toString(16)}`)
     if (page.frame < 0) {
-      page.frame = this.allocateFrames(1)
-      this.epoch++
+      page.frame = this.physical.allocateFrames(1)
+      this.invalidate()
     }
     return page.frame * PAGE + (address % PAGE)
   }
@@ -139,19 +205,15 @@ export class Machine implements CpuThread {
   /** Writes bytes as the kernel would: watched frames are announced to the CPU first. */
   write(address: number, data: Uint8Array): void {
     for (let i = 0; i < data.length; i++) {
-      const at = this.physical(address + i)
-      const frame = Math.floor(at / PAGE)
-      if (this.watched.has(frame)) {
-        this.watched.delete(frame)
-        this.cpu.codeWritten(frame)
-      }
+      const at = this.physicalAddress(address + i)
+      this.physical.touch(Math.floor(at / PAGE))
       this.bytes[at] = data[i]
     }
   }
 
   read(address: number, length: number): Uint8Array {
     const out = new Uint8Array(length)
-    for (let i = 0; i < length; i++) out[i] = this.bytes[this.physical(address + i)]
+    for (let i = 0; i < length; i++) out[i] = this.bytes[this.physicalAddress(address + i)]
     return out
   }
 
@@ -204,6 +266,16 @@ export class Machine implements CpuThread {
   }
 
   /**
+   * Writes `program` at {@link CODE} (mapping the standard layout on first use), sets the given
+   * registers, points pc at the program and runs it.
+   */
+  exec(program: Program, registers: Readonly<Record<number, bigint | number>> = {}, budget = 1_000_000): StopReason {
+    this.load(program)
+    for (const [index, value] of Object.entries(registers)) this.setX(Number(index), value)
+    return this.run(budget)
+  }
+
+  /**
    * Maps code (read+execute) at {@link CODE}, data (read+write) at {@link DATA} and a 64 KiB stack
    * below {@link STACK_TOP}, writes the program, and points pc at it and sp at the stack top.
    */
@@ -222,5 +294,3 @@ export class Machine implements CpuThread {
   }
 }
 
-/** A machine running `make()`'s CPU. */
-export const machine = (make: () => CpuShape): Machine => new Machine(make())
