@@ -132,8 +132,10 @@ const wants = (name: string): ObjectTypeName | undefined => {
 const freshOf = (k: Kernel.KernelShape, f: Fixtures, type: ObjectTypeName) =>
   Effect.gen(function*() {
     switch (type) {
-      case "CHANNEL":
-        return (yield* k.channel.create())[0] as Handle.Handle
+      case "CHANNEL": {
+        const [endpoint] = yield* k.channel.create()
+        return endpoint
+      }
       case "VMO":
         return yield* k.handle.duplicate(f.vmo)
       case "VMAR":
