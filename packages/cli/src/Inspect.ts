@@ -9,7 +9,6 @@ import { ElfMachine, ElfType, segmentTypeName } from "@zxsim/elf/ElfConstants"
 import * as ElfDynamic from "@zxsim/elf/ElfDynamic"
 import type { RegionInfo } from "@zxsim/kernel/Kernel"
 import { VmOption } from "@zxsim/kernel/VmOptions"
-import * as Either from "effect/Either"
 
 const hex = (n: number, width = 0) => `0x${n.toString(16).padStart(width, "0")}`
 
@@ -56,10 +55,7 @@ export const readelf = (bytes: Uint8Array, headers: Elf64Headers.Elf64Headers): 
   }
   const dynamic = headers.programHeaders.find((p) => p.type === 2)
   if (dynamic !== undefined && dynamic.offset + dynamic.filesz <= bytes.length) {
-    const entries = Either.getOrElse(
-      Either.map(ElfDynamic.fromBytes(bytes.subarray(dynamic.offset, dynamic.offset + dynamic.filesz)), (d) => d.entries),
-      () => []
-    )
+    const entries = ElfDynamic.decodeEntries(bytes.subarray(dynamic.offset, dynamic.offset + dynamic.filesz))
     const strtabEntry = entries.find((e) => e.tag === BigInt(ElfDynamic.DynamicTag.STRTAB))
     const needed = entries.filter((e) => e.tag === BigInt(ElfDynamic.DynamicTag.NEEDED))
     if (strtabEntry !== undefined && needed.length > 0 && strtabEntry.value < 2n ** 53n) {

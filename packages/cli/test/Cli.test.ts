@@ -1,0 +1,155 @@
+import { NodeContext } from "@effect/platform-node"
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import { execFile } from "node:child_process"
+import { mkdtempSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import * as ElfWriter from "@zxsim/elf/ElfWriter"
+import * as Guests from "@zxsim/guest/Guests"
+import * as RiscvInterpreter from "@zxsim/riscv/RiscvInterpreter"
+import * as Cli from "@zxsim/cli/Cli"
+
+/** Runs the command in-process with a console that records what it writes. */
+const zxsim = (...args: ReadonlyArray<string>) =>
+  Effect.gen(function*() {
+    const out: Array<Uint8Array> = []
+    const err: Array<Uint8Array> = []
+    const env: Cli.Environment = {
+      console: {
+        stdout: (bytes) => Effect.sync(() => void out.push(bytes)),
+        stderr: (bytes) => Effect.sync(() => void err.push(bytes))
+      },
+      cpu: RiscvInterpreter.layer
+    }
+    const code = yield* Cli.main(env)(["node", "zxsim", ...args])
+    const text = (chunks: Array<Uint8Array>) => new TextDecoder().decode(Buffer.concat(chunks))
+    return { code, stdout: text(out), stderr: text(err) }
+  }).pipe(Effect.provide(NodeContext.layer))
+
+const scratch = mkdtempSync(join(tmpdir(), "zxsim-cli-"))
+const writeScratch = (name: string, bytes: Uint8Array) => {
+  const path = join(scratch, name)
+  writeFileSync(path, bytes)
+  return path
+}
+
+describe("zxsim run", () => {
+  it.live("runs hello with arguments and environment", () =>
+    Effect.gen(function*() {
+      const r = yield* zxsim("run", Guests.path("hello"), "a", "b c", "--env", "X=1", "--env", "Y=2")
+      assert.strictEqual(r.stdout, `${Guests.path("hello")}\na\nb c\nX=1\nY=2\n`)
+      assert.strictEqual(r.code, 0)
+    }))
+
+  it.live("exits with the program's return code", () =>
+    Effect.gen(function*() {
+      for (const code of [0, 1, 42, 255]) {
+        const r = yield* zxsim("run", Guests.path("exit_code"), String(code))
+        assert.strictEqual(r.code, code)
+      }
+    }))
+
+  it.live("reports a killed program on stderr and exits non-zero", () =>
+    Effect.gen(function*() {
+      const r = yield* zxsim("run", Guests.path("wild_jump"))
+      assert.strictEqual(r.code, 252)
+      assert.include(r.stderr, "killed by an unhandled exception")
+      assert.include(r.stderr, "-1028")
+    }))
+
+  it.live("prints stages with --trace and counters with --stats", () =>
+    Effect.gen(function*() {
+      const r = yield* zxsim("run", Guests.path("exit_code"), "7", "--stats")
+      assert.strictEqual(r.code, 7)
+      for (const stage of ["ProcessBuilder.build", "ProcessBuilder.parseHeaders", "ProcessBuilder.loadElf", "ProcessBuilder.loadVdso", "ProcessBuilder.createStack", "BuiltProcess.start"]) {
+        assert.match(r.stderr, new RegExp(`${stage.replace(".", "\\.")}\\s+\\d+\\.\\d+ ms`))
+      }
+      assert.match(r.stderr, /instructions: [1-9]\d*/)
+      assert.match(r.stderr, /syscalls: [1-9]\d*/)
+    }))
+
+  it.live("a missing file, a non-ELF file and a wrong machine each get one line naming the file", () =>
+    Effect.gen(function*() {
+      const missing = join(scratch, "no-such-program")
+      const r1 = yield* zxsim("run", missing)
+      assert.strictEqual(r1.code, 1)
+      assert.strictEqual(r1.stderr, `zxsim: cannot read ${missing}: no such file\n`)
+
+      const text = writeScratch("notes.txt", new TextEncoder().encode("just text\n"))
+      const r2 = yield* zxsim("run", text)
+      assert.strictEqual(r2.code, 1)
+      assert.strictEqual(r2.stderr.split("\n").length, 2)
+      assert.match(r2.stderr, new RegExp(`^zxsim: ${text}: .*Invalid ELF magic`))
+
+      const x86 = writeScratch("x86.elf", ElfWriter.write({ ...ElfWriter.staticPie(), header: { type: 3, machine: 62, entry: 0x1000 } }))
+      const r3 = yield* zxsim("run", x86)
+      assert.strictEqual(r3.code, 1)
+      assert.strictEqual(r3.stderr.split("\n").length, 2)
+      assert.match(r3.stderr, new RegExp(`^zxsim: ${x86}: .*Invalid ELF architecture`))
+    }))
+
+  it.live("a dynamic program without --loader-dir fails with the builder's error on one line", () =>
+    Effect.gen(function*() {
+      const dynamic = writeScratch("dynamic.elf", ElfWriter.write(ElfWriter.dynamicExecutable()))
+      const r = yield* zxsim("run", dynamic)
+      assert.strictEqual(r.code, 1)
+      assert.match(r.stderr, /^zxsim: .*dynamic\.elf: LoaderMissing \(ZX_ERR_INVALID_ARGS\): .*--loader-dir/)
+    }))
+})
+
+describe("zxsim readelf", () => {
+  it.live("prints the headers of a file with a known layout", () =>
+    Effect.gen(function*() {
+      const path = writeScratch("sample.elf", ElfWriter.write(ElfWriter.dynamicExecutable()))
+      const r = yield* zxsim("readelf", path)
+      assert.strictEqual(r.code, 0)
+      assert.include(r.stdout, "Type:                    DYN (Shared object file)")
+      assert.include(r.stdout, "Machine:                 RISCV")
+      assert.include(r.stdout, `Entry point address:     0x${ElfWriter.SampleLayout.entry.toString(16)}`)
+      assert.match(r.stdout, /INTERP\s+0x000190 0x0000000000000190 0x000008 0x000008 R {3}0x1\n/)
+      assert.match(r.stdout, /LOAD\s+0x001000 0x0000000000001000 0x000008 0x000008 R E 0x1000\n/)
+      assert.match(r.stdout, /LOAD\s+0x002000 0x0000000000002000 0x000050 0x002800 RW  0x1000\n/)
+      assert.include(r.stdout, "[Requesting program interpreter: ld.so.1]")
+      assert.include(r.stdout, "NEEDED  libfoo.so")
+    }))
+})
+
+describe("zxsim vmaps", () => {
+  it.live("prints the address space of a built, unstarted process", () =>
+    Effect.gen(function*() {
+      const r = yield* zxsim("vmaps", Guests.path("hello"))
+      assert.strictEqual(r.code, 0)
+      const lines = r.stdout.split("\n")
+      assert.match(lines[0], /^0x000000200000-0x004000000000 .* root VMAR$/)
+      const mapping = (perms: string, name: string) => lines.some((l) => new RegExp(`^\\s+0x[0-9a-f]{12}-0x[0-9a-f]{12}\\s+\\d+K ${perms}  ${name} `).test(l))
+      assert.isTrue(mapping("r--", "hello"), r.stdout)
+      assert.isTrue(mapping("r-x", "hello"), r.stdout)
+      assert.isTrue(mapping("rw-", "data:hello"), r.stdout)
+      assert.isTrue(mapping("rw-", "stack: default 0x40000"), r.stdout)
+      assert.isTrue(mapping("r--", "vdso/libzircon.so"), r.stdout)
+      assert.isTrue(mapping("r-x", "vdso/libzircon.so"), r.stdout)
+      assert.match(r.stdout, /entry 0x[0-9a-f]+ {2}stack pointer 0x[0-9a-f]+ {2}vDSO 0x[0-9a-f]+ {2}image 0x[0-9a-f]+/)
+    }))
+})
+
+describe("the zxsim executable", () => {
+  const bin = fileURLToPath(new URL("../src/bin.ts", import.meta.url))
+  const spawn = (...args: ReadonlyArray<string>) =>
+    Effect.async<{ code: number; stdout: string; stderr: string }>((resume) => {
+      execFile(process.execPath, ["--import", "tsx", bin, ...args], (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1
+        resume(Effect.succeed({ code, stdout, stderr }))
+      })
+    })
+
+  it.live("passes the guest's exit status and output through as a process", () =>
+    Effect.gen(function*() {
+      const r = yield* spawn("run", Guests.path("exit_code"), "42")
+      assert.strictEqual(r.code, 42)
+      const hello = yield* spawn("run", Guests.path("hello"), "x")
+      assert.strictEqual(hello.code, 0)
+      assert.strictEqual(hello.stdout, `${Guests.path("hello")}\nx\n`)
+    }), 60_000)
+})
