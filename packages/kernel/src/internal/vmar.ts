@@ -252,7 +252,10 @@ export class VmarObject extends KObject {
     let perms = options & (VmOption.PERM_READ | VmOption.PERM_WRITE | VmOption.PERM_EXECUTE)
     // This machine has no execute-only mappings, so "read if XOM is unsupported" means read.
     if ((options & VmOption.PERM_READ_IF_XOM_UNSUPPORTED) !== 0) perms |= VmOption.PERM_READ
-    if ((perms & VmOption.PERM_WRITE) !== 0 && (perms & VmOption.PERM_READ) === 0) fail(Status.INVALID_ARGS)
+    // Writable or executable mappings must be readable (PERM_READ_IF_XOM_UNSUPPORTED counts).
+    if ((perms & (VmOption.PERM_WRITE | VmOption.PERM_EXECUTE)) !== 0 && (perms & VmOption.PERM_READ) === 0) {
+      fail(Status.INVALID_ARGS)
+    }
     const allowed = this.permsAllowed(vmarRights, vmoRights)
     if ((perms & ~allowed) !== 0) fail(Status.ACCESS_DENIED)
     if (vmo.resizable && (options & VmOption.REQUIRE_NON_RESIZABLE) !== 0) fail(Status.NOT_SUPPORTED)
@@ -346,7 +349,10 @@ export class VmarObject extends KObject {
     }
     let perms = options & (VmOption.PERM_READ | VmOption.PERM_WRITE | VmOption.PERM_EXECUTE)
     if ((options & VmOption.PERM_READ_IF_XOM_UNSUPPORTED) !== 0) perms |= VmOption.PERM_READ
-    if ((perms & VmOption.PERM_WRITE) !== 0 && (perms & VmOption.PERM_READ) === 0) fail(Status.INVALID_ARGS)
+    // Writable or executable mappings must be readable (PERM_READ_IF_XOM_UNSUPPORTED counts).
+    if ((perms & (VmOption.PERM_WRITE | VmOption.PERM_EXECUTE)) !== 0 && (perms & VmOption.PERM_READ) === 0) {
+      fail(Status.INVALID_ARGS)
+    }
     const covered: Array<Mapping> = []
     this.collectMappings(start, end, covered)
     covered.sort((a, b) => a.base - b.base)
