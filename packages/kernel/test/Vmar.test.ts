@@ -285,9 +285,13 @@ describe("Vmar", () => {
         yield* expectStatus(k.vmar.map(rOnly.vmar, PERM_READ | PERM_EXECUTE, 0, exec, 0, PAGE), Status.ACCESS_DENIED)
         const none = yield* k.vmar.allocate(rootVmar, 0, 0, 16 * PAGE)
         yield* expectStatus(k.vmar.map(none.vmar, PERM_READ, 0, vmo, 0, PAGE), Status.ACCESS_DENIED)
-        // Write without read is not a valid protection.
+        // Write or execute without read is not a valid protection; READ_IF_XOM_UNSUPPORTED adds read.
         yield* expectStatus(k.vmar.map(rootVmar, PERM_WRITE, 0, vmo, 0, PAGE), Status.INVALID_ARGS)
-        assert.strictEqual((yield* k.vmar.regions(rootVmar)).filter((r) => r._tag === "Mapping").length, 2)
+        yield* expectStatus(k.vmar.map(rootVmar, PERM_EXECUTE, 0, exec, 0, PAGE), Status.INVALID_ARGS)
+        const xom = yield* k.vmar.map(rootVmar, PERM_EXECUTE | VmOption.PERM_READ_IF_XOM_UNSUPPORTED, 0, exec, 0, PAGE)
+        const xomRegion = (yield* k.vmar.regions(rootVmar)).find((r) => r.base === xom)
+        assert.strictEqual(xomRegion?._tag === "Mapping" ? xomRegion.perms : -1, PERM_READ | PERM_EXECUTE)
+        assert.strictEqual((yield* k.vmar.regions(rootVmar)).filter((r) => r._tag === "Mapping").length, 3)
       })))
 
     it.effect("past a fixed-size VMO's end: BUFFER_TOO_SMALL unless ALLOW_FAULTS", () =>
@@ -478,6 +482,11 @@ describe("Vmar", () => {
         yield* expectStatus(k.vmar.protect(vmarNoWrite, RW, b, PAGE), Status.ACCESS_DENIED)
         yield* k.vmar.protect(rootVmar, RW, b, PAGE)
         yield* expectStatus(k.vmar.protect(rootVmar, PERM_WRITE, b, PAGE), Status.INVALID_ARGS)
+        const exec = yield* k.vmo.replaceAsExecutable(yield* k.vmo.create(PAGE))
+        const c = yield* k.vmar.map(rootVmar, PERM_READ | PERM_EXECUTE, 0, exec, 0, PAGE)
+        yield* expectStatus(k.vmar.protect(rootVmar, PERM_EXECUTE, c, PAGE), Status.INVALID_ARGS)
+        yield* k.vmar.protect(rootVmar, PERM_EXECUTE | VmOption.PERM_READ_IF_XOM_UNSUPPORTED, c, PAGE)
+        yield* k.vmar.unmap(rootVmar, c, PAGE)
         const perms = (yield* k.vmar.regions(rootVmar)).map((r) => r._tag === "Mapping" ? [r.base, r.perms] : [])
         assert.deepStrictEqual(perms.sort((x, y) => x[0] - y[0]), [[a, PERM_READ], [b, RW]].sort((x, y) => x[0] - y[0]))
       })))
