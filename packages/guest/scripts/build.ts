@@ -1,0 +1,374 @@
+/**
+ * Builds the guest sysroot and the prebuilt guest programs.
+ *
+ *   npm run build -w @zxsim/guest                      regenerate sysroot/, rebuild bin/
+ *   npm run build -w @zxsim/guest -- --check           rebuild in a temporary copy; fail if any
+ *                                                      generated file or binary differs from the
+ *                                                      committed bytes
+ *   npm run build -w @zxsim/guest -- --check --if-available
+ *                                                      the same, but when the toolchain is missing,
+ *                                                      check only the generated sysroot files, say
+ *                                                      so and exit 0
+ *
+ * Needs clang and ld.lld (Debian: clang lld), picolibc for rv64imac/lp64
+ * (picolibc-riscv64-unknown-elf) and its libgcc (gcc-riscv64-unknown-elf). Compiles with clang,
+ * links with ld.lld directly (clang's bare-metal driver ignores -pie). Output is byte-reproducible:
+ * no build id, no timestamps, no compiler ident, and every path is relative to the package (the
+ * compiler runs in the build root with relative source paths and -ffile-prefix-map).
+ *
+ * The sysroot files generated from @zxsim/kernel's tables come from src/Sysroot.ts; the program
+ * list comes from src/Guests.ts.
+ */
+import { execFile } from "node:child_process"
+import { createHash } from "node:crypto"
+import { existsSync } from "node:fs"
+import * as fs from "node:fs/promises"
+import * as os from "node:os"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import { promisify } from "node:util"
+import * as Guests from "../src/Guests.js"
+import * as StaticPie from "../src/internal/staticPie.js"
+import * as Sysroot from "../src/Sysroot.js"
+
+const run = promisify(execFile)
+
+const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
+const DEBIAN_PACKAGES = "clang lld picolibc-riscv64-unknown-elf gcc-riscv64-unknown-elf"
+const PICOLIBC = process.env.PICOLIBC ?? "/usr/lib/picolibc/riscv64-unknown-elf"
+const MULTILIB = "rv64imac/lp64"
+/** Where the build writes a summary of what it built and with which tools. */
+const MANIFEST = "bin/manifest.json"
+
+/** The sysroot's own sources, linked into every program but static_pie_test_util. */
+const SYSROOT_SOURCES = [
+  "sysroot/src/start.S",
+  "sysroot/src/start.c",
+  "sysroot/src/syscalls.gen.c",
+  "sysroot/src/stdio.c",
+  "sysroot/src/heap.c",
+  "sysroot/src/exit.c"
+]
+
+/** How one program is built. */
+interface ProgramRecipe {
+  readonly source: string
+  /** Freestanding: its own _start, no sysroot objects, no C library. */
+  readonly freestanding: boolean
+}
+
+const recipe = (guest: Guests.Guest): ProgramRecipe => ({
+  source: guest.kind === "benchmark" ? `src-c/bench/${guest.name}.c` : `src-c/${guest.name}.c`,
+  freestanding: guest.name === "static_pie_test_util"
+})
+
+interface Toolchain {
+  readonly clang: string
+  readonly lld: string
+  readonly resourceInclude: string
+  readonly libc: string
+  readonly libgcc: string
+  readonly versions: Readonly<Record<string, string>>
+}
+
+const firstLine = (s: string) => s.split("\n")[0]!.trim()
+
+/** Finds the toolchain, or says what is missing. */
+const findToolchain = async (): Promise<Toolchain | { readonly missing: ReadonlyArray<string> }> => {
+  const missing: Array<string> = []
+  const clang = process.env.CLANG ?? "clang"
+  const lld = process.env.LD_LLD ?? "ld.lld"
+  const version = async (cmd: string, args: ReadonlyArray<string>) => {
+    try {
+      return firstLine((await run(cmd, [...args])).stdout)
+    } catch {
+      missing.push(cmd)
+      return ""
+    }
+  }
+  const clangVersion = await version(clang, ["--version"])
+  const lldVersion = await version(lld, ["--version"])
+  let resourceInclude = ""
+  if (clangVersion !== "") resourceInclude = path.join(firstLine((await run(clang, ["-print-resource-dir"])).stdout), "include")
+  const libc = path.join(PICOLIBC, "lib", MULTILIB, "libc.a")
+  if (!existsSync(libc)) missing.push(libc)
+  let libgcc = ""
+  try {
+    libgcc = firstLine(
+      (await run("riscv64-unknown-elf-gcc", ["-march=rv64imac", "-mabi=lp64", "-print-libgcc-file-name"])).stdout
+    )
+  } catch {
+    // Fall through: checked below.
+  }
+  if (libgcc === "" || !existsSync(libgcc)) missing.push("libgcc.a for riscv64-unknown-elf rv64imac/lp64")
+  if (missing.length > 0) return { missing }
+  let picolibc = "unknown"
+  try {
+    const header = await fs.readFile(path.join(PICOLIBC, "include", "picolibc.h"), "utf8")
+    picolibc = /#define __PICOLIBC_VERSION__ "([^"]+)"/.exec(header)?.[1] ?? picolibc
+  } catch {
+    // Keep "unknown".
+  }
+  return {
+    clang,
+    lld,
+    resourceInclude,
+    libc,
+    libgcc,
+    versions: {
+      clang: clangVersion,
+      lld: lldVersion,
+      picolibc,
+      libgcc: path.basename(path.dirname(path.dirname(path.dirname(libgcc))))
+    }
+  }
+}
+
+/** Runs `jobs` with at most `limit` at a time. */
+const pool = async <A>(limit: number, jobs: ReadonlyArray<() => Promise<A>>): Promise<Array<A>> => {
+  const results: Array<A> = new Array(jobs.length)
+  let next = 0
+  const worker = async () => {
+    while (next < jobs.length) {
+      const i = next++
+      results[i] = await jobs[i]!()
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker))
+  return results
+}
+
+const compileFlags = (root: string, tools: Toolchain, freestanding: boolean): Array<string> => [
+  "--target=riscv64-unknown-elf",
+  "-march=rv64imac",
+  "-mabi=lp64",
+  "-mcmodel=medany",
+  "-mno-relax",
+  "-O2",
+  "-std=gnu11",
+  "-fPIE",
+  "-ffunction-sections",
+  "-fdata-sections",
+  "-fno-stack-protector",
+  "-fno-asynchronous-unwind-tables",
+  "-fno-unwind-tables",
+  "-fno-ident",
+  "-ftls-model=local-exec",
+  `-ffile-prefix-map=${root}/=`,
+  "-Wall",
+  "-Wextra",
+  "-Werror",
+  "-nostdinc",
+  ...(freestanding ? ["-ffreestanding"] : ["-isystem", path.join(PICOLIBC, "include")]),
+  "-isystem",
+  tools.resourceInclude,
+  "-isystem",
+  "sysroot/include",
+  "-iquote",
+  "sysroot/src"
+]
+
+const objectName = (source: string) => source.replace(/[/.]/g, "_") + ".o"
+
+/** Writes the generated sysroot files under `root`. */
+const writeGenerated = async (root: string) => {
+  for (const file of Sysroot.generatedFiles()) {
+    const target = path.join(root, "sysroot", file.path)
+    await fs.mkdir(path.dirname(target), { recursive: true })
+    await fs.writeFile(target, file.bytes)
+  }
+}
+
+/** Compiles and links every program of `root` into `root/bin`, using `objects` for objects. */
+const buildPrograms = async (root: string, objects: string, tools: Toolchain) => {
+  const recipes = Guests.guests.map((g) => ({ guest: g, ...recipe(g) }))
+  const sources = [...SYSROOT_SOURCES, ...recipes.map((r) => r.source)]
+  const freestandingSources = new Set(recipes.filter((r) => r.freestanding).map((r) => r.source))
+  const jobs = os.availableParallelism?.() ?? os.cpus().length
+  await pool(
+    jobs,
+    sources.map((source) => async () => {
+      const flags = compileFlags(root, tools, freestandingSources.has(source))
+      await run(tools.clang, [...flags, "-c", source, "-o", path.join(objects, objectName(source))], { cwd: root })
+    })
+  )
+  await fs.mkdir(path.join(root, "bin"), { recursive: true })
+  const sysrootObjects = SYSROOT_SOURCES.map((s) => path.join(objects, objectName(s)))
+  await pool(
+    jobs,
+    recipes.map((r) => async () => {
+      const linkFlags = [
+        "--build-id=none",
+        "-pie",
+        "--no-dynamic-linker",
+        "-z",
+        "text",
+        "-z",
+        "norelro",
+        "-z",
+        "max-page-size=4096",
+        "--gc-sections",
+        // picolibc's archive carries debug information; the symbol table stays.
+        "--strip-debug",
+        "--discard-locals",
+        "-e",
+        "_start",
+        "-o",
+        path.join("bin", r.guest.name)
+      ]
+      const inputs = r.freestanding
+        ? [path.join(objects, objectName(r.source))]
+        : [
+            // Integer-only printf and scanf: no soft-float formatting code in every program.
+            "--defsym=vfprintf=__i_vfprintf",
+            "--defsym=vfscanf=__i_vfscanf",
+            // exit() calls __call_exitprocs through a weak reference, which must not stay undefined.
+            "--undefined=__call_exitprocs",
+            ...sysrootObjects,
+            path.join(objects, objectName(r.source)),
+            "--start-group",
+            tools.libc,
+            tools.libgcc,
+            "--end-group"
+          ]
+      await run(tools.lld, [...linkFlags, ...inputs], { cwd: root })
+      const problems = StaticPie.problems(await fs.readFile(path.join(root, "bin", r.guest.name)))
+      if (problems.length > 0) throw new Error(`bin/${r.guest.name} is not a proper static PIE: ${problems.join("; ")}`)
+    })
+  )
+}
+
+const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex")
+
+/** Writes bin/manifest.json: the tools and every program's size and SHA-256. */
+const writeManifest = async (root: string, tools: Toolchain) => {
+  const programs: Record<string, { size: number; sha256: string }> = {}
+  for (const name of Guests.names) {
+    const bytes = await fs.readFile(path.join(root, "bin", name))
+    programs[name] = { size: bytes.length, sha256: sha256(bytes) }
+  }
+  const manifest = { toolchain: tools.versions, programs }
+  await fs.writeFile(path.join(root, MANIFEST), JSON.stringify(manifest, null, 2) + "\n")
+}
+
+/** Every file the build produces, relative to the build root. */
+const outputs = (withPrograms: boolean): Array<string> => [
+  ...Sysroot.generatedFiles().map((f) => `sysroot/${f.path}`),
+  ...(withPrograms ? [...Guests.names.map((n) => `bin/${n}`), MANIFEST] : [])
+]
+
+/** A temporary copy of the build inputs (sysroot sources, C sources), with the same layout. */
+const copyInputs = async (): Promise<string> => {
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), "zxsim-guest-"))
+  for (const dir of ["sysroot", "src-c"]) {
+    await fs.cp(path.join(PACKAGE_DIR, dir), path.join(root, dir), { recursive: true })
+  }
+  return root
+}
+
+const build = async (root: string, tools: Toolchain) => {
+  await writeGenerated(root)
+  const objects = await fs.mkdtemp(path.join(os.tmpdir(), "zxsim-guest-obj-"))
+  try {
+    await buildPrograms(root, objects, tools)
+  } finally {
+    await fs.rm(objects, { recursive: true, force: true })
+  }
+  await writeManifest(root, tools)
+}
+
+const readOrNull = async (file: string): Promise<Uint8Array | null> => {
+  try {
+    return await fs.readFile(file)
+  } catch {
+    return null
+  }
+}
+
+const sameBytes = (a: Uint8Array | null, b: Uint8Array | null) =>
+  a !== null && b !== null && a.length === b.length && a.every((x, i) => x === b[i])
+
+/** Compares the files a rebuild in `root` produced with the committed ones; returns the differing ones. */
+const compare = async (root: string, files: ReadonlyArray<string>): Promise<Array<string>> => {
+  const differing: Array<string> = []
+  for (const file of files) {
+    const [committed, rebuilt] = await Promise.all([
+      readOrNull(path.join(PACKAGE_DIR, file)),
+      readOrNull(path.join(root, file))
+    ])
+    if (!sameBytes(committed, rebuilt)) differing.push(file)
+  }
+  return differing
+}
+
+const committedToolchain = async (): Promise<Record<string, string> | null> => {
+  try {
+    const manifest = JSON.parse(await fs.readFile(path.join(PACKAGE_DIR, MANIFEST), "utf8")) as {
+      toolchain?: Record<string, string>
+    }
+    return manifest.toolchain ?? null
+  } catch {
+    return null
+  }
+}
+
+const main = async () => {
+  const args = new Set(process.argv.slice(2))
+  const check = args.has("--check")
+  const ifAvailable = args.has("--if-available")
+  for (const arg of args) {
+    if (arg !== "--check" && arg !== "--if-available") {
+      console.error(`unknown argument ${arg}; usage: build.ts [--check [--if-available]]`)
+      process.exit(2)
+    }
+  }
+  const tools = await findToolchain()
+  if ("missing" in tools) {
+    const message = `guest toolchain not found (missing: ${tools.missing.join(", ")}); on Debian: apt-get install ${DEBIAN_PACKAGES}`
+    if (!(check && ifAvailable)) {
+      console.error(message)
+      process.exit(1)
+    }
+    // Without a toolchain the generated sysroot files can still be checked.
+    const root = await copyInputs()
+    try {
+      await writeGenerated(root)
+      const differing = await compare(root, outputs(false))
+      if (differing.length > 0) {
+        console.error(`generated sysroot files differ from the committed ones: ${differing.join(", ")}`)
+        process.exit(1)
+      }
+      console.log(`${message}\nchecked the ${outputs(false).length} generated sysroot files only (identical); binaries not rebuilt`)
+    } finally {
+      await fs.rm(root, { recursive: true, force: true })
+    }
+    return
+  }
+  if (!check) {
+    await build(PACKAGE_DIR, tools)
+    console.log(`built ${Guests.names.length} programs into bin/ and ${Sysroot.generatedFiles().length} generated sysroot files`)
+    return
+  }
+  const root = await copyInputs()
+  try {
+    await build(root, tools)
+    const files = outputs(true)
+    const differing = await compare(root, files)
+    if (differing.length > 0) {
+      console.error(`rebuild differs from the committed files: ${differing.join(", ")}`)
+      const committed = await committedToolchain()
+      if (committed !== null && JSON.stringify(committed) !== JSON.stringify(tools.versions)) {
+        console.error(`the committed files were built with ${JSON.stringify(committed)}; this toolchain is ${JSON.stringify(tools.versions)}`)
+      }
+      process.exit(1)
+    }
+    console.log(`rebuild is byte-identical: ${files.length} files`)
+  } finally {
+    await fs.rm(root, { recursive: true, force: true })
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error)
+  process.exit(1)
+})

@@ -1,0 +1,24 @@
+// Declarations shared by the sysroot's own sources (not installed for programs).
+#ifndef ZXSIM_RUNTIME_H_
+#define ZXSIM_RUNTIME_H_
+
+#include <stddef.h>
+#include <zircon/syscalls.h>
+
+#define ZXS_HIDDEN __attribute__((visibility("hidden")))
+
+// From syscalls.gen.c (generated from the kernel's syscall table): the vDSO symbol of each syscall
+// as one string of NUL-terminated names in table order, ended by an empty name; the number of
+// syscalls; and the table of their addresses in the vDSO that every zx_* wrapper calls through.
+ZXS_HIDDEN extern const char __zx_vdso_names[];
+ZXS_HIDDEN extern const size_t __zx_vdso_count;
+ZXS_HIDDEN extern void* __zx_vdso_table[];
+
+// stdio.c: gives stdout and stderr their sockets, and writes out what they buffered.
+ZXS_HIDDEN void __zx_stdio_init(zx_handle_t out, zx_handle_t err);
+ZXS_HIDDEN void __zx_stdio_flush(void);
+
+// heap.c: the root VMAR the heap reserves its range in.
+ZXS_HIDDEN void __zx_heap_init(zx_handle_t root_vmar);
+
+#endif  // ZXSIM_RUNTIME_H_

@@ -1,0 +1,52 @@
+import { assert, describe, it } from "@effect/vitest"
+import { existsSync, readFileSync } from "node:fs"
+import * as path from "node:path"
+import * as Guests from "../src/Guests.js"
+import * as StaticPie from "../src/internal/staticPie.js"
+import { packageDir, runBuildScript, versionOf } from "./utils.js"
+
+const manifest = JSON.parse(readFileSync(path.join(packageDir, "bin", "manifest.json"), "utf8")) as {
+  readonly toolchain: Record<string, string>
+}
+
+/**
+ * Whether this machine has the toolchain the committed binaries were built with (same clang and
+ * lld versions, picolibc and libgcc present): only then can a rebuild be byte-identical.
+ */
+const sameToolchain = (): boolean =>
+  versionOf("clang") === manifest.toolchain.clang &&
+  versionOf("ld.lld") === manifest.toolchain.lld &&
+  versionOf("riscv64-unknown-elf-gcc") !== undefined &&
+  existsSync("/usr/lib/picolibc/riscv64-unknown-elf/lib/rv64imac/lp64/libc.a")
+
+describe("build script", () => {
+  it("rebuilds the sysroot and every program byte-identically (static PIEs when the toolchain is absent)", () => {
+    if (sameToolchain()) {
+      const result = runBuildScript(["--check"])
+      assert.strictEqual(result.status, 0, result.stderr)
+      assert.match(result.stdout, new RegExp(`rebuild is byte-identical: ${Guests.names.length + 5} files`))
+    } else {
+      // No toolchain to rebuild with: the committed programs must still be usable static PIEs.
+      for (const name of Guests.names) {
+        assert.deepStrictEqual(StaticPie.problems(new Uint8Array(readFileSync(Guests.path(name)))), [], name)
+      }
+    }
+  })
+
+  it("without a toolchain, --check fails and --check --if-available checks the generated files and exits 0", () => {
+    const env = { CLANG: "zxsim-test-no-such-clang" }
+    const strict = runBuildScript(["--check"], env)
+    assert.strictEqual(strict.status, 1)
+    assert.include(strict.stderr, "guest toolchain not found (missing: zxsim-test-no-such-clang)")
+    assert.include(strict.stderr, "apt-get install clang lld picolibc-riscv64-unknown-elf gcc-riscv64-unknown-elf")
+    const lenient = runBuildScript(["--check", "--if-available"], env)
+    assert.strictEqual(lenient.status, 0, lenient.stderr)
+    assert.include(lenient.stdout, "checked the 4 generated sysroot files only (identical); binaries not rebuilt")
+  })
+
+  it("refuses unknown arguments", () => {
+    const result = runBuildScript(["--frobnicate"])
+    assert.strictEqual(result.status, 2)
+    assert.include(result.stderr, "usage: build.ts [--check [--if-available]]")
+  })
+})

@@ -1,0 +1,54 @@
+import { assert, describe, it } from "@effect/vitest"
+import { table } from "@zxsim/kernel/Syscalls"
+import * as Vdso from "@zxsim/kernel/Vdso"
+import { readFileSync } from "node:fs"
+import * as path from "node:path"
+import * as Sysroot from "../src/Sysroot.js"
+import { packageDir } from "./utils.js"
+
+describe("Sysroot", () => {
+  it("the committed generated files are what the kernel's tables generate", () => {
+    const files = Sysroot.generatedFiles()
+    assert.deepStrictEqual(
+      files.map((f) => f.path),
+      ["include/zircon/syscalls.h", "include/zircon/processargs.h", "lib/libzircon.so", "src/syscalls.gen.c"]
+    )
+    for (const file of files) {
+      const committed = new Uint8Array(readFileSync(path.join(packageDir, "sysroot", file.path)))
+      assert.deepStrictEqual(committed, file.bytes, file.path)
+    }
+    assert.deepStrictEqual(files[2]!.bytes, Vdso.image())
+  })
+
+  it("processargs.h carries Zircon's protocol words and handle types", () => {
+    const header = Sysroot.processargsHeader()
+    assert.include(header, "#define ZX_PROCARGS_PROTOCOL ((uint32_t)0x4150585du)")
+    assert.include(header, "#define ZX_PROCARGS_VERSION ((uint32_t)0x00001000u)")
+    const defined = new Map(
+      [...header.matchAll(/^#define (PA_[A-Z0-9_]+) +0x([0-9a-f]+)u/gm)].map((m) => [m[1]!, parseInt(m[2]!, 16)])
+    )
+    assert.strictEqual(defined.size, Sysroot.handleTypes.length)
+    // Spot checks against Zircon's processargs.h.
+    assert.strictEqual(defined.get("PA_PROC_SELF"), 0x01)
+    assert.strictEqual(defined.get("PA_VMAR_LOADED"), 0x05)
+    assert.strictEqual(defined.get("PA_VMO_VDSO"), 0x11)
+    assert.strictEqual(defined.get("PA_VMO_STACK"), 0x13)
+    assert.strictEqual(defined.get("PA_NS_DIR"), 0x20)
+    assert.strictEqual(defined.get("PA_FD"), 0x30)
+    assert.strictEqual(defined.get("PA_DIRECTORY_REQUEST"), 0x3b)
+    assert.strictEqual(defined.get("PA_USER0"), 0xf0)
+    assert.strictEqual(defined.get("PA_USER2"), 0xf2)
+    assert.isFalse([...defined.values()].includes(0x12))
+  })
+
+  it("syscalls.gen.c has one wrapper and one weak alias per syscall, in table order", () => {
+    const source = Sysroot.syscallsSource()
+    const wrappers = [...source.matchAll(/^(?:__attribute__\(\(noreturn\)\) )?\S+ _zx_(\w+)\(/gm)].map((m) => m[1])
+    assert.deepStrictEqual(wrappers, table.map((s) => s.name))
+    const aliases = [...source.matchAll(/^extern __typeof__\(_zx_(\w+)\) zx_(\w+) __attribute__/gm)]
+    assert.deepStrictEqual(aliases.map((m) => m[1]), table.map((s) => s.name))
+    assert.isTrue(aliases.every((m) => m[1] === m[2]))
+    for (const s of table) assert.include(source, `__zx_vdso_table[${s.number}]`)
+    assert.include(source, `const size_t __zx_vdso_count = ${table.length};`)
+  })
+})
