@@ -5,7 +5,7 @@ import * as Handle from "@zxsim/kernel/Handle"
 import * as Rights from "@zxsim/kernel/Rights"
 import { Signals } from "@zxsim/kernel/Signals"
 import { Status } from "@zxsim/kernel/Status"
-import { assertBytes, expectStatus, failureOf, kernel, live, PAGE, pretend, ramp, withKernel, runCase } from "./support.js"
+import { assertBytes, expectStatus, failureOf, kernel, live, PAGE, pretend, ramp, runCase, withKernel } from "./support.js"
 
 const R = Rights.Rights
 

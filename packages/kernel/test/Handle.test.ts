@@ -8,7 +8,7 @@ import * as Rights from "@zxsim/kernel/Rights"
 import * as StatusMod from "@zxsim/kernel/Status"
 import { Status } from "@zxsim/kernel/Status"
 import { VmOption, VmoOption } from "@zxsim/kernel/VmOptions"
-import { expectStatus, failureOf, kernel, live, statusOf, withKernel, runCase } from "./support.js"
+import { expectStatus, failureOf, kernel, live, statusOf, runCase, withKernel } from "./support.js"
 
 const R = Rights.Rights
 

@@ -13,7 +13,7 @@ import {
   VmOption,
   VmoOption
 } from "@zxsim/kernel/VmOptions"
-import { attempt, expectStatus, kernel, live, PAGE, ramp, withKernel, runCase } from "./support.js"
+import { attempt, expectStatus, kernel, live, PAGE, ramp, runCase, withKernel } from "./support.js"
 
 const R = Rights.Rights
 const { CAN_MAP_EXECUTE, CAN_MAP_READ, CAN_MAP_SPECIFIC, CAN_MAP_WRITE, PERM_EXECUTE, PERM_READ, PERM_WRITE, SPECIFIC } = VmOption

@@ -2,10 +2,11 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as FastCheck from "effect/FastCheck"
 import * as Handle from "@zxsim/kernel/Handle"
+import * as Kernel from "@zxsim/kernel/Kernel"
 import * as Rights from "@zxsim/kernel/Rights"
 import { Status } from "@zxsim/kernel/Status"
 import { VmOption, VmoChildOption, VmoOption } from "@zxsim/kernel/VmOptions"
-import { expectStatus, kernel, live, PAGE, ramp, withKernel, runCase } from "./support.js"
+import { assertBytes, expectStatus, kernel, live, PAGE, ramp, runCase, withKernel } from "./support.js"
 
 const R = Rights.Rights
 
@@ -112,6 +113,52 @@ describe("Vmo", () => {
         yield* k.handle.close(vmo)
         assert.strictEqual((yield* live).frames, 0)
       })))
+
+    it.effect("physical memory grows on demand and frames return to the pool", () =>
+      withKernel(Effect.gen(function*() {
+        const k = yield* kernel
+        const pages = 300
+        const bytes = ramp(pages * PAGE, 11)
+        for (let round = 0; round < 3; round++) {
+          yield* Effect.scoped(Effect.gen(function*() {
+            const vmo = yield* k.vmo.create(pages * PAGE)
+            yield* k.vmo.write(vmo, 0, bytes)
+            assert.strictEqual((yield* live).frames, pages)
+            assertBytes(yield* k.vmo.read(vmo, 0, pages * PAGE), bytes)
+          }))
+          assert.strictEqual((yield* live).frames, 0)
+        }
+        // A recycled frame is handed out zero-filled.
+        const fresh = yield* k.vmo.create(pages * PAGE)
+        yield* k.vmo.write(fresh, 0, new Uint8Array([1]))
+        yield* k.vmo.write(fresh, (pages - 1) * PAGE, new Uint8Array([1]))
+        const got = yield* k.vmo.read(fresh, 0, pages * PAGE)
+        assert.strictEqual(got.reduce((n, b) => n + b, 0), 2)
+      })))
+
+    it.effect("when memory runs out, a copy-on-write break fails NO_MEMORY and changes nothing", () =>
+      Effect.gen(function*() {
+        const k = yield* kernel
+        const before = yield* k.stats
+        yield* Effect.scoped(Effect.gen(function*() {
+          const parent = yield* k.vmo.create(4 * PAGE)
+          yield* k.vmo.write(parent, 0, ramp(4 * PAGE))
+          const child = yield* k.vmo.createChild(parent, VmoChildOption.SNAPSHOT, 0, 4 * PAGE)
+          // Use up what is left.
+          const filler = yield* k.vmo.create(64 * PAGE)
+          const exit = yield* Effect.exit(k.vmo.write(filler, 0, new Uint8Array(64 * PAGE).fill(1)))
+          assert.strictEqual(exit._tag, "Failure")
+          yield* expectStatus(k.vmo.write(child, 0, new Uint8Array([0xff])), Status.NO_MEMORY)
+          yield* expectStatus(k.vmo.write(parent, PAGE, new Uint8Array([0xff])), Status.NO_MEMORY)
+          assertBytes(yield* k.vmo.read(child, 0, 4 * PAGE), ramp(4 * PAGE))
+          assertBytes(yield* k.vmo.read(parent, 0, 4 * PAGE), ramp(4 * PAGE))
+          // Freeing memory makes the writes possible again.
+          yield* k.handle.close(filler)
+          yield* k.vmo.write(child, 0, new Uint8Array([0xff]))
+          assert.strictEqual((yield* k.vmo.read(parent, 0, 1))[0], ramp(1)[0])
+        }))
+        assert.deepStrictEqual(yield* k.stats, before)
+      }).pipe(Effect.provide(Kernel.layerWith({ memoryBytes: 32 * PAGE }))))
 
     it.effect("a snapshot shares frames until one side writes", () =>
       withKernel(Effect.gen(function*() {
