@@ -59,6 +59,20 @@ export const imageDraw = (maxSegments = 8, maxFile = 3 * PAGE, maxBss = 3 * PAGE
     segments: FastCheck.array(segmentDraw(maxFile, maxBss, aligns), { minLength: 1, maxLength: maxSegments })
   })
 
+/**
+ * Makes a drawn segment loadable with Zircon's rules: a writable segment is readable, and an
+ * executable one is not writable and has no bss (so it maps the file VMO, which has EXECUTE).
+ */
+export const loadable = (s: SegmentDraw): SegmentDraw => {
+  if ((s.flags & SegmentFlags.EXECUTE) !== 0) return { ...s, flags: s.flags & ~SegmentFlags.WRITE, bss: 0 }
+  if ((s.flags & SegmentFlags.WRITE) !== 0) return { ...s, flags: s.flags | SegmentFlags.READ }
+  return s
+}
+
+/** Draws images that {@link predict} says load, by making each segment {@link loadable}. */
+export const loadableImageDraw = (maxSegments = 8): FastCheck.Arbitrary<ImageDraw> =>
+  imageDraw(maxSegments).map((draw) => ({ ...draw, segments: draw.segments.map(loadable) }))
+
 /** Deterministic bytes for a seed (xorshift32). */
 export const bytesFrom = (seed: number, length: number): Uint8Array => {
   const words = new Uint32Array(Math.ceil(length / 4))
