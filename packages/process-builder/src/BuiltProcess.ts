@@ -10,6 +10,9 @@ import type * as Handle from "@zxsim/kernel/Handle"
 import * as Kernel from "@zxsim/kernel/Kernel"
 import * as Errors from "./ProcessBuilderError.js"
 
+/** Span options for stages: no stack capture, which would cost more than many stages themselves. */
+const NO_STACK = { captureStackTrace: false } as const
+
 /** A built, unstarted process. Its handles belong to the scope `build` ran in. */
 export interface BuiltProcess {
   /** The new process. */
@@ -46,4 +49,4 @@ export const start = (built: BuiltProcess): Effect.Effect<Handle.Process, Errors
     kernel.process.start(built.process, built.thread, built.entry, built.stack, built.bootstrap, built.vdsoBase).pipe(
       Effect.mapError((cause) => new Errors.ProcessStart({ status: cause.status, cause })),
       Effect.as(built.process)
-    )).pipe(Effect.withSpan("BuiltProcess.start"))
+    )).pipe(Effect.withSpan("BuiltProcess.start", NO_STACK))

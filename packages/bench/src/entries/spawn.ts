@@ -1,0 +1,115 @@
+/**
+ * Spawn benchmark: build + start + wait-for-exit of a static guest whose `main` returns 0, on the
+ * embedded kernel and CPU, against posix_spawn + waitpid of a native static C program that returns
+ * 0, timed by a native C harness built here with the machine's gcc, in the same run.
+ */
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import { execFileSync } from "node:child_process"
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import * as Guests from "@zxsim/guest/Guests"
+import * as Kernel from "@zxsim/kernel/Kernel"
+import { Signals } from "@zxsim/kernel/Signals"
+import * as RiscvInterpreter from "@zxsim/riscv/RiscvInterpreter"
+import * as BuiltProcess from "@zxsim/process-builder/BuiltProcess"
+import * as ProcessBuilder from "@zxsim/process-builder/ProcessBuilder"
+import { StageTracer } from "@zxsim/cli"
+import type { Entry, Row } from "../Bench.js"
+
+const ZERO_C = "int main(void) { return 0; }\n"
+const HARNESS_C = `
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
+extern char **environ;
+int main(int argc, char **argv) {
+  int n = atoi(argv[2]);
+  char *args[] = { argv[1], NULL };
+  struct timespec a, b;
+  clock_gettime(CLOCK_MONOTONIC, &a);
+  for (int i = 0; i < n; i++) {
+    pid_t pid;
+    if (posix_spawn(&pid, argv[1], NULL, NULL, args, environ) != 0) return 2;
+    int status;
+    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) return 3;
+  }
+  clock_gettime(CLOCK_MONOTONIC, &b);
+  double s = (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9;
+  printf("%f\\n", n / s);
+  return 0;
+}
+`
+
+/** posix_spawn + waitpid of a static native program, spawns per second; undefined without gcc. */
+const nativeSpawnsPerSecond = (count: number): number | undefined => {
+  const dir = mkdtempSync(join(tmpdir(), "zxsim-spawn-"))
+  try {
+    writeFileSync(join(dir, "zero.c"), ZERO_C)
+    writeFileSync(join(dir, "harness.c"), HARNESS_C)
+    execFileSync("gcc", ["-O2", "-static", "-o", join(dir, "zero"), join(dir, "zero.c")])
+    execFileSync("gcc", ["-O2", "-o", join(dir, "harness"), join(dir, "harness.c")])
+  } catch {
+    return undefined
+  }
+  return Number(execFileSync(join(dir, "harness"), [join(dir, "zero"), String(count)]).toString().trim())
+}
+
+/** One spawn: build, start, wait for exit; fails unless the return code is 0. */
+const spawnOnce = (image: Uint8Array) =>
+  Effect.gen(function*() {
+    const k = yield* Kernel.Kernel
+    const executable = yield* k.vmo.fromBytes(image, { executable: true })
+    const builder = yield* ProcessBuilder.make({ name: "exit_code", job: yield* k.job.root(), executable, systemVdso: yield* k.systemVdso() })
+    const process = yield* BuiltProcess.start(yield* ProcessBuilder.build(builder))
+    yield* k.object.waitOne(process, Signals.PROCESS_TERMINATED)
+    const info = yield* k.process.info(process)
+    if (info.returnCode !== 0n) return yield* Effect.dieMessage(`guest returned ${info.returnCode}`)
+  }).pipe(Effect.scoped)
+
+export const entry: Entry = {
+  name: "spawn",
+  run: async () => {
+    const image = new Uint8Array(readFileSync(Guests.path("exit_code")))
+    const runtime = ManagedRuntime.make(Kernel.layer.pipe(Layer.provide(RiscvInterpreter.layer)))
+    try {
+      const measure = (ms: number) =>
+        runtime.runPromise(Effect.gen(function*() {
+          const end = performance.now() + ms
+          let n = 0
+          const start = performance.now()
+          while (performance.now() < end) {
+            yield* spawnOnce(image)
+            n++
+          }
+          return (n * 1000) / (performance.now() - start)
+        }))
+      await measure(500)
+      const zxsim = await measure(2000)
+      // Where the time goes: one more batch with every span recorded.
+      const stages: Array<StageTracer.Stage> = []
+      await runtime.runPromise(Effect.withTracer(Effect.repeatN(spawnOnce(image), 199), StageTracer.make(stages)))
+      const totals = new Map<string, number>()
+      for (const s of stages) totals.set(s.name, (totals.get(s.name) ?? 0) + StageTracer.millis(s))
+      const perSpawn = [...totals].filter(([name]) => name.startsWith("ProcessBuilder.") || name === "BuiltProcess.start")
+        .sort((a, b) => b[1] - a[1]).slice(0, 6)
+        .map(([name, ms]) => `${name.replace("ProcessBuilder.", "")} ${(ms / 200 * 1000).toFixed(0)}us`).join(", ")
+      const native = nativeSpawnsPerSecond(2000)
+      const rows: Array<Row> = [{
+        name: "spawn: build+start+wait (static, main returns 0)",
+        unit: "spawns/s",
+        subject: zxsim,
+        peerName: native === undefined ? "posix_spawn (gcc missing)" : "posix_spawn+waitpid (native static)",
+        peer: native ?? Number.NaN,
+        notes: `per spawn: ${perSpawn}`
+      }]
+      return rows
+    } finally {
+      await runtime.dispose()
+    }
+  }
+}
