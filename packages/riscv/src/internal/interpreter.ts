@@ -597,7 +597,8 @@ export class Interpreter implements CpuShape {
     // A reservation never survives a context switch.
     this.reserved = false
     this.code = STALE
-    for (let remaining = budget; ;) {
+    // A budget that is not a positive number runs nothing (and never loops forever on NaN).
+    for (let remaining = budget > 0 ? Math.floor(budget) : 0; ;) {
       const chunk = remaining < CHUNK ? remaining : CHUNK
       const stop = this.loop(chunk)
       if (stop !== null) return stop
