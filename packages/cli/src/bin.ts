@@ -8,7 +8,7 @@
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import * as RiscvInterpreter from "@zxsim/riscv/RiscvInterpreter"
+import * as Zircon from "@zxsim/riscv/Zircon"
 import * as Cli from "./Cli.js"
 
 const write = (stream: NodeJS.WriteStream) => (bytes: Uint8Array) =>
@@ -18,7 +18,7 @@ const write = (stream: NodeJS.WriteStream) => (bytes: Uint8Array) =>
 
 const environment: Cli.Environment = {
   console: { stdout: write(process.stdout), stderr: write(process.stderr) },
-  cpu: RiscvInterpreter.layer
+  cpu: Zircon.defaultCpu
 }
 
 Cli.main(environment)(process.argv).pipe(
