@@ -361,6 +361,8 @@ export class VmarObject extends KObject {
       if (m.base > cursor) fail(Status.NOT_FOUND)
       if ((perms & ~m.maxPerms) !== 0) fail(Status.ACCESS_DENIED)
       if ((perms & ~m.parent!.canMapPerms()) !== 0) fail(Status.ACCESS_DENIED)
+      // A mapping in a sub-region may keep or lose permissions through this VMAR, never gain any.
+      if (m.parent !== this && (perms & ~m.perms) !== 0) fail(Status.ACCESS_DENIED)
       cursor = m.end
     }
     if (cursor < end) fail(Status.NOT_FOUND)
