@@ -492,6 +492,31 @@ describe("Vmar", () => {
       })))
   })
 
+  describe("protect in sub-regions", () => {
+    it.effect("reaches mappings in child VMARs, which may lose permissions but never gain them (ACCESS_DENIED)", () =>
+      withKernel(Effect.gen(function*() {
+        const k = yield* kernel
+        const { rootVmar } = yield* newProcess()
+        const all = CAN_MAP_READ | CAN_MAP_WRITE | CAN_MAP_SPECIFIC
+        const child = yield* k.vmar.allocate(rootVmar, all | SPECIFIC, 0x100000, 4 * PAGE)
+        const vmo = yield* k.vmo.create(4 * PAGE)
+        const inner = yield* k.vmar.map(child.vmar, RW | SPECIFIC, PAGE, vmo, 0, 3 * PAGE)
+        const outer = yield* k.vmar.map(rootVmar, RW | SPECIFIC, 0x100000 + 4 * PAGE, vmo, 0, PAGE)
+        // Reducing through the parent reaches into the child.
+        yield* k.vmar.protect(rootVmar, PERM_READ, inner, 5 * PAGE - PAGE)
+        const perms = () =>
+          Effect.map(k.vmar.regions(rootVmar), (rs) => rs.flatMap((r) => r._tag === "Mapping" ? [[r.base, r.perms]] : []))
+        assert.deepStrictEqual(yield* perms(), [[inner, PERM_READ], [outer, PERM_READ]])
+        // Raising them again through the parent would raise a sub-region's mapping: refused.
+        yield* expectStatus(k.vmar.protect(rootVmar, RW, inner, 5 * PAGE - PAGE), Status.ACCESS_DENIED)
+        assert.deepStrictEqual(yield* perms(), [[inner, PERM_READ], [outer, PERM_READ]])
+        // Through the child's own handle it is allowed, as is raising the parent's own mapping.
+        yield* k.vmar.protect(child.vmar, RW, inner, 3 * PAGE)
+        yield* k.vmar.protect(rootVmar, RW, outer, PAGE)
+        assert.deepStrictEqual(yield* perms(), [[inner, RW], [outer, RW]])
+      })))
+  })
+
   describe("destroy", () => {
     it.effect("destroys recursively; every later use of the handles fails BAD_STATE", () =>
       withKernel(Effect.gen(function*() {
