@@ -253,9 +253,8 @@ describe("Channel", () => {
         const k = yield* kernel
         const [x, y] = yield* k.channel.create()
         yield* Effect.scoped(Effect.gen(function*() {
-          const [a, b] = yield* k.channel.create()
+          const [a] = yield* k.channel.create()
           yield* k.channel.write(a, new Uint8Array(0), [y])
-          void b
         }))
         assert.isTrue(((yield* k.object.signals(x)) & Signals.CHANNEL_PEER_CLOSED) !== 0)
         assert.strictEqual((yield* live).CHANNEL, 1)

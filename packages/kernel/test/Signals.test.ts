@@ -120,7 +120,6 @@ describe("Signals", () => {
     it.effect("a wait through a handle that closes with its scope is CANCELED", () =>
       withKernel(Effect.gen(function*() {
         const k = yield* kernel
-        const [a] = yield* k.channel.create()
         const outcome = yield* Effect.scoped(Effect.gen(function*() {
           const [, b] = yield* k.channel.create()
           const fiber = yield* Effect.fork(k.object.waitOne(b, Signals.CHANNEL_READABLE))
@@ -128,7 +127,6 @@ describe("Signals", () => {
           return fiber
         }))
         yield* expectStatus(Fiber.join(outcome), Status.CANCELED)
-        void a
       })))
 
     it.effect("an interrupted wait leaves nothing behind", () =>
