@@ -17,6 +17,9 @@
  *   and access faults when the mapping has nothing behind it (past the VMO's end, out of memory).
  *   A fault's `address` is exact below 2^53; larger addresses are never mapped and are reported
  *   rounded, while the register file keeps pc's exact bits.
+ * - AMOs and SC translate for writing only (the kernel never maps a page writable but not
+ *   readable), so any failure is a store fault.
+ * - pc is always even after a jump; an odd pc set by the host stops with `fetch-misaligned`.
  *
  * @since 0.1.0
  */

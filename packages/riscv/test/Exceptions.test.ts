@@ -132,6 +132,14 @@ describe.each(engines)("Exceptions ($name)", ({ make }) => {
     assert.deepStrictEqual(m.run(), exception("fetch-access-fault", beyond, beyond))
   })
 
+  it("an odd pc set by the host is a misaligned fetch", () => {
+    const m = fresh()
+    m.load([A.nop(), A.ebreak()])
+    m.pc = CODE + 1
+    assert.deepStrictEqual(m.run(), exception("fetch-misaligned", CODE + 1, CODE + 1))
+    assert.strictEqual(m.pc, BigInt(CODE + 1))
+  })
+
   it("a jump far outside the address space keeps pc's exact bits in the register file", () => {
     const m = fresh()
     m.load([A.li(5, 0x8000_0000_0000_1235n), A.jalr(0, 0, 5)])

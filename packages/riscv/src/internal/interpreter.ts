@@ -597,6 +597,11 @@ export class Interpreter implements CpuShape {
     // A reservation never survives a context switch.
     this.reserved = false
     this.code = STALE
+    // Jumps cannot make pc odd, but a host can: the fetch there is misaligned.
+    if ((this.pcOff & 1) !== 0) {
+      this.raise("fetch-misaligned", this.pcNumber())
+      return this.finish(0, this.stopReason)
+    }
     // A budget that is not a positive number runs nothing (and never loops forever on NaN).
     for (let remaining = budget > 0 ? Math.floor(budget) : 0; ;) {
       const chunk = remaining < CHUNK ? remaining : CHUNK

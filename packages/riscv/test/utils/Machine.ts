@@ -6,14 +6,19 @@
  *
  * Suites take the CPU from {@link engines}, so the same tests run on every CPU implementation.
  */
-import { Access, type CpuMemory, type CpuShape, type CpuThread, type StopReason, TranslateFault } from "@zxsim/kernel/Cpu"
+import type * as Layer from "effect/Layer"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import { Access, Cpu, type CpuMemory, type CpuShape, type CpuThread, type StopReason, TranslateFault } from "@zxsim/kernel/Cpu"
 import { type Program, assemble } from "@zxsim/riscv/Assembler"
 import * as RegisterFile from "@zxsim/riscv/RegisterFile"
 import * as RiscvInterpreter from "@zxsim/riscv/RiscvInterpreter"
 
-/** The CPUs every suite runs on. */
+/** A fresh CPU from its layer, as the kernel would get it. */
+const fromLayer = (layer: Layer.Layer<Cpu>) => (): CpuShape => ManagedRuntime.make(layer).runSync(Cpu)
+
+/** The CPUs every suite runs on, each made from its `Cpu` layer. */
 export const engines: ReadonlyArray<{ readonly name: string; readonly make: () => CpuShape }> = [
-  { name: "interpreter", make: RiscvInterpreter.make }
+  { name: "interpreter", make: fromLayer(RiscvInterpreter.layer) }
 ]
 
 export const PAGE = 4096
