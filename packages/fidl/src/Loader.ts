@@ -279,7 +279,7 @@ export interface LoadObjectResult {
  * VMO), so a caller can tell those cases apart. The VMO belongs to the caller's scope.
  */
 export const callLoadObject = (channel: Handle.Channel, name: string): Effect.Effect<LoadObjectResult, FidlError, Kernel.Kernel | Scope.Scope> =>
-  Transport.call(channel, methods.LoadObject, { objectName: name }).pipe(Effect.withSpan("Loader.callLoadObject", { attributes: { name } }))
+  Transport.call(channel, methods.LoadObject, { objectName: name }).pipe(Effect.withSpan("Loader.callLoadObject", { captureStackTrace: false, attributes: { name } }))
 
 /**
  * {@link callLoadObject}, failing with a `LoaderError` when the status is not OK (any VMO that came

@@ -163,7 +163,7 @@ export const write: {
   (self: Message, channel: Handle.Channel): Effect.Effect<void, ZxError, Kernel.Kernel> =>
     Kernel.Kernel.pipe(
       Effect.flatMap((kernel) => kernel.channel.write(channel, self.bytes, self.handles)),
-      Effect.withSpan("Message.write", { attributes: { bytes: self.bytes.length, handles: self.handles.length } })
+      Effect.withSpan("Message.write", { captureStackTrace: false, attributes: { bytes: self.bytes.length, handles: self.handles.length } })
     )
 )
 
@@ -187,5 +187,5 @@ export const read = (channel: Handle.Channel): Effect.Effect<MessageContents, De
   Kernel.Kernel.pipe(
     Effect.flatMap((kernel) => kernel.channel.read(channel)),
     Effect.flatMap((message) => parse(message.bytes, message.handles)),
-    Effect.withSpan("Message.read")
+    Effect.withSpan("Message.read", { captureStackTrace: false })
   )
