@@ -118,4 +118,13 @@ describe("RiscvInterpreter on the kernel", () => {
       yield* k.vmo.write(code, 0, program(8))
       assert.strictEqual(yield* start(code), 8n)
     })))
+
+  it.effect("a freed code frame handed to a new VMO runs the new VMO's code", () =>
+    withKernel(Effect.gen(function*() {
+      const program = (value: number) => [A.mv(t2, a1), A.li(a0, value), A.jalr(ra, 0, t2)]
+      // Each run's VMOs are closed with its scope; the frame pool reuses the freed frames.
+      for (let value = 1; value <= 5; value++) {
+        assert.strictEqual(yield* Effect.scoped(run(program(value))), BigInt(value))
+      }
+    })))
 })
