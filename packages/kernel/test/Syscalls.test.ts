@@ -3,6 +3,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import { syscallsHeader, prototype } from "@zxsim/kernel/CHeader"
+import type * as Handle from "@zxsim/kernel/Handle"
 import * as Kernel from "@zxsim/kernel/Kernel"
 import { ObjectType } from "@zxsim/kernel/ObjectType"
 import { Rights } from "@zxsim/kernel/Rights"
@@ -11,6 +12,7 @@ import { Status } from "@zxsim/kernel/Status"
 import * as Syscalls from "@zxsim/kernel/Syscalls"
 import { InfoTopic } from "@zxsim/kernel/Syscalls"
 import * as Vdso from "@zxsim/kernel/Vdso"
+import { VmOption } from "@zxsim/kernel/VmOptions"
 import { DATA, launch } from "./utils/launch.js"
 import * as ScriptCpu from "./utils/ScriptCpu.js"
 import { sys } from "./utils/ScriptCpu.js"
@@ -26,7 +28,11 @@ const withGuests = <A, E>(body: (cpu: ScriptCpu.ScriptCpu) => Effect.Effect<A, E
 }
 
 /** Runs a script to its exit and returns the exit code. */
-const exitCode = (cpu: ScriptCpu.ScriptCpu, script: ScriptCpu.Script, setup?: (l: { channel: import("@zxsim/kernel/Handle").Channel }) => Effect.Effect<void, unknown, Kernel.Kernel | Scope.Scope>) =>
+const exitCode = (
+  cpu: ScriptCpu.ScriptCpu,
+  script: ScriptCpu.Script,
+  setup?: (l: { channel: Handle.Channel; rootVmar: Handle.Vmar }) => Effect.Effect<void, unknown, Kernel.Kernel | Scope.Scope>
+) =>
   Effect.gen(function*() {
     const k = yield* Kernel.Kernel
     const launched = yield* launch(cpu, script)
@@ -231,6 +237,31 @@ describe("syscalls", () => {
             })
         )
         assert.strictEqual(code, 9n)
+      })
+    ))
+
+  it.effect("vmar_allocate through a VMAR handle without WRITE cannot make a writable child", () =>
+    withGuests((cpu) =>
+      Effect.gen(function*() {
+        const { code } = yield* exitCode(
+          cpu,
+          function*(m) {
+            const boot = m.a(0)
+            yield sys("object_wait_one", boot, Signals.CHANNEL_READABLE, 0x7fffffffffffffffn, 0)
+            yield sys("channel_read", boot, 0, DATA, DATA + 64, 64, 1, 0, 0)
+            const vmar = m.u32(DATA + 64)
+            const writable = yield sys("vmar_allocate", vmar, VmOption.CAN_MAP_READ | VmOption.CAN_MAP_WRITE, 0, 4096, DATA + 100, DATA + 104)
+            const readable = yield sys("vmar_allocate", vmar, VmOption.CAN_MAP_READ, 0, 4096, DATA + 100, DATA + 104)
+            yield sys("process_exit", writable === BigInt(Status.ACCESS_DENIED) && readable === 0n ? 0 : 1)
+          },
+          ({ channel, rootVmar }) =>
+            Effect.gen(function*() {
+              const k = yield* Kernel.Kernel
+              const readOnly = yield* k.handle.duplicate(rootVmar, Rights.DUPLICATE | Rights.TRANSFER | Rights.READ | Rights.OP_CHILDREN | Rights.INSPECT)
+              yield* k.channel.write(channel, new Uint8Array(1), [readOnly])
+            })
+        )
+        assert.strictEqual(code, 0n)
       })
     ))
 

@@ -700,7 +700,8 @@ const handlers: Record<string, Handler> = {
   },
 
   vmar_allocate: (call) => {
-    const parent = call.handle(call.u32(0), ObjectType.VMAR, Rights.OP_CHILDREN).object as VmarObject
+    const parentRef = call.handle(call.u32(0), ObjectType.VMAR)
+    const parent = parentRef.object as VmarObject
     const options = call.u32(1)
     const offset = call.size(2)
     const size = call.size(3)
@@ -708,7 +709,7 @@ const handlers: Record<string, Handler> = {
     const outAddr = call.size(5)
     call.probeOut(outVmar, 4)
     call.probeOut(outAddr, 8)
-    const child = parent.allocate(options, offset, size)
+    const child = parent.allocate(options, offset, size, parentRef.rights)
     call.writeU32(outVmar, call.give(new HandleRef(child, childVmarRights(child))))
     call.writeU64(outAddr, child.base)
     return Status.OK
@@ -736,8 +737,8 @@ const handlers: Record<string, Handler> = {
   },
 
   vmar_protect: (call) => {
-    const vmar = call.handle(call.u32(0), ObjectType.VMAR).object as VmarObject
-    vmar.protect(call.u32(1), call.size(2), call.size(3))
+    const ref = call.handle(call.u32(0), ObjectType.VMAR)
+    ;(ref.object as VmarObject).protect(call.u32(1), call.size(2), call.size(3), ref.rights)
     return Status.OK
   },
 

@@ -31,8 +31,6 @@ export const Fault = {
 
 const isPageAligned = (x: number): boolean => x % PAGE_SIZE === 0
 
-/** Every right: the default for callers that checked a handle's rights themselves. */
-const ALL_RIGHTS = 0xffffffff
 
 /** The handle right each CAN_MAP_READ/WRITE/EXECUTE bit needs. */
 const CAN_MAP_RIGHTS: ReadonlyArray<readonly [number, number]> = [
@@ -216,7 +214,7 @@ export class VmarObject extends KObject {
    * A child VMAR. `parentRights` are the rights of the handle the caller used: CAN_MAP_READ,
    * CAN_MAP_WRITE and CAN_MAP_EXECUTE need READ, WRITE and EXECUTE on it (ACCESS_DENIED).
    */
-  allocate(options: number, offset: number, size: number, parentRights: number = ALL_RIGHTS): VmarObject {
+  allocate(options: number, offset: number, size: number, parentRights: number): VmarObject {
     if (!rightsCover(parentRights, options & (VmOption.CAN_MAP_READ | VmOption.CAN_MAP_WRITE | VmOption.CAN_MAP_EXECUTE), CAN_MAP_RIGHTS)) {
       fail(Status.ACCESS_DENIED)
     }
@@ -337,7 +335,7 @@ export class VmarObject extends KObject {
    * Changes the permissions of every mapping in `[start, start+len)`, which must be mapped
    * throughout (NOT_FOUND otherwise) and may not gain a permission its handles did not allow.
    */
-  protect(options: number, start: number, len: number, vmarRights: number = ALL_RIGHTS): void {
+  protect(options: number, start: number, len: number, vmarRights: number): void {
     if (!rightsCover(vmarRights, options & (VmOption.PERM_READ | VmOption.PERM_WRITE | VmOption.PERM_EXECUTE), PERM_RIGHTS)) {
       fail(Status.ACCESS_DENIED)
     }
