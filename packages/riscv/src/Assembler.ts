@@ -537,10 +537,12 @@ function compressedBranch(funct3: number, rs1: number, target: Target): Half | D
 
 type Flat = Item | Uint8Array
 
+const isProgram = (item: Flat | Program): item is Program => Array.isArray(item)
+
 const flatten = (program: Program, out: Array<Flat>): Array<Flat> => {
   for (const item of program) {
-    if (Array.isArray(item)) flatten(item, out)
-    else out.push(item as Flat)
+    if (isProgram(item)) flatten(item, out)
+    else out.push(item)
   }
   return out
 }
