@@ -126,12 +126,33 @@ export const reply = <Req, Res>(
 export const nextTxid: Effect.Effect<number> = Random.nextIntBetween(1, 0x8000_0000)
 
 /**
+ * Why a channel whose peer is gone closed: its queued messages are read without waiting (their
+ * handles closed) until an epitaph turns up, which `PeerClosed` then carries.
+ */
+const queuedEpitaph = (channel: Handle.Channel): Effect.Effect<PeerClosed, never, Kernel.Kernel> =>
+  Effect.flatMap(Kernel.Kernel, (kernel) => {
+    const next: Effect.Effect<PeerClosed, never, Kernel.Kernel> = Effect.scoped(Effect.gen(function*() {
+      const message = yield* kernel.channel.read(channel)
+      const header = Message.decodeHeader(message.bytes)
+      if (Either.isRight(header) && header.right.txid === 0 && header.right.ordinal === Message.EPITAPH_ORDINAL) {
+        const epitaph = Message.decodeBody(Message.EpitaphBody, message.bytes)
+        yield* closeHandles(message.handles)
+        return Either.isRight(epitaph) ? new PeerClosed({ epitaph: epitaph.right.value.error }) : new PeerClosed({})
+      }
+      yield* closeHandles(message.handles)
+      return yield* next
+    })).pipe(Effect.catchTag("ZxError", () => Effect.succeed(new PeerClosed({}))))
+    return next
+  })
+
+/**
  * Calls a two-way method: writes the request with a fresh txid, then reads messages until the
  * reply with that txid arrives, and decodes it. Messages with other txids (late replies to calls
  * abandoned earlier) are dropped with their handles. An epitaph or a closed peer fails with
- * `PeerClosed`; a reply with another ordinal with `UnexpectedOrdinal`. It waits without a
- * deadline: callers bound it with `Effect.timeout…`, which interrupts the wait cleanly. Calls on
- * one channel must not overlap: each drops replies that are not its own.
+ * `PeerClosed`, also when the peer is gone before the request is written (the epitaph it left is
+ * still reported); a reply with another ordinal fails with `UnexpectedOrdinal`. It waits without
+ * a deadline: callers bound it with `Effect.timeout…`, which interrupts the wait cleanly. Calls
+ * on one channel must not overlap: each drops replies that are not its own.
  */
 export const call = <Req, Res>(
   channel: Handle.Channel,
@@ -143,7 +164,7 @@ export const call = <Req, Res>(
   return Effect.gen(function*() {
     const txid = yield* nextTxid
     const encoded = yield* Message.encode(method.request, { txid, ordinal: method.ordinal, dynamicFlags: dynamicFlags(method) }, request)
-    yield* write(channel, encoded)
+    yield* Effect.catchTag(write(channel, encoded), "PeerClosed", () => Effect.flatMap(queuedEpitaph(channel), (epitaph) => Effect.fail(epitaph)))
     while (true) {
       const message = yield* receive(channel)
       const header = yield* decodeHeader(message)

@@ -1,4 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
+import * as FuchsiaIo from "@zxsim/fidl/FuchsiaIo"
 import * as Ldsvc from "@zxsim/fidl/Ldsvc"
 import * as Message from "@zxsim/fidl/Message"
 import type * as Protocol from "@zxsim/fidl/Protocol"
@@ -33,7 +34,7 @@ interface Target {
   readonly canonical: boolean
 }
 const targets: Array<Target> = []
-for (const protocol of [Ldsvc.Loader, TestUtil.Util]) {
+for (const protocol of [Ldsvc.Loader, TestUtil.Util, FuchsiaIo.Directory, FuchsiaIo.File, FuchsiaIo.NodeEvents]) {
   for (const method of Object.values(protocol.methods) as ReadonlyArray<Protocol.Method<unknown, unknown>>) {
     targets.push({ name: `${method.name} request`, type: method.request, ordinal: method.ordinal, canonical: true })
     if (method.response !== undefined) targets.push({ name: `${method.name} response`, type: method.response, ordinal: method.ordinal, canonical: true })

@@ -1,0 +1,240 @@
+/**
+ * The wire declarations of the fuchsia.io subset zxsim speaks between host-served directories and
+ * guests: open a path, read directory entries, rewind, read a file, close, and the OnOpen event.
+ * The same subset is what the guest's C side implements, so every shape here is spelled out in
+ * the package README (method, selector, ordinal, request, response).
+ *
+ * Each method's ordinal is computed by the FIDL rule from the selector string given below.
+ * Fuchsia's own fuchsia.io overrides several of these selectors (`fuchsia.io1/Directory.Open`,
+ * `fuchsia.io/File.Read`, …), so the numbers differ from a real Fuchsia system's; zxsim owns both
+ * ends of these channels, and the README's table is the contract.
+ *
+ * Also here: the packed dirent format of `ReadDirents`, as pure functions over bytes.
+ *
+ * @since 0.1.0
+ */
+import * as Either from "effect/Either"
+import * as Protocol from "./Protocol.js"
+import * as Wire from "./Wire.js"
+
+/** The longest path `Open` accepts, in bytes (`MAX_PATH_LENGTH`). */
+export const MAX_PATH_LENGTH = 4095
+
+/** The longest entry name, in bytes (`MAX_NAME_LENGTH`); a dirent stores it in one byte. */
+export const MAX_NAME_LENGTH = 255
+
+/** The most bytes one `Read` or `ReadDirents` reply carries (`MAX_BUF` / `MAX_TRANSFER_SIZE`). */
+export const MAX_BUF = 8192
+
+/** The inode number of an entry that has none (`INO_UNKNOWN`): what pseudo-directories report. */
+export const INO_UNKNOWN = 0xffff_ffff_ffff_ffffn
+
+/** The `OpenFlags` bits of the subset. Other bits are carried on the wire and ignored. */
+export const OpenFlags = {
+  /** The connection may read (file contents, directory entries). */
+  RIGHT_READABLE: 0x1,
+  /** The connection may write. Pseudo-directory files are read-only and refuse it. */
+  RIGHT_WRITABLE: 0x2,
+  /** The node must be a directory (NOT_DIR otherwise). */
+  DIRECTORY: 0x80000,
+  /** Send the `OnOpen` event on the new channel, with the status of the open. */
+  DESCRIBE: 0x800000,
+  /** The node must not be a directory (NOT_FILE otherwise). */
+  NOT_DIRECTORY: 0x2000000
+} as const
+
+/** `OpenFlags`: a flexible `bits : uint32`, so unknown bits decode and are ignored. */
+export const OpenFlagsType = Wire.bits(Wire.uint32, OpenFlags, { strict: false })
+
+/** The dirent `type` values of the subset (POSIX `d_type`). */
+export const DirentType = {
+  /** A directory. */
+  DIRECTORY: 4,
+  /** A regular file. */
+  FILE: 8
+} as const
+
+// --- messages -----------------------------------------------------------------------------------
+
+/**
+ * `Open(flags OpenFlags, mode uint32, path string:4095, object server_end:Node)`: connects
+ * `object` to the node at `path` (relative to the directory the request is sent on; `"."` is the
+ * directory itself). `mode` is ignored.
+ */
+export const OpenRequest = Wire.struct(
+  { flags: OpenFlagsType, mode: Wire.uint32, path: Wire.string(MAX_PATH_LENGTH), object: Wire.endpoint },
+  { name: "OpenableOpenRequest" }
+)
+
+/** The value of {@link OpenRequest}. */
+export type OpenRequestValue = Wire.TypeOf<typeof OpenRequest>
+
+/** `Service {}`: the node speaks some other protocol. */
+export const Service = Wire.struct({}, { name: "Service" })
+
+/**
+ * `FileObject { event zx.Handle:<EVENT, optional>; stream zx.Handle:<STREAM, optional> }`. Both are
+ * declared here as handles of any type (the kernel has no streams); pseudo-files send neither.
+ */
+export const FileObject = Wire.struct(
+  { event: Wire.optional(Wire.handle()), stream: Wire.optional(Wire.handle()) },
+  { name: "FileObject" }
+)
+
+/** `DirectoryObject {}`. */
+export const DirectoryObject = Wire.struct({}, { name: "DirectoryObject" })
+
+/** `SymlinkObject { target vector<uint8>:4095 }`. */
+export const SymlinkObject = Wire.struct({ target: Wire.bytes(MAX_PATH_LENGTH) }, { name: "SymlinkObject" })
+
+/** `NodeInfoDeprecated`: a strict union saying what kind of node a connection reached. */
+export const NodeInfoDeprecated = Wire.union(
+  { service: [1, Service], file: [2, FileObject], directory: [3, DirectoryObject], symlink: [4, SymlinkObject] },
+  { name: "NodeInfoDeprecated" }
+)
+
+/** The value of {@link NodeInfoDeprecated}. */
+export type NodeInfo = Wire.TypeOf<typeof NodeInfoDeprecated>
+
+/** `OnOpen(s zx.Status, info NodeInfoDeprecated:optional)`: the event `DESCRIBE` asks for. */
+export const OnOpenEvent = Wire.struct({ s: Wire.status, info: Wire.optional(NodeInfoDeprecated) }, { name: "NodeOnOpenRequest" })
+
+/** `ReadDirents(max_bytes uint64)`. */
+export const ReadDirentsRequest = Wire.struct({ maxBytes: Wire.uint64 }, { name: "DirectoryReadDirentsRequest" })
+
+/** `-> (s zx.Status, dirents vector<uint8>:8192)`: packed dirents (see {@link encodeDirents}). */
+export const ReadDirentsResponse = Wire.struct({ s: Wire.status, dirents: Wire.bytes(MAX_BUF) }, { name: "DirectoryReadDirentsResponse" })
+
+/** `Rewind() -> (s zx.Status)`. */
+export const RewindResponse = Wire.struct({ s: Wire.status }, { name: "DirectoryRewindResponse" })
+
+/** `Read(count uint64)`. */
+export const ReadRequest = Wire.struct({ count: Wire.uint64 }, { name: "ReadableReadRequest" })
+
+/** `-> (data vector<uint8>:8192) error zx.Status`: the result union (1 success, 2 err). */
+export const ReadResponse = Wire.result(Wire.struct({ data: Wire.bytes(MAX_BUF) }, { name: "ReadableReadResponse" }), Wire.status)
+
+/** `Close() -> () error zx.Status`: the result union (1 the empty struct, 2 err). */
+export const CloseResponse = Wire.result(Wire.struct({}, { name: "CloseableCloseResponse" }), Wire.status)
+
+/** The selectors whose ordinals the subset uses, by method. */
+export const Selectors = {
+  Open: "fuchsia.io/Openable.Open",
+  ReadDirents: "fuchsia.io/Directory.ReadDirents",
+  Rewind: "fuchsia.io/Directory.Rewind",
+  Read: "fuchsia.io/Readable.Read",
+  Close: "fuchsia.unknown/Closeable.Close",
+  OnOpen: "fuchsia.io/Node.OnOpen"
+} as const
+
+const close = Protocol.twoWay(Wire.empty, CloseResponse, { selector: Selectors.Close })
+
+/** What a directory connection answers: Open, ReadDirents, Rewind, Close. Every method strict. */
+export const Directory = Protocol.make("fuchsia.io", "Directory", {
+  Open: Protocol.oneWay(OpenRequest, { selector: Selectors.Open }),
+  ReadDirents: Protocol.twoWay(ReadDirentsRequest, ReadDirentsResponse, { selector: Selectors.ReadDirents }),
+  Rewind: Protocol.twoWay(Wire.empty, RewindResponse, { selector: Selectors.Rewind }),
+  Close: close
+})
+
+/** What a file connection answers: Read, Close. */
+export const File = Protocol.make("fuchsia.io", "File", {
+  Read: Protocol.twoWay(ReadRequest, ReadResponse, { selector: Selectors.Read }),
+  Close: close
+})
+
+/** The events a server sends on a new connection: OnOpen (txid 0, declared as a one-way message). */
+export const NodeEvents = Protocol.make("fuchsia.io", "Node", {
+  OnOpen: Protocol.oneWay(OnOpenEvent, { selector: Selectors.OnOpen })
+})
+
+// --- dirents ------------------------------------------------------------------------------------
+
+/** One directory entry as `ReadDirents` packs it. */
+export interface Dirent {
+  /** The inode number ({@link INO_UNKNOWN} from pseudo-directories). */
+  readonly ino: bigint
+  /** The entry's type, a {@link DirentType} value (other values pass through). */
+  readonly type: number
+  /** The entry's name: 1 to 255 bytes of UTF-8. */
+  readonly name: string
+}
+
+/** The bytes before a dirent's name: `uint64 ino; uint8 name_len; uint8 type`, no padding. */
+export const DIRENT_HEADER_SIZE = 10
+
+const utf8 = new TextEncoder()
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true })
+
+/** The packed size of a dirent whose name is `nameBytes` bytes long. */
+export const direntSize = (nameBytes: number): number => DIRENT_HEADER_SIZE + nameBytes
+
+/** Why {@link encodeDirent} refuses a name: empty, too long for a byte, or with a `/` or NUL. */
+export const invalidName = (name: string, bytes: Uint8Array = utf8.encode(name)): string | undefined =>
+  bytes.length === 0
+    ? "empty name"
+    : bytes.length > MAX_NAME_LENGTH
+    ? `name of ${bytes.length} bytes (at most ${MAX_NAME_LENGTH})`
+    : bytes.includes(0x2f) || bytes.includes(0)
+    ? `name ${JSON.stringify(name)} holds '/' or NUL`
+    : undefined
+
+/** One packed dirent. Fails on a name {@link invalidName} refuses. */
+export const encodeDirent = (dirent: Dirent): Either.Either<Uint8Array, string> => {
+  const name = utf8.encode(dirent.name)
+  const problem = invalidName(dirent.name, name)
+  if (problem !== undefined) return Either.left(problem)
+  const out = new Uint8Array(direntSize(name.length))
+  new DataView(out.buffer).setBigUint64(0, BigInt.asUintN(64, dirent.ino), true)
+  out[8] = name.length
+  out[9] = dirent.type & 0xff
+  out.set(name, DIRENT_HEADER_SIZE)
+  return Either.right(out)
+}
+
+/** Dirents packed back to back, as a `ReadDirents` reply carries them. */
+export const encodeDirents = (dirents: ReadonlyArray<Dirent>): Either.Either<Uint8Array, string> => {
+  const parts: Array<Uint8Array> = []
+  let size = 0
+  for (const dirent of dirents) {
+    const part = encodeDirent(dirent)
+    if (Either.isLeft(part)) return part
+    parts.push(part.right)
+    size += part.right.length
+  }
+  const out = new Uint8Array(size)
+  let at = 0
+  for (const part of parts) {
+    out.set(part, at)
+    at += part.length
+  }
+  return Either.right(out)
+}
+
+/**
+ * The dirents packed in `bytes`. Refuses a buffer that ends inside a dirent, an empty name, and a
+ * name that is not UTF-8 or holds `/` or NUL, saying at which byte.
+ */
+export const decodeDirents = (bytes: Uint8Array): Either.Either<ReadonlyArray<Dirent>, string> => {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const out: Array<Dirent> = []
+  let at = 0
+  while (at < bytes.length) {
+    if (at + DIRENT_HEADER_SIZE > bytes.length) return Either.left(`dirent at byte ${at}: header cut off at byte ${bytes.length}`)
+    const length = bytes[at + 8]
+    const end = at + DIRENT_HEADER_SIZE + length
+    if (end > bytes.length) return Either.left(`dirent at byte ${at}: name of ${length} bytes runs past byte ${bytes.length}`)
+    const raw = bytes.subarray(at + DIRENT_HEADER_SIZE, end)
+    let name: string
+    try {
+      name = strictUtf8.decode(raw)
+    } catch {
+      return Either.left(`dirent at byte ${at}: name is not UTF-8`)
+    }
+    const problem = invalidName(name, raw)
+    if (problem !== undefined) return Either.left(`dirent at byte ${at}: ${problem}`)
+    out.push({ ino: view.getBigUint64(at, true), type: bytes[at + 9], name })
+    at = end
+  }
+  return Either.right(out)
+}
