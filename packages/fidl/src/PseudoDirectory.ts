@@ -36,7 +36,7 @@ export interface Tree {
   readonly [name: string]: Entry
 }
 
-/** A file: its contents. */
+/** A file: its contents, read-only. */
 export class File {
   readonly _tag = "File"
   constructor(readonly contents: Uint8Array) {}
@@ -44,15 +44,21 @@ export class File {
 
 /**
  * A directory, checked and ready to serve: its entries sorted by the bytes of their names, and
- * the packed dirent of each (`"."` first), computed once.
+ * the packed dirent of each (`"."` first), computed once. Throws on a name no directory can hold
+ * (empty, `.`, `..`, over 255 bytes, or with `/` or NUL): a tree is a declaration, and a bad one
+ * is a bug.
  */
 export class Directory {
   readonly _tag = "Directory"
-  /** Entries by name. */
+  /** Entries by name, in listing order. */
   readonly entries: ReadonlyMap<string, Node>
   /** The dirents a full listing returns, in order: `"."`, then the entries by name bytes. */
   readonly dirents: ReadonlyArray<Uint8Array>
   constructor(entries: ReadonlyArray<readonly [string, Node]>) {
+    for (const [name] of entries) {
+      const problem = name === "." || name === ".." ? `name ${JSON.stringify(name)} is reserved` : FuchsiaIo.invalidName(name)
+      if (problem !== undefined) throw new Error(`PseudoDirectory: ${problem}`)
+    }
     const encoded = entries.map(([name, node]) => ({ name, node, bytes: utf8.encode(name) }))
     encoded.sort((a, b) => compareBytes(a.bytes, b.bytes))
     this.entries = new Map(encoded.map((e) => [e.name, e.node]))
@@ -77,23 +83,14 @@ const compareBytes = (a: Uint8Array, b: Uint8Array): number => {
 const dirent = (name: string, type: number): Uint8Array =>
   Either.getOrThrow(FuchsiaIo.encodeDirent({ ino: FuchsiaIo.INO_UNKNOWN, type, name }))
 
-/**
- * Builds a {@link Directory} from a tree. Throws on a name no directory can hold (empty, `.`,
- * `..`, over 255 bytes, or with `/` or NUL): a tree is a declaration, and a bad one is a bug.
- */
-export const make = (tree: Tree | Directory): Directory => {
-  if (tree instanceof Directory) return tree
-  const entries: Array<readonly [string, Node]> = []
-  for (const [name, entry] of Object.entries(tree)) {
-    const problem = name === "." || name === ".." ? `name ${JSON.stringify(name)} is reserved` : FuchsiaIo.invalidName(name)
-    if (problem !== undefined) throw new Error(`PseudoDirectory: ${problem}`)
-    entries.push([
+/** Builds a {@link Directory} from a tree (throwing on a bad name, as the constructor does). */
+export const make = (tree: Tree | Directory): Directory =>
+  tree instanceof Directory ? tree : new Directory(
+    Object.entries(tree).map(([name, entry]): readonly [string, Node] => [
       name,
       typeof entry === "string" ? new File(utf8.encode(entry)) : entry instanceof Uint8Array ? new File(entry) : make(entry)
     ])
-  }
-  return new Directory(entries)
-}
+  )
 
 // ---------------------------------------------------------------------------------------------
 // Paths

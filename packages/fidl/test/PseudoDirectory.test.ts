@@ -85,7 +85,7 @@ describe("PseudoDirectory", () => {
       yield* hangUp(client, fiber)
     })))
 
-  it.effect("start_util_with_namespace_entries: the namespace walk gives the seed's dump", () =>
+  it.effect("the namespace walk over /dir1 and /dir2 gives the dump start_util_with_namespace_entries expects", () =>
     withKernel(Effect.gen(function*() {
       const dir1 = yield* serveTree({ test_file1: "test content 1 42" })
       const dir2 = yield* serveTree({ test_file2: "test content 2 43" })

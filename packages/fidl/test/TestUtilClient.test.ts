@@ -42,7 +42,7 @@ const startFake = (options: FakeUtil.FakeUtilOptions) =>
   })
 
 describe("TestUtilClient against a TypeScript Util server", () => {
-  it.effect("start_util_with_args: arguments, in order; the server ends when the client closes", () =>
+  it.effect("GetArguments answers every argument in order; the server ends when the client closes", () =>
     withKernel(Effect.gen(function*() {
       const { program, util } = yield* startFake({ args: ["arg0", "arg1", "arg2"] })
       assert.deepStrictEqual(yield* util.getArguments, ["arg0", "arg1", "arg2"])
@@ -53,7 +53,7 @@ describe("TestUtilClient against a TypeScript Util server", () => {
       assert.deepStrictEqual(report, { connections: 1, replyFailures: [] })
     })))
 
-  it.effect("start_util_with_huge_args: GetArgumentCount says 10,000; GetArguments cannot be sent", () =>
+  it.effect("10,000 arguments: GetArgumentCount says 10,000; the GetArguments reply (over 64 KiB) cannot be sent", () =>
     withKernel(Effect.gen(function*() {
       const kernel = yield* Kernel.Kernel
       const args = Array.from({ length: 10_000 }, () => "arg")
@@ -83,7 +83,7 @@ describe("TestUtilClient against a TypeScript Util server", () => {
       assert.strictEqual((yield* Effect.flip(util.getArgumentCount))._tag, "UtilConnectionClosed")
     })))
 
-  it.effect("start_util_with_env and start_util_with_huge_env: the split rule and the count", () =>
+  it.effect("GetEnvironment splits at the first = after the first byte; 10,000 entries are counted", () =>
     withKernel(Effect.gen(function*() {
       const { program, util } = yield* startFake({ environ: ["VAR1=value2", "VAR2=value2", "=lead=x", "noequals", "", "K="] })
       assert.deepStrictEqual(yield* util.getEnvironment, [
@@ -101,7 +101,7 @@ describe("TestUtilClient against a TypeScript Util server", () => {
       yield* Fiber.join(huge.program)
     })))
 
-  it.effect("start_util_with_lifecycle_channel: only the first connection sees the koid", () =>
+  it.effect("GetLifecycleKoid: only the first connection sees the lifecycle koid", () =>
     withKernel(Effect.gen(function*() {
       const kernel = yield* Kernel.Kernel
       const [lifecycle, other] = yield* kernel.channel.create()
@@ -121,7 +121,7 @@ describe("TestUtilClient against a TypeScript Util server", () => {
       yield* kernel.handle.close(other)
     })))
 
-  it.effect("start_util_with_no_lifecycle_channel: koid 0", () =>
+  it.effect("GetLifecycleKoid without a lifecycle handle is 0", () =>
     withKernel(Effect.gen(function*() {
       const { program, util } = yield* startFake({})
       assert.strictEqual(yield* util.getLifecycleKoid, 0n)
@@ -129,7 +129,7 @@ describe("TestUtilClient against a TypeScript Util server", () => {
       yield* Fiber.join(program)
     })))
 
-  it.effect("start_util_with_namespace_entries: dump and files through served pseudo-directories", () =>
+  it.effect("DumpNamespace and ReadFile through two served pseudo-directories give the seed's answers", () =>
     withKernel(Effect.gen(function*() {
       const kernel = yield* Kernel.Kernel
       const content1 = "test content 1 1234567890123456789"
