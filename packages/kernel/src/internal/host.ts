@@ -6,7 +6,7 @@
  */
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import type * as Scope from "effect/Scope"
+import * as Scope from "effect/Scope"
 import * as Handle from "../Handle.js"
 import type {
   ChannelMessage,
@@ -201,23 +201,60 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduler): KernelShape
     return ref!
   }
 
+  /**
+   * Host handles by the scope that owns them. Each scope gets one finalizer that closes, last made
+   * first, every handle still in its set; a handle leaves the set when it is closed or moved. One
+   * finalizer per scope instead of one per handle keeps making a handle cheap.
+   */
+  const owned = new WeakMap<Scope.Scope, Set<HandleRef>>()
+  /** The set `wrap` adds to while an `own` call runs. */
+  let owning: Set<HandleRef> | null = null
+
   const wrap = (ref: HandleRef): Handle.HandleImpl => {
     host.add(ref)
+    if (owning !== null) {
+      ref.hostSet = owning
+      owning.add(ref)
+    }
     return new Handle.HandleImpl(ref, kernel)
   }
 
-  const release = (h: Handle.Handle) =>
+  const closeOwned = (scope: Scope.Scope, set: Set<HandleRef>) =>
     Effect.sync(() => {
-      const ref = Handle.refOf(h)
-      if (ref !== null && !ref.dead && ref.owner === host) ref.close()
+      // Handles made into this scope from now on get a fresh set (closed at once).
+      if (owned.get(scope) === set) owned.delete(scope)
+      const refs = Array.from(set)
+      set.clear()
+      for (let i = refs.length - 1; i >= 0; i--) {
+        const ref = refs[i]
+        if (!ref.dead && ref.owner === host) ref.close()
+      }
     })
 
-  /** Runs `f` (which makes kernel handles) and hands each made handle to the scope. */
-  const own = <A>(operation: string, f: () => A, handles: (a: A) => ReadonlyArray<Handle.Handle>): Effect.Effect<A, ZxError, Scope.Scope> =>
-    Effect.acquireRelease(run(operation, f), (a) => Effect.forEach(handles(a), release, { discard: true }))
+  /** Runs `f`, which makes host handles with `wrap`; they belong to the current scope. */
+  const own = <A>(operation: string, f: () => A): Effect.Effect<A, ZxError, Scope.Scope> =>
+    Effect.flatMap(Effect.scope, (scope) => {
+      let set = owned.get(scope)
+      const fresh = set === undefined
+      if (set === undefined) {
+        set = new Set()
+        owned.set(scope, set)
+      }
+      const target = set
+      const body = run(operation, () => {
+        const previous = owning
+        owning = target
+        try {
+          return f()
+        } finally {
+          owning = previous
+        }
+      })
+      return fresh ? Effect.zipRight(Scope.addFinalizer(scope, closeOwned(scope, target)), body) : body
+    })
 
   const one = <T extends ObjectTypeName>(operation: string, f: () => HandleRef) =>
-    own(operation, () => wrap(f()) as unknown as Handle.Handle<T>, (h) => [h])
+    own(operation, () => wrap(f()) as unknown as Handle.Handle<T>)
 
   const vmoOf = (h: Handle.Handle, rights?: number) => resolve(h, ObjectType.VMO, rights).object as VmoObject
   const vmarOf = (h: Handle.Handle, rights?: number) => {
@@ -371,7 +408,6 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduler): KernelShape
             const handle = wrap(new HandleRef(child, childVmarRights(child))) as unknown as Handle.Vmar
             return { vmar: handle, base: child.base }
           },
-          (r) => [r.vmar]
         ),
       map: (vmarHandle, options, vmarOffset, vmoHandle, vmoOffset, len) =>
         run("vmar.map", () => {
@@ -423,7 +459,6 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduler): KernelShape
             const hb = wrap(new HandleRef(b, RightsMod.DEFAULT_CHANNEL)) as unknown as Handle.Channel
             return [ha, hb] as const
           },
-          (pair) => pair
         ),
       write: (channel, bytes, handles = []) =>
         run("channel.write", () => {
@@ -466,8 +501,7 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduler): KernelShape
             const m = object.take()
             return { bytes: m.bytes, handles: m.handles.map((ref) => wrap(ref)) }
           },
-          (m) => m.handles
-        ).pipe(
+).pipe(
           Effect.catchAllDefect((defect) =>
             defect instanceof ChannelTooSmall
               ? Effect.fail(
@@ -491,7 +525,6 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduler): KernelShape
             const hb = wrap(new HandleRef(b, RightsMod.DEFAULT_SOCKET)) as unknown as Handle.Socket
             return [ha, hb] as const
           },
-          (pair) => pair
         ),
       write: (socket, bytes) =>
         run("socket.write", () => (resolve(socket, ObjectType.SOCKET, Rights.WRITE).object as SocketObject).write(bytes)),
@@ -526,7 +559,6 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduler): KernelShape
             const rootVmar = wrap(new HandleRef(process.aspace.root, RightsMod.ROOT_VMAR)) as unknown as Handle.Vmar
             return { process: processHandle, rootVmar }
           },
-          (r) => [r.process, r.rootVmar]
         ),
       start: (processHandle, threadHandle, entry, stack, arg1, arg2) =>
         Effect.flatMap(

@@ -108,6 +108,8 @@ export class HandleRef {
   value = 0
   dead = false
   waits: Set<Waiter> | null = null
+  /** For a host handle: the set of handles its scope closes together (see the host's `own`). */
+  hostSet: Set<HandleRef> | null = null
 
   /** A new handle; `counted` is false only for {@link move}, which hands over an existing count. */
   constructor(readonly object: KObject, readonly rights: number, counted = true) {
@@ -123,6 +125,7 @@ export class HandleRef {
     if (this.dead) return
     this.dead = true
     if (this.owner !== null) this.owner.forget(this)
+    if (this.hostSet !== null) this.hostSet.delete(this)
     this.cancelWaits()
     const object = this.object
     object.kernel.liveHandles--
@@ -134,6 +137,7 @@ export class HandleRef {
   move(): HandleRef {
     if (this.dead) fail(Status.BAD_HANDLE)
     if (this.owner !== null) this.owner.forget(this)
+    if (this.hostSet !== null) this.hostSet.delete(this)
     this.cancelWaits()
     this.dead = true
     return new HandleRef(this.object, this.rights, false)
