@@ -4,10 +4,10 @@
  * The same subset is what the guest's C side implements, so every shape here is spelled out in
  * the package README (method, selector, ordinal, request, response).
  *
- * Each method's ordinal is computed by the FIDL rule from the selector string given below.
- * Fuchsia's own fuchsia.io overrides several of these selectors (`fuchsia.io1/Directory.Open`,
- * `fuchsia.io/File.Read`, …), so the numbers differ from a real Fuchsia system's; zxsim owns both
- * ends of these channels, and the README's table is the contract.
+ * Each method's ordinal is computed by the FIDL rule from the selector string given below: the
+ * `@selector` overrides Fuchsia's own fuchsia.io declares (`fuchsia.io1/Directory.Open`,
+ * `fuchsia.io/File.Read`, `fuchsia.io/Node.Close`, …), so the ordinals are a real Fuchsia
+ * system's and a Fuchsia peer would understand these messages.
  *
  * Also here: the packed dirent format of `ReadDirents`, as pure functions over bytes.
  *
@@ -119,12 +119,12 @@ export const CloseResponse = Wire.result(Wire.struct({}, { name: "CloseableClose
 
 /** The selectors whose ordinals the subset uses, by method. */
 export const Selectors = {
-  Open: "fuchsia.io/Openable.Open",
-  ReadDirents: "fuchsia.io/Directory.ReadDirents",
-  Rewind: "fuchsia.io/Directory.Rewind",
-  Read: "fuchsia.io/Readable.Read",
-  Close: "fuchsia.unknown/Closeable.Close",
-  OnOpen: "fuchsia.io/Node.OnOpen"
+  Open: "fuchsia.io1/Directory.Open",
+  ReadDirents: "fuchsia.io1/Directory.ReadDirents",
+  Rewind: "fuchsia.io1/Directory.Rewind",
+  Read: "fuchsia.io/File.Read",
+  Close: "fuchsia.io/Node.Close",
+  OnOpen: "fuchsia.io1/Node.OnOpen"
 } as const
 
 const close = Protocol.twoWay(Wire.empty, CloseResponse, { selector: Selectors.Close })

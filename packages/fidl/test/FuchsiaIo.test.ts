@@ -18,13 +18,13 @@ const { Directory, File, NodeEvents } = FuchsiaIo
 describe("fuchsia.io subset ordinals", () => {
   it("are the FIDL rule over the documented selector strings", () => {
     // Pinned: the guest's C side hard-codes these numbers.
-    assert.strictEqual(Directory.methods.Open.ordinal, 0x76E7B928F71D66AEn)
-    assert.strictEqual(Directory.methods.ReadDirents.ordinal, 0x05B0CC592A6B9114n)
-    assert.strictEqual(Directory.methods.Rewind.ordinal, 0x7DC7B115F8054759n)
-    assert.strictEqual(File.methods.Read.ordinal, 0x40F27FC691B8014Cn)
-    assert.strictEqual(Directory.methods.Close.ordinal, 0x74F5D243849CB458n)
-    assert.strictEqual(File.methods.Close.ordinal, 0x74F5D243849CB458n)
-    assert.strictEqual(NodeEvents.methods.OnOpen.ordinal, 0x221420F39D7AC39Bn)
+    assert.strictEqual(Directory.methods.Open.ordinal, 0x2C5044561D685EC0n)
+    assert.strictEqual(Directory.methods.ReadDirents.ordinal, 0x3582806BF27FAA0An)
+    assert.strictEqual(Directory.methods.Rewind.ordinal, 0x16B1202AF0F34C71n)
+    assert.strictEqual(File.methods.Read.ordinal, 0x057E419A298C8EDEn)
+    assert.strictEqual(Directory.methods.Close.ordinal, 0x5AC5D459AD7F657En)
+    assert.strictEqual(File.methods.Close.ordinal, 0x5AC5D459AD7F657En)
+    assert.strictEqual(NodeEvents.methods.OnOpen.ordinal, 0x7FC7BBB1DBFD1972n)
     for (const [name, selector] of Object.entries(FuchsiaIo.Selectors)) {
       const method = name === "Read" ? File.methods.Read : name === "OnOpen" ? NodeEvents.methods.OnOpen : Directory.methods[name as "Open"]
       assert.strictEqual(method.ordinal, Ordinal.fromSelector(selector), name)
@@ -41,36 +41,36 @@ describe("fuchsia.io subset ordinals", () => {
 // Golden vectors, typed in by hand from the layout rules (fuchsia-spec.md §7.3); none of these
 // bytes come from the encoder.
 const READ_DIRENTS_RESPONSE = hex(`
-  01 00 00 00 02 00 00 01 14 91 6b 2a 59 cc b0 05
+  01 00 00 00 02 00 00 01 0a aa 7f f2 6b 80 82 35
   00 00 00 00 00 00 00 00
   1f 00 00 00 00 00 00 00 ff ff ff ff ff ff ff ff
   ff ff ff ff ff ff ff ff 01 04 2e ff ff ff ff ff
   ff ff ff 0a 08 74 65 73 74 5f 66 69 6c 65 31 00`)
 const READ_RESPONSE_DATA = hex(`
-  02 00 00 00 02 00 00 01 4c 01 b8 91 c6 7f f2 40
+  02 00 00 00 02 00 00 01 de 8e 8c 29 9a 41 7e 05
   01 00 00 00 00 00 00 00 18 00 00 00 00 00 00 00
   02 00 00 00 00 00 00 00 ff ff ff ff ff ff ff ff
   68 69 00 00 00 00 00 00`)
 const READ_RESPONSE_END = hex(`
-  03 00 00 00 02 00 00 01 4c 01 b8 91 c6 7f f2 40
+  03 00 00 00 02 00 00 01 de 8e 8c 29 9a 41 7e 05
   01 00 00 00 00 00 00 00 10 00 00 00 00 00 00 00
   00 00 00 00 00 00 00 00 ff ff ff ff ff ff ff ff`)
 const READ_RESPONSE_ERR = hex(`
-  04 00 00 00 02 00 00 01 4c 01 b8 91 c6 7f f2 40
+  04 00 00 00 02 00 00 01 de 8e 8c 29 9a 41 7e 05
   02 00 00 00 00 00 00 00 f5 ff ff ff 00 00 01 00`)
 const CLOSE_RESPONSE = hex(`
-  05 00 00 00 02 00 00 01 58 b4 9c 84 43 d2 f5 74
+  05 00 00 00 02 00 00 01 7e 65 7f ad 59 d4 c5 5a
   01 00 00 00 00 00 00 00 00 00 00 00 00 00 01 00`)
 const OPEN_REQUEST = hex(`
-  00 00 00 00 02 00 00 01 ae 66 1d f7 28 b9 e7 76
+  00 00 00 00 02 00 00 01 c0 5e 68 1d 56 44 50 2c
   01 00 08 00 00 00 00 00 01 00 00 00 00 00 00 00
   ff ff ff ff ff ff ff ff ff ff ff ff 00 00 00 00
   2e 00 00 00 00 00 00 00`)
 const ON_OPEN_DIRECTORY = hex(`
-  00 00 00 00 02 00 00 01 9b c3 7a 9d f3 20 14 22
+  00 00 00 00 02 00 00 01 72 19 fd db b1 bb c7 7f
   00 00 00 00 00 00 00 00 03 00 00 00 00 00 00 00
   00 00 00 00 00 00 01 00`)
-const REWIND_RESPONSE = hex(`06 00 00 00 02 00 00 01 59 47 05 f8 15 b1 c7 7d 00 00 00 00 00 00 00 00`)
+const REWIND_RESPONSE = hex(`06 00 00 00 02 00 00 01 71 4c f3 f0 2a 20 b1 16 00 00 00 00 00 00 00 00`)
 
 const bytes = (s: string) => new TextEncoder().encode(s)
 
