@@ -2,27 +2,15 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
-import type * as Scope from "effect/Scope"
 import * as TestClock from "effect/TestClock"
 import * as Kernel from "@zxsim/kernel/Kernel"
 import { Signals } from "@zxsim/kernel/Signals"
 import { Status } from "@zxsim/kernel/Status"
 import { ProcessInfoFlags, TaskReturnCode } from "@zxsim/kernel/Task"
-import { launch } from "./utils/launch.js"
+import { launch, withGuests } from "./utils/launch.js"
 import * as ScriptCpu from "./utils/ScriptCpu.js"
 import { fault, spin, sys } from "./utils/ScriptCpu.js"
 
-/** Runs a test body against a fresh kernel driven by a fresh scripted CPU, then checks for leaks. */
-const withGuests = <A, E>(body: (cpu: ScriptCpu.ScriptCpu) => Effect.Effect<A, E, Kernel.Kernel | Scope.Scope>) => {
-  const cpu = new ScriptCpu.ScriptCpu()
-  return Effect.gen(function*() {
-    const k = yield* Kernel.Kernel
-    const before = yield* k.stats
-    yield* Effect.scoped(body(cpu))
-    const after = yield* k.stats
-    assert.deepStrictEqual(after, before)
-  }).pipe(Effect.provide(Kernel.layer.pipe(Layer.provide(ScriptCpu.layer(cpu)))))
-}
 
 const terminated = (process: Parameters<Kernel.KernelShape["process"]["info"]>[0]) =>
   Effect.flatMap(Kernel.Kernel, (k) => k.object.waitOne(process, Signals.PROCESS_TERMINATED))

@@ -1,6 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import { syscallsHeader, prototype } from "@zxsim/kernel/CHeader"
 import type * as Handle from "@zxsim/kernel/Handle"
@@ -13,19 +12,10 @@ import * as Syscalls from "@zxsim/kernel/Syscalls"
 import { InfoTopic } from "@zxsim/kernel/Syscalls"
 import * as Vdso from "@zxsim/kernel/Vdso"
 import { VmOption } from "@zxsim/kernel/VmOptions"
-import { DATA, launch } from "./utils/launch.js"
+import { DATA, launch, withGuests } from "./utils/launch.js"
 import * as ScriptCpu from "./utils/ScriptCpu.js"
 import { sys } from "./utils/ScriptCpu.js"
 
-const withGuests = <A, E>(body: (cpu: ScriptCpu.ScriptCpu) => Effect.Effect<A, E, Kernel.Kernel | Scope.Scope>) => {
-  const cpu = new ScriptCpu.ScriptCpu()
-  return Effect.gen(function*() {
-    const k = yield* Kernel.Kernel
-    const before = yield* k.stats
-    yield* Effect.scoped(body(cpu))
-    assert.deepStrictEqual(yield* k.stats, before)
-  }).pipe(Effect.provide(Kernel.layer.pipe(Layer.provide(ScriptCpu.layer(cpu)))))
-}
 
 /** Runs a script to its exit and returns the exit code. */
 const exitCode = (

@@ -15,6 +15,7 @@ import * as HandleInfo from "@zxsim/processargs/HandleInfo"
 import * as RiscvInterpreter from "@zxsim/riscv/RiscvInterpreter"
 import * as BuiltProcess from "@zxsim/process-builder/BuiltProcess"
 import * as ProcessBuilder from "@zxsim/process-builder/ProcessBuilder"
+import { onKernel } from "./fixtures.js"
 import { image, runGuest } from "./guests.js"
 
 /** Resumes after the host's pending I/O and timers, as a guest thread does at the end of a slice. */
@@ -26,19 +27,13 @@ const nextMacrotask = Effect.async<void>((resume) => {
 const cpus: ReadonlyArray<readonly [string, Layer.Layer<Cpu>]> = [["interpreter", RiscvInterpreter.layer]]
 
 /** A body on a fresh kernel running on `cpu`, with a leak check once its scope has closed. */
-const onKernel = <A, E>(cpu: Layer.Layer<Cpu>, body: Effect.Effect<A, E, Kernel.Kernel | Scope.Scope>, options?: Kernel.KernelOptions) =>
-  Effect.gen(function*() {
-    const k = yield* Kernel.Kernel
-    const before = yield* k.stats
-    yield* Effect.scoped(body)
-    for (let i = 0; i < 10; i++) yield* Effect.yieldNow()
-    assert.deepStrictEqual(yield* k.stats, before)
-  }).pipe(Effect.provide(Kernel.layerWith(options ?? {}).pipe(Layer.provide(cpu))))
+const onCpu = <A, E>(cpu: Layer.Layer<Cpu>, body: Effect.Effect<A, E, Kernel.Kernel | Scope.Scope>, options?: Kernel.KernelOptions) =>
+  onKernel(body, cpu, options)
 
 for (const [cpuName, cpu] of cpus) {
   describe(`guests on the ${cpuName}`, () => {
     it.live("start_static_pie_binary", () =>
-      onKernel(cpu, Effect.gen(function*() {
+      onCpu(cpu, Effect.gen(function*() {
         const k = yield* Kernel.Kernel
         const executable = yield* k.vmo.fromBytes(image("static_pie_test_util"), { executable: true })
         const builder = yield* ProcessBuilder.make({
@@ -65,7 +60,7 @@ for (const [cpuName, cpu] of cpus) {
       })))
 
     it.live("hello prints its arguments and environment", () =>
-      onKernel(cpu, Effect.gen(function*() {
+      onCpu(cpu, Effect.gen(function*() {
         const outcome = yield* runGuest("hello", { args: ["a", "b c"], env: ["HOME=/", "X=1"] })
         assert.strictEqual(outcome.stdout, "hello\na\nb c\nHOME=/\nX=1\n")
         assert.strictEqual(outcome.returnCode, 0n)
@@ -73,7 +68,7 @@ for (const [cpuName, cpu] of cpus) {
       })))
 
     it.live("exit codes 0, 1, 42 and 255 pass through", () =>
-      onKernel(cpu, Effect.gen(function*() {
+      onCpu(cpu, Effect.gen(function*() {
         for (const code of [0, 1, 42, 255]) {
           const outcome = yield* runGuest("exit_code", { args: [String(code)] })
           assert.strictEqual(outcome.returnCode, BigInt(code))
@@ -82,7 +77,7 @@ for (const [cpuName, cpu] of cpus) {
 
     for (const hostile of Guests.guests.filter((g) => g.kind === "hostile")) {
       it.live(`${hostile.name} is contained: ${hostile.ending._tag} ${hostile.ending.returnCode}; a neighbour finishes`, () =>
-        onKernel(
+        onCpu(
           cpu,
           Effect.gen(function*() {
             const k = yield* Kernel.Kernel
@@ -110,7 +105,7 @@ for (const [cpuName, cpu] of cpus) {
     }
 
     it.effect("a runaway guest delays a TestClock timer and another fiber by at most one slice", () =>
-      onKernel(cpu, Effect.gen(function*() {
+      onCpu(cpu, Effect.gen(function*() {
         const k = yield* Kernel.Kernel
         const slices = () => Effect.map(k.executionStats, (s) => s.slices)
         const executable = yield* k.vmo.fromBytes(image("endless_loop"), { executable: true })

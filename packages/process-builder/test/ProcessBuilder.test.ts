@@ -14,6 +14,7 @@ import {
   builderFor,
   dynamicExecutable,
   loaderChannel,
+  onKernel,
   readMessage,
   silentLoaderChannel,
   staticExecutable,
@@ -21,14 +22,7 @@ import {
 } from "./fixtures.js"
 
 /** A test body run against a fresh kernel, checked for leaks once its scope closes. */
-const withKernel = <A, E>(body: Effect.Effect<A, E, Kernel.Kernel | import("effect/Scope").Scope>) =>
-  Effect.gen(function*() {
-    const k = yield* Kernel.Kernel
-    const before = yield* k.stats
-    yield* Effect.scoped(body)
-    for (let i = 0; i < 10; i++) yield* Effect.yieldNow()
-    assert.deepStrictEqual(yield* k.stats, before)
-  }).pipe(Effect.provide(Kernel.layer))
+const withKernel = <A, E>(body: Effect.Effect<A, E, Kernel.Kernel | import("effect/Scope").Scope>) => onKernel(body)
 
 /** Builds a test util builder with a loader, as the seed's `setup_test_util_builder(true)`. */
 const setupTestUtilBuilder = (setLoader: boolean) =>

@@ -2,10 +2,13 @@
  * Shared fixtures for the builder's tests: sample executables from the ELF writer, a loader served
  * on a real kernel channel from an in-memory map, and builders set up as the seed's helpers do.
  */
+import { assert } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import * as ElfWriter from "@zxsim/elf/ElfWriter"
 import * as Loader from "@zxsim/fidl/Loader"
+import type { Cpu } from "@zxsim/kernel/Cpu"
 import type * as Handle from "@zxsim/kernel/Handle"
 import * as Kernel from "@zxsim/kernel/Kernel"
 import * as Message from "@zxsim/processargs/Message"
@@ -62,3 +65,20 @@ export const readMessage = (channel: Handle.Channel): Effect.Effect<MessageData 
 
 /** Text of a C string. */
 export const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes)
+
+/**
+ * Runs a test body on a fresh kernel (with `cpu` when given, so guests run), then checks, once the
+ * body's scope has closed, that the kernel holds exactly what it held before: nothing leaked.
+ */
+export const onKernel = <A, E>(
+  body: Effect.Effect<A, E, Kernel.Kernel | Scope.Scope>,
+  cpu?: Layer.Layer<Cpu>,
+  options?: Kernel.KernelOptions
+) =>
+  Effect.gen(function*() {
+    const k = yield* Kernel.Kernel
+    const before = yield* k.stats
+    yield* Effect.scoped(body)
+    for (let i = 0; i < 20; i++) yield* Effect.yieldNow()
+    assert.deepStrictEqual(yield* k.stats, before)
+  }).pipe(Effect.provide(cpu === undefined ? Kernel.layerWith(options ?? {}) : Kernel.layerWith(options ?? {}).pipe(Layer.provide(cpu))))

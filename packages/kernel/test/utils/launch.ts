@@ -8,7 +8,10 @@ import type * as Handle from "@zxsim/kernel/Handle"
 import { Kernel } from "@zxsim/kernel/Kernel"
 import * as Vdso from "@zxsim/kernel/Vdso"
 import { VmOption } from "@zxsim/kernel/VmOptions"
-import type { Script, ScriptCpu } from "./ScriptCpu.js"
+import { assert } from "@effect/vitest"
+import * as Layer from "effect/Layer"
+import * as KernelModule from "@zxsim/kernel/Kernel"
+import { layer, type Script, ScriptCpu, ScriptCpu as ScriptCpuClass } from "./ScriptCpu.js"
 
 /** Where the vDSO's stubs are mapped in every scripted process. */
 export const VDSO_CODE = 0x200000 + 0x1000_0000
@@ -45,3 +48,14 @@ export const launch = (cpu: ScriptCpu, script: Script, name = "scripted"): Effec
     yield* k.process.start(process, thread, entry, DATA + 65536, remote, VDSO_CODE)
     return { process, rootVmar, channel: local }
   })
+
+/** Runs a test body against a fresh kernel driven by a fresh scripted CPU, then checks for leaks. */
+export const withGuests = <A, E>(body: (cpu: ScriptCpu) => Effect.Effect<A, E, Kernel | Scope.Scope>) => {
+  const cpu = new ScriptCpuClass()
+  return Effect.gen(function*() {
+    const k = yield* Kernel
+    const before = yield* k.stats
+    yield* Effect.scoped(body(cpu))
+    assert.deepStrictEqual(yield* k.stats, before)
+  }).pipe(Effect.provide(KernelModule.layer.pipe(Layer.provide(layer(cpu)))))
+}
