@@ -90,6 +90,26 @@ const toNumber = (lo: number, hi: number): number => (hi >>> 0) * TWO_32 + (lo >
 
 const BUDGET_SPENT: StopReason = { _tag: "BudgetSpent" }
 
+/**
+ * What a run with {@link InterpreterHooks} returns when `transfer` asked it to stop: a distinct
+ * object (compared by identity), never given to the kernel.
+ */
+export const YIELD: StopReason = { _tag: "BudgetSpent" }
+
+/** Callbacks through which the JIT drives the interpreter as its cold tier. */
+export interface InterpreterHooks {
+  /**
+   * Called after every taken jump or branch with the target pc's halves; true stops the run
+   * there (the jump retired) with {@link YIELD}. It must return true if it changed the epoch or
+   * grew the memory.
+   */
+  readonly transfer: (lo: number, hi: number) => boolean
+  /** A frame got a decode cache: it holds code from now on and is watched. */
+  readonly armed: (frame: number) => void
+  /** A guest store wrote `size` bytes at `phys` in an armed frame. */
+  readonly codeStored: (phys: number, size: number) => void
+}
+
 /** The interpreter: one per kernel, shared by every thread it runs. */
 export class Interpreter implements CpuShape {
   readonly name = "interpreter"
@@ -115,8 +135,8 @@ export class Interpreter implements CpuShape {
   private readonly execPhys = new Int32Array(TLB_SIZE)
   private readonly execCode: Array<Int32Array> = new Array(TLB_SIZE).fill(STALE)
 
-  /** Decode caches of armed frames, by frame number. */
-  private readonly codeCaches = new Map<number, Int32Array>()
+  /** Decode caches of armed frames, by frame number (the JIT shares this notion of "code frame"). */
+  readonly codeCaches = new Map<number, Int32Array>()
   private readonly decoded = new DecodedInstruction()
 
   // ---- the running thread --------------------------------------------------------------------
@@ -130,11 +150,14 @@ export class Interpreter implements CpuShape {
   /** Offset of pc in the current page; the loop keeps it in a local and syncs it around slow paths. */
   private pcOff = 0
   private instretBase = 0
-  /** LR/SC reservation: address halves and byte count; `reserved` false when none. */
-  private reserved = false
-  private reservedLo = 0
-  private reservedHi = 0
-  private reservedSize = 0
+  /** LR/SC reservation: address halves and byte count; `reserved` false when none. Shared with the JIT. */
+  reserved = false
+  reservedLo = 0
+  reservedHi = 0
+  reservedSize = 0
+  /** Set by the JIT that runs this interpreter as its cold tier. */
+  hooks: InterpreterHooks | null = null
+  private watchTransfers = false
 
   // ---- results of slow paths -------------------------------------------------------------------
   private fetchedWord = 0
@@ -194,7 +217,7 @@ export class Interpreter implements CpuShape {
   }
 
   /** Adopts `thread`'s memory and address space, dropping whatever no longer applies. */
-  private attach(thread: CpuThread): void {
+  attach(thread: CpuThread): void {
     const memory = thread.memory
     if (memory !== this.memory || memory.memory !== this.wasmMemory) {
       // Another physical memory: nothing cached about the old one means anything here.
@@ -232,7 +255,7 @@ export class Interpreter implements CpuShape {
   }
 
   /** The frame's decode cache, arming the frame on first use. */
-  private codeCacheFor(phys: number): Int32Array {
+  codeCacheFor(phys: number): Int32Array {
     const frame = phys >>> 12
     let cache = this.codeCaches.get(frame)
     if (cache === undefined) {
@@ -242,18 +265,20 @@ export class Interpreter implements CpuShape {
       const tags = this.writeTag
       const physs = this.writePhys
       for (let i = 0; i < TLB_SIZE; i++) if (physs[i] === (phys | 0)) tags[i] = -1
+      this.hooks?.armed(frame)
     }
     return cache
   }
 
   /** Clears cached instructions overlapping `size` bytes written at `phys`, if its frame is armed. */
-  private wroteCode(phys: number, size: number): void {
+  wroteCode(phys: number, size: number): void {
     const cache = this.codeCaches.get(phys >>> 12)
     if (cache === undefined) return
     const offset = phys & 0xfff
     const end = Math.min(offset + size, PAGE)
     for (let p = Math.max(0, (offset - 2) & ~1); p < end; p += 2) cache[p] = 0
     this.codeInvalidations++
+    this.hooks?.codeStored(phys, size)
   }
 
   // ---- stops ---------------------------------------------------------------------------------------
@@ -578,7 +603,15 @@ export class Interpreter implements CpuShape {
 
   // ---- the loop --------------------------------------------------------------------------------------
 
-  readonly run = (thread: CpuThread, budget: number): StopReason => {
+  readonly run = (thread: CpuThread, budget: number): StopReason => this.runSlice(thread, budget, false, false)
+
+  /**
+   * `run` for the JIT: optionally keeping the LR/SC reservation (the JIT calls this many times
+   * within one of its own runs, and drops the reservation itself once per run), and optionally
+   * asking `hooks.transfer` after each taken jump or branch.
+   */
+  runSlice(thread: CpuThread, budget: number, keepReservation: boolean, watchTransfers: boolean): StopReason {
+    this.watchTransfers = watchTransfers
     this.attach(thread)
     const r = this.regs
     {
@@ -595,7 +628,7 @@ export class Interpreter implements CpuShape {
         (i32[base + (INSTRET_OFFSET >>> 2) + 1] >>> 0) * TWO_32
     }
     // A reservation never survives a context switch.
-    this.reserved = false
+    if (!keepReservation) this.reserved = false
     this.code = STALE
     // Jumps cannot make pc odd, but a host can: the fetch there is misaligned.
     if ((this.pcOff & 1) !== 0) {
@@ -629,6 +662,7 @@ export class Interpreter implements CpuShape {
     const readPhys = this.readPhys
     const writeTag = this.writeTag
     const writePhys = this.writePhys
+    const hooks = this.watchTransfers ? this.hooks : null
     let count = 0
     for (;;) {
       if (count >= budget) {
@@ -894,6 +928,10 @@ export class Interpreter implements CpuShape {
             code = this.code
             pcOff = this.pcOff
           }
+          if (hooks !== null && hooks.transfer(this.pageLo | pcOff, this.pageHi)) {
+            this.pcOff = pcOff
+            return this.finish(count, YIELD)
+          }
           continue
         }
         case 5 satisfies typeof Op.JALR: {
@@ -911,6 +949,10 @@ export class Interpreter implements CpuShape {
             this.jump(lo, hi)
             code = this.code
             pcOff = this.pcOff
+          }
+          if (hooks !== null && hooks.transfer(this.pageLo | pcOff, this.pageHi)) {
+            this.pcOff = pcOff
+            return this.finish(count, YIELD)
           }
           continue
         }
@@ -942,6 +984,10 @@ export class Interpreter implements CpuShape {
             this.jump(lo, (this.pageHi + (imm >> 31) + ((lo >>> 0) < (pcLo >>> 0) ? 1 : 0)) | 0)
             code = this.code
             pcOff = this.pcOff
+          }
+          if (hooks !== null && hooks.transfer(this.pageLo | pcOff, this.pageHi)) {
+            this.pcOff = pcOff
+            return this.finish(count, YIELD)
           }
           continue
         }

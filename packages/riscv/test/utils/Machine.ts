@@ -12,13 +12,19 @@ import { Access, Cpu, type CpuMemory, type CpuShape, type CpuThread, type StopRe
 import { type Program, assemble } from "@zxsim/riscv/Assembler"
 import * as RegisterFile from "@zxsim/riscv/RegisterFile"
 import * as RiscvInterpreter from "@zxsim/riscv/RiscvInterpreter"
+import * as RiscvJit from "@zxsim/riscv/RiscvJit"
 
 /** A fresh CPU from its layer, as the kernel would get it. */
 const fromLayer = (layer: Layer.Layer<Cpu>) => (): CpuShape => ManagedRuntime.make(layer).runSync(Cpu)
 
-/** The CPUs every suite runs on, each made from its `Cpu` layer. */
+/**
+ * The CPUs every suite runs on, each made from its `Cpu` layer. The JIT compiles a pc the first
+ * time it is entered, so the code under test runs compiled (and the interpreter only takes the
+ * instructions compiled code hands back: faults, ECALL, EBREAK, illegal encodings).
+ */
 export const engines: ReadonlyArray<{ readonly name: string; readonly make: () => CpuShape }> = [
-  { name: "interpreter", make: fromLayer(RiscvInterpreter.layer) }
+  { name: "interpreter", make: fromLayer(RiscvInterpreter.layer) },
+  { name: "jit", make: fromLayer(RiscvJit.layerWith({ hotness: 1 })) }
 ]
 
 export const PAGE = 4096

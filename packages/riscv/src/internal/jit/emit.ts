@@ -1,0 +1,788 @@
+/**
+ * Stage 3 of the JIT: emit a region as one WebAssembly function.
+ *
+ * The function is `(registers: i32, budget: i32) -> exit: i32`. Guest registers live in i64
+ * locals: loaded from the register file on entry (those the region uses), stored back at the one
+ * shared exit (those it writes). Control flow is structured with the algorithm of Ramsey's
+ * "Beyond Relooper" (2022): blocks in reverse postorder, a `loop` around each loop head, a
+ * `block` ending just before each merge point, and a node with one forward predecessor placed
+ * inline at its branch. Edges that would make the flow irreducible leave the region instead.
+ *
+ * The budget is decremented by each block's instruction count on entry and checked at loop heads;
+ * exits in the middle of a block add back what did not run, so the count of retired instructions
+ * is exact. At the shared exit the function either tail-calls the next region through the
+ * dispatch table (`return_call_indirect`) while budget remains, or stores pc and the budget left
+ * and returns why it stopped.
+ *
+ * Memory accesses check the inline TLB: hit → a direct load or store at the frame's address
+ * (unaligned is fine inside a page); miss, page crossing or a store to a code frame → a helper in
+ * JavaScript that returns 0 (done), 1 (done, but state changed: leave after this instruction) or
+ * 2 (fault: leave before it, and the interpreter takes the fault exactly as it would).
+ * @internal
+ */
+import { PC_OFFSET } from "@zxsim/kernel/Cpu"
+import { Op } from "../../Decoder.js"
+import type { Layout } from "./layout.js"
+import { State } from "./layout.js"
+import type { Block, Cfg, Edge, Insn } from "./region.js"
+import { Exit } from "./region.js"
+import { DISPATCH_ENTRIES, TLB_ENTRIES } from "./tuning.js"
+import { Bytes, type FuncDef, type FuncType, I32, I64, Opcode as W, VOID } from "./wasm.js"
+
+/** Function types of every module. */
+export const TYPES: ReadonlyArray<FuncType> = [
+  { params: [I32, I32], results: [I32] }, // a region
+  { params: [I32, I32, I32], results: [I32] }, // load helper (lo, hi, op)
+  { params: [I32, I32, I32, I32, I32], results: [I32] }, // store / atomic helper
+  { params: [I64, I64], results: [I64] } // arithmetic helper
+]
+const REGION_TYPE = 0
+
+/** Function indices: imported helpers, then the arithmetic helpers, then the regions. */
+export const Fn = {
+  LOAD: 0,
+  STORE: 1,
+  ATOMIC: 2,
+  MULH: 3,
+  MULHSU: 4,
+  MULHU: 5,
+  DIV: 6,
+  DIVU: 7,
+  REM: 8,
+  REMU: 9,
+  DIVW: 10,
+  DIVUW: 11,
+  REMW: 12,
+  REMUW: 13
+} as const
+/** Index of the first region function in a module. */
+export const FIRST_REGION = 14
+
+/** Helper results. */
+export const Status = { OK: 0, EXIT_AFTER: 1, FAULT: 2 } as const
+
+// Locals: 0 = register file address, 1 = budget, x1..x31 at 1 + i, then scratch.
+const RF = 0
+const BUDGET = 1
+const XPC = 33
+const ADDR = 34
+const WHY = 35
+const E = 36
+const ST = 37
+const LOCALS: ReadonlyArray<readonly [number, number]> = [[33, I64], [3, I32]]
+
+const xLocal = (i: number) => 1 + i
+const TWO_64 = 1n << 64n
+
+/** Halves of a bigint taken modulo 2^64. */
+const halves = (v: bigint): readonly [number, number] => {
+  const u = ((v % TWO_64) + TWO_64) % TWO_64
+  return [Number(u & 0xffffffffn) | 0, Number(u >> 32n) | 0]
+}
+
+// ---- arithmetic helpers (the same in every module) -------------------------------------------
+
+const M32: readonly [number, number] = [-1, 0]
+
+const arith = (build: (b: Bytes) => void, locals: ReadonlyArray<readonly [number, number]> = []): FuncDef => {
+  const body = new Bytes(128)
+  build(body)
+  return { type: 3, locals, body }
+}
+
+const get = (b: Bytes, i: number) => b.byte2(W.localGet, i)
+const set = (b: Bytes, i: number) => b.byte2(W.localSet, i)
+const i64c = (b: Bytes, lo: number, hi: number = lo >> 31) => {
+  b.byte(W.i64Const)
+  b.s64(lo, hi)
+}
+const i32c = (b: Bytes, v: number) => {
+  b.byte(W.i32Const)
+  b.s32(v)
+}
+
+/** High 64 bits of the unsigned 128-bit product, from 32-bit partial products. */
+const mulhu = arith((b) => {
+  // locals: 2 alo, 3 ahi, 4 blo, 5 bhi, 6 lh, 7 hl
+  get(b, 0), i64c(b, ...M32), b.byte(W.i64And), set(b, 2)
+  get(b, 0), i64c(b, 32), b.byte(W.i64ShrU), set(b, 3)
+  get(b, 1), i64c(b, ...M32), b.byte(W.i64And), set(b, 4)
+  get(b, 1), i64c(b, 32), b.byte(W.i64ShrU), set(b, 5)
+  get(b, 2), get(b, 5), b.byte(W.i64Mul), set(b, 6)
+  get(b, 3), get(b, 4), b.byte(W.i64Mul), set(b, 7)
+  get(b, 3), get(b, 5), b.byte(W.i64Mul)
+  get(b, 6), i64c(b, 32), b.byte(W.i64ShrU), b.byte(W.i64Add)
+  get(b, 7), i64c(b, 32), b.byte(W.i64ShrU), b.byte(W.i64Add)
+  get(b, 2), get(b, 4), b.byte(W.i64Mul), i64c(b, 32), b.byte(W.i64ShrU)
+  get(b, 6), i64c(b, ...M32), b.byte(W.i64And), b.byte(W.i64Add)
+  get(b, 7), i64c(b, ...M32), b.byte(W.i64And), b.byte(W.i64Add)
+  i64c(b, 32), b.byte(W.i64ShrU)
+  b.byte(W.i64Add)
+}, [[6, I64]])
+
+/** mulhu minus the corrections for negative operands: (a >> 63) & b and (b >> 63) & a. */
+const mulh = arith((b) => {
+  get(b, 0), get(b, 1), b.byte(W.call), b.u32(Fn.MULHU)
+  get(b, 0), i64c(b, 63), b.byte(W.i64ShrS), get(b, 1), b.byte(W.i64And), b.byte(W.i64Sub)
+  get(b, 1), i64c(b, 63), b.byte(W.i64ShrS), get(b, 0), b.byte(W.i64And), b.byte(W.i64Sub)
+})
+
+/** Signed rs1 times unsigned rs2: only rs1's sign needs a correction. */
+const mulhsu = arith((b) => {
+  get(b, 0), get(b, 1), b.byte(W.call), b.u32(Fn.MULHU)
+  get(b, 0), i64c(b, 63), b.byte(W.i64ShrS), get(b, 1), b.byte(W.i64And), b.byte(W.i64Sub)
+})
+
+/** Division by zero gives all ones; the one overflow (MIN / -1) gives MIN. WebAssembly would trap on both. */
+const div = arith((b) => {
+  get(b, 1), b.byte(W.i64Eqz), b.byte2(W.if, I64), i64c(b, -1), b.byte(W.else)
+  get(b, 0), i64c(b, 0, 0x80000000 | 0), b.byte(W.i64Eq), get(b, 1), i64c(b, -1), b.byte(W.i64Eq), b.byte(W.i32And)
+  b.byte2(W.if, I64), get(b, 0), b.byte(W.else), get(b, 0), get(b, 1), b.byte(W.i64DivS), b.byte(W.end)
+  b.byte(W.end)
+})
+
+const divu = arith((b) => {
+  get(b, 1), b.byte(W.i64Eqz), b.byte2(W.if, I64), i64c(b, -1), b.byte(W.else)
+  get(b, 0), get(b, 1), b.byte(W.i64DivU), b.byte(W.end)
+})
+
+/** Remainder by zero is the dividend; MIN % -1 is 0 (WebAssembly's rem_s does not trap on it). */
+const rem = arith((b) => {
+  get(b, 1), b.byte(W.i64Eqz), b.byte2(W.if, I64), get(b, 0), b.byte(W.else)
+  get(b, 0), get(b, 1), b.byte(W.i64RemS), b.byte(W.end)
+})
+
+const remu = arith((b) => {
+  get(b, 1), b.byte(W.i64Eqz), b.byte2(W.if, I64), get(b, 0), b.byte(W.else)
+  get(b, 0), get(b, 1), b.byte(W.i64RemU), b.byte(W.end)
+})
+
+// 32-bit forms: locals 2 = a32, 3 = b32.
+const w32 = (b: Bytes) => {
+  get(b, 0), b.byte(W.i32WrapI64), set(b, 2)
+  get(b, 1), b.byte(W.i32WrapI64), set(b, 3)
+}
+
+const divw = arith((b) => {
+  w32(b)
+  get(b, 3), b.byte(W.i32Eqz), b.byte2(W.if, I64), i64c(b, -1), b.byte(W.else)
+  get(b, 2), i32c(b, 0x80000000 | 0), b.byte(W.i32Eq), get(b, 3), i32c(b, -1), b.byte(W.i32Eq), b.byte(W.i32And)
+  b.byte2(W.if, I64), get(b, 2), b.byte(W.i64ExtendI32S), b.byte(W.else)
+  get(b, 2), get(b, 3), b.byte(W.i32DivS), b.byte(W.i64ExtendI32S), b.byte(W.end)
+  b.byte(W.end)
+}, [[2, I32]])
+
+const divuw = arith((b) => {
+  w32(b)
+  get(b, 3), b.byte(W.i32Eqz), b.byte2(W.if, I64), i64c(b, -1), b.byte(W.else)
+  get(b, 2), get(b, 3), b.byte(W.i32DivU), b.byte(W.i64ExtendI32S), b.byte(W.end)
+}, [[2, I32]])
+
+const remw = arith((b) => {
+  w32(b)
+  get(b, 3), b.byte(W.i32Eqz), b.byte2(W.if, I64), get(b, 2), b.byte(W.i64ExtendI32S), b.byte(W.else)
+  get(b, 2), get(b, 3), b.byte(W.i32RemS), b.byte(W.i64ExtendI32S), b.byte(W.end)
+}, [[2, I32]])
+
+const remuw = arith((b) => {
+  w32(b)
+  get(b, 3), b.byte(W.i32Eqz), b.byte2(W.if, I64), get(b, 2), b.byte(W.i64ExtendI32S), b.byte(W.else)
+  get(b, 2), get(b, 3), b.byte(W.i32RemU), b.byte(W.i64ExtendI32S), b.byte(W.end)
+}, [[2, I32]])
+
+/** The arithmetic helpers, in `Fn` order from `Fn.MULH`. */
+export const ARITHMETIC: ReadonlyArray<FuncDef> = [mulh, mulhsu, mulhu, div, divu, rem, remu, divw, divuw, remw, remuw]
+
+const ARITH_FN: Readonly<Record<number, number>> = {
+  [Op.MULH]: Fn.MULH,
+  [Op.MULHSU]: Fn.MULHSU,
+  [Op.MULHU]: Fn.MULHU,
+  [Op.DIV]: Fn.DIV,
+  [Op.DIVU]: Fn.DIVU,
+  [Op.REM]: Fn.REM,
+  [Op.REMU]: Fn.REMU,
+  [Op.DIVW]: Fn.DIVW,
+  [Op.DIVUW]: Fn.DIVUW,
+  [Op.REMW]: Fn.REMW,
+  [Op.REMUW]: Fn.REMUW
+}
+
+const LOAD_OP: Readonly<Record<number, readonly [opcode: number, size: number]>> = {
+  [Op.LB]: [W.i64Load8S, 1],
+  [Op.LBU]: [W.i64Load8U, 1],
+  [Op.LH]: [W.i64Load16S, 2],
+  [Op.LHU]: [W.i64Load16U, 2],
+  [Op.LW]: [W.i64Load32S, 4],
+  [Op.LWU]: [W.i64Load32U, 4],
+  [Op.LD]: [W.i64Load, 8]
+}
+const STORE_OP: Readonly<Record<number, readonly [opcode: number, size: number]>> = {
+  [Op.SB]: [W.i64Store8, 1],
+  [Op.SH]: [W.i64Store16, 2],
+  [Op.SW]: [W.i64Store32, 4],
+  [Op.SD]: [W.i64Store, 8]
+}
+
+/** Register-register operations that are one i64 instruction. */
+const RR: Readonly<Record<number, number>> = {
+  [Op.ADD]: W.i64Add,
+  [Op.SUB]: W.i64Sub,
+  [Op.XOR]: W.i64Xor,
+  [Op.OR]: W.i64Or,
+  [Op.AND]: W.i64And,
+  [Op.SLL]: W.i64Shl,
+  [Op.SRL]: W.i64ShrU,
+  [Op.SRA]: W.i64ShrS,
+  [Op.MUL]: W.i64Mul
+}
+/** Register-immediate operations that are one i64 instruction on the sign-extended immediate. */
+const RI: Readonly<Record<number, number>> = {
+  [Op.ADDI]: W.i64Add,
+  [Op.XORI]: W.i64Xor,
+  [Op.ORI]: W.i64Or,
+  [Op.ANDI]: W.i64And,
+  [Op.SLLI]: W.i64Shl,
+  [Op.SRLI]: W.i64ShrU,
+  [Op.SRAI]: W.i64ShrS
+}
+
+const isBranch = (op: number): boolean => op >= Op.BEQ && op <= Op.BGEU
+
+/** Emits one region function. */
+export class RegionEmitter {
+  private b = new Bytes(4096)
+  private depth = 0
+  private cfg!: Cfg
+  private pagePc = 0n
+  private rpo = new Map<Block, number>()
+  private loopHeads = new Set<Block>()
+  private merges = new Set<Block>()
+  private children = new Map<Block, Array<Block>>()
+  private loopLevel = new Map<Block, number>()
+  private mergeLevel = new Map<Block, number>()
+
+  constructor(private readonly layout: Layout) {}
+
+  /** The function for `cfg`. */
+  emit(cfg: Cfg): FuncDef {
+    this.b = new Bytes(4096)
+    this.depth = 0
+    this.cfg = cfg
+    this.pagePc = BigInt(cfg.pagePc)
+    this.structure()
+    const b = this.b
+    for (let i = 1; i < 32; i++) {
+      if ((cfg.used & (1 << i)) === 0) continue
+      get(b, RF)
+      b.byte(W.i64Load), b.byte(3), b.u32(8 * i)
+      set(b, xLocal(i))
+    }
+    this.open(W.block) // level 0: exit
+    this.open(W.block) // level 1: chain
+    this.doTree(cfg.entry)
+    this.close()
+    i32c(b, Exit.LOOKUP), set(b, WHY)
+    this.close()
+    for (let i = 1; i < 32; i++) {
+      if ((cfg.written & (1 << i)) === 0) continue
+      get(b, RF), get(b, xLocal(i))
+      b.byte(W.i64Store), b.byte(3), b.u32(8 * i)
+    }
+    // Chain to the next region while budget remains.
+    get(b, WHY), i32c(b, Exit.LOOKUP), b.byte(W.i32Eq), get(b, BUDGET), i32c(b, 0), b.byte(W.i32GtS), b.byte(W.i32And)
+    b.byte2(W.if, VOID)
+    get(b, XPC), b.byte(W.i32WrapI64), i32c(b, 3), b.byte(W.i32Shl), i32c(b, (DISPATCH_ENTRIES - 1) << 4), b.byte(W.i32And)
+    b.byte2(W.localTee, E)
+    b.byte(W.i64Load), b.byte(3), b.u32(this.layout.dispatch)
+    get(b, XPC), b.byte(W.i64Eq)
+    b.byte2(W.if, VOID)
+    get(b, RF), get(b, BUDGET), get(b, E), b.byte(W.i32Load), b.byte(2), b.u32(this.layout.dispatch + 8)
+    b.byte(W.returnCallIndirect), b.u32(REGION_TYPE), b.u32(0)
+    b.byte(W.end)
+    b.byte(W.end)
+    get(b, RF), get(b, XPC), b.byte(W.i64Store), b.byte(3), b.u32(PC_OFFSET)
+    i32c(b, 0), get(b, BUDGET), b.byte(W.i32Store), b.byte(2), b.u32(this.layout.state + State.BUDGET_LEFT)
+    get(b, WHY)
+    return { type: REGION_TYPE, locals: LOCALS, body: b }
+  }
+
+  // ---- structure --------------------------------------------------------------------------------
+
+  /** Reverse postorder, dominators, loop heads and merge nodes; irreducible edges become exits. */
+  private structure(): void {
+    for (;;) {
+      const order = this.reversePostorder()
+      const index = new Map<Block, number>()
+      order.forEach((block, i) => index.set(block, i))
+      const idom = this.dominators(order, index)
+      const dominates = (a: Block, b: Block): boolean => {
+        for (let x: Block | undefined = b; ; x = idom.get(x)) {
+          if (x === a) return true
+          if (x === undefined || x === this.cfg.entry) return a === this.cfg.entry
+        }
+      }
+      let irreducible = false
+      for (const block of order) {
+        for (const edge of block.edges) {
+          const t = edge.target
+          if (t !== null && index.get(t)! <= index.get(block)! && !dominates(t, block)) {
+            edge.target = null
+            irreducible = true
+          }
+        }
+      }
+      if (irreducible) continue
+      this.rpo = index
+      this.loopHeads = new Set()
+      this.merges = new Set()
+      this.children = new Map()
+      const forwardPreds = new Map<Block, number>()
+      for (const block of order) {
+        this.children.set(block, [])
+        for (const edge of block.edges) {
+          const t = edge.target
+          if (t === null) continue
+          if (index.get(t)! <= index.get(block)!) this.loopHeads.add(t)
+          else forwardPreds.set(t, (forwardPreds.get(t) ?? 0) + 1)
+        }
+      }
+      for (const [block, count] of forwardPreds) if (count >= 2) this.merges.add(block)
+      for (const block of order) {
+        const parent = idom.get(block)
+        if (parent !== undefined && block !== this.cfg.entry) this.children.get(parent)!.push(block)
+      }
+      return
+    }
+  }
+
+  private reversePostorder(): Array<Block> {
+    const post: Array<Block> = []
+    const seen = new Set<Block>([this.cfg.entry])
+    const stack: Array<[Block, number]> = [[this.cfg.entry, 0]]
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]
+      const [block, next] = top
+      if (next < block.edges.length) {
+        top[1]++
+        // The taken edge first, so the fall-through comes right after its predecessor in the order.
+        const edge = block.edges[next]
+        const t = edge.target
+        if (t !== null && !seen.has(t)) {
+          seen.add(t)
+          stack.push([t, 0])
+        }
+      } else {
+        stack.pop()
+        post.push(block)
+      }
+    }
+    return post.reverse()
+  }
+
+  /** Immediate dominators (Cooper, Harvey and Kennedy's iteration over reverse postorder). */
+  private dominators(order: ReadonlyArray<Block>, index: ReadonlyMap<Block, number>): Map<Block, Block> {
+    const preds = new Map<Block, Array<Block>>()
+    for (const block of order) preds.set(block, [])
+    for (const block of order) {
+      for (const edge of block.edges) if (edge.target !== null) preds.get(edge.target)!.push(block)
+    }
+    const idom = new Map<Block, Block>()
+    const entry = order[0]
+    idom.set(entry, entry)
+    const intersect = (a: Block, b: Block): Block => {
+      while (a !== b) {
+        while (index.get(a)! > index.get(b)!) a = idom.get(a)!
+        while (index.get(b)! > index.get(a)!) b = idom.get(b)!
+      }
+      return a
+    }
+    for (let changed = true; changed;) {
+      changed = false
+      for (let i = 1; i < order.length; i++) {
+        const block = order[i]
+        let chosen: Block | undefined
+        for (const p of preds.get(block)!) {
+          if (!idom.has(p)) continue
+          chosen = chosen === undefined ? p : intersect(p, chosen)
+        }
+        if (chosen !== undefined && idom.get(block) !== chosen) {
+          idom.set(block, chosen)
+          changed = true
+        }
+      }
+    }
+    idom.delete(entry)
+    return idom
+  }
+
+  // ---- structured emission -----------------------------------------------------------------------
+
+  private open(kind: number): number {
+    this.b.byte2(kind, VOID)
+    return this.depth++
+  }
+
+  private close(): void {
+    this.b.byte(W.end)
+    this.depth--
+  }
+
+  private br(level: number): void {
+    this.b.byte(W.br)
+    this.b.u32(this.depth - 1 - level)
+  }
+
+  private doTree(x: Block): void {
+    const merges = this.children.get(x)!.filter((c) => this.merges.has(c))
+    merges.sort((a, b) => this.rpo.get(b)! - this.rpo.get(a)!)
+    if (this.loopHeads.has(x)) {
+      this.loopLevel.set(x, this.open(W.loop))
+      this.nodeWithin(x, merges, 0)
+      this.close()
+    } else {
+      this.nodeWithin(x, merges, 0)
+    }
+  }
+
+  private nodeWithin(x: Block, merges: ReadonlyArray<Block>, i: number): void {
+    if (i < merges.length) {
+      this.mergeLevel.set(merges[i], this.open(W.block))
+      this.nodeWithin(x, merges, i + 1)
+      this.close()
+      this.doTree(merges[i])
+      return
+    }
+    this.blockCode(x)
+  }
+
+  /** True when following `edge` from `from` is a plain `br` (to a loop head or a merge point). */
+  private isBr(from: Block, edge: Edge): boolean {
+    const t = edge.target
+    return t !== null && (this.rpo.get(t)! <= this.rpo.get(from)! || this.merges.has(t))
+  }
+
+  private brLevel(from: Block, t: Block): number {
+    return this.rpo.get(t)! <= this.rpo.get(from)! ? this.loopLevel.get(t)! : this.mergeLevel.get(t)!
+  }
+
+  private doBranch(from: Block, edge: Edge): void {
+    const t = edge.target
+    if (t === null) this.exit(this.pcAt(edge.offset), edge.why, 0)
+    else if (this.isBr(from, edge)) this.br(this.brLevel(from, t))
+    else this.doTree(t)
+  }
+
+  // ---- blocks and instructions -------------------------------------------------------------------
+
+  private pcAt(offset: number): bigint {
+    return this.pagePc + BigInt(offset)
+  }
+
+  /**
+   * Leaves the region for `pc`: `adjust` instructions of the current block are given back to the
+   * budget (they did not run).
+   */
+  private exit(pc: bigint, why: number, adjust: number): void {
+    const b = this.b
+    if (adjust !== 0) get(b, BUDGET), i32c(b, adjust), b.byte(W.i32Add), set(b, BUDGET)
+    i64c(b, ...halves(pc))
+    set(b, XPC)
+    if (why === Exit.LOOKUP) {
+      this.br(1)
+    } else {
+      i32c(b, why), set(b, WHY)
+      this.br(0)
+    }
+  }
+
+  private blockCode(x: Block): void {
+    const b = this.b
+    const n = x.insns.length
+    if (this.loopHeads.has(x)) {
+      get(b, BUDGET), i32c(b, 0), b.byte(W.i32LeS)
+      this.open(W.if)
+      this.exit(this.pcAt(x.start), Exit.BUDGET, 0)
+      this.close()
+    }
+    get(b, BUDGET), i32c(b, n), b.byte(W.i32Sub), set(b, BUDGET)
+    for (let k = 0; k < n; k++) this.insn(x, k)
+    const last = x.insns[n - 1]
+    if (isBranch(last.op)) {
+      const [taken, notTaken] = x.edges
+      this.condition(last)
+      if (this.isBr(x, taken)) {
+        b.byte(W.brIf), b.u32(this.depth - 1 - this.brLevel(x, taken.target!))
+        this.doBranch(x, notTaken)
+      } else if (this.isBr(x, notTaken)) {
+        b.byte(W.i32Eqz)
+        b.byte(W.brIf), b.u32(this.depth - 1 - this.brLevel(x, notTaken.target!))
+        this.doBranch(x, taken)
+      } else {
+        this.open(W.if)
+        this.doBranch(x, taken)
+        b.byte(W.else)
+        this.doBranch(x, notTaken)
+        this.close()
+      }
+    } else if (last.op === Op.JALR) {
+      this.br(1)
+    } else {
+      this.doBranch(x, x.edges[0])
+    }
+  }
+
+  private getX(r: number): void {
+    if (r === 0) i64c(this.b, 0)
+    else get(this.b, xLocal(r))
+  }
+
+  private setX(r: number): void {
+    if (r === 0) this.b.byte(W.drop)
+    else set(this.b, xLocal(r))
+  }
+
+  private condition(insn: Insn): void {
+    const b = this.b
+    this.getX(insn.rs1)
+    if (insn.rs2 === 0 && (insn.op === Op.BEQ || insn.op === Op.BNE)) {
+      b.byte(W.i64Eqz)
+      if (insn.op === Op.BNE) b.byte(W.i32Eqz)
+      return
+    }
+    this.getX(insn.rs2)
+    switch (insn.op) {
+      case Op.BEQ:
+        return b.byte(W.i64Eq)
+      case Op.BNE:
+        return b.byte(W.i64Ne)
+      case Op.BLT:
+        return b.byte(W.i64LtS)
+      case Op.BGE:
+        return b.byte(W.i64GeS)
+      case Op.BLTU:
+        return b.byte(W.i64LtU)
+      default:
+        return b.byte(W.i64GeU)
+    }
+  }
+
+  /** Emits the effective address of a load or store into ADDR, leaving nothing on the stack. */
+  private address(insn: Insn): void {
+    const b = this.b
+    this.getX(insn.rs1)
+    if (insn.imm !== 0) i64c(b, insn.imm), b.byte(W.i64Add)
+    set(b, ADDR)
+  }
+
+  /**
+   * The TLB check: leaves on the stack whether the access of `size` bytes at ADDR hits the TLB at
+   * `tlb`, with the entry's byte offset in E.
+   */
+  private tlbHit(tlb: number, size: number): void {
+    const b = this.b
+    get(b, ADDR), i64c(b, 8), b.byte(W.i64ShrU), b.byte(W.i32WrapI64), i32c(b, (TLB_ENTRIES - 1) << 4), b.byte(W.i32And)
+    b.byte2(W.localTee, E)
+    b.byte(W.i64Load), b.byte(3), b.u32(tlb)
+    get(b, ADDR)
+    if (size > 1) i64c(b, size - 1), b.byte(W.i64Add)
+    i64c(b, 12), b.byte(W.i64ShrU)
+    b.byte(W.i64Eq)
+  }
+
+  /** The host address of ADDR after a TLB hit at `tlb` (entry offset in E). */
+  private host(tlb: number): void {
+    const b = this.b
+    get(b, ADDR), b.byte(W.i32WrapI64), get(b, E), b.byte(W.i32Load), b.byte(2), b.u32(tlb + 8), b.byte(W.i32Add)
+  }
+
+  /** ADDR's halves as two i32 arguments. */
+  private addressArgs(): void {
+    const b = this.b
+    get(b, ADDR), b.byte(W.i32WrapI64), get(b, ADDR), i64c(b, 32), b.byte(W.i64ShrU), b.byte(W.i32WrapI64)
+  }
+
+  /** After a helper call whose status is in ST: a fault leaves before the instruction. */
+  private faultCheck(x: Block, k: number): void {
+    const b = this.b
+    get(b, ST), i32c(b, 2), b.byte(W.i32Eq)
+    this.open(W.if)
+    this.exit(this.pcAt(x.insns[k].offset), Exit.INTERPRET, x.insns.length - k)
+    this.close()
+  }
+
+  /** After the instruction completed: a changed state leaves right after it. */
+  private afterCheck(x: Block, k: number): void {
+    const insn = x.insns[k]
+    get(this.b, ST)
+    this.open(W.if)
+    this.exit(this.pcAt(insn.offset + insn.length), Exit.LOOKUP, x.insns.length - k - 1)
+    this.close()
+  }
+
+  private insn(x: Block, k: number): void {
+    const b = this.b
+    const insn = x.insns[k]
+    const { op, rd, rs1, rs2, imm } = insn
+    const rr = RR[op]
+    if (rr !== undefined) {
+      if (rd === 0) return
+      this.getX(rs1), this.getX(rs2), b.byte(rr), this.setX(rd)
+      return
+    }
+    const ri = RI[op]
+    if (ri !== undefined) {
+      if (rd === 0) return
+      this.getX(rs1)
+      if (!(imm === 0 && (op === Op.ADDI || op === Op.ORI || op === Op.XORI || ri === W.i64Shl || ri === W.i64ShrU || ri === W.i64ShrS))) {
+        i64c(b, imm), b.byte(ri)
+      }
+      this.setX(rd)
+      return
+    }
+    const arithFn = ARITH_FN[op]
+    if (arithFn !== undefined) {
+      if (rd === 0) return
+      this.getX(rs1), this.getX(rs2), b.byte(W.call), b.u32(arithFn), this.setX(rd)
+      return
+    }
+    const load = LOAD_OP[op]
+    if (load !== undefined) return this.load(x, k, load[0], load[1])
+    const store = STORE_OP[op]
+    if (store !== undefined) return this.store(x, k, store[0], store[1])
+    if (op >= Op.LR_W && op <= Op.AMOMAXU_D) return this.atomic(x, k)
+    switch (op) {
+      case Op.LUI:
+        if (rd !== 0) i64c(b, imm), this.setX(rd)
+        return
+      case Op.AUIPC:
+        if (rd !== 0) i64c(b, ...halves(this.pcAt(insn.offset) + BigInt(imm))), this.setX(rd)
+        return
+      case Op.SLTI:
+      case Op.SLTIU:
+        if (rd === 0) return
+        this.getX(rs1), i64c(b, imm), b.byte(op === Op.SLTI ? W.i64LtS : W.i64LtU), b.byte(W.i64ExtendI32U), this.setX(rd)
+        return
+      case Op.SLT:
+      case Op.SLTU:
+        if (rd === 0) return
+        this.getX(rs1), this.getX(rs2), b.byte(op === Op.SLT ? W.i64LtS : W.i64LtU), b.byte(W.i64ExtendI32U), this.setX(rd)
+        return
+      case Op.ADDIW:
+        if (rd === 0) return
+        this.getX(rs1)
+        if (imm !== 0) i64c(b, imm), b.byte(W.i64Add)
+        b.byte(W.i64Extend32S), this.setX(rd)
+        return
+      case Op.SLLIW:
+        if (rd === 0) return
+        this.getX(rs1), i64c(b, imm), b.byte(W.i64Shl), b.byte(W.i64Extend32S), this.setX(rd)
+        return
+      case Op.SRLIW:
+      case Op.SRAIW:
+        if (rd === 0) return
+        this.getX(rs1), b.byte(W.i32WrapI64), i32c(b, imm), b.byte(op === Op.SRLIW ? W.i32ShrU : W.i32ShrS)
+        b.byte(W.i64ExtendI32S), this.setX(rd)
+        return
+      case Op.ADDW:
+      case Op.SUBW:
+      case Op.MULW:
+        if (rd === 0) return
+        this.getX(rs1), this.getX(rs2), b.byte(op === Op.ADDW ? W.i64Add : op === Op.SUBW ? W.i64Sub : W.i64Mul)
+        b.byte(W.i64Extend32S), this.setX(rd)
+        return
+      case Op.SLLW:
+      case Op.SRLW:
+      case Op.SRAW:
+        if (rd === 0) return
+        this.getX(rs1), b.byte(W.i32WrapI64), this.getX(rs2), b.byte(W.i32WrapI64)
+        b.byte(op === Op.SLLW ? W.i32Shl : op === Op.SRLW ? W.i32ShrU : W.i32ShrS)
+        b.byte(W.i64ExtendI32S), this.setX(rd)
+        return
+      case Op.JAL:
+        if (rd !== 0) i64c(b, ...halves(this.pcAt(insn.offset + insn.length))), this.setX(rd)
+        return
+      case Op.JALR:
+        // The target first: rd may be rs1.
+        this.getX(rs1)
+        if (imm !== 0) i64c(b, imm), b.byte(W.i64Add)
+        i64c(b, -2), b.byte(W.i64And), set(b, XPC)
+        if (rd !== 0) i64c(b, ...halves(this.pcAt(insn.offset + insn.length))), this.setX(rd)
+        return
+      case Op.CSRRS:
+      case Op.CSRRC:
+      case Op.CSRRSI:
+      case Op.CSRRCI:
+        // The count of instructions retired before this one.
+        if (rd === 0) return
+        i32c(b, 0), b.byte(W.i64Load), b.byte(3), b.u32(this.layout.state + State.INSTRET_BIAS)
+        get(b, BUDGET), b.byte(W.i64ExtendI32S), b.byte(W.i64Sub)
+        i64c(b, x.insns.length - k), b.byte(W.i64Sub)
+        this.setX(rd)
+        return
+      case Op.FENCE:
+      case Op.FENCE_I:
+        return
+      default:
+        if (isBranch(op)) return
+        throw new Error(`jit: no translation for op ${op}`)
+    }
+  }
+
+  private load(x: Block, k: number, opcode: number, size: number): void {
+    const b = this.b
+    const insn = x.insns[k]
+    const tlb = this.layout.readTlb
+    this.address(insn)
+    this.tlbHit(tlb, size)
+    this.open(W.if)
+    this.host(tlb)
+    b.byte(opcode), b.byte(0), b.u32(0)
+    this.setX(insn.rd)
+    b.byte(W.else)
+    this.addressArgs()
+    i32c(b, insn.op), b.byte(W.call), b.u32(Fn.LOAD), set(b, ST)
+    this.faultCheck(x, k)
+    i32c(b, 0), b.byte(W.i64Load), b.byte(3), b.u32(this.layout.state + State.VALUE)
+    this.setX(insn.rd)
+    this.afterCheck(x, k)
+    this.close()
+  }
+
+  private store(x: Block, k: number, opcode: number, size: number): void {
+    const b = this.b
+    const insn = x.insns[k]
+    const tlb = this.layout.writeTlb
+    this.address(insn)
+    this.tlbHit(tlb, size)
+    this.open(W.if)
+    this.host(tlb)
+    this.getX(insn.rs2)
+    b.byte(opcode), b.byte(0), b.u32(0)
+    b.byte(W.else)
+    this.addressArgs()
+    i32c(b, insn.op)
+    this.getX(insn.rs2), b.byte(W.i32WrapI64)
+    this.getX(insn.rs2), i64c(b, 32), b.byte(W.i64ShrU), b.byte(W.i32WrapI64)
+    b.byte(W.call), b.u32(Fn.STORE), set(b, ST)
+    this.faultCheck(x, k)
+    this.afterCheck(x, k)
+    this.close()
+  }
+
+  private atomic(x: Block, k: number): void {
+    const b = this.b
+    const insn = x.insns[k]
+    i32c(b, insn.op)
+    this.getX(insn.rs1), b.byte(W.i32WrapI64)
+    this.getX(insn.rs1), i64c(b, 32), b.byte(W.i64ShrU), b.byte(W.i32WrapI64)
+    this.getX(insn.rs2), b.byte(W.i32WrapI64)
+    this.getX(insn.rs2), i64c(b, 32), b.byte(W.i64ShrU), b.byte(W.i32WrapI64)
+    b.byte(W.call), b.u32(Fn.ATOMIC), set(b, ST)
+    this.faultCheck(x, k)
+    if (insn.rd !== 0) {
+      i32c(b, 0), b.byte(W.i64Load), b.byte(3), b.u32(this.layout.state + State.VALUE)
+      this.setX(insn.rd)
+    }
+    this.afterCheck(x, k)
+  }
+}

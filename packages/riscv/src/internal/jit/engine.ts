@@ -1,0 +1,743 @@
+/**
+ * The JIT engine: the kernel's `Cpu` that runs hot guest code as WebAssembly and everything else
+ * on the reference interpreter. The stages, each in its own place:
+ *
+ *   1. Find hot code (here, `probe`): the interpreter runs cold code and reports every taken jump
+ *      or branch; run starts and exits of compiled code count too. A pc entered
+ *      `HOTNESS_THRESHOLD` times becomes a region entry.
+ *   2. Build its control flow (`region.ts`): blocks and edges inside the entry's page.
+ *   3. Emit (`emit.ts`, `wasm.ts`): one function per region, several regions per module.
+ *   4. Install (here, `compile` / `install`): functions go into one shared function table; a
+ *      region is entered through the dispatch table in linear memory (pc → table slot), filled
+ *      when the entry is first looked up in the current address space and epoch, after checking
+ *      that the entry's page still translates, for execution, to the frame the region was
+ *      compiled from. Compiled code tail-calls the next region through the same table, so hot
+ *      loops across regions never return to JavaScript.
+ *   5. Invalidate (here, `drop*`): translations are keyed by physical frame and virtual address,
+ *      validated against the current execute translation of their page whenever the dispatch
+ *      table is refilled. The dispatch table and both TLBs are cleared whenever the epoch or the
+ *      address space changes (unmap, protect, commit: the kernel bumps the epoch); a translation is
+ *      dropped when a store writes bytes it was compiled from (guest stores to code frames always
+ *      take the slow path: code frames never enter the store TLB), when the kernel writes or frees
+ *      its frame (`codeWritten`), and compiled code that wrote code or saw the epoch move leaves
+ *      right after that instruction. So FENCE.I has nothing left to do, and code written then run
+ *      is always the new code.
+ *
+ * Exactness: compiled code never raises an exception itself. A fault, ECALL, EBREAK or illegal
+ * instruction leaves compiled code with precise registers and pc before the instruction, and the
+ * interpreter runs it, producing exactly the interpreter's stop reason. Retired instructions are
+ * counted exactly (instret, counter reads); only `BudgetSpent` may come a little later than the
+ * interpreter's (the budget is checked at loop heads and between regions).
+ * @internal
+ */
+import {
+  Access,
+  type CpuMemory,
+  type CpuShape,
+  type CpuStats,
+  type CpuThread,
+  PC_OFFSET,
+  type StopReason
+} from "@zxsim/kernel/Cpu"
+import { Op } from "../../Decoder.js"
+import { INSTRET_OFFSET } from "../../RegisterFile.js"
+import { Interpreter, type InterpreterHooks, YIELD } from "../interpreter.js"
+import { ARITHMETIC, FIRST_REGION, RegionEmitter, Status, TYPES } from "./emit.js"
+import { FRAMES, type Layout, layoutAt, State } from "./layout.js"
+import { buildCfg, type Cfg, Exit } from "./region.js"
+import {
+  BATCH_REGIONS,
+  COUNTER_SLOTS,
+  DISPATCH_ENTRIES,
+  HOTNESS_THRESHOLD,
+  MAX_CHUNK,
+  MAX_REGION_INSTRUCTIONS,
+  TLB_ENTRIES,
+  WARM_DIVISOR
+} from "./tuning.js"
+import { encodeModule, type FuncDef } from "./wasm.js"
+
+/** Options of a JIT (tests lower the thresholds so the code under test gets compiled). */
+export interface JitOptions {
+  /** Entries before a pc's region is compiled (default `HOTNESS_THRESHOLD`); 1 compiles on first sight. */
+  readonly hotness?: number
+  /** Regions per module at most (default `BATCH_REGIONS`). */
+  readonly batch?: number
+  /** Instructions per region at most (default `MAX_REGION_INSTRUCTIONS`). */
+  readonly maxRegionInstructions?: number
+}
+
+const PAGE = 4096
+const TWO_32 = 4294967296
+const BUDGET_SPENT: StopReason = { _tag: "BudgetSpent" }
+const UNCOMPILABLE = -(1 << 30)
+
+type RegionFn = (registers: number, budget: number) => number
+
+const isRegionFn = (value: unknown): value is RegionFn => typeof value === "function"
+
+/** A compiled region. */
+class Region {
+  dead = false
+  constructor(
+    readonly pc: number,
+    readonly frame: number,
+    readonly slot: number,
+    /** Byte ranges of its page it was compiled from, as [start, end) pairs. */
+    readonly ranges: ReadonlyArray<number>,
+    readonly instructions: number
+  ) {}
+
+  overlaps(start: number, end: number): boolean {
+    const r = this.ranges
+    for (let i = 0; i < r.length; i += 2) if (r[i] < end && start < r[i + 1]) return true
+    return false
+  }
+}
+
+const toNumber = (lo: number, hi: number): number => (hi >>> 0) * TWO_32 + (lo >>> 0)
+
+/** The JIT. One per kernel; threads and address spaces come and go through `run`. */
+export class Jit implements CpuShape {
+  readonly name = "jit"
+  private readonly interp = new Interpreter()
+  private readonly hotness: number
+  private readonly warmAt: number
+  private readonly batch: number
+  private readonly maxInstructions: number
+
+  // ---- physical memory and the tables in it ------------------------------------------------------
+  private memory: CpuMemory | null = null
+  private wasmMemory: WebAssembly.Memory | null = null
+  private generation = -1
+  private epoch = -1
+  private asid = -1
+  private layout: Layout = layoutAt(0)
+  private i32 = new Int32Array(0)
+  private u8 = new Uint8Array(0)
+  private u16 = new Uint16Array(0)
+
+  // ---- translations --------------------------------------------------------------------------------
+  private table: WebAssembly.Table | null = null
+  private fns: Array<RegionFn | null> = []
+  private freeSlots: Array<number> = []
+  private readonly regionsByPc = new Map<number, Array<Region>>()
+  private readonly regionsByFrame = new Map<number, Set<Region>>()
+  private readonly counters = new Int32Array(COUNTER_SLOTS)
+  private warm: Array<number> = []
+  /** Execute translations of virtual pages in the current epoch and address space. */
+  private readonly execCache = new Map<number, number>()
+  private emitter: RegionEmitter | null = null
+
+  // ---- the running thread ---------------------------------------------------------------------------
+  private thread: CpuThread | null = null
+  /** Set when the epoch moved or memory grew during a helper (compiled code must leave). */
+  private stateMoved = false
+  /** Set when a translation was dropped (compiled code must leave: it may be running). */
+  private codeChanged = false
+
+  // ---- counters ---------------------------------------------------------------------------------------
+  private compiledRetired = 0
+  private compiledCalls = 0
+  private regionsCompiled = 0
+  private modulesCompiled = 0
+  private wasmBytes = 0
+  private regionsDropped = 0
+  private helperCalls = 0
+  private translations = 0
+  private dispatchFills = 0
+
+  constructor(options: JitOptions = {}) {
+    this.hotness = Math.max(1, Math.floor(options.hotness ?? HOTNESS_THRESHOLD))
+    this.warmAt = Math.max(1, Math.floor(this.hotness / WARM_DIVISOR))
+    this.batch = Math.max(1, Math.floor(options.batch ?? BATCH_REGIONS))
+    this.maxInstructions = Math.max(1, Math.floor(options.maxRegionInstructions ?? MAX_REGION_INSTRUCTIONS))
+    const hooks: InterpreterHooks = {
+      transfer: (lo, hi) => {
+        // Stop the interpreter at compiled code, and whenever this call changed the epoch or
+        // grew the memory (the interpreter's caches would be stale).
+        const memory = this.memory!
+        const epoch = memory.epoch
+        const generation = memory.generation
+        return this.probe(lo, hi) >= 0 || memory.epoch !== epoch || memory.generation !== generation
+      },
+      armed: (frame) => this.dropFromWriteTlb(frame),
+      codeStored: (phys, size) => this.dropOverlapping(phys, size)
+    }
+    this.interp.hooks = hooks
+  }
+
+  readonly stats = (): CpuStats => {
+    const interpreter = this.interp.stats()
+    return {
+      instructions: interpreter.instructions + this.compiledRetired,
+      interpretedInstructions: interpreter.instructions,
+      compiledInstructions: this.compiledRetired,
+      compiledCalls: this.compiledCalls,
+      regionsCompiled: this.regionsCompiled,
+      regionsLive: this.liveRegions(),
+      regionsDropped: this.regionsDropped,
+      modulesCompiled: this.modulesCompiled,
+      wasmBytes: this.wasmBytes,
+      helperCalls: this.helperCalls,
+      dispatchFills: this.dispatchFills,
+      translations: this.translations + interpreter.translations,
+      syscalls: interpreter.syscalls,
+      exceptions: interpreter.exceptions
+    }
+  }
+
+  private liveRegions(): number {
+    let n = 0
+    for (const set of this.regionsByFrame.values()) n += set.size
+    return n
+  }
+
+  readonly codeWritten = (frame: number): void => {
+    this.dropFrame(frame)
+    this.interp.codeWritten(frame)
+  }
+
+  // ---- memory plumbing ---------------------------------------------------------------------------------
+
+  private refreshViews(): void {
+    const buffer = this.memory!.memory.buffer
+    this.i32 = new Int32Array(buffer)
+    this.u8 = new Uint8Array(buffer)
+    this.u16 = new Uint16Array(buffer)
+    this.generation = this.memory!.generation
+  }
+
+  /** Empties both TLBs, the dispatch table and the execute translations. */
+  private flushTranslations(): void {
+    const l = this.layout
+    this.u8.fill(0xff, l.readTlb, l.dispatch + DISPATCH_ENTRIES * 16)
+    this.execCache.clear()
+  }
+
+  private flushDispatch(): void {
+    const l = this.layout
+    this.u8.fill(0xff, l.dispatch, l.dispatch + DISPATCH_ENTRIES * 16)
+  }
+
+  /** Starts over on a new physical memory: tables reserved in it, no translations. */
+  private adopt(memory: CpuMemory): void {
+    for (const set of this.regionsByFrame.values()) for (const region of set) region.dead = true
+    this.regionsByPc.clear()
+    this.regionsByFrame.clear()
+    this.counters.fill(0)
+    this.warm = []
+    this.memory = memory
+    this.wasmMemory = memory.memory
+    this.layout = layoutAt(memory.reserve(FRAMES))
+    this.emitter = new RegionEmitter(this.layout)
+    this.table = new WebAssembly.Table({ element: "anyfunc", initial: 64 })
+    this.fns = []
+    this.freeSlots = []
+    this.refreshViews()
+    this.flushTranslations()
+    this.epoch = memory.epoch
+    this.asid = -1
+  }
+
+  private attach(thread: CpuThread): void {
+    const memory = thread.memory
+    if (memory !== this.memory || memory.memory !== this.wasmMemory) this.adopt(memory)
+    if (memory.generation !== this.generation || this.i32.buffer !== memory.memory.buffer) this.refreshViews()
+    if (memory.epoch !== this.epoch || thread.addressSpace.id !== this.asid) {
+      this.flushTranslations()
+      this.epoch = memory.epoch
+      this.asid = thread.addressSpace.id
+    }
+    this.thread = thread
+    this.interp.attach(thread)
+  }
+
+  /** After anything that may have changed the memory or the epoch. */
+  private sync(): void {
+    const memory = this.memory!
+    if (memory.generation !== this.generation) {
+      this.refreshViews()
+      this.stateMoved = true
+    }
+    if (memory.epoch !== this.epoch) {
+      this.flushTranslations()
+      this.epoch = memory.epoch
+      this.stateMoved = true
+    }
+  }
+
+  private translate(lo: number, hi: number, access: number): number {
+    // Addresses at or above 2^53 are never mapped (the interpreter's rule).
+    if ((hi >>> 0) >= 0x200000) return -1
+    this.translations++
+    const result = this.thread!.addressSpace.translate(toNumber(lo, hi), access)
+    this.sync()
+    return result
+  }
+
+  /** The frame byte address executing `pc`'s page, or a negative fault. */
+  private execFrame(lo: number, hi: number): number {
+    const page = toNumber(lo, hi) / PAGE
+    const vpage = Math.floor(page)
+    const cached = this.execCache.get(vpage)
+    if (cached !== undefined) return cached
+    const phys = this.translate(lo & ~0xfff, hi, Access.EXECUTE)
+    if (phys >= 0) this.execCache.set(vpage, phys)
+    return phys
+  }
+
+  // ---- stage 1: finding hot code -------------------------------------------------------------------------
+
+  /**
+   * The function-table slot of the region to enter at pc (hi:lo), or -1: from the dispatch table,
+   * else from the translations (validated and installed), else by compiling it if pc just became
+   * hot.
+   */
+  private probe(lo: number, hi: number): number {
+    // The interpreter may have moved the epoch or grown the memory since the last look.
+    this.sync()
+    if ((lo & 1) !== 0 || (hi >>> 0) >= 0x200000) return -1
+    const i32 = this.i32
+    const e = (this.layout.dispatch >>> 2) + (((lo >>> 1) & (DISPATCH_ENTRIES - 1)) << 2)
+    if (i32[e] === lo && i32[e + 1] === hi) return i32[e + 2]
+    const pc = toNumber(lo, hi)
+    const regions = this.regionsByPc.get(pc)
+    if (regions !== undefined) {
+      const frame = this.execFrame(lo, hi)
+      for (const region of regions) {
+        if (region.frame === frame) {
+          this.install(region)
+          return region.slot
+        }
+      }
+    }
+    const slot = (lo >>> 1) & (COUNTER_SLOTS - 1)
+    const count = ++this.counters[slot]
+    if (count === this.warmAt && count < this.hotness) {
+      if (this.warm.length >= 4 * this.batch) this.warm.shift()
+      this.warm.push(pc)
+    }
+    if (count < this.hotness) return -1
+    const region = this.compile(lo, hi)
+    if (region === null) {
+      this.counters[slot] = UNCOMPILABLE
+      return -1
+    }
+    this.counters[slot] = 0
+    this.install(region)
+    return region.slot
+  }
+
+  private install(region: Region): void {
+    const i32 = this.i32
+    const lo = region.pc % TWO_32 | 0
+    const hi = Math.floor(region.pc / TWO_32)
+    const e = (this.layout.dispatch >>> 2) + (((lo >>> 1) & (DISPATCH_ENTRIES - 1)) << 2)
+    i32[e] = lo
+    i32[e + 1] = hi
+    i32[e + 2] = region.slot
+    this.dispatchFills++
+  }
+
+  // ---- stages 2–4: building, emitting and installing regions ----------------------------------------------
+
+  /**
+   * Compiles the region entered at pc (hi:lo), with warm regions of pages already translated in
+   * the same module. Null when pc's page cannot be executed or its first instruction cannot be
+   * translated.
+   */
+  private compile(lo: number, hi: number): Region | null {
+    const frame = this.execFrame(lo, hi)
+    if (frame < 0) return null
+    const pc = toNumber(lo, hi)
+    const first = this.cfgAt(pc, frame)
+    if (first === null) return null
+    const batch: Array<{ readonly pc: number; readonly frame: number; readonly cfg: Cfg }> = [{ pc, frame, cfg: first }]
+    const warm = this.warm
+    this.warm = []
+    for (const candidate of warm) {
+      if (batch.length >= this.batch) break
+      if (batch.some((b) => b.pc === candidate)) continue
+      const candidateFrame = this.execCache.get(Math.floor(candidate / PAGE))
+      if (candidateFrame === undefined) continue
+      if (this.regionsByPc.get(candidate)?.some((r) => r.frame === candidateFrame)) continue
+      const cfg = this.cfgAt(candidate, candidateFrame)
+      if (cfg !== null) batch.push({ pc: candidate, frame: candidateFrame, cfg })
+    }
+    const emitter = this.emitter!
+    const funcs: Array<FuncDef> = [...ARITHMETIC]
+    for (const item of batch) funcs.push(emitter.emit(item.cfg))
+    const exports: Array<readonly [string, number]> = batch.map((_, i) => [`r${i}`, FIRST_REGION + i])
+    const bytes = encodeModule({
+      types: TYPES,
+      funcImports: [{ module: "env", name: "load", type: 1 }, { module: "env", name: "store", type: 2 }, {
+        module: "env",
+        name: "atomic",
+        type: 2
+      }],
+      funcs,
+      exports
+    })
+    const module = new WebAssembly.Module(bytes)
+    const instance = new WebAssembly.Instance(module, {
+      env: { memory: this.wasmMemory!, table: this.table!, load: this.load, store: this.store, atomic: this.atomic }
+    })
+    this.modulesCompiled++
+    this.wasmBytes += bytes.length
+    let result: Region | null = null
+    for (let i = 0; i < batch.length; i++) {
+      const item = batch[i]
+      const fn = instance.exports[`r${i}`]
+      if (!isRegionFn(fn)) throw new Error("jit: region export is not a function")
+      const slot = this.allocateSlot()
+      this.table!.set(slot, fn)
+      this.fns[slot] = fn
+      const ranges: Array<number> = []
+      for (const block of item.cfg.blocks) if (block.insns.length > 0) ranges.push(block.start, block.end)
+      const region = new Region(item.pc, item.frame, slot, ranges, item.cfg.instructions)
+      this.register(region)
+      if (i === 0) result = region
+    }
+    return result
+  }
+
+  private cfgAt(pc: number, frame: number): Cfg | null {
+    const offset = pc % PAGE
+    return buildCfg(this.u16, frame, pc - offset, offset, this.maxInstructions)
+  }
+
+  private allocateSlot(): number {
+    const free = this.freeSlots.pop()
+    if (free !== undefined) return free
+    const slot = this.fns.length
+    this.fns.push(null)
+    const table = this.table!
+    if (slot >= table.length) table.grow(Math.max(64, table.length))
+    return slot
+  }
+
+  /** Records a region and arms its frame (watched by the kernel, never in the store TLB). */
+  private register(region: Region): void {
+    let list = this.regionsByPc.get(region.pc)
+    if (list === undefined) {
+      list = []
+      this.regionsByPc.set(region.pc, list)
+    }
+    list.push(region)
+    const frameNumber = region.frame >>> 12
+    let set = this.regionsByFrame.get(frameNumber)
+    if (set === undefined) {
+      set = new Set()
+      this.regionsByFrame.set(frameNumber, set)
+    }
+    set.add(region)
+    this.interp.codeCacheFor(region.frame)
+    this.regionsCompiled++
+  }
+
+  // ---- stage 5: invalidation -----------------------------------------------------------------------------
+
+  private drop(region: Region): void {
+    if (region.dead) return
+    region.dead = true
+    const list = this.regionsByPc.get(region.pc)
+    if (list !== undefined) {
+      const i = list.indexOf(region)
+      if (i >= 0) list.splice(i, 1)
+      if (list.length === 0) this.regionsByPc.delete(region.pc)
+    }
+    const set = this.regionsByFrame.get(region.frame >>> 12)
+    if (set !== undefined) {
+      set.delete(region)
+      if (set.size === 0) this.regionsByFrame.delete(region.frame >>> 12)
+    }
+    this.table!.set(region.slot, null)
+    this.fns[region.slot] = null
+    this.freeSlots.push(region.slot)
+    this.regionsDropped++
+    this.codeChanged = true
+  }
+
+  /** Drops every translation made from `frame` (the kernel is about to write or free it). */
+  private dropFrame(frame: number): void {
+    const set = this.regionsByFrame.get(frame)
+    if (set === undefined) return
+    for (const region of [...set]) this.drop(region)
+    this.flushDispatch()
+  }
+
+  /** Drops the translations compiled from any of `size` bytes written at `phys`. */
+  private dropOverlapping(phys: number, size: number): void {
+    const set = this.regionsByFrame.get(phys >>> 12)
+    if (set === undefined) return
+    const start = phys & 0xfff
+    let dropped = false
+    for (const region of [...set]) {
+      if (region.overlaps(start, start + size)) {
+        this.drop(region)
+        dropped = true
+      }
+    }
+    if (dropped) this.flushDispatch()
+  }
+
+  /** A frame became code: stores to it must take the slow path from now on. */
+  private dropFromWriteTlb(frame: number): void {
+    if (this.memory === null) return
+    const i32 = this.i32
+    const base = this.layout.writeTlb >>> 2
+    const phys = (frame * PAGE) | 0
+    for (let i = 0; i < TLB_ENTRIES; i++) {
+      const e = base + 4 * i
+      if (i32[e + 3] === phys) {
+        i32[e] = -1
+        i32[e + 1] = -1
+      }
+    }
+  }
+
+  // ---- helpers called by compiled code ------------------------------------------------------------------
+
+  /**
+   * The physical address of (hi:lo) for `access`, filling the TLB; -1 on a fault. Code frames
+   * never enter the store TLB.
+   */
+  private dataPage(lo: number, hi: number, access: number): number {
+    const phys = this.translate(lo, hi, access)
+    if (phys < 0) return -1
+    const write = access === Access.WRITE
+    if (!write || !this.interp.codeCaches.has(phys / PAGE)) {
+      const vpnLo = (lo >>> 12) | (hi << 20)
+      const e = ((write ? this.layout.writeTlb : this.layout.readTlb) >>> 2) + ((vpnLo & (TLB_ENTRIES - 1)) << 2)
+      const i32 = this.i32
+      i32[e] = vpnLo
+      i32[e + 1] = hi >>> 12
+      i32[e + 2] = (phys - (lo & ~0xfff)) | 0
+      i32[e + 3] = phys | 0
+    }
+    return phys + (lo & 0xfff)
+  }
+
+  private readonly byteAddresses = new Float64Array(8)
+  private bytesInFirst = 0
+
+  /** Resolves every byte of an access, both pages before either is touched; false on a fault. */
+  private resolve(lo: number, hi: number, size: number, access: number): boolean {
+    const first = this.dataPage(lo, hi, access)
+    if (first < 0) return false
+    const inFirst = Math.min(size, PAGE - (lo & 0xfff))
+    this.bytesInFirst = inFirst
+    for (let i = 0; i < inFirst; i++) this.byteAddresses[i] = first + i
+    if (inFirst < size) {
+      const nextLo = (lo + inFirst) | 0
+      const nextHi = (nextLo >>> 0) < (lo >>> 0) ? (hi + 1) | 0 : hi
+      const second = this.dataPage(nextLo, nextHi, access)
+      if (second < 0) return false
+      for (let i = inFirst; i < size; i++) this.byteAddresses[i] = second + i - inFirst
+    }
+    return true
+  }
+
+  private setValue(lo: number, hi: number): void {
+    const e = (this.layout.state + State.VALUE) >>> 2
+    this.i32[e] = lo
+    this.i32[e + 1] = hi
+  }
+
+  private status(): number {
+    return this.stateMoved || this.codeChanged ? Status.EXIT_AFTER : Status.OK
+  }
+
+  /** A load the inline TLB did not serve (miss, or crossing a page). */
+  private readonly load = (lo: number, hi: number, op: number): number => {
+    this.helperCalls++
+    this.stateMoved = false
+    this.codeChanged = false
+    const size = op === Op.LB || op === Op.LBU ? 1 : op === Op.LH || op === Op.LHU ? 2 : op === Op.LD ? 8 : 4
+    if (!this.resolve(lo, hi, size, Access.READ)) return Status.FAULT
+    const u8 = this.u8
+    const at = this.byteAddresses
+    let vlo = 0
+    let vhi = 0
+    for (let i = 0; i < size; i++) {
+      const byte = u8[at[i]]
+      if (i < 4) vlo |= byte << (8 * i)
+      else vhi |= byte << (8 * (i - 4))
+    }
+    switch (op) {
+      case Op.LB:
+        vlo = (vlo << 24) >> 24
+        vhi = vlo >> 31
+        break
+      case Op.LH:
+        vlo = (vlo << 16) >> 16
+        vhi = vlo >> 31
+        break
+      case Op.LW:
+        vhi = vlo >> 31
+        break
+    }
+    this.setValue(vlo, vhi)
+    return this.status()
+  }
+
+  /** A store the inline TLB did not serve (miss, crossing a page, or a code frame). */
+  private readonly store = (lo: number, hi: number, op: number, vlo: number, vhi: number): number => {
+    this.helperCalls++
+    this.stateMoved = false
+    this.codeChanged = false
+    const size = op === Op.SB ? 1 : op === Op.SH ? 2 : op === Op.SW ? 4 : 8
+    if (!this.resolve(lo, hi, size, Access.WRITE)) return Status.FAULT
+    const u8 = this.u8
+    const at = this.byteAddresses
+    for (let i = 0; i < size; i++) u8[at[i]] = i < 4 ? vlo >>> (8 * i) : vhi >>> (8 * (i - 4))
+    const inFirst = this.bytesInFirst
+    this.interp.wroteCode(at[0], inFirst)
+    if (inFirst < size) this.interp.wroteCode(at[inFirst], size - inFirst)
+    return this.status()
+  }
+
+  /** LR, SC and the AMOs, with the interpreter's reservation and rules. */
+  private readonly atomic = (op: number, lo: number, hi: number, blo: number, bhi: number): number => {
+    this.helperCalls++
+    this.stateMoved = false
+    this.codeChanged = false
+    const wide = op >= Op.LR_D
+    const size = wide ? 8 : 4
+    const base = wide ? op - (Op.LR_D - Op.LR_W) : op
+    // Misaligned: the interpreter raises the exception.
+    if ((lo & (size - 1)) !== 0) return Status.FAULT
+    const phys = this.dataPage(lo, hi, base === Op.LR_W ? Access.READ : Access.WRITE)
+    if (phys < 0) return Status.FAULT
+    const i32 = this.i32
+    const index = phys >>> 2
+    const interp = this.interp
+    if (base === Op.LR_W) {
+      const vlo = i32[index]
+      this.setValue(vlo, wide ? i32[index + 1] : vlo >> 31)
+      interp.reserved = true
+      interp.reservedLo = lo
+      interp.reservedHi = hi
+      interp.reservedSize = size
+      return this.status()
+    }
+    if (base === Op.SC_W) {
+      const start = interp.reservedLo >>> 0
+      const ok = interp.reserved && hi === interp.reservedHi && (lo >>> 0) >= start &&
+        (lo >>> 0) + size <= start + interp.reservedSize
+      interp.reserved = false
+      if (ok) {
+        i32[index] = blo
+        if (wide) i32[index + 1] = bhi
+        interp.wroteCode(phys, size)
+      }
+      this.setValue(ok ? 0 : 1, 0)
+      return this.status()
+    }
+    const olo = i32[index]
+    const ohi = wide ? i32[index + 1] : olo >> 31
+    let nlo = 0
+    let nhi = 0
+    switch (base) {
+      case Op.AMOSWAP_W:
+        nlo = blo
+        nhi = bhi
+        break
+      case Op.AMOADD_W:
+        nlo = (olo + blo) | 0
+        nhi = (ohi + bhi + ((nlo >>> 0) < (olo >>> 0) ? 1 : 0)) | 0
+        break
+      case Op.AMOXOR_W:
+        nlo = olo ^ blo
+        nhi = ohi ^ bhi
+        break
+      case Op.AMOAND_W:
+        nlo = olo & blo
+        nhi = ohi & bhi
+        break
+      case Op.AMOOR_W:
+        nlo = olo | blo
+        nhi = ohi | bhi
+        break
+      default: {
+        const chi = wide ? bhi : blo >> 31
+        const signed = base === Op.AMOMIN_W || base === Op.AMOMAX_W
+        const oldBelow = signed
+          ? ohi < chi || (ohi === chi && (olo >>> 0) < (blo >>> 0))
+          : (ohi >>> 0) < (chi >>> 0) || (ohi === chi && (olo >>> 0) < (blo >>> 0))
+        const takeOld = base === Op.AMOMIN_W || base === Op.AMOMINU_W ? oldBelow : !oldBelow
+        nlo = takeOld ? olo : blo
+        nhi = takeOld ? ohi : bhi
+      }
+    }
+    i32[index] = nlo
+    if (wide) i32[index + 1] = nhi
+    interp.wroteCode(phys, size)
+    this.setValue(olo, ohi)
+    return this.status()
+  }
+
+  // ---- the run loop ---------------------------------------------------------------------------------------
+
+  private instret(): number {
+    const e = (this.thread!.registers + INSTRET_OFFSET) >>> 2
+    return (this.i32[e] >>> 0) + (this.i32[e + 1] >>> 0) * TWO_32
+  }
+
+  private setInstret(value: number): void {
+    const e = (this.thread!.registers + INSTRET_OFFSET) >>> 2
+    this.i32[e] = value % TWO_32 | 0
+    this.i32[e + 1] = Math.floor(value / TWO_32)
+  }
+
+  readonly run = (thread: CpuThread, budget: number): StopReason => {
+    this.attach(thread)
+    const interp = this.interp
+    // A reservation never survives a context switch.
+    interp.reserved = false
+    const rf = thread.registers
+    const pcIndex = (rf + PC_OFFSET) >>> 2
+    let remaining = budget > 0 ? Math.floor(budget) : 0
+    // An odd pc (only a host can set one) and an empty budget: the interpreter says what happens.
+    if ((this.i32[pcIndex] & 1) !== 0 || remaining <= 0) return interp.runSlice(thread, remaining, true, false)
+    let interpret = false
+    for (;;) {
+      if (remaining <= 0) {
+        this.thread = null
+        return BUDGET_SPENT
+      }
+      // Compiled code may overrun its budget by a region (it checks at loop heads and between
+      // regions): it gets all but that much, and the interpreter runs the rest exactly.
+      const tail = remaining <= this.maxInstructions
+      if (!interpret && !tail) {
+        const slot = this.probe(this.i32[pcIndex], this.i32[pcIndex + 1])
+        if (slot >= 0) {
+          const chunk = Math.min(remaining - this.maxInstructions, MAX_CHUNK)
+          const before = this.instret()
+          const bias = before + chunk
+          const biasIndex = (this.layout.state + State.INSTRET_BIAS) >>> 2
+          this.i32[biasIndex] = bias % TWO_32 | 0
+          this.i32[biasIndex + 1] = Math.floor(bias / TWO_32)
+          this.compiledCalls++
+          const why = this.fns[slot]!(rf, chunk)
+          if (this.memory!.generation !== this.generation) this.refreshViews()
+          const retired = chunk - this.i32[(this.layout.state + State.BUDGET_LEFT) >>> 2]
+          this.setInstret(before + retired)
+          this.compiledRetired += retired
+          remaining -= retired
+          interpret = why === Exit.INTERPRET
+          continue
+        }
+      }
+      interpret = false
+      const before = this.instret()
+      const stop = interp.runSlice(thread, remaining, true, !tail)
+      if (this.memory!.generation !== this.generation) this.refreshViews()
+      remaining -= this.instret() - before
+      if (stop === YIELD) continue
+      this.thread = null
+      return stop
+    }
+  }
+}

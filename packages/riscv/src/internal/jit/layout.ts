@@ -1,0 +1,53 @@
+/**
+ * The JIT's tables in linear memory (frames set aside with `CpuMemory.reserve`), shared by all
+ * compiled code and the engine's helpers:
+ *
+ * - state: the retired-instruction bias for counter reads, the budget left at an exit, and the
+ *   value a slow-path helper loaded;
+ * - two software TLBs (loads, stores), direct-mapped by virtual page: 16-byte entries
+ *   `{ tag: i64 virtual page number (-1 = empty), addend: i32 (frame - page, mod 2^32), frame: i32 }`;
+ * - the dispatch table, direct-mapped by pc: 16-byte entries `{ pc: i64 (-1 = empty), slot: i32 }`
+ *   giving the function-table slot of the region entered at that pc.
+ * @internal
+ */
+import { DISPATCH_ENTRIES, TLB_ENTRIES } from "./tuning.js"
+
+/** Byte offsets inside the state block. */
+export const State = {
+  /** i64: instret at the call into compiled code plus the budget given; minus the budget left = instret. */
+  INSTRET_BIAS: 0,
+  /** i32: the budget left when compiled code returned. */
+  BUDGET_LEFT: 8,
+  /** i64: the value a load or atomic helper produced. */
+  VALUE: 16
+} as const
+
+const STATE_BYTES = 64
+
+/** Absolute byte addresses of the tables for one reservation. */
+export interface Layout {
+  readonly base: number
+  readonly state: number
+  readonly readTlb: number
+  readonly writeTlb: number
+  readonly dispatch: number
+  readonly frames: number
+}
+
+/** Bytes of one TLB. */
+export const TLB_BYTES = TLB_ENTRIES * 16
+/** Bytes of the dispatch table. */
+export const DISPATCH_BYTES = DISPATCH_ENTRIES * 16
+
+/** Frames to reserve for the tables. */
+export const FRAMES = Math.ceil((STATE_BYTES + 2 * TLB_BYTES + DISPATCH_BYTES) / 4096)
+
+/** The layout of a reservation starting at byte address `base`. */
+export const layoutAt = (base: number): Layout => ({
+  base,
+  state: base,
+  readTlb: base + STATE_BYTES,
+  writeTlb: base + STATE_BYTES + TLB_BYTES,
+  dispatch: base + STATE_BYTES + 2 * TLB_BYTES,
+  frames: FRAMES
+})

@@ -1,0 +1,227 @@
+/**
+ * Stage 2 of the JIT: build a region's control flow. Starting at a hot pc, decode the code of its
+ * page reachable through fall-throughs and direct jumps and branches (bounded by
+ * `MAX_REGION_INSTRUCTIONS`), and cut it into basic blocks with edges. Everything the region
+ * does not translate becomes an exit edge: to the dispatcher (a jump or fall-through leaving the
+ * page, an indirect jump, the instruction limit) or to the interpreter (ECALL, EBREAK, illegal
+ * encodings, an instruction straddling the page end), which then runs that instruction itself so
+ * its stop reason is exactly the interpreter's.
+ * @internal
+ */
+import { DecodedInstruction, decodeInto, Op } from "../../Decoder.js"
+
+const PAGE = 4096
+
+/** Why a region is left, as compiled code reports it (the function's result). */
+export const Exit = {
+  /** The budget ran out at a loop head or between regions. */
+  BUDGET: 0,
+  /** Continue at pc: look it up (another region, or the interpreter). */
+  LOOKUP: 1,
+  /** The interpreter must run the instruction at pc (a stop, a fault, or state changed under us). */
+  INTERPRET: 2
+} as const
+
+/** One decoded instruction of a region, with its offset in the page. */
+export interface Insn {
+  readonly op: number
+  readonly rd: number
+  readonly rs1: number
+  readonly rs2: number
+  readonly imm: number
+  readonly length: number
+  readonly offset: number
+}
+
+/**
+ * An edge: to a block of the region, or out of it with `why` to the pc at `offset` from the
+ * page start (outside 0..4095 for jumps leaving the page).
+ */
+export interface Edge {
+  target: Block | null
+  readonly offset: number
+  readonly why: number
+}
+
+/** A basic block: instructions that run in sequence, then its edges. */
+export interface Block {
+  readonly id: number
+  readonly start: number
+  /** Offset just past the last instruction. */
+  end: number
+  readonly insns: Array<Insn>
+  /**
+   * Successors. After a conditional branch: [taken, not taken]; after JAL: [target]; after JALR:
+   * none (the target is computed); otherwise [next].
+   */
+  readonly edges: Array<Edge>
+}
+
+/** A region's control flow. */
+export interface Cfg {
+  /** pc of the page's first byte. */
+  readonly pagePc: number
+  readonly entry: Block
+  readonly blocks: ReadonlyArray<Block>
+  readonly instructions: number
+  /** Registers read or written anywhere (bit i for x_i), and those written. */
+  readonly used: number
+  readonly written: number
+}
+
+/** Operations that end a block and stay in the region (targets are edges). */
+const isBranch = (op: number): boolean => op >= Op.BEQ && op <= Op.BGEU
+
+/** Operations the region never translates: the interpreter runs them. */
+const isStop = (op: number): boolean => op === Op.ECALL || op === Op.EBREAK || op === Op.ILLEGAL
+
+const readsRs1 = (op: number): boolean =>
+  !(op === Op.LUI || op === Op.AUIPC || op === Op.JAL || op === Op.FENCE || op === Op.FENCE_I ||
+    (op >= Op.CSRRS && op <= Op.CSRRCI))
+
+const readsRs2 = (op: number): boolean =>
+  isBranch(op) || (op >= Op.SB && op <= Op.SD) || (op >= Op.ADD && op <= Op.AND) ||
+  (op >= Op.ADDW && op <= Op.SRAW && op !== Op.SLLIW && op !== Op.SRLIW && op !== Op.SRAIW) ||
+  (op >= Op.MUL && op <= Op.REMUW) || (op >= Op.SC_W && op <= Op.AMOMAXU_D && op !== Op.LR_D)
+
+const writesRd = (op: number): boolean =>
+  !(isBranch(op) || (op >= Op.SB && op <= Op.SD) || op === Op.FENCE || op === Op.FENCE_I || isStop(op))
+
+/**
+ * Decodes the region of the page at frame byte address `frame` (virtual address `pagePc`)
+ * entered at `entry` (an even offset). Null when not even the first instruction can be
+ * translated.
+ */
+export const buildCfg = (u16: Uint16Array, frame: number, pagePc: number, entry: number, limit: number): Cfg | null => {
+  const scratch = new DecodedInstruction()
+  /** offset -> instruction; null when it straddles the page end. */
+  const decoded = new Map<number, Insn | null>()
+  const decodeAt = (offset: number): Insn | null => {
+    let insn = decoded.get(offset)
+    if (insn !== undefined) return insn
+    const low = u16[(frame + offset) >>> 1]
+    let bits = low
+    if ((low & 3) === 3) {
+      if (offset === PAGE - 2) {
+        decoded.set(offset, null)
+        return null
+      }
+      bits = low | (u16[(frame + offset + 2) >>> 1] << 16)
+    }
+    decodeInto(bits, scratch)
+    insn = { op: scratch.op, rd: scratch.rd, rs1: scratch.rs1, rs2: scratch.rs2, imm: scratch.imm, length: scratch.length, offset }
+    decoded.set(offset, insn)
+    return insn
+  }
+  const inPage = (target: number): boolean => target >= 0 && target < PAGE
+
+  // Pass 1: find the leaders (block starts) and the instructions translated.
+  const leaders = new Set<number>([entry])
+  const translated = new Set<number>()
+  const work = [entry]
+  while (work.length > 0) {
+    let o = work.pop()!
+    for (;;) {
+      if (o >= PAGE || translated.has(o) || translated.size >= limit) break
+      const insn = decodeAt(o)
+      if (insn === null || isStop(insn.op)) break
+      translated.add(o)
+      const op = insn.op
+      if (isBranch(op)) {
+        const target = o + insn.imm
+        if (inPage(target) && !leaders.has(target)) {
+          leaders.add(target)
+          work.push(target)
+        }
+        const next = o + insn.length
+        if (next < PAGE && !leaders.has(next)) {
+          leaders.add(next)
+          work.push(next)
+        }
+        break
+      }
+      if (op === Op.JAL) {
+        const target = o + insn.imm
+        if (inPage(target) && !leaders.has(target)) {
+          leaders.add(target)
+          work.push(target)
+        }
+        break
+      }
+      if (op === Op.JALR || op === Op.FENCE_I) break
+      o += insn.length
+    }
+  }
+
+  // Pass 2: blocks, walking from each leader to its end.
+  const blocks: Array<Block> = []
+  const byStart = new Map<number, Block>()
+  let used = 0
+  let written = 0
+  const exitAt = (offset: number): Edge => {
+    if (offset >= PAGE || !translated.has(offset)) {
+      // Past the page, past the limit, or not translatable here.
+      const insn = offset < PAGE ? decodeAt(offset) : undefined
+      const interpret = insn === null || (insn !== undefined && isStop(insn.op))
+      return { target: null, offset, why: interpret ? Exit.INTERPRET : Exit.LOOKUP }
+    }
+    return { target: null, offset, why: Exit.LOOKUP }
+  }
+  const blockAt = (start: number): Block => {
+    const existing = byStart.get(start)
+    if (existing !== undefined) return existing
+    const block: Block = { id: blocks.length, start, end: start, insns: [], edges: [] }
+    blocks.push(block)
+    byStart.set(start, block)
+    return block
+  }
+  const edgeTo = (offset: number): Edge =>
+    translated.has(offset) && leaders.has(offset) ? { target: blockAt(offset), offset, why: Exit.LOOKUP } : exitAt(offset)
+
+  if (!translated.has(entry)) return null
+  blockAt(entry)
+  let instructions = 0
+  for (let i = 0; i < blocks.length; i++) {
+    const block = blocks[i]
+    let o = block.start
+    for (;;) {
+      if (o !== block.start && leaders.has(o) && translated.has(o)) {
+        block.edges.push(edgeTo(o))
+        break
+      }
+      if (!translated.has(o)) {
+        block.edges.push(exitAt(o))
+        break
+      }
+      const insn = decoded.get(o)!
+      block.insns.push(insn)
+      instructions++
+      const op = insn.op
+      if (readsRs1(op)) used |= 1 << insn.rs1
+      if (readsRs2(op)) used |= 1 << insn.rs2
+      if (writesRd(op) && insn.rd !== 0) written |= 1 << insn.rd
+      o += insn.length
+      block.end = o
+      if (isBranch(op)) {
+        const target = insn.offset + insn.imm
+        block.edges.push(inPage(target) ? edgeTo(target) : { target: null, offset: target, why: Exit.LOOKUP })
+        block.edges.push(edgeTo(o))
+        break
+      }
+      if (op === Op.JAL) {
+        const target = insn.offset + insn.imm
+        block.edges.push(inPage(target) ? edgeTo(target) : { target: null, offset: target, why: Exit.LOOKUP })
+        break
+      }
+      if (op === Op.JALR) break
+      if (op === Op.FENCE_I) {
+        // Translations are dropped eagerly when code is written, so nothing is stale here; the
+        // region still ends, and whatever follows is looked up afresh.
+        block.edges.push({ target: null, offset: o, why: Exit.LOOKUP })
+        break
+      }
+    }
+  }
+  used &= ~1
+  return { pagePc, entry: blocks[0], blocks, instructions, used: used | written, written }
+}

@@ -1,0 +1,46 @@
+/**
+ * The numbers that tune the JIT, in one place. Each says what it trades; the measurements behind
+ * the defaults are in the package README ("The JIT").
+ * @internal
+ */
+
+/**
+ * Entries into a pc (the start of a run, the target of a taken jump or branch, an exit of
+ * compiled code to a pc with no translation yet) the interpreter sees before the region starting
+ * there is compiled. Compiling a region costs about as much as interpreting 20,000–100,000
+ * instructions (module compile + instantiate, see README), so code must prove it will run that
+ * long first; loops prove it quickly because every iteration re-enters their head.
+ */
+export const HOTNESS_THRESHOLD = 200
+
+/**
+ * A pc whose count reaches `HOTNESS_THRESHOLD / WARM_DIVISOR` is "warm": when some region becomes
+ * hot, warm ones are compiled in the same module (up to `BATCH_REGIONS`), so the many small hot
+ * spots of a program's start share the per-module cost.
+ */
+export const WARM_DIVISOR = 4
+
+/** Regions compiled per WebAssembly module at most (the hot one plus warm ones). */
+export const BATCH_REGIONS = 16
+
+/**
+ * Instructions per region at most. A region is the code reachable from its entry through
+ * fall-throughs and direct jumps and branches inside one 4 KiB page. The budget is checked at
+ * loop heads and between regions only, so this also bounds how far past its budget a run can go.
+ */
+export const MAX_REGION_INSTRUCTIONS = 256
+
+/** Entries of each inline software TLB (loads, stores) in linear memory; a power of two. */
+export const TLB_ENTRIES = 1024
+
+/** Entries of the pc → function dispatch table in linear memory; a power of two. */
+export const DISPATCH_ENTRIES = 8192
+
+/**
+ * Slots of the hashed hotness counters (pc halfword index modulo this). Collisions only make a
+ * pc hot early.
+ */
+export const COUNTER_SLOTS = 65536
+
+/** Instructions a single call into compiled code may run at most (the budget is an i32 inside). */
+export const MAX_CHUNK = 1 << 30
