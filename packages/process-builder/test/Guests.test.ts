@@ -13,6 +13,7 @@ import { Signals } from "@zxsim/kernel/Signals"
 import { ProcessInfoFlags } from "@zxsim/kernel/Task"
 import * as HandleInfo from "@zxsim/processargs/HandleInfo"
 import * as RiscvInterpreter from "@zxsim/riscv/RiscvInterpreter"
+import * as RiscvJit from "@zxsim/riscv/RiscvJit"
 import * as BuiltProcess from "@zxsim/process-builder/BuiltProcess"
 import * as ProcessBuilder from "@zxsim/process-builder/ProcessBuilder"
 import { onKernel } from "./fixtures.js"
@@ -24,7 +25,12 @@ const nextMacrotask = Effect.async<void>((resume) => {
 })
 
 /** The CPU layers every end-to-end test runs on. */
-const cpus: ReadonlyArray<readonly [string, Layer.Layer<Cpu>]> = [["interpreter", RiscvInterpreter.layer]]
+const cpus: ReadonlyArray<readonly [string, Layer.Layer<Cpu>]> = [
+  ["interpreter", RiscvInterpreter.layer],
+  ["jit", RiscvJit.layer],
+  // Compiling on first sight puts nearly all of every guest through compiled code.
+  ["jit compiling everything", RiscvJit.layerWith({ hotness: 1 })]
+]
 
 /** A body on a fresh kernel running on `cpu`, with a leak check once its scope has closed. */
 const onCpu = <A, E>(cpu: Layer.Layer<Cpu>, body: Effect.Effect<A, E, Kernel.Kernel | Scope.Scope>, options?: Kernel.KernelOptions) =>

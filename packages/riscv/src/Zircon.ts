@@ -9,10 +9,10 @@
 import * as Layer from "effect/Layer"
 import type { Cpu } from "@zxsim/kernel/Cpu"
 import * as Kernel from "@zxsim/kernel/Kernel"
-import * as RiscvInterpreter from "./RiscvInterpreter.js"
+import * as RiscvJit from "./RiscvJit.js"
 
-/** The CPU the embedded default uses. */
-export const defaultCpu: Layer.Layer<Cpu> = RiscvInterpreter.layer
+/** The CPU the embedded default uses: the JIT (`RiscvInterpreter.layer` is the reference). */
+export const defaultCpu: Layer.Layer<Cpu> = RiscvJit.layer
 
 /** The kernel with the default CPU. */
 export const layer: Layer.Layer<Kernel.Kernel> = Kernel.layer.pipe(Layer.provide(defaultCpu))
