@@ -28,7 +28,7 @@ import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { promisify } from "node:util"
 import * as Guests from "../src/Guests.js"
-import * as StaticPie from "../src/internal/staticPie.js"
+import * as ElfChecks from "../src/internal/elfChecks.js"
 import * as Sysroot from "../src/Sysroot.js"
 
 const run = promisify(execFile)
@@ -40,27 +40,77 @@ const MULTILIB = "rv64imac/lp64"
 /** Where the build writes a summary of what it built and with which tools. */
 const MANIFEST = "bin/manifest.json"
 
-/** The sysroot's own sources, linked into every program but static_pie_test_util. */
-const SYSROOT_SOURCES = [
-  "sysroot/src/start.S",
-  "sysroot/src/start.c",
-  "sysroot/src/syscalls.gen.c",
-  "sysroot/src/stdio.c",
-  "sysroot/src/heap.c",
-  "sysroot/src/exit.c"
-]
+/** The static start-up: _start, self-relocation, vDSO lookup, and the zx_* call table. */
+const STATIC_START = ["sysroot/src/start.S", "sysroot/src/start.c", "sysroot/src/syscalls.gen.c"]
+/** The start-up of dynamically linked programs (ld.so.1 relocated them and bound zx_* already). */
+const DYNAMIC_START = ["sysroot/src/start-dynamic.S", "sysroot/src/start-dynamic.c"]
+/** The runtime both kinds of program link: the shared start-up and the picolibc glue. */
+const RUNTIME = ["sysroot/src/startup.c", "sysroot/src/stdio.c", "sysroot/src/heap.c", "sysroot/src/exit.c"]
+/** ld.so.1: a freestanding static PIE calling the vDSO through the same call table. */
+const LDSO = ["sysroot/src/ldso/start.S", "sysroot/src/ldso/ldso.c", "sysroot/src/syscalls.gen.c"]
+/** The vDSO image dynamically linked programs and libraries link against (DT_NEEDED libzircon.so). */
+const LIBZIRCON = "sysroot/lib/libzircon.so"
+
+/**
+ * How a source is compiled: freestanding position-independent executable code (ld.so.1,
+ * static_pie_test_util), executable code with picolibc's headers, or a shared library (-fPIC).
+ */
+type Flavour = "freestanding" | "hosted" | "library"
 
 /** How one program is built. */
 interface ProgramRecipe {
-  readonly source: string
-  /** Freestanding: its own _start, no sysroot objects, no C library. */
-  readonly freestanding: boolean
+  readonly name: Guests.Name
+  /** static: the sysroot's static start-up and picolibc; freestanding: its own _start and nothing else; dynamic: through ld.so.1. */
+  readonly linking: "static" | "freestanding" | "dynamic"
+  readonly sources: ReadonlyArray<string>
+  /** The shared libraries in bin/ a dynamic program links against (its DT_NEEDED besides libzircon.so). */
+  readonly libraries: ReadonlyArray<Guests.LibraryName>
 }
 
-const recipe = (guest: Guests.Guest): ProgramRecipe => ({
-  source: guest.kind === "benchmark" ? `src-c/bench/${guest.name}.c` : `src-c/${guest.name}.c`,
-  freestanding: guest.name === "static_pie_test_util"
+const programRecipe = (guest: Guests.Guest): ProgramRecipe => {
+  const source = guest.kind === "benchmark" ? `src-c/bench/${guest.name}.c` : `src-c/${guest.name}.c`
+  if (guest.name === "static_pie_test_util") return { name: guest.name, linking: "freestanding", sources: [source], libraries: [] }
+  if (guest.kind === "dynamic") {
+    const extra = guest.name === "process_builder_test_util" ? ["sysroot/src/fuchsia-io.c"] : []
+    return { name: guest.name, linking: "dynamic", sources: [source, ...extra], libraries: ["libfoo.so"] }
+  }
+  return { name: guest.name, linking: "static", sources: [source], libraries: [] }
+}
+
+/** How one runtime file (the dynamic linker, a shared library) is built. */
+interface LibraryRecipe {
+  readonly name: Guests.LibraryName
+  readonly sources: ReadonlyArray<string>
+  readonly flavour: Flavour
+  readonly linkFlags: ReadonlyArray<string>
+  /** Shared objects it links against, relative to the build root. */
+  readonly inputs: ReadonlyArray<string>
+}
+
+const sharedLibrary = (name: Guests.LibraryName, flags: ReadonlyArray<string>, inputs: ReadonlyArray<string>): LibraryRecipe => ({
+  name,
+  sources: [`src-c/lib/${name.replace(/\.so$/, "")}.c`],
+  flavour: "library",
+  linkFlags: ["-shared", "-soname", name, "-z", "now", "--no-undefined", ...flags],
+  inputs
 })
+
+/**
+ * The runtime files, in an order where each comes after what it links against. ld.so.1 is a static
+ * PIE. libbar.so uses REL relocations, RELR and DT_GNU_HASH only; libfoo.so RELA and DT_HASH only:
+ * between them, ld.so.1's every relocation format and hash table is used at run time.
+ */
+const LIBRARIES: ReadonlyArray<LibraryRecipe> = [
+  {
+    name: "ld.so.1",
+    sources: LDSO,
+    flavour: "freestanding",
+    linkFlags: ["-pie", "--no-dynamic-linker", "-e", "_start"],
+    inputs: []
+  },
+  sharedLibrary("libbar.so", ["-z", "rel", "--pack-dyn-relocs=relr", "--hash-style=gnu"], []),
+  sharedLibrary("libfoo.so", ["--hash-style=sysv"], ["bin/libbar.so", LIBZIRCON])
+]
 
 interface Toolchain {
   readonly clang: string
@@ -138,7 +188,7 @@ const pool = async <A>(limit: number, jobs: ReadonlyArray<() => Promise<A>>): Pr
   return results
 }
 
-const compileFlags = (root: string, tools: Toolchain, freestanding: boolean): Array<string> => [
+const compileFlags = (root: string, tools: Toolchain, flavour: Flavour): Array<string> => [
   "--target=riscv64-unknown-elf",
   "-march=rv64imac",
   "-mabi=lp64",
@@ -146,7 +196,7 @@ const compileFlags = (root: string, tools: Toolchain, freestanding: boolean): Ar
   "-mno-relax",
   "-O2",
   "-std=gnu11",
-  "-fPIE",
+  flavour === "library" ? "-fPIC" : "-fPIE",
   "-ffunction-sections",
   "-fdata-sections",
   "-fno-stack-protector",
@@ -159,16 +209,43 @@ const compileFlags = (root: string, tools: Toolchain, freestanding: boolean): Ar
   "-Wextra",
   "-Werror",
   "-nostdinc",
-  ...(freestanding ? ["-ffreestanding"] : ["-isystem", path.join(PICOLIBC, "include")]),
+  ...(flavour === "hosted" ? ["-isystem", path.join(PICOLIBC, "include")] : ["-ffreestanding"]),
   "-isystem",
   tools.resourceInclude,
   "-isystem",
   "sysroot/include",
   "-iquote",
-  "sysroot/src"
+  "sysroot/src",
+  "-iquote",
+  "src-c/lib"
 ]
 
-const objectName = (source: string) => source.replace(/[/.]/g, "_") + ".o"
+/** The object file of `source` compiled as `flavour`. */
+const objectName = (source: string, flavour: Flavour) => `${flavour}-${source.replace(/[/.]/g, "_")}.o`
+
+/** The flags every link shares: reproducible, no text relocations, 4 KiB pages, no dead code. */
+const LINK_FLAGS = [
+  "--build-id=none",
+  "-z",
+  "text",
+  "-z",
+  "norelro",
+  "-z",
+  "max-page-size=4096",
+  "--gc-sections",
+  // picolibc's archive carries debug information; the symbol table stays.
+  "--strip-debug",
+  "--discard-locals"
+]
+
+/** What a program linked with picolibc adds to the link before its objects. */
+const PICOLIBC_FLAGS = [
+  // Integer-only printf and scanf: no soft-float formatting code in every program.
+  "--defsym=vfprintf=__i_vfprintf",
+  "--defsym=vfscanf=__i_vfscanf",
+  // exit() calls __call_exitprocs through a weak reference, which must not stay undefined.
+  "--undefined=__call_exitprocs"
+]
 
 /** Writes the generated sysroot files under `root`. */
 const writeGenerated = async (root: string) => {
@@ -179,82 +256,109 @@ const writeGenerated = async (root: string) => {
   }
 }
 
-/** Compiles and links every program of `root` into `root/bin`, using `objects` for objects. */
+const check = (output: string, problems: ReadonlyArray<string>, what: string) => {
+  if (problems.length > 0) throw new Error(`${output} is not a proper ${what}: ${problems.join("; ")}`)
+}
+
+/** Compiles and links every runtime file and program of `root` into `root/bin`, using `objects` for objects. */
 const buildPrograms = async (root: string, objects: string, tools: Toolchain) => {
-  const recipes = Guests.guests.map((g) => ({ guest: g, ...recipe(g) }))
-  const sources = [...SYSROOT_SOURCES, ...recipes.map((r) => r.source)]
-  const freestandingSources = new Set(recipes.filter((r) => r.freestanding).map((r) => r.source))
+  const programs = Guests.guests.map(programRecipe)
+  const compiles = new Map<string, { readonly source: string; readonly flavour: Flavour }>()
+  const want = (source: string, flavour: Flavour) => compiles.set(objectName(source, flavour), { source, flavour })
+  for (const library of LIBRARIES) for (const source of library.sources) want(source, library.flavour)
+  for (const program of programs) {
+    const flavour: Flavour = program.linking === "freestanding" ? "freestanding" : "hosted"
+    for (const source of program.sources) want(source, flavour)
+    if (program.linking === "static") for (const source of [...STATIC_START, ...RUNTIME]) want(source, "hosted")
+    if (program.linking === "dynamic") for (const source of [...DYNAMIC_START, ...RUNTIME]) want(source, "hosted")
+  }
   const jobs = os.availableParallelism?.() ?? os.cpus().length
   await pool(
     jobs,
-    sources.map((source) => async () => {
-      const flags = compileFlags(root, tools, freestandingSources.has(source))
-      await run(tools.clang, [...flags, "-c", source, "-o", path.join(objects, objectName(source))], { cwd: root })
+    [...compiles].map(([object, { source, flavour }]) => async () => {
+      await run(tools.clang, [...compileFlags(root, tools, flavour), "-c", source, "-o", path.join(objects, object)], { cwd: root })
     })
   )
+  const objectsOf = (sources: ReadonlyArray<string>, flavour: Flavour) => sources.map((s) => path.join(objects, objectName(s, flavour)))
+  const link = (args: ReadonlyArray<string>) => run(tools.lld, [...LINK_FLAGS, ...args], { cwd: root })
   await fs.mkdir(path.join(root, "bin"), { recursive: true })
-  const sysrootObjects = SYSROOT_SOURCES.map((s) => path.join(objects, objectName(s)))
+
+  // The runtime files first, in order: a library links against the ones before it.
+  for (const library of LIBRARIES) {
+    const output = path.join("bin", library.name)
+    await link([...library.linkFlags, "-o", output, ...objectsOf(library.sources, library.flavour), ...library.inputs])
+    const bytes = await fs.readFile(path.join(root, output))
+    if (library.name === "ld.so.1") check(output, ElfChecks.staticPieProblems(bytes), "static PIE")
+    else check(output, ElfChecks.sharedLibraryProblems(bytes, library.name), "shared library")
+  }
+
+  const libc = ["--start-group", tools.libc, tools.libgcc, "--end-group"]
   await pool(
     jobs,
-    recipes.map((r) => async () => {
-      const linkFlags = [
-        "--build-id=none",
-        "-pie",
-        "--no-dynamic-linker",
-        "-z",
-        "text",
-        "-z",
-        "norelro",
-        "-z",
-        "max-page-size=4096",
-        "--gc-sections",
-        // picolibc's archive carries debug information; the symbol table stays.
-        "--strip-debug",
-        "--discard-locals",
-        "-e",
-        "_start",
-        "-o",
-        path.join("bin", r.guest.name)
-      ]
-      const inputs = r.freestanding
-        ? [path.join(objects, objectName(r.source))]
-        : [
-            // Integer-only printf and scanf: no soft-float formatting code in every program.
-            "--defsym=vfprintf=__i_vfprintf",
-            "--defsym=vfscanf=__i_vfscanf",
-            // exit() calls __call_exitprocs through a weak reference, which must not stay undefined.
-            "--undefined=__call_exitprocs",
-            ...sysrootObjects,
-            path.join(objects, objectName(r.source)),
-            "--start-group",
-            tools.libc,
-            tools.libgcc,
-            "--end-group"
-          ]
-      await run(tools.lld, [...linkFlags, ...inputs], { cwd: root })
-      const problems = StaticPie.problems(await fs.readFile(path.join(root, "bin", r.guest.name)))
-      if (problems.length > 0) throw new Error(`bin/${r.guest.name} is not a proper static PIE: ${problems.join("; ")}`)
+    programs.map((p) => async () => {
+      const output = path.join("bin", p.name)
+      if (p.linking === "freestanding") {
+        await link(["-pie", "--no-dynamic-linker", "-e", "_start", "-o", output, ...objectsOf(p.sources, "freestanding")])
+      } else if (p.linking === "static") {
+        await link([
+          "-pie",
+          "--no-dynamic-linker",
+          "-e",
+          "_start",
+          "-o",
+          output,
+          ...PICOLIBC_FLAGS,
+          ...objectsOf([...STATIC_START, ...RUNTIME], "hosted"),
+          ...objectsOf(p.sources, "hosted"),
+          ...libc
+        ])
+      } else {
+        await link([
+          "-pie",
+          "-dynamic-linker",
+          "ld.so.1",
+          "-z",
+          "now",
+          "--hash-style=both",
+          "-e",
+          "_start",
+          "-o",
+          output,
+          ...PICOLIBC_FLAGS,
+          ...objectsOf([...DYNAMIC_START, ...RUNTIME], "hosted"),
+          ...objectsOf(p.sources, "hosted"),
+          ...p.libraries.map((l) => path.join("bin", l)),
+          LIBZIRCON,
+          ...libc
+        ])
+      }
+      const bytes = await fs.readFile(path.join(root, output))
+      if (p.linking === "dynamic") check(output, ElfChecks.dynamicProgramProblems(bytes, p.libraries), "dynamically linked program")
+      else check(output, ElfChecks.staticPieProblems(bytes), "static PIE")
     })
   )
 }
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex")
 
-/** Writes bin/manifest.json: the tools and every program's size and SHA-256. */
+/** Writes bin/manifest.json: the tools, and every program's and runtime file's size and SHA-256. */
 const writeManifest = async (root: string, tools: Toolchain) => {
-  const programs: Record<string, { size: number; sha256: string }> = {}
-  for (const name of Guests.names) {
-    const bytes = await fs.readFile(path.join(root, "bin", name))
-    programs[name] = { size: bytes.length, sha256: sha256(bytes) }
+  const record = async (names: ReadonlyArray<string>) => {
+    const out: Record<string, { size: number; sha256: string }> = {}
+    for (const name of names) {
+      const bytes = await fs.readFile(path.join(root, "bin", name))
+      out[name] = { size: bytes.length, sha256: sha256(bytes) }
+    }
+    return out
   }
-  const manifest = { toolchain: tools.versions, programs }
+  const manifest = { toolchain: tools.versions, programs: await record(Guests.names), libraries: await record(Guests.libraryNames) }
   await fs.writeFile(path.join(root, MANIFEST), JSON.stringify(manifest, null, 2) + "\n")
 }
 
 /** Every file the build produces, relative to the build root. */
 const outputs = (withPrograms: boolean): Array<string> => [
   ...Sysroot.generatedFiles().map((f) => `sysroot/${f.path}`),
-  ...(withPrograms ? [...Guests.names.map((n) => `bin/${n}`), MANIFEST] : [])
+  ...(withPrograms ? [...Guests.libraryNames.map((n) => `bin/${n}`), ...Guests.names.map((n) => `bin/${n}`), MANIFEST] : [])
 ]
 
 /** A temporary copy of the build inputs (sysroot sources, C sources), with the same layout. */
@@ -346,7 +450,9 @@ const main = async () => {
   }
   if (!check) {
     await build(PACKAGE_DIR, tools)
-    console.log(`built ${Guests.names.length} programs into bin/ and ${Sysroot.generatedFiles().length} generated sysroot files`)
+    console.log(
+      `built ${Guests.names.length} programs and ${Guests.libraryNames.length} runtime files into bin/ and ${Sysroot.generatedFiles().length} generated sysroot files`
+    )
     return
   }
   const root = await copyInputs()

@@ -1,6 +1,8 @@
 /**
- * The prebuilt guest programs: riscv64 static PIEs compiled from `src-c/` with the package's
+ * The prebuilt guest programs: riscv64 executables compiled from `src-c/` with the package's
  * sysroot and committed under `bin/`, so tests and tools can run real guests without a toolchain.
+ * Most are static PIEs; the `dynamic` ones have PT_INTERP `ld.so.1` and need a loader that serves
+ * the {@link libraries} (bin/ holds them all, so a loader over {@link binDirectory} does).
  *
  * Each program is described by what it does and what a test should expect when it runs: an exit
  * with a given return code, a kill by the kernel (Zircon's exception return code, -1028), or a run
@@ -32,14 +34,19 @@ export const names = [
   "sha256",
   "matmul",
   "sort",
-  "pointer_chase"
+  "pointer_chase",
+  "hello_dynamic",
+  "process_builder_test_util"
 ] as const
 
 /** The name of a prebuilt program. */
 export type Name = (typeof names)[number]
 
-/** What a program is for: an ordinary program, one that misbehaves on purpose, or a benchmark. */
-export type Kind = "program" | "hostile" | "benchmark"
+/**
+ * What a program is for: an ordinary program, one that misbehaves on purpose, a benchmark, or a
+ * dynamically linked program (started through `ld.so.1`; build it with a loader).
+ */
+export type Kind = "program" | "hostile" | "benchmark" | "dynamic"
 
 /**
  * How a program ends when run as its description says: it exits by itself with `returnCode`; the
@@ -184,8 +191,59 @@ export const guests: ReadonlyArray<Guest> = [
     description:
       "Follows a random cycle of 65,536 linked nodes for 2^20 x argv[1] steps; prints 'pointer_chase … checksum=0x…'.",
     ending: exits(0)
+  },
+  {
+    name: "hello_dynamic",
+    kind: "dynamic",
+    description:
+      "hello, dynamically linked (PT_INTERP ld.so.1; needs libfoo.so, which needs libbar.so, from the loader): checks libfoo with foo_self_test, then prints exactly what hello prints. 1 and a message on stderr when the self-test fails; ld.so.1's 127 when a library or symbol is missing.",
+    ending: exits(0)
+  },
+  {
+    name: "process_builder_test_util",
+    kind: "dynamic",
+    description:
+      "The seed's test util (PT_INTERP ld.so.1; needs libfoo.so): serves test.processbuilder.Util in the fuchsia.io directory it serves on its DirectoryRequest handle (GetArguments, GetArgumentCount, GetEnvironment, GetEnvironmentCount, DumpNamespace, ReadFile, GetLifecycleKoid), at most 10 connections at once, and exits 0 once the directory channel and every connection are closed. 2 without a DirectoryRequest handle, 3 when libfoo's self-test fails.",
+    ending: exits(0)
   }
 ]
+
+/** The name of a prebuilt runtime file: the dynamic linker or a shared library. */
+export type LibraryName = "ld.so.1" | "libfoo.so" | "libbar.so"
+
+/** One prebuilt runtime file of the dynamically linked programs, served to them by a loader. */
+export interface Library {
+  readonly name: LibraryName
+  /** The dynamic linker (the builder fetches it for PT_INTERP) or a shared library (ld.so.1 fetches it for DT_NEEDED). */
+  readonly kind: "dynamic-linker" | "shared-library"
+  readonly description: string
+}
+
+/**
+ * The runtime files in bin/, every one a loader must serve for the `dynamic` programs to run
+ * (`libzircon.so` is not among them: ld.so.1 binds it to the vDSO the process already has).
+ */
+export const libraries: ReadonlyArray<Library> = [
+  {
+    name: "ld.so.1",
+    kind: "dynamic-linker",
+    description:
+      "The dynamic linker: maps the executable and its DT_NEEDED libraries (fetched through fuchsia.ldsvc.Loader; libzircon.so is the vDSO), applies RELA, REL, RELR and JUMP_SLOT relocations, runs the libraries' initializers and starts the program. Exits 127 with a message on stderr when a library or symbol is missing; LD_DEBUG lists what it loads."
+  },
+  {
+    name: "libfoo.so",
+    kind: "shared-library",
+    description: "An ordinary shared library (RELA, DT_HASH only; needs libbar.so and libzircon.so): foo_self_test, foo_length, foo_version."
+  },
+  {
+    name: "libbar.so",
+    kind: "shared-library",
+    description: "libfoo's dependency (REL with implicit addends, RELR, DT_GNU_HASH only; a constructor): bar_word, bar_text."
+  }
+]
+
+/** The names of the runtime files in bin/. */
+export const libraryNames: ReadonlyArray<LibraryName> = libraries.map((l) => l.name)
 
 /** The description of one program. */
 export const guest = (name: Name): Guest => guests.find((g) => g.name === name)!
@@ -216,6 +274,15 @@ export const paths: Readonly<Record<Name, string>> = Object.fromEntries(names.ma
   Name,
   string
 >
+
+/** The file-system path of a prebuilt runtime file (the dynamic linker or a shared library). */
+export const libraryPath = (name: LibraryName): string => pathOfFileUrl(new URL(name, binUrl))
+
+/** Reads a prebuilt runtime file. */
+export const readLibrary = (name: LibraryName): Effect.Effect<Uint8Array, PlatformError, FileSystem.FileSystem> =>
+  Effect.flatMap(FileSystem.FileSystem, (fs) => fs.readFile(libraryPath(name))).pipe(
+    Effect.withSpan("Guests.readLibrary", { attributes: { name } })
+  )
 
 /** Whether a string is the name of a prebuilt program. */
 export const isName = (name: string): name is Name => (names as ReadonlyArray<string>).includes(name)

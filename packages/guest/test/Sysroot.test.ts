@@ -1,6 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
 import { table } from "@zxsim/kernel/Syscalls"
 import * as Vdso from "@zxsim/kernel/Vdso"
+import { Status } from "@zxsim/kernel/Status"
+import * as FuchsiaIo from "@zxsim/fidl/FuchsiaIo"
+import * as Ordinal from "@zxsim/fidl/Ordinal"
 import { readFileSync } from "node:fs"
 import * as path from "node:path"
 import * as Sysroot from "../src/Sysroot.js"
@@ -11,7 +14,14 @@ describe("Sysroot", () => {
     const files = Sysroot.generatedFiles()
     assert.deepStrictEqual(
       files.map((f) => f.path),
-      ["include/zircon/syscalls.h", "include/zircon/processargs.h", "lib/libzircon.so", "src/syscalls.gen.c"]
+      [
+        "include/zircon/syscalls.h",
+        "include/zircon/processargs.h",
+        "lib/libzircon.so",
+        "src/syscalls.gen.c",
+        "include/zxsim/fidl.h",
+        "src/status-names.gen.h"
+      ]
     )
     for (const file of files) {
       const committed = new Uint8Array(readFileSync(path.join(packageDir, "sysroot", file.path)))
@@ -39,6 +49,33 @@ describe("Sysroot", () => {
     assert.strictEqual(defined.get("PA_USER0"), 0xf0)
     assert.strictEqual(defined.get("PA_USER2"), 0xf2)
     assert.isFalse([...defined.values()].includes(0x12))
+  })
+
+  it("fidl.h carries every ordinal the C side uses, as @zxsim/fidl computes them", () => {
+    const header = Sysroot.fidlHeader()
+    const defined = new Map(
+      [...header.matchAll(/^#define (ZXS_ORDINAL_\w+) +UINT64_C\(0x([0-9A-F]{16})\)  \/\/ (\S+)$/gm)].map((m) => [m[1]!, { value: BigInt(`0x${m[2]}`), selector: m[3]! }])
+    )
+    assert.strictEqual(defined.size, Sysroot.ordinals().length)
+    for (const entry of Sysroot.ordinals()) {
+      assert.deepStrictEqual(defined.get(entry.name), { value: entry.ordinal, selector: entry.selector }, entry.name)
+      assert.strictEqual(Ordinal.fromSelector(entry.selector), entry.ordinal, entry.name)
+    }
+    // The values fuchsia-spec.md §6 and §9.1 derive.
+    assert.strictEqual(defined.get("ZXS_ORDINAL_LDSVC_LOADER_LOAD_OBJECT")!.value, 0x48c5a151d6df2853n)
+    assert.strictEqual(defined.get("ZXS_ORDINAL_LDSVC_LOADER_DONE")!.value, 0x63ba6b76d3671001n)
+    assert.strictEqual(defined.get("ZXS_ORDINAL_UTIL_GET_ARGUMENTS")!.value, 0x50ff7f790c425519n)
+    assert.strictEqual(defined.get("ZXS_ORDINAL_UTIL_GET_LIFECYCLE_KOID")!.value, 0x0daecfc0fe4c8f60n)
+    assert.strictEqual(defined.get("ZXS_ORDINAL_IO_OPEN")!.value, FuchsiaIo.Directory.methods.Open.ordinal)
+    assert.strictEqual(defined.get("ZXS_ORDINAL_IO_READ")!.value, FuchsiaIo.File.methods.Read.ordinal)
+    assert.include(header, '#define ZXS_UTIL_DISCOVERABLE_NAME "test.processbuilder.Util"')
+    assert.match(header, /#define ZXS_IO_OPEN_NOT_DIRECTORY +0x2000000u/)
+    assert.match(header, /#define ZXS_IO_MAX_BUF +8192/)
+  })
+
+  it("status-names.gen.h names every kernel status", () => {
+    const source = Sysroot.statusNamesSource()
+    for (const [name, value] of Object.entries(Status)) assert.include(source, `case ${value}: return "${name}";`)
   })
 
   it("syscalls.gen.c has one wrapper and one weak alias per syscall, in table order", () => {

@@ -68,4 +68,30 @@ static inline int zxs_processargs_strings(const unsigned char* bytes, uint32_t n
   return ZXS_PA_OK;
 }
 
+// Checks a whole message: the header (zxs_processargs_header) and its argument, environment and
+// namespace-path sections. On ZXS_PA_OK every count in `header` is at most `num_bytes`.
+static inline int zxs_processargs_check(const unsigned char* bytes, uint32_t num_bytes, uint32_t num_handles,
+                                        zx_proc_args_t* header) {
+  int status = zxs_processargs_header(bytes, num_bytes, num_handles, header);
+  if (status == ZXS_PA_OK) status = zxs_processargs_strings(bytes, num_bytes, header->args_off, header->args_num, NULL);
+  if (status == ZXS_PA_OK) {
+    status = zxs_processargs_strings(bytes, num_bytes, header->environ_off, header->environ_num, NULL);
+  }
+  if (status == ZXS_PA_OK) status = zxs_processargs_strings(bytes, num_bytes, header->names_off, header->names_num, NULL);
+  return status;
+}
+
+// String `index` of a section of `count` strings at `offset` that zxs_processargs_strings accepted,
+// or NULL when `index` is not below `count`.
+static inline char* zxs_processargs_string_at(const unsigned char* bytes, uint32_t num_bytes, uint32_t offset,
+                                              uint32_t count, uint32_t index) {
+  if (index >= count) return NULL;
+  uint32_t at = offset;
+  for (uint32_t i = 0; i < index; i++) {
+    while (at < num_bytes && bytes[at] != 0) at++;
+    at++;
+  }
+  return at < num_bytes ? (char*)(bytes + at) : NULL;
+}
+
 #endif  // ZXSIM_PROCESSARGS_PARSE_H_

@@ -3,6 +3,7 @@
 #define ZXSIM_RUNTIME_H_
 
 #include <stddef.h>
+#include <zircon/processargs.h>
 #include <zircon/syscalls.h>
 
 #define ZXS_HIDDEN __attribute__((visibility("hidden")))
@@ -20,5 +21,13 @@ ZXS_HIDDEN void __zx_stdio_flush(void);
 
 // heap.c: the root VMAR the heap reserves its range in.
 ZXS_HIDDEN void __zx_heap_init(zx_handle_t root_vmar);
+
+// startup.c: the start-up shared by static and dynamically linked programs, once the caller has
+// read the processargs message into a frame that never returns and checked it
+// (zxs_processargs_check): builds argv and envp, sorts the handles, sets up stdio and the heap,
+// runs the constructors and exits with main's value.
+ZXS_HIDDEN __attribute__((noreturn)) void __zx_startup_main(const unsigned char* bytes, uint32_t num_bytes,
+                                                            const zx_proc_args_t* header, const zx_handle_t* handles,
+                                                            uint32_t num_handles);
 
 #endif  // ZXSIM_RUNTIME_H_

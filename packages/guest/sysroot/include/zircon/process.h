@@ -50,6 +50,12 @@ size_t zx_startup_namespace(const zx_startup_namespace_entry_t** entries);
 #define ZX_STARTUP_BOOTSTRAP_READ_FAILED (-2001)  // the bootstrap channel had no readable message
 #define ZX_STARTUP_BAD_MESSAGE (-2002)            // the message is not a valid processargs message
 
+// The return code of a dynamically linked program that ld.so.1 could not load or link: a needed
+// library the loader does not have, a symbol no object defines, an unsupported relocation. ld.so.1
+// says why on the program's stderr. (It exits with the two codes above when its own bootstrap
+// message is unreadable.)
+#define ZX_DYNAMIC_LINK_FAILED 127
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,112 @@
+/**
+ * Running guests end to end for the guest package's own tests: build with the ProcessBuilder
+ * (arguments, environment, stdout and stderr sockets as PA_FD 1 and 2, extra handles, namespace
+ * entries, a loader serving files for dynamically linked programs), start, wait for the end, and
+ * collect the output and return code. Each test provides a fresh kernel and checks for leaks.
+ */
+import * as Loader from "@zxsim/fidl/Loader"
+import type * as Handle from "@zxsim/kernel/Handle"
+import * as Kernel from "@zxsim/kernel/Kernel"
+import { Signals } from "@zxsim/kernel/Signals"
+import * as BuiltProcess from "@zxsim/process-builder/BuiltProcess"
+import * as ProcessBuilder from "@zxsim/process-builder/ProcessBuilder"
+import * as HandleInfo from "@zxsim/processargs/HandleInfo"
+import type { StartupHandle } from "@zxsim/processargs/MessageContents"
+import * as RiscvInterpreter from "@zxsim/riscv/RiscvInterpreter"
+import { assert } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
+import type * as Scope from "effect/Scope"
+import { readFileSync } from "node:fs"
+import * as path from "node:path"
+import * as Guests from "../src/Guests.js"
+
+const files = new Map<string, Uint8Array>()
+
+/** The bytes of a file in bin/ (read once). */
+export const binFile = (name: string): Uint8Array => {
+  let bytes = files.get(name)
+  if (bytes === undefined) {
+    bytes = new Uint8Array(readFileSync(path.join(Guests.binDirectory, name)))
+    files.set(name, bytes)
+  }
+  return bytes
+}
+
+/** The files a loader serving bin/ hands out to dynamically linked programs. */
+export const loaderFiles = (): Record<string, Uint8Array> =>
+  Object.fromEntries(Guests.libraries.map((l) => [l.name, binFile(l.name)]))
+
+/** How to run a guest. */
+export interface RunOptions {
+  readonly args?: ReadonlyArray<string>
+  readonly env?: ReadonlyArray<string>
+  readonly handles?: ReadonlyArray<StartupHandle>
+  readonly namespace?: ReadonlyArray<ProcessBuilder.NamespaceEntry>
+  /** What the loader serves, by name; no loader at all when undefined. */
+  readonly loader?: Readonly<Record<string, Uint8Array>>
+  /** Called once the process has started. */
+  readonly whileRunning?: (process: Handle.Process) => Effect.Effect<void, unknown, Kernel.Kernel | Scope.Scope>
+}
+
+/** What a finished guest did. */
+export interface Outcome {
+  readonly returnCode: bigint
+  readonly stdout: string
+  readonly stderr: string
+}
+
+const drain = (socket: Handle.Socket) =>
+  Effect.gen(function*() {
+    const k = yield* Kernel.Kernel
+    const chunks: Array<Uint8Array> = []
+    for (;;) {
+      const signals = yield* k.object.waitOne(socket, Signals.SOCKET_READABLE | Signals.SOCKET_PEER_CLOSED)
+      if ((signals & Signals.SOCKET_READABLE) === 0) break
+      chunks.push(yield* k.socket.read(socket, 1 << 20))
+    }
+    return new TextDecoder().decode(Buffer.concat(chunks))
+  })
+
+/** Builds and starts the program in bin/`name` (its first argument is `name`), and waits for its end. */
+export const runGuest = (name: string, options: RunOptions = {}): Effect.Effect<Outcome, unknown, Kernel.Kernel | Scope.Scope> =>
+  Effect.gen(function*() {
+    const k = yield* Kernel.Kernel
+    const executable = yield* k.vmo.fromBytes(binFile(name), { name, executable: true })
+    const builder = yield* ProcessBuilder.make({ name, job: yield* k.job.root(), executable, systemVdso: yield* k.systemVdso() })
+    if (options.loader !== undefined) {
+      const [client, server] = yield* k.channel.create()
+      yield* Effect.forkScoped(Loader.serve(server).pipe(Effect.provide(Loader.layerFromMap(options.loader))))
+      yield* ProcessBuilder.setLoaderService(builder, client)
+    }
+    const [stdout, stdoutGuest] = yield* k.socket.create()
+    const [stderr, stderrGuest] = yield* k.socket.create()
+    yield* ProcessBuilder.addHandles(builder, [
+      { handle: stdoutGuest, info: HandleInfo.unsafeMake("FileDescriptor", 1) },
+      { handle: stderrGuest, info: HandleInfo.unsafeMake("FileDescriptor", 2) },
+      ...(options.handles ?? [])
+    ])
+    if (options.namespace !== undefined) yield* ProcessBuilder.addNamespaceEntries(builder, options.namespace)
+    yield* ProcessBuilder.addArguments(builder, [name, ...(options.args ?? [])])
+    yield* ProcessBuilder.addEnvironmentVariables(builder, options.env ?? [])
+    const built = yield* ProcessBuilder.build(builder)
+    const out = yield* Effect.fork(drain(stdout))
+    const err = yield* Effect.fork(drain(stderr))
+    const process = yield* BuiltProcess.start(built)
+    if (options.whileRunning !== undefined) yield* options.whileRunning(process)
+    yield* k.object.waitOne(process, Signals.PROCESS_TERMINATED)
+    const info = yield* k.process.info(process)
+    return { returnCode: info.returnCode, stdout: yield* Fiber.join(out), stderr: yield* Fiber.join(err) }
+  })
+
+/** Runs `body` on a fresh kernel with the interpreter CPU, and checks nothing leaked once its scope closed. */
+export const onKernel = <A, E>(body: Effect.Effect<A, E, Kernel.Kernel | Scope.Scope>): Effect.Effect<A, E> =>
+  Effect.gen(function*() {
+    const k = yield* Kernel.Kernel
+    const before = yield* k.stats
+    const result = yield* Effect.scoped(body)
+    for (let i = 0; i < 10; i++) yield* Effect.yieldNow()
+    assert.deepStrictEqual(yield* k.stats, before)
+    return result
+  }).pipe(Effect.provide(Kernel.layer.pipe(Layer.provide(RiscvInterpreter.layer))))
