@@ -29,7 +29,8 @@ export interface QueuedMessage {
 
 export class ChannelObject extends KObject {
   peer: ChannelObject | null = null
-  readonly queue: Array<QueuedMessage> = []
+  /** Messages from `head` on are queued; slots before it are spent (undefined). */
+  readonly queue: Array<QueuedMessage | undefined> = []
   private head = 0
   /** Pending `channel_call`s on this endpoint, by transaction id: replies bypass the queue. */
   callWaiters: Map<number, (message: QueuedMessage | null) => void> | null = null
@@ -92,8 +93,8 @@ export class ChannelObject extends KObject {
 
   /** Removes and returns the next message. */
   take(): QueuedMessage {
-    const m = this.queue[this.head]
-    this.queue[this.head++] = undefined as unknown as QueuedMessage
+    const m = this.queue[this.head]!
+    this.queue[this.head++] = undefined
     if (this.head > 64 && this.head * 2 > this.queue.length) {
       this.queue.splice(0, this.head)
       this.head = 0

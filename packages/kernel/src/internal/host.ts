@@ -210,7 +210,7 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduler): KernelShape
   /** The set `wrap` adds to while an `own` call runs. */
   let owning: Set<HandleRef> | null = null
 
-  const wrap = (ref: HandleRef): Handle.HandleImpl => {
+  const wrap = (ref: HandleRef): Handle.Handle<never> => {
     host.add(ref)
     if (owning !== null) {
       ref.hostSet = owning
@@ -254,7 +254,7 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduler): KernelShape
     })
 
   const one = <T extends ObjectTypeName>(operation: string, f: () => HandleRef) =>
-    own(operation, () => wrap(f()) as unknown as Handle.Handle<T>)
+    own(operation, () => wrap(f()))
 
   const vmoOf = (h: Handle.Handle, rights?: number) => resolve(h, ObjectType.VMO, rights).object as VmoObject
   const vmarOf = (h: Handle.Handle, rights?: number) => {
@@ -405,7 +405,7 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduler): KernelShape
             const { rights, vmar } = vmarOf(parent)
             if (!isSize(offset) || !isSize(size) || !isU32(options)) fail(Status.INVALID_ARGS)
             const child = vmar.allocate(options >>> 0, offset, size, rights)
-            const handle = wrap(new HandleRef(child, childVmarRights(child))) as unknown as Handle.Vmar
+            const handle: Handle.Vmar = wrap(new HandleRef(child, childVmarRights(child)))
             return { vmar: handle, base: child.base }
           },
         ),
@@ -455,8 +455,8 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduler): KernelShape
           "channel.create",
           () => {
             const [a, b] = ChannelObject.pair(kernel)
-            const ha = wrap(new HandleRef(a, RightsMod.DEFAULT_CHANNEL)) as unknown as Handle.Channel
-            const hb = wrap(new HandleRef(b, RightsMod.DEFAULT_CHANNEL)) as unknown as Handle.Channel
+            const ha = wrap(new HandleRef(a, RightsMod.DEFAULT_CHANNEL))
+            const hb = wrap(new HandleRef(b, RightsMod.DEFAULT_CHANNEL))
             return [ha, hb] as const
           },
         ),
@@ -521,8 +521,8 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduler): KernelShape
           "socket.create",
           () => {
             const [a, b] = SocketObject.pair(kernel)
-            const ha = wrap(new HandleRef(a, RightsMod.DEFAULT_SOCKET)) as unknown as Handle.Socket
-            const hb = wrap(new HandleRef(b, RightsMod.DEFAULT_SOCKET)) as unknown as Handle.Socket
+            const ha = wrap(new HandleRef(a, RightsMod.DEFAULT_SOCKET))
+            const hb = wrap(new HandleRef(b, RightsMod.DEFAULT_SOCKET))
             return [ha, hb] as const
           },
         ),
@@ -555,8 +555,8 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduler): KernelShape
           () => {
             const jobObject = resolve(job, ObjectType.JOB, Rights.MANAGE_PROCESS).object as JobObject
             const process = createProcess(kernel, jobObject, name, options)
-            const processHandle = wrap(new HandleRef(process, RightsMod.DEFAULT_PROCESS)) as unknown as Handle.Process
-            const rootVmar = wrap(new HandleRef(process.aspace.root, RightsMod.ROOT_VMAR)) as unknown as Handle.Vmar
+            const processHandle = wrap(new HandleRef(process, RightsMod.DEFAULT_PROCESS))
+            const rootVmar = wrap(new HandleRef(process.aspace.root, RightsMod.ROOT_VMAR))
             return { process: processHandle, rootVmar }
           },
         ),
