@@ -97,7 +97,7 @@ const sharedLibrary = (name: Guests.LibraryName, flags: ReadonlyArray<string>, i
 
 /**
  * The runtime files, in an order where each comes after what it links against. ld.so.1 is a static
- * PIE. libbar.so uses REL relocations, RELR and DT_GNU_HASH only; libfoo.so RELA and DT_HASH only:
+ * PIE. libbar.so uses REL relocations (its PLT too), RELR and DT_GNU_HASH only; libfoo.so RELA and DT_HASH only:
  * between them, ld.so.1's every relocation format and hash table is used at run time.
  */
 const LIBRARIES: ReadonlyArray<LibraryRecipe> = [
@@ -108,7 +108,7 @@ const LIBRARIES: ReadonlyArray<LibraryRecipe> = [
     linkFlags: ["-pie", "--no-dynamic-linker", "-e", "_start"],
     inputs: []
   },
-  sharedLibrary("libbar.so", ["-z", "rel", "--pack-dyn-relocs=relr", "--hash-style=gnu"], []),
+  sharedLibrary("libbar.so", ["-z", "rel", "--pack-dyn-relocs=relr", "--hash-style=gnu"], [LIBZIRCON]),
   sharedLibrary("libfoo.so", ["--hash-style=sysv"], ["bin/libbar.so", LIBZIRCON])
 ]
 

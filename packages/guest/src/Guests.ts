@@ -238,7 +238,8 @@ export const libraries: ReadonlyArray<Library> = [
   {
     name: "libbar.so",
     kind: "shared-library",
-    description: "libfoo's dependency (REL with implicit addends, RELR, DT_GNU_HASH only; a constructor): bar_word, bar_text."
+    description:
+      "libfoo's dependency (REL with implicit addends, for its PLT too; RELR; DT_GNU_HASH only; needs libzircon.so; a constructor calling the vDSO): bar_word, bar_text, bar_initialized."
   }
 ]
 

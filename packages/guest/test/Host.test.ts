@@ -7,50 +7,19 @@ import { assert, describe, it } from "@effect/vitest"
 import { table } from "@zxsim/kernel/Syscalls"
 import * as Vdso from "@zxsim/kernel/Vdso"
 import * as FastCheck from "effect/FastCheck"
-import { spawnSync } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { afterAll } from "vitest"
 import * as Guests from "../src/Guests.js"
-import { hasCommand, packageDir } from "./utils.js"
+import { buildHostProgram, packageDir, runHostProgram } from "./utils.js"
 
-const compiler = ["cc", "gcc", "clang"].find(hasCommand)
 const workDir = mkdtempSync(path.join(os.tmpdir(), "zxsim-guest-host-"))
 afterAll(() => rmSync(workDir, { recursive: true, force: true }))
 
-/** Builds the harness, under AddressSanitizer and UBSan when the compiler can. */
-const buildHarness = (cc: string): string => {
-  const output = path.join(workDir, "harness")
-  const base = [
-    "-std=gnu11",
-    "-O1",
-    "-Wall",
-    "-Wextra",
-    "-Werror",
-    "-I",
-    path.join(packageDir, "sysroot", "include"),
-    "-I",
-    path.join(packageDir, "sysroot", "src"),
-    path.join(packageDir, "test", "host", "harness.c"),
-    "-o",
-    output
-  ]
-  const sanitized = spawnSync(cc, ["-fsanitize=address,undefined", "-fno-sanitize-recover=all", ...base], { encoding: "utf8" })
-  if (sanitized.status !== 0) {
-    const plain = spawnSync(cc, base, { encoding: "utf8" })
-    if (plain.status !== 0) throw new Error(`cannot build the harness: ${plain.stderr}`)
-  }
-  return output
-}
+const harness = buildHostProgram("harness", workDir)
 
-const harness = compiler === undefined ? undefined : buildHarness(compiler)
-
-const runHarness = (args: ReadonlyArray<string>): string => {
-  const result = spawnSync(harness!, [...args], { encoding: "utf8", env: { ...process.env, ASAN_OPTIONS: "detect_leaks=0" } })
-  if (result.status !== 0) throw new Error(`harness ${args[0]} exited ${result.status}: ${result.stdout}${result.stderr}`)
-  return result.stdout
-}
+const runHarness = (args: ReadonlyArray<string>): string => runHostProgram(harness!, args)
 
 /** A processargs message as Fuchsia's crate lays it out (§1.3 of the reference). */
 interface Contents {
@@ -121,7 +90,7 @@ describe("start-up helpers on the host", () => {
     // these tests would exercise (its vDSO name list, in syscall-table order).
     it("the committed programs carry the start-up's vDSO name list", () => {
       const needle = Buffer.from(table.map((s) => `_zx_${s.name}\0`).join(""))
-      for (const name of Guests.names.filter((n) => n !== "static_pie_test_util")) {
+      for (const name of Guests.guests.filter((g) => g.kind !== "dynamic" && g.name !== "static_pie_test_util").map((g) => g.name)) {
         assert.isTrue(readFileSync(Guests.path(name)).includes(needle), name)
       }
     })

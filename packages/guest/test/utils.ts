@@ -28,3 +28,46 @@ export const runBuildScript = (args: ReadonlyArray<string>, env: Record<string, 
   })
   return { status: result.status, stdout: result.stdout, stderr: result.stderr }
 }
+
+/** The host C compiler, if there is one. */
+export const hostCompiler: string | undefined = ["cc", "gcc", "clang"].find(hasCommand)
+
+/**
+ * Compiles test/host/`name`.c for the host into `directory` (under AddressSanitizer and UBSan when
+ * the compiler can) and returns the executable's path; undefined without a host compiler.
+ */
+export const buildHostProgram = (name: string, directory: string): string | undefined => {
+  if (hostCompiler === undefined) return undefined
+  const output = path.join(directory, name)
+  const base = [
+    "-std=gnu11",
+    "-O1",
+    "-Wall",
+    "-Wextra",
+    "-Werror",
+    "-I",
+    path.join(packageDir, "sysroot", "include"),
+    "-I",
+    path.join(packageDir, "sysroot", "src"),
+    path.join(packageDir, "test", "host", `${name}.c`),
+    "-o",
+    output
+  ]
+  const sanitized = spawnSync(hostCompiler, ["-fsanitize=address,undefined", "-fno-sanitize-recover=all", ...base], { encoding: "utf8" })
+  if (sanitized.status !== 0) {
+    const plain = spawnSync(hostCompiler, base, { encoding: "utf8" })
+    if (plain.status !== 0) throw new Error(`cannot build test/host/${name}.c: ${plain.stderr}`)
+  }
+  return output
+}
+
+/** Runs a host program built by {@link buildHostProgram}; throws unless it exits 0. */
+export const runHostProgram = (program: string, args: ReadonlyArray<string>): string => {
+  const result = spawnSync(program, [...args], {
+    encoding: "utf8",
+    maxBuffer: 64 << 20,
+    env: { ...process.env, ASAN_OPTIONS: "detect_leaks=0" }
+  })
+  if (result.status !== 0) throw new Error(`${path.basename(program)} ${args[0]} exited ${result.status}: ${result.stdout}${result.stderr}`)
+  return result.stdout
+}

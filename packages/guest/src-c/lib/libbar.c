@@ -2,8 +2,10 @@
 #include "libbar.h"
 
 #include <stddef.h>
+#include <zircon/syscalls.h>
 
 int bar_initialized;
+uint32_t bar_page_size;
 
 const char bar_text[] = "libbar";
 const char* const bar_text_tail = &bar_text[3];
@@ -12,6 +14,10 @@ const char* const bar_text_tail = &bar_text[3];
 static const char* const words[] = {"zero", "one", "two", "three"};
 static const char* const* const table = words;
 
-__attribute__((constructor)) static void bar_init(void) { bar_initialized = 1; }
+// It calls the vDSO, so the compiler cannot run it at compile time and drop it.
+__attribute__((constructor)) static void bar_init(void) {
+  bar_page_size = zx_system_get_page_size();
+  bar_initialized = 1;
+}
 
 const char* bar_word(int n) { return n >= 0 && n < 4 ? table[n] : NULL; }

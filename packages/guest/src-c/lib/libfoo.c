@@ -13,7 +13,9 @@ static int initialized_after_bar;
 // A relative relocation in RELA.
 static const char* const name = "libfoo";
 
-__attribute__((constructor)) static void foo_init(void) { initialized_after_bar = bar_initialized ? 1 : -1; }
+__attribute__((constructor)) static void foo_init(void) {
+  initialized_after_bar = bar_initialized == 1 && bar_page_size == 4096 ? 1 : -1;
+}
 
 static int same(const char* a, const char* b) {
   while (*a != 0 && *a == *b) {

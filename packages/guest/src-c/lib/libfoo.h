@@ -12,7 +12,8 @@
 #define FOO_VERSION 1
 extern const int foo_version;
 
-// Checks that ld.so.1 linked libfoo and libbar correctly: libbar's constructor ran before libfoo's;
+// Checks that ld.so.1 linked libfoo and libbar correctly: libbar's constructor (which calls the vDSO)
+// ran before libfoo's;
 // libbar's RELR-packed pointers and its REL symbolic relocation with an implicit addend hold the
 // right addresses; libfoo's own RELA relative relocation does; and a call from libfoo into the
 // vDSO (a JUMP_SLOT bound to libzircon.so) works. Returns 0, or the number of the first failed

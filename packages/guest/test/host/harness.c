@@ -78,12 +78,7 @@ static void parse_one(const unsigned char* record, uint32_t num_bytes, uint32_t 
   unsigned char* bytes = malloc(num_bytes > 0 ? num_bytes : 1);
   memcpy(bytes, record, num_bytes);
   zx_proc_args_t header;
-  int status = zxs_processargs_header(bytes, num_bytes, num_handles, &header);
-  if (status == ZXS_PA_OK) status = zxs_processargs_strings(bytes, num_bytes, header.args_off, header.args_num, NULL);
-  if (status == ZXS_PA_OK) {
-    status = zxs_processargs_strings(bytes, num_bytes, header.environ_off, header.environ_num, NULL);
-  }
-  if (status == ZXS_PA_OK) status = zxs_processargs_strings(bytes, num_bytes, header.names_off, header.names_num, NULL);
+  int status = zxs_processargs_check(bytes, num_bytes, num_handles, &header);
   if (status != ZXS_PA_OK) {
     printf("error %d\n", status);
     free(bytes);
@@ -95,6 +90,13 @@ static void parse_one(const unsigned char* record, uint32_t num_bytes, uint32_t 
   zxs_processargs_strings(bytes, num_bytes, header.args_off, header.args_num, args);
   zxs_processargs_strings(bytes, num_bytes, header.environ_off, header.environ_num, env);
   zxs_processargs_strings(bytes, num_bytes, header.names_off, header.names_num, names);
+  // zxs_processargs_string_at finds the same strings one at a time, and NULL past the end.
+  for (uint32_t i = 0; i <= header.args_num; i++) {
+    if (zxs_processargs_string_at(bytes, num_bytes, header.args_off, header.args_num, i) != args[i]) printf("string_at ");
+  }
+  for (uint32_t i = 0; i <= header.names_num; i++) {
+    if (zxs_processargs_string_at(bytes, num_bytes, header.names_off, header.names_num, i) != names[i]) printf("string_at ");
+  }
   printf("ok");
   print_strings(args, header.args_num);
   print_strings(env, header.environ_num);
