@@ -399,7 +399,10 @@ export const build = (self: ProcessBuilder): Effect.Effect<BuiltProcess, Process
     builder.consumed = true
     const outer = yield* Effect.scope
     const stages = yield* Scope.fork(builder.scope, ExecutionStrategy.sequential)
-    const exit = yield* Effect.exit(Scope.extend(buildStages(builder, outer), stages))
+    // The stages use the kernel the builder was made with (provided once: each provide costs).
+    const exit = yield* Effect.exit(
+      Scope.extend(buildStages(builder, outer), stages).pipe(Effect.provideService(Kernel.Kernel, builder.kernel))
+    )
     yield* Scope.close(stages, exit)
     if (Exit.isFailure(exit)) yield* Scope.close(builder.scope, exit)
     return yield* exit
@@ -409,12 +412,10 @@ export const build = (self: ProcessBuilder): Effect.Effect<BuiltProcess, Process
 const buildStages = (builder: Builder, outer: Scope.Scope) =>
   Effect.gen(function*() {
     const kernel = builder.kernel
-    const provide = Effect.provideService(Kernel.Kernel, kernel)
     const contents = builder.contents
     const executable = builder.executable!
 
     const headers = yield* Elf64Headers.fromVmo(executable).pipe(
-      provide,
       Effect.mapError((cause) => new Errors.ElfParse({ cause })),
       Effect.withSpan("ProcessBuilder.parseHeaders", NO_STACK)
     )
@@ -436,13 +437,11 @@ const buildStages = (builder: Builder, outer: Scope.Scope) =>
       reservation = yield* reserveLowAddressSpace(kernel, builder.rootVmar)
       const linker = yield* fetchDynamicLinker(kernel, loader, executable, interp.value)
       const linkerHeaders = yield* Elf64Headers.fromVmo(linker).pipe(
-        provide,
-        Effect.mapError((cause) => new Errors.ElfParse({ cause })),
+          Effect.mapError((cause) => new Errors.ElfParse({ cause })),
         Effect.withSpan("ProcessBuilder.parseLinkerHeaders", NO_STACK)
       )
       loaded = yield* ElfLoad.loadElf(linker, linkerHeaders, builder.rootVmar).pipe(
-        provide,
-        Effect.mapError((cause) => new Errors.ElfLoad({ cause })),
+          Effect.mapError((cause) => new Errors.ElfLoad({ cause })),
         Effect.withSpan("ProcessBuilder.loadLinker", NO_STACK)
       )
       // The linker's own message goes first: it reads it before handing the main one to the program.
@@ -462,8 +461,7 @@ const buildStages = (builder: Builder, outer: Scope.Scope) =>
       }).pipe(Effect.withSpan("ProcessBuilder.writeLinkerMessage", NO_STACK))
     } else {
       loaded = yield* ElfLoad.loadElf(executable, headers, builder.rootVmar).pipe(
-        provide,
-        Effect.mapError((cause) => new Errors.ElfLoad({ cause })),
+          Effect.mapError((cause) => new Errors.ElfLoad({ cause })),
         Effect.withSpan("ProcessBuilder.loadElf", NO_STACK)
       )
       contents.handles.push({ handle: loaded.vmar, info: HandleInfo.fromType("LoadedVmar") })
@@ -572,7 +570,6 @@ const fetchDynamicLinker = (
       return yield* new Errors.InvalidInterpHeader({ reason: "Invalid UTF8" })
     }
     const result = yield* Loader.callLoadObject(loader, name).pipe(
-      Effect.provideService(Kernel.Kernel, kernel),
       Effect.mapError((cause) => new Errors.LoadDynamicLinker({ cause })),
       Effect.timeoutFail({ duration: LDSO_LOAD_TIMEOUT, onTimeout: () => new Errors.LoadDynamicLinkerTimeout() })
     )
@@ -596,10 +593,8 @@ const loadVdso = (builder: Builder) =>
     builder.systemVdso = null
     if (unused !== null) yield* Effect.ignore(kernel.handle.close(unused))
     if (vdso === null) return yield* new Errors.BadHandle({ reason: "Invalid vDSO handle" })
-    const provide = Effect.provideService(Kernel.Kernel, kernel)
-    const headers = yield* Elf64Headers.fromVmo(vdso).pipe(provide, Effect.mapError((cause) => new Errors.ElfParse({ cause })))
+    const headers = yield* Elf64Headers.fromVmo(vdso).pipe(Effect.mapError((cause) => new Errors.ElfParse({ cause })))
     const loaded = yield* ElfLoad.loadElf(vdso, headers, builder.rootVmar).pipe(
-      provide,
       Effect.mapError((cause) => new Errors.ElfLoad({ cause }))
     )
     builder.contents.handles.push({ handle: vdso, info: HandleInfo.fromType("VdsoVmo") })
@@ -639,7 +634,6 @@ const writeMessage = (kernel: Kernel.KernelShape, channel: Handle.Channel, conte
   Effect.gen(function*() {
     const message = yield* Either.mapLeft(Message.build(contents), (cause) => new Errors.ProcessArgs({ cause }))
     yield* Message.write(message, channel).pipe(
-      Effect.provideService(Kernel.Kernel, kernel),
       Effect.mapError((cause) => new Errors.WriteBootstrapMessage({ status: cause.status, cause }))
     )
   })

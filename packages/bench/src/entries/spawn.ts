@@ -45,8 +45,11 @@ int main(int argc, char **argv) {
 }
 `
 
-/** posix_spawn + waitpid of a static native program, spawns per second; undefined without gcc. */
-const nativeSpawnsPerSecond = (count: number): number | undefined => {
+/**
+ * Builds the native peer (a static program returning 0, and a harness timing posix_spawn + waitpid
+ * of it) and returns a function measuring spawns per second; undefined without gcc.
+ */
+const nativePeer = (): ((count: number) => number) | undefined => {
   const dir = mkdtempSync(join(tmpdir(), "zxsim-spawn-"))
   try {
     writeFileSync(join(dir, "zero.c"), ZERO_C)
@@ -56,8 +59,11 @@ const nativeSpawnsPerSecond = (count: number): number | undefined => {
   } catch {
     return undefined
   }
-  return Number(execFileSync(join(dir, "harness"), [join(dir, "zero"), String(count)]).toString().trim())
+  return (count) => Number(execFileSync(join(dir, "harness"), [join(dir, "zero"), String(count)]).toString().trim())
 }
+
+/** Rounds of the two sides, interleaved; each side's best round is reported, so load spikes hurt neither. */
+const ROUNDS = 5
 
 /** One spawn: build, start, wait for exit; fails unless the return code is 0. */
 const spawnOnce = (image: Uint8Array) =>
@@ -88,8 +94,14 @@ export const entry: Entry = {
           }
           return (n * 1000) / (performance.now() - start)
         }))
+      const native = nativePeer()
       await measure(500)
-      const zxsim = await measure(2000)
+      let zxsim = 0
+      let peer = Number.NaN
+      for (let round = 0; round < ROUNDS; round++) {
+        zxsim = Math.max(zxsim, await measure(600))
+        if (native !== undefined) peer = round === 0 ? native(600) : Math.max(peer, native(600))
+      }
       // Where the time goes: one more batch with every span recorded.
       const stages: Array<StageTracer.Stage> = []
       await runtime.runPromise(Effect.withTracer(Effect.repeatN(spawnOnce(image), 199), StageTracer.make(stages)))
@@ -98,14 +110,13 @@ export const entry: Entry = {
       const perSpawn = [...totals].filter(([name]) => name.startsWith("ProcessBuilder.") || name === "BuiltProcess.start")
         .sort((a, b) => b[1] - a[1]).slice(0, 6)
         .map(([name, ms]) => `${name.replace("ProcessBuilder.", "")} ${(ms / 200 * 1000).toFixed(0)}us`).join(", ")
-      const native = nativeSpawnsPerSecond(2000)
       const rows: Array<Row> = [{
         name: "spawn: build+start+wait (static, main returns 0)",
         unit: "spawns/s",
         subject: zxsim,
         peerName: native === undefined ? "posix_spawn (gcc missing)" : "posix_spawn+waitpid (native static)",
-        peer: native ?? Number.NaN,
-        notes: `per spawn: ${perSpawn}`
+        peer,
+        notes: `best of ${ROUNDS} interleaved rounds; per spawn: ${perSpawn}`
       }]
       return rows
     } finally {
