@@ -1,5 +1,7 @@
 /**
- * Builds the guest sysroot and the prebuilt guest programs.
+ * Builds the guest sysroot, the prebuilt runtime files (ld.so.1, libbar.so, libfoo.so, in that
+ * order) and the prebuilt guest programs (static PIEs, and dynamically linked programs that link
+ * against bin/'s libraries and the sysroot's libzircon.so), checking the structure of each output.
  *
  *   npm run build -w @zxsim/guest                      regenerate sysroot/, rebuild bin/
  *   npm run build -w @zxsim/guest -- --check           rebuild in a temporary copy; fail if any
@@ -16,8 +18,8 @@
  * no build id, no timestamps, no compiler ident, and every path is relative to the package (the
  * compiler runs in the build root with relative source paths and -ffile-prefix-map).
  *
- * The sysroot files generated from @zxsim/kernel's tables come from src/Sysroot.ts; the program
- * list comes from src/Guests.ts.
+ * The sysroot files generated from @zxsim/kernel's tables and @zxsim/fidl's declarations come from
+ * src/Sysroot.ts; the program and runtime file lists come from src/Guests.ts.
  */
 import { execFile } from "node:child_process"
 import { createHash } from "node:crypto"

@@ -12,7 +12,9 @@ import * as BuiltProcess from "@zxsim/process-builder/BuiltProcess"
 import * as ProcessBuilder from "@zxsim/process-builder/ProcessBuilder"
 import * as HandleInfo from "@zxsim/processargs/HandleInfo"
 import type { StartupHandle } from "@zxsim/processargs/MessageContents"
+import type { Cpu } from "@zxsim/kernel/Cpu"
 import * as RiscvInterpreter from "@zxsim/riscv/RiscvInterpreter"
+import * as RiscvJit from "@zxsim/riscv/RiscvJit"
 import { assert } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
@@ -100,8 +102,14 @@ export const runGuest = (name: string, options: RunOptions = {}): Effect.Effect<
     return { returnCode: info.returnCode, stdout: yield* Fiber.join(out), stderr: yield* Fiber.join(err) }
   })
 
-/** Runs `body` on a fresh kernel with the interpreter CPU, and checks nothing leaked once its scope closed. */
-export const onKernel = <A, E>(body: Effect.Effect<A, E, Kernel.Kernel | Scope.Scope>): Effect.Effect<A, E> =>
+/** The CPUs the end-to-end tests run on: the interpreter, and the JIT compiling every block at once. */
+export const cpus: ReadonlyArray<readonly [string, Layer.Layer<Cpu>]> = [
+  ["interpreter", RiscvInterpreter.layer],
+  ["jit", RiscvJit.layerWith({ hotness: 1 })]
+]
+
+/** Runs `body` on a fresh kernel with `cpu`, and checks nothing leaked once its scope closed. */
+export const onKernel = <A, E>(cpu: Layer.Layer<Cpu>, body: Effect.Effect<A, E, Kernel.Kernel | Scope.Scope>): Effect.Effect<A, E> =>
   Effect.gen(function*() {
     const k = yield* Kernel.Kernel
     const before = yield* k.stats
@@ -109,4 +117,4 @@ export const onKernel = <A, E>(body: Effect.Effect<A, E, Kernel.Kernel | Scope.S
     for (let i = 0; i < 10; i++) yield* Effect.yieldNow()
     assert.deepStrictEqual(yield* k.stats, before)
     return result
-  }).pipe(Effect.provide(Kernel.layer.pipe(Layer.provide(RiscvInterpreter.layer))))
+  }).pipe(Effect.provide(Kernel.layer.pipe(Layer.provide(cpu))))
