@@ -6,12 +6,35 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as FastCheck from "effect/FastCheck"
+import * as Elf from "./elf.js"
 import * as Guests from "../src/Guests.js"
 import { binFile, cpus, loaderFiles, onKernel, runGuest } from "./run.js"
 
 const hex = "0x[0-9a-f]+"
 
 describe("hello_dynamic", () => {
+  it.live("a corrupted library's metadata never hangs ld.so.1 or leaks: it links, refuses (127) or faults (-1028)", () =>
+    onKernel(cpus[0]![1], Effect.gen(function*() {
+      const original = binFile("libfoo.so")
+      // The first segment: headers, dynamic symbols and strings, hash table, relocations.
+      const metadata = Elf.read(original).phdrs.find((p) => p.type === 1)!.filesz
+      const corruptions = FastCheck.sample(
+        FastCheck.tuple(FastCheck.integer({ min: 16, max: metadata - 1 }), FastCheck.integer({ min: 0, max: 255 })),
+        { numRuns: 60, seed: 21 }
+      )
+      const codes = new Set<bigint>()
+      for (const [at, value] of corruptions) {
+        const corrupt = original.slice()
+        corrupt[at] = value
+        const outcome = yield* runGuest("hello_dynamic", { loader: { ...loaderFiles(), "libfoo.so": corrupt } })
+        assert.include([0n, 1n, 127n, -1028n], outcome.returnCode, `byte ${at} = ${value}: ${outcome.stderr}`)
+        if (outcome.returnCode === 127n) assert.match(outcome.stderr, /^ld\.so\.1: hello_dynamic: /)
+        codes.add(outcome.returnCode)
+      }
+      assert.isTrue(codes.has(0n) && codes.has(127n), [...codes].join(" "))
+    })))
+
   it("is a dynamic program of the catalogue whose runtime files are all in bin/", () => {
     assert.strictEqual(Guests.guest("hello_dynamic").kind, "dynamic")
     assert.deepStrictEqual(Guests.libraryNames, ["ld.so.1", "libfoo.so", "libbar.so"])

@@ -138,6 +138,28 @@ describe.skipIf(harness === undefined)("ld.so.1's linking code on the host", () 
     }
   })
 
+  it("a DT_HASH chain with a cycle ends the lookup instead of looping forever", () => {
+    const sysvHash = (name: string) => {
+      let h = 0
+      for (const c of new TextEncoder().encode(name)) {
+        h = ((h << 4) + c) >>> 0
+        const g = h & 0xf0000000
+        if (g !== 0) h ^= g >>> 24
+        h = (h & ~g) >>> 0
+      }
+      return h
+    }
+    const looped = edited(bin("libfoo.so"), "looped", (_b, elf, view) => {
+      const table = Number(elf.dynamic.get(4)!) // DT_HASH, in the first segment
+      const nbucket = view.getUint32(table, true)
+      const bucket = table + 8 + 4 * (sysvHash("no_such_symbol") % nbucket)
+      const first = view.getUint32(bucket, true) || 1
+      view.setUint32(bucket, first, true)
+      view.setUint32(table + 8 + 4 * nbucket + 4 * first, first, true)
+    })
+    assert.deepStrictEqual(run("lookup", looped, "sysv", "no_such_symbol"), ["no_such_symbol -"])
+  })
+
   it("relocates each program with its libraries exactly as the ELF files say (RELA, REL, RELR, JUMP_SLOT)", () => {
     for (const program of ["hello_dynamic", "process_builder_test_util"]) {
       const set = [bin(program), bin("libfoo.so"), bin("libbar.so")]

@@ -328,7 +328,9 @@ static inline const zxs_elf64_sym_t* zxs_object_lookup(const zxs_object_t* obj, 
     if (nbucket == 0) return NULL;
     const uint32_t* bucket = table + 2;
     const uint32_t* chain = bucket + nbucket;
-    for (uint32_t i = bucket[sysv % nbucket]; i != 0 && i < nchain; i = chain[i]) {
+    // At most nchain steps, so that a corrupt chain with a cycle cannot hang the linker.
+    uint32_t steps = 0;
+    for (uint32_t i = bucket[sysv % nbucket]; i != 0 && i < nchain && steps < nchain; i = chain[i], steps++) {
       const zxs_elf64_sym_t* sym = &obj->symtab[i];
       if (zxs_symbol_is_definition(sym) && zxs_streq(obj->strtab + sym->st_name, name)) return sym;
     }
