@@ -107,7 +107,8 @@ static int compare_names(const void* a, const void* b) {
 // the paths below each directory entry.
 static void walk_remote(zx_handle_t dir, const text_t* prefix, text_t* out) {
   text_t listing = {0};
-  char buffer[ZXS_IO_MAX_BUF];
+  // One buffer for every level: each reply is copied into the listing before the walk recurses.
+  static char buffer[ZXS_IO_MAX_BUF];
   for (;;) {
     size_t actual = 0;
     if (zxs_io_read_dirents(dir, buffer, sizeof(buffer), &actual) != ZX_OK || actual == 0) break;
