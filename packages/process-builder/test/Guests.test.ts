@@ -12,10 +12,9 @@ import * as Kernel from "@zxsim/kernel/Kernel"
 import { Signals } from "@zxsim/kernel/Signals"
 import { ProcessInfoFlags } from "@zxsim/kernel/Task"
 import * as HandleInfo from "@zxsim/processargs/HandleInfo"
-import * as RiscvInterpreter from "@zxsim/riscv/RiscvInterpreter"
-import * as RiscvJit from "@zxsim/riscv/RiscvJit"
 import * as BuiltProcess from "@zxsim/process-builder/BuiltProcess"
 import * as ProcessBuilder from "@zxsim/process-builder/ProcessBuilder"
+import { cpus } from "./cpus.js"
 import { onKernel } from "./fixtures.js"
 import { image, runGuest } from "./guests.js"
 
@@ -23,14 +22,6 @@ import { image, runGuest } from "./guests.js"
 const nextMacrotask = Effect.async<void>((resume) => {
   setImmediate(() => resume(Effect.void))
 })
-
-/** The CPU layers every end-to-end test runs on. */
-const cpus: ReadonlyArray<readonly [string, Layer.Layer<Cpu>]> = [
-  ["interpreter", RiscvInterpreter.layer],
-  ["jit", RiscvJit.layer],
-  // Compiling on first sight puts nearly all of every guest through compiled code.
-  ["jit compiling everything", RiscvJit.layerWith({ hotness: 1 })]
-]
 
 /** A body on a fresh kernel running on `cpu`, with a leak check once its scope has closed. */
 const onCpu = <A, E>(cpu: Layer.Layer<Cpu>, body: Effect.Effect<A, E, Kernel.Kernel | Scope.Scope>, options?: Kernel.KernelOptions) =>
