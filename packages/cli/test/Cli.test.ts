@@ -90,6 +90,15 @@ describe("zxsim run", () => {
       assert.match(r3.stderr, new RegExp(`^zxsim: ${x86}: .*Invalid ELF architecture`))
     }))
 
+  it.live("runs a dynamically linked program with its linker and libraries from --loader-dir", () =>
+    Effect.gen(function*() {
+      const r = yield* zxsim("run", Guests.path("hello_dynamic"), "a", "b", "--env", "LD_DEBUG=1", "--loader-dir", Guests.binDirectory)
+      assert.strictEqual(r.code, 0)
+      assert.strictEqual(r.stdout, `${Guests.path("hello_dynamic")}\na\nb\nLD_DEBUG=1\n`)
+      assert.match(r.stderr, /ld\.so\.1: .*loaded libfoo\.so at 0x[0-9a-f]+/)
+      assert.match(r.stderr, /ld\.so\.1: .*libzircon\.so \(the vDSO\)/)
+    }))
+
   it.live("a dynamic program without --loader-dir fails with the builder's error on one line", () =>
     Effect.gen(function*() {
       const dynamic = writeScratch("dynamic.elf", ElfWriter.write(ElfWriter.dynamicExecutable()))
