@@ -84,6 +84,7 @@ const spawnOnce = (file: Handle.Vmo) =>
     if (info.returnCode !== 0n) return yield* Effect.dieMessage(`guest returned ${info.returnCode}`)
   }).pipe(Effect.scoped)
 
+/** The spawn benchmark: zxsim's build + start + wait against posix_spawn + waitpid. */
 export const entry: Entry = {
   name: "spawn",
   run: async () => {
