@@ -174,6 +174,11 @@ export class Interpreter implements CpuShape {
   private decodes = 0
   private codeInvalidations = 0
 
+  /** Instructions retired so far (updated at least every few thousand instructions). */
+  get retiredInstructions(): number {
+    return this.retired
+  }
+
   readonly stats = (): CpuStats => ({
     instructions: this.retired,
     syscalls: this.syscalls,

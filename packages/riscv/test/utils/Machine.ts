@@ -24,7 +24,7 @@ const fromLayer = (layer: Layer.Layer<Cpu>) => (): CpuShape => ManagedRuntime.ma
  */
 export const engines: ReadonlyArray<{ readonly name: string; readonly make: () => CpuShape }> = [
   { name: "interpreter", make: fromLayer(RiscvInterpreter.layer) },
-  { name: "jit", make: fromLayer(RiscvJit.layerWith({ hotness: 1 })) }
+  { name: "jit", make: fromLayer(RiscvJit.layerWith({ hotness: 1, patience: 0 })) }
 ]
 
 export const PAGE = 4096

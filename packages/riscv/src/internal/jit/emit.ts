@@ -26,7 +26,7 @@ import type { Layout } from "./layout.js"
 import { State } from "./layout.js"
 import type { Block, Cfg, Edge, Insn } from "./region.js"
 import { Exit } from "./region.js"
-import { DISPATCH_ENTRIES, TLB_ENTRIES } from "./tuning.js"
+import { CACHED_SITES, DISPATCH_ENTRIES, TLB_ENTRIES } from "./tuning.js"
 import { Bytes, type FuncDef, type FuncType, I32, I64, Opcode as W, VOID } from "./wasm.js"
 
 /** Function types of every module. */
@@ -69,7 +69,8 @@ const ADDR = 34
 const WHY = 35
 const E = 36
 const ST = 37
-const LOCALS: ReadonlyArray<readonly [number, number]> = [[33, I64], [3, I32]]
+/** The first per-site cache local (page bases, i64), followed by as many addends (i32). */
+const SITE_CACHES = 38
 
 const xLocal = (i: number) => 1 + i
 const TWO_64 = 1n << 64n
@@ -260,6 +261,10 @@ export class RegionEmitter {
   private children = new Map<Block, Array<Block>>()
   private loopLevel = new Map<Block, number>()
   private mergeLevel = new Map<Block, number>()
+  /** Blocks inside some loop (their memory accesses get a translation cache in locals). */
+  private inLoop = new Set<Block>()
+  /** Cache slot of a memory access, by block and index: `${block.id}:${k}`. */
+  private sites = new Map<string, number>()
 
   constructor(private readonly layout: Layout) {}
 
@@ -270,6 +275,7 @@ export class RegionEmitter {
     this.cfg = cfg
     this.pagePc = BigInt(cfg.pagePc)
     this.structure()
+    this.assignSites()
     const b = this.b
     for (let i = 1; i < 32; i++) {
       if ((cfg.used & (1 << i)) === 0) continue
@@ -277,6 +283,8 @@ export class RegionEmitter {
       b.byte(W.i64Load), b.byte(3), b.u32(8 * i)
       set(b, xLocal(i))
     }
+    // Empty translation caches: -1 never equals a masked address.
+    for (let site = 0; site < this.sites.size; site++) i64c(b, -1), set(b, SITE_CACHES + site)
     this.open(W.block) // level 0: exit
     this.open(W.block) // level 1: chain
     this.doTree(cfg.entry)
@@ -303,7 +311,10 @@ export class RegionEmitter {
     get(b, RF), get(b, XPC), b.byte(W.i64Store), b.byte(3), b.u32(PC_OFFSET)
     i32c(b, 0), get(b, BUDGET), b.byte(W.i32Store), b.byte(2), b.u32(this.layout.state + State.BUDGET_LEFT)
     get(b, WHY)
-    return { type: REGION_TYPE, locals: LOCALS, body: b }
+    const n = this.sites.size
+    const locals: Array<readonly [number, number]> = [[33, I64], [3, I32]]
+    if (n > 0) locals.push([n, I64], [n, I32])
+    return { type: REGION_TYPE, locals, body: b }
   }
 
   // ---- structure --------------------------------------------------------------------------------
@@ -347,6 +358,32 @@ export class RegionEmitter {
         }
       }
       for (const [block, count] of forwardPreds) if (count >= 2) this.merges.add(block)
+      // Natural loops: each back edge's head and every block reaching its tail without the head.
+      this.inLoop = new Set()
+      const preds = new Map<Block, Array<Block>>()
+      for (const block of order) {
+        for (const edge of block.edges) {
+          if (edge.target === null) continue
+          let list = preds.get(edge.target)
+          if (list === undefined) preds.set(edge.target, list = [])
+          list.push(block)
+        }
+      }
+      for (const block of order) {
+        for (const edge of block.edges) {
+          const head = edge.target
+          if (head === null || index.get(head)! > index.get(block)!) continue
+          const body = new Set<Block>([head])
+          const work = [block]
+          while (work.length > 0) {
+            const n = work.pop()!
+            if (body.has(n)) continue
+            body.add(n)
+            for (const p of preds.get(n) ?? []) work.push(p)
+          }
+          for (const n of body) this.inLoop.add(n)
+        }
+      }
       for (const block of order) {
         const parent = idom.get(block)
         if (parent !== undefined && block !== this.cfg.entry) this.children.get(parent)!.push(block)
@@ -728,45 +765,89 @@ export class RegionEmitter {
     }
   }
 
-  private load(x: Block, k: number, opcode: number, size: number): void {
+  /** Gives the loads and stores inside loops (the first `CACHED_SITES` of them) a translation cache. */
+  private assignSites(): void {
+    this.sites = new Map()
+    for (const block of this.cfg.blocks) {
+      if (!this.inLoop.has(block) || !this.rpo.has(block)) continue
+      block.insns.forEach((insn, k) => {
+        if (this.sites.size < CACHED_SITES && (LOAD_OP[insn.op] !== undefined || STORE_OP[insn.op] !== undefined)) {
+          this.sites.set(`${block.id}:${k}`, this.sites.size)
+        }
+      })
+    }
+  }
+
+  /**
+   * The access of `size` bytes at ADDR: `access` emits the load or store given the host address
+   * on the stack; `slow` emits the helper path. With a cache site, an aligned access to the page
+   * last seen there skips the TLB; a TLB hit refills the site.
+   */
+  private access(x: Block, k: number, size: number, tlb: number, access: () => void, slow: () => void): void {
     const b = this.b
-    const insn = x.insns[k]
-    const tlb = this.layout.readTlb
-    this.address(insn)
+    const site = this.sites.get(`${x.id}:${k}`)
+    if (site !== undefined) {
+      const base = SITE_CACHES + site
+      const addend = SITE_CACHES + this.sites.size + site
+      get(b, ADDR), i64c(b, ~0xfff | (size - 1), -1), b.byte(W.i64And), get(b, base), b.byte(W.i64Eq)
+      this.open(W.if)
+      get(b, ADDR), b.byte(W.i32WrapI64), get(b, addend), b.byte(W.i32Add)
+      access()
+      b.byte(W.else)
+      this.tlbHit(tlb, size)
+      this.open(W.if)
+      get(b, ADDR), i64c(b, ~0xfff), b.byte(W.i64And), set(b, base)
+      get(b, E), b.byte(W.i32Load), b.byte(2), b.u32(tlb + 8), set(b, addend)
+      get(b, ADDR), b.byte(W.i32WrapI64), get(b, addend), b.byte(W.i32Add)
+      access()
+      b.byte(W.else)
+      slow()
+      this.close()
+      this.close()
+      return
+    }
     this.tlbHit(tlb, size)
     this.open(W.if)
     this.host(tlb)
-    b.byte(opcode), b.byte(0), b.u32(0)
-    this.setX(insn.rd)
+    access()
     b.byte(W.else)
-    this.addressArgs()
-    i32c(b, insn.op), b.byte(W.call), b.u32(Fn.LOAD), set(b, ST)
-    this.faultCheck(x, k)
-    i32c(b, 0), b.byte(W.i64Load), b.byte(3), b.u32(this.layout.state + State.VALUE)
-    this.setX(insn.rd)
-    this.afterCheck(x, k)
+    slow()
     this.close()
+  }
+
+  private load(x: Block, k: number, opcode: number, size: number): void {
+    const b = this.b
+    const insn = x.insns[k]
+    this.address(insn)
+    this.access(x, k, size, this.layout.readTlb, () => {
+      b.byte(opcode), b.byte(0), b.u32(0)
+      this.setX(insn.rd)
+    }, () => {
+      this.addressArgs()
+      i32c(b, insn.op), b.byte(W.call), b.u32(Fn.LOAD), set(b, ST)
+      this.faultCheck(x, k)
+      i32c(b, 0), b.byte(W.i64Load), b.byte(3), b.u32(this.layout.state + State.VALUE)
+      this.setX(insn.rd)
+      this.afterCheck(x, k)
+    })
   }
 
   private store(x: Block, k: number, opcode: number, size: number): void {
     const b = this.b
     const insn = x.insns[k]
-    const tlb = this.layout.writeTlb
     this.address(insn)
-    this.tlbHit(tlb, size)
-    this.open(W.if)
-    this.host(tlb)
-    this.getX(insn.rs2)
-    b.byte(opcode), b.byte(0), b.u32(0)
-    b.byte(W.else)
-    this.addressArgs()
-    i32c(b, insn.op)
-    this.getX(insn.rs2), b.byte(W.i32WrapI64)
-    this.getX(insn.rs2), i64c(b, 32), b.byte(W.i64ShrU), b.byte(W.i32WrapI64)
-    b.byte(W.call), b.u32(Fn.STORE), set(b, ST)
-    this.faultCheck(x, k)
-    this.afterCheck(x, k)
-    this.close()
+    this.access(x, k, size, this.layout.writeTlb, () => {
+      this.getX(insn.rs2)
+      b.byte(opcode), b.byte(0), b.u32(0)
+    }, () => {
+      this.addressArgs()
+      i32c(b, insn.op)
+      this.getX(insn.rs2), b.byte(W.i32WrapI64)
+      this.getX(insn.rs2), i64c(b, 32), b.byte(W.i64ShrU), b.byte(W.i32WrapI64)
+      b.byte(W.call), b.u32(Fn.STORE), set(b, ST)
+      this.faultCheck(x, k)
+      this.afterCheck(x, k)
+    })
   }
 
   private atomic(x: Block, k: number): void {

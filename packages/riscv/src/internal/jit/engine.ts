@@ -47,6 +47,7 @@ import { FRAMES, type Layout, layoutAt, State } from "./layout.js"
 import { buildCfg, type Cfg, Exit } from "./region.js"
 import {
   BATCH_REGIONS,
+  COMPILE_PATIENCE,
   COUNTER_SLOTS,
   DISPATCH_ENTRIES,
   HOTNESS_THRESHOLD,
@@ -55,7 +56,7 @@ import {
   TLB_ENTRIES,
   WARM_DIVISOR
 } from "./tuning.js"
-import { encodeModule, type FuncDef } from "./wasm.js"
+import { Bytes, encodeModule, type FuncDef, I32, Opcode as W } from "./wasm.js"
 
 /** Options of a JIT (tests lower the thresholds so the code under test gets compiled). */
 export interface JitOptions {
@@ -65,6 +66,8 @@ export interface JitOptions {
   readonly batch?: number
   /** Instructions per region at most (default `MAX_REGION_INSTRUCTIONS`). */
   readonly maxRegionInstructions?: number
+  /** Interpreted instructions a hot region waits for others to share its module (default `COMPILE_PATIENCE`). */
+  readonly patience?: number
 }
 
 const PAGE = 4096
@@ -73,8 +76,28 @@ const BUDGET_SPENT: StopReason = { _tag: "BudgetSpent" }
 const UNCOMPILABLE = -(1 << 30)
 
 type RegionFn = (registers: number, budget: number) => number
+/** The trampoline every call from JavaScript goes through: one export whose call stays fast. */
+type EnterFn = (slot: number, registers: number, budget: number) => number
 
 const isRegionFn = (value: unknown): value is RegionFn => typeof value === "function"
+const isEnterFn = (value: unknown): value is EnterFn => typeof value === "function"
+
+/** `enter(slot, registers, budget)`: calls the region in table slot `slot`. */
+const enterModule = (): Uint8Array<ArrayBuffer> => {
+  const body = new Bytes(32)
+  body.byte2(W.localGet, 1)
+  body.byte2(W.localGet, 2)
+  body.byte2(W.localGet, 0)
+  body.byte(W.callIndirect)
+  body.u32(0)
+  body.u32(0)
+  return encodeModule({
+    types: [{ params: [I32, I32], results: [I32] }, { params: [I32, I32, I32], results: [I32] }],
+    funcImports: [],
+    funcs: [{ type: 1, locals: [], body }],
+    exports: [["enter", 0]]
+  })
+}
 
 /** A compiled region. */
 class Region {
@@ -97,6 +120,16 @@ class Region {
 
 const toNumber = (lo: number, hi: number): number => (hi >>> 0) * TWO_32 + (lo >>> 0)
 
+/**
+ * A region entry to compile: its pc and the frame its page was executed from. Compiling from that
+ * frame is right whatever happened since: a region is only ever entered after its page was found
+ * to execute from the same frame, and the frame is watched from the moment it is read.
+ */
+interface Candidate {
+  readonly pc: number
+  readonly frame: number
+}
+
 /** The JIT. One per kernel; threads and address spaces come and go through `run`. */
 export class Jit implements CpuShape {
   readonly name = "jit"
@@ -105,6 +138,7 @@ export class Jit implements CpuShape {
   private readonly warmAt: number
   private readonly batch: number
   private readonly maxInstructions: number
+  private readonly patience: number
 
   // ---- physical memory and the tables in it ------------------------------------------------------
   private memory: CpuMemory | null = null
@@ -119,12 +153,17 @@ export class Jit implements CpuShape {
 
   // ---- translations --------------------------------------------------------------------------------
   private table: WebAssembly.Table | null = null
-  private fns: Array<RegionFn | null> = []
+  private enter: EnterFn = () => Exit.INTERPRET
   private freeSlots: Array<number> = []
+  private slots = 0
   private readonly regionsByPc = new Map<number, Array<Region>>()
   private readonly regionsByFrame = new Map<number, Set<Region>>()
   private readonly counters = new Int32Array(COUNTER_SLOTS)
-  private warm: Array<number> = []
+  /** Entries entered often (not yet hot), with the frame their page executed from then. */
+  private warm: Array<Candidate> = []
+  /** Hot entries waiting to be compiled, and the interpreter's count when the first became hot. */
+  private pending: Array<Candidate> = []
+  private pendingSince = 0
   /** Execute translations of virtual pages in the current epoch and address space. */
   private readonly execCache = new Map<number, number>()
   private emitter: RegionEmitter | null = null
@@ -152,6 +191,7 @@ export class Jit implements CpuShape {
     this.warmAt = Math.max(1, Math.floor(this.hotness / WARM_DIVISOR))
     this.batch = Math.max(1, Math.floor(options.batch ?? BATCH_REGIONS))
     this.maxInstructions = Math.max(1, Math.floor(options.maxRegionInstructions ?? MAX_REGION_INSTRUCTIONS))
+    this.patience = Math.max(0, options.patience ?? COMPILE_PATIENCE)
     const hooks: InterpreterHooks = {
       transfer: (lo, hi) => {
         // Stop the interpreter at compiled code, and whenever this call changed the epoch or
@@ -227,12 +267,18 @@ export class Jit implements CpuShape {
     this.regionsByFrame.clear()
     this.counters.fill(0)
     this.warm = []
+    this.pending = []
     this.memory = memory
     this.wasmMemory = memory.memory
     this.layout = layoutAt(memory.reserve(FRAMES))
     this.emitter = new RegionEmitter(this.layout)
     this.table = new WebAssembly.Table({ element: "anyfunc", initial: 64 })
-    this.fns = []
+    const enter = new WebAssembly.Instance(new WebAssembly.Module(enterModule()), {
+      env: { memory: memory.memory, table: this.table }
+    }).exports["enter"]
+    if (!isEnterFn(enter)) throw new Error("jit: the enter export is not a function")
+    this.enter = enter
+    this.slots = 0
     this.freeSlots = []
     this.refreshViews()
     this.flushTranslations()
@@ -314,19 +360,27 @@ export class Jit implements CpuShape {
     }
     const slot = (lo >>> 1) & (COUNTER_SLOTS - 1)
     const count = ++this.counters[slot]
-    if (count === this.warmAt && count < this.hotness) {
-      if (this.warm.length >= 4 * this.batch) this.warm.shift()
-      this.warm.push(pc)
-    }
-    if (count < this.hotness) return -1
-    const region = this.compile(lo, hi)
-    if (region === null) {
-      this.counters[slot] = UNCOMPILABLE
+    if (count < this.warmAt) return -1
+    // Warm or hot: pc is being entered, so its page's execute translation is needed anyway.
+    const frame = this.execFrame(lo, hi)
+    if (frame < 0) return -1
+    if (count < this.hotness) {
+      if (count === this.warmAt) {
+        if (this.warm.length >= 4 * this.batch) this.warm.shift()
+        this.warm.push({ pc, frame })
+      }
       return -1
     }
-    this.counters[slot] = 0
-    this.install(region)
-    return region.slot
+    if (!this.pending.some((c) => c.pc === pc && c.frame === frame)) {
+      if (this.pending.length === 0) this.pendingSince = this.interp.retiredInstructions
+      this.pending.push({ pc, frame })
+    }
+    if (this.pending.length < this.batch && this.interp.retiredInstructions - this.pendingSince < this.patience) return -1
+    this.compilePending()
+    const compiled = this.regionsByPc.get(pc)?.find((r) => r.frame === frame)
+    if (compiled === undefined) return -1
+    this.install(compiled)
+    return compiled.slot
   }
 
   private install(region: Region): void {
@@ -343,28 +397,30 @@ export class Jit implements CpuShape {
   // ---- stages 2–4: building, emitting and installing regions ----------------------------------------------
 
   /**
-   * Compiles the region entered at pc (hi:lo), with warm regions of pages already translated in
-   * the same module. Null when pc's page cannot be executed or its first instruction cannot be
-   * translated.
+   * Compiles the pending hot regions, and warm ones up to the batch size, into one module. An
+   * entry whose first instruction cannot be translated is marked so it is never tried again.
    */
-  private compile(lo: number, hi: number): Region | null {
-    const frame = this.execFrame(lo, hi)
-    if (frame < 0) return null
-    const pc = toNumber(lo, hi)
-    const first = this.cfgAt(pc, frame)
-    if (first === null) return null
-    const batch: Array<{ readonly pc: number; readonly frame: number; readonly cfg: Cfg }> = [{ pc, frame, cfg: first }]
-    const warm = this.warm
-    this.warm = []
-    for (const candidate of warm) {
-      if (batch.length >= this.batch) break
-      if (batch.some((b) => b.pc === candidate)) continue
-      const candidateFrame = this.execCache.get(Math.floor(candidate / PAGE))
-      if (candidateFrame === undefined) continue
-      if (this.regionsByPc.get(candidate)?.some((r) => r.frame === candidateFrame)) continue
-      const cfg = this.cfgAt(candidate, candidateFrame)
-      if (cfg !== null) batch.push({ pc: candidate, frame: candidateFrame, cfg })
+  private compilePending(): void {
+    const batch: Array<{ readonly pc: number; readonly frame: number; readonly cfg: Cfg }> = []
+    const consider = ({ pc, frame }: Candidate): void => {
+      if (batch.length >= this.batch || batch.some((b) => b.pc === pc && b.frame === frame)) return
+      const counter = ((pc % TWO_32) >>> 1) & (COUNTER_SLOTS - 1)
+      if (this.regionsByPc.get(pc)?.some((r) => r.frame === frame)) return
+      const cfg = this.cfgAt(pc, frame)
+      if (cfg === null) {
+        this.counters[counter] = UNCOMPILABLE
+        return
+      }
+      this.counters[counter] = 0
+      batch.push({ pc, frame, cfg })
     }
+    const pending = this.pending
+    const warm = this.warm
+    this.pending = []
+    this.warm = []
+    for (const candidate of pending) consider(candidate)
+    for (const candidate of warm) consider(candidate)
+    if (batch.length === 0) return
     const emitter = this.emitter!
     const funcs: Array<FuncDef> = [...ARITHMETIC]
     for (const item of batch) funcs.push(emitter.emit(item.cfg))
@@ -385,21 +441,16 @@ export class Jit implements CpuShape {
     })
     this.modulesCompiled++
     this.wasmBytes += bytes.length
-    let result: Region | null = null
     for (let i = 0; i < batch.length; i++) {
       const item = batch[i]
       const fn = instance.exports[`r${i}`]
       if (!isRegionFn(fn)) throw new Error("jit: region export is not a function")
       const slot = this.allocateSlot()
       this.table!.set(slot, fn)
-      this.fns[slot] = fn
       const ranges: Array<number> = []
       for (const block of item.cfg.blocks) if (block.insns.length > 0) ranges.push(block.start, block.end)
-      const region = new Region(item.pc, item.frame, slot, ranges, item.cfg.instructions)
-      this.register(region)
-      if (i === 0) result = region
+      this.register(new Region(item.pc, item.frame, slot, ranges, item.cfg.instructions))
     }
-    return result
   }
 
   private cfgAt(pc: number, frame: number): Cfg | null {
@@ -410,8 +461,7 @@ export class Jit implements CpuShape {
   private allocateSlot(): number {
     const free = this.freeSlots.pop()
     if (free !== undefined) return free
-    const slot = this.fns.length
-    this.fns.push(null)
+    const slot = this.slots++
     const table = this.table!
     if (slot >= table.length) table.grow(Math.max(64, table.length))
     return slot
@@ -453,7 +503,6 @@ export class Jit implements CpuShape {
       if (set.size === 0) this.regionsByFrame.delete(region.frame >>> 12)
     }
     this.table!.set(region.slot, null)
-    this.fns[region.slot] = null
     this.freeSlots.push(region.slot)
     this.regionsDropped++
     this.codeChanged = true
@@ -720,7 +769,7 @@ export class Jit implements CpuShape {
           this.i32[biasIndex] = bias % TWO_32 | 0
           this.i32[biasIndex + 1] = Math.floor(bias / TWO_32)
           this.compiledCalls++
-          const why = this.fns[slot]!(rf, chunk)
+          const why = this.enter(slot, rf, chunk)
           if (this.memory!.generation !== this.generation) this.refreshViews()
           const retired = chunk - this.i32[(this.layout.state + State.BUDGET_LEFT) >>> 2]
           this.setInstret(before + retired)

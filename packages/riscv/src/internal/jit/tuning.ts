@@ -20,8 +20,17 @@ export const HOTNESS_THRESHOLD = 200
  */
 export const WARM_DIVISOR = 4
 
-/** Regions compiled per WebAssembly module at most (the hot one plus warm ones). */
+/** Regions compiled per WebAssembly module at most (hot ones plus warm ones). */
 export const BATCH_REGIONS = 16
+
+/**
+ * Instructions the interpreter may run while hot regions wait for company: a hot region is
+ * compiled once `BATCH_REGIONS` are hot, or when this many instructions were interpreted since the
+ * first of them became hot. About what one module's compile costs in interpreted time, so waiting
+ * at most doubles a lone region's delay while the start-up of a program, where many spots heat up
+ * together, gets few modules.
+ */
+export const COMPILE_PATIENCE = 20_000
 
 /**
  * Instructions per region at most. A region is the code reachable from its entry through
@@ -29,6 +38,13 @@ export const BATCH_REGIONS = 16
  * loop heads and between regions only, so this also bounds how far past its budget a run can go.
  */
 export const MAX_REGION_INSTRUCTIONS = 256
+
+/**
+ * Loads and stores inside a region's loops that keep the translation they used last in
+ * WebAssembly locals (checked before the TLB: one mask and compare instead of a table lookup,
+ * and off the chain of dependent loads), per region at most. Each costs two locals.
+ */
+export const CACHED_SITES = 24
 
 /** Entries of each inline software TLB (loads, stores) in linear memory; a power of two. */
 export const TLB_ENTRIES = 1024

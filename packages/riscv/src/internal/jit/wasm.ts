@@ -27,6 +27,7 @@ export const Opcode = {
   brIf: 0x0d,
   return: 0x0f,
   call: 0x10,
+  callIndirect: 0x11,
   returnCallIndirect: 0x13,
   drop: 0x1a,
   select: 0x1b,
