@@ -20,7 +20,7 @@
  * 2 (fault: leave before it, and the interpreter takes the fault exactly as it would).
  * @internal
  */
-import { PC_OFFSET } from "@zxsim/kernel/Cpu"
+import { Access, PC_OFFSET } from "@zxsim/kernel/Cpu"
 import { Op } from "../../Decoder.js"
 import type { Layout } from "./layout.js"
 import { State } from "./layout.js"
@@ -32,33 +32,16 @@ import { Bytes, type FuncDef, type FuncType, I32, I64, Opcode as W, VOID } from 
 /** Function types of every module. */
 export const TYPES: ReadonlyArray<FuncType> = [
   { params: [I32, I32], results: [I32] }, // a region
-  { params: [I32, I32, I32], results: [I32] }, // load helper (lo, hi, op)
-  { params: [I32, I32, I32, I32, I32], results: [I32] }, // store / atomic helper
-  { params: [I64, I64], results: [I64] } // arithmetic helper
+  { params: [I32, I32, I32, I32, I32], results: [I32] } // the atomic helper
 ]
 const REGION_TYPE = 0
 
-/** Function indices: imported helpers, then the arithmetic helpers, then the regions. */
-export const Fn = {
-  LOAD: 0,
-  STORE: 1,
-  ATOMIC: 2,
-  MULH: 3,
-  MULHSU: 4,
-  MULHU: 5,
-  DIV: 6,
-  DIVU: 7,
-  REM: 8,
-  REMU: 9,
-  DIVW: 10,
-  DIVUW: 11,
-  REMW: 12,
-  REMUW: 13
-} as const
+/** Function indices: the imported atomic helper, then the regions. */
+export const Fn = { ATOMIC: 0 } as const
 /** Index of the first region function in a module. */
-export const FIRST_REGION = 14
+export const FIRST_REGION = 1
 
-/** Helper results. */
+/** Results of the atomic helper. */
 export const Status = { OK: 0, EXIT_AFTER: 1, FAULT: 2 } as const
 
 // Locals: 0 = register file address, 1 = budget, x1..x31 at 1 + i, then scratch.
@@ -66,11 +49,18 @@ const RF = 0
 const BUDGET = 1
 const XPC = 33
 const ADDR = 34
-const WHY = 35
-const E = 36
-const ST = 37
+/** i64 scratch for inline arithmetic: T0..T5. */
+const T0 = 35
+const I64_LOCALS = 39
+const WHY = 41
+const E = 42
+const ST = 43
+/** i32 scratch: I0, I1. */
+const I0 = 44
+const I1 = 45
+const I32_LOCALS = 5
 /** The first per-site cache local (page bases, i64), followed by as many addends (i32). */
-const SITE_CACHES = 38
+const SITE_CACHES = 46
 
 const xLocal = (i: number) => 1 + i
 const TWO_64 = 1n << 64n
@@ -79,16 +69,6 @@ const TWO_64 = 1n << 64n
 const halves = (v: bigint): readonly [number, number] => {
   const u = ((v % TWO_64) + TWO_64) % TWO_64
   return [Number(u & 0xffffffffn) | 0, Number(u >> 32n) | 0]
-}
-
-// ---- arithmetic helpers (the same in every module) -------------------------------------------
-
-const M32: readonly [number, number] = [-1, 0]
-
-const arith = (build: (b: Bytes) => void, locals: ReadonlyArray<readonly [number, number]> = []): FuncDef => {
-  const body = new Bytes(128)
-  build(body)
-  return { type: 3, locals, body }
 }
 
 const get = (b: Bytes, i: number) => b.byte2(W.localGet, i)
@@ -101,111 +81,8 @@ const i32c = (b: Bytes, v: number) => {
   b.byte(W.i32Const)
   b.s32(v)
 }
-
-/** High 64 bits of the unsigned 128-bit product, from 32-bit partial products. */
-const mulhu = arith((b) => {
-  // locals: 2 alo, 3 ahi, 4 blo, 5 bhi, 6 lh, 7 hl
-  get(b, 0), i64c(b, ...M32), b.byte(W.i64And), set(b, 2)
-  get(b, 0), i64c(b, 32), b.byte(W.i64ShrU), set(b, 3)
-  get(b, 1), i64c(b, ...M32), b.byte(W.i64And), set(b, 4)
-  get(b, 1), i64c(b, 32), b.byte(W.i64ShrU), set(b, 5)
-  get(b, 2), get(b, 5), b.byte(W.i64Mul), set(b, 6)
-  get(b, 3), get(b, 4), b.byte(W.i64Mul), set(b, 7)
-  get(b, 3), get(b, 5), b.byte(W.i64Mul)
-  get(b, 6), i64c(b, 32), b.byte(W.i64ShrU), b.byte(W.i64Add)
-  get(b, 7), i64c(b, 32), b.byte(W.i64ShrU), b.byte(W.i64Add)
-  get(b, 2), get(b, 4), b.byte(W.i64Mul), i64c(b, 32), b.byte(W.i64ShrU)
-  get(b, 6), i64c(b, ...M32), b.byte(W.i64And), b.byte(W.i64Add)
-  get(b, 7), i64c(b, ...M32), b.byte(W.i64And), b.byte(W.i64Add)
-  i64c(b, 32), b.byte(W.i64ShrU)
-  b.byte(W.i64Add)
-}, [[6, I64]])
-
-/** mulhu minus the corrections for negative operands: (a >> 63) & b and (b >> 63) & a. */
-const mulh = arith((b) => {
-  get(b, 0), get(b, 1), b.byte(W.call), b.u32(Fn.MULHU)
-  get(b, 0), i64c(b, 63), b.byte(W.i64ShrS), get(b, 1), b.byte(W.i64And), b.byte(W.i64Sub)
-  get(b, 1), i64c(b, 63), b.byte(W.i64ShrS), get(b, 0), b.byte(W.i64And), b.byte(W.i64Sub)
-})
-
-/** Signed rs1 times unsigned rs2: only rs1's sign needs a correction. */
-const mulhsu = arith((b) => {
-  get(b, 0), get(b, 1), b.byte(W.call), b.u32(Fn.MULHU)
-  get(b, 0), i64c(b, 63), b.byte(W.i64ShrS), get(b, 1), b.byte(W.i64And), b.byte(W.i64Sub)
-})
-
-/** Division by zero gives all ones; the one overflow (MIN / -1) gives MIN. WebAssembly would trap on both. */
-const div = arith((b) => {
-  get(b, 1), b.byte(W.i64Eqz), b.byte2(W.if, I64), i64c(b, -1), b.byte(W.else)
-  get(b, 0), i64c(b, 0, 0x80000000 | 0), b.byte(W.i64Eq), get(b, 1), i64c(b, -1), b.byte(W.i64Eq), b.byte(W.i32And)
-  b.byte2(W.if, I64), get(b, 0), b.byte(W.else), get(b, 0), get(b, 1), b.byte(W.i64DivS), b.byte(W.end)
-  b.byte(W.end)
-})
-
-const divu = arith((b) => {
-  get(b, 1), b.byte(W.i64Eqz), b.byte2(W.if, I64), i64c(b, -1), b.byte(W.else)
-  get(b, 0), get(b, 1), b.byte(W.i64DivU), b.byte(W.end)
-})
-
-/** Remainder by zero is the dividend; MIN % -1 is 0 (WebAssembly's rem_s does not trap on it). */
-const rem = arith((b) => {
-  get(b, 1), b.byte(W.i64Eqz), b.byte2(W.if, I64), get(b, 0), b.byte(W.else)
-  get(b, 0), get(b, 1), b.byte(W.i64RemS), b.byte(W.end)
-})
-
-const remu = arith((b) => {
-  get(b, 1), b.byte(W.i64Eqz), b.byte2(W.if, I64), get(b, 0), b.byte(W.else)
-  get(b, 0), get(b, 1), b.byte(W.i64RemU), b.byte(W.end)
-})
-
-// 32-bit forms: locals 2 = a32, 3 = b32.
-const w32 = (b: Bytes) => {
-  get(b, 0), b.byte(W.i32WrapI64), set(b, 2)
-  get(b, 1), b.byte(W.i32WrapI64), set(b, 3)
-}
-
-const divw = arith((b) => {
-  w32(b)
-  get(b, 3), b.byte(W.i32Eqz), b.byte2(W.if, I64), i64c(b, -1), b.byte(W.else)
-  get(b, 2), i32c(b, 0x80000000 | 0), b.byte(W.i32Eq), get(b, 3), i32c(b, -1), b.byte(W.i32Eq), b.byte(W.i32And)
-  b.byte2(W.if, I64), get(b, 2), b.byte(W.i64ExtendI32S), b.byte(W.else)
-  get(b, 2), get(b, 3), b.byte(W.i32DivS), b.byte(W.i64ExtendI32S), b.byte(W.end)
-  b.byte(W.end)
-}, [[2, I32]])
-
-const divuw = arith((b) => {
-  w32(b)
-  get(b, 3), b.byte(W.i32Eqz), b.byte2(W.if, I64), i64c(b, -1), b.byte(W.else)
-  get(b, 2), get(b, 3), b.byte(W.i32DivU), b.byte(W.i64ExtendI32S), b.byte(W.end)
-}, [[2, I32]])
-
-const remw = arith((b) => {
-  w32(b)
-  get(b, 3), b.byte(W.i32Eqz), b.byte2(W.if, I64), get(b, 2), b.byte(W.i64ExtendI32S), b.byte(W.else)
-  get(b, 2), get(b, 3), b.byte(W.i32RemS), b.byte(W.i64ExtendI32S), b.byte(W.end)
-}, [[2, I32]])
-
-const remuw = arith((b) => {
-  w32(b)
-  get(b, 3), b.byte(W.i32Eqz), b.byte2(W.if, I64), get(b, 2), b.byte(W.i64ExtendI32S), b.byte(W.else)
-  get(b, 2), get(b, 3), b.byte(W.i32RemU), b.byte(W.i64ExtendI32S), b.byte(W.end)
-}, [[2, I32]])
-
-/** The arithmetic helpers, in `Fn` order from `Fn.MULH`. */
-export const ARITHMETIC: ReadonlyArray<FuncDef> = [mulh, mulhsu, mulhu, div, divu, rem, remu, divw, divuw, remw, remuw]
-
-const ARITH_FN: Readonly<Record<number, number>> = {
-  [Op.MULH]: Fn.MULH,
-  [Op.MULHSU]: Fn.MULHSU,
-  [Op.MULHU]: Fn.MULHU,
-  [Op.DIV]: Fn.DIV,
-  [Op.DIVU]: Fn.DIVU,
-  [Op.REM]: Fn.REM,
-  [Op.REMU]: Fn.REMU,
-  [Op.DIVW]: Fn.DIVW,
-  [Op.DIVUW]: Fn.DIVUW,
-  [Op.REMW]: Fn.REMW,
-  [Op.REMUW]: Fn.REMUW
+const op = (b: Bytes, ...codes: ReadonlyArray<number>) => {
+  for (const c of codes) b.byte(c)
 }
 
 const LOAD_OP: Readonly<Record<number, readonly [opcode: number, size: number]>> = {
@@ -312,7 +189,7 @@ export class RegionEmitter {
     i32c(b, 0), get(b, BUDGET), b.byte(W.i32Store), b.byte(2), b.u32(this.layout.state + State.BUDGET_LEFT)
     get(b, WHY)
     const n = this.sites.size
-    const locals: Array<readonly [number, number]> = [[33, I64], [3, I32]]
+    const locals: Array<readonly [number, number]> = [[I64_LOCALS, I64], [I32_LOCALS, I32]]
     if (n > 0) locals.push([n, I64], [n, I32])
     return { type: REGION_TYPE, locals, body: b }
   }
@@ -613,29 +490,36 @@ export class RegionEmitter {
 
   /**
    * The TLB check: leaves on the stack whether the access of `size` bytes at ADDR hits the TLB at
-   * `tlb`, with the entry's byte offset in E.
+   * `tlb` (either way of its set; a page-crossing access never does), with the byte offset of the
+   * entry that hit in E.
    */
   private tlbHit(tlb: number, size: number): void {
     const b = this.b
-    get(b, ADDR), i64c(b, 8), b.byte(W.i64ShrU), b.byte(W.i32WrapI64), i32c(b, (TLB_ENTRIES - 1) << 4), b.byte(W.i32And)
+    get(b, ADDR), i64c(b, 7), op(b, W.i64ShrU, W.i32WrapI64), i32c(b, (TLB_ENTRIES - 1) << 5), op(b, W.i32And)
     b.byte2(W.localTee, E)
     b.byte(W.i64Load), b.byte(3), b.u32(tlb)
     get(b, ADDR)
-    if (size > 1) i64c(b, size - 1), b.byte(W.i64Add)
-    i64c(b, 12), b.byte(W.i64ShrU)
-    b.byte(W.i64Eq)
+    if (size > 1) i64c(b, size - 1), op(b, W.i64Add)
+    i64c(b, 12), op(b, W.i64ShrU)
+    b.byte2(W.localTee, T0)
+    op(b, W.i64Eq)
+    b.byte2(W.if, I32)
+    i32c(b, 1)
+    b.byte(W.else)
+    // Way 1: on a hit, point E at it.
+    get(b, E), b.byte(W.i64Load), b.byte(3), b.u32(tlb + 16), get(b, T0), op(b, W.i64Eq)
+    b.byte2(W.localTee, I0)
+    b.byte2(W.if, VOID)
+    get(b, E), i32c(b, 16), op(b, W.i32Add), set(b, E)
+    b.byte(W.end)
+    get(b, I0)
+    b.byte(W.end)
   }
 
   /** The host address of ADDR after a TLB hit at `tlb` (entry offset in E). */
   private host(tlb: number): void {
     const b = this.b
-    get(b, ADDR), b.byte(W.i32WrapI64), get(b, E), b.byte(W.i32Load), b.byte(2), b.u32(tlb + 8), b.byte(W.i32Add)
-  }
-
-  /** ADDR's halves as two i32 arguments. */
-  private addressArgs(): void {
-    const b = this.b
-    get(b, ADDR), b.byte(W.i32WrapI64), get(b, ADDR), i64c(b, 32), b.byte(W.i64ShrU), b.byte(W.i32WrapI64)
+    get(b, ADDR), op(b, W.i32WrapI64), get(b, E), b.byte(W.i32Load), b.byte(2), b.u32(tlb + 8), op(b, W.i32Add)
   }
 
   /** After a helper call whose status is in ST: a fault leaves before the instruction. */
@@ -676,10 +560,10 @@ export class RegionEmitter {
       this.setX(rd)
       return
     }
-    const arithFn = ARITH_FN[op]
-    if (arithFn !== undefined) {
+    if (op >= Op.MULH && op <= Op.REMUW && op !== Op.MULW) {
       if (rd === 0) return
-      this.getX(rs1), this.getX(rs2), b.byte(W.call), b.u32(arithFn), this.setX(rd)
+      this.arithmetic(op, rs1, rs2)
+      this.setX(rd)
       return
     }
     const load = LOAD_OP[op]
@@ -779,29 +663,32 @@ export class RegionEmitter {
   }
 
   /**
-   * The access of `size` bytes at ADDR: `access` emits the load or store given the host address
-   * on the stack; `slow` emits the helper path. With a cache site, an aligned access to the page
-   * last seen there skips the TLB; a TLB hit refills the site.
+   * The access of `size` bytes at ADDR; `access` emits the load or store given the host address
+   * on the stack. With a cache site, an aligned access to the page last seen there skips the TLB;
+   * a TLB hit refills the site. A miss leaves the region before the instruction, asking for the
+   * TLB entry to be filled; the interpreter then runs the instruction (a fault, a page crossing
+   * and a store to code are all misses, so compiled code never calls out for memory).
    */
-  private access(x: Block, k: number, size: number, tlb: number, access: () => void, slow: () => void): void {
+  private access(x: Block, k: number, size: number, write: boolean, access: () => void): void {
     const b = this.b
+    const tlb = write ? this.layout.writeTlb : this.layout.readTlb
     const site = this.sites.get(`${x.id}:${k}`)
     if (site !== undefined) {
       const base = SITE_CACHES + site
       const addend = SITE_CACHES + this.sites.size + site
-      get(b, ADDR), i64c(b, ~0xfff | (size - 1), -1), b.byte(W.i64And), get(b, base), b.byte(W.i64Eq)
+      get(b, ADDR), i64c(b, ~0xfff | (size - 1), -1), op(b, W.i64And), get(b, base), op(b, W.i64Eq)
       this.open(W.if)
-      get(b, ADDR), b.byte(W.i32WrapI64), get(b, addend), b.byte(W.i32Add)
+      get(b, ADDR), op(b, W.i32WrapI64), get(b, addend), op(b, W.i32Add)
       access()
       b.byte(W.else)
       this.tlbHit(tlb, size)
       this.open(W.if)
-      get(b, ADDR), i64c(b, ~0xfff), b.byte(W.i64And), set(b, base)
+      get(b, ADDR), i64c(b, ~0xfff), op(b, W.i64And), set(b, base)
       get(b, E), b.byte(W.i32Load), b.byte(2), b.u32(tlb + 8), set(b, addend)
-      get(b, ADDR), b.byte(W.i32WrapI64), get(b, addend), b.byte(W.i32Add)
+      get(b, ADDR), op(b, W.i32WrapI64), get(b, addend), op(b, W.i32Add)
       access()
       b.byte(W.else)
-      slow()
+      this.missExit(x, k, size, write)
       this.close()
       this.close()
       return
@@ -811,24 +698,26 @@ export class RegionEmitter {
     this.host(tlb)
     access()
     b.byte(W.else)
-    slow()
+    this.missExit(x, k, size, write)
     this.close()
+  }
+
+  /** Leaves before instruction k, recording the address and access for the engine to translate. */
+  private missExit(x: Block, k: number, size: number, write: boolean): void {
+    const b = this.b
+    i32c(b, 0), get(b, ADDR), b.byte(W.i64Store), b.byte(3), b.u32(this.layout.state + State.FILL_ADDRESS)
+    i32c(b, 0), i32c(b, (write ? Access.WRITE : Access.READ) | (size << 4))
+    b.byte(W.i32Store), b.byte(2), b.u32(this.layout.state + State.FILL_ACCESS)
+    this.exit(this.pcAt(x.insns[k].offset), Exit.INTERPRET, x.insns.length - k)
   }
 
   private load(x: Block, k: number, opcode: number, size: number): void {
     const b = this.b
     const insn = x.insns[k]
     this.address(insn)
-    this.access(x, k, size, this.layout.readTlb, () => {
+    this.access(x, k, size, false, () => {
       b.byte(opcode), b.byte(0), b.u32(0)
       this.setX(insn.rd)
-    }, () => {
-      this.addressArgs()
-      i32c(b, insn.op), b.byte(W.call), b.u32(Fn.LOAD), set(b, ST)
-      this.faultCheck(x, k)
-      i32c(b, 0), b.byte(W.i64Load), b.byte(3), b.u32(this.layout.state + State.VALUE)
-      this.setX(insn.rd)
-      this.afterCheck(x, k)
     })
   }
 
@@ -836,18 +725,81 @@ export class RegionEmitter {
     const b = this.b
     const insn = x.insns[k]
     this.address(insn)
-    this.access(x, k, size, this.layout.writeTlb, () => {
+    this.access(x, k, size, true, () => {
       this.getX(insn.rs2)
       b.byte(opcode), b.byte(0), b.u32(0)
-    }, () => {
-      this.addressArgs()
-      i32c(b, insn.op)
-      this.getX(insn.rs2), b.byte(W.i32WrapI64)
-      this.getX(insn.rs2), i64c(b, 32), b.byte(W.i64ShrU), b.byte(W.i32WrapI64)
-      b.byte(W.call), b.u32(Fn.STORE), set(b, ST)
-      this.faultCheck(x, k)
-      this.afterCheck(x, k)
     })
+  }
+
+  /**
+   * The M extension's operations WebAssembly has no instruction for (the high half of a
+   * 128-bit product) or traps on (division by zero, MIN / -1), inline: leaves the result.
+   */
+  private arithmetic(code: number, rs1: number, rs2: number): void {
+    const b = this.b
+    const [T1, T2, T3, T4, T5] = [T0 + 1, T0 + 2, T0 + 3, T0 + 4, T0 + 5]
+    switch (code) {
+      case Op.MULH:
+      case Op.MULHU:
+      case Op.MULHSU: {
+        this.getX(rs1), set(b, T0)
+        this.getX(rs2), set(b, T1)
+        // Unsigned high product from 32-bit partial products: T2 = alo, T3 = ahi, T4 = blo, T5 = bhi.
+        get(b, T0), i64c(b, -1, 0), op(b, W.i64And), set(b, T2)
+        get(b, T0), i64c(b, 32), op(b, W.i64ShrU), set(b, T3)
+        get(b, T1), i64c(b, -1, 0), op(b, W.i64And), set(b, T4)
+        get(b, T1), i64c(b, 32), op(b, W.i64ShrU), set(b, T5)
+        // ahi*bhi + (alo*bhi >> 32) + (ahi*blo >> 32) + ((alo*blo >> 32) + lo32(alo*bhi) + lo32(ahi*blo)) >> 32
+        get(b, T3), get(b, T5), op(b, W.i64Mul)
+        get(b, T2), get(b, T5), op(b, W.i64Mul), set(b, T5) // T5 = alo*bhi
+        get(b, T3), get(b, T4), op(b, W.i64Mul), set(b, T3) // T3 = ahi*blo
+        get(b, T5), i64c(b, 32), op(b, W.i64ShrU, W.i64Add)
+        get(b, T3), i64c(b, 32), op(b, W.i64ShrU, W.i64Add)
+        get(b, T2), get(b, T4), op(b, W.i64Mul), i64c(b, 32), op(b, W.i64ShrU)
+        get(b, T5), i64c(b, -1, 0), op(b, W.i64And, W.i64Add)
+        get(b, T3), i64c(b, -1, 0), op(b, W.i64And, W.i64Add)
+        i64c(b, 32), op(b, W.i64ShrU, W.i64Add)
+        // Signed corrections: minus (rs1 < 0 ? rs2 : 0), and for MULH minus (rs2 < 0 ? rs1 : 0).
+        if (code !== Op.MULHU) get(b, T0), i64c(b, 63), op(b, W.i64ShrS), get(b, T1), op(b, W.i64And, W.i64Sub)
+        if (code === Op.MULH) get(b, T1), i64c(b, 63), op(b, W.i64ShrS), get(b, T0), op(b, W.i64And, W.i64Sub)
+        return
+      }
+      case Op.DIV:
+        // By zero: all ones; MIN / -1: MIN.
+        this.getX(rs2), op(b, W.i64Eqz), b.byte2(W.if, I64), i64c(b, -1), b.byte(W.else)
+        this.getX(rs1), i64c(b, 0, 0x80000000 | 0), op(b, W.i64Eq), this.getX(rs2), i64c(b, -1), op(b, W.i64Eq, W.i32And)
+        b.byte2(W.if, I64), this.getX(rs1), b.byte(W.else), this.getX(rs1), this.getX(rs2), op(b, W.i64DivS, W.end)
+        b.byte(W.end)
+        return
+      case Op.DIVU:
+        this.getX(rs2), op(b, W.i64Eqz), b.byte2(W.if, I64), i64c(b, -1), b.byte(W.else)
+        this.getX(rs1), this.getX(rs2), op(b, W.i64DivU, W.end)
+        return
+      case Op.REM:
+      case Op.REMU:
+        // By zero: the dividend. MIN % -1 is 0, which rem_s gives without trapping.
+        this.getX(rs2), op(b, W.i64Eqz), b.byte2(W.if, I64), this.getX(rs1), b.byte(W.else)
+        this.getX(rs1), this.getX(rs2), op(b, code === Op.REM ? W.i64RemS : W.i64RemU, W.end)
+        return
+      default: {
+        // DIVW, DIVUW, REMW, REMUW on the low words: I0 = a32, I1 = b32.
+        this.getX(rs1), op(b, W.i32WrapI64), set(b, I0)
+        this.getX(rs2), op(b, W.i32WrapI64), set(b, I1)
+        get(b, I1), op(b, W.i32Eqz), b.byte2(W.if, I64)
+        if (code === Op.DIVW || code === Op.DIVUW) i64c(b, -1)
+        else get(b, I0), op(b, W.i64ExtendI32S)
+        b.byte(W.else)
+        if (code === Op.DIVW) {
+          get(b, I0), i32c(b, 0x80000000 | 0), op(b, W.i32Eq), get(b, I1), i32c(b, -1), op(b, W.i32Eq, W.i32And)
+          b.byte2(W.if, I64), get(b, I0), op(b, W.i64ExtendI32S), b.byte(W.else)
+          get(b, I0), get(b, I1), op(b, W.i32DivS, W.i64ExtendI32S, W.end)
+        } else {
+          get(b, I0), get(b, I1)
+          op(b, code === Op.DIVUW ? W.i32DivU : code === Op.REMW ? W.i32RemS : W.i32RemU, W.i64ExtendI32S)
+        }
+        b.byte(W.end)
+      }
+    }
   }
 
   private atomic(x: Block, k: number): void {

@@ -42,7 +42,7 @@ import {
 import { Op } from "../../Decoder.js"
 import { INSTRET_OFFSET } from "../../RegisterFile.js"
 import { Interpreter, type InterpreterHooks, YIELD } from "../interpreter.js"
-import { ARITHMETIC, FIRST_REGION, RegionEmitter, Status, TYPES } from "./emit.js"
+import { FIRST_REGION, RegionEmitter, Status, TYPES } from "./emit.js"
 import { FRAMES, type Layout, layoutAt, State } from "./layout.js"
 import { buildCfg, type Cfg, Exit } from "./region.js"
 import {
@@ -183,6 +183,7 @@ export class Jit implements CpuShape {
   private wasmBytes = 0
   private regionsDropped = 0
   private helperCalls = 0
+  private tlbMisses = 0
   private translations = 0
   private dispatchFills = 0
 
@@ -220,6 +221,7 @@ export class Jit implements CpuShape {
       modulesCompiled: this.modulesCompiled,
       wasmBytes: this.wasmBytes,
       helperCalls: this.helperCalls,
+      tlbMisses: this.tlbMisses,
       dispatchFills: this.dispatchFills,
       translations: this.translations + interpreter.translations,
       syscalls: interpreter.syscalls,
@@ -422,22 +424,18 @@ export class Jit implements CpuShape {
     for (const candidate of warm) consider(candidate)
     if (batch.length === 0) return
     const emitter = this.emitter!
-    const funcs: Array<FuncDef> = [...ARITHMETIC]
+    const funcs: Array<FuncDef> = []
     for (const item of batch) funcs.push(emitter.emit(item.cfg))
     const exports: Array<readonly [string, number]> = batch.map((_, i) => [`r${i}`, FIRST_REGION + i])
     const bytes = encodeModule({
       types: TYPES,
-      funcImports: [{ module: "env", name: "load", type: 1 }, { module: "env", name: "store", type: 2 }, {
-        module: "env",
-        name: "atomic",
-        type: 2
-      }],
+      funcImports: [{ module: "env", name: "atomic", type: 1 }],
       funcs,
       exports
     })
     const module = new WebAssembly.Module(bytes)
     const instance = new WebAssembly.Instance(module, {
-      env: { memory: this.wasmMemory!, table: this.table!, load: this.load, store: this.store, atomic: this.atomic }
+      env: { memory: this.wasmMemory!, table: this.table!, atomic: this.atomic }
     })
     this.modulesCompiled++
     this.wasmBytes += bytes.length
@@ -537,7 +535,7 @@ export class Jit implements CpuShape {
     const i32 = this.i32
     const base = this.layout.writeTlb >>> 2
     const phys = (frame * PAGE) | 0
-    for (let i = 0; i < TLB_ENTRIES; i++) {
+    for (let i = 0; i < 2 * TLB_ENTRIES; i++) {
       const e = base + 4 * i
       if (i32[e + 3] === phys) {
         i32[e] = -1
@@ -557,35 +555,22 @@ export class Jit implements CpuShape {
     if (phys < 0) return -1
     const write = access === Access.WRITE
     if (!write || !this.interp.codeCaches.has(phys / PAGE)) {
+      // Two ways per set: the newest entry goes to way 0, the one it displaces to way 1.
       const vpnLo = (lo >>> 12) | (hi << 20)
-      const e = ((write ? this.layout.writeTlb : this.layout.readTlb) >>> 2) + ((vpnLo & (TLB_ENTRIES - 1)) << 2)
+      const e = ((write ? this.layout.writeTlb : this.layout.readTlb) >>> 2) + ((vpnLo & (TLB_ENTRIES - 1)) << 3)
       const i32 = this.i32
+      if (i32[e] !== vpnLo || i32[e + 1] !== hi >>> 12) {
+        i32[e + 4] = i32[e]
+        i32[e + 5] = i32[e + 1]
+        i32[e + 6] = i32[e + 2]
+        i32[e + 7] = i32[e + 3]
+      }
       i32[e] = vpnLo
       i32[e + 1] = hi >>> 12
       i32[e + 2] = (phys - (lo & ~0xfff)) | 0
       i32[e + 3] = phys | 0
     }
     return phys + (lo & 0xfff)
-  }
-
-  private readonly byteAddresses = new Float64Array(8)
-  private bytesInFirst = 0
-
-  /** Resolves every byte of an access, both pages before either is touched; false on a fault. */
-  private resolve(lo: number, hi: number, size: number, access: number): boolean {
-    const first = this.dataPage(lo, hi, access)
-    if (first < 0) return false
-    const inFirst = Math.min(size, PAGE - (lo & 0xfff))
-    this.bytesInFirst = inFirst
-    for (let i = 0; i < inFirst; i++) this.byteAddresses[i] = first + i
-    if (inFirst < size) {
-      const nextLo = (lo + inFirst) | 0
-      const nextHi = (nextLo >>> 0) < (lo >>> 0) ? (hi + 1) | 0 : hi
-      const second = this.dataPage(nextLo, nextHi, access)
-      if (second < 0) return false
-      for (let i = inFirst; i < size; i++) this.byteAddresses[i] = second + i - inFirst
-    }
-    return true
   }
 
   private setValue(lo: number, hi: number): void {
@@ -598,53 +583,21 @@ export class Jit implements CpuShape {
     return this.stateMoved || this.codeChanged ? Status.EXIT_AFTER : Status.OK
   }
 
-  /** A load the inline TLB did not serve (miss, or crossing a page). */
-  private readonly load = (lo: number, hi: number, op: number): number => {
-    this.helperCalls++
-    this.stateMoved = false
-    this.codeChanged = false
-    const size = op === Op.LB || op === Op.LBU ? 1 : op === Op.LH || op === Op.LHU ? 2 : op === Op.LD ? 8 : 4
-    if (!this.resolve(lo, hi, size, Access.READ)) return Status.FAULT
-    const u8 = this.u8
-    const at = this.byteAddresses
-    let vlo = 0
-    let vhi = 0
-    for (let i = 0; i < size; i++) {
-      const byte = u8[at[i]]
-      if (i < 4) vlo |= byte << (8 * i)
-      else vhi |= byte << (8 * (i - 4))
-    }
-    switch (op) {
-      case Op.LB:
-        vlo = (vlo << 24) >> 24
-        vhi = vlo >> 31
-        break
-      case Op.LH:
-        vlo = (vlo << 16) >> 16
-        vhi = vlo >> 31
-        break
-      case Op.LW:
-        vhi = vlo >> 31
-        break
-    }
-    this.setValue(vlo, vhi)
-    return this.status()
-  }
-
-  /** A store the inline TLB did not serve (miss, crossing a page, or a code frame). */
-  private readonly store = (lo: number, hi: number, op: number, vlo: number, vhi: number): number => {
-    this.helperCalls++
-    this.stateMoved = false
-    this.codeChanged = false
-    const size = op === Op.SB ? 1 : op === Op.SH ? 2 : op === Op.SW ? 4 : 8
-    if (!this.resolve(lo, hi, size, Access.WRITE)) return Status.FAULT
-    const u8 = this.u8
-    const at = this.byteAddresses
-    for (let i = 0; i < size; i++) u8[at[i]] = i < 4 ? vlo >>> (8 * i) : vhi >>> (8 * (i - 4))
-    const inFirst = this.bytesInFirst
-    this.interp.wroteCode(at[0], inFirst)
-    if (inFirst < size) this.interp.wroteCode(at[inFirst], size - inFirst)
-    return this.status()
+  /**
+   * After compiled code left on a TLB miss: fills the entry for the access it recorded (unless it
+   * crosses a page, faults, or stores to code: the interpreter runs those every time).
+   */
+  private fillTlb(): void {
+    const state = this.layout.state >>> 2
+    const info = this.i32[state + (State.FILL_ACCESS >>> 2)]
+    if (info === 0) return
+    this.tlbMisses++
+    this.i32[state + (State.FILL_ACCESS >>> 2)] = 0
+    const lo = this.i32[state + (State.FILL_ADDRESS >>> 2)]
+    const hi = this.i32[state + (State.FILL_ADDRESS >>> 2) + 1]
+    const size = info >>> 4
+    if ((lo & 0xfff) + size > PAGE) return
+    this.dataPage(lo, hi, info & 0xf)
   }
 
   /** LR, SC and the AMOs, with the interpreter's reservation and rules. */
@@ -776,6 +729,7 @@ export class Jit implements CpuShape {
           this.compiledRetired += retired
           remaining -= retired
           interpret = why === Exit.INTERPRET
+          if (interpret) this.fillTlb()
           continue
         }
       }

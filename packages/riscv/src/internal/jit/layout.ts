@@ -4,8 +4,9 @@
  *
  * - state: the retired-instruction bias for counter reads, the budget left at an exit, and the
  *   value a slow-path helper loaded;
- * - two software TLBs (loads, stores), direct-mapped by virtual page: 16-byte entries
- *   `{ tag: i64 virtual page number (-1 = empty), addend: i32 (frame - page, mod 2^32), frame: i32 }`;
+ * - two software TLBs (loads, stores), two-way set-associative by virtual page number: sets of
+ *   two 16-byte entries `{ tag: i64 virtual page number (-1 = empty), addend: i32 (frame - page,
+ *   mod 2^32), frame: i32 }`, the newest first;
  * - the dispatch table, direct-mapped by pc: 16-byte entries `{ pc: i64 (-1 = empty), slot: i32 }`
  *   giving the function-table slot of the region entered at that pc.
  * @internal
@@ -18,8 +19,12 @@ export const State = {
   INSTRET_BIAS: 0,
   /** i32: the budget left when compiled code returned. */
   BUDGET_LEFT: 8,
-  /** i64: the value a load or atomic helper produced. */
-  VALUE: 16
+  /** i64: the value the atomic helper produced. */
+  VALUE: 16,
+  /** i64: the address whose TLB miss made compiled code leave. */
+  FILL_ADDRESS: 24,
+  /** i32: that access: `Access` bits | size << 4; 0 when the exit was not a TLB miss. */
+  FILL_ACCESS: 32
 } as const
 
 const STATE_BYTES = 64
@@ -34,8 +39,8 @@ export interface Layout {
   readonly frames: number
 }
 
-/** Bytes of one TLB. */
-export const TLB_BYTES = TLB_ENTRIES * 16
+/** Bytes of one TLB (`TLB_ENTRIES` sets of two ways). */
+export const TLB_BYTES = TLB_ENTRIES * 32
 /** Bytes of the dispatch table. */
 export const DISPATCH_BYTES = DISPATCH_ENTRIES * 16
 
