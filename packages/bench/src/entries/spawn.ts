@@ -17,6 +17,7 @@ import type * as Handle from "@zxsim/kernel/Handle"
 import * as Kernel from "@zxsim/kernel/Kernel"
 import { Signals } from "@zxsim/kernel/Signals"
 import * as RiscvInterpreter from "@zxsim/riscv/RiscvInterpreter"
+import * as Zircon from "@zxsim/riscv/Zircon"
 import * as BuiltProcess from "@zxsim/process-builder/BuiltProcess"
 import * as ProcessBuilder from "@zxsim/process-builder/ProcessBuilder"
 import { StageTracer } from "@zxsim/cli"
@@ -84,56 +85,73 @@ const spawnOnce = (file: Handle.Vmo) =>
     if (info.returnCode !== 0n) return yield* Effect.dieMessage(`guest returned ${info.returnCode}`)
   }).pipe(Effect.scoped)
 
-/** The spawn benchmark: zxsim's build + start + wait against posix_spawn + waitpid. */
+/** Measures spawns per second of the guest on `layer`, in rounds interleaved with the native peer. */
+const measureOn = async (
+  layer: Layer.Layer<Kernel.Kernel>,
+  image: Uint8Array,
+  native: ((count: number) => number) | undefined
+): Promise<{ readonly zxsim: number; readonly peer: number; readonly perSpawn: string }> => {
+  const runtime = ManagedRuntime.make(layer)
+  const fileScope = await runtime.runPromise(Scope.make())
+  const file = await runtime.runPromise(
+    Effect.flatMap(Kernel.Kernel, (k) => k.vmo.fromBytes(image, { name: "exit_code", executable: true })).pipe(Scope.extend(fileScope))
+  )
+  try {
+    const measure = (ms: number) =>
+      runtime.runPromise(Effect.gen(function*() {
+        const end = performance.now() + ms
+        let n = 0
+        const start = performance.now()
+        while (performance.now() < end) {
+          yield* spawnOnce(file)
+          n++
+        }
+        return (n * 1000) / (performance.now() - start)
+      }))
+    await measure(500)
+    let zxsim = 0
+    let peer = Number.NaN
+    for (let round = 0; round < ROUNDS; round++) {
+      zxsim = Math.max(zxsim, await measure(600))
+      if (native !== undefined) peer = round === 0 ? native(600) : Math.max(peer, native(600))
+    }
+    // Where the time goes: one more batch with every span recorded.
+    const stages: Array<StageTracer.Stage> = []
+    await runtime.runPromise(Effect.withTracer(Effect.repeatN(spawnOnce(file), 199), StageTracer.make(stages)))
+    const totals = new Map<string, number>()
+    for (const s of stages) totals.set(s.name, (totals.get(s.name) ?? 0) + StageTracer.millis(s))
+    const perSpawn = [...totals].filter(([name]) => name.startsWith("ProcessBuilder.") || name === "BuiltProcess.start")
+      .sort((a, b) => b[1] - a[1]).slice(0, 6)
+      .map(([name, ms]) => `${name.replace("ProcessBuilder.", "")} ${(ms / 200 * 1000).toFixed(0)}us`).join(", ")
+    return { zxsim, peer, perSpawn }
+  } finally {
+    await runtime.runPromise(Scope.close(fileScope, Exit.void))
+    await runtime.dispose()
+  }
+}
+
+/** The spawn benchmark: zxsim's build + start + wait against posix_spawn + waitpid, on each CPU. */
 export const entry: Entry = {
   name: "spawn",
   run: async () => {
     const image = new Uint8Array(readFileSync(Guests.path("exit_code")))
-    const runtime = ManagedRuntime.make(Kernel.layer.pipe(Layer.provide(RiscvInterpreter.layer)))
-    const fileScope = await runtime.runPromise(Scope.make())
-    const file = await runtime.runPromise(
-      Effect.flatMap(Kernel.Kernel, (k) => k.vmo.fromBytes(image, { name: "exit_code", executable: true })).pipe(Scope.extend(fileScope))
-    )
-    try {
-      const measure = (ms: number) =>
-        runtime.runPromise(Effect.gen(function*() {
-          const end = performance.now() + ms
-          let n = 0
-          const start = performance.now()
-          while (performance.now() < end) {
-            yield* spawnOnce(file)
-            n++
-          }
-          return (n * 1000) / (performance.now() - start)
-        }))
-      const native = nativePeer()
-      await measure(500)
-      let zxsim = 0
-      let peer = Number.NaN
-      for (let round = 0; round < ROUNDS; round++) {
-        zxsim = Math.max(zxsim, await measure(600))
-        if (native !== undefined) peer = round === 0 ? native(600) : Math.max(peer, native(600))
-      }
-      // Where the time goes: one more batch with every span recorded.
-      const stages: Array<StageTracer.Stage> = []
-      await runtime.runPromise(Effect.withTracer(Effect.repeatN(spawnOnce(file), 199), StageTracer.make(stages)))
-      const totals = new Map<string, number>()
-      for (const s of stages) totals.set(s.name, (totals.get(s.name) ?? 0) + StageTracer.millis(s))
-      const perSpawn = [...totals].filter(([name]) => name.startsWith("ProcessBuilder.") || name === "BuiltProcess.start")
-        .sort((a, b) => b[1] - a[1]).slice(0, 6)
-        .map(([name, ms]) => `${name.replace("ProcessBuilder.", "")} ${(ms / 200 * 1000).toFixed(0)}us`).join(", ")
-      const rows: Array<Row> = [{
-        name: "spawn: build+start+wait (static, main returns 0)",
+    const native = nativePeer()
+    const rows: Array<Row> = []
+    const cpus: ReadonlyArray<readonly [string, Layer.Layer<Kernel.Kernel>]> = [
+      ["default CPU (JIT)", Zircon.layer],
+      ["interpreter", Kernel.layer.pipe(Layer.provide(RiscvInterpreter.layer))]
+    ]
+    for (const [cpuName, layer] of cpus) {
+      const { peer, perSpawn, zxsim } = await measureOn(layer, image, native)
+      rows.push({
+        name: `spawn on the ${cpuName}: build+start+wait (static, main returns 0)`,
         unit: "spawns/s",
         subject: zxsim,
         peerName: native === undefined ? "posix_spawn (gcc missing)" : "posix_spawn+waitpid (native static)",
         peer,
         notes: `best of ${ROUNDS} interleaved rounds; per spawn: ${perSpawn}`
-      }]
-      return rows
-    } finally {
-      await runtime.runPromise(Scope.close(fileScope, Exit.void))
-      await runtime.dispose()
+      })
     }
+    return rows
   }
 }
