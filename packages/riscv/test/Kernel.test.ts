@@ -1,7 +1,7 @@
 /**
- * The interpreter as the real kernel's `Cpu`: guest processes built from assembled code run end
- * to end (over many scheduler slices), make syscalls through the vDSO, are killed by their
- * exceptions, and see the kernel's own writes to code. Nothing leaks.
+ * Each CPU as the real kernel's `Cpu`: guest processes built from assembled code run end to end
+ * (over many scheduler slices), make syscalls through the vDSO, are killed by their exceptions,
+ * and see the kernel's own writes to code. Nothing leaks.
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -14,19 +14,28 @@ import { TaskReturnCode } from "@zxsim/kernel/Task"
 import * as Vdso from "@zxsim/kernel/Vdso"
 import { VmOption } from "@zxsim/kernel/VmOptions"
 import * as A from "@zxsim/riscv/Assembler"
+import type { Cpu } from "@zxsim/kernel/Cpu"
 import * as RiscvInterpreter from "@zxsim/riscv/RiscvInterpreter"
+import * as RiscvJit from "@zxsim/riscv/RiscvJit"
 
 const { a0, a1, a2, ra, sp, t0, t1, t2 } = A.Reg
 
-/** Runs `body` against a fresh kernel on a fresh interpreter, then checks nothing leaked. */
-const withKernel = <A, E>(body: Effect.Effect<A, E, Kernel.Kernel | Scope.Scope>) =>
+/** The CPU layers every test runs on (the JIT also with everything compiled on first sight). */
+const cpus: ReadonlyArray<readonly [string, Layer.Layer<Cpu>]> = [
+  ["RiscvInterpreter", RiscvInterpreter.layer],
+  ["RiscvJit", RiscvJit.layer],
+  ["RiscvJit compiling everything", RiscvJit.layerWith({ hotness: 1, patience: 0 })]
+]
+
+/** Runs `body` against a fresh kernel on a fresh `cpu`, then checks nothing leaked. */
+const withKernel = <A, E>(cpu: Layer.Layer<Cpu>, body: Effect.Effect<A, E, Kernel.Kernel | Scope.Scope>) =>
   Effect.gen(function*() {
     const k = yield* Kernel.Kernel
     const before = yield* k.stats
     const result = yield* Effect.scoped(body)
     assert.deepStrictEqual(yield* k.stats, before)
     return result
-  }).pipe(Effect.provide(Kernel.layer.pipe(Layer.provide(RiscvInterpreter.layer))))
+  }).pipe(Effect.provide(Kernel.layer.pipe(Layer.provide(cpu))))
 
 /**
  * Starts a process whose code VMO holds `code` (mapped read+execute), with 64 KiB of read/write
@@ -59,9 +68,9 @@ const expected = (n: bigint) => {
   return BigInt.asIntN(64, (sum % 1_000_003n) * (sum / 1_000_003n))
 }
 
-describe("RiscvInterpreter on the kernel", () => {
+describe.each(cpus)("%s on the kernel", (_, cpu) => {
   it.effect("a guest computes over many slices and exits through the vDSO with its result", () =>
-    withKernel(Effect.gen(function*() {
+    withKernel(cpu, Effect.gen(function*() {
       const n = 150_000
       const code = yield* run([
         A.mv(t2, a1), // zx_process_exit
@@ -83,7 +92,7 @@ describe("RiscvInterpreter on the kernel", () => {
     })))
 
   it.effect("atomics and the stack work in a guest", () =>
-    withKernel(Effect.gen(function*() {
+    withKernel(cpu, Effect.gen(function*() {
       const code = yield* run([
         A.mv(t2, a1),
         A.addi(sp, sp, -16), A.sd(0, 0, sp),
@@ -100,7 +109,7 @@ describe("RiscvInterpreter on the kernel", () => {
     })))
 
   it.effect("illegal instructions, stores to code and ecalls outside the vDSO kill the process", () =>
-    withKernel(Effect.gen(function*() {
+    withKernel(cpu, Effect.gen(function*() {
       const kill = BigInt(TaskReturnCode.EXCEPTION_KILL)
       assert.strictEqual(yield* run([A.li(a0, 1), 0xffffffff]), kill)
       assert.strictEqual(yield* run([A.auipc(t0, 0), A.sw(0, 0, t0)]), kill)
@@ -110,7 +119,7 @@ describe("RiscvInterpreter on the kernel", () => {
     })))
 
   it.effect("the kernel's writes to a code VMO are seen by the next process running it", () =>
-    withKernel(Effect.gen(function*() {
+    withKernel(cpu, Effect.gen(function*() {
       const k = yield* Kernel.Kernel
       const program = (value: number) => A.assemble([A.mv(t2, a1), A.li(a0, value), A.jalr(ra, 0, t2)])
       const code = yield* k.vmo.fromBytes(program(7), { executable: true })
@@ -120,7 +129,7 @@ describe("RiscvInterpreter on the kernel", () => {
     })))
 
   it.effect("a freed code frame handed to a new VMO runs the new VMO's code", () =>
-    withKernel(Effect.gen(function*() {
+    withKernel(cpu, Effect.gen(function*() {
       const program = (value: number) => [A.mv(t2, a1), A.li(a0, value), A.jalr(ra, 0, t2)]
       // Each run's VMOs are closed with its scope; the frame pool reuses the freed frames.
       for (let value = 1; value <= 5; value++) {

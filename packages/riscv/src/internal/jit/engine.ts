@@ -184,6 +184,7 @@ export class Jit implements CpuShape {
   private regionsDropped = 0
   private helperCalls = 0
   private tlbMisses = 0
+  private interpreterCalls = 0
   private translations = 0
   private dispatchFills = 0
 
@@ -222,6 +223,7 @@ export class Jit implements CpuShape {
       wasmBytes: this.wasmBytes,
       helperCalls: this.helperCalls,
       tlbMisses: this.tlbMisses,
+      interpreterCalls: this.interpreterCalls,
       dispatchFills: this.dispatchFills,
       translations: this.translations + interpreter.translations,
       syscalls: interpreter.syscalls,
@@ -735,6 +737,7 @@ export class Jit implements CpuShape {
       }
       interpret = false
       const before = this.instret()
+      this.interpreterCalls++
       const stop = interp.runSlice(thread, remaining, true, !tail)
       if (this.memory!.generation !== this.generation) this.refreshViews()
       remaining -= this.instret() - before

@@ -1,0 +1,206 @@
+/**
+ * What only the JIT has to get right, each checked against the interpreter on the same machine
+ * layout and with the JIT's counters showing the code ran compiled: hot loops that rewrite their
+ * own code (with FENCE.I and without), permission faults raised in compiled code, accesses
+ * crossing into the next page, budget stops inside a hot loop, stores from compiled code into
+ * another compiled page, the kernel's writes to compiled code, unmap and protect under compiled
+ * code, and counter reads.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import type { CpuShape, StopReason } from "@zxsim/kernel/Cpu"
+import * as A from "@zxsim/riscv/Assembler"
+import * as RiscvInterpreter from "@zxsim/riscv/RiscvInterpreter"
+import * as RiscvJit from "@zxsim/riscv/RiscvJit"
+import { CODE, DATA, Machine, PAGE, R, W, X } from "./utils/Machine.js"
+import { exception, kindOf } from "./utils/stops.js"
+
+const { a0, a1, a2, a3, a4, t0, t1, t2 } = A.Reg
+
+/** A JIT that compiles everything it enters, at once. */
+const jit = (): CpuShape => RiscvJit.make({ hotness: 1, patience: 0 })
+
+const stat = (cpu: CpuShape, key: string): number => cpu.stats()[key] ?? 0
+
+/** Runs the same setup on a fresh interpreter and a fresh JIT and returns both machines and stops. */
+const both = (setup: (m: Machine) => void, budget = 10_000_000) => {
+  const results = [RiscvInterpreter.make(), jit()].map((cpu) => {
+    const m = new Machine(cpu)
+    setup(m)
+    const stop = m.run(budget)
+    return { m, stop, cpu }
+  })
+  const [interpreter, compiled] = results
+  assert.deepStrictEqual(compiled.stop, interpreter.stop)
+  assert.deepStrictEqual(compiled.m.snapshot(), interpreter.m.snapshot())
+  assert.strictEqual(compiled.m.instret, interpreter.m.instret)
+  return { interpreter, compiled }
+}
+
+describe("RiscvJit", () => {
+  it("runs a hot loop compiled, with the interpreter's result and instret", () => {
+    const { compiled } = both((m) =>
+      m.load([
+        A.li(a0, 100_000), A.li(a1, 0),
+        A.label("loop"),
+        A.add(a1, a1, a0), A.xori(a1, a1, 0x55), A.addi(a0, a0, -1), A.bne(a0, 0, "loop"),
+        A.rdinstret(a2), A.ebreak()
+      ])
+    )
+    assert.isAbove(stat(compiled.cpu, "compiledInstructions"), 390_000)
+    // li (lui + addiw), li, then four instructions a pass.
+    assert.strictEqual(compiled.m.x(a2), 400_003n)
+  })
+
+  it("a loop that rewrites an instruction in its own body runs the new code after fence.i", () => {
+    // The loop adds `t2` (initially 1) into a1; on the 50th pass it rewrites `addi t2, x0, 1` into
+    // `addi t2, x0, 1000` and executes fence.i.
+    const patched = A.addi(t2, 0, 1000)
+    const program = [
+      A.li(a0, 100), A.li(a1, 0), A.li(a3, patched),
+      A.label("loop"),
+      A.auipc(a4, 0),
+      A.addi(t2, 0, 1), // a4 + 4
+      A.add(a1, a1, t2),
+      A.addi(t1, a0, -50), A.bne(t1, 0, "skip"),
+      A.sw(a3, 4, a4), A.fenceI(),
+      A.label("skip"),
+      A.addi(a0, a0, -1), A.bne(a0, 0, "loop"),
+      A.ebreak()
+    ]
+    const { compiled } = both((m) => {
+      m.map(0x5000, PAGE, R | W | X)
+      m.write(0x5000, A.assemble(program))
+      m.pc = 0x5000
+    })
+    // Passes 100..50 add 1 (51 of them), passes 49..1 add 1000.
+    assert.strictEqual(compiled.m.x(a1), 51n + 49n * 1000n)
+    assert.isAbove(stat(compiled.cpu, "regionsDropped"), 0)
+    assert.isAbove(stat(compiled.cpu, "compiledInstructions"), 500)
+  })
+
+  it("a store from compiled code into another compiled page is seen the next time that code runs", () => {
+    // `callee` (its own page) returns a constant; the hot caller rewrites the constant halfway.
+    const callee = 0x6000
+    const caller = [
+      A.li(a0, 40), A.li(a1, 0), A.li(t0, callee), A.li(a3, A.addi(a2, 0, 7)),
+      A.label("loop"),
+      A.jalr(1, 0, t0),
+      A.add(a1, a1, a2),
+      A.addi(t1, a0, -20), A.bne(t1, 0, "skip"),
+      A.sw(a3, 0, t0),
+      A.label("skip"),
+      A.addi(a0, a0, -1), A.bne(a0, 0, "loop"),
+      A.ebreak()
+    ]
+    const { compiled } = both((m) => {
+      m.map(0x5000, PAGE, R | X)
+      m.map(callee, PAGE, R | W | X)
+      m.write(0x5000, A.assemble(caller))
+      m.write(callee, A.assemble([A.addi(a2, 0, 1), A.ret()]))
+      m.pc = 0x5000
+    })
+    // 21 calls return 1 (40..20), then 19 return 7.
+    assert.strictEqual(compiled.m.x(a1), 21n + 19n * 7n)
+    assert.isAbove(stat(compiled.cpu, "regionsDropped"), 0)
+  })
+
+  it("a permission fault in compiled code stops exactly where the interpreter stops", () => {
+    // Stores walk up a read/write page into a read-only one.
+    const { interpreter, compiled } = both((m) => {
+      m.load([
+        A.li(a0, DATA + PAGE - 64), A.li(a1, 0),
+        A.label("loop"),
+        A.sd(a1, 0, a0), A.addi(a1, a1, 1), A.addi(a0, a0, 8), A.j("loop")
+      ])
+      m.protect(DATA + PAGE, PAGE, R)
+    })
+    // li (lui + addiw) and li before the loop: the sd is at CODE + 12.
+    assert.deepStrictEqual(compiled.stop, exception("store-page-fault", DATA + PAGE, CODE + 12))
+    assert.strictEqual(compiled.m.x(a1), 8n)
+    assert.deepStrictEqual(compiled.m.read(DATA + PAGE - 64, 64), interpreter.m.read(DATA + PAGE - 64, 64))
+    assert.isAbove(stat(compiled.cpu, "compiledInstructions"), 0)
+  })
+
+  it("accesses crossing into the next page load and store the right bytes, and fault all-or-nothing", () => {
+    const { interpreter, compiled } = both((m) => {
+      m.load([
+        A.li(a0, DATA + PAGE - 3), A.li(a1, 0x1122334455667788n), A.li(a2, 200),
+        A.label("loop"),
+        A.sd(a1, 0, a0), A.ld(a3, 0, a0), A.lw(a4, 1, a0), A.addi(a1, a1, 3),
+        A.addi(a2, a2, -1), A.bne(a2, 0, "loop"),
+        // Then one that crosses into an unmapped page: nothing may be written.
+        A.li(a0, DATA + 0x10000 - 4), A.sd(a1, 0, a0),
+        A.ebreak()
+      ])
+    })
+    assert.strictEqual(kindOf(compiled.stop), "store-page-fault")
+    assert.strictEqual(compiled.stop._tag === "Exception" ? compiled.stop.address : 0, DATA + 0x10000)
+    assert.strictEqual(compiled.m.x(a3), BigInt.asUintN(64, 0x1122334455667788n + 3n * 199n))
+    assert.deepStrictEqual(compiled.m.read(DATA + PAGE - 8, 16), interpreter.m.read(DATA + PAGE - 8, 16))
+    assert.deepStrictEqual([...compiled.m.read(DATA + 0x10000 - 4, 4)], [0, 0, 0, 0])
+  })
+
+  it("a budget stops a hot loop after exactly that many instructions, and the loop resumes", () => {
+    const cpu = jit()
+    const m = new Machine(cpu)
+    m.load([A.li(a0, 0), A.label("loop"), A.addi(a0, a0, 1), A.j("loop")])
+    const stops: Array<StopReason> = []
+    for (let i = 0; i < 5; i++) stops.push(m.run(200_000))
+    assert.deepStrictEqual(stops.map(kindOf), ["BudgetSpent", "BudgetSpent", "BudgetSpent", "BudgetSpent", "BudgetSpent"])
+    assert.strictEqual(m.instret, 1_000_000n)
+    // li, then 999,999 instructions of the loop, alternating addi and j.
+    assert.strictEqual(m.x(a0), 500_000n)
+    assert.isAbove(stat(cpu, "compiledInstructions"), 990_000)
+  })
+
+  it("the kernel's writes to compiled code, and unmap and protect under it, take effect", () => {
+    const cpu = jit()
+    const m = new Machine(cpu)
+    const loop = (value: number) => [A.li(a0, 1000), A.li(a1, 0), A.label("l"), A.addi(a1, a1, value), A.addi(a0, a0, -1), A.bne(a0, 0, "l"), A.ebreak()]
+    m.load(loop(1))
+    assert.strictEqual(kindOf(m.run()), "breakpoint")
+    assert.strictEqual(m.x(a1), 1000n)
+    // A host write (the kernel's own) to the compiled page.
+    m.write(CODE, A.assemble(loop(2)))
+    m.pc = CODE
+    assert.strictEqual(kindOf(m.run()), "breakpoint")
+    assert.strictEqual(m.x(a1), 2000n)
+    // Execute permission taken away: the fetch faults.
+    m.protect(CODE, PAGE, R)
+    m.pc = CODE
+    assert.deepStrictEqual(m.run(), exception("fetch-page-fault", CODE, CODE))
+    // Mapped again to a fresh frame holding other code.
+    m.unmap(CODE, PAGE)
+    m.map(CODE, PAGE, R | X)
+    m.write(CODE, A.assemble(loop(3)))
+    m.pc = CODE
+    assert.strictEqual(kindOf(m.run()), "breakpoint")
+    assert.strictEqual(m.x(a1), 3000n)
+    assert.isAbove(stat(cpu, "compiledInstructions"), 5000)
+  })
+
+  it("two address spaces mapping different code at the same address each run their own", () => {
+    const a = new Machine(jit())
+    const b = new Machine(a.cpu, { share: a })
+    const loop = (value: number) => [A.li(a0, 500), A.li(a1, 0), A.label("l"), A.addi(a1, a1, value), A.addi(a0, a0, -1), A.bne(a0, 0, "l"), A.ebreak()]
+    a.load(loop(1))
+    b.load(loop(5))
+    for (let i = 0; i < 3; i++) {
+      for (const [m, want] of [[a, 500n], [b, 2500n]] as const) {
+        m.pc = CODE
+        assert.strictEqual(kindOf(m.run()), "breakpoint")
+        assert.strictEqual(m.x(a1), want)
+      }
+    }
+  })
+
+  it("syscalls, breakpoints and illegal instructions in compiled code stop with the interpreter's reasons", () => {
+    for (const item of [A.ecall(), A.ebreak(), 0xffffffff, A.csrrw(5, 0xc00, 6)]) {
+      both((m) =>
+        m.load([
+          A.li(a0, 300), A.label("loop"), A.addi(a0, a0, -1), A.bne(a0, 0, "loop"), A.rdcycle(a1), item, A.ebreak()
+        ])
+      )
+    }
+  })
+})
