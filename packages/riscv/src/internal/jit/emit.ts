@@ -140,8 +140,12 @@ export class RegionEmitter {
   private mergeLevel = new Map<Block, number>()
   /** Blocks inside some loop (their memory accesses get a translation cache in locals). */
   private inLoop = new Set<Block>()
-  /** Cache slot of a memory access, by block and index: `${block.id}:${k}`. */
+  /**
+   * Translation cache of a memory access (by block and index: `${block.id}:${k}`), and the number
+   * of caches: one per base register and kind of access (load or store) used inside loops.
+   */
   private sites = new Map<string, number>()
+  private caches = 0
 
   constructor(private readonly layout: Layout) {}
 
@@ -161,7 +165,7 @@ export class RegionEmitter {
       set(b, xLocal(i))
     }
     // Empty translation caches: -1 never equals a masked address.
-    for (let site = 0; site < this.sites.size; site++) i64c(b, -1), set(b, SITE_CACHES + site)
+    for (let site = 0; site < this.caches; site++) i64c(b, -1), set(b, SITE_CACHES + site)
     this.open(W.block) // level 0: exit
     this.open(W.block) // level 1: chain
     this.doTree(cfg.entry)
@@ -188,7 +192,7 @@ export class RegionEmitter {
     get(b, RF), get(b, XPC), b.byte(W.i64Store), b.byte(3), b.u32(PC_OFFSET)
     i32c(b, 0), get(b, BUDGET), b.byte(W.i32Store), b.byte(2), b.u32(this.layout.state + State.BUDGET_LEFT)
     get(b, WHY)
-    const n = this.sites.size
+    const n = this.caches
     const locals: Array<readonly [number, number]> = [[I64_LOCALS, I64], [I32_LOCALS, I32]]
     if (n > 0) locals.push([n, I64], [n, I32])
     return { type: REGION_TYPE, locals, body: b }
@@ -489,12 +493,13 @@ export class RegionEmitter {
   }
 
   /**
-   * The TLB check: leaves on the stack whether the access of `size` bytes at ADDR hits the TLB at
-   * `tlb` (either way of its set; a page-crossing access never does), with the byte offset of the
-   * entry that hit in E.
+   * The TLB check of an access of `size` bytes at ADDR in the TLB at `tlb`: falls through with the
+   * byte offset of the entry that hit (either way of its set) in E, or leaves the region through
+   * `miss` (a page-crossing access never hits).
    */
-  private tlbHit(tlb: number, size: number): void {
+  private tlbLookup(tlb: number, size: number, miss: () => void): void {
     const b = this.b
+    this.open(W.block)
     get(b, ADDR), i64c(b, 7), op(b, W.i64ShrU, W.i32WrapI64), i32c(b, (TLB_ENTRIES - 1) << 5), op(b, W.i32And)
     b.byte2(W.localTee, E)
     b.byte(W.i64Load), b.byte(3), b.u32(tlb)
@@ -503,17 +508,14 @@ export class RegionEmitter {
     i64c(b, 12), op(b, W.i64ShrU)
     b.byte2(W.localTee, T0)
     op(b, W.i64Eq)
-    b.byte2(W.if, I32)
-    i32c(b, 1)
-    b.byte(W.else)
-    // Way 1: on a hit, point E at it.
-    get(b, E), b.byte(W.i64Load), b.byte(3), b.u32(tlb + 16), get(b, T0), op(b, W.i64Eq)
-    b.byte2(W.localTee, I0)
-    b.byte2(W.if, VOID)
+    b.byte2(W.brIf, 0)
+    // Way 1.
+    get(b, E), b.byte(W.i64Load), b.byte(3), b.u32(tlb + 16), get(b, T0), op(b, W.i64Ne)
+    this.open(W.if)
+    miss()
+    this.close()
     get(b, E), i32c(b, 16), op(b, W.i32Add), set(b, E)
-    b.byte(W.end)
-    get(b, I0)
-    b.byte(W.end)
+    this.close()
   }
 
   /** The host address of ADDR after a TLB hit at `tlb` (entry offset in E). */
@@ -652,14 +654,24 @@ export class RegionEmitter {
   /** Gives the loads and stores inside loops (the first `CACHED_SITES` of them) a translation cache. */
   private assignSites(): void {
     this.sites = new Map()
+    const byBase = new Map<string, number>()
     for (const block of this.cfg.blocks) {
       if (!this.inLoop.has(block) || !this.rpo.has(block)) continue
       block.insns.forEach((insn, k) => {
-        if (this.sites.size < CACHED_SITES && (LOAD_OP[insn.op] !== undefined || STORE_OP[insn.op] !== undefined)) {
-          this.sites.set(`${block.id}:${k}`, this.sites.size)
+        const store = STORE_OP[insn.op] !== undefined
+        if (!store && LOAD_OP[insn.op] === undefined) return
+        // Accesses through the same base register mostly stay on one page: they share a cache.
+        const key = `${insn.rs1}:${store}`
+        let cache = byBase.get(key)
+        if (cache === undefined) {
+          if (byBase.size >= CACHED_SITES) return
+          cache = byBase.size
+          byBase.set(key, cache)
         }
+        this.sites.set(`${block.id}:${k}`, cache)
       })
     }
+    this.caches = byBase.size
   }
 
   /**
@@ -672,34 +684,27 @@ export class RegionEmitter {
   private access(x: Block, k: number, size: number, write: boolean, access: () => void): void {
     const b = this.b
     const tlb = write ? this.layout.writeTlb : this.layout.readTlb
+    const miss = () => this.missExit(x, k, size, write)
     const site = this.sites.get(`${x.id}:${k}`)
     if (site !== undefined) {
       const base = SITE_CACHES + site
-      const addend = SITE_CACHES + this.sites.size + site
+      const addend = SITE_CACHES + this.caches + site
       get(b, ADDR), i64c(b, ~0xfff | (size - 1), -1), op(b, W.i64And), get(b, base), op(b, W.i64Eq)
       this.open(W.if)
       get(b, ADDR), op(b, W.i32WrapI64), get(b, addend), op(b, W.i32Add)
       access()
       b.byte(W.else)
-      this.tlbHit(tlb, size)
-      this.open(W.if)
+      this.tlbLookup(tlb, size, miss)
       get(b, ADDR), i64c(b, ~0xfff), op(b, W.i64And), set(b, base)
       get(b, E), b.byte(W.i32Load), b.byte(2), b.u32(tlb + 8), set(b, addend)
       get(b, ADDR), op(b, W.i32WrapI64), get(b, addend), op(b, W.i32Add)
       access()
-      b.byte(W.else)
-      this.missExit(x, k, size, write)
-      this.close()
       this.close()
       return
     }
-    this.tlbHit(tlb, size)
-    this.open(W.if)
+    this.tlbLookup(tlb, size, miss)
     this.host(tlb)
     access()
-    b.byte(W.else)
-    this.missExit(x, k, size, write)
-    this.close()
   }
 
   /** Leaves before instruction k, recording the address and access for the engine to translate. */
