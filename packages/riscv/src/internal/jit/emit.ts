@@ -416,13 +416,16 @@ export class RegionEmitter {
   private blockCode(x: Block): void {
     const b = this.b
     const n = x.insns.length
+    get(b, BUDGET), i32c(b, n), b.byte(W.i32Sub)
     if (this.loopHeads.has(x)) {
-      get(b, BUDGET), i32c(b, 0), b.byte(W.i32LeS)
+      // A loop head leaves when its block would run past the budget.
+      b.byte2(W.localTee, BUDGET), i32c(b, 0), b.byte(W.i32LtS)
       this.open(W.if)
-      this.exit(this.pcAt(x.start), Exit.BUDGET, 0)
+      this.exit(this.pcAt(x.start), Exit.BUDGET, n)
       this.close()
+    } else {
+      set(b, BUDGET)
     }
-    get(b, BUDGET), i32c(b, n), b.byte(W.i32Sub), set(b, BUDGET)
     for (let k = 0; k < n; k++) this.insn(x, k)
     const last = x.insns[n - 1]
     if (isBranch(last.op)) {

@@ -713,7 +713,8 @@ export class Jit implements CpuShape {
       }
       // Compiled code may overrun its budget by a region (it checks at loop heads and between
       // regions): it gets all but that much, and the interpreter runs the rest exactly.
-      const tail = remaining <= this.maxInstructions
+      // (Compiled code always gets more than a block's worth, so it always makes progress.)
+      const tail = remaining <= 2 * this.maxInstructions
       if (!interpret && !tail) {
         const slot = this.probe(this.i32[pcIndex], this.i32[pcIndex + 1])
         if (slot >= 0) {
