@@ -12,10 +12,7 @@
  *
  * @since 0.1.0
  */
-import type * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
-import * as ExecutionStrategy from "effect/ExecutionStrategy"
-import * as Exit from "effect/Exit"
 import * as Scope from "effect/Scope"
 import type * as Handle from "@zxsim/kernel/Handle"
 import * as Kernel from "@zxsim/kernel/Kernel"
@@ -255,23 +252,16 @@ export const loadElf = (
     const info = loadedElfInfo(headers)
     const size = info.high - info.low
     if (size === 0) return yield* new NothingToLoad()
-    // The VMAR's handle lives in a child of the caller's scope: kept on success, closed on failure.
-    const vmarScope = yield* Scope.fork(yield* Effect.scope, ExecutionStrategy.sequential)
-    let allocated: Handle.Vmar | undefined
-    const undo = (cause: Cause.Cause<ElfLoadError>) =>
-      Effect.suspend(() => allocated === undefined ? Effect.void : Effect.ignore(kernel.vmar.destroy(allocated))).pipe(
-        Effect.zipRight(Scope.close(vmarScope, Exit.failCause(cause)))
-      )
-    return yield* Effect.gen(function*() {
-      const options = VmOption.CAN_MAP_SPECIFIC | canMapOptions(info.maxPerm)
-      const { base, vmar } = yield* kernel.vmar.allocate(rootVmar, options, 0, size).pipe(
-        Scope.extend(vmarScope),
-        Effect.mapError((e) => new VmarAllocate({ status: e.status }))
-      )
-      allocated = vmar
-      const bias = base - info.low
-      yield* mapElfSegments(vmo, headers, vmarMapper(kernel, vmar), base, bias)
-      const loaded: LoadedElf = { vmar, vmarBase: base, entry: headers.fileHeader.entry - info.low + base }
-      return loaded
-    }).pipe(Effect.onError(undo))
+    const options = VmOption.CAN_MAP_SPECIFIC | canMapOptions(info.maxPerm)
+    // The VMAR's handle joins the caller's scope; a failed load destroys the VMAR (a VMAR's range
+    // stays reserved until destroyed) and closes the handle at once.
+    const { base, vmar } = yield* kernel.vmar.allocate(rootVmar, options, 0, size).pipe(
+      Effect.mapError((e) => new VmarAllocate({ status: e.status }))
+    )
+    const bias = base - info.low
+    yield* mapElfSegments(vmo, headers, vmarMapper(kernel, vmar), base, bias).pipe(
+      Effect.onError(() => Effect.zipRight(Effect.ignore(kernel.vmar.destroy(vmar)), Effect.ignore(kernel.handle.close(vmar))))
+    )
+    const loaded: LoadedElf = { vmar, vmarBase: base, entry: headers.fileHeader.entry - info.low + base }
+    return loaded
   }).pipe(Effect.withSpan("ElfLoad.loadElf", { captureStackTrace: false }))
