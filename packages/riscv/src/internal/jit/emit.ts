@@ -8,9 +8,9 @@
  * `block` ending just before each merge point, and a node with one forward predecessor placed
  * inline at its branch. Edges that would make the flow irreducible leave the region instead.
  *
- * The budget is decremented by each block's instruction count on entry and checked at loop heads;
- * exits in the middle of a block add back what did not run, so the count of retired instructions
- * is exact. At the shared exit the function either tail-calls the next region through the
+ * The budget is decremented by each block's instruction count on entry, leaving before a block
+ * that would overrun it; exits in the middle of a block add back what did not run, so the count of
+ * retired instructions is exact and compiled code never runs past its budget. At the shared exit the function either tail-calls the next region through the
  * dispatch table (`return_call_indirect`) while budget remains, or stores pc and the budget left
  * and returns why it stopped.
  *
@@ -26,7 +26,7 @@ import type { Layout } from "./layout.js"
 import { State } from "./layout.js"
 import type { Block, Cfg, Edge, Insn } from "./region.js"
 import { Exit } from "./region.js"
-import { CACHED_SITES, DISPATCH_ENTRIES, TLB_ENTRIES } from "./tuning.js"
+import { DISPATCH_ENTRIES, SITE_SLOTS, TLB_ENTRIES } from "./tuning.js"
 import { Bytes, type FuncDef, type FuncType, I32, I64, Opcode as W, VOID } from "./wasm.js"
 
 /** Function types of every module. */
@@ -59,8 +59,6 @@ const ST = 43
 const I0 = 44
 const I1 = 45
 const I32_LOCALS = 5
-/** The first per-site cache local (page bases, i64), followed by as many addends (i32). */
-const SITE_CACHES = 46
 
 const xLocal = (i: number) => 1 + i
 const TWO_64 = 1n << 64n
@@ -141,11 +139,12 @@ export class RegionEmitter {
   /** Blocks inside some loop (their memory accesses get a translation cache in locals). */
   private inLoop = new Set<Block>()
   /**
-   * Translation cache of a memory access (by block and index: `${block.id}:${k}`), and the number
-   * of caches: one per base register and kind of access (load or store) used inside loops.
+   * The translation-cache slot (a byte address) of a memory access, by block and index
+   * (`${block.id}:${k}`): one per base register and kind of access used inside loops.
    */
   private sites = new Map<string, number>()
-  private caches = 0
+  /** The next slot to hand out in each table (loads, stores); round-robin. */
+  private nextSlot = [0, 0]
 
   constructor(private readonly layout: Layout) {}
 
@@ -164,8 +163,6 @@ export class RegionEmitter {
       b.byte(W.i64Load), b.byte(3), b.u32(8 * i)
       set(b, xLocal(i))
     }
-    // Empty translation caches: -1 never equals a masked address.
-    for (let site = 0; site < this.caches; site++) i64c(b, -1), set(b, SITE_CACHES + site)
     this.open(W.block) // level 0: exit
     this.open(W.block) // level 1: chain
     this.doTree(cfg.entry)
@@ -192,10 +189,7 @@ export class RegionEmitter {
     get(b, RF), get(b, XPC), b.byte(W.i64Store), b.byte(3), b.u32(PC_OFFSET)
     i32c(b, 0), get(b, BUDGET), b.byte(W.i32Store), b.byte(2), b.u32(this.layout.state + State.BUDGET_LEFT)
     get(b, WHY)
-    const n = this.caches
-    const locals: Array<readonly [number, number]> = [[I64_LOCALS, I64], [I32_LOCALS, I32]]
-    if (n > 0) locals.push([n, I64], [n, I32])
-    return { type: REGION_TYPE, locals, body: b }
+    return { type: REGION_TYPE, locals: [[I64_LOCALS, I64], [I32_LOCALS, I32]], body: b }
   }
 
   // ---- structure --------------------------------------------------------------------------------
@@ -416,16 +410,13 @@ export class RegionEmitter {
   private blockCode(x: Block): void {
     const b = this.b
     const n = x.insns.length
+    // Every block leaves before it would run past the budget, so compiled code stops exactly
+    // when, or a block before, the budget runs out.
     get(b, BUDGET), i32c(b, n), b.byte(W.i32Sub)
-    if (this.loopHeads.has(x)) {
-      // A loop head leaves when its block would run past the budget.
-      b.byte2(W.localTee, BUDGET), i32c(b, 0), b.byte(W.i32LtS)
-      this.open(W.if)
-      this.exit(this.pcAt(x.start), Exit.BUDGET, n)
-      this.close()
-    } else {
-      set(b, BUDGET)
-    }
+    b.byte2(W.localTee, BUDGET), i32c(b, 0), b.byte(W.i32LtS)
+    this.open(W.if)
+    this.exit(this.pcAt(x.start), Exit.BUDGET, n)
+    this.close()
     for (let k = 0; k < n; k++) this.insn(x, k)
     const last = x.insns[n - 1]
     if (isBranch(last.op)) {
@@ -654,7 +645,7 @@ export class RegionEmitter {
     }
   }
 
-  /** Gives the loads and stores inside loops (the first `CACHED_SITES` of them) a translation cache. */
+  /** Gives the loads and stores inside loops a translation-cache slot, shared per base register. */
   private assignSites(): void {
     this.sites = new Map()
     const byBase = new Map<string, number>()
@@ -663,24 +654,24 @@ export class RegionEmitter {
       block.insns.forEach((insn, k) => {
         const store = STORE_OP[insn.op] !== undefined
         if (!store && LOAD_OP[insn.op] === undefined) return
-        // Accesses through the same base register mostly stay on one page: they share a cache.
         const key = `${insn.rs1}:${store}`
-        let cache = byBase.get(key)
-        if (cache === undefined) {
-          if (byBase.size >= CACHED_SITES) return
-          cache = byBase.size
-          byBase.set(key, cache)
+        let slot = byBase.get(key)
+        if (slot === undefined) {
+          const kind = store ? 1 : 0
+          const index = this.nextSlot[kind]
+          this.nextSlot[kind] = (index + 1) % SITE_SLOTS
+          slot = (store ? this.layout.writeSites : this.layout.readSites) + 16 * index
+          byBase.set(key, slot)
         }
-        this.sites.set(`${block.id}:${k}`, cache)
+        this.sites.set(`${block.id}:${k}`, slot)
       })
     }
-    this.caches = byBase.size
   }
 
   /**
    * The access of `size` bytes at ADDR; `access` emits the load or store given the host address
-   * on the stack. With a cache site, an aligned access to the page last seen there skips the TLB;
-   * a TLB hit refills the site. A miss leaves the region before the instruction, asking for the
+   * on the stack. With a cache slot, an aligned access to the page last seen there skips the TLB;
+   * a TLB hit refills the slot. A miss leaves the region before the instruction, asking for the
    * TLB entry to be filled; the interpreter then runs the instruction (a fault, a page crossing
    * and a store to code are all misses, so compiled code never calls out for memory).
    */
@@ -688,19 +679,20 @@ export class RegionEmitter {
     const b = this.b
     const tlb = write ? this.layout.writeTlb : this.layout.readTlb
     const miss = () => this.missExit(x, k, size, write)
-    const site = this.sites.get(`${x.id}:${k}`)
-    if (site !== undefined) {
-      const base = SITE_CACHES + site
-      const addend = SITE_CACHES + this.caches + site
-      get(b, ADDR), i64c(b, ~0xfff | (size - 1), -1), op(b, W.i64And), get(b, base), op(b, W.i64Eq)
+    const slot = this.sites.get(`${x.id}:${k}`)
+    if (slot !== undefined) {
+      get(b, ADDR), i64c(b, ~0xfff | (size - 1), -1), op(b, W.i64And)
+      i32c(b, 0), b.byte(W.i64Load), b.byte(3), b.u32(slot)
+      op(b, W.i64Eq)
       this.open(W.if)
-      get(b, ADDR), op(b, W.i32WrapI64), get(b, addend), op(b, W.i32Add)
+      get(b, ADDR), op(b, W.i32WrapI64), i32c(b, 0), b.byte(W.i32Load), b.byte(2), b.u32(slot + 8), op(b, W.i32Add)
       access()
       b.byte(W.else)
       this.tlbLookup(tlb, size, miss)
-      get(b, ADDR), i64c(b, ~0xfff), op(b, W.i64And), set(b, base)
-      get(b, E), b.byte(W.i32Load), b.byte(2), b.u32(tlb + 8), set(b, addend)
-      get(b, ADDR), op(b, W.i32WrapI64), get(b, addend), op(b, W.i32Add)
+      i32c(b, 0), get(b, ADDR), i64c(b, ~0xfff), op(b, W.i64And), b.byte(W.i64Store), b.byte(3), b.u32(slot)
+      i32c(b, 0), get(b, E), b.byte(W.i32Load), b.byte(2), b.u32(tlb + 8), b.byte2(W.localTee, I1)
+      b.byte(W.i32Store), b.byte(2), b.u32(slot + 8)
+      get(b, ADDR), op(b, W.i32WrapI64), get(b, I1), op(b, W.i32Add)
       access()
       this.close()
       return

@@ -43,7 +43,7 @@ import { Op } from "../../Decoder.js"
 import { INSTRET_OFFSET } from "../../RegisterFile.js"
 import { Interpreter, type InterpreterHooks, YIELD } from "../interpreter.js"
 import { FIRST_REGION, RegionEmitter, Status, TYPES } from "./emit.js"
-import { FRAMES, type Layout, layoutAt, State } from "./layout.js"
+import { FRAMES, type Layout, layoutAt, SITES_BYTES, State } from "./layout.js"
 import { buildCfg, type Cfg, Exit } from "./region.js"
 import {
   BATCH_REGIONS,
@@ -534,6 +534,8 @@ export class Jit implements CpuShape {
   /** A frame became code: stores to it must take the slow path from now on. */
   private dropFromWriteTlb(frame: number): void {
     if (this.memory === null) return
+    // The store caches do not record frames: empty them all (frames rarely become code).
+    this.u8.fill(0xff, this.layout.writeSites, this.layout.writeSites + SITES_BYTES)
     const i32 = this.i32
     const base = this.layout.writeTlb >>> 2
     const phys = (frame * PAGE) | 0
@@ -706,19 +708,18 @@ export class Jit implements CpuShape {
     // An odd pc (only a host can set one) and an empty budget: the interpreter says what happens.
     if ((this.i32[pcIndex] & 1) !== 0 || remaining <= 0) return interp.runSlice(thread, remaining, true, false)
     let interpret = false
+    let tail = false
     for (;;) {
       if (remaining <= 0) {
         this.thread = null
         return BUDGET_SPENT
       }
-      // Compiled code may overrun its budget by a region (it checks at loop heads and between
-      // regions): it gets all but that much, and the interpreter runs the rest exactly.
-      // (Compiled code always gets more than a block's worth, so it always makes progress.)
-      const tail = remaining <= 2 * this.maxInstructions
+      // Compiled code stops before a block that would overrun its budget; the interpreter runs
+      // what is left of it (fewer instructions than a block), so every stop is exact.
       if (!interpret && !tail) {
         const slot = this.probe(this.i32[pcIndex], this.i32[pcIndex + 1])
         if (slot >= 0) {
-          const chunk = Math.min(remaining - this.maxInstructions, MAX_CHUNK)
+          const chunk = Math.min(remaining, MAX_CHUNK)
           const before = this.instret()
           const bias = before + chunk
           const biasIndex = (this.layout.state + State.INSTRET_BIAS) >>> 2
@@ -733,6 +734,8 @@ export class Jit implements CpuShape {
           remaining -= retired
           interpret = why === Exit.INTERPRET
           if (interpret) this.fillTlb()
+          // Stopped short of the budget: the rest goes to the interpreter, without yields.
+          else if (why === Exit.BUDGET) tail = true
           continue
         }
       }

@@ -7,11 +7,15 @@
  * - two software TLBs (loads, stores), two-way set-associative by virtual page number: sets of
  *   two 16-byte entries `{ tag: i64 virtual page number (-1 = empty), addend: i32 (frame - page,
  *   mod 2^32), frame: i32 }`, the newest first;
+ * - two tables of translation caches for the loads and stores inside loops (one table per kind
+ *   of access): 16-byte slots `{ page: i64 (the page's address; -1 = empty), addend: i32 }`. A slot
+ *   only ever holds a translation that is valid in the current epoch and address space for its
+ *   kind of access, so slots may be shared by any code;
  * - the dispatch table, direct-mapped by pc: 16-byte entries `{ pc: i64 (-1 = empty), slot: i32 }`
  *   giving the function-table slot of the region entered at that pc.
  * @internal
  */
-import { DISPATCH_ENTRIES, TLB_ENTRIES } from "./tuning.js"
+import { DISPATCH_ENTRIES, SITE_SLOTS, TLB_ENTRIES } from "./tuning.js"
 
 /** Byte offsets inside the state block. */
 export const State = {
@@ -35,17 +39,21 @@ export interface Layout {
   readonly state: number
   readonly readTlb: number
   readonly writeTlb: number
+  readonly readSites: number
+  readonly writeSites: number
   readonly dispatch: number
   readonly frames: number
 }
 
 /** Bytes of one TLB (`TLB_ENTRIES` sets of two ways). */
 export const TLB_BYTES = TLB_ENTRIES * 32
+/** Bytes of one table of translation caches. */
+export const SITES_BYTES = SITE_SLOTS * 16
 /** Bytes of the dispatch table. */
 export const DISPATCH_BYTES = DISPATCH_ENTRIES * 16
 
 /** Frames to reserve for the tables. */
-export const FRAMES = Math.ceil((STATE_BYTES + 2 * TLB_BYTES + DISPATCH_BYTES) / 4096)
+export const FRAMES = Math.ceil((STATE_BYTES + 2 * TLB_BYTES + 2 * SITES_BYTES + DISPATCH_BYTES) / 4096)
 
 /** The layout of a reservation starting at byte address `base`. */
 export const layoutAt = (base: number): Layout => ({
@@ -53,6 +61,8 @@ export const layoutAt = (base: number): Layout => ({
   state: base,
   readTlb: base + STATE_BYTES,
   writeTlb: base + STATE_BYTES + TLB_BYTES,
-  dispatch: base + STATE_BYTES + 2 * TLB_BYTES,
+  readSites: base + STATE_BYTES + 2 * TLB_BYTES,
+  writeSites: base + STATE_BYTES + 2 * TLB_BYTES + SITES_BYTES,
+  dispatch: base + STATE_BYTES + 2 * TLB_BYTES + 2 * SITES_BYTES,
   frames: FRAMES
 })

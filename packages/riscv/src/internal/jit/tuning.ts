@@ -40,13 +40,15 @@ export const COMPILE_PATIENCE = 20_000
 export const MAX_REGION_INSTRUCTIONS = 256
 
 /**
- * Loads and stores inside a region's loops that keep the translation they used last in
- * WebAssembly locals (checked before the TLB: one mask and compare instead of a table lookup,
- * and off the chain of dependent loads), per region at most. Each costs two locals.
+ * Slots of each table of translation caches (one table for loads, one for stores). Every load or
+ * store inside a region's loop keeps the translation it used last in a slot (shared by the
+ * accesses through the same base register): an aligned access to the same page then skips the
+ * TLB (one mask and compare, off the chain of dependent loads). Slots persist across calls and are
+ * handed out round-robin; two sites sharing one only lose hits.
  */
-export const CACHED_SITES = 24
+export const SITE_SLOTS = 2048
 
-/** Entries of each inline software TLB (loads, stores) in linear memory; a power of two. */
+/** Sets (of two entries) of each inline software TLB (loads, stores) in linear memory; a power of two. */
 export const TLB_ENTRIES = 1024
 
 /** Entries of the pc → function dispatch table in linear memory; a power of two. */
