@@ -3,11 +3,12 @@
  * state, compared stop by stop. A program runs in `run` calls of its budget; after a syscall or an
  * exception (other than a fetch fault or the final EBREAK) the host moves pc past the instruction
  * and runs on, as a kernel resuming a thread would. Every stop records the stop reason, x0–x31, pc
- * and instret; the end records the data pages (and the code page of self-modifying programs).
+ * and instret; the end records the data pages and the code page.
  *
- * Programs of a batch share one machine per engine (each in its own read/write/execute code
- * page), and every program runs twice on the JIT: its code is compiled during the first pass or
- * the second, several regions per module, as in a real process where many spots warm up at once.
+ * The programs of a batch share one physical memory and CPU per engine, each in its own address
+ * space with its own read/write/execute code page and data pages. Every program runs three times
+ * on the JIT: the first pass warms it up and compiles much of the batch, several regions per
+ * module (as in a real process, where many spots heat up at once); later passes run that code.
  */
 import type { CpuShape, StopReason } from "@zxsim/kernel/Cpu"
 import { assembleAt } from "@zxsim/riscv/Assembler"
@@ -24,12 +25,21 @@ const PASSES = 3
 
 const codeAddress = (slot: number) => CODE_BASE + slot * PAGE
 
-const makeMachine = (cpu: CpuShape, slots: number): Machine => {
-  const m = new Machine(cpu, { wasmPages: 32 })
-  m.map(CODE_BASE, slots * PAGE, R | W | X)
-  m.map(DATA, 2 * PAGE, R | W)
-  m.map(DATA + 2 * PAGE, PAGE, R)
-  return m
+/**
+ * One machine per program, all sharing one physical memory and `cpu`: each is its own address
+ * space holding only its program's code page and its own data pages, so no program can see what
+ * another left behind.
+ */
+const makeMachines = (cpu: CpuShape, slots: number): Array<Machine> => {
+  const machines: Array<Machine> = []
+  for (let slot = 0; slot < slots; slot++) {
+    const m = slot === 0 ? new Machine(cpu, { wasmPages: 32 }) : new Machine(cpu, { share: machines[0] })
+    m.map(codeAddress(slot), PAGE, R | W | X)
+    m.map(DATA, 2 * PAGE, R | W)
+    m.map(DATA + 2 * PAGE, PAGE, R)
+    machines.push(m)
+  }
+  return machines
 }
 
 /** Host write of whole pages, announcing watched frames to the CPU first (as the kernel does). */
@@ -194,14 +204,14 @@ export const runBatch = (seed: number, count: number): BatchResult => {
   const rng = new Rng(seed)
   const loaded: Array<Loaded> = []
   for (let i = 0; i < count; i++) loaded.push(load(randomProgram(rng.next()), i))
-  const interpreter = makeMachine(RiscvInterpreter.make(), count)
+  const interpreter = makeMachines(RiscvInterpreter.make(), count)
   const jitCpu = RiscvJit.make(TUNINGS[(seed >>> 0) % TUNINGS.length])
-  const jit = makeMachine(jitCpu, count)
+  const jit = makeMachines(jitCpu, count)
   const divergences: Array<Divergence> = []
-  const expected = loaded.map((l) => trace(interpreter, l))
+  const expected = loaded.map((l, i) => trace(interpreter[i], l))
   for (let pass = 1; pass <= PASSES; pass++) {
     loaded.forEach((l, i) => {
-      const actual = trace(jit, l)
+      const actual = trace(jit[i], l)
       const d = compare(l.program.seed, pass, expected[i], actual)
       if (d !== null) divergences.push(d)
     })
