@@ -5,10 +5,10 @@
  * and runs on, as a kernel resuming a thread would. Every stop records the stop reason, x0–x31, pc
  * and instret; the end records the data pages and the code page.
  *
- * The programs of a batch share one physical memory and CPU per engine, each in its own address
- * space with its own read/write/execute code page and data pages. Every program runs three times
- * on the JIT: the first pass warms it up and compiles much of the batch, several regions per
- * module (as in a real process, where many spots heat up at once); later passes run that code.
+ * The programs of a batch share one machine per engine, each in its own read/write/execute code
+ * page, and every code page a run changed is restored after it. Every program runs three times on
+ * the JIT: the first pass warms it up and compiles much of the batch, several regions per module
+ * (as in a real process, where many spots heat up at once); later passes run that code.
  */
 import type { CpuShape, StopReason } from "@zxsim/kernel/Cpu"
 import { assembleAt } from "@zxsim/riscv/Assembler"
@@ -25,21 +25,12 @@ const PASSES = 3
 
 const codeAddress = (slot: number) => CODE_BASE + slot * PAGE
 
-/**
- * One machine per program, all sharing one physical memory and `cpu`: each is its own address
- * space holding only its program's code page and its own data pages, so no program can see what
- * another left behind.
- */
-const makeMachines = (cpu: CpuShape, slots: number): Array<Machine> => {
-  const machines: Array<Machine> = []
-  for (let slot = 0; slot < slots; slot++) {
-    const m = slot === 0 ? new Machine(cpu, { wasmPages: 32 }) : new Machine(cpu, { share: machines[0] })
-    m.map(codeAddress(slot), PAGE, R | W | X)
-    m.map(DATA, 2 * PAGE, R | W)
-    m.map(DATA + 2 * PAGE, PAGE, R)
-    machines.push(m)
-  }
-  return machines
+const makeMachine = (cpu: CpuShape, slots: number): Machine => {
+  const m = new Machine(cpu, { wasmPages: 32 })
+  m.map(CODE_BASE, slots * PAGE, R | W | X)
+  m.map(DATA, 2 * PAGE, R | W)
+  m.map(DATA + 2 * PAGE, PAGE, R)
+  return m
 }
 
 /** Host write of whole pages, announcing watched frames to the CPU first (as the kernel does). */
@@ -88,20 +79,21 @@ const load = (program: RandomProgram, slot: number): Loaded => {
   return { program, slot, code, finalBreak: labels.get(FINAL_LABEL)! }
 }
 
-const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => sameWords(a, b)
+/** Whether the page at `address` holds `bytes` (a page's worth), compared in place. */
+const pageHolds = (m: Machine, address: number, bytes: Uint8Array): boolean =>
+  Buffer.from(m.wasm.buffer, m.physicalAddress(address), PAGE).equals(Buffer.from(bytes.buffer, bytes.byteOffset, PAGE))
 
 /** Registers per stop record: x0–x31, pc, instret. */
 const RECORD = 34
 
 /**
- * Runs `loaded` on `m` from the program's initial state and records what happens. Its code is
- * written again if a run changed it (programs may store into their own code through a wild
- * pointer, not only when generated to).
+ * Runs `loaded` on `m` from the program's initial state and records what happens. Afterwards
+ * every code page of the batch it changed is written back (programs may store into code through a
+ * wild pointer, not only when generated to, and later ones could read what it left).
  */
-const trace = (m: Machine, loaded: Loaded): Trace => {
+const trace = (m: Machine, loaded: Loaded, batch: ReadonlyArray<Loaded>): Trace => {
   const { program, slot } = loaded
   const base = codeAddress(slot)
-  if (!sameBytes(loaded.code, readPages(m, base, loaded.code.length))) writePages(m, base, loaded.code)
   writePages(m, DATA, program.data)
   let regs = new BigUint64Array(m.wasm.buffer, m.registers, 98)
   for (let i = 1; i < 32; i++) regs[i] = program.registers[i]
@@ -127,7 +119,12 @@ const trace = (m: Machine, loaded: Loaded): Trace => {
     const low = m.bytes[m.physicalAddress(pc)]
     m.pc = pc + ((low & 3) === 3 ? 4 : 2)
   }
-  return { stops, records, data: readPages(m, DATA, DATA_BYTES), code: readPages(m, base, PAGE) }
+  const result = { stops, records, data: readPages(m, DATA, DATA_BYTES), code: readPages(m, base, PAGE) }
+  for (const other of batch) {
+    const at = codeAddress(other.slot)
+    if (!pageHolds(m, at, other.code)) writePages(m, at, other.code)
+  }
+  return result
 }
 
 /** A difference between the engines on one program. */
@@ -144,12 +141,8 @@ const describeRecord = (stop: string | undefined, record: BigUint64Array | undef
   return `${stop}; pc ${record[32].toString(16)} instret ${record[33]}; ${regs.join(" ")}`
 }
 
-const sameWords = (a: Uint8Array, b: Uint8Array): boolean => {
-  const x = new Int32Array(a.buffer, a.byteOffset, a.length / 4)
-  const y = new Int32Array(b.buffer, b.byteOffset, b.length / 4)
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false
-  return true
-}
+const sameWords = (a: Uint8Array, b: Uint8Array): boolean =>
+  Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length))
 
 const firstDifference = (a: Uint8Array, b: Uint8Array): number => {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i
@@ -195,8 +188,8 @@ export interface BatchResult {
 
 /** JIT tunings the batches alternate between: default-sized regions, and tiny ones (more exits and chaining). */
 const TUNINGS: ReadonlyArray<RiscvJit.Options> = [
-  { hotness: 1, batch: 64, patience: 2000 },
-  { hotness: 1, batch: 64, maxRegionInstructions: 12, patience: 2000 }
+  { hotness: 2, batch: 64, patience: 2000 },
+  { hotness: 2, batch: 64, maxRegionInstructions: 12, patience: 2000 }
 ]
 
 /** Runs `count` programs drawn from `seed` on both engines and compares them. */
@@ -204,14 +197,18 @@ export const runBatch = (seed: number, count: number): BatchResult => {
   const rng = new Rng(seed)
   const loaded: Array<Loaded> = []
   for (let i = 0; i < count; i++) loaded.push(load(randomProgram(rng.next()), i))
-  const interpreter = makeMachines(RiscvInterpreter.make(), count)
+  const interpreter = makeMachine(RiscvInterpreter.make(), count)
   const jitCpu = RiscvJit.make(TUNINGS[(seed >>> 0) % TUNINGS.length])
-  const jit = makeMachines(jitCpu, count)
+  const jit = makeMachine(jitCpu, count)
   const divergences: Array<Divergence> = []
-  const expected = loaded.map((l, i) => trace(interpreter[i], l))
+  for (const l of loaded) {
+    writePages(interpreter, codeAddress(l.slot), l.code)
+    writePages(jit, codeAddress(l.slot), l.code)
+  }
+  const expected = loaded.map((l) => trace(interpreter, l, loaded))
   for (let pass = 1; pass <= PASSES; pass++) {
     loaded.forEach((l, i) => {
-      const actual = trace(jit[i], l)
+      const actual = trace(jit, l, loaded)
       const d = compare(l.program.seed, pass, expected[i], actual)
       if (d !== null) divergences.push(d)
     })
