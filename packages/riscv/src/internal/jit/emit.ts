@@ -58,14 +58,20 @@ const ST = 43
 /** i32 scratch: I0, I1. */
 const I0 = 44
 const I1 = 45
-const I32_LOCALS = 5
+/** i32: what the shared exit handler does (see `RegionEmitter.exit`). */
+const INFO = 46
+const I32_LOCALS = 6
 
 const xLocal = (i: number) => 1 + i
+const TWO_32 = 4294967296
 const TWO_64 = 1n << 64n
 
-/** Halves of a bigint taken modulo 2^64. */
-const halves = (v: bigint): readonly [number, number] => {
-  const u = ((v % TWO_64) + TWO_64) % TWO_64
+/** Halves of `base + delta` modulo 2^64 (`base` a safe integer, `delta` a 32-bit offset). */
+const halves = (base: number, delta: number): readonly [number, number] => {
+  const v = base + delta
+  if (v >= 0 && v <= Number.MAX_SAFE_INTEGER) return [v % TWO_32 | 0, Math.floor(v / TWO_32) | 0]
+  // Wrapping around (or past 2^53): exactly, in BigInt.
+  const u = (((BigInt(base) + BigInt(delta)) % TWO_64) + TWO_64) % TWO_64
   return [Number(u & 0xffffffffn) | 0, Number(u >> 32n) | 0]
 }
 
@@ -129,7 +135,7 @@ export class RegionEmitter {
   private b = new Bytes(4096)
   private depth = 0
   private cfg!: Cfg
-  private pagePc = 0n
+  private pagePc = 0
   private rpo = new Map<Block, number>()
   private loopHeads = new Set<Block>()
   private merges = new Set<Block>()
@@ -140,9 +146,9 @@ export class RegionEmitter {
   private inLoop = new Set<Block>()
   /**
    * The translation-cache slot (a byte address) of a memory access, by block and index
-   * (`${block.id}:${k}`): one per base register and kind of access used inside loops.
+   * (`block.id * 4096 + k`): one per base register and kind of access used inside loops.
    */
-  private sites = new Map<string, number>()
+  private sites = new Map<number, number>()
   /** The next slot to hand out in each table (loads, stores); round-robin. */
   private nextSlot = [0, 0]
 
@@ -153,7 +159,7 @@ export class RegionEmitter {
     this.b = new Bytes(4096)
     this.depth = 0
     this.cfg = cfg
-    this.pagePc = BigInt(cfg.pagePc)
+    this.pagePc = cfg.pagePc
     this.structure()
     this.assignSites()
     const b = this.b
@@ -165,7 +171,10 @@ export class RegionEmitter {
     }
     this.open(W.block) // level 0: exit
     this.open(W.block) // level 1: chain
+    this.open(W.block) // level 2: the shared exit handler
     this.doTree(cfg.entry)
+    this.close()
+    this.exitHandler()
     this.close()
     i32c(b, Exit.LOOKUP), set(b, WHY)
     this.close()
@@ -379,25 +388,57 @@ export class RegionEmitter {
 
   private doBranch(from: Block, edge: Edge): void {
     const t = edge.target
-    if (t === null) this.exit(this.pcAt(edge.offset), edge.why, 0)
+    if (t === null) this.exit(edge.offset, edge.why, 0)
     else if (this.isBr(from, edge)) this.br(this.brLevel(from, t))
     else this.doTree(t)
   }
 
   // ---- blocks and instructions -------------------------------------------------------------------
 
-  private pcAt(offset: number): bigint {
-    return this.pagePc + BigInt(offset)
+  /** The halves of the pc at `offset` from the page start. */
+  private pcAt(offset: number): readonly [number, number] {
+    return halves(this.pagePc, offset)
   }
 
   /**
-   * Leaves the region for `pc`: `adjust` instructions of the current block are given back to the
-   * budget (they did not run).
+   * Leaves the region for the pc at `offset` in the page: `adjust` instructions of the current
+   * block are given back to the budget (they did not run), and `fill` (access bits | size << 2, or
+   * 0) asks for the TLB entry of the access at ADDR. Exits inside the page set one word and branch
+   * to a handler shared by the whole function; others are spelled out.
    */
-  private exit(pc: bigint, why: number, adjust: number): void {
+  private exit(offset: number, why: number, adjust: number, fill = 0): void {
+    const b = this.b
+    if (offset >= 0 && offset < 4096) {
+      i32c(b, (offset << 20) | (adjust << 8) | (fill << 2) | why), set(b, INFO)
+      this.br(2)
+      return
+    }
+    this.exitAt(this.pcAt(offset), why, adjust)
+  }
+
+  /** The shared exit handler: decodes INFO (pc offset 31..20, adjust 19..8, fill 7..2, why 1..0). */
+  private exitHandler(): void {
+    const b = this.b
+    get(b, INFO), i32c(b, 2), op(b, W.i32ShrU), i32c(b, 0x3f), op(b, W.i32And)
+    b.byte2(W.localTee, I0)
+    b.byte2(W.if, VOID)
+    i32c(b, 0), get(b, ADDR), b.byte(W.i64Store), b.byte(3), b.u32(this.layout.state + State.FILL_ADDRESS)
+    i32c(b, 0), get(b, I0), b.byte(W.i32Store), b.byte(2), b.u32(this.layout.state + State.FILL_ACCESS)
+    b.byte(W.end)
+    get(b, BUDGET), get(b, INFO), i32c(b, 8), op(b, W.i32ShrU), i32c(b, 0xfff), op(b, W.i32And, W.i32Add), set(b, BUDGET)
+    i64c(b, ...this.pcAt(0)), get(b, INFO), i32c(b, 20), op(b, W.i32ShrU, W.i64ExtendI32U, W.i64Add), set(b, XPC)
+    get(b, INFO), i32c(b, 3), op(b, W.i32And)
+    b.byte2(W.localTee, WHY)
+    i32c(b, Exit.LOOKUP), op(b, W.i32Eq)
+    b.byte(W.brIf), b.u32(this.depth - 1 - 1)
+    this.br(0)
+  }
+
+  /** Leaves the region for `pc` (any address), spelled out. */
+  private exitAt(pc: readonly [number, number], why: number, adjust: number): void {
     const b = this.b
     if (adjust !== 0) get(b, BUDGET), i32c(b, adjust), b.byte(W.i32Add), set(b, BUDGET)
-    i64c(b, ...halves(pc))
+    i64c(b, ...pc)
     set(b, XPC)
     if (why === Exit.LOOKUP) {
       this.br(1)
@@ -415,7 +456,7 @@ export class RegionEmitter {
     get(b, BUDGET), i32c(b, n), b.byte(W.i32Sub)
     b.byte2(W.localTee, BUDGET), i32c(b, 0), b.byte(W.i32LtS)
     this.open(W.if)
-    this.exit(this.pcAt(x.start), Exit.BUDGET, n)
+    this.exit(x.start, Exit.BUDGET, n)
     this.close()
     for (let k = 0; k < n; k++) this.insn(x, k)
     const last = x.insns[n - 1]
@@ -523,7 +564,7 @@ export class RegionEmitter {
     const b = this.b
     get(b, ST), i32c(b, 2), b.byte(W.i32Eq)
     this.open(W.if)
-    this.exit(this.pcAt(x.insns[k].offset), Exit.INTERPRET, x.insns.length - k)
+    this.exit(x.insns[k].offset, Exit.INTERPRET, x.insns.length - k)
     this.close()
   }
 
@@ -532,7 +573,7 @@ export class RegionEmitter {
     const insn = x.insns[k]
     get(this.b, ST)
     this.open(W.if)
-    this.exit(this.pcAt(insn.offset + insn.length), Exit.LOOKUP, x.insns.length - k - 1)
+    this.exit(insn.offset + insn.length, Exit.LOOKUP, x.insns.length - k - 1)
     this.close()
   }
 
@@ -572,7 +613,7 @@ export class RegionEmitter {
         if (rd !== 0) i64c(b, imm), this.setX(rd)
         return
       case Op.AUIPC:
-        if (rd !== 0) i64c(b, ...halves(this.pcAt(insn.offset) + BigInt(imm))), this.setX(rd)
+        if (rd !== 0) i64c(b, ...halves(this.pagePc, insn.offset + imm)), this.setX(rd)
         return
       case Op.SLTI:
       case Op.SLTIU:
@@ -616,14 +657,14 @@ export class RegionEmitter {
         b.byte(W.i64ExtendI32S), this.setX(rd)
         return
       case Op.JAL:
-        if (rd !== 0) i64c(b, ...halves(this.pcAt(insn.offset + insn.length))), this.setX(rd)
+        if (rd !== 0) i64c(b, ...this.pcAt(insn.offset + insn.length)), this.setX(rd)
         return
       case Op.JALR:
         // The target first: rd may be rs1.
         this.getX(rs1)
         if (imm !== 0) i64c(b, imm), b.byte(W.i64Add)
         i64c(b, -2), b.byte(W.i64And), set(b, XPC)
-        if (rd !== 0) i64c(b, ...halves(this.pcAt(insn.offset + insn.length))), this.setX(rd)
+        if (rd !== 0) i64c(b, ...this.pcAt(insn.offset + insn.length)), this.setX(rd)
         return
       case Op.CSRRS:
       case Op.CSRRC:
@@ -663,7 +704,7 @@ export class RegionEmitter {
           slot = (store ? this.layout.writeSites : this.layout.readSites) + 16 * index
           byBase.set(key, slot)
         }
-        this.sites.set(`${block.id}:${k}`, slot)
+        this.sites.set(block.id * 4096 + k, slot)
       })
     }
   }
@@ -679,7 +720,7 @@ export class RegionEmitter {
     const b = this.b
     const tlb = write ? this.layout.writeTlb : this.layout.readTlb
     const miss = () => this.missExit(x, k, size, write)
-    const slot = this.sites.get(`${x.id}:${k}`)
+    const slot = this.sites.get(x.id * 4096 + k)
     if (slot !== undefined) {
       get(b, ADDR), i64c(b, ~0xfff | (size - 1), -1), op(b, W.i64And)
       i32c(b, 0), b.byte(W.i64Load), b.byte(3), b.u32(slot)
@@ -704,11 +745,7 @@ export class RegionEmitter {
 
   /** Leaves before instruction k, recording the address and access for the engine to translate. */
   private missExit(x: Block, k: number, size: number, write: boolean): void {
-    const b = this.b
-    i32c(b, 0), get(b, ADDR), b.byte(W.i64Store), b.byte(3), b.u32(this.layout.state + State.FILL_ADDRESS)
-    i32c(b, 0), i32c(b, (write ? Access.WRITE : Access.READ) | (size << 4))
-    b.byte(W.i32Store), b.byte(2), b.u32(this.layout.state + State.FILL_ACCESS)
-    this.exit(this.pcAt(x.insns[k].offset), Exit.INTERPRET, x.insns.length - k)
+    this.exit(x.insns[k].offset, Exit.INTERPRET, x.insns.length - k, (write ? Access.WRITE : Access.READ) | (size << 2))
   }
 
   private load(x: Block, k: number, opcode: number, size: number): void {

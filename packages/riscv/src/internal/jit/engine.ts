@@ -599,9 +599,9 @@ export class Jit implements CpuShape {
     this.i32[state + (State.FILL_ACCESS >>> 2)] = 0
     const lo = this.i32[state + (State.FILL_ADDRESS >>> 2)]
     const hi = this.i32[state + (State.FILL_ADDRESS >>> 2) + 1]
-    const size = info >>> 4
+    const size = info >>> 2
     if ((lo & 0xfff) + size > PAGE) return
-    this.dataPage(lo, hi, info & 0xf)
+    this.dataPage(lo, hi, info & 3)
   }
 
   /** LR, SC and the AMOs, with the interpreter's reservation and rules. */

@@ -27,7 +27,7 @@ export const State = {
   VALUE: 16,
   /** i64: the address whose TLB miss made compiled code leave. */
   FILL_ADDRESS: 24,
-  /** i32: that access: `Access` bits | size << 4; 0 when the exit was not a TLB miss. */
+  /** i32: that access: `Access` bits | size << 2; 0 when the exit was not a TLB miss. */
   FILL_ACCESS: 32
 } as const
 
