@@ -408,6 +408,8 @@ export class RegionEmitter {
    */
   private exit(offset: number, why: number, adjust: number, fill = 0): void {
     const b = this.b
+    // The address is stored here, so ADDR is not live into the shared handler.
+    if (fill !== 0) i32c(b, 0), get(b, ADDR), b.byte(W.i64Store), b.byte(3), b.u32(this.layout.state + State.FILL_ADDRESS)
     if (offset >= 0 && offset < 4096) {
       i32c(b, (offset << 20) | (adjust << 8) | (fill << 2) | why), set(b, INFO)
       this.br(2)
@@ -419,12 +421,8 @@ export class RegionEmitter {
   /** The shared exit handler: decodes INFO (pc offset 31..20, adjust 19..8, fill 7..2, why 1..0). */
   private exitHandler(): void {
     const b = this.b
-    get(b, INFO), i32c(b, 2), op(b, W.i32ShrU), i32c(b, 0x3f), op(b, W.i32And)
-    b.byte2(W.localTee, I0)
-    b.byte2(W.if, VOID)
-    i32c(b, 0), get(b, ADDR), b.byte(W.i64Store), b.byte(3), b.u32(this.layout.state + State.FILL_ADDRESS)
-    i32c(b, 0), get(b, I0), b.byte(W.i32Store), b.byte(2), b.u32(this.layout.state + State.FILL_ACCESS)
-    b.byte(W.end)
+    i32c(b, 0), get(b, INFO), i32c(b, 2), op(b, W.i32ShrU), i32c(b, 0x3f), op(b, W.i32And)
+    b.byte(W.i32Store), b.byte(2), b.u32(this.layout.state + State.FILL_ACCESS)
     get(b, BUDGET), get(b, INFO), i32c(b, 8), op(b, W.i32ShrU), i32c(b, 0xfff), op(b, W.i32And, W.i32Add), set(b, BUDGET)
     i64c(b, ...this.pcAt(0)), get(b, INFO), i32c(b, 20), op(b, W.i32ShrU, W.i64ExtendI32U, W.i64Add), set(b, XPC)
     get(b, INFO), i32c(b, 3), op(b, W.i32And)
