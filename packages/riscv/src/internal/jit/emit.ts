@@ -8,9 +8,10 @@
  * `block` ending just before each merge point, and a node with one forward predecessor placed
  * inline at its branch. Edges that would make the flow irreducible leave the region instead.
  *
- * The budget is decremented by each block's instruction count on entry, leaving before a block
- * that would overrun it; exits in the middle of a block add back what did not run, so the count of
- * retired instructions is exact and compiled code never runs past its budget. At the shared exit the function either tail-calls the next region through the
+ * The budget is decremented by each block's instruction count on entry and checked at the entry
+ * and at loop heads against the longest way to the next check, so compiled code never runs past
+ * its budget; exits in the middle of a block add back what did not run, so the count of retired
+ * instructions is exact. At the shared exit the function either tail-calls the next region through the
  * dispatch table (`return_call_indirect`) while budget remains, or stores pc and the budget left
  * and returns why it stopped.
  *
@@ -142,8 +143,13 @@ export class RegionEmitter {
   private children = new Map<Block, Array<Block>>()
   private loopLevel = new Map<Block, number>()
   private mergeLevel = new Map<Block, number>()
-  /** Blocks inside some loop (their memory accesses get a translation cache in locals). */
+  /** Blocks inside some loop (their memory accesses get a translation cache). */
   private inLoop = new Set<Block>()
+  /**
+   * For the region's entry and each loop head: the most instructions that can run from there
+   * before reaching another loop head or leaving the region. The budget is checked only there.
+   */
+  private reach = new Map<Block, number>()
   /**
    * The translation-cache slot (a byte address) of a memory access, by block and index
    * (`block.id * 4096 + k`): one per base register and kind of access used inside loops.
@@ -271,6 +277,18 @@ export class RegionEmitter {
       for (const block of order) {
         const parent = idom.get(block)
         if (parent !== undefined && block !== this.cfg.entry) this.children.get(parent)!.push(block)
+      }
+      // Longest paths over forward edges, stopping at loop heads, in reverse postorder backwards.
+      this.reach = new Map()
+      for (let i = order.length - 1; i >= 0; i--) {
+        const block = order[i]
+        let longest = 0
+        for (const edge of block.edges) {
+          const t = edge.target
+          if (t === null || this.loopHeads.has(t) || index.get(t)! <= i) continue
+          longest = Math.max(longest, this.reach.get(t)!)
+        }
+        this.reach.set(block, block.insns.length + longest)
       }
       return
     }
@@ -449,13 +467,15 @@ export class RegionEmitter {
   private blockCode(x: Block): void {
     const b = this.b
     const n = x.insns.length
-    // Every block leaves before it would run past the budget, so compiled code stops exactly
-    // when, or a block before, the budget runs out.
-    get(b, BUDGET), i32c(b, n), b.byte(W.i32Sub)
-    b.byte2(W.localTee, BUDGET), i32c(b, 0), b.byte(W.i32LtS)
-    this.open(W.if)
-    this.exit(x.start, Exit.BUDGET, n)
-    this.close()
+    // The entry and each loop head leave if what may run before the next check could overrun
+    // the budget, so compiled code never runs past it (the interpreter runs what is left).
+    if (x === this.cfg.entry || this.loopHeads.has(x)) {
+      get(b, BUDGET), i32c(b, this.reach.get(x)!), b.byte(W.i32LtS)
+      this.open(W.if)
+      this.exit(x.start, Exit.BUDGET, 0)
+      this.close()
+    }
+    get(b, BUDGET), i32c(b, n), b.byte(W.i32Sub), set(b, BUDGET)
     for (let k = 0; k < n; k++) this.insn(x, k)
     const last = x.insns[n - 1]
     if (isBranch(last.op)) {

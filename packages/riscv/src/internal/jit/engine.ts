@@ -734,8 +734,9 @@ export class Jit implements CpuShape {
           remaining -= retired
           interpret = why === Exit.INTERPRET
           if (interpret) this.fillTlb()
-          // Stopped short of the budget: the rest goes to the interpreter, without yields.
-          else if (why === Exit.BUDGET) tail = true
+          // Stopped short of the budget (less than a region's worth left): the rest goes to the
+          // interpreter, without yields. (A budget above MAX_CHUNK comes back here for more.)
+          else if (why === Exit.BUDGET) tail = remaining < 4096
           continue
         }
       }

@@ -34,8 +34,10 @@ export const COMPILE_PATIENCE = 20_000
 
 /**
  * Instructions per region at most. A region is the code reachable from its entry through
- * fall-throughs and direct jumps and branches inside one 4 KiB page. The budget is checked at
- * loop heads and between regions only, so this also bounds how far past its budget a run can go.
+ * fall-throughs and direct jumps and branches inside one 4 KiB page. Bigger regions keep more
+ * control flow inside one function (fewer exits, more for V8 to optimize) but cost more to compile,
+ * and the interpreter runs up to a region's worth at the end of a budget (compiled code stops
+ * where it could otherwise overrun it).
  */
 export const MAX_REGION_INSTRUCTIONS = 256
 
