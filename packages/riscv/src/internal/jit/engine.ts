@@ -159,6 +159,8 @@ export class Jit implements CpuShape {
   private readonly regionsByPc = new Map<number, Array<Region>>()
   private readonly regionsByFrame = new Map<number, Set<Region>>()
   private readonly counters = new Int32Array(COUNTER_SLOTS)
+  /** Non-zero where some region's entry pc hashes (as in `counters`): most probes need no map lookup. */
+  private readonly entries = new Uint8Array(COUNTER_SLOTS)
   /** Entries entered often (not yet hot), with the frame their page executed from then. */
   private warm: Array<Candidate> = []
   /** Hot entries waiting to be compiled, and the interpreter's count when the first became hot. */
@@ -270,6 +272,7 @@ export class Jit implements CpuShape {
     this.regionsByPc.clear()
     this.regionsByFrame.clear()
     this.counters.fill(0)
+    this.entries.fill(0)
     this.warm = []
     this.pending = []
     this.memory = memory
@@ -352,7 +355,8 @@ export class Jit implements CpuShape {
     const e = (this.layout.dispatch >>> 2) + (((lo >>> 1) & (DISPATCH_ENTRIES - 1)) << 2)
     if (i32[e] === lo && i32[e + 1] === hi) return i32[e + 2]
     const pc = toNumber(lo, hi)
-    const regions = this.regionsByPc.get(pc)
+    const slot = (lo >>> 1) & (COUNTER_SLOTS - 1)
+    const regions = this.entries[slot] === 0 ? undefined : this.regionsByPc.get(pc)
     if (regions !== undefined) {
       const frame = this.execFrame(lo, hi)
       for (const region of regions) {
@@ -362,7 +366,6 @@ export class Jit implements CpuShape {
         }
       }
     }
-    const slot = (lo >>> 1) & (COUNTER_SLOTS - 1)
     const count = ++this.counters[slot]
     if (count < this.warmAt) return -1
     // Warm or hot: pc is being entered, so its page's execute translation is needed anyway.
@@ -475,6 +478,7 @@ export class Jit implements CpuShape {
       this.regionsByPc.set(region.pc, list)
     }
     list.push(region)
+    this.entries[((region.pc % TWO_32) >>> 1) & (COUNTER_SLOTS - 1)] = 1
     const frameNumber = region.frame >>> 12
     let set = this.regionsByFrame.get(frameNumber)
     if (set === undefined) {

@@ -26,11 +26,11 @@ export const BATCH_REGIONS = 16
 /**
  * Instructions the interpreter may run while hot regions wait for company: a hot region is
  * compiled once `BATCH_REGIONS` are hot, or when this many instructions were interpreted since the
- * first of them became hot. About what one module's compile costs in interpreted time, so waiting
- * at most doubles a lone region's delay while the start-up of a program, where many spots heat up
- * together, gets few modules.
+ * first of them became hot (about 50 µs, a fraction of what compiling one module costs), so
+ * regions that heat up together, as at a program's start, share modules while a lone hot loop
+ * barely waits.
  */
-export const COMPILE_PATIENCE = 20_000
+export const COMPILE_PATIENCE = 5_000
 
 /**
  * Instructions per region at most. A region is the code reachable from its entry through
