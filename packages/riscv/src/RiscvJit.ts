@@ -18,9 +18,10 @@
  *    maps, for execution, the frame its code came from.
  *
  * Faults, ECALL, EBREAK and illegal instructions leave compiled code with precise state before the
- * instruction; the interpreter then runs it, so every stop reason is the interpreter's own. A run
- * may retire up to a region's worth of instructions past its budget (`BudgetSpent` is checked at
- * loop heads and between regions); every other stop is exactly where the interpreter stops.
+ * instruction; the interpreter then runs it, so every stop reason is the interpreter's own.
+ * Compiled code never runs past its budget (it checks at its entry and loop heads against the
+ * longest way to the next check) and the interpreter runs what is left, so `BudgetSpent` also
+ * comes after exactly `budget` instructions, as on the interpreter.
  *
  * @since 0.1.0
  */

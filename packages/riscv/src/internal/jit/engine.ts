@@ -26,8 +26,8 @@
  * Exactness: compiled code never raises an exception itself. A fault, ECALL, EBREAK or illegal
  * instruction leaves compiled code with precise registers and pc before the instruction, and the
  * interpreter runs it, producing exactly the interpreter's stop reason. Retired instructions are
- * counted exactly (instret, counter reads); only `BudgetSpent` may come a little later than the
- * interpreter's (the budget is checked at loop heads and between regions).
+ * counted exactly (instret, counter reads), and compiled code stops short of its budget where it
+ * could overrun it, the interpreter running the rest, so `BudgetSpent` is exact too.
  * @internal
  */
 import {
@@ -718,8 +718,8 @@ export class Jit implements CpuShape {
         this.thread = null
         return BUDGET_SPENT
       }
-      // Compiled code stops before a block that would overrun its budget; the interpreter runs
-      // what is left of it (fewer instructions than a block), so every stop is exact.
+      // Compiled code stops where it could overrun its budget; the interpreter runs what is
+      // left of it (less than a region's worth), so every stop is exact.
       if (!interpret && !tail) {
         const slot = this.probe(this.i32[pcIndex], this.i32[pcIndex + 1])
         if (slot >= 0) {
