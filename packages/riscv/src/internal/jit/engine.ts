@@ -15,13 +15,15 @@
  *      loops across regions never return to JavaScript.
  *   5. Invalidate (here, `drop*`): translations are keyed by physical frame and virtual address,
  *      validated against the current execute translation of their page whenever the dispatch
- *      table is refilled. The dispatch table and both TLBs are cleared whenever the epoch or the
- *      address space changes (unmap, protect, commit: the kernel bumps the epoch); a translation is
- *      dropped when a store writes bytes it was compiled from (guest stores to code frames always
- *      take the slow path: code frames never enter the store TLB), when the kernel writes or frees
- *      its frame (`codeWritten`), and compiled code that wrote code or saw the epoch move leaves
- *      right after that instruction. So FENCE.I has nothing left to do, and code written then run
- *      is always the new code.
+ *      table is refilled. The dispatch table, both TLBs and the translation caches are emptied
+ *      whenever the epoch or the address space changes (unmap, protect, commit: the kernel bumps
+ *      the epoch). Frames holding code never enter the store TLB, so a guest store to one leaves
+ *      compiled code and the interpreter performs it; every store to code, the interpreter's or
+ *      the atomic helper's, drops the translations compiled from the bytes written (and compiled
+ *      code that wrote code through an AMO, or saw the epoch move in the helper, leaves right
+ *      after it). The kernel's own writes to a code frame, or its freeing, drop all translations
+ *      from it (`codeWritten`). So FENCE.I has nothing left to do, and code written then run is
+ *      always the new code.
  *
  * Exactness: compiled code never raises an exception itself. A fault, ECALL, EBREAK or illegal
  * instruction leaves compiled code with precise registers and pc before the instruction, and the
