@@ -244,6 +244,10 @@ export class Jit implements CpuShape {
   readonly codeWritten = (frame: number): void => {
     this.dropFrame(frame)
     this.interp.codeWritten(frame)
+    // Candidates read from the frame later would arm a frame that may hold data by then.
+    const phys = frame * PAGE
+    if (this.pending.some((c) => c.frame === phys)) this.pending = this.pending.filter((c) => c.frame !== phys)
+    if (this.warm.some((c) => c.frame === phys)) this.warm = this.warm.filter((c) => c.frame !== phys)
   }
 
   // ---- memory plumbing ---------------------------------------------------------------------------------
