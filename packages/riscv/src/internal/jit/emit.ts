@@ -131,25 +131,54 @@ const RI: Readonly<Record<number, number>> = {
 
 const isBranch = (op: number): boolean => op >= Op.BEQ && op <= Op.BGEU
 
+/**
+ * Immediate dominators of `n` nodes numbered in reverse postorder (node 0 the entry), from their
+ * predecessors (Cooper, Harvey and Kennedy's iteration). The entry's is itself.
+ */
+const dominators = (n: number, preds: ReadonlyArray<ReadonlyArray<number>>): Int32Array => {
+  const idom = new Int32Array(n).fill(-1)
+  idom[0] = 0
+  const intersect = (a: number, b: number): number => {
+    while (a !== b) {
+      while (a > b) a = idom[a]
+      while (b > a) b = idom[b]
+    }
+    return a
+  }
+  for (let changed = true; changed;) {
+    changed = false
+    for (let i = 1; i < n; i++) {
+      let chosen = -1
+      for (const p of preds[i]) {
+        if (idom[p] < 0) continue
+        chosen = chosen < 0 ? p : intersect(p, chosen)
+      }
+      if (chosen >= 0 && idom[i] !== chosen) {
+        idom[i] = chosen
+        changed = true
+      }
+    }
+  }
+  return idom
+}
+
 /** Emits one region function. */
 export class RegionEmitter {
   private b = new Bytes(4096)
   private depth = 0
   private cfg!: Cfg
   private pagePc = 0
-  private rpo = new Map<Block, number>()
-  private loopHeads = new Set<Block>()
-  private merges = new Set<Block>()
-  private children = new Map<Block, Array<Block>>()
-  private loopLevel = new Map<Block, number>()
-  private mergeLevel = new Map<Block, number>()
-  /** Blocks inside some loop (their memory accesses get a translation cache). */
-  private inLoop = new Set<Block>()
-  /**
-   * For the region's entry and each loop head: the most instructions that can run from there
-   * before reaching another loop head or leaving the region. The budget is checked only there.
-   */
-  private reach = new Map<Block, number>()
+  // Per block, by `Block.id`: position in reverse postorder (-1: unreachable), loop head, merge
+  // point, inside a loop, dominator-tree children, label levels, and for the entry and loop heads
+  // the most instructions that can run before the next budget check (see `structure`).
+  private rpo = new Int32Array(0)
+  private loopHead = new Uint8Array(0)
+  private merge = new Uint8Array(0)
+  private inLoop = new Uint8Array(0)
+  private children: Array<Array<Block>> = []
+  private loopLevel = new Int32Array(0)
+  private mergeLevel = new Int32Array(0)
+  private reach = new Int32Array(0)
   /**
    * The translation-cache slot (a byte address) of a memory access, by block and index
    * (`block.id * 4096 + k`): one per base register and kind of access used inside loops.
@@ -211,22 +240,29 @@ export class RegionEmitter {
 
   /** Reverse postorder, dominators, loop heads and merge nodes; irreducible edges become exits. */
   private structure(): void {
+    const blocks = this.cfg.blocks
+    const n = blocks.length
     for (;;) {
       const order = this.reversePostorder()
-      const index = new Map<Block, number>()
-      order.forEach((block, i) => index.set(block, i))
-      const idom = this.dominators(order, index)
-      const dominates = (a: Block, b: Block): boolean => {
-        for (let x: Block | undefined = b; ; x = idom.get(x)) {
+      const index = new Int32Array(n).fill(-1)
+      for (let i = 0; i < order.length; i++) index[order[i].id] = i
+      const preds: Array<Array<number>> = order.map(() => [])
+      for (let i = 0; i < order.length; i++) {
+        for (const edge of order[i].edges) if (edge.target !== null) preds[index[edge.target.id]].push(i)
+      }
+      const idom = dominators(order.length, preds)
+      // Does the block at position a dominate the one at position b?
+      const dominates = (a: number, b: number): boolean => {
+        for (let x = b; ; x = idom[x]) {
           if (x === a) return true
-          if (x === undefined || x === this.cfg.entry) return a === this.cfg.entry
+          if (x === 0) return a === 0
         }
       }
       let irreducible = false
-      for (const block of order) {
-        for (const edge of block.edges) {
+      for (let i = 0; i < order.length; i++) {
+        for (const edge of order[i].edges) {
           const t = edge.target
-          if (t !== null && index.get(t)! <= index.get(block)! && !dominates(t, block)) {
+          if (t !== null && index[t.id] <= i && !dominates(index[t.id], i)) {
             edge.target = null
             irreducible = true
           }
@@ -234,61 +270,52 @@ export class RegionEmitter {
       }
       if (irreducible) continue
       this.rpo = index
-      this.loopHeads = new Set()
-      this.merges = new Set()
-      this.children = new Map()
-      const forwardPreds = new Map<Block, number>()
-      for (const block of order) {
-        this.children.set(block, [])
-        for (const edge of block.edges) {
+      this.loopHead = new Uint8Array(n)
+      this.merge = new Uint8Array(n)
+      this.inLoop = new Uint8Array(n)
+      this.children = blocks.map(() => [])
+      this.loopLevel = new Int32Array(n)
+      this.mergeLevel = new Int32Array(n)
+      this.reach = new Int32Array(n)
+      const forwardPreds = new Int32Array(n)
+      for (let i = 0; i < order.length; i++) {
+        for (const edge of order[i].edges) {
           const t = edge.target
           if (t === null) continue
-          if (index.get(t)! <= index.get(block)!) this.loopHeads.add(t)
-          else forwardPreds.set(t, (forwardPreds.get(t) ?? 0) + 1)
+          if (index[t.id] <= i) this.loopHead[t.id] = 1
+          else forwardPreds[t.id]++
         }
       }
-      for (const [block, count] of forwardPreds) if (count >= 2) this.merges.add(block)
+      for (let id = 0; id < n; id++) if (forwardPreds[id] >= 2) this.merge[id] = 1
       // Natural loops: each back edge's head and every block reaching its tail without the head.
-      this.inLoop = new Set()
-      const preds = new Map<Block, Array<Block>>()
-      for (const block of order) {
-        for (const edge of block.edges) {
-          if (edge.target === null) continue
-          let list = preds.get(edge.target)
-          if (list === undefined) preds.set(edge.target, list = [])
-          list.push(block)
-        }
-      }
-      for (const block of order) {
-        for (const edge of block.edges) {
-          const head = edge.target
-          if (head === null || index.get(head)! > index.get(block)!) continue
-          const body = new Set<Block>([head])
-          const work = [block]
+      const body = new Uint8Array(order.length)
+      for (let i = 0; i < order.length; i++) {
+        for (const edge of order[i].edges) {
+          const t = edge.target
+          if (t === null || index[t.id] > i) continue
+          body.fill(0)
+          body[index[t.id]] = 1
+          const work = [i]
           while (work.length > 0) {
-            const n = work.pop()!
-            if (body.has(n)) continue
-            body.add(n)
-            for (const p of preds.get(n) ?? []) work.push(p)
+            const x = work.pop()!
+            if (body[x] !== 0) continue
+            body[x] = 1
+            for (const p of preds[x]) work.push(p)
           }
-          for (const n of body) this.inLoop.add(n)
+          for (let x = 0; x < order.length; x++) if (body[x] !== 0) this.inLoop[order[x].id] = 1
         }
       }
-      for (const block of order) {
-        const parent = idom.get(block)
-        if (parent !== undefined && block !== this.cfg.entry) this.children.get(parent)!.push(block)
-      }
+      for (let i = 1; i < order.length; i++) this.children[order[idom[i]].id].push(order[i])
       // Longest paths over forward edges, stopping at loop heads, in reverse postorder backwards.
-      this.reach = new Map()
       for (let i = order.length - 1; i >= 0; i--) {
         const block = order[i]
         let longest = 0
         for (const edge of block.edges) {
           const t = edge.target
-          if (t === null || this.loopHeads.has(t) || index.get(t)! <= i) continue
-          longest = Math.max(longest, this.reach.get(t)!)
+          if (t === null || this.loopHead[t.id] !== 0 || index[t.id] <= i) continue
+          longest = Math.max(longest, this.reach[t.id])
         }
-        this.reach.set(block, block.insns.length + longest)
+        this.reach[block.id] = block.insns.length + longest
       }
       return
     }
@@ -296,62 +323,30 @@ export class RegionEmitter {
 
   private reversePostorder(): Array<Block> {
     const post: Array<Block> = []
-    const seen = new Set<Block>([this.cfg.entry])
-    const stack: Array<[Block, number]> = [[this.cfg.entry, 0]]
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1]
-      const [block, next] = top
-      if (next < block.edges.length) {
-        top[1]++
+    const seen = new Uint8Array(this.cfg.blocks.length)
+    seen[this.cfg.entry.id] = 1
+    const blocks: Array<Block> = [this.cfg.entry]
+    const next: Array<number> = [0]
+    while (blocks.length > 0) {
+      const top = blocks.length - 1
+      const block = blocks[top]
+      const e = next[top]
+      if (e < block.edges.length) {
+        next[top] = e + 1
         // The taken edge first, so the fall-through comes right after its predecessor in the order.
-        const edge = block.edges[next]
-        const t = edge.target
-        if (t !== null && !seen.has(t)) {
-          seen.add(t)
-          stack.push([t, 0])
+        const t = block.edges[e].target
+        if (t !== null && seen[t.id] === 0) {
+          seen[t.id] = 1
+          blocks.push(t)
+          next.push(0)
         }
       } else {
-        stack.pop()
+        blocks.pop()
+        next.pop()
         post.push(block)
       }
     }
     return post.reverse()
-  }
-
-  /** Immediate dominators (Cooper, Harvey and Kennedy's iteration over reverse postorder). */
-  private dominators(order: ReadonlyArray<Block>, index: ReadonlyMap<Block, number>): Map<Block, Block> {
-    const preds = new Map<Block, Array<Block>>()
-    for (const block of order) preds.set(block, [])
-    for (const block of order) {
-      for (const edge of block.edges) if (edge.target !== null) preds.get(edge.target)!.push(block)
-    }
-    const idom = new Map<Block, Block>()
-    const entry = order[0]
-    idom.set(entry, entry)
-    const intersect = (a: Block, b: Block): Block => {
-      while (a !== b) {
-        while (index.get(a)! > index.get(b)!) a = idom.get(a)!
-        while (index.get(b)! > index.get(a)!) b = idom.get(b)!
-      }
-      return a
-    }
-    for (let changed = true; changed;) {
-      changed = false
-      for (let i = 1; i < order.length; i++) {
-        const block = order[i]
-        let chosen: Block | undefined
-        for (const p of preds.get(block)!) {
-          if (!idom.has(p)) continue
-          chosen = chosen === undefined ? p : intersect(p, chosen)
-        }
-        if (chosen !== undefined && idom.get(block) !== chosen) {
-          idom.set(block, chosen)
-          changed = true
-        }
-      }
-    }
-    idom.delete(entry)
-    return idom
   }
 
   // ---- structured emission -----------------------------------------------------------------------
@@ -372,10 +367,10 @@ export class RegionEmitter {
   }
 
   private doTree(x: Block): void {
-    const merges = this.children.get(x)!.filter((c) => this.merges.has(c))
-    merges.sort((a, b) => this.rpo.get(b)! - this.rpo.get(a)!)
-    if (this.loopHeads.has(x)) {
-      this.loopLevel.set(x, this.open(W.loop))
+    const merges = this.children[x.id].filter((c) => this.merge[c.id] !== 0)
+    merges.sort((a, b) => this.rpo[b.id] - this.rpo[a.id])
+    if (this.loopHead[x.id] !== 0) {
+      this.loopLevel[x.id] = this.open(W.loop)
       this.nodeWithin(x, merges, 0)
       this.close()
     } else {
@@ -385,7 +380,7 @@ export class RegionEmitter {
 
   private nodeWithin(x: Block, merges: ReadonlyArray<Block>, i: number): void {
     if (i < merges.length) {
-      this.mergeLevel.set(merges[i], this.open(W.block))
+      this.mergeLevel[merges[i].id] = this.open(W.block)
       this.nodeWithin(x, merges, i + 1)
       this.close()
       this.doTree(merges[i])
@@ -397,11 +392,11 @@ export class RegionEmitter {
   /** True when following `edge` from `from` is a plain `br` (to a loop head or a merge point). */
   private isBr(from: Block, edge: Edge): boolean {
     const t = edge.target
-    return t !== null && (this.rpo.get(t)! <= this.rpo.get(from)! || this.merges.has(t))
+    return t !== null && (this.rpo[t.id] <= this.rpo[from.id] || this.merge[t.id] !== 0)
   }
 
   private brLevel(from: Block, t: Block): number {
-    return this.rpo.get(t)! <= this.rpo.get(from)! ? this.loopLevel.get(t)! : this.mergeLevel.get(t)!
+    return this.rpo[t.id] <= this.rpo[from.id] ? this.loopLevel[t.id] : this.mergeLevel[t.id]
   }
 
   private doBranch(from: Block, edge: Edge): void {
@@ -469,8 +464,8 @@ export class RegionEmitter {
     const n = x.insns.length
     // The entry and each loop head leave if what may run before the next check could overrun
     // the budget, so compiled code never runs past it (the interpreter runs what is left).
-    if (x === this.cfg.entry || this.loopHeads.has(x)) {
-      get(b, BUDGET), i32c(b, this.reach.get(x)!), b.byte(W.i32LtS)
+    if (x === this.cfg.entry || this.loopHead[x.id] !== 0) {
+      get(b, BUDGET), i32c(b, this.reach[x.id]), b.byte(W.i32LtS)
       this.open(W.if)
       this.exit(x.start, Exit.BUDGET, 0)
       this.close()
@@ -709,7 +704,7 @@ export class RegionEmitter {
     this.sites = new Map()
     const byBase = new Map<string, number>()
     for (const block of this.cfg.blocks) {
-      if (!this.inLoop.has(block) || !this.rpo.has(block)) continue
+      if (this.inLoop[block.id] === 0 || this.rpo[block.id] < 0) continue
       block.insns.forEach((insn, k) => {
         const store = STORE_OP[insn.op] !== undefined
         if (!store && LOAD_OP[insn.op] === undefined) return
