@@ -62,19 +62,14 @@ const I1 = 45
 /** i32: what the shared exit handler does (see `RegionEmitter.exit`). */
 const INFO = 46
 const I32_LOCALS = 6
+/**
+ * i64: the virtual address of the region's page, computed on entry from the pc in the register
+ * file. Code is position-independent: one translation serves every address space that maps the
+ * same frame, wherever address-space randomization put it.
+ */
+const PAGE = 47
 
 const xLocal = (i: number) => 1 + i
-const TWO_32 = 4294967296
-const TWO_64 = 1n << 64n
-
-/** Halves of `base + delta` modulo 2^64 (`base` a safe integer, `delta` a 32-bit offset). */
-const halves = (base: number, delta: number): readonly [number, number] => {
-  const v = base + delta
-  if (v >= 0 && v <= Number.MAX_SAFE_INTEGER) return [v % TWO_32 | 0, Math.floor(v / TWO_32) | 0]
-  // Wrapping around (or past 2^53): exactly, in BigInt.
-  const u = (((BigInt(base) + BigInt(delta)) % TWO_64) + TWO_64) % TWO_64
-  return [Number(u & 0xffffffffn) | 0, Number(u >> 32n) | 0]
-}
 
 const get = (b: Bytes, i: number) => b.byte2(W.localGet, i)
 const set = (b: Bytes, i: number) => b.byte2(W.localSet, i)
@@ -167,7 +162,6 @@ export class RegionEmitter {
   private b = new Bytes(4096)
   private depth = 0
   private cfg!: Cfg
-  private pagePc = 0
   // Per block, by `Block.id`: position in reverse postorder (-1: unreachable), loop head, merge
   // point, inside a loop, dominator-tree children, label levels, and for the entry and loop heads
   // the most instructions that can run before the next budget check (see `structure`).
@@ -194,10 +188,11 @@ export class RegionEmitter {
     this.b = new Bytes(4096)
     this.depth = 0
     this.cfg = cfg
-    this.pagePc = cfg.pagePc
     this.structure()
     this.assignSites()
     const b = this.b
+    get(b, RF), b.byte(W.i64Load), b.byte(3), b.u32(PC_OFFSET)
+    i64c(b, cfg.entry.start), b.byte(W.i64Sub), set(b, PAGE)
     for (let i = 1; i < 32; i++) {
       if ((cfg.used & (1 << i)) === 0) continue
       get(b, RF)
@@ -226,6 +221,8 @@ export class RegionEmitter {
     b.byte(W.i64Load), b.byte(3), b.u32(this.layout.dispatch)
     get(b, XPC), b.byte(W.i64Eq)
     b.byte2(W.if, VOID)
+    // The next region finds its page from the pc in the register file.
+    get(b, RF), get(b, XPC), b.byte(W.i64Store), b.byte(3), b.u32(PC_OFFSET)
     get(b, RF), get(b, BUDGET), get(b, E), b.byte(W.i32Load), b.byte(2), b.u32(this.layout.dispatch + 8)
     b.byte(W.returnCallIndirect), b.u32(REGION_TYPE), b.u32(0)
     b.byte(W.end)
@@ -233,7 +230,7 @@ export class RegionEmitter {
     get(b, RF), get(b, XPC), b.byte(W.i64Store), b.byte(3), b.u32(PC_OFFSET)
     i32c(b, 0), get(b, BUDGET), b.byte(W.i32Store), b.byte(2), b.u32(this.layout.state + State.BUDGET_LEFT)
     get(b, WHY)
-    return { type: REGION_TYPE, locals: [[I64_LOCALS, I64], [I32_LOCALS, I32]], body: b }
+    return { type: REGION_TYPE, locals: [[I64_LOCALS, I64], [I32_LOCALS, I32], [1, I64]], body: b }
   }
 
   // ---- structure --------------------------------------------------------------------------------
@@ -408,9 +405,10 @@ export class RegionEmitter {
 
   // ---- blocks and instructions -------------------------------------------------------------------
 
-  /** The halves of the pc at `offset` from the page start. */
-  private pcAt(offset: number): readonly [number, number] {
-    return halves(this.pagePc, offset)
+  /** Pushes the pc at `offset` from the page start (modulo 2^64, as the ISA wraps). */
+  private pushPc(offset: number): void {
+    get(this.b, PAGE)
+    if (offset !== 0) i64c(this.b, offset), this.b.byte(W.i64Add)
   }
 
   /**
@@ -428,7 +426,7 @@ export class RegionEmitter {
       this.br(2)
       return
     }
-    this.exitAt(this.pcAt(offset), why, adjust)
+    this.exitAt(offset, why, adjust)
   }
 
   /** The shared exit handler: decodes INFO (pc offset 31..20, adjust 19..8, fill 7..2, why 1..0). */
@@ -437,7 +435,7 @@ export class RegionEmitter {
     i32c(b, 0), get(b, INFO), i32c(b, 2), op(b, W.i32ShrU), i32c(b, 0x3f), op(b, W.i32And)
     b.byte(W.i32Store), b.byte(2), b.u32(this.layout.state + State.FILL_ACCESS)
     get(b, BUDGET), get(b, INFO), i32c(b, 8), op(b, W.i32ShrU), i32c(b, 0xfff), op(b, W.i32And, W.i32Add), set(b, BUDGET)
-    i64c(b, ...this.pcAt(0)), get(b, INFO), i32c(b, 20), op(b, W.i32ShrU, W.i64ExtendI32U, W.i64Add), set(b, XPC)
+    this.pushPc(0), get(b, INFO), i32c(b, 20), op(b, W.i32ShrU, W.i64ExtendI32U, W.i64Add), set(b, XPC)
     get(b, INFO), i32c(b, 3), op(b, W.i32And)
     b.byte2(W.localTee, WHY)
     i32c(b, Exit.LOOKUP), op(b, W.i32Eq)
@@ -445,11 +443,11 @@ export class RegionEmitter {
     this.br(0)
   }
 
-  /** Leaves the region for `pc` (any address), spelled out. */
-  private exitAt(pc: readonly [number, number], why: number, adjust: number): void {
+  /** Leaves the region for the pc at `offset` from the page start (any offset), spelled out. */
+  private exitAt(offset: number, why: number, adjust: number): void {
     const b = this.b
     if (adjust !== 0) get(b, BUDGET), i32c(b, adjust), b.byte(W.i32Add), set(b, BUDGET)
-    i64c(b, ...pc)
+    this.pushPc(offset)
     set(b, XPC)
     if (why === Exit.LOOKUP) {
       this.br(1)
@@ -626,7 +624,7 @@ export class RegionEmitter {
         if (rd !== 0) i64c(b, imm), this.setX(rd)
         return
       case Op.AUIPC:
-        if (rd !== 0) i64c(b, ...halves(this.pagePc, insn.offset + imm)), this.setX(rd)
+        if (rd !== 0) this.pushPc(insn.offset + imm), this.setX(rd)
         return
       case Op.SLTI:
       case Op.SLTIU:
@@ -670,14 +668,14 @@ export class RegionEmitter {
         b.byte(W.i64ExtendI32S), this.setX(rd)
         return
       case Op.JAL:
-        if (rd !== 0) i64c(b, ...this.pcAt(insn.offset + insn.length)), this.setX(rd)
+        if (rd !== 0) this.pushPc(insn.offset + insn.length), this.setX(rd)
         return
       case Op.JALR:
         // The target first: rd may be rs1.
         this.getX(rs1)
         if (imm !== 0) i64c(b, imm), b.byte(W.i64Add)
         i64c(b, -2), b.byte(W.i64And), set(b, XPC)
-        if (rd !== 0) i64c(b, ...this.pcAt(insn.offset + insn.length)), this.setX(rd)
+        if (rd !== 0) this.pushPc(insn.offset + insn.length), this.setX(rd)
         return
       case Op.CSRRS:
       case Op.CSRRC:

@@ -13,9 +13,10 @@
  *      that the entry's page still translates, for execution, to the frame the region was
  *      compiled from. Compiled code tail-calls the next region through the same table, so hot
  *      loops across regions never return to JavaScript.
- *   5. Invalidate (here, `drop*`): translations are keyed by physical frame and virtual address,
- *      validated against the current execute translation of their page whenever the dispatch
- *      table is refilled. The dispatch table, both TLBs and the translation caches are emptied
+ *   5. Invalidate (here, `drop*`): translations are position-independent and keyed by the physical
+ *      address of their entry (shared by every address space executing the frame), validated
+ *      against the current execute translation of their page whenever the dispatch table is
+ *      refilled. The dispatch table, both TLBs and the translation caches are emptied
  *      whenever the epoch or the address space changes (unmap, protect, commit: the kernel bumps
  *      the epoch). Frames holding code never enter the store TLB, so a guest store to one leaves
  *      compiled code and the interpreter performs it; every store to code, the interpreter's or
@@ -101,11 +102,16 @@ const enterModule = (): Uint8Array<ArrayBuffer> => {
   })
 }
 
-/** A compiled region. */
+/**
+ * A compiled region. Its code is position-independent, so it is keyed by where its entry is in
+ * physical memory (frame byte address + page offset): every address space executing that frame
+ * uses it, wherever address-space randomization mapped the page.
+ */
 class Region {
   dead = false
   constructor(
-    readonly pc: number,
+    /** The frame byte address plus the entry's offset in the page. */
+    readonly entry: number,
     readonly frame: number,
     readonly slot: number,
     /** Byte ranges of its page it was compiled from, as [start, end) pairs. */
@@ -158,11 +164,11 @@ export class Jit implements CpuShape {
   private enter: EnterFn = () => Exit.INTERPRET
   private freeSlots: Array<number> = []
   private slots = 0
-  private readonly regionsByPc = new Map<number, Array<Region>>()
+  private readonly regionsByEntry = new Map<number, Region>()
   private readonly regionsByFrame = new Map<number, Set<Region>>()
   private readonly counters = new Int32Array(COUNTER_SLOTS)
-  /** Non-zero where some region's entry pc hashes (as in `counters`): most probes need no map lookup. */
-  private readonly entries = new Uint8Array(COUNTER_SLOTS)
+  /** Non-zero where some region's entry has this page offset (halfword index): most probes need no map lookup. */
+  private readonly entries = new Uint8Array(PAGE / 2)
   /** Entries entered often (not yet hot), with the frame their page executed from then. */
   private warm: Array<Candidate> = []
   /** Hot entries waiting to be compiled, and the interpreter's count when the first became hot. */
@@ -275,7 +281,7 @@ export class Jit implements CpuShape {
   /** Starts over on a new physical memory: tables reserved in it, no translations. */
   private adopt(memory: CpuMemory): void {
     for (const set of this.regionsByFrame.values()) for (const region of set) region.dead = true
-    this.regionsByPc.clear()
+    this.regionsByEntry.clear()
     this.regionsByFrame.clear()
     this.counters.fill(0)
     this.entries.fill(0)
@@ -362,14 +368,13 @@ export class Jit implements CpuShape {
     if (i32[e] === lo && i32[e + 1] === hi) return i32[e + 2]
     const pc = toNumber(lo, hi)
     const slot = (lo >>> 1) & (COUNTER_SLOTS - 1)
-    const regions = this.entries[slot] === 0 ? undefined : this.regionsByPc.get(pc)
-    if (regions !== undefined) {
+    const offset = lo & 0xfff
+    if (this.entries[offset >>> 1] !== 0) {
       const frame = this.execFrame(lo, hi)
-      for (const region of regions) {
-        if (region.frame === frame) {
-          this.install(region)
-          return region.slot
-        }
+      const region = frame < 0 ? undefined : this.regionsByEntry.get(frame + offset)
+      if (region !== undefined) {
+        this.install(region, lo, hi)
+        return region.slot
       }
     }
     const count = ++this.counters[slot]
@@ -390,16 +395,15 @@ export class Jit implements CpuShape {
     }
     if (this.pending.length < this.batch && this.interp.retiredInstructions - this.pendingSince < this.patience) return -1
     this.compilePending()
-    const compiled = this.regionsByPc.get(pc)?.find((r) => r.frame === frame)
+    const compiled = this.regionsByEntry.get(frame + offset)
     if (compiled === undefined) return -1
-    this.install(compiled)
+    this.install(compiled, lo, hi)
     return compiled.slot
   }
 
-  private install(region: Region): void {
+  /** Enters `region` in the dispatch table for the pc (hi:lo) of this address space. */
+  private install(region: Region, lo: number, hi: number): void {
     const i32 = this.i32
-    const lo = region.pc % TWO_32 | 0
-    const hi = Math.floor(region.pc / TWO_32)
     const e = (this.layout.dispatch >>> 2) + (((lo >>> 1) & (DISPATCH_ENTRIES - 1)) << 2)
     i32[e] = lo
     i32[e + 1] = hi
@@ -418,7 +422,7 @@ export class Jit implements CpuShape {
     const consider = ({ pc, frame }: Candidate): void => {
       if (batch.length >= this.batch || batch.some((b) => b.pc === pc && b.frame === frame)) return
       const counter = ((pc % TWO_32) >>> 1) & (COUNTER_SLOTS - 1)
-      if (this.regionsByPc.get(pc)?.some((r) => r.frame === frame)) return
+      if (this.regionsByEntry.has(frame + (pc % PAGE))) return
       const cfg = this.cfgAt(pc, frame)
       if (cfg === null) {
         this.counters[counter] = UNCOMPILABLE
@@ -458,7 +462,7 @@ export class Jit implements CpuShape {
       this.table!.set(slot, fn)
       const ranges: Array<number> = []
       for (const block of item.cfg.blocks) if (block.insns.length > 0) ranges.push(block.start, block.end)
-      this.register(new Region(item.pc, item.frame, slot, ranges, item.cfg.instructions))
+      this.register(new Region(item.frame + (item.pc % PAGE), item.frame, slot, ranges, item.cfg.instructions))
     }
   }
 
@@ -478,13 +482,8 @@ export class Jit implements CpuShape {
 
   /** Records a region and arms its frame (watched by the kernel, never in the store TLB). */
   private register(region: Region): void {
-    let list = this.regionsByPc.get(region.pc)
-    if (list === undefined) {
-      list = []
-      this.regionsByPc.set(region.pc, list)
-    }
-    list.push(region)
-    this.entries[((region.pc % TWO_32) >>> 1) & (COUNTER_SLOTS - 1)] = 1
+    this.regionsByEntry.set(region.entry, region)
+    this.entries[(region.entry & 0xfff) >>> 1] = 1
     const frameNumber = region.frame >>> 12
     let set = this.regionsByFrame.get(frameNumber)
     if (set === undefined) {
@@ -501,12 +500,7 @@ export class Jit implements CpuShape {
   private drop(region: Region): void {
     if (region.dead) return
     region.dead = true
-    const list = this.regionsByPc.get(region.pc)
-    if (list !== undefined) {
-      const i = list.indexOf(region)
-      if (i >= 0) list.splice(i, 1)
-      if (list.length === 0) this.regionsByPc.delete(region.pc)
-    }
+    if (this.regionsByEntry.get(region.entry) === region) this.regionsByEntry.delete(region.entry)
     const set = this.regionsByFrame.get(region.frame >>> 12)
     if (set !== undefined) {
       set.delete(region)
