@@ -36,35 +36,41 @@ const passive = new Set(["stats", "executionStats", "monotonic"])
 
 /** Wraps a kernel so that calls are counted into `record` and the planned one fails. */
 export const wrap = (kernel: KernelShape, plan: Plan, record: Recorder): KernelShape => {
-  const wrapFn = (operation: string, f: (...args: Array<unknown>) => Effect.Effect<unknown, unknown, unknown>) =>
+  /** A kernel call that counts itself and fails when it is the planned one. */
+  const counted = (operation: string, call: (...args: Array<unknown>) => unknown) =>
     (...args: Array<unknown>) =>
       Effect.suspend(() => {
-        if (plan.only !== undefined && !plan.only(operation)) return f(...args)
+        if (plan.only !== undefined && !plan.only(operation)) return toEffect(call(...args))
         record.calls.push(operation)
         if (plan.failAt !== undefined && record.calls.length === plan.failAt) {
           record.injected = operation
           return Effect.fail(new ZxError({ status: plan.status, operation: `${operation} (injected)` }))
         }
-        return f(...args)
+        return toEffect(call(...args))
       })
-  const out: Record<string, unknown> = {}
-  for (const [group, value] of Object.entries(kernel)) {
-    if (passive.has(group) || Effect.isEffect(value)) {
-      out[group] = value
-    } else if (typeof value === "function") {
-      out[group] = wrapFn(group, value as (...args: Array<unknown>) => Effect.Effect<unknown, unknown, unknown>)
-    } else {
-      const ops: Record<string, unknown> = {}
-      for (const [name, fn] of Object.entries(value as Record<string, unknown>)) {
-        ops[name] = wrapFn(`${group}.${name}`, fn as (...args: Array<unknown>) => Effect.Effect<unknown, unknown, unknown>)
+  // Proxies keep the kernel's own type: every call answers as the kernel's does, except that the
+  // planned one fails with a ZxError, which any kernel call may.
+  const group = <G extends object>(name: string, ops: G): G =>
+    new Proxy(ops, {
+      get: (target, key, receiver) => {
+        const value: unknown = Reflect.get(target, key, receiver)
+        return typeof value === "function" ? counted(`${name}.${String(key)}`, value.bind(target)) : value
       }
-      out[group] = ops
+    })
+  return new Proxy(kernel, {
+    get: (target, key, receiver) => {
+      const value: unknown = Reflect.get(target, key, receiver)
+      const name = String(key)
+      if (passive.has(name) || Effect.isEffect(value)) return value
+      if (typeof value === "function") return counted(name, value.bind(target))
+      if (typeof value === "object" && value !== null) return group(name, value)
+      return value
     }
-  }
-  // Same keys and call signatures as the wrapped kernel; failures only add ZxError, which every
-  // kernel call may already fail with.
-  return out as unknown as KernelShape
+  })
 }
+
+const toEffect = (value: unknown): Effect.Effect<unknown, unknown, unknown> =>
+  Effect.isEffect(value) ? value : Effect.succeed(value)
 
 /**
  * A layer replacing the `Kernel` in its input with a fault-injecting wrapper of it. Build the real
