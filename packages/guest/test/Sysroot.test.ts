@@ -85,7 +85,12 @@ describe("Sysroot", () => {
     const aliases = [...source.matchAll(/^extern __typeof__\(_zx_(\w+)\) zx_(\w+) __attribute__/gm)]
     assert.deepStrictEqual(aliases.map((m) => m[1]), table.map((s) => s.name))
     assert.isTrue(aliases.every((m) => m[1] === m[2]))
-    for (const s of table) assert.include(source, `__zx_vdso_table[${s.number}]`)
+    for (const s of table) assert.include(source, `vdso_entry(${s.number}))(`)
+    // Bound lazily: the name each entry is looked up by starts at its offset in the name list.
+    const names = /const char __zx_vdso_names\[\] =\n((?: {4}"\w+\\0"\n)+)/.exec(source)?.[1] ?? ""
+    const list = [...names.matchAll(/"(\w+)\\0"/g)].map((m) => m[1]).join("\0") + "\0"
+    const offsets = (/vdso_name_offsets\[\d+\] = \{\n([^}]*)\}/.exec(source)?.[1] ?? "").split(/[,\s]+/).filter((x) => x !== "").map(Number)
+    assert.deepStrictEqual(offsets.map((o) => list.slice(o, list.indexOf("\0", o))), table.map((s) => `_zx_${s.name}`))
     assert.include(source, `const size_t __zx_vdso_count = ${table.length};`)
   })
 })

@@ -3,6 +3,7 @@
 #define ZXSIM_RUNTIME_H_
 
 #include <stddef.h>
+#include <stdint.h>
 #include <zircon/processargs.h>
 #include <zircon/syscalls.h>
 
@@ -10,10 +11,16 @@
 
 // From syscalls.gen.c (generated from the kernel's syscall table): the vDSO symbol of each syscall
 // as one string of NUL-terminated names in table order, ended by an empty name; the number of
-// syscalls; and the table of their addresses in the vDSO that every zx_* wrapper calls through.
+// syscalls; the table of their addresses in the vDSO that every zx_* wrapper calls through, each
+// entry bound on first use; __zx_vdso_init, which finds the symbol tables of the vDSO at `base`
+// (0, or -1 when it is not a usable shared object) and must run before any zx_* call; and
+// __zx_vdso_bind, which looks syscall `number` up and stores it (a stub failing NOT_SUPPORTED when
+// the vDSO does not export it).
 ZXS_HIDDEN extern const char __zx_vdso_names[];
 ZXS_HIDDEN extern const size_t __zx_vdso_count;
 ZXS_HIDDEN extern void* __zx_vdso_table[];
+ZXS_HIDDEN int __zx_vdso_init(uintptr_t base);
+ZXS_HIDDEN void* __zx_vdso_bind(size_t number);
 
 // stdio.c: gives stdout and stderr their sockets, and writes out what they buffered.
 ZXS_HIDDEN void __zx_stdio_init(zx_handle_t out, zx_handle_t err);

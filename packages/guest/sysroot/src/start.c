@@ -3,9 +3,10 @@
 //
 // 1. __zx_static_pie_relocate applies the program's R_RISCV_RELATIVE relocations (called by
 //    _start before anything else, so nothing below ever sees an unrelocated pointer).
-// 2. __zx_start_main sets up thread-local storage (tls.h), resolves every zx_* syscall in the vDSO
-//    whose base came in a1, reads the processargs message from the bootstrap channel that came in
-//    a0, checks it and hands it to __zx_startup_main, which never returns.
+// 2. __zx_start_main sets up thread-local storage (tls.h), finds the symbol tables of the vDSO
+//    whose base came in a1 (each zx_* syscall is looked up there on its first call), reads the
+//    processargs message from the bootstrap channel that came in a0, checks it and hands it to
+//    __zx_startup_main, which never returns.
 //
 // The message lives in __zx_start_main's frame, so argv and envp point into it for the whole life
 // of the program. A message is at most 64 KiB and 64 handles, well within the 256 KiB stack a
@@ -28,28 +29,14 @@ ZXS_HIDDEN __attribute__((noinline)) void __zx_static_pie_relocate(void) {
   if (zxs_relocate_self(base, zxs_find_dynamic(base)) != 0) __builtin_trap();
 }
 
-// Where a syscall the vDSO does not export goes: it fails instead of jumping to address 0.
-static zx_status_t missing_syscall(void) { return ZX_ERR_NOT_SUPPORTED; }
-
-static void resolve_vdso(uintptr_t vdso_base) {
-  zxs_dso_t vdso;
-  // Without a vDSO there is no way to make any syscall, not even exit: trap.
-  if (zxs_dso_init(&vdso, vdso_base) != 0) __builtin_trap();
-  const char* name = __zx_vdso_names;
-  for (size_t i = 0; i < __zx_vdso_count; i++) {
-    uintptr_t address = zxs_dso_lookup(&vdso, name);
-    __zx_vdso_table[i] = address != 0 ? (void*)address : (void*)missing_syscall;
-    while (*name != 0) name++;
-    name++;
-  }
-}
-
 ZXS_HIDDEN __attribute__((noreturn)) void __zx_start_main(zx_handle_t bootstrap, uintptr_t vdso_base) {
   uintptr_t base = (uintptr_t)__ehdr_start;
   unsigned char tls_space[zxs_tls_space_size(base)];
   zxs_tls_install(base, tls_space);
 
-  resolve_vdso(vdso_base);
+  // Without a vDSO there is no way to make any syscall, not even exit: trap. Each zx_* call binds
+  // its vDSO entry the first time it runs (syscalls.gen.c).
+  if (__zx_vdso_init(vdso_base) != 0) __builtin_trap();
 
   // The bootstrap message: first its size (a read with no room fails BUFFER_TOO_SMALL and reports
   // it), then the message itself into buffers of exactly that size.

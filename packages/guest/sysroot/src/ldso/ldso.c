@@ -225,21 +225,6 @@ static __attribute__((noreturn)) void fail(const char* what, zx_status_t status)
 // The vDSO and the bootstrap messages
 // ---------------------------------------------------------------------------------------------
 
-static zx_status_t missing_syscall(void) { return ZX_ERR_NOT_SUPPORTED; }
-
-// Fills the zx_* table (syscalls.gen.c) from the vDSO, as a static PIE's start-up does.
-static void resolve_syscalls(uintptr_t vdso_base) {
-  zxs_dso_t dso;
-  if (zxs_dso_init(&dso, vdso_base) != 0) __builtin_trap();
-  const char* name = __zx_vdso_names;
-  for (size_t i = 0; i < __zx_vdso_count; i++) {
-    uintptr_t address = zxs_dso_lookup(&dso, name);
-    __zx_vdso_table[i] = address != 0 ? (void*)address : (void*)missing_syscall;
-    while (*name != 0) name++;
-    name++;
-  }
-}
-
 // Waits for the next message on `channel` and returns its size (a read with no room fails
 // BUFFER_TOO_SMALL and reports it).
 static zx_status_t message_size(zx_handle_t channel, uint32_t* num_bytes, uint32_t* num_handles) {
@@ -571,7 +556,9 @@ static void read_linker_environment(const unsigned char* bytes, uint32_t num_byt
 
 ZXS_HIDDEN __attribute__((noreturn)) void __ldso_main(zx_handle_t bootstrap, uintptr_t vdso_base,
                                                       uintptr_t initial_sp) {
-  resolve_syscalls(vdso_base);
+  // The zx_* table (syscalls.gen.c) binds each syscall in the vDSO on first use, as a static
+  // PIE's start-up does; without a usable vDSO nothing can be called, not even exit.
+  if (__zx_vdso_init(vdso_base) != 0) __builtin_trap();
 
   // The linker message. It is never bigger than the main message (it has a subset of its strings
   // and fewer handles), so it fits the initial stack, which is sized for the main one.
