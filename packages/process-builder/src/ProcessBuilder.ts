@@ -12,6 +12,7 @@
  *
  * @since 0.1.0
  */
+import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -399,9 +400,10 @@ export const build = (self: ProcessBuilder): Effect.Effect<BuiltProcess, Process
     builder.consumed = true
     const outer = yield* Effect.scope
     const stages = yield* Scope.fork(builder.scope, ExecutionStrategy.sequential)
-    // The stages use the kernel the builder was made with (provided once: each provide costs).
+    // The stages use the kernel the builder was made with and their own scope, provided together
+    // (each provide costs about as much as a kernel call).
     const exit = yield* Effect.exit(
-      Scope.extend(buildStages(builder, outer), stages).pipe(Effect.provideService(Kernel.Kernel, builder.kernel))
+      Effect.provide(buildStages(builder, outer), Context.make(Kernel.Kernel, builder.kernel).pipe(Context.add(Scope.Scope, stages)))
     )
     yield* Scope.close(stages, exit)
     if (Exit.isFailure(exit)) yield* Scope.close(builder.scope, exit)
@@ -499,10 +501,11 @@ const buildStages = (builder: Builder, outer: Scope.Scope) =>
     // handover fails, what was already handed over is closed again so nothing outlives the failure.
     const handed: Array<Handle.Handle> = []
     const move = <T extends ObjectTypeName>(handle: Handle.Handle<T>) =>
-      Scope.extend(kernel.handle.move(handle), outer).pipe(
+      kernel.handle.move(handle).pipe(
         Effect.tap((moved) => Effect.sync(() => handed.push(moved))),
         Effect.mapError((cause) => new Errors.Internal({ reason: "Failed to hand over a built process handle", detail: cause.message }))
       )
+    // One Scope.extend for all the moves: each provide of a scope costs as much as a kernel call.
     return yield* Effect.gen(function*() {
       const built: BuiltProcess = {
         process: yield* move(builder.process),
@@ -518,7 +521,10 @@ const buildStages = (builder: Builder, outer: Scope.Scope) =>
         elfHeaders: headers
       }
       return built
-    }).pipe(Effect.onError(() => Effect.forEach(handed, (h) => Effect.ignore(kernel.handle.close(h)), { discard: true })))
+    }).pipe(
+      Scope.extend(outer),
+      Effect.onError(() => Effect.forEach(handed, (h) => Effect.ignore(kernel.handle.close(h)), { discard: true }))
+    )
   })
 
 /**
