@@ -12,16 +12,19 @@ import type * as Path from "@effect/platform/Path"
 import type * as Terminal from "@effect/platform/Terminal"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import type * as Stream from "effect/Stream"
 import type * as Cpu from "@zxsim/kernel/Cpu"
 import * as Kernel from "@zxsim/kernel/Kernel"
 import * as Inspect from "./Inspect.js"
 import * as Run from "./Run.js"
 import * as StageTracer from "./StageTracer.js"
 
-/** Where the command writes: the guest's output and its own diagnostics. */
+/** Where the command writes (the guest's output and its own diagnostics) and reads the guest's input from. */
 export interface Console {
   readonly stdout: (bytes: Uint8Array) => Effect.Effect<void>
   readonly stderr: (bytes: Uint8Array) => Effect.Effect<void>
+  /** The guest's stdin for `run` (its end is the guest's end of file). */
+  readonly stdin: Stream.Stream<Uint8Array>
 }
 
 /** What the command needs from its host: a console and the CPU layer guests run on. */

@@ -1,8 +1,8 @@
 /**
  * What `zxsim run` and `zxsim vmaps` do: read an ELF file, build a process for it with the
- * `ProcessBuilder` (arguments, environment, stdout/stderr as sockets handed over as PA_FD 1 and 2,
- * a loader served from a host directory when asked), start it, stream its output, and wait for its
- * return code.
+ * `ProcessBuilder` (arguments, environment, stdin/stdout/stderr as sockets handed over as PA_FD 0,
+ * 1 and 2, a loader served from a host directory when asked), start it, feed its input and stream
+ * its output, and wait for its return code.
  *
  * @since 0.1.0
  */
@@ -13,6 +13,7 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
 import * as Elf64Headers from "@zxsim/elf/Elf64Headers"
 import * as Loader from "@zxsim/fidl/Loader"
 import type * as Handle from "@zxsim/kernel/Handle"
@@ -28,10 +29,15 @@ import type { ProcessBuilderError } from "@zxsim/process-builder/ProcessBuilderE
 /** A failure the command reports on one line and exits 1 for. */
 export class CliError extends Data.TaggedError("CliError")<{ readonly message: string }> {}
 
-/** Where a guest's output goes. */
+/** Where a guest's output goes, and where its input comes from. */
 export interface Output {
   readonly stdout: (bytes: Uint8Array) => Effect.Effect<void>
   readonly stderr: (bytes: Uint8Array) => Effect.Effect<void>
+  /**
+   * The guest's stdin: fed to it as it reads, closed (end of file) when the stream ends. The
+   * command stops reading it when the guest exits.
+   */
+  readonly stdin: Stream.Stream<Uint8Array>
 }
 
 /** What to run. */
@@ -76,9 +82,31 @@ const pump = (socket: Handle.Socket, sink: (bytes: Uint8Array) => Effect.Effect<
     }
   }).pipe(Effect.catchAll(() => Effect.void))
 
-/** The built process with the host ends of its output sockets. */
+/**
+ * Writes `chunks` to `socket` as the guest makes room (a full socket makes it wait), then closes
+ * the socket so the guest reads end of file; stops early when the guest's end closes.
+ */
+const feed = (socket: Handle.Socket, chunks: Stream.Stream<Uint8Array>) =>
+  Effect.gen(function*() {
+    const kernel = yield* Kernel.Kernel
+    const writeAll = (bytes: Uint8Array) =>
+      Effect.gen(function*() {
+        let offset = 0
+        while (offset < bytes.length) {
+          const signals = yield* kernel.object.waitOne(socket, Signals.SOCKET_WRITABLE | Signals.SOCKET_PEER_CLOSED)
+          if ((signals & Signals.SOCKET_WRITABLE) === 0) return false
+          offset += yield* kernel.socket.write(socket, bytes.subarray(offset))
+        }
+        return true
+      })
+    yield* chunks.pipe(Stream.mapEffect(writeAll), Stream.takeWhile((open) => open), Stream.runDrain)
+    yield* kernel.handle.close(socket)
+  }).pipe(Effect.catchAll(() => Effect.void))
+
+/** The built process with the host ends of its stdio sockets. */
 export interface Prepared {
   readonly built: BuiltProcess.BuiltProcess
+  readonly stdin: Handle.Socket
   readonly stdout: Handle.Socket
   readonly stderr: Handle.Socket
 }
@@ -100,9 +128,11 @@ export const prepare = (
     const job = yield* kernel.job.root()
     const systemVdso = yield* kernel.systemVdso().pipe(Effect.mapError(kernelError("the system vDSO")))
     const builder = yield* ProcessBuilder.make({ name, job, executable, systemVdso }).pipe(Effect.mapError(toCli))
+    const [stdin, stdinGuest] = yield* kernel.socket.create().pipe(Effect.mapError(kernelError("stdin")))
     const [stdout, stdoutGuest] = yield* kernel.socket.create().pipe(Effect.mapError(kernelError("stdout")))
     const [stderr, stderrGuest] = yield* kernel.socket.create().pipe(Effect.mapError(kernelError("stderr")))
     yield* ProcessBuilder.addHandles(builder, [
+      { handle: stdinGuest, info: HandleInfo.unsafeMake("FileDescriptor", 0) },
       { handle: stdoutGuest, info: HandleInfo.unsafeMake("FileDescriptor", 1) },
       { handle: stderrGuest, info: HandleInfo.unsafeMake("FileDescriptor", 2) }
     ]).pipe(Effect.mapError(toCli))
@@ -127,7 +157,7 @@ export const prepare = (
         })
       )
     )
-    return { built, stdout, stderr }
+    return { built, stdin, stdout, stderr }
   })
 
 /** A process's exit as the command reports it: the exit status, and a note for a killed process. */
@@ -145,22 +175,25 @@ export const exitStatus = (returnCode: bigint): { readonly code: number; readonl
   return { code: returnCode !== 0n && low === 0 ? 1 : low, note: note === undefined ? undefined : `${note} (return code ${returnCode})` }
 }
 
-/** Builds, starts, streams output, and returns the process's return code once it has exited. */
+/** Builds, starts, feeds input and streams output, and returns the process's return code once it has exited. */
 export const run = (
   request: RunRequest,
   output: Output
 ): Effect.Effect<bigint, CliError, Kernel.Kernel | FileSystem.FileSystem | Path.Path | Scope.Scope> =>
   Effect.gen(function*() {
     const kernel = yield* Kernel.Kernel
-    const { built, stdout, stderr } = yield* prepare(request)
+    const { built, stdin, stdout, stderr } = yield* prepare(request)
     const pumps = yield* Effect.forkScoped(Effect.all([pump(stdout, output.stdout), pump(stderr, output.stderr)], { concurrency: 2 }))
+    const feeder = yield* Effect.forkScoped(feed(stdin, output.stdin))
     const process = yield* BuiltProcess.start(built).pipe(
       Effect.mapError((error) => new CliError({ message: describeBuildError(request.elf, error) }))
     )
     yield* kernel.object.waitOne(process, Signals.PROCESS_TERMINATED).pipe(
       Effect.mapError((e) => new CliError({ message: `waiting for ${request.elf}: ${e.message}` }))
     )
-    // The process's handles (its ends of the sockets) are closed now: the pumps drain and stop.
+    // The process's handles (its ends of the sockets) are closed now: the pumps drain and stop, and
+    // what is left of stdin is not read.
+    yield* Fiber.interrupt(feeder)
     yield* Fiber.join(pumps)
     const info = yield* kernel.process.info(process).pipe(Effect.mapError((e) => new CliError({ message: e.message })))
     return info.returnCode

@@ -5,9 +5,10 @@
  *
  * @since 0.1.0
  */
-import { NodeContext, NodeRuntime } from "@effect/platform-node"
+import { NodeContext, NodeRuntime, NodeStream } from "@effect/platform-node"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Stream from "effect/Stream"
 import * as Zircon from "@zxsim/riscv/Zircon"
 import * as Cli from "./Cli.js"
 
@@ -17,7 +18,12 @@ const write = (stream: NodeJS.WriteStream) => (bytes: Uint8Array) =>
   })
 
 const environment: Cli.Environment = {
-  console: { stdout: write(process.stdout), stderr: write(process.stderr) },
+  console: {
+    stdout: write(process.stdout),
+    stderr: write(process.stderr),
+    // A read error ends the guest's input as end of file would.
+    stdin: NodeStream.fromReadable<unknown, Uint8Array>(() => process.stdin, (error) => error).pipe(Stream.catchAll(() => Stream.empty))
+  },
   cpu: Zircon.defaultCpu
 }
 

@@ -1,6 +1,7 @@
 import { NodeContext } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
 import { execFile } from "node:child_process"
 import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -11,15 +12,16 @@ import * as Guests from "@zxsim/guest/Guests"
 import * as RiscvInterpreter from "@zxsim/riscv/RiscvInterpreter"
 import * as Cli from "@zxsim/cli/Cli"
 
-/** Runs the command in-process with a console that records what it writes. */
-const zxsim = (...args: ReadonlyArray<string>) =>
+/** Runs the command in-process with a console that records what it writes and gives `stdin` as input. */
+const zxsimWith = (stdin: Stream.Stream<Uint8Array>) => (...args: ReadonlyArray<string>) =>
   Effect.gen(function*() {
     const out: Array<Uint8Array> = []
     const err: Array<Uint8Array> = []
     const env: Cli.Environment = {
       console: {
         stdout: (bytes) => Effect.sync(() => void out.push(bytes)),
-        stderr: (bytes) => Effect.sync(() => void err.push(bytes))
+        stderr: (bytes) => Effect.sync(() => void err.push(bytes)),
+        stdin
       },
       cpu: RiscvInterpreter.layer
     }
@@ -27,6 +29,9 @@ const zxsim = (...args: ReadonlyArray<string>) =>
     const text = (chunks: Array<Uint8Array>) => new TextDecoder().decode(Buffer.concat(chunks))
     return { code, stdout: text(out), stderr: text(err) }
   }).pipe(Effect.provide(NodeContext.layer))
+
+/** Runs the command in-process with an empty stdin. */
+const zxsim = zxsimWith(Stream.empty)
 
 const scratch = mkdtempSync(join(tmpdir(), "zxsim-cli-"))
 const writeScratch = (name: string, bytes: Uint8Array) => {
@@ -41,6 +46,21 @@ describe("zxsim run", () => {
       const r = yield* zxsim("run", Guests.path("hello"), "a", "b c", "--env", "X=1", "--env", "Y=2")
       assert.strictEqual(r.stdout, `${Guests.path("hello")}\na\nb c\nX=1\nY=2\n`)
       assert.strictEqual(r.code, 0)
+    }))
+
+  it.live("feeds stdin to the program as it reads, and stops reading when it exits", () =>
+    Effect.gen(function*() {
+      const encoder = new TextEncoder()
+      // In chunks adding up to more than a socket holds, so feeding waits for the guest to read.
+      const chunks = Array.from({ length: 40 }, (_, i) => encoder.encode(`${`line ${i} `.padEnd(8 * 1024 - 1, String.fromCharCode(97 + (i % 26)))}\n`))
+      const r = yield* zxsimWith(Stream.fromIterable(chunks))("run", Guests.path("cat"))
+      assert.strictEqual(r.code, 0)
+      assert.strictEqual(r.stdout, new TextDecoder().decode(Buffer.concat(chunks)))
+      // A program that never reads its input exits while an endless stdin is still being offered.
+      const endless = Stream.repeatValue(encoder.encode("y\n"))
+      const hello = yield* zxsimWith(endless)("run", Guests.path("hello"), "z")
+      assert.strictEqual(hello.code, 0)
+      assert.strictEqual(hello.stdout, `${Guests.path("hello")}\nz\n`)
     }))
 
   it.live("exits with the program's return code", () =>
@@ -152,6 +172,17 @@ describe("the zxsim executable", () => {
         resume(Effect.succeed({ code, stdout, stderr }))
       })
     })
+
+  it.live("pipes its stdin to the guest", () =>
+    Effect.async<{ code: number; stdout: string }>((resume) => {
+      const child = execFile(process.execPath, ["--import", "tsx", bin, "run", Guests.path("cat"), "-c"], (error, stdout) => {
+        resume(Effect.succeed({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout }))
+      })
+      child.stdin?.end("through a pipe\nand to the end")
+    }).pipe(Effect.map((r) => {
+      assert.strictEqual(r.code, 0)
+      assert.strictEqual(r.stdout, "through a pipe\nand to the end")
+    })), 60_000)
 
   it.live("passes the guest's exit status and output through as a process", () =>
     Effect.gen(function*() {

@@ -19,6 +19,7 @@ import * as FileSystem from "@effect/platform/FileSystem"
 export const names = [
   "hello",
   "exit_code",
+  "cat",
   "static_pie_test_util",
   "wild_jump",
   "write_code",
@@ -89,6 +90,13 @@ export const guests: ReadonlyArray<Guest> = [
     kind: "program",
     description:
       "Exits with the decimal number in argv[1] (any 64-bit value), 0 without one; 127 (and a message on stderr) when argv[1] is not a number.",
+    ending: exits(0)
+  },
+  {
+    name: "cat",
+    kind: "program",
+    description:
+      "Copies stdin (PA_FD 0) to stdout until end of file (its peer closed, or no PA_FD 0 at all), in blocks through read(2); with -c as argv[1], a character at a time through getchar/putchar. Exits 0, or 1 when reading or writing fails.",
     ending: exits(0)
   },
   {

@@ -64,6 +64,28 @@ for (const [cpuName, cpu] of cpus) {
         assert.strictEqual(outcome.flags, ProcessInfoFlags.STARTED | ProcessInfoFlags.EXITED)
       })))
 
+    it.live("cat copies stdin to stdout, in blocks and by character, waiting on a full socket", () =>
+      onCpu(cpu, Effect.gen(function*() {
+        // More than a socket holds (256 KiB), so the feeder has to wait for the guest to read.
+        const input = new Uint8Array(300 * 1024).map((_, i) => 32 + ((i * 7 + (i >> 10)) % 95))
+        input[1000] = 10
+        const blocks = yield* runGuest("cat", { stdin: input })
+        assert.strictEqual(blocks.returnCode, 0n)
+        assert.strictEqual(blocks.stdout, new TextDecoder().decode(input))
+        const text = "one\ntwo\n\nthree without a newline"
+        const chars = yield* runGuest("cat", { args: ["-c"], stdin: new TextEncoder().encode(text) })
+        assert.strictEqual(chars.returnCode, 0n)
+        assert.strictEqual(chars.stdout, text)
+      })))
+
+    it.live("cat without stdin, or with an empty one, is at end of file at once", () =>
+      onCpu(cpu, Effect.gen(function*() {
+        for (const outcome of [yield* runGuest("cat"), yield* runGuest("cat", { stdin: new Uint8Array(0) })]) {
+          assert.strictEqual(outcome.returnCode, 0n)
+          assert.strictEqual(outcome.stdout, "")
+        }
+      })))
+
     it.live("exit codes 0, 1, 42 and 255 pass through", () =>
       onCpu(cpu, Effect.gen(function*() {
         for (const code of [0, 1, 42, 255]) {

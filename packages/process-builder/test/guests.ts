@@ -1,6 +1,6 @@
 /**
  * Running prebuilt guest programs end to end for tests: build with the ProcessBuilder (arguments,
- * environment, stdout/stderr sockets as PA_FD 1 and 2, extra startup handles), start, wait for
+ * environment, stdin/stdout/stderr sockets as PA_FD 0, 1 and 2, extra startup handles), start, wait for
  * termination (killing it first if asked), and collect the output and return code.
  */
 import * as Effect from "effect/Effect"
@@ -33,6 +33,11 @@ export interface RunOptions {
   readonly args?: ReadonlyArray<string>
   readonly env?: ReadonlyArray<string>
   readonly handles?: ReadonlyArray<StartupHandle>
+  /**
+   * Bytes for the guest's stdin: a socket handed over as PA_FD 0, fed as the guest reads (a full
+   * socket makes the feeder wait) and closed after the last byte. Without it there is no PA_FD 0.
+   */
+  readonly stdin?: Uint8Array
   /** Called once the process has started (to talk to it, or to kill it). */
   readonly whileRunning?: (process: Handle.Process) => Effect.Effect<void, unknown, Kernel.Kernel | Scope.Scope>
 }
@@ -57,6 +62,19 @@ const drain = (socket: Handle.Socket) =>
     return new TextDecoder().decode(Buffer.concat(chunks))
   })
 
+/** Writes all of `bytes` to `socket`, waiting whenever it is full, then closes it. */
+const feed = (socket: Handle.Socket, bytes: Uint8Array) =>
+  Effect.gen(function*() {
+    const k = yield* Kernel.Kernel
+    let offset = 0
+    while (offset < bytes.length) {
+      const signals = yield* k.object.waitOne(socket, Signals.SOCKET_WRITABLE | Signals.SOCKET_PEER_CLOSED)
+      if ((signals & Signals.SOCKET_WRITABLE) === 0) break
+      offset += yield* k.socket.write(socket, bytes.subarray(offset))
+    }
+    yield* k.handle.close(socket)
+  })
+
 /** Builds and starts `name`, waits for it to end, and returns what it did. */
 export const runGuest = (name: Guests.Name, options: RunOptions = {}): Effect.Effect<Outcome, unknown, Kernel.Kernel | Scope.Scope> =>
   Effect.gen(function*() {
@@ -65,7 +83,9 @@ export const runGuest = (name: Guests.Name, options: RunOptions = {}): Effect.Ef
     const builder = yield* ProcessBuilder.make({ name, job: yield* k.job.root(), executable, systemVdso: yield* k.systemVdso() })
     const [stdout, stdoutGuest] = yield* k.socket.create()
     const [stderr, stderrGuest] = yield* k.socket.create()
+    const stdin = options.stdin === undefined ? undefined : yield* k.socket.create()
     yield* ProcessBuilder.addHandles(builder, [
+      ...(stdin === undefined ? [] : [{ handle: stdin[1], info: HandleInfo.unsafeMake("FileDescriptor", 0) }]),
       { handle: stdoutGuest, info: HandleInfo.unsafeMake("FileDescriptor", 1) },
       { handle: stderrGuest, info: HandleInfo.unsafeMake("FileDescriptor", 2) },
       ...(options.handles ?? [])
@@ -75,9 +95,11 @@ export const runGuest = (name: Guests.Name, options: RunOptions = {}): Effect.Ef
     const built = yield* ProcessBuilder.build(builder)
     const out = yield* Effect.fork(drain(stdout))
     const err = yield* Effect.fork(drain(stderr))
+    const feeder = stdin === undefined || options.stdin === undefined ? undefined : yield* Effect.fork(feed(stdin[0], options.stdin))
     const process = yield* BuiltProcess.start(built)
     if (options.whileRunning !== undefined) yield* options.whileRunning(process)
     yield* k.object.waitOne(process, Signals.PROCESS_TERMINATED)
+    if (feeder !== undefined) yield* Fiber.join(feeder)
     const info = yield* k.process.info(process)
     return { returnCode: info.returnCode, flags: info.flags, stdout: yield* Fiber.join(out), stderr: yield* Fiber.join(err) }
   })

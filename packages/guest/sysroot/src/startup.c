@@ -1,8 +1,8 @@
 // The part of the C start-up that static and dynamically linked programs share: everything after
 // the processargs message has been read and checked. start.c (static PIEs) and start-dynamic.c
 // (programs started by ld.so.1) each read the message into their own frame, which never returns,
-// and call __zx_startup_main, which builds argv and envp, sorts the startup handles, gives stdout
-// and stderr their PA_FD sockets, sets up the heap, runs the constructors, calls
+// and call __zx_startup_main, which builds argv and envp, sorts the startup handles, gives stdin,
+// stdout and stderr their PA_FD sockets, sets up the heap, runs the constructors, calls
 // main(argc, argv, envp) and exits with its value through exit().
 #include <stdint.h>
 #include <stdlib.h>
@@ -57,7 +57,7 @@ size_t zx_startup_namespace(const zx_startup_namespace_entry_t** entries) {
 
 // Sorts one startup handle: the runtime's own, stdio, the namespace table, or the handle table.
 static void keep_handle(zx_handle_t handle, uint32_t info, const unsigned char* bytes, uint32_t num_bytes,
-                        const zx_proc_args_t* header, zx_handle_t* out, zx_handle_t* err) {
+                        const zx_proc_args_t* header, zx_handle_t* in, zx_handle_t* out, zx_handle_t* err) {
   uint32_t type = PA_HND_TYPE(info), arg = PA_HND_ARG(info);
   zx_handle_t* own = NULL;
   if (arg == 0 && type == PA_PROC_SELF) own = &process_self;
@@ -69,9 +69,15 @@ static void keep_handle(zx_handle_t handle, uint32_t info, const unsigned char* 
     return;
   }
   if (type == PA_FD) {
-    if ((arg & ZX_STARTUP_FD_USE_FOR_STDIO) != 0 && *out == ZX_HANDLE_INVALID && *err == ZX_HANDLE_INVALID) {
+    if ((arg & ZX_STARTUP_FD_USE_FOR_STDIO) != 0 && *in == ZX_HANDLE_INVALID && *out == ZX_HANDLE_INVALID &&
+        *err == ZX_HANDLE_INVALID) {
+      *in = handle;
       *out = handle;
       *err = handle;
+      return;
+    }
+    if (arg == 0 && *in == ZX_HANDLE_INVALID) {
+      *in = handle;
       return;
     }
     if (arg == 1 && *out == ZX_HANDLE_INVALID) {
@@ -104,12 +110,12 @@ ZXS_HIDDEN __attribute__((noreturn)) void __zx_startup_main(const unsigned char*
   zxs_processargs_strings(bytes, num_bytes, header->args_off, header->args_num, argv);
   zxs_processargs_strings(bytes, num_bytes, header->environ_off, header->environ_num, envp);
 
-  zx_handle_t out = ZX_HANDLE_INVALID, err = ZX_HANDLE_INVALID;
+  zx_handle_t in = ZX_HANDLE_INVALID, out = ZX_HANDLE_INVALID, err = ZX_HANDLE_INVALID;
   for (uint32_t i = 0; i < num_handles; i++) {
-    keep_handle(handles[i], zxs_processargs_info(bytes, header, i), bytes, num_bytes, header, &out, &err);
+    keep_handle(handles[i], zxs_processargs_info(bytes, header, i), bytes, num_bytes, header, &in, &out, &err);
   }
 
-  __zx_stdio_init(out, err);
+  __zx_stdio_init(in, out, err);
   __zx_heap_init(vmar_root_self);
   environ = envp;
 

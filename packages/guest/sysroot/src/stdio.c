@@ -3,9 +3,12 @@
 // stdout and stderr are line-buffered streams: a stream collects characters and writes them to its
 // socket with zx_socket_write at each newline, when its buffer is full, on fflush, and at exit
 // (_exit flushes both). A full socket (SHOULD_WAIT) makes the writer wait until it is writable
-// again; a closed peer, or no socket at all, makes the stream drop its output. stdin is not
-// supported: it is always at end of file. write(2) on descriptors 1 and 2 goes through the same
-// buffers, so output interleaves in program order.
+// again; a closed peer, or no socket at all, makes the stream drop its output. write(2) on
+// descriptors 1 and 2 goes through the same buffers, so output interleaves in program order.
+//
+// stdin reads its socket (PA_FD 0) through a buffer: a read takes what the socket holds, waiting
+// while it is empty; a closed peer with nothing left is end of file, as is having no socket at
+// all. read(2) on descriptor 0 takes what the buffer holds first.
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -57,9 +60,40 @@ static int stream_put(char c, FILE* file) {
   return (unsigned char)c;
 }
 
+struct zx_input {
+  FILE file;  // first, so a FILE* is a struct zx_input*
+  zx_handle_t socket;
+  size_t start, end;
+  unsigned char buffer[STREAM_BUFFER];
+};
+
+// Refills an empty input buffer from its socket, waiting until the socket has bytes or its peer
+// closes. Returns 1 when there are bytes, 0 at end of file, -1 on any other failure.
+static int input_fill(struct zx_input* input) {
+  if (input->socket == ZX_HANDLE_INVALID) return 0;
+  for (;;) {
+    size_t actual = 0;
+    zx_status_t status = zx_socket_read(input->socket, 0, input->buffer, sizeof input->buffer, &actual);
+    if (status == ZX_OK && actual > 0) {
+      input->start = 0;
+      input->end = actual;
+      return 1;
+    }
+    if (status == ZX_ERR_PEER_CLOSED) return 0;
+    if (status != ZX_OK && status != ZX_ERR_SHOULD_WAIT) return -1;
+    zx_signals_t observed = 0;
+    status = zx_object_wait_one(input->socket, ZX_SOCKET_READABLE | ZX_SOCKET_PEER_CLOSED, ZX_TIME_INFINITE, &observed);
+    if (status != ZX_OK) return -1;
+  }
+}
+
 static int stream_get(FILE* file) {
-  (void)file;
-  return _FDEV_EOF;
+  struct zx_input* input = (struct zx_input*)file;
+  if (input->start == input->end) {
+    int filled = input_fill(input);
+    if (filled <= 0) return filled == 0 ? _FDEV_EOF : _FDEV_ERR;
+  }
+  return input->buffer[input->start++];
 }
 
 static struct zx_stream zx_stdout = {
@@ -70,13 +104,17 @@ static struct zx_stream zx_stderr = {
     .file = FDEV_SETUP_STREAM(stream_put, NULL, stream_flush, _FDEV_SETUP_WRITE),
     .socket = ZX_HANDLE_INVALID,
 };
-static FILE zx_stdin = FDEV_SETUP_STREAM(NULL, stream_get, NULL, _FDEV_SETUP_READ);
+static struct zx_input zx_stdin = {
+    .file = FDEV_SETUP_STREAM(NULL, stream_get, NULL, _FDEV_SETUP_READ),
+    .socket = ZX_HANDLE_INVALID,
+};
 
-FILE* const stdin = &zx_stdin;
+FILE* const stdin = &zx_stdin.file;
 FILE* const stdout = &zx_stdout.file;
 FILE* const stderr = &zx_stderr.file;
 
-void __zx_stdio_init(zx_handle_t out, zx_handle_t err) {
+void __zx_stdio_init(zx_handle_t in, zx_handle_t out, zx_handle_t err) {
+  zx_stdin.socket = in;
   zx_stdout.socket = out;
   zx_stderr.socket = err;
 }
@@ -100,4 +138,24 @@ ssize_t write(int fd, const void* data, size_t size) {
     }
   }
   return (ssize_t)size;
+}
+
+ssize_t read(int fd, void* data, size_t size) {
+  if (fd != 0) {
+    errno = EBADF;
+    return -1;
+  }
+  if (size == 0) return 0;
+  if (zx_stdin.start == zx_stdin.end) {
+    int filled = input_fill(&zx_stdin);
+    if (filled <= 0) {
+      if (filled < 0) errno = EIO;
+      return filled;
+    }
+  }
+  size_t n = zx_stdin.end - zx_stdin.start;
+  if (n > size) n = size;
+  memcpy(data, zx_stdin.buffer + zx_stdin.start, n);
+  zx_stdin.start += n;
+  return (ssize_t)n;
 }
