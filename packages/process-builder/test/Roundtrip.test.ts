@@ -1,0 +1,89 @@
+/**
+ * Property tests through a running guest: whatever arguments and environment a builder is given
+ * (any Unicode without NUL, empty strings, many entries), the dynamically linked test util reads
+ * them back from its processargs message, through ld.so.1 and the C start-up, exactly, and exits
+ * cleanly; nothing is left in the kernel afterwards.
+ */
+import { NodeContext } from "@effect/platform-node"
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as FastCheck from "effect/FastCheck"
+import * as Guests from "@zxsim/guest/Guests"
+import * as Loader from "@zxsim/fidl/Loader"
+import * as TestUtilClient from "@zxsim/fidl/TestUtilClient"
+import * as Kernel from "@zxsim/kernel/Kernel"
+import { Signals } from "@zxsim/kernel/Signals"
+import * as HandleInfo from "@zxsim/processargs/HandleInfo"
+import * as BuiltProcess from "@zxsim/process-builder/BuiltProcess"
+import * as ProcessBuilder from "@zxsim/process-builder/ProcessBuilder"
+import { cpus } from "./cpus.js"
+import { onKernel } from "./fixtures.js"
+import { image } from "./guests.js"
+
+/** Text without NUL: printable ASCII, any code point, or nothing at all. */
+const text = (minLength: number) =>
+  FastCheck.oneof(
+    FastCheck.string({ minLength, maxLength: 16 }),
+    FastCheck.string({ unit: "grapheme", minLength, maxLength: 12 })
+  ).map((s) => s.replaceAll("\0", "\u{1F600}"))
+
+/** `KEY=VALUE` with a key that has no `=` (the program splits at the first `=` after the first byte). */
+const envVar = FastCheck.tuple(text(1).map((k) => k.replaceAll("=", "-")), text(0)).map(([k, v]) => `${k}=${v}`)
+
+const argsArbitrary = FastCheck.array(text(0), { maxLength: 24 })
+const envArbitrary = FastCheck.array(envVar, { maxLength: 24 })
+
+/** Builds and starts the test util with `args` and `env`, and returns what it reports. */
+const reported = (args: ReadonlyArray<string>, env: ReadonlyArray<string>) =>
+  Effect.gen(function*() {
+    const k = yield* Kernel.Kernel
+    const executable = yield* k.vmo.fromBytes(image("process_builder_test_util"), { executable: true })
+    const builder = yield* ProcessBuilder.make({ name: "test_util", job: yield* k.job.root(), executable, systemVdso: yield* k.systemVdso() })
+    const [loader, loaderServer] = yield* k.channel.create()
+    yield* Effect.forkScoped(
+      Loader.serve(loaderServer).pipe(Effect.provide(Loader.layerFromDirectory(Guests.binDirectory)), Effect.provide(NodeContext.layer))
+    )
+    const [dirClient, dirServer] = yield* k.channel.create()
+    yield* ProcessBuilder.addHandles(builder, [
+      { handle: loader, info: HandleInfo.fromType("LdsvcLoader") },
+      { handle: dirServer, info: HandleInfo.fromType("DirectoryRequest") }
+    ])
+    yield* ProcessBuilder.addArguments(builder, args)
+    yield* ProcessBuilder.addEnvironmentVariables(builder, env)
+    const util = yield* TestUtilClient.connect(dirClient)
+    // The program serves until its last connection closes: the directory's goes now, the Util one
+    // once the answers are in.
+    yield* k.handle.close(dirClient)
+    const process = yield* BuiltProcess.start(yield* ProcessBuilder.build(builder))
+    const result = {
+      args: yield* util.getArguments,
+      argCount: yield* util.getArgumentCount,
+      env: yield* util.getEnvironment,
+      envCount: yield* util.getEnvironmentCount
+    }
+    yield* util.close
+    yield* k.object.waitOne(process, Signals.PROCESS_TERMINATED)
+    return { ...result, returnCode: (yield* k.process.info(process)).returnCode }
+  })
+
+for (const [cpuName, cpu] of cpus.slice(0, 2)) {
+  describe(`round trips through the test util on the ${cpuName}`, () => {
+    it.live.prop(
+      "the program reads back exactly the arguments and environment it was built with",
+      [argsArbitrary, envArbitrary],
+      ([args, env]) =>
+        onKernel(
+          Effect.gen(function*() {
+            const r = yield* reported(args, env)
+            assert.deepStrictEqual(r.args, args)
+            assert.strictEqual(r.argCount, BigInt(args.length))
+            assert.deepStrictEqual(r.env.map((e) => `${e.key}=${e.value}`), env)
+            assert.strictEqual(r.envCount, BigInt(env.length))
+            assert.strictEqual(r.returnCode, 0n)
+          }),
+          cpu
+        ),
+      { timeout: 60_000, fastCheck: { numRuns: 100 } }
+    )
+  })
+}
