@@ -2,8 +2,8 @@ import { NodeContext } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
-import { execFile } from "node:child_process"
-import { mkdtempSync, writeFileSync } from "node:fs"
+import { execFile, execFileSync, spawnSync } from "node:child_process"
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -192,4 +192,36 @@ describe("the zxsim executable", () => {
       assert.strictEqual(hello.code, 0)
       assert.strictEqual(hello.stdout, `${Guests.path("hello")}\nx\n`)
     }), 60_000)
+})
+
+/** Whether the guest toolchain `npm run cc` needs is installed here (see packages/guest/README.md). */
+const hasGuestToolchain = spawnSync("clang", ["--version"]).status === 0 && spawnSync("ld.lld", ["--version"]).status === 0 &&
+  spawnSync("riscv64-unknown-elf-gcc", ["--version"]).status === 0 && existsSync("/usr/lib/picolibc/riscv64-unknown-elf")
+
+describe("a program of one's own", () => {
+  const root = fileURLToPath(new URL("../../..", import.meta.url))
+  const source = writeScratch(
+    "sum.c",
+    new TextEncoder().encode(
+      "#include <stdio.h>\n#include <stdlib.h>\nint main(int argc, char** argv) {\n  long sum = 0;\n" +
+        "  for (int i = 1; i < argc; i++) sum += strtol(argv[i], NULL, 10);\n  printf(\"%s %ld\\n\", GREETING, sum);\n" +
+        "  return (int)(sum & 0xff);\n}\n"
+    )
+  )
+  // As a user runs it, from their own directory (relative paths are theirs).
+  const cc = (...args: ReadonlyArray<string>) => execFileSync("npm", ["--prefix", root, "run", "-s", "cc", "--", ...args], { cwd: scratch })
+
+  it.live.runIf(hasGuestToolchain)("compiles with npm run cc, static and dynamic, and runs", () =>
+    Effect.gen(function*() {
+      cc("-DGREETING=\"static\"", "-o", "sum", source)
+      const r = yield* zxsim("run", join(scratch, "sum"), "40", "2")
+      assert.strictEqual(r.stdout, "static 42\n")
+      assert.strictEqual(r.code, 42)
+      cc("--dynamic", "-DGREETING=\"dynamic\"", "-o", "sum-dynamic", "sum.c")
+      const d = yield* zxsim("run", join(scratch, "sum-dynamic"), "7", "--loader-dir", Guests.binDirectory)
+      assert.strictEqual(d.stdout, "dynamic 7\n")
+      assert.strictEqual(d.code, 7)
+      const readelf = yield* zxsim("readelf", join(scratch, "sum-dynamic"))
+      assert.include(readelf.stdout, "ld.so.1")
+    }), 120_000)
 })

@@ -12,6 +12,12 @@
  *                                                      check only the generated sysroot files, say
  *                                                      so and exit 0
  *
+ *   npm run cc -- [--dynamic] [-I DIR] [-D NAME[=VALUE]] -o OUT SOURCE.c…
+ *                                                      compile your own C program with the sysroot:
+ *                                                      a static PIE (default), or with --dynamic a
+ *                                                      program started by ld.so.1; paths are taken
+ *                                                      from where the command was run
+ *
  * Needs clang and ld.lld (Debian: clang lld), picolibc for rv64imac/lp64
  * (picolibc-riscv64-unknown-elf) and its libgcc (gcc-riscv64-unknown-elf). Compiles with clang,
  * links with ld.lld directly (clang's bare-metal driver ignores -pie). Output is byte-reproducible:
@@ -190,7 +196,7 @@ const pool = async <A>(limit: number, jobs: ReadonlyArray<() => Promise<A>>): Pr
   return results
 }
 
-const compileFlags = (root: string, tools: Toolchain, flavour: Flavour): Array<string> => [
+const compileFlags = (root: string, tools: Toolchain, flavour: Flavour, warningsAreErrors = true): Array<string> => [
   "--target=riscv64-unknown-elf",
   "-march=rv64imac",
   "-mabi=lp64",
@@ -209,7 +215,7 @@ const compileFlags = (root: string, tools: Toolchain, flavour: Flavour): Array<s
   `-ffile-prefix-map=${root}/=`,
   "-Wall",
   "-Wextra",
-  "-Werror",
+  ...(warningsAreErrors ? ["-Werror"] : []),
   "-nostdinc",
   ...(flavour === "hosted" ? ["-isystem", path.join(PICOLIBC, "include")] : ["-ffreestanding"]),
   "-isystem",
@@ -247,6 +253,49 @@ const PICOLIBC_FLAGS = [
   "--defsym=vfscanf=__i_vfscanf",
   // exit() calls __call_exitprocs through a weak reference, which must not stay undefined.
   "--undefined=__call_exitprocs"
+]
+
+/** picolibc and libgcc, searched together. */
+const libcArgs = (tools: Toolchain) => ["--start-group", tools.libc, tools.libgcc, "--end-group"]
+
+/** The link of a static PIE: the start-up and runtime objects, the program's, picolibc. */
+const staticLinkArgs = (output: string, runtime: ReadonlyArray<string>, program: ReadonlyArray<string>, tools: Toolchain) => [
+  "-pie",
+  "--no-dynamic-linker",
+  "-e",
+  "_start",
+  "-o",
+  output,
+  ...PICOLIBC_FLAGS,
+  ...runtime,
+  ...program,
+  ...libcArgs(tools)
+]
+
+/** The link of a program started by ld.so.1, needing `libraries` and libzircon.so (the vDSO). */
+const dynamicLinkArgs = (
+  output: string,
+  runtime: ReadonlyArray<string>,
+  program: ReadonlyArray<string>,
+  libraries: ReadonlyArray<string>,
+  tools: Toolchain
+) => [
+  "-pie",
+  "-dynamic-linker",
+  "ld.so.1",
+  "-z",
+  "now",
+  "--hash-style=both",
+  "-e",
+  "_start",
+  "-o",
+  output,
+  ...PICOLIBC_FLAGS,
+  ...runtime,
+  ...program,
+  ...libraries,
+  LIBZIRCON,
+  ...libcArgs(tools)
 ]
 
 /** Writes the generated sysroot files under `root`. */
@@ -294,7 +343,6 @@ const buildPrograms = async (root: string, objects: string, tools: Toolchain) =>
     else check(output, ElfChecks.sharedLibraryProblems(bytes, library.name), "shared library")
   }
 
-  const libc = ["--start-group", tools.libc, tools.libgcc, "--end-group"]
   await pool(
     jobs,
     programs.map((p) => async () => {
@@ -302,37 +350,9 @@ const buildPrograms = async (root: string, objects: string, tools: Toolchain) =>
       if (p.linking === "freestanding") {
         await link(["-pie", "--no-dynamic-linker", "-e", "_start", "-o", output, ...objectsOf(p.sources, "freestanding")])
       } else if (p.linking === "static") {
-        await link([
-          "-pie",
-          "--no-dynamic-linker",
-          "-e",
-          "_start",
-          "-o",
-          output,
-          ...PICOLIBC_FLAGS,
-          ...objectsOf([...STATIC_START, ...RUNTIME], "hosted"),
-          ...objectsOf(p.sources, "hosted"),
-          ...libc
-        ])
+        await link(staticLinkArgs(output, objectsOf([...STATIC_START, ...RUNTIME], "hosted"), objectsOf(p.sources, "hosted"), tools))
       } else {
-        await link([
-          "-pie",
-          "-dynamic-linker",
-          "ld.so.1",
-          "-z",
-          "now",
-          "--hash-style=both",
-          "-e",
-          "_start",
-          "-o",
-          output,
-          ...PICOLIBC_FLAGS,
-          ...objectsOf([...DYNAMIC_START, ...RUNTIME], "hosted"),
-          ...objectsOf(p.sources, "hosted"),
-          ...p.libraries.map((l) => path.join("bin", l)),
-          LIBZIRCON,
-          ...libc
-        ])
+        await link(dynamicLinkArgs(output, objectsOf([...DYNAMIC_START, ...RUNTIME], "hosted"), objectsOf(p.sources, "hosted"), p.libraries.map((l) => path.join("bin", l)), tools))
       }
       const bytes = await fs.readFile(path.join(root, output))
       if (p.linking === "dynamic") check(output, ElfChecks.dynamicProgramProblems(bytes, p.libraries), "dynamically linked program")
@@ -418,7 +438,106 @@ const committedToolchain = async (): Promise<Record<string, string> | null> => {
   }
 }
 
+/** What `cc` was asked to build. */
+interface CcRequest {
+  readonly output: string
+  readonly sources: ReadonlyArray<string>
+  readonly dynamic: boolean
+  readonly defines: ReadonlyArray<string>
+  readonly includes: ReadonlyArray<string>
+}
+
+const CC_USAGE = "usage: npm run cc -- [--dynamic] [-I DIR] [-D NAME[=VALUE]] -o OUT SOURCE.c..."
+
+/** Parses `cc`'s arguments, resolving paths against `cwd`; a string says what is wrong. */
+const parseCc = (args: ReadonlyArray<string>, cwd: string): CcRequest | string => {
+  let output: string | undefined
+  let dynamic = false
+  const sources: Array<string> = []
+  const defines: Array<string> = []
+  const includes: Array<string> = []
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
+    const value = (flag: string) => (arg.length > flag.length ? arg.slice(flag.length) : args[++i])
+    if (arg === "--dynamic") dynamic = true
+    else if (arg === "-o") output = args[++i]
+    else if (arg.startsWith("-I")) {
+      const dir = value("-I")
+      if (dir === undefined) return "-I needs a directory"
+      includes.push(path.resolve(cwd, dir))
+    } else if (arg.startsWith("-D")) {
+      const define = value("-D")
+      if (define === undefined) return "-D needs a name"
+      defines.push(define)
+    } else if (arg.startsWith("-")) return `unknown option ${arg}`
+    else if (/\.[cS]$/.test(arg)) sources.push(path.resolve(cwd, arg))
+    else return `${arg}: not a .c or .S source`
+  }
+  if (output === undefined) return "-o OUT is required"
+  if (sources.length === 0) return "no sources"
+  return { output: path.resolve(cwd, output), sources, dynamic, defines, includes }
+}
+
+/**
+ * Compiles and links a program of the user's own against the sysroot: the same flags and start-up
+ * as the prebuilt programs (warnings stay warnings), checked the same way afterwards.
+ */
+const cc = async (request: CcRequest, tools: Toolchain) => {
+  const objects = await fs.mkdtemp(path.join(os.tmpdir(), "zxsim-cc-"))
+  try {
+    const runtimeSources = [...(request.dynamic ? DYNAMIC_START : STATIC_START), ...RUNTIME]
+    const flags = compileFlags(PACKAGE_DIR, tools, "hosted", false)
+    const user = [...request.includes.flatMap((dir) => ["-I", dir]), ...request.defines.map((d) => `-D${d}`)]
+    const compile = (source: string, object: string, extra: ReadonlyArray<string>) =>
+      run(tools.clang, [...flags, ...extra, "-c", source, "-o", object], { cwd: PACKAGE_DIR })
+    const runtime = runtimeSources.map((source) => path.join(objects, objectName(source, "hosted")))
+    const program = request.sources.map((source, i) => path.join(objects, `user-${i}-${path.basename(source)}.o`))
+    const jobs = os.availableParallelism?.() ?? os.cpus().length
+    await pool(jobs, [
+      ...runtimeSources.map((source, i) => () => compile(source, runtime[i]!, [])),
+      ...request.sources.map((source, i) => () => compile(source, program[i]!, user))
+    ])
+    const args = request.dynamic
+      ? dynamicLinkArgs(request.output, runtime, program, [], tools)
+      : staticLinkArgs(request.output, runtime, program, tools)
+    await run(tools.lld, [...LINK_FLAGS, ...args], { cwd: PACKAGE_DIR })
+    const bytes = await fs.readFile(request.output)
+    if (request.dynamic) check(request.output, ElfChecks.dynamicProgramProblems(bytes, []), "dynamically linked program")
+    else check(request.output, ElfChecks.staticPieProblems(bytes), "static PIE")
+  } finally {
+    await fs.rm(objects, { recursive: true, force: true })
+  }
+}
+
+/** A failed compiler or linker run: its diagnostics, else the error itself. */
+const toolOutput = (error: unknown): string => {
+  if (typeof error === "object" && error !== null && "stderr" in error && typeof error.stderr === "string" && error.stderr !== "") {
+    return error.stderr.trimEnd()
+  }
+  return error instanceof Error ? error.message : String(error)
+}
+
+const mainCc = async (args: ReadonlyArray<string>) => {
+  const request = parseCc(args, process.env.INIT_CWD ?? process.cwd())
+  if (typeof request === "string") {
+    console.error(`cc: ${request}\n${CC_USAGE}`)
+    process.exit(2)
+  }
+  const tools = await findToolchain()
+  if ("missing" in tools) {
+    console.error(`cc: guest toolchain not found (missing: ${tools.missing.join(", ")}); on Debian: apt-get install ${DEBIAN_PACKAGES}`)
+    process.exit(1)
+  }
+  try {
+    await cc(request, tools)
+  } catch (error) {
+    console.error(toolOutput(error))
+    process.exit(1)
+  }
+}
+
 const main = async () => {
+  if (process.argv[2] === "cc") return mainCc(process.argv.slice(3))
   const args = new Set(process.argv.slice(2))
   const check = args.has("--check")
   const ifAvailable = args.has("--if-available")
