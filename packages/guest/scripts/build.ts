@@ -99,7 +99,7 @@ const sharedLibrary = (name: Guests.LibraryName, flags: ReadonlyArray<string>, i
   name,
   sources: [`src-c/lib/${name.replace(/\.so$/, "")}.c`],
   flavour: "library",
-  linkFlags: ["-shared", "-soname", name, "-z", "now", "--no-undefined", ...flags],
+  linkFlags: ["-shared", "-soname", name, "-z", "now", "-z", "relro", "--no-undefined", ...flags],
   inputs
 })
 
@@ -113,7 +113,7 @@ const LIBRARIES: ReadonlyArray<LibraryRecipe> = [
     name: "ld.so.1",
     sources: LDSO,
     flavour: "freestanding",
-    linkFlags: ["-pie", "--no-dynamic-linker", "-e", "_start"],
+    linkFlags: ["-pie", "--no-dynamic-linker", "-z", "norelro", "-e", "_start"],
     inputs: []
   },
   sharedLibrary("libbar.so", ["-z", "rel", "--pack-dyn-relocs=relr", "--hash-style=gnu"], [LIBZIRCON]),
@@ -231,13 +231,15 @@ const compileFlags = (root: string, tools: Toolchain, flavour: Flavour, warnings
 /** The object file of `source` compiled as `flavour`. */
 const objectName = (source: string, flavour: Flavour) => `${flavour}-${source.replace(/[/.]/g, "_")}.o`
 
-/** The flags every link shares: reproducible, no text relocations, 4 KiB pages, no dead code. */
+/**
+ * The flags every link shares: reproducible, no text relocations, 4 KiB pages, no dead code. Links
+ * for ld.so.1 add RELRO (`-z relro`: the GOT and .data.rel.ro in pages of their own, which ld.so.1
+ * makes read-only after relocating); static PIEs relocate themselves and keep `-z norelro`.
+ */
 const LINK_FLAGS = [
   "--build-id=none",
   "-z",
   "text",
-  "-z",
-  "norelro",
   "-z",
   "max-page-size=4096",
   "--gc-sections",
@@ -262,6 +264,8 @@ const libcArgs = (tools: Toolchain) => ["--start-group", tools.libc, tools.libgc
 const staticLinkArgs = (output: string, runtime: ReadonlyArray<string>, program: ReadonlyArray<string>, tools: Toolchain) => [
   "-pie",
   "--no-dynamic-linker",
+  "-z",
+  "norelro",
   "-e",
   "_start",
   "-o",
@@ -285,6 +289,8 @@ const dynamicLinkArgs = (
   "ld.so.1",
   "-z",
   "now",
+  "-z",
+  "relro",
   "--hash-style=both",
   "-e",
   "_start",
@@ -348,7 +354,7 @@ const buildPrograms = async (root: string, objects: string, tools: Toolchain) =>
     programs.map((p) => async () => {
       const output = path.join("bin", p.name)
       if (p.linking === "freestanding") {
-        await link(["-pie", "--no-dynamic-linker", "-e", "_start", "-o", output, ...objectsOf(p.sources, "freestanding")])
+        await link(["-pie", "--no-dynamic-linker", "-z", "norelro", "-e", "_start", "-o", output, ...objectsOf(p.sources, "freestanding")])
       } else if (p.linking === "static") {
         await link(staticLinkArgs(output, objectsOf([...STATIC_START, ...RUNTIME], "hosted"), objectsOf(p.sources, "hosted"), tools))
       } else {

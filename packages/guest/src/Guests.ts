@@ -37,7 +37,8 @@ export const names = [
   "sort",
   "pointer_chase",
   "hello_dynamic",
-  "process_builder_test_util"
+  "process_builder_test_util",
+  "write_relro"
 ] as const
 
 /** The name of a prebuilt program. */
@@ -213,6 +214,13 @@ export const guests: ReadonlyArray<Guest> = [
     description:
       "The seed's test util (PT_INTERP ld.so.1; needs libfoo.so): serves test.processbuilder.Util in the fuchsia.io directory it serves on its DirectoryRequest handle (GetArguments, GetArgumentCount, GetEnvironment, GetEnvironmentCount, DumpNamespace, ReadFile, GetLifecycleKoid), at most 10 connections at once, and exits 0 once the directory channel and every connection are closed. 2 without a DirectoryRequest handle, 3 when libfoo's self-test fails.",
     ending: exits(0)
+  },
+  {
+    name: "write_relro",
+    kind: "dynamic",
+    description:
+      "Writes into its own RELRO (a pointer in .data.rel.ro that ld.so.1 filled in by relocation and then made read-only; PT_INTERP ld.so.1, needs libfoo.so): killed by the kernel; exits 1 if the write went through.",
+    ending: killed
   }
 ]
 

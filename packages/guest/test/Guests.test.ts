@@ -40,7 +40,7 @@ describe("Guests", () => {
       assert.include(["Exits", "Killed", "RunsUntilKilled"], g.ending._tag)
     }
     const killed = Guests.guests.filter((g) => g.ending._tag === "Killed").map((g) => g.name)
-    assert.deepStrictEqual(killed, ["wild_jump", "write_code", "read_unmapped", "illegal_instruction", "ecall_outside_vdso"])
+    assert.deepStrictEqual(killed, ["wild_jump", "write_code", "read_unmapped", "illegal_instruction", "ecall_outside_vdso", "write_relro"])
     assert.isTrue(Guests.guests.every((g) => g.ending._tag !== "Killed" || g.ending.returnCode === -1028))
     assert.deepStrictEqual(Guests.guest("endless_loop").ending, { _tag: "RunsUntilKilled", returnCode: -1024 })
     assert.deepStrictEqual(Guests.guest("allocate_forever").ending, { _tag: "Exits", returnCode: 3 })
@@ -62,7 +62,7 @@ describe("Guests", () => {
     )
     assert.deepStrictEqual(Object.keys(manifest.programs), [...Guests.names])
     assert.deepStrictEqual(Object.keys(manifest.libraries), [...Guests.libraryNames])
-    assert.deepStrictEqual(dynamicNames, ["hello_dynamic", "process_builder_test_util"])
+    assert.deepStrictEqual(dynamicNames, ["hello_dynamic", "process_builder_test_util", "write_relro"])
     for (const library of Guests.libraries) {
       assert.strictEqual(Guests.libraryPath(library.name), path.join(packageDir, "bin", library.name))
       assert.isTrue(library.description.length > 0)
@@ -106,7 +106,7 @@ describe("Guests", () => {
     }
   })
 
-  it("every dynamic program has PT_INTERP ld.so.1, DT_NEEDED libfoo.so and libzircon.so, and JUMP_SLOT and R_RISCV_64 relocations", () => {
+  it("every dynamic program has PT_INTERP ld.so.1, DT_NEEDED libfoo.so and libzircon.so, and JUMP_SLOT relocations (the two that use libfoo's data R_RISCV_64 too)", () => {
     for (const name of dynamicNames) {
       const bytes = bytesOf(name)
       assert.deepStrictEqual(ElfChecks.dynamicProgramProblems(bytes, ["libfoo.so"]), [], name)
@@ -114,8 +114,18 @@ describe("Guests", () => {
       assert.strictEqual(facts.interpreter, "ld.so.1")
       assert.deepStrictEqual(facts.needed, ["libfoo.so", "libzircon.so"], name)
       assert.include(facts.relocationTypes, ElfChecks.RelocationType.JUMP_SLOT, name)
-      assert.include(facts.relocationTypes, ElfChecks.RelocationType.R64, name)
+      if (name !== "write_relro") assert.include(facts.relocationTypes, ElfChecks.RelocationType.R64, name)
       assert.strictEqual(facts.entry, facts.start, name)
+    }
+  })
+
+  it("what ld.so.1 loads has PT_GNU_RELRO; static PIEs (which relocate themselves) and ld.so.1 do not", () => {
+    const PT_GNU_RELRO = 0x6474e552
+    for (const name of [...dynamicNames, "libfoo.so", "libbar.so"] as const) {
+      assert.include(ElfChecks.read(bytesOf(name)).programHeaderTypes, PT_GNU_RELRO, name)
+    }
+    for (const name of [...Guests.names.filter((n) => !dynamicNames.includes(n)), "ld.so.1"] as const) {
+      assert.notInclude(ElfChecks.read(bytesOf(name)).programHeaderTypes, PT_GNU_RELRO, name)
     }
   })
 

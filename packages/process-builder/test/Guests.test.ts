@@ -16,7 +16,7 @@ import * as BuiltProcess from "@zxsim/process-builder/BuiltProcess"
 import * as ProcessBuilder from "@zxsim/process-builder/ProcessBuilder"
 import { cpus } from "./cpus.js"
 import { onKernel } from "./fixtures.js"
-import { image, runGuest } from "./guests.js"
+import { binLoader, image, runGuest } from "./guests.js"
 
 /** Resumes after the host's pending I/O and timers, as a guest thread does at the end of a slice. */
 const nextMacrotask = Effect.async<void>((resume) => {
@@ -84,6 +84,17 @@ for (const [cpuName, cpu] of cpus) {
           assert.strictEqual(outcome.returnCode, 0n)
           assert.strictEqual(outcome.stdout, "")
         }
+      })))
+
+    it.live("a dynamically linked program writing its RELRO (read-only once ld.so.1 relocated it) is killed", () =>
+      onCpu(cpu, Effect.gen(function*() {
+        const handles = [{ handle: yield* binLoader, info: HandleInfo.fromType("LdsvcLoader") }]
+        const outcome = yield* runGuest("write_relro", { handles })
+        assert.strictEqual(outcome.returnCode, BigInt(Guests.guest("write_relro").ending.returnCode))
+        assert.strictEqual(outcome.stdout, "")
+        // The same library and linker otherwise run a program to its end.
+        const hello = yield* runGuest("hello_dynamic", { args: ["x"], handles: [{ handle: yield* binLoader, info: HandleInfo.fromType("LdsvcLoader") }] })
+        assert.strictEqual(hello.returnCode, 0n)
       })))
 
     it.live("exit codes 0, 1, 42 and 255 pass through", () =>

@@ -5,13 +5,10 @@
  * directory trees are mounted in its namespace, it walks and reads them as they are. It exits
  * cleanly, and nothing is left in the kernel afterwards.
  */
-import { NodeContext } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as FastCheck from "effect/FastCheck"
-import * as Guests from "@zxsim/guest/Guests"
 import * as FuchsiaIo from "@zxsim/fidl/FuchsiaIo"
-import * as Loader from "@zxsim/fidl/Loader"
 import * as PseudoDirectory from "@zxsim/fidl/PseudoDirectory"
 import * as TestUtilClient from "@zxsim/fidl/TestUtilClient"
 import * as Kernel from "@zxsim/kernel/Kernel"
@@ -21,7 +18,7 @@ import * as BuiltProcess from "@zxsim/process-builder/BuiltProcess"
 import * as ProcessBuilder from "@zxsim/process-builder/ProcessBuilder"
 import { cpus } from "./cpus.js"
 import { onKernel } from "./fixtures.js"
-import { image } from "./guests.js"
+import { binLoader, image } from "./guests.js"
 
 /** Text without NUL: printable ASCII, any code point, or nothing at all. */
 const text = (minLength: number) =>
@@ -88,10 +85,7 @@ const reported = (
     const k = yield* Kernel.Kernel
     const executable = yield* k.vmo.fromBytes(image("process_builder_test_util"), { executable: true })
     const builder = yield* ProcessBuilder.make({ name: "test_util", job: yield* k.job.root(), executable, systemVdso: yield* k.systemVdso() })
-    const [loader, loaderServer] = yield* k.channel.create()
-    yield* Effect.forkScoped(
-      Loader.serve(loaderServer).pipe(Effect.provide(Loader.layerFromDirectory(Guests.binDirectory)), Effect.provide(NodeContext.layer))
-    )
+    const loader = yield* binLoader
     const [dirClient, dirServer] = yield* k.channel.create()
     yield* ProcessBuilder.addHandles(builder, [
       { handle: loader, info: HandleInfo.fromType("LdsvcLoader") },

@@ -3,10 +3,12 @@
  * environment, stdin/stdout/stderr sockets as PA_FD 0, 1 and 2, extra startup handles), start, wait for
  * termination (killing it first if asked), and collect the output and return code.
  */
+import { NodeContext } from "@effect/platform-node"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import type * as Scope from "effect/Scope"
 import { readFileSync } from "node:fs"
+import * as Loader from "@zxsim/fidl/Loader"
 import * as Guests from "@zxsim/guest/Guests"
 import type * as Handle from "@zxsim/kernel/Handle"
 import * as Kernel from "@zxsim/kernel/Kernel"
@@ -27,6 +29,16 @@ export const image = (name: Guests.Name): Uint8Array => {
   }
   return bytes
 }
+
+/** A loader client channel served from the prebuilt guest directory (ld.so.1 and the libraries) while the scope lasts. */
+export const binLoader: Effect.Effect<Handle.Channel, unknown, Kernel.Kernel | Scope.Scope> = Effect.gen(function*() {
+  const k = yield* Kernel.Kernel
+  const [client, server] = yield* k.channel.create()
+  yield* Effect.forkScoped(
+    Loader.serve(server).pipe(Effect.provide(Loader.layerFromDirectory(Guests.binDirectory)), Effect.provide(NodeContext.layer))
+  )
+  return client
+})
 
 /** How to run a guest. */
 export interface RunOptions {

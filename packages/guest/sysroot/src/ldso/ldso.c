@@ -19,8 +19,10 @@
 //    loaded); every other name is fetched with fuchsia.ldsvc.Loader LoadObject (zx_channel_call on
 //    the loader channel) and mapped the same way. The loader channel is closed after the last one.
 // 6. Relocates every object (RELR, REL, RELA, JUMP_SLOT, all bound now) against the scope: the
-//    executable, the libraries in load order, then the vDSO. Runs each library's DT_INIT and
-//    DT_INIT_ARRAY, the deepest dependencies first (the executable's own start-up runs its own).
+//    executable, the libraries in load order, then the vDSO. Then makes each object's PT_GNU_RELRO
+//    pages read-only (the GOT, .data.rel.ro: written by relocation, never after), and runs each
+//    library's DT_INIT and DT_INIT_ARRAY, the deepest dependencies first (the executable's own
+//    start-up runs its own).
 // 7. Jumps to the executable's entry with sp as it was at ld.so.1's entry, a0 = the new bootstrap
 //    channel and a1 = the vDSO base.
 //
@@ -77,6 +79,9 @@ ZXS_HIDDEN __attribute__((noinline)) void __ldso_relocate(void) {
 // The loaded objects: [0] the executable, then the libraries in load order.
 static zxs_object_t objects[MAX_OBJECTS];
 static size_t object_count;
+// Each object's VMAR (kept until its RELRO pages are protected) and its RELRO pages [start, end).
+static zx_handle_t object_vmars[MAX_OBJECTS];
+static uintptr_t relro_start[MAX_OBJECTS], relro_end[MAX_OBJECTS];
 static uintptr_t entry;  // the executable's
 // The vDSO as an object of the scope (always its last member).
 static zxs_object_t vdso;
@@ -369,9 +374,10 @@ static zx_status_t map_segment(zx_handle_t vmar, zx_handle_t vmo, const char* vm
 static zxs_elf64_phdr_t phdrs[MAX_PHDRS];
 
 // Maps the ELF image in `vmo` into a VMAR of its own that the kernel places in the root VMAR, and
-// reads its dynamic section into `obj`. Libraries may not have thread-local storage.
-static load_error_t load_object(zx_handle_t vmo, const char* name, int is_library, zxs_object_t* obj,
-                                uintptr_t* entry_out) {
+// reads its dynamic section into objects[index]; keeps the VMAR and the object's RELRO pages for
+// protect_relro. Libraries may not have thread-local storage.
+static load_error_t load_object(zx_handle_t vmo, const char* name, int is_library, size_t index, uintptr_t* entry_out) {
+  zxs_object_t* obj = &objects[index];
   zxs_elf64_ehdr_t ehdr;
   zx_status_t status = zx_vmo_read(vmo, &ehdr, 0, sizeof(ehdr));
   if (status != ZX_OK) return status_error(status);
@@ -404,11 +410,25 @@ static load_error_t load_object(zx_handle_t vmo, const char* name, int is_librar
     zxs_plan_segment(&phdrs[i], image.low, &plan);
     status = map_segment(vmar, vmo, vmo_name, &plan);
   }
-  if (status != ZX_OK) zx_vmar_destroy(vmar);
-  zx_handle_close(vmar);
-  if (status != ZX_OK) return status_error(status);
+  if (status != ZX_OK) {
+    zx_vmar_destroy(vmar);
+    zx_handle_close(vmar);
+    return status_error(status);
+  }
 
   uintptr_t bias = vmar_base - image.low;
+  // The whole pages of PT_GNU_RELRO: a partial last page shares data that stays writable.
+  object_vmars[index] = vmar;
+  relro_start[index] = relro_end[index] = 0;
+  for (uint16_t i = 0; i < ehdr.e_phnum; i++) {
+    if (phdrs[i].p_type != ZXS_PT_GNU_RELRO || phdrs[i].p_memsz == 0) continue;
+    uintptr_t start = (bias + phdrs[i].p_vaddr) & ~(uintptr_t)(ZX_PAGE_SIZE - 1);
+    uintptr_t end = (bias + phdrs[i].p_vaddr + phdrs[i].p_memsz) & ~(uintptr_t)(ZX_PAGE_SIZE - 1);
+    if (end > start) {
+      relro_start[index] = start;
+      relro_end[index] = end;
+    }
+  }
   code = zxs_object_init(obj, name, bias, (const zxs_elf64_dyn_t*)(bias + image.dynamic_vaddr));
   if (code != ZXS_DL_OK) return code_error(code);
   if (entry_out != NULL) *entry_out = bias + ehdr.e_entry;
@@ -477,7 +497,7 @@ static void load_dependencies(void) {
       zx_handle_t vmo = ZX_HANDLE_INVALID;
       zx_status_t status = fetch(needed, &vmo);
       if (status != ZX_OK) fail_load(needed, status_error(status));
-      load_error_t error = load_object(vmo, needed, 1, &objects[object_count], NULL);
+      load_error_t error = load_object(vmo, needed, 1, object_count, NULL);
       zx_handle_close(vmo);
       if (error.status != ZX_OK || error.code != ZXS_DL_OK) fail_load(needed, error);
       if (debug) report_object("loaded ", needed, objects[object_count].base);
@@ -507,6 +527,19 @@ static void relocate_all(void) {
       end();
       exit_failed();
     }
+  }
+}
+
+// Makes every object's RELRO pages read-only, now that relocation has written them, and closes the
+// objects' VMARs. A failure ends the process: the program must not run with them writable.
+static void protect_relro(void) {
+  for (size_t i = 0; i < object_count; i++) {
+    if (relro_end[i] > relro_start[i]) {
+      zx_status_t status = zx_vmar_protect(object_vmars[i], ZX_VM_PERM_READ, relro_start[i], relro_end[i] - relro_start[i]);
+      if (status != ZX_OK) fail(i == 0 ? "cannot protect the executable's RELRO" : "cannot protect a library's RELRO", status);
+    }
+    zx_handle_close(object_vmars[i]);
+    object_vmars[i] = ZX_HANDLE_INVALID;
   }
 }
 
@@ -586,7 +619,7 @@ ZXS_HIDDEN __attribute__((noreturn)) void __ldso_main(zx_handle_t bootstrap, uin
   if (status != ZX_OK) fail("cannot pass the bootstrap message on", status);
 
   if (executable_vmo == ZX_HANDLE_INVALID) fail("no executable in the linker message", ZX_ERR_BAD_HANDLE);
-  load_error_t error = load_object(executable_vmo, "executable", 0, &objects[0], &entry);
+  load_error_t error = load_object(executable_vmo, "executable", 0, 0, &entry);
   zx_handle_close(executable_vmo);
   if (error.status != ZX_OK || error.code != ZXS_DL_OK) fail_load("the executable", error);
   object_count = 1;
@@ -607,6 +640,7 @@ ZXS_HIDDEN __attribute__((noreturn)) void __ldso_main(zx_handle_t bootstrap, uin
   if (debug) report_object("", LIBZIRCON " (the vDSO)", vdso_base);
 
   relocate_all();
+  protect_relro();
   initialize_libraries();
   if (debug) report_object("", "starting the executable", entry);
 
