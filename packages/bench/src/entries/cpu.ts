@@ -149,6 +149,7 @@ const geomean = (xs: ReadonlyArray<number>): number => Math.exp(xs.reduce((s, x)
 
 const fmt = (seconds: number): string => (Number.isNaN(seconds) ? "-" : seconds < 1 ? `${(seconds * 1000).toFixed(1)}ms` : `${seconds.toFixed(2)}s`)
 
+/** The CPU benchmark: the benchmark guests on the JIT and the interpreter against qemu-riscv64 and native code. */
 export const entry: Entry = {
   name: "cpu",
   run: async () => {
