@@ -232,9 +232,10 @@ const compileFlags = (root: string, tools: Toolchain, flavour: Flavour, warnings
 const objectName = (source: string, flavour: Flavour) => `${flavour}-${source.replace(/[/.]/g, "_")}.o`
 
 /**
- * The flags every link shares: reproducible, no text relocations, 4 KiB pages, no dead code. Links
- * for ld.so.1 add RELRO (`-z relro`: the GOT and .data.rel.ro in pages of their own, which ld.so.1
- * makes read-only after relocating); static PIEs relocate themselves and keep `-z norelro`.
+ * The flags every link shares: reproducible, no text relocations, 4 KiB pages, no dead code.
+ * Programs and libraries add RELRO (`-z relro`: the GOT and .data.rel.ro in pages of their own,
+ * made read-only after relocation by ld.so.1, or by a static PIE's own start-up); ld.so.1 and the
+ * freestanding static_pie_test_util keep `-z norelro`.
  */
 const LINK_FLAGS = [
   "--build-id=none",
@@ -265,7 +266,7 @@ const staticLinkArgs = (output: string, runtime: ReadonlyArray<string>, program:
   "-pie",
   "--no-dynamic-linker",
   "-z",
-  "norelro",
+  "relro",
   "-e",
   "_start",
   "-o",

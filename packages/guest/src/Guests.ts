@@ -31,6 +31,7 @@ export const names = [
   "channel_flood",
   "double_close",
   "foreign_handle",
+  "write_relro_static",
   "crc32",
   "sha256",
   "matmul",
@@ -169,6 +170,13 @@ export const guests: ReadonlyArray<Guest> = [
     description:
       "Closes, writes to and reads a VMO size through a handle value it was never given (argv[1], default 0x12345673); exits 0 when all three fail BAD_HANDLE, 1-3 otherwise.",
     ending: exits(0)
+  },
+  {
+    name: "write_relro_static",
+    kind: "hostile",
+    description:
+      "Writes into its own RELRO (a pointer in .data.rel.ro that its start-up relocated and then made read-only through its LoadedVmar handle): killed by the kernel; exits 1 if the write went through.",
+    ending: killed
   },
   {
     name: "crc32",

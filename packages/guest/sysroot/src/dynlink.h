@@ -23,7 +23,6 @@ typedef struct {
 #define ZXS_ET_DYN 3u
 #define ZXS_PT_LOAD 1u
 #define ZXS_PT_INTERP 3u
-#define ZXS_PT_GNU_RELRO 0x6474e552u
 #define ZXS_PF_X 1u
 #define ZXS_PF_W 2u
 #define ZXS_PF_R 4u

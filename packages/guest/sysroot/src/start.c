@@ -5,8 +5,9 @@
 //    _start before anything else, so nothing below ever sees an unrelocated pointer).
 // 2. __zx_start_main sets up thread-local storage (tls.h), finds the symbol tables of the vDSO
 //    whose base came in a1 (each zx_* syscall is looked up there on its first call), reads the
-//    processargs message from the bootstrap channel that came in a0, checks it and hands it to
-//    __zx_startup_main, which never returns.
+//    processargs message from the bootstrap channel that came in a0, checks it, makes the
+//    program's RELRO pages read-only through the message's LoadedVmar handle, and hands the
+//    message to __zx_startup_main, which never returns.
 //
 // The message lives in __zx_start_main's frame, so argv and envp point into it for the whole life
 // of the program. A message is at most 64 KiB and 64 handles, well within the 256 KiB stack a
@@ -27,6 +28,25 @@ ZXS_HIDDEN extern const char __ehdr_start[];
 ZXS_HIDDEN __attribute__((noinline)) void __zx_static_pie_relocate(void) {
   uintptr_t base = (uintptr_t)__ehdr_start;
   if (zxs_relocate_self(base, zxs_find_dynamic(base)) != 0) __builtin_trap();
+}
+
+// Makes the program's PT_GNU_RELRO pages read-only (relocation wrote them before anything else
+// ran) through the LoadedVmar handle of the message, which stays the program's. Without that
+// handle they stay writable; a kernel refusing the protection is fatal (trap), as the program must
+// not run believing them protected.
+static void protect_relro(const unsigned char* bytes, const zx_proc_args_t* header, const zx_handle_t* handles,
+                          uint32_t num_handles) {
+  uintptr_t base = (uintptr_t)__ehdr_start;
+  size_t count;
+  const zxs_elf64_phdr_t* phdrs = zxs_program_headers(base, &count);
+  uintptr_t start, end;
+  zxs_relro_pages(phdrs, count, base, &start, &end);
+  if (end == start) return;
+  for (uint32_t i = 0; i < num_handles; i++) {
+    if (zxs_processargs_info(bytes, header, i) != PA_HND(PA_VMAR_LOADED, 0)) continue;
+    if (zx_vmar_protect(handles[i], ZX_VM_PERM_READ, start, end - start) != ZX_OK) __builtin_trap();
+    return;
+  }
 }
 
 ZXS_HIDDEN __attribute__((noreturn)) void __zx_start_main(zx_handle_t bootstrap, uintptr_t vdso_base) {
@@ -58,5 +78,6 @@ ZXS_HIDDEN __attribute__((noreturn)) void __zx_start_main(zx_handle_t bootstrap,
   if (zxs_processargs_check(bytes, num_bytes, num_handles, &header) != ZXS_PA_OK) {
     zx_process_exit(ZX_STARTUP_BAD_MESSAGE);
   }
+  protect_relro(bytes, &header, handles, num_handles);
   __zx_startup_main(bytes, num_bytes, &header, handles, num_handles);
 }

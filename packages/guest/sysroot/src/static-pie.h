@@ -64,6 +64,7 @@ typedef struct {
 
 #define ZXS_PT_DYNAMIC 2u
 #define ZXS_PT_TLS 7u
+#define ZXS_PT_GNU_RELRO 0x6474e552u
 #define ZXS_DT_NULL 0
 #define ZXS_DT_HASH 4
 #define ZXS_DT_STRTAB 5
@@ -96,6 +97,22 @@ static inline const zxs_elf64_phdr_t* zxs_find_segment(uintptr_t base, uint32_t 
     if (phdrs[i].p_type == type) return &phdrs[i];
   }
   return NULL;
+}
+
+// The whole pages of the PT_GNU_RELRO segment of the image at `base` (relocated by `bias`):
+// [*start, *end), empty when it has none. A partial last page shares data that stays writable.
+static inline void zxs_relro_pages(const zxs_elf64_phdr_t* phdrs, size_t count, uintptr_t bias, uintptr_t* start,
+                                   uintptr_t* end) {
+  *start = *end = 0;
+  for (size_t i = 0; i < count; i++) {
+    if (phdrs[i].p_type != ZXS_PT_GNU_RELRO || phdrs[i].p_memsz == 0) continue;
+    uintptr_t first = (bias + phdrs[i].p_vaddr) & ~(uintptr_t)4095;
+    uintptr_t last = (bias + phdrs[i].p_vaddr + phdrs[i].p_memsz) & ~(uintptr_t)4095;
+    if (last > first) {
+      *start = first;
+      *end = last;
+    }
+  }
 }
 
 // The dynamic section of the image at `base` (its PT_DYNAMIC segment), or NULL.

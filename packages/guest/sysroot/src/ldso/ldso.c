@@ -417,18 +417,8 @@ static load_error_t load_object(zx_handle_t vmo, const char* name, int is_librar
   }
 
   uintptr_t bias = vmar_base - image.low;
-  // The whole pages of PT_GNU_RELRO: a partial last page shares data that stays writable.
   object_vmars[index] = vmar;
-  relro_start[index] = relro_end[index] = 0;
-  for (uint16_t i = 0; i < ehdr.e_phnum; i++) {
-    if (phdrs[i].p_type != ZXS_PT_GNU_RELRO || phdrs[i].p_memsz == 0) continue;
-    uintptr_t start = (bias + phdrs[i].p_vaddr) & ~(uintptr_t)(ZX_PAGE_SIZE - 1);
-    uintptr_t end = (bias + phdrs[i].p_vaddr + phdrs[i].p_memsz) & ~(uintptr_t)(ZX_PAGE_SIZE - 1);
-    if (end > start) {
-      relro_start[index] = start;
-      relro_end[index] = end;
-    }
-  }
+  zxs_relro_pages(phdrs, ehdr.e_phnum, bias, &relro_start[index], &relro_end[index]);
   code = zxs_object_init(obj, name, bias, (const zxs_elf64_dyn_t*)(bias + image.dynamic_vaddr));
   if (code != ZXS_DL_OK) return code_error(code);
   if (entry_out != NULL) *entry_out = bias + ehdr.e_entry;
