@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Args, Command, Options } from "@effect/cli"
+import { Args, Command, Options, ValidationError } from "@effect/cli"
 import type * as CommandExecutor from "@effect/platform/CommandExecutor"
 import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as Path from "@effect/platform/Path"
@@ -27,10 +27,11 @@ export interface Console {
   readonly stdin: Stream.Stream<Uint8Array>
 }
 
-/** What the command needs from its host: a console and the CPU layer guests run on. */
+/** What the command needs from its host: a console and the CPU layers guests may run on. */
 export interface Environment {
   readonly console: Console
-  readonly cpu: Layer.Layer<Cpu.Cpu>
+  /** The CPUs `run --cpu NAME` chooses from, by name; the first is the default. */
+  readonly cpus: readonly [readonly [string, Layer.Layer<Cpu.Cpu>], ...ReadonlyArray<readonly [string, Layer.Layer<Cpu.Cpu>]>]
 }
 
 const encoder = new TextEncoder()
@@ -47,10 +48,13 @@ const loaderDirOption = Options.directory("loader-dir").pipe(
   Options.withDescription("serve fuchsia.ldsvc.Loader from this directory (for programs with PT_INTERP)")
 )
 
-/** Runs `body` (a kernel user) on a fresh kernel with the environment's CPU, recording spans into `stages`. */
-const onKernel = <A, E, R>(env: Environment, stages: Array<StageTracer.Stage>, body: Effect.Effect<A, E, R>) =>
+/** The CPU layer called `name`, else the environment's default (the first). */
+const cpuNamed = (env: Environment, name: string): Layer.Layer<Cpu.Cpu> => (env.cpus.find(([n]) => n === name) ?? env.cpus[0])[1]
+
+/** Runs `body` (a kernel user) on a fresh kernel with `cpu`, recording spans into `stages`. */
+const onKernel = <A, E, R>(cpu: Layer.Layer<Cpu.Cpu>, stages: Array<StageTracer.Stage>, body: Effect.Effect<A, E, R>) =>
   Effect.scoped(body).pipe(
-    Effect.provide(Kernel.layer.pipe(Layer.provide(env.cpu))),
+    Effect.provide(Kernel.layer.pipe(Layer.provide(cpu))),
     Effect.withTracer(StageTracer.make(stages))
   )
 
@@ -66,14 +70,18 @@ const runCommand = (env: Environment) =>
       env: envOption,
       loaderDir: loaderDirOption,
       trace: Options.boolean("trace").pipe(Options.withDescription("print the build stages with their durations")),
-      stats: Options.boolean("stats").pipe(Options.withDescription("print instructions, syscalls and time per stage when the program exits"))
+      stats: Options.boolean("stats").pipe(Options.withDescription("print instructions, syscalls and time per stage when the program exits")),
+      cpu: Options.choice("cpu", env.cpus.map(([name]) => name)).pipe(
+        Options.withDefault(env.cpus[0][0]),
+        Options.withDescription(`the CPU to run on (default ${env.cpus[0][0]})`)
+      )
     },
     (input) =>
       Effect.gen(function*() {
         const stages: Array<StageTracer.Stage> = []
         const started = performance.now()
         const result = yield* onKernel(
-          env,
+          cpuNamed(env, input.cpu),
           stages,
           Effect.gen(function*() {
             const code = yield* Run.run({ elf: input.elf, args: input.args, env: input.env, loaderDir: input.loaderDir }, env.console)
@@ -118,7 +126,7 @@ const vmapsCommand = (env: Environment) =>
   Command.make("vmaps", { elf: elfArg, args: guestArgs, env: envOption, loaderDir: loaderDirOption }, (input) =>
     Effect.gen(function*() {
       const text = yield* onKernel(
-        env,
+        env.cpus[0][1],
         [],
         Effect.gen(function*() {
           const kernel = yield* Kernel.Kernel
@@ -146,12 +154,16 @@ export const command = (env: Environment) =>
     Command.withSubcommands([runCommand(env), readelfCommand(env), vmapsCommand(env)])
   )
 
+/** The exit status of a command line the parser refused (it has printed why, with the usage). */
+export const USAGE_ERROR = 2
+
 /**
  * Parses `argv` (as `process.argv`: node and script first) and runs the command; the result is
- * the exit status.
+ * the exit status ({@link USAGE_ERROR} for a command line that does not parse).
  */
 export const main = (env: Environment) =>
   (argv: ReadonlyArray<string>): Effect.Effect<number, unknown, FileSystem.FileSystem | Path.Path | Terminal.Terminal | CommandExecutor.CommandExecutor> =>
     Command.run(command(env), { name: "zxsim", version: "0.1.0" })(argv).pipe(
-      Effect.map((code) => (typeof code === "number" ? code : 0))
+      Effect.map((code) => (typeof code === "number" ? code : 0)),
+      Effect.catchIf(ValidationError.isValidationError, () => Effect.succeed(USAGE_ERROR))
     )

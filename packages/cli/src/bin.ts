@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * The `zxsim` executable: runs the command on Node with the embedded default CPU and exits with the
- * status the command answers (a guest's return code for `run`).
+ * The `zxsim` executable: runs the command on Node with the embedded default CPU (the JIT; `run
+ * --cpu interpreter` picks the reference interpreter) and exits with the status the command
+ * answers (a guest's return code for `run`).
  *
  * @since 0.1.0
  */
@@ -9,6 +10,7 @@ import { NodeContext, NodeRuntime, NodeStream } from "@effect/platform-node"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Stream from "effect/Stream"
+import * as RiscvInterpreter from "@zxsim/riscv/RiscvInterpreter"
 import * as Zircon from "@zxsim/riscv/Zircon"
 import * as Cli from "./Cli.js"
 
@@ -24,7 +26,7 @@ const environment: Cli.Environment = {
     // A read error ends the guest's input as end of file would.
     stdin: NodeStream.fromReadable<unknown, Uint8Array>(() => process.stdin, (error) => error).pipe(Stream.catchAll(() => Stream.empty))
   },
-  cpu: Zircon.defaultCpu
+  cpus: [["jit", Zircon.defaultCpu], ["interpreter", RiscvInterpreter.layer]]
 }
 
 Cli.main(environment)(process.argv).pipe(

@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url"
 import * as ElfWriter from "@zxsim/elf/ElfWriter"
 import * as Guests from "@zxsim/guest/Guests"
 import * as RiscvInterpreter from "@zxsim/riscv/RiscvInterpreter"
+import * as RiscvJit from "@zxsim/riscv/RiscvJit"
 import * as Cli from "@zxsim/cli/Cli"
 
 /** Runs the command in-process with a console that records what it writes and gives `stdin` as input. */
@@ -23,7 +24,7 @@ const zxsimWith = (stdin: Stream.Stream<Uint8Array>) => (...args: ReadonlyArray<
         stderr: (bytes) => Effect.sync(() => void err.push(bytes)),
         stdin
       },
-      cpu: RiscvInterpreter.layer
+      cpus: [["interpreter", RiscvInterpreter.layer], ["jit", RiscvJit.layer]]
     }
     const code = yield* Cli.main(env)(["node", "zxsim", ...args])
     const text = (chunks: Array<Uint8Array>) => new TextDecoder().decode(Buffer.concat(chunks))
@@ -61,6 +62,18 @@ describe("zxsim run", () => {
       const hello = yield* zxsimWith(endless)("run", Guests.path("hello"), "z")
       assert.strictEqual(hello.code, 0)
       assert.strictEqual(hello.stdout, `${Guests.path("hello")}\nz\n`)
+    }))
+
+  it.live("runs on the CPU --cpu names, and refuses one it does not know", () =>
+    Effect.gen(function*() {
+      for (const cpu of ["interpreter", "jit"]) {
+        const r = yield* zxsim("run", Guests.path("hello"), "on", cpu, "--cpu", cpu)
+        assert.strictEqual(r.stdout, `${Guests.path("hello")}\non\n${cpu}\n`)
+        assert.strictEqual(r.code, 0)
+      }
+      const unknown = yield* zxsim("run", Guests.path("hello"), "--cpu", "quantum")
+      assert.strictEqual(unknown.code, Cli.USAGE_ERROR)
+      assert.strictEqual(unknown.stdout, "")
     }))
 
   it.live("exits with the program's return code", () =>
