@@ -197,6 +197,14 @@ describe("the zxsim executable", () => {
       assert.strictEqual(r.stdout, "through a pipe\nand to the end")
     })), 60_000)
 
+  it.live("runs as npm run zxsim does, from its bundle", () =>
+    Effect.async<{ code: number; stdout: string }>((resume) => {
+      const launcher = fileURLToPath(new URL("../scripts/zxsim.mjs", import.meta.url))
+      execFile(process.execPath, [launcher, "run", Guests.path("exit_code"), "7"], (error, stdout) => {
+        resume(Effect.succeed({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout }))
+      })
+    }).pipe(Effect.map((r) => assert.strictEqual(r.code, 7))), 60_000)
+
   it.live("passes the guest's exit status and output through as a process", () =>
     Effect.gen(function*() {
       const r = yield* spawn("run", Guests.path("exit_code"), "42")
