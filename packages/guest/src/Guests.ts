@@ -20,6 +20,7 @@ export const names = [
   "hello",
   "exit_code",
   "cat",
+  "threads",
   "static_pie_test_util",
   "wild_jump",
   "write_code",
@@ -99,6 +100,13 @@ export const guests: ReadonlyArray<Guest> = [
     kind: "program",
     description:
       "Copies stdin (PA_FD 0) to stdout until end of file (its peer closed, or no PA_FD 0 at all), in blocks through read(2); with -c as argv[1], a character at a time through getchar/putchar. Exits 0, or 1 when reading or writing fails.",
+    ending: exits(0)
+  },
+  {
+    name: "threads",
+    kind: "program",
+    description:
+      "Starts 4 threads of its own process (zx_thread_create/zx_thread_start) that each add 1 to an atomic counter (AMOADD) and to a counter under an LR/SC spinlock argv[1] times (default 100000), waits for each THREAD_TERMINATED, checks both totals, prints \"threads=4 rounds=<r> total=<t>\". Exits 0; 1-5 on a failure.",
     ending: exits(0)
   },
   {

@@ -97,6 +97,18 @@ for (const [cpuName, cpu] of cpus) {
         assert.strictEqual(hello.returnCode, 0n)
       })))
 
+    it.live("threads of one process share memory: an atomic counter and an LR/SC lock stay exact across time slices", () =>
+      onCpu(cpu, Effect.gen(function*() {
+        const k = yield* Kernel.Kernel
+        const before = yield* k.executionStats
+        const outcome = yield* runGuest("threads", { args: ["100000"] })
+        const after = yield* k.executionStats
+        assert.strictEqual(outcome.stdout, "threads=4 rounds=100000 total=400000\n")
+        assert.strictEqual(outcome.returnCode, 0n)
+        // The work spans many slices, so the threads were switched mid-loop.
+        assert.isAbove(after.slices - before.slices, 8)
+      })))
+
     it.live("exit codes 0, 1, 42 and 255 pass through", () =>
       onCpu(cpu, Effect.gen(function*() {
         for (const code of [0, 1, 42, 255]) {
