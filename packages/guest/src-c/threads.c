@@ -3,9 +3,11 @@
 // main starts THREADS threads (zx_thread_create + zx_thread_start, each on a heap-allocated stack)
 // that each add 1 to two shared counters ROUNDS times: one with an atomic add (AMOADD), one under
 // a spinlock built on LR/SC (compare-and-swap), plus a plain per-thread slot. Each round is long
-// enough that the kernel's time slices interleave the threads mid-loop. main waits for every
-// thread's THREAD_TERMINATED signal and checks both counters equal THREADS * ROUNDS and every slot
-// ROUNDS; it prints "threads=<n> rounds=<r> total=<t>" and exits 0, or exits 1-5 on a failure.
+// enough that the kernel's time slices interleave the threads mid-loop. A thread that is done sets
+// its own user signal on a shared event (zx_event_create, zx_object_signal); main waits until the
+// event has all of them, then for every thread's THREAD_TERMINATED, and checks both counters equal
+// THREADS * ROUNDS and every slot ROUNDS; it prints "threads=<n> rounds=<r> total=<t>" and exits
+// 0, or exits 1-7 on a failure.
 //
 // Usage: threads [rounds]  (default 100000). Threads run no libc code (they have no TLS).
 #include <stdatomic.h>
@@ -23,6 +25,7 @@ static atomic_int lock;
 static unsigned long locked_total;
 static unsigned long slots[THREADS];
 static unsigned long rounds = 100000;
+static zx_handle_t done;
 
 static void spin_lock(void) {
   int expected = 0;
@@ -43,11 +46,13 @@ static __attribute__((noreturn)) void worker(uintptr_t index, uintptr_t unused) 
     spin_unlock();
     slots[index]++;
   }
+  zx_object_signal(done, 0, ZX_USER_SIGNAL_0 << index);
   zx_thread_exit();
 }
 
 int main(int argc, char** argv) {
   if (argc >= 2) rounds = strtoul(argv[1], NULL, 10);
+  if (zx_event_create(0, &done) != ZX_OK) return 6;
   zx_handle_t threads[THREADS];
   for (uintptr_t i = 0; i < THREADS; i++) {
     char* stack = malloc(STACK_SIZE);
@@ -58,6 +63,13 @@ int main(int argc, char** argv) {
     uintptr_t top = ((uintptr_t)stack + STACK_SIZE) & ~(uintptr_t)15;
     if (zx_thread_start(threads[i], (uintptr_t)worker, top, i, 0) != ZX_OK) return 3;
   }
+  // Every thread's "done" signal, whatever order they come in.
+  zx_signals_t all = ((ZX_USER_SIGNAL_0 << THREADS) - 1) & ZX_USER_SIGNAL_ALL & ~(ZX_USER_SIGNAL_0 - 1);
+  zx_signals_t seen = 0;
+  while ((seen & all) != all) {
+    if (zx_object_wait_one(done, all & ~seen, ZX_TIME_INFINITE, &seen) != ZX_OK) return 7;
+  }
+  zx_handle_close(done);
   for (int i = 0; i < THREADS; i++) {
     zx_signals_t observed = 0;
     if (zx_object_wait_one(threads[i], ZX_THREAD_TERMINATED, ZX_TIME_INFINITE, &observed) != ZX_OK) return 4;

@@ -130,7 +130,8 @@ const cType = (params: ReadonlyArray<{ readonly type: string }>) =>
  * The text of `src/syscalls.gen.c`: the vDSO name list, the call table bound lazily (each entry is
  * looked up in the vDSO the first time its wrapper runs, as a PLT binds lazily), and one wrapper
  * per syscall. Binding on first use keeps a program's start-up from hashing the name of every
- * syscall it never makes: `exit_code` runs 2,925 guest instructions instead of 17,741.
+ * syscall it never makes: `exit_code`'s whole run took 17,741 guest instructions when start-up
+ * looked up all 41 syscalls of the time, and about 3,600 now.
  */
 export const syscallsSource = (): string => {
   const numbers = table.map((s) => s.number)

@@ -103,10 +103,14 @@ export const syscallsHeader = (): string => {
   for (const [name, value] of Object.entries(Rights)) define(`ZX_RIGHT_${name}`, `((zx_rights_t)${hex(value)})`)
   define("ZX_DEFAULT_CHANNEL_RIGHTS", `((zx_rights_t)${hex(RightsMod.DEFAULT_CHANNEL)})`)
   define("ZX_DEFAULT_VMO_RIGHTS", `((zx_rights_t)${hex(RightsMod.DEFAULT_VMO)})`)
+  define("ZX_DEFAULT_EVENT_RIGHTS", `((zx_rights_t)${hex(RightsMod.DEFAULT_EVENT)})`)
+  define("ZX_DEFAULT_EVENTPAIR_RIGHTS", `((zx_rights_t)${hex(RightsMod.DEFAULT_EVENTPAIR)})`)
   lines.push("")
   for (const [name, value] of Object.entries(Signals)) {
-    if (name !== "NONE") define(`ZX_${name}`, `((zx_signals_t)${hex(value)})`)
+    // The user signals under Zircon's names (ZX_USER_SIGNAL_0 … _7, ZX_USER_SIGNAL_ALL).
+    if (name !== "NONE") define(name.startsWith("USER_") ? `ZX_USER_SIGNAL_${name.slice(5)}` : `ZX_${name}`, `((zx_signals_t)${hex(value)})`)
   }
+  define("ZX_EVENTPAIR_PEER_CLOSED", "ZX_OBJECT_PEER_CLOSED")
   lines.push("")
   for (const [name, value] of Object.entries(VmOption)) define(`ZX_VM_${name}`, `((zx_vm_option_t)${hex(value)})`)
   define("ZX_VM_ALIGN_BASE", "24")

@@ -41,6 +41,8 @@ export type Thread = Handle<"THREAD">
 export type Job = Handle<"JOB">
 /** A handle to an event. */
 export type Event = Handle<"EVENT">
+/** One end of an event pair. */
+export type EventPair = Handle<"EVENTPAIR">
 /** A process or a thread or a job: something `task.kill` accepts. */
 export type Task = Handle<"PROCESS" | "THREAD" | "JOB">
 

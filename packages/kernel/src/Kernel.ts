@@ -105,8 +105,17 @@ export interface ObjectOps {
   readonly waitOne: (handle: Handle.Handle, signals: SignalSet, deadline?: bigint) => Effect.Effect<SignalSet, ZxError>
   /** The object's current signals. */
   readonly signals: (handle: Handle.Handle) => Effect.Effect<SignalSet, ZxError>
-  /** Clears then sets user signals (`Signals.USER_ALL` bits) on the object. Needs SIGNAL. */
+  /**
+   * Clears then sets signals on the object: the user signals (`Signals.USER_ALL`), and on an event
+   * or an event pair end `Signals.EVENT_SIGNALED` too. Needs SIGNAL.
+   */
   readonly signal: (handle: Handle.Handle, clear: SignalSet, set: SignalSet) => Effect.Effect<void, ZxError>
+  /**
+   * Clears then sets signals, as {@link signal} allows them, on the other end of a channel, socket
+   * or event pair. Needs SIGNAL_PEER; PEER_CLOSED once that end is gone; NOT_SUPPORTED for an
+   * object that has no other end.
+   */
+  readonly signalPeer: (handle: Handle.Handle, clear: SignalSet, set: SignalSet) => Effect.Effect<void, ZxError>
   /** The object's name (`ZX_PROP_NAME`). */
   readonly getName: (handle: Handle.Handle) => Effect.Effect<string, ZxError>
   /** Sets the object's name, truncated to 31 bytes. Needs SET_PROPERTY. */
@@ -176,6 +185,14 @@ export interface SocketOps {
   readonly read: (socket: Handle.Socket, max: number) => Effect.Effect<Uint8Array, ZxError>
 }
 
+/** Event operations. */
+export interface EventOps {
+  /** An event: an object that is only signals (`EVENT_SIGNALED` and the user signals). */
+  readonly create: () => Effect.Effect<Handle.Event, ZxError, Scope.Scope>
+  /** An event pair: two ends that signal each other (`object.signalPeer`) and see `OBJECT_PEER_CLOSED`. */
+  readonly createPair: () => Effect.Effect<readonly [Handle.EventPair, Handle.EventPair], ZxError, Scope.Scope>
+}
+
 /** Job operations. */
 export interface JobOps {
   /** A handle to the root job: the default job for processes the host creates. */
@@ -226,6 +243,7 @@ export interface KernelShape {
   readonly vmar: VmarOps
   readonly channel: ChannelOps
   readonly socket: SocketOps
+  readonly event: EventOps
   readonly job: JobOps
   readonly process: ProcessOps
   readonly thread: ThreadOps

@@ -14,6 +14,7 @@ export const ObjectType = {
   EVENT: 5,
   PORT: 6,
   SOCKET: 14,
+  EVENTPAIR: 16,
   JOB: 17,
   VMAR: 18
 } as const
@@ -25,4 +26,4 @@ export type ObjectTypeName = Exclude<keyof typeof ObjectType, "NONE">
 export type ObjectType = (typeof ObjectType)[keyof typeof ObjectType]
 
 /** The names of every object type this kernel implements, in number order. */
-export const names: ReadonlyArray<ObjectTypeName> = ["PROCESS", "THREAD", "VMO", "CHANNEL", "EVENT", "PORT", "SOCKET", "JOB", "VMAR"]
+export const names: ReadonlyArray<ObjectTypeName> = ["PROCESS", "THREAD", "VMO", "CHANNEL", "EVENT", "PORT", "SOCKET", "EVENTPAIR", "JOB", "VMAR"]

@@ -66,6 +66,8 @@ export const DEFAULT_JOB =
 export const DEFAULT_SOCKET = (BASIC | IO | PROPERTY | Rights.SIGNAL | Rights.SIGNAL_PEER | Rights.MANAGE_SOCKET) >>> 0
 /** Default rights of an event (basic, signal). */
 export const DEFAULT_EVENT = (BASIC | Rights.SIGNAL) >>> 0
+/** Rights of a new event pair end: an event's, and SIGNAL_PEER. */
+export const DEFAULT_EVENTPAIR = (BASIC | Rights.SIGNAL | Rights.SIGNAL_PEER) >>> 0
 /**
  * Rights of the root VMAR handle that `process.create` returns: the VMAR defaults plus READ, WRITE
  * and EXECUTE, so the loader can map every kind of segment through it.

@@ -32,7 +32,16 @@ export const Signals = {
   /** Set on a handle's object when a `waitOne` is cancelled because the handle closed. */
   HANDLE_CLOSED: 1 << 23,
   /** The user signal bits, settable with `object.signal`. */
-  USER_ALL: 0xff000000
+  USER_ALL: 0xff000000,
+  /** Each user signal (`ZX_USER_SIGNAL_0` … `_7`). */
+  USER_0: 1 << 24,
+  USER_1: 1 << 25,
+  USER_2: 1 << 26,
+  USER_3: 1 << 27,
+  USER_4: 1 << 28,
+  USER_5: 1 << 29,
+  USER_6: 1 << 30,
+  USER_7: 0x80000000
 } as const
 
 /** A set of signals, as the OR of {@link Signals} bits (unsigned 32-bit). */

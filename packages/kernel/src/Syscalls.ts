@@ -312,6 +312,24 @@ const entries: ReadonlyArray<Entry> = [
     params: [p("items", "zx_wait_item_t*"), p("num_items", "size_t"), p("deadline", "zx_time_t")],
     result: "zx_status_t",
     doc: "Waits until any item's signals are pending, until the deadline; writes every item's pending signals."
+  },
+  {
+    name: "event_create",
+    params: [p("options", "uint32_t"), p("out", "zx_handle_t*")],
+    result: "zx_status_t",
+    doc: "Creates an event: an object that is only signals (SIGNALED and the user signals)."
+  },
+  {
+    name: "eventpair_create",
+    params: [p("options", "uint32_t"), p("out0", "zx_handle_t*"), p("out1", "zx_handle_t*")],
+    result: "zx_status_t",
+    doc: "Creates an event pair: two ends that signal each other and see PEER_CLOSED."
+  },
+  {
+    name: "object_signal_peer",
+    params: [p("handle", "zx_handle_t"), p("clear_mask", "uint32_t"), p("set_mask", "uint32_t")],
+    result: "zx_status_t",
+    doc: "Clears and sets signals on the other end of a channel, socket or event pair."
   }
 ]
 

@@ -75,6 +75,7 @@ export const live: Effect.Effect<
     EVENT: count("EVENT"),
     PORT: count("PORT"),
     SOCKET: count("SOCKET"),
+    EVENTPAIR: count("EVENTPAIR"),
     JOB: count("JOB"),
     VMAR: count("VMAR")
   }

@@ -9,7 +9,7 @@
 #include "runtime.h"
 #include "static-pie.h"
 
-const size_t __zx_vdso_count = 41;
+const size_t __zx_vdso_count = 44;
 
 const char __zx_vdso_names[] =
     "_zx_handle_close\0"
@@ -53,17 +53,20 @@ const char __zx_vdso_names[] =
     "_zx_cprng_draw\0"
     "_zx_system_get_page_size\0"
     "_zx_object_wait_many\0"
+    "_zx_event_create\0"
+    "_zx_eventpair_create\0"
+    "_zx_object_signal_peer\0"
     "";
 
 // Where each syscall's name starts in __zx_vdso_names, by syscall number.
-static const uint16_t vdso_name_offsets[41] = {
+static const uint16_t vdso_name_offsets[44] = {
     0, 17, 39, 60, 79, 99, 117, 137, 161, 185, 204, 221,
     239, 256, 274, 291, 307, 322, 335, 349, 366, 383, 404, 434,
     452, 465, 480, 497, 514, 533, 551, 568, 586, 603, 619, 633,
-    648, 672, 686, 701, 726,
+    648, 672, 686, 701, 726, 747, 764, 785,
 };
 
-void* __zx_vdso_table[41];
+void* __zx_vdso_table[44];
 
 static zxs_dso_t vdso;
 
@@ -332,3 +335,21 @@ zx_status_t _zx_object_wait_many(zx_wait_item_t* items, size_t num_items, zx_tim
   return ((zx_status_t (*)(zx_wait_item_t*, size_t, zx_time_t))vdso_entry(40))(items, num_items, deadline);
 }
 extern __typeof__(_zx_object_wait_many) zx_object_wait_many __attribute__((weak, alias("_zx_object_wait_many")));
+
+// Creates an event: an object that is only signals (SIGNALED and the user signals).
+zx_status_t _zx_event_create(uint32_t options, zx_handle_t* out) {
+  return ((zx_status_t (*)(uint32_t, zx_handle_t*))vdso_entry(41))(options, out);
+}
+extern __typeof__(_zx_event_create) zx_event_create __attribute__((weak, alias("_zx_event_create")));
+
+// Creates an event pair: two ends that signal each other and see PEER_CLOSED.
+zx_status_t _zx_eventpair_create(uint32_t options, zx_handle_t* out0, zx_handle_t* out1) {
+  return ((zx_status_t (*)(uint32_t, zx_handle_t*, zx_handle_t*))vdso_entry(42))(options, out0, out1);
+}
+extern __typeof__(_zx_eventpair_create) zx_eventpair_create __attribute__((weak, alias("_zx_eventpair_create")));
+
+// Clears and sets signals on the other end of a channel, socket or event pair.
+zx_status_t _zx_object_signal_peer(zx_handle_t handle, uint32_t clear_mask, uint32_t set_mask) {
+  return ((zx_status_t (*)(zx_handle_t, uint32_t, uint32_t))vdso_entry(43))(handle, clear_mask, set_mask);
+}
+extern __typeof__(_zx_object_signal_peer) zx_object_signal_peer __attribute__((weak, alias("_zx_object_signal_peer")));

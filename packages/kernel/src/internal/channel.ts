@@ -107,6 +107,10 @@ export class ChannelObject extends KObject {
     return m
   }
 
+  override signalPeer(): KObject | null {
+    return this.peer
+  }
+
   override onZeroHandles(): void {
     const peer = this.peer
     if (peer !== null) {

@@ -25,6 +25,7 @@ import { MAX_NAME_LEN, PolicyAction, PolicyCondition, ProcessOption, TIME_INFINI
 import { PAGE_SIZE, VmoChildOption, VmoOption } from "../VmOptions.js"
 import { ZxError } from "../ZxError.js"
 import { checkLimits, ChannelObject, takeForTransfer } from "./channel.js"
+import { EventObject, EventPairObject } from "./event.js"
 import { fail, isFault } from "./fail.js"
 import { HandleRef, type KObject } from "./object.js"
 import type { Scheduler } from "./scheduler.js"
@@ -324,8 +325,17 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduler): KernelShape
       signal: (handle, clear, set) =>
         run("object.signal", () => {
           const ref = resolve(handle, undefined, Rights.SIGNAL)
-          if (!isU32(clear) || !isU32(set) || ((clear | set) & ~Signals.USER_ALL) !== 0) fail(Status.INVALID_ARGS)
+          if (!isU32(clear) || !isU32(set) || ((clear | set) & ~ref.object.signalable()) !== 0) fail(Status.INVALID_ARGS)
           ref.object.updateSignals(clear >>> 0, set >>> 0)
+        }),
+      signalPeer: (handle, clear, set) =>
+        run("object.signalPeer", () => {
+          const ref = resolve(handle, undefined, Rights.SIGNAL_PEER)
+          const peer = ref.object.signalPeer()
+          if (peer === undefined) fail(Status.NOT_SUPPORTED)
+          if (!isU32(clear) || !isU32(set) || ((clear | set) & ~ref.object.signalable()) !== 0) fail(Status.INVALID_ARGS)
+          if (peer === null) fail(Status.PEER_CLOSED)
+          peer!.updateSignals(clear >>> 0, set >>> 0)
         }),
       getName: (handle) => run("object.getName", () => resolve(handle, undefined, Rights.GET_PROPERTY).object.name),
       setName: (handle, name) =>
@@ -446,6 +456,15 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduler): KernelShape
           const { vmar } = vmarOf(vmarHandle, Rights.INSPECT)
           if (vmar.destroyed) fail(Status.BAD_STATE)
           return describeRegions(vmar)
+        })
+    },
+
+    event: {
+      create: () => one("event.create", () => new HandleRef(new EventObject(kernel), RightsMod.DEFAULT_EVENT)),
+      createPair: () =>
+        own("event.createPair", () => {
+          const [a, b] = EventPairObject.pair(kernel)
+          return [wrap(new HandleRef(a, RightsMod.DEFAULT_EVENTPAIR)), wrap(new HandleRef(b, RightsMod.DEFAULT_EVENTPAIR))] as const
         })
     },
 

@@ -8,6 +8,7 @@
  * @internal
  */
 import type { KernelState } from "./state.js"
+import { Signals } from "../Signals.js"
 import { Status } from "../Status.js"
 import { fail } from "./fail.js"
 
@@ -52,6 +53,19 @@ export abstract class KObject {
 
   /** Runs once when the last handle to the object closes. */
   onZeroHandles(): void {}
+
+  /** The signals `object_signal` may clear or set on this object: the user signals by default. */
+  signalable(): number {
+    return Signals.USER_ALL
+  }
+
+  /**
+   * The object `object_signal_peer` signals: the other end of a pair, null once that end is
+   * gone (PEER_CLOSED), undefined for an object that has no peer (NOT_SUPPORTED).
+   */
+  signalPeer(): KObject | null | undefined {
+    return undefined
+  }
 
   /** Frees what the object owns; runs once, when the last reference goes. */
   protected destroy(): void {}

@@ -86,6 +86,10 @@ export class SocketObject extends KObject {
     return out
   }
 
+  override signalPeer(): KObject | null {
+    return this.peer
+  }
+
   override onZeroHandles(): void {
     const peer = this.peer
     if (peer !== null) {

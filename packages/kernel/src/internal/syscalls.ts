@@ -23,6 +23,7 @@ import { fail, isFault } from "./fail.js"
 import { childVmarRights, createProcess, createVmoChild, killJob, startProcess, truncateName, waitFor } from "./host.js"
 import { HandleRef } from "./object.js"
 import type { Scheduler } from "./scheduler.js"
+import { EventObject, EventPairObject } from "./event.js"
 import { SocketObject } from "./socket.js"
 import type { KernelState } from "./state.js"
 import { JobObject, ProcessObject, TaskState, ThreadObject } from "./task.js"
@@ -344,8 +345,42 @@ const handlers: Record<string, Handler> = {
     const ref = call.handle(call.u32(0), undefined, Rights.SIGNAL)
     const clear = call.u32(1)
     const set = call.u32(2)
-    if (((clear | set) & ~Signals.USER_ALL) !== 0) fail(Status.INVALID_ARGS)
+    if (((clear | set) & ~ref.object.signalable()) !== 0) fail(Status.INVALID_ARGS)
     ref.object.updateSignals(clear, set)
+    return Status.OK
+  },
+
+  object_signal_peer: (call) => {
+    const ref = call.handle(call.u32(0), undefined, Rights.SIGNAL_PEER)
+    const clear = call.u32(1)
+    const set = call.u32(2)
+    const peer = ref.object.signalPeer()
+    if (peer === undefined) fail(Status.NOT_SUPPORTED)
+    if (((clear | set) & ~ref.object.signalable()) !== 0) fail(Status.INVALID_ARGS)
+    if (peer === null) fail(Status.PEER_CLOSED)
+    peer!.updateSignals(clear, set)
+    return Status.OK
+  },
+
+  event_create: (call) => {
+    if (call.u32(0) !== 0) fail(Status.INVALID_ARGS)
+    const out = call.size(1)
+    call.probeOut(out, 4)
+    call.policy(PolicyCondition.NEW_EVENT)
+    call.writeU32(out, call.give(new HandleRef(new EventObject(call.kernel), RightsMod.DEFAULT_EVENT)))
+    return Status.OK
+  },
+
+  eventpair_create: (call) => {
+    if (call.u32(0) !== 0) fail(Status.INVALID_ARGS)
+    const out0 = call.size(1)
+    const out1 = call.size(2)
+    call.probeOut(out0, 4)
+    call.probeOut(out1, 4)
+    call.policy(PolicyCondition.NEW_EVENTPAIR)
+    const [a, b] = EventPairObject.pair(call.kernel)
+    call.writeU32(out0, call.give(new HandleRef(a, RightsMod.DEFAULT_EVENTPAIR)))
+    call.writeU32(out1, call.give(new HandleRef(b, RightsMod.DEFAULT_EVENTPAIR)))
     return Status.OK
   },
 

@@ -28,11 +28,16 @@ export interface Launched {
   readonly channel: Handle.Channel
 }
 
-/** Creates and starts a process running `script` on `cpu`. */
-export const launch = (cpu: ScriptCpu, script: Script, name = "scripted"): Effect.Effect<Launched, unknown, Kernel | Scope.Scope> =>
+/** Creates and starts a process running `script` on `cpu`, in `job` (the root job by default). */
+export const launch = (
+  cpu: ScriptCpu,
+  script: Script,
+  name = "scripted",
+  inJob?: Handle.Job
+): Effect.Effect<Launched, unknown, Kernel | Scope.Scope> =>
   Effect.gen(function*() {
     const k = yield* Kernel
-    const job = yield* k.job.root()
+    const job = inJob ?? (yield* k.job.root())
     const { process, rootVmar } = yield* k.process.create(job, name)
     const vdso = yield* k.systemVdso()
     const layout = Vdso.layout()

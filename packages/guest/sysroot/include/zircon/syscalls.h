@@ -140,6 +140,8 @@ typedef struct zx_info_vmar {
 #define ZX_RIGHT_SAME_RIGHTS ((zx_rights_t)0x80000000u)
 #define ZX_DEFAULT_CHANNEL_RIGHTS ((zx_rights_t)0xF00Eu)
 #define ZX_DEFAULT_VMO_RIGHTS ((zx_rights_t)0xD0EFu)
+#define ZX_DEFAULT_EVENT_RIGHTS ((zx_rights_t)0xD003u)
+#define ZX_DEFAULT_EVENTPAIR_RIGHTS ((zx_rights_t)0xF003u)
 
 #define ZX_OBJECT_READABLE ((zx_signals_t)0x1u)
 #define ZX_OBJECT_WRITABLE ((zx_signals_t)0x2u)
@@ -163,7 +165,16 @@ typedef struct zx_info_vmar {
 #define ZX_JOB_NO_PROCESSES ((zx_signals_t)0x20u)
 #define ZX_JOB_NO_JOBS ((zx_signals_t)0x10u)
 #define ZX_HANDLE_CLOSED ((zx_signals_t)0x800000u)
-#define ZX_USER_ALL ((zx_signals_t)0xFF000000u)
+#define ZX_USER_SIGNAL_ALL ((zx_signals_t)0xFF000000u)
+#define ZX_USER_SIGNAL_0 ((zx_signals_t)0x1000000u)
+#define ZX_USER_SIGNAL_1 ((zx_signals_t)0x2000000u)
+#define ZX_USER_SIGNAL_2 ((zx_signals_t)0x4000000u)
+#define ZX_USER_SIGNAL_3 ((zx_signals_t)0x8000000u)
+#define ZX_USER_SIGNAL_4 ((zx_signals_t)0x10000000u)
+#define ZX_USER_SIGNAL_5 ((zx_signals_t)0x20000000u)
+#define ZX_USER_SIGNAL_6 ((zx_signals_t)0x40000000u)
+#define ZX_USER_SIGNAL_7 ((zx_signals_t)0x80000000u)
+#define ZX_EVENTPAIR_PEER_CLOSED ZX_OBJECT_PEER_CLOSED
 
 #define ZX_VM_PERM_READ ((zx_vm_option_t)0x1u)
 #define ZX_VM_PERM_WRITE ((zx_vm_option_t)0x2u)
@@ -198,6 +209,7 @@ typedef struct zx_info_vmar {
 #define ZX_OBJ_TYPE_EVENT ((zx_obj_type_t)5u)
 #define ZX_OBJ_TYPE_PORT ((zx_obj_type_t)6u)
 #define ZX_OBJ_TYPE_SOCKET ((zx_obj_type_t)14u)
+#define ZX_OBJ_TYPE_EVENTPAIR ((zx_obj_type_t)16u)
 #define ZX_OBJ_TYPE_JOB ((zx_obj_type_t)17u)
 #define ZX_OBJ_TYPE_VMAR ((zx_obj_type_t)18u)
 #define ZX_INFO_HANDLE_VALID 0x1u
@@ -364,6 +376,15 @@ uint32_t _zx_system_get_page_size(void);
 // Waits until any item's signals are pending, until the deadline; writes every item's pending signals.
 zx_status_t zx_object_wait_many(zx_wait_item_t* items, size_t num_items, zx_time_t deadline);
 zx_status_t _zx_object_wait_many(zx_wait_item_t* items, size_t num_items, zx_time_t deadline);
+// Creates an event: an object that is only signals (SIGNALED and the user signals).
+zx_status_t zx_event_create(uint32_t options, zx_handle_t* out);
+zx_status_t _zx_event_create(uint32_t options, zx_handle_t* out);
+// Creates an event pair: two ends that signal each other and see PEER_CLOSED.
+zx_status_t zx_eventpair_create(uint32_t options, zx_handle_t* out0, zx_handle_t* out1);
+zx_status_t _zx_eventpair_create(uint32_t options, zx_handle_t* out0, zx_handle_t* out1);
+// Clears and sets signals on the other end of a channel, socket or event pair.
+zx_status_t zx_object_signal_peer(zx_handle_t handle, uint32_t clear_mask, uint32_t set_mask);
+zx_status_t _zx_object_signal_peer(zx_handle_t handle, uint32_t clear_mask, uint32_t set_mask);
 
 #ifdef __cplusplus
 }
