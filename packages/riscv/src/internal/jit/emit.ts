@@ -26,7 +26,7 @@ import { Op } from "../../Decoder.js"
 import type { Layout } from "./layout.js"
 import { State } from "./layout.js"
 import type { Block, Cfg, Edge, Insn } from "./region.js"
-import { Exit } from "./region.js"
+import { Exit, readsRs1, readsRs2, writesRd } from "./region.js"
 import { DISPATCH_ENTRIES, SITE_SLOTS, TLB_ENTRIES } from "./tuning.js"
 import { Bytes, type FuncDef, type FuncType, I32, I64, Opcode as W, VOID } from "./wasm.js"
 
@@ -190,11 +190,23 @@ export class RegionEmitter {
     this.cfg = cfg
     this.structure()
     this.assignSites()
+    // Registers of the blocks still reachable (cutting edges may have left some out).
+    let used = 0
+    let written = 0
+    for (const block of cfg.blocks) {
+      if (this.rpo[block.id] < 0) continue
+      for (const insn of block.insns) {
+        if (readsRs1(insn.op)) used |= 1 << insn.rs1
+        if (readsRs2(insn.op)) used |= 1 << insn.rs2
+        if (writesRd(insn.op) && insn.rd !== 0) written |= 1 << insn.rd
+      }
+    }
+    used = (used | written) & ~1
     const b = this.b
     get(b, RF), b.byte(W.i64Load), b.byte(3), b.u32(PC_OFFSET)
     i64c(b, cfg.entry.start), b.byte(W.i64Sub), set(b, PAGE)
     for (let i = 1; i < 32; i++) {
-      if ((cfg.used & (1 << i)) === 0) continue
+      if ((used & (1 << i)) === 0) continue
       get(b, RF)
       b.byte(W.i64Load), b.byte(3), b.u32(8 * i)
       set(b, xLocal(i))
@@ -209,7 +221,7 @@ export class RegionEmitter {
     i32c(b, Exit.LOOKUP), set(b, WHY)
     this.close()
     for (let i = 1; i < 32; i++) {
-      if ((cfg.written & (1 << i)) === 0) continue
+      if ((written & (1 << i)) === 0) continue
       get(b, RF), get(b, xLocal(i))
       b.byte(W.i64Store), b.byte(3), b.u32(8 * i)
     }
@@ -239,6 +251,7 @@ export class RegionEmitter {
   private structure(): void {
     const blocks = this.cfg.blocks
     const n = blocks.length
+    let cut = false
     for (;;) {
       const order = this.reversePostorder()
       const index = new Int32Array(n).fill(-1)
@@ -266,6 +279,10 @@ export class RegionEmitter {
         }
       }
       if (irreducible) continue
+      if (!cut) {
+        cut = true
+        if (this.cutToEntryLoop(order, index, preds)) continue
+      }
       this.rpo = index
       this.loopHead = new Uint8Array(n)
       this.merge = new Uint8Array(n)
@@ -316,6 +333,48 @@ export class RegionEmitter {
       }
       return
     }
+  }
+
+  /**
+   * A region entered at a loop head keeps only the innermost loop through its entry: every edge
+   * leaving that loop becomes an exit (to the dispatcher, which finds the code after the loop in
+   * another region). The hot loop is then a small function on its own, whose few live values V8
+   * keeps in machine registers; code around it, with the registers it keeps live, would make V8
+   * spill loop-carried values. True when edges were cut.
+   */
+  private cutToEntryLoop(order: ReadonlyArray<Block>, index: Int32Array, preds: ReadonlyArray<ReadonlyArray<number>>): boolean {
+    let smallest: Uint8Array | null = null
+    let size = order.length
+    const body = new Uint8Array(order.length)
+    for (let i = 0; i < order.length; i++) {
+      for (const edge of order[i].edges) {
+        if (edge.target !== order[0]) continue
+        // The natural loop of this back edge: the entry and every block reaching i without it.
+        body.fill(0)
+        body[0] = 1
+        const work = [i]
+        while (work.length > 0) {
+          const x = work.pop()!
+          if (body[x] !== 0) continue
+          body[x] = 1
+          for (const p of preds[x]) work.push(p)
+        }
+        let count = 0
+        for (let x = 0; x < order.length; x++) count += body[x]
+        if (count < size) {
+          size = count
+          smallest = body.slice()
+        }
+      }
+    }
+    if (smallest === null) return false
+    for (let i = 0; i < order.length; i++) {
+      if (smallest[i] === 0) continue
+      for (const edge of order[i].edges) {
+        if (edge.target !== null && smallest[index[edge.target.id]] === 0) edge.target = null
+      }
+    }
+    return true
   }
 
   private reversePostorder(): Array<Block> {
