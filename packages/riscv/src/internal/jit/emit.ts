@@ -68,6 +68,13 @@ const I32_LOCALS = 6
  * same frame, wherever address-space randomization put it.
  */
 const PAGE = 47
+/**
+ * Translations known inside the current block (see `RegionEmitter.known`): i64 page addresses at
+ * KNOWN_PAGE + i, i32 addends at KNOWN_ADDEND + i.
+ */
+const KNOWN = 4
+const KNOWN_PAGE = 48
+const KNOWN_ADDEND = KNOWN_PAGE + KNOWN
 
 const xLocal = (i: number) => 1 + i
 
@@ -180,6 +187,15 @@ export class RegionEmitter {
   private sites = new Map<number, number>()
   /** The next slot to hand out in each table (loads, stores); round-robin. */
   private nextSlot = [0, 0]
+  /**
+   * Inside the block being emitted: the translation the last access through a base register
+   * used, by `rs1 * 2 + (store ? 1 : 0)` → its index among the KNOWN locals (page and addend).
+   * A later access through the same unchanged base in the block checks that page in a local
+   * instead of the translation cache slot in memory (off the chain of dependent loads).
+   * Translations stay valid inside a block: whatever could change them leaves compiled code.
+   */
+  private known = new Map<number, number>()
+  private nextKnown = 0
 
   constructor(private readonly layout: Layout) {}
 
@@ -242,7 +258,7 @@ export class RegionEmitter {
     get(b, RF), get(b, XPC), b.byte(W.i64Store), b.byte(3), b.u32(PC_OFFSET)
     i32c(b, 0), get(b, BUDGET), b.byte(W.i32Store), b.byte(2), b.u32(this.layout.state + State.BUDGET_LEFT)
     get(b, WHY)
-    return { type: REGION_TYPE, locals: [[I64_LOCALS, I64], [I32_LOCALS, I32], [1, I64]], body: b }
+    return { type: REGION_TYPE, locals: [[I64_LOCALS, I64], [I32_LOCALS, I32], [1 + KNOWN, I64], [KNOWN, I32]], body: b }
   }
 
   // ---- structure --------------------------------------------------------------------------------
@@ -528,6 +544,7 @@ export class RegionEmitter {
       this.close()
     }
     get(b, BUDGET), i32c(b, n), b.byte(W.i32Sub), set(b, BUDGET)
+    this.known.clear()
     for (let k = 0; k < n; k++) this.insn(x, k)
     const last = x.insns[n - 1]
     if (isBranch(last.op)) {
@@ -560,8 +577,10 @@ export class RegionEmitter {
   }
 
   private setX(r: number): void {
-    if (r === 0) this.b.byte(W.drop)
-    else set(this.b, xLocal(r))
+    if (r === 0) return this.b.byte(W.drop)
+    set(this.b, xLocal(r))
+    this.known.delete(2 * r)
+    this.known.delete(2 * r + 1)
   }
 
   private condition(insn: Insn): void {
@@ -621,12 +640,6 @@ export class RegionEmitter {
     this.close()
     get(b, E), i32c(b, 16), op(b, W.i32Add), set(b, E)
     this.close()
-  }
-
-  /** The host address of ADDR after a TLB hit at `tlb` (entry offset in E). */
-  private host(tlb: number): void {
-    const b = this.b
-    get(b, ADDR), op(b, W.i32WrapI64), get(b, E), b.byte(W.i32Load), b.byte(2), b.u32(tlb + 8), op(b, W.i32Add)
   }
 
   /** After a helper call whose status is in ST: a fault leaves before the instruction. */
@@ -791,26 +804,55 @@ export class RegionEmitter {
     const tlb = write ? this.layout.writeTlb : this.layout.readTlb
     const miss = () => this.missExit(x, k, size, write)
     const slot = this.sites.get(x.id * 4096 + k)
+    const key = 2 * x.insns[k].rs1 + (write ? 1 : 0)
+    const previous = this.known.get(key)
+    let index = previous
+    if (index === undefined) {
+      index = this.nextKnown
+      this.nextKnown = (index + 1) % KNOWN
+      for (const [other, i] of this.known) if (i === index) this.known.delete(other)
+    }
+    // Set before `access` runs: an access writing its own base register forgets it again.
+    this.known.set(key, index)
+    const page = KNOWN_PAGE + index
+    const addend = KNOWN_ADDEND + index
+    // The page seen, for later accesses through the same base in this block.
+    const remember = () => {
+      get(b, ADDR), i64c(b, ~0xfff), op(b, W.i64And), set(b, page)
+    }
+    if (previous !== undefined) {
+      get(b, ADDR), i64c(b, ~0xfff | (size - 1), -1), op(b, W.i64And), get(b, page), op(b, W.i64Eq)
+      this.open(W.if)
+      get(b, ADDR), op(b, W.i32WrapI64), get(b, addend), op(b, W.i32Add)
+      access()
+      b.byte(W.else)
+    }
     if (slot !== undefined) {
       get(b, ADDR), i64c(b, ~0xfff | (size - 1), -1), op(b, W.i64And)
       i32c(b, 0), b.byte(W.i64Load), b.byte(3), b.u32(slot)
       op(b, W.i64Eq)
       this.open(W.if)
-      get(b, ADDR), op(b, W.i32WrapI64), i32c(b, 0), b.byte(W.i32Load), b.byte(2), b.u32(slot + 8), op(b, W.i32Add)
+      remember()
+      get(b, ADDR), op(b, W.i32WrapI64), i32c(b, 0), b.byte(W.i32Load), b.byte(2), b.u32(slot + 8), b.byte2(W.localTee, addend)
+      op(b, W.i32Add)
       access()
       b.byte(W.else)
       this.tlbLookup(tlb, size, miss)
-      i32c(b, 0), get(b, ADDR), i64c(b, ~0xfff), op(b, W.i64And), b.byte(W.i64Store), b.byte(3), b.u32(slot)
-      i32c(b, 0), get(b, E), b.byte(W.i32Load), b.byte(2), b.u32(tlb + 8), b.byte2(W.localTee, I1)
+      remember()
+      i32c(b, 0), get(b, page), b.byte(W.i64Store), b.byte(3), b.u32(slot)
+      i32c(b, 0), get(b, E), b.byte(W.i32Load), b.byte(2), b.u32(tlb + 8), b.byte2(W.localTee, addend)
       b.byte(W.i32Store), b.byte(2), b.u32(slot + 8)
-      get(b, ADDR), op(b, W.i32WrapI64), get(b, I1), op(b, W.i32Add)
+      get(b, ADDR), op(b, W.i32WrapI64), get(b, addend), op(b, W.i32Add)
       access()
       this.close()
-      return
+    } else {
+      this.tlbLookup(tlb, size, miss)
+      remember()
+      get(b, ADDR), op(b, W.i32WrapI64), get(b, E), b.byte(W.i32Load), b.byte(2), b.u32(tlb + 8), b.byte2(W.localTee, addend)
+      op(b, W.i32Add)
+      access()
     }
-    this.tlbLookup(tlb, size, miss)
-    this.host(tlb)
-    access()
+    if (previous !== undefined) this.close()
   }
 
   /** Leaves before instruction k, recording the address and access for the engine to translate. */
@@ -918,6 +960,7 @@ export class RegionEmitter {
     this.getX(insn.rs2), b.byte(W.i32WrapI64)
     this.getX(insn.rs2), i64c(b, 32), b.byte(W.i64ShrU), b.byte(W.i32WrapI64)
     b.byte(W.call), b.u32(Fn.ATOMIC), set(b, ST)
+    this.known.clear()
     this.faultCheck(x, k)
     if (insn.rd !== 0) {
       i32c(b, 0), b.byte(W.i64Load), b.byte(3), b.u32(this.layout.state + State.VALUE)
