@@ -133,6 +133,22 @@ const RI: Readonly<Record<number, number>> = {
 
 const isBranch = (op: number): boolean => op >= Op.BEQ && op <= Op.BGEU
 
+/** Bitwise operations, as 32-bit instructions (on sign-extended operands; see `RegionEmitter.sext`). */
+const BITWISE32: Readonly<Record<number, number>> = {
+  [Op.XOR]: W.i32Xor,
+  [Op.OR]: W.i32Or,
+  [Op.AND]: W.i32And,
+  [Op.XORI]: W.i32Xor,
+  [Op.ORI]: W.i32Or,
+  [Op.ANDI]: W.i32And
+}
+
+/** Operations whose result is always a sign-extended 32-bit value. */
+const SEXT_RESULT = new Set<number>([
+  Op.ADDIW, Op.SLLIW, Op.SRLIW, Op.SRAIW, Op.ADDW, Op.SUBW, Op.SLLW, Op.SRLW, Op.SRAW, Op.MULW, Op.DIVW,
+  Op.DIVUW, Op.REMW, Op.REMUW, Op.LB, Op.LBU, Op.LH, Op.LHU, Op.LW, Op.LUI, Op.SLT, Op.SLTU, Op.SLTI, Op.SLTIU
+])
+
 /**
  * Immediate dominators of `n` nodes numbered in reverse postorder (node 0 the entry), from their
  * predecessors (Cooper, Harvey and Kennedy's iteration). The entry's is itself.
@@ -196,6 +212,13 @@ export class RegionEmitter {
    */
   private known = new Map<number, number>()
   private nextKnown = 0
+  /**
+   * Inside the block being emitted: registers (bit i for x_i) whose value is known to be a
+   * sign-extended 32-bit value. Bitwise operations on two of them are emitted as 32-bit
+   * operations, so chains of 32-bit arithmetic (W-forms, rotates built of shifts and ORs) stay
+   * 32-bit for V8, which then drops the extensions between them and recognizes rotates.
+   */
+  private sext = 1
 
   constructor(private readonly layout: Layout) {}
 
@@ -545,7 +568,18 @@ export class RegionEmitter {
     }
     get(b, BUDGET), i32c(b, n), b.byte(W.i32Sub), set(b, BUDGET)
     this.known.clear()
-    for (let k = 0; k < n; k++) this.insn(x, k)
+    this.sext = 1
+    for (let k = 0; k < n; k++) {
+      const insn = x.insns[k]
+      const op = insn.op
+      const bitwise = BITWISE32[op] !== undefined
+      // Whether rd's new value is a sign-extended 32-bit value (computed before rd changes).
+      const sext = SEXT_RESULT.has(op) ||
+        (bitwise && (this.sext & (1 << insn.rs1)) !== 0 && (op !== Op.XOR && op !== Op.OR && op !== Op.AND || (this.sext & (1 << insn.rs2)) !== 0)) ||
+        (op === Op.SRAI && (this.sext & (1 << insn.rs1)) !== 0)
+      this.insn(x, k)
+      if (writesRd(op) && insn.rd !== 0) this.sext = sext ? this.sext | (1 << insn.rd) : this.sext & ~(1 << insn.rd)
+    }
     const last = x.insns[n - 1]
     if (isBranch(last.op)) {
       const [taken, notTaken] = x.edges
@@ -664,6 +698,18 @@ export class RegionEmitter {
     const b = this.b
     const insn = x.insns[k]
     const { op, rd, rs1, rs2, imm } = insn
+    const bitwise = BITWISE32[op]
+    if (bitwise !== undefined && (this.sext & (1 << rs1)) !== 0) {
+      const immediate = op === Op.XORI || op === Op.ORI || op === Op.ANDI
+      if (immediate || (this.sext & (1 << rs2)) !== 0) {
+        if (rd === 0) return
+        this.getX(rs1), b.byte(W.i32WrapI64)
+        if (immediate) i32c(b, imm)
+        else this.getX(rs2), b.byte(W.i32WrapI64)
+        b.byte(bitwise), b.byte(W.i64ExtendI32S), this.setX(rd)
+        return
+      }
+    }
     const rr = RR[op]
     if (rr !== undefined) {
       if (rd === 0) return
@@ -710,13 +756,13 @@ export class RegionEmitter {
         return
       case Op.ADDIW:
         if (rd === 0) return
-        this.getX(rs1)
-        if (imm !== 0) i64c(b, imm), b.byte(W.i64Add)
-        b.byte(W.i64Extend32S), this.setX(rd)
+        this.getX(rs1), b.byte(W.i32WrapI64)
+        if (imm !== 0) i32c(b, imm), b.byte(W.i32Add)
+        b.byte(W.i64ExtendI32S), this.setX(rd)
         return
       case Op.SLLIW:
         if (rd === 0) return
-        this.getX(rs1), i64c(b, imm), b.byte(W.i64Shl), b.byte(W.i64Extend32S), this.setX(rd)
+        this.getX(rs1), b.byte(W.i32WrapI64), i32c(b, imm), b.byte(W.i32Shl), b.byte(W.i64ExtendI32S), this.setX(rd)
         return
       case Op.SRLIW:
       case Op.SRAIW:
@@ -728,8 +774,9 @@ export class RegionEmitter {
       case Op.SUBW:
       case Op.MULW:
         if (rd === 0) return
-        this.getX(rs1), this.getX(rs2), b.byte(op === Op.ADDW ? W.i64Add : op === Op.SUBW ? W.i64Sub : W.i64Mul)
-        b.byte(W.i64Extend32S), this.setX(rd)
+        this.getX(rs1), b.byte(W.i32WrapI64), this.getX(rs2), b.byte(W.i32WrapI64)
+        b.byte(op === Op.ADDW ? W.i32Add : op === Op.SUBW ? W.i32Sub : W.i32Mul)
+        b.byte(W.i64ExtendI32S), this.setX(rd)
         return
       case Op.SLLW:
       case Op.SRLW:
