@@ -6,7 +6,9 @@
  * shared exit (those it writes). Control flow is structured with the algorithm of Ramsey's
  * "Beyond Relooper" (2022): blocks in reverse postorder, a `loop` around each loop head, a
  * `block` ending just before each merge point, and a node with one forward predecessor placed
- * inline at its branch. Edges that would make the flow irreducible leave the region instead.
+ * inline at its branch. Edges that would make the flow irreducible leave the region instead, and
+ * so do the edges leaving the innermost loop through the entry of a region entered at a loop head
+ * (the hot loop becomes a small function of its own, which V8 allocates registers for well).
  *
  * The budget is decremented by each block's instruction count on entry and checked at the entry
  * and at loop heads against the longest way to the next check, so compiled code never runs past
