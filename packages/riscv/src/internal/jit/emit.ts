@@ -6,7 +6,9 @@
  * shared exit (those it writes). Control flow is structured with the algorithm of Ramsey's
  * "Beyond Relooper" (2022): blocks in reverse postorder, a `loop` around each loop head, a
  * `block` ending just before each merge point, and a node with one forward predecessor placed
- * inline at its branch. Edges that would make the flow irreducible leave the region instead.
+ * inline at its branch. Edges that would make the flow irreducible leave the region instead, and
+ * so do the edges leaving the innermost loop through the entry of a region entered at a loop head
+ * (the hot loop becomes a small function of its own, which V8 allocates registers for well).
  *
  * The budget is decremented by each block's instruction count on entry and checked at the entry
  * and at loop heads against the longest way to the next check, so compiled code never runs past
@@ -26,7 +28,7 @@ import { Op } from "../../Decoder.js"
 import type { Layout } from "./layout.js"
 import { State } from "./layout.js"
 import type { Block, Cfg, Edge, Insn } from "./region.js"
-import { Exit } from "./region.js"
+import { Exit, readsRs1, readsRs2, writesRd } from "./region.js"
 import { DISPATCH_ENTRIES, SITE_SLOTS, TLB_ENTRIES } from "./tuning.js"
 import { Bytes, type FuncDef, type FuncType, I32, I64, Opcode as W, VOID } from "./wasm.js"
 
@@ -68,6 +70,13 @@ const I32_LOCALS = 6
  * same frame, wherever address-space randomization put it.
  */
 const PAGE = 47
+/**
+ * Translations known inside the current block (see `RegionEmitter.known`): i64 page addresses at
+ * KNOWN_PAGE + i, i32 addends at KNOWN_ADDEND + i.
+ */
+const KNOWN = 4
+const KNOWN_PAGE = 48
+const KNOWN_ADDEND = KNOWN_PAGE + KNOWN
 
 const xLocal = (i: number) => 1 + i
 
@@ -126,6 +135,22 @@ const RI: Readonly<Record<number, number>> = {
 
 const isBranch = (op: number): boolean => op >= Op.BEQ && op <= Op.BGEU
 
+/** Bitwise operations, as 32-bit instructions (on sign-extended operands; see `RegionEmitter.sext`). */
+const BITWISE32: Readonly<Record<number, number>> = {
+  [Op.XOR]: W.i32Xor,
+  [Op.OR]: W.i32Or,
+  [Op.AND]: W.i32And,
+  [Op.XORI]: W.i32Xor,
+  [Op.ORI]: W.i32Or,
+  [Op.ANDI]: W.i32And
+}
+
+/** Operations whose result is always a sign-extended 32-bit value. */
+const SEXT_RESULT = new Set<number>([
+  Op.ADDIW, Op.SLLIW, Op.SRLIW, Op.SRAIW, Op.ADDW, Op.SUBW, Op.SLLW, Op.SRLW, Op.SRAW, Op.MULW, Op.DIVW,
+  Op.DIVUW, Op.REMW, Op.REMUW, Op.LB, Op.LBU, Op.LH, Op.LHU, Op.LW, Op.LUI, Op.SLT, Op.SLTU, Op.SLTI, Op.SLTIU
+])
+
 /**
  * Immediate dominators of `n` nodes numbered in reverse postorder (node 0 the entry), from their
  * predecessors (Cooper, Harvey and Kennedy's iteration). The entry's is itself.
@@ -180,6 +205,22 @@ export class RegionEmitter {
   private sites = new Map<number, number>()
   /** The next slot to hand out in each table (loads, stores); round-robin. */
   private nextSlot = [0, 0]
+  /**
+   * Inside the block being emitted: the translation the last access through a base register
+   * used, by `rs1 * 2 + (store ? 1 : 0)` → its index among the KNOWN locals (page and addend).
+   * A later access through the same unchanged base in the block checks that page in a local
+   * instead of the translation cache slot in memory (off the chain of dependent loads).
+   * Translations stay valid inside a block: whatever could change them leaves compiled code.
+   */
+  private known = new Map<number, number>()
+  private nextKnown = 0
+  /**
+   * Inside the block being emitted: registers (bit i for x_i) whose value is known to be a
+   * sign-extended 32-bit value. Bitwise operations on two of them are emitted as 32-bit
+   * operations, so chains of 32-bit arithmetic (W-forms, rotates built of shifts and ORs) stay
+   * 32-bit for V8, which then drops the extensions between them and recognizes rotates.
+   */
+  private sext = 1
 
   constructor(private readonly layout: Layout) {}
 
@@ -190,11 +231,23 @@ export class RegionEmitter {
     this.cfg = cfg
     this.structure()
     this.assignSites()
+    // Registers of the blocks still reachable (cutting edges may have left some out).
+    let used = 0
+    let written = 0
+    for (const block of cfg.blocks) {
+      if (this.rpo[block.id] < 0) continue
+      for (const insn of block.insns) {
+        if (readsRs1(insn.op)) used |= 1 << insn.rs1
+        if (readsRs2(insn.op)) used |= 1 << insn.rs2
+        if (writesRd(insn.op) && insn.rd !== 0) written |= 1 << insn.rd
+      }
+    }
+    used = (used | written) & ~1
     const b = this.b
     get(b, RF), b.byte(W.i64Load), b.byte(3), b.u32(PC_OFFSET)
     i64c(b, cfg.entry.start), b.byte(W.i64Sub), set(b, PAGE)
     for (let i = 1; i < 32; i++) {
-      if ((cfg.used & (1 << i)) === 0) continue
+      if ((used & (1 << i)) === 0) continue
       get(b, RF)
       b.byte(W.i64Load), b.byte(3), b.u32(8 * i)
       set(b, xLocal(i))
@@ -209,7 +262,7 @@ export class RegionEmitter {
     i32c(b, Exit.LOOKUP), set(b, WHY)
     this.close()
     for (let i = 1; i < 32; i++) {
-      if ((cfg.written & (1 << i)) === 0) continue
+      if ((written & (1 << i)) === 0) continue
       get(b, RF), get(b, xLocal(i))
       b.byte(W.i64Store), b.byte(3), b.u32(8 * i)
     }
@@ -230,7 +283,7 @@ export class RegionEmitter {
     get(b, RF), get(b, XPC), b.byte(W.i64Store), b.byte(3), b.u32(PC_OFFSET)
     i32c(b, 0), get(b, BUDGET), b.byte(W.i32Store), b.byte(2), b.u32(this.layout.state + State.BUDGET_LEFT)
     get(b, WHY)
-    return { type: REGION_TYPE, locals: [[I64_LOCALS, I64], [I32_LOCALS, I32], [1, I64]], body: b }
+    return { type: REGION_TYPE, locals: [[I64_LOCALS, I64], [I32_LOCALS, I32], [1 + KNOWN, I64], [KNOWN, I32]], body: b }
   }
 
   // ---- structure --------------------------------------------------------------------------------
@@ -239,6 +292,7 @@ export class RegionEmitter {
   private structure(): void {
     const blocks = this.cfg.blocks
     const n = blocks.length
+    let cut = false
     for (;;) {
       const order = this.reversePostorder()
       const index = new Int32Array(n).fill(-1)
@@ -266,6 +320,10 @@ export class RegionEmitter {
         }
       }
       if (irreducible) continue
+      if (!cut) {
+        cut = true
+        if (this.cutToEntryLoop(order, index, preds)) continue
+      }
       this.rpo = index
       this.loopHead = new Uint8Array(n)
       this.merge = new Uint8Array(n)
@@ -316,6 +374,48 @@ export class RegionEmitter {
       }
       return
     }
+  }
+
+  /**
+   * A region entered at a loop head keeps only the innermost loop through its entry: every edge
+   * leaving that loop becomes an exit (to the dispatcher, which finds the code after the loop in
+   * another region). The hot loop is then a small function on its own, whose few live values V8
+   * keeps in machine registers; code around it, with the registers it keeps live, would make V8
+   * spill loop-carried values. True when edges were cut.
+   */
+  private cutToEntryLoop(order: ReadonlyArray<Block>, index: Int32Array, preds: ReadonlyArray<ReadonlyArray<number>>): boolean {
+    let smallest: Uint8Array | null = null
+    let size = order.length
+    const body = new Uint8Array(order.length)
+    for (let i = 0; i < order.length; i++) {
+      for (const edge of order[i].edges) {
+        if (edge.target !== order[0]) continue
+        // The natural loop of this back edge: the entry and every block reaching i without it.
+        body.fill(0)
+        body[0] = 1
+        const work = [i]
+        while (work.length > 0) {
+          const x = work.pop()!
+          if (body[x] !== 0) continue
+          body[x] = 1
+          for (const p of preds[x]) work.push(p)
+        }
+        let count = 0
+        for (let x = 0; x < order.length; x++) count += body[x]
+        if (count < size) {
+          size = count
+          smallest = body.slice()
+        }
+      }
+    }
+    if (smallest === null) return false
+    for (let i = 0; i < order.length; i++) {
+      if (smallest[i] === 0) continue
+      for (const edge of order[i].edges) {
+        if (edge.target !== null && smallest[index[edge.target.id]] === 0) edge.target = null
+      }
+    }
+    return true
   }
 
   private reversePostorder(): Array<Block> {
@@ -469,7 +569,19 @@ export class RegionEmitter {
       this.close()
     }
     get(b, BUDGET), i32c(b, n), b.byte(W.i32Sub), set(b, BUDGET)
-    for (let k = 0; k < n; k++) this.insn(x, k)
+    this.known.clear()
+    this.sext = 1
+    for (let k = 0; k < n; k++) {
+      const insn = x.insns[k]
+      const op = insn.op
+      const bitwise = BITWISE32[op] !== undefined
+      // Whether rd's new value is a sign-extended 32-bit value (computed before rd changes).
+      const sext = SEXT_RESULT.has(op) ||
+        (bitwise && (this.sext & (1 << insn.rs1)) !== 0 && (op !== Op.XOR && op !== Op.OR && op !== Op.AND || (this.sext & (1 << insn.rs2)) !== 0)) ||
+        (op === Op.SRAI && (this.sext & (1 << insn.rs1)) !== 0)
+      this.insn(x, k)
+      if (writesRd(op) && insn.rd !== 0) this.sext = sext ? this.sext | (1 << insn.rd) : this.sext & ~(1 << insn.rd)
+    }
     const last = x.insns[n - 1]
     if (isBranch(last.op)) {
       const [taken, notTaken] = x.edges
@@ -501,8 +613,10 @@ export class RegionEmitter {
   }
 
   private setX(r: number): void {
-    if (r === 0) this.b.byte(W.drop)
-    else set(this.b, xLocal(r))
+    if (r === 0) return this.b.byte(W.drop)
+    set(this.b, xLocal(r))
+    this.known.delete(2 * r)
+    this.known.delete(2 * r + 1)
   }
 
   private condition(insn: Insn): void {
@@ -564,12 +678,6 @@ export class RegionEmitter {
     this.close()
   }
 
-  /** The host address of ADDR after a TLB hit at `tlb` (entry offset in E). */
-  private host(tlb: number): void {
-    const b = this.b
-    get(b, ADDR), op(b, W.i32WrapI64), get(b, E), b.byte(W.i32Load), b.byte(2), b.u32(tlb + 8), op(b, W.i32Add)
-  }
-
   /** After a helper call whose status is in ST: a fault leaves before the instruction. */
   private faultCheck(x: Block, k: number): void {
     const b = this.b
@@ -592,6 +700,18 @@ export class RegionEmitter {
     const b = this.b
     const insn = x.insns[k]
     const { op, rd, rs1, rs2, imm } = insn
+    const bitwise = BITWISE32[op]
+    if (bitwise !== undefined && (this.sext & (1 << rs1)) !== 0) {
+      const immediate = op === Op.XORI || op === Op.ORI || op === Op.ANDI
+      if (immediate || (this.sext & (1 << rs2)) !== 0) {
+        if (rd === 0) return
+        this.getX(rs1), b.byte(W.i32WrapI64)
+        if (immediate) i32c(b, imm)
+        else this.getX(rs2), b.byte(W.i32WrapI64)
+        b.byte(bitwise), b.byte(W.i64ExtendI32S), this.setX(rd)
+        return
+      }
+    }
     const rr = RR[op]
     if (rr !== undefined) {
       if (rd === 0) return
@@ -638,13 +758,13 @@ export class RegionEmitter {
         return
       case Op.ADDIW:
         if (rd === 0) return
-        this.getX(rs1)
-        if (imm !== 0) i64c(b, imm), b.byte(W.i64Add)
-        b.byte(W.i64Extend32S), this.setX(rd)
+        this.getX(rs1), b.byte(W.i32WrapI64)
+        if (imm !== 0) i32c(b, imm), b.byte(W.i32Add)
+        b.byte(W.i64ExtendI32S), this.setX(rd)
         return
       case Op.SLLIW:
         if (rd === 0) return
-        this.getX(rs1), i64c(b, imm), b.byte(W.i64Shl), b.byte(W.i64Extend32S), this.setX(rd)
+        this.getX(rs1), b.byte(W.i32WrapI64), i32c(b, imm), b.byte(W.i32Shl), b.byte(W.i64ExtendI32S), this.setX(rd)
         return
       case Op.SRLIW:
       case Op.SRAIW:
@@ -656,8 +776,9 @@ export class RegionEmitter {
       case Op.SUBW:
       case Op.MULW:
         if (rd === 0) return
-        this.getX(rs1), this.getX(rs2), b.byte(op === Op.ADDW ? W.i64Add : op === Op.SUBW ? W.i64Sub : W.i64Mul)
-        b.byte(W.i64Extend32S), this.setX(rd)
+        this.getX(rs1), b.byte(W.i32WrapI64), this.getX(rs2), b.byte(W.i32WrapI64)
+        b.byte(op === Op.ADDW ? W.i32Add : op === Op.SUBW ? W.i32Sub : W.i32Mul)
+        b.byte(W.i64ExtendI32S), this.setX(rd)
         return
       case Op.SLLW:
       case Op.SRLW:
@@ -732,26 +853,55 @@ export class RegionEmitter {
     const tlb = write ? this.layout.writeTlb : this.layout.readTlb
     const miss = () => this.missExit(x, k, size, write)
     const slot = this.sites.get(x.id * 4096 + k)
+    const key = 2 * x.insns[k].rs1 + (write ? 1 : 0)
+    const previous = this.known.get(key)
+    let index = previous
+    if (index === undefined) {
+      index = this.nextKnown
+      this.nextKnown = (index + 1) % KNOWN
+      for (const [other, i] of this.known) if (i === index) this.known.delete(other)
+    }
+    // Set before `access` runs: an access writing its own base register forgets it again.
+    this.known.set(key, index)
+    const page = KNOWN_PAGE + index
+    const addend = KNOWN_ADDEND + index
+    // The page seen, for later accesses through the same base in this block.
+    const remember = () => {
+      get(b, ADDR), i64c(b, ~0xfff), op(b, W.i64And), set(b, page)
+    }
+    if (previous !== undefined) {
+      get(b, ADDR), i64c(b, ~0xfff | (size - 1), -1), op(b, W.i64And), get(b, page), op(b, W.i64Eq)
+      this.open(W.if)
+      get(b, ADDR), op(b, W.i32WrapI64), get(b, addend), op(b, W.i32Add)
+      access()
+      b.byte(W.else)
+    }
     if (slot !== undefined) {
       get(b, ADDR), i64c(b, ~0xfff | (size - 1), -1), op(b, W.i64And)
       i32c(b, 0), b.byte(W.i64Load), b.byte(3), b.u32(slot)
       op(b, W.i64Eq)
       this.open(W.if)
-      get(b, ADDR), op(b, W.i32WrapI64), i32c(b, 0), b.byte(W.i32Load), b.byte(2), b.u32(slot + 8), op(b, W.i32Add)
+      remember()
+      get(b, ADDR), op(b, W.i32WrapI64), i32c(b, 0), b.byte(W.i32Load), b.byte(2), b.u32(slot + 8), b.byte2(W.localTee, addend)
+      op(b, W.i32Add)
       access()
       b.byte(W.else)
       this.tlbLookup(tlb, size, miss)
-      i32c(b, 0), get(b, ADDR), i64c(b, ~0xfff), op(b, W.i64And), b.byte(W.i64Store), b.byte(3), b.u32(slot)
-      i32c(b, 0), get(b, E), b.byte(W.i32Load), b.byte(2), b.u32(tlb + 8), b.byte2(W.localTee, I1)
+      remember()
+      i32c(b, 0), get(b, page), b.byte(W.i64Store), b.byte(3), b.u32(slot)
+      i32c(b, 0), get(b, E), b.byte(W.i32Load), b.byte(2), b.u32(tlb + 8), b.byte2(W.localTee, addend)
       b.byte(W.i32Store), b.byte(2), b.u32(slot + 8)
-      get(b, ADDR), op(b, W.i32WrapI64), get(b, I1), op(b, W.i32Add)
+      get(b, ADDR), op(b, W.i32WrapI64), get(b, addend), op(b, W.i32Add)
       access()
       this.close()
-      return
+    } else {
+      this.tlbLookup(tlb, size, miss)
+      remember()
+      get(b, ADDR), op(b, W.i32WrapI64), get(b, E), b.byte(W.i32Load), b.byte(2), b.u32(tlb + 8), b.byte2(W.localTee, addend)
+      op(b, W.i32Add)
+      access()
     }
-    this.tlbLookup(tlb, size, miss)
-    this.host(tlb)
-    access()
+    if (previous !== undefined) this.close()
   }
 
   /** Leaves before instruction k, recording the address and access for the engine to translate. */
@@ -859,6 +1009,7 @@ export class RegionEmitter {
     this.getX(insn.rs2), b.byte(W.i32WrapI64)
     this.getX(insn.rs2), i64c(b, 32), b.byte(W.i64ShrU), b.byte(W.i32WrapI64)
     b.byte(W.call), b.u32(Fn.ATOMIC), set(b, ST)
+    this.known.clear()
     this.faultCheck(x, k)
     if (insn.rd !== 0) {
       i32c(b, 0), b.byte(W.i64Load), b.byte(3), b.u32(this.layout.state + State.VALUE)

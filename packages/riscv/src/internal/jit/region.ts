@@ -75,16 +75,19 @@ const isBranch = (op: number): boolean => op >= Op.BEQ && op <= Op.BGEU
 /** Operations the region never translates: the interpreter runs them. */
 const isStop = (op: number): boolean => op === Op.ECALL || op === Op.EBREAK || op === Op.ILLEGAL
 
-const readsRs1 = (op: number): boolean =>
+/** Whether `op` reads rs1. */
+export const readsRs1 = (op: number): boolean =>
   !(op === Op.LUI || op === Op.AUIPC || op === Op.JAL || op === Op.FENCE || op === Op.FENCE_I ||
     (op >= Op.CSRRS && op <= Op.CSRRCI))
 
-const readsRs2 = (op: number): boolean =>
+/** Whether `op` reads rs2. */
+export const readsRs2 = (op: number): boolean =>
   isBranch(op) || (op >= Op.SB && op <= Op.SD) || (op >= Op.ADD && op <= Op.AND) ||
   (op >= Op.ADDW && op <= Op.SRAW && op !== Op.SLLIW && op !== Op.SRLIW && op !== Op.SRAIW) ||
   (op >= Op.MUL && op <= Op.REMUW) || (op >= Op.SC_W && op <= Op.AMOMAXU_D && op !== Op.LR_D)
 
-const writesRd = (op: number): boolean =>
+/** Whether `op` writes rd. */
+export const writesRd = (op: number): boolean =>
   !(isBranch(op) || (op >= Op.SB && op <= Op.SD) || op === Op.FENCE || op === Op.FENCE_I || isStop(op))
 
 /**
