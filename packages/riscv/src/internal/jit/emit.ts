@@ -818,6 +818,11 @@ export class RegionEmitter {
     }
   }
 
+  /** The translation-cache slots (byte addresses) the last emitted region writes. */
+  siteSlots(): ReadonlyArray<number> {
+    return Array.from(new Set(this.sites.values()))
+  }
+
   /** Gives the loads and stores inside loops a translation-cache slot, shared per base register. */
   private assignSites(): void {
     this.sites = new Map()

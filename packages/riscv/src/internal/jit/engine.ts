@@ -80,6 +80,22 @@ const UNCOMPILABLE = -(1 << 30)
 
 type RegionFn = (registers: number, budget: number) => number
 /** The trampoline every call from JavaScript goes through: one export whose call stays fast. */
+/**
+ * Entries filled since the last flush that a flush empties one by one; past this many, it empties
+ * the tables whole (about as costly as resetting this many entries one at a time).
+ */
+const DIRTY_LIMIT = 1024
+
+/**
+ * Entries since the last flush (a new address space, or a change of mappings) before a pc that has
+ * a compiled region runs compiled: code that runs once or twice, as a process's start-up does, is
+ * cheaper interpreted than entered compiled, and a loop reaches this in its first iterations.
+ */
+const ENTER_AFTER = 8
+
+/** Slots of the per-flush entry counts (hashed by pc, as the hotness counters). */
+const SEEN_SLOTS = 4096
+
 type EnterFn = (slot: number, registers: number, budget: number) => number
 
 const isRegionFn = (value: unknown): value is RegionFn => typeof value === "function"
@@ -116,7 +132,9 @@ class Region {
     readonly slot: number,
     /** Byte ranges of its page it was compiled from, as [start, end) pairs. */
     readonly ranges: ReadonlyArray<number>,
-    readonly instructions: number
+    readonly instructions: number,
+    /** The translation-cache slots (byte addresses) its code writes. */
+    readonly sites: ReadonlyArray<number>
   ) {}
 
   overlaps(start: number, end: number): boolean {
@@ -143,6 +161,11 @@ export class Jit implements CpuShape {
   readonly name = "jit"
   private readonly interp = new Interpreter()
   private readonly hotness: number
+  /** Entries of a compiled pc since the last flush before it runs compiled ({@link ENTER_AFTER}, 0 when compiling on first sight). */
+  private readonly enterAfter: number
+  /** Entries since the last flush of pcs that have a region, hashed like the hotness counters; and which are non-zero. */
+  private readonly seen = new Uint8Array(SEEN_SLOTS)
+  private readonly seenDirty: Array<number> = []
   private readonly warmAt: number
   private readonly batch: number
   private readonly maxInstructions: number
@@ -197,10 +220,17 @@ export class Jit implements CpuShape {
   private interpreterCalls = 0
   private translations = 0
   private dispatchFills = 0
+  /** Since the last flush: TLB sets filled and dispatch entries installed (i32 indices), regions installed. */
+  private readonly dirtyTlb: Array<number> = []
+  private readonly dirtyDispatch: Array<number> = []
+  private readonly entered = new Set<Region>()
+  /** Set when the next flush must empty the tables whole (too much was filled, or new tables). */
+  private flushAll = true
 
   constructor(options: JitOptions = {}) {
     this.hotness = Math.max(1, Math.floor(options.hotness ?? HOTNESS_THRESHOLD))
     this.warmAt = Math.max(1, Math.floor(this.hotness / WARM_DIVISOR))
+    this.enterAfter = Math.min(ENTER_AFTER, this.hotness - 1)
     this.batch = Math.max(1, Math.floor(options.batch ?? BATCH_REGIONS))
     this.maxInstructions = Math.max(1, Math.floor(options.maxRegionInstructions ?? MAX_REGION_INSTRUCTIONS))
     this.patience = Math.max(0, options.patience ?? COMPILE_PATIENCE)
@@ -266,11 +296,38 @@ export class Jit implements CpuShape {
     this.generation = this.memory!.generation
   }
 
-  /** Empties both TLBs, the dispatch table and the execute translations. */
+  /**
+   * Empties both TLBs, the translation caches, the dispatch table and the execute translations.
+   * Only what was filled since the last flush is emptied (the TLB sets filled, the dispatch entries
+   * installed, the cache slots of the regions installed), unless that is more than a whole flush
+   * costs: a process that runs briefly, as most of a spawn's do, pays for the few entries it used,
+   * not for the 256 KiB of tables.
+   */
   private flushTranslations(): void {
     const l = this.layout
-    this.u8.fill(0xff, l.readTlb, l.dispatch + DISPATCH_ENTRIES * 16)
+    if (this.flushAll) {
+      this.u8.fill(0xff, l.readTlb, l.dispatch + DISPATCH_ENTRIES * 16)
+    } else {
+      const i32 = this.i32
+      for (const e of this.dirtyTlb) i32.fill(-1, e, e + 8)
+      for (const e of this.dirtyDispatch) i32.fill(-1, e, e + 4)
+      for (const region of this.entered) for (const site of region.sites) i32.fill(-1, site >>> 2, (site >>> 2) + 4)
+    }
+    this.dirtyTlb.length = 0
+    this.dirtyDispatch.length = 0
+    this.entered.clear()
+    this.flushAll = false
     this.execCache.clear()
+    if (this.seenDirty.length > SEEN_SLOTS / 8) this.seen.fill(0)
+    else for (const s of this.seenDirty) this.seen[s] = 0
+    this.seenDirty.length = 0
+  }
+
+  /** Notes that TLB set `e` (an i32 index) or dispatch entry `e` was filled, for the next flush. */
+  private dirtied(list: Array<number>, e: number): void {
+    if (this.flushAll) return
+    if (list.length >= DIRTY_LIMIT) this.flushAll = true
+    else list.push(e)
   }
 
   private flushDispatch(): void {
@@ -290,6 +347,7 @@ export class Jit implements CpuShape {
     this.memory = memory
     this.wasmMemory = memory.memory
     this.layout = layoutAt(memory.reserve(FRAMES))
+    this.flushAll = true
     this.emitter = new RegionEmitter(this.layout)
     this.table = new WebAssembly.Table({ element: "anyfunc", initial: 64 })
     const enter = new WebAssembly.Instance(new WebAssembly.Module(enterModule()), {
@@ -370,6 +428,15 @@ export class Jit implements CpuShape {
     const slot = (lo >>> 1) & (COUNTER_SLOTS - 1)
     const offset = lo & 0xfff
     if (this.entries[offset >>> 1] !== 0) {
+      // Code entered only a few times in an address space costs less interpreted than entered
+      // compiled (installing, translating its page, filling TLB entries on the way), as in the
+      // start-up of a short-lived process: a region is used from its pc's ENTER_AFTER-th entry
+      // since the last flush on.
+      const s = slot & (SEEN_SLOTS - 1)
+      if (this.seen[s] < this.enterAfter) {
+        if (this.seen[s]++ === 0) this.seenDirty.push(s)
+        return -1
+      }
       const frame = this.execFrame(lo, hi)
       const region = frame < 0 ? undefined : this.regionsByEntry.get(frame + offset)
       if (region !== undefined) {
@@ -409,6 +476,10 @@ export class Jit implements CpuShape {
     i32[e + 1] = hi
     i32[e + 2] = region.slot
     this.dispatchFills++
+    // Compiled code runs only through installed entries: these are the regions whose cache slots
+    // may hold translations of this epoch.
+    this.dirtied(this.dirtyDispatch, e)
+    if (!this.flushAll) this.entered.add(region)
   }
 
   // ---- stages 2–4: building, emitting and installing regions ----------------------------------------------
@@ -440,7 +511,11 @@ export class Jit implements CpuShape {
     if (batch.length === 0) return
     const emitter = this.emitter!
     const funcs: Array<FuncDef> = []
-    for (const item of batch) funcs.push(emitter.emit(item.cfg))
+    const sites: Array<ReadonlyArray<number>> = []
+    for (const item of batch) {
+      funcs.push(emitter.emit(item.cfg))
+      sites.push(emitter.siteSlots())
+    }
     const exports: Array<readonly [string, number]> = batch.map((_, i) => [`r${i}`, FIRST_REGION + i])
     const bytes = encodeModule({
       types: TYPES,
@@ -462,7 +537,7 @@ export class Jit implements CpuShape {
       this.table!.set(slot, fn)
       const ranges: Array<number> = []
       for (const block of item.cfg.blocks) if (block.insns.length > 0) ranges.push(block.start, block.end)
-      this.register(new Region(item.frame + (item.pc % PAGE), item.frame, slot, ranges, item.cfg.instructions))
+      this.register(new Region(item.frame + (item.pc % PAGE), item.frame, slot, ranges, item.cfg.instructions, sites[i]))
     }
   }
 
@@ -577,6 +652,7 @@ export class Jit implements CpuShape {
       i32[e + 1] = hi >>> 12
       i32[e + 2] = (phys - (lo & ~0xfff)) | 0
       i32[e + 3] = phys | 0
+      this.dirtied(this.dirtyTlb, e)
     }
     return phys + (lo & 0xfff)
   }
