@@ -106,7 +106,7 @@ export const guests: ReadonlyArray<Guest> = [
     name: "threads",
     kind: "program",
     description:
-      "Starts 4 threads of its own process (zx_thread_create/zx_thread_start) that each add 1 to an atomic counter (AMOADD) and to a counter under an LR/SC spinlock argv[1] times (default 100000); each sets its own user signal on a shared event when done; waits for the event's four signals and each THREAD_TERMINATED, checks both totals, prints \"threads=4 rounds=<r> total=<t>\". Exits 0; 1-7 on a failure.",
+      "Starts 4 threads of its own process (zx_thread_create/zx_thread_start) that each add 1 to an atomic counter (AMOADD), to a counter under an LR/SC spinlock and to one under a futex mutex argv[1] times (default 100000); each sets its own user signal on a shared event when done; waits for the event's four signals and each THREAD_TERMINATED, checks both totals, prints \"threads=4 rounds=<r> total=<t>\". Exits 0; 1-7 on a failure.",
     ending: exits(0)
   },
   {

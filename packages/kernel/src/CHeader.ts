@@ -47,6 +47,7 @@ export const syscallsHeader = (): string => {
     "typedef uint64_t zx_koid_t;",
     "typedef uintptr_t zx_vaddr_t;",
     "typedef uint64_t zx_off_t;",
+    "typedef int32_t zx_futex_t;",
     "",
     "typedef struct zx_channel_call_args {",
     "  const void* wr_bytes;",

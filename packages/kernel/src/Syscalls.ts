@@ -330,6 +330,23 @@ const entries: ReadonlyArray<Entry> = [
     params: [p("handle", "zx_handle_t"), p("clear_mask", "uint32_t"), p("set_mask", "uint32_t")],
     result: "zx_status_t",
     doc: "Clears and sets signals on the other end of a channel, socket or event pair."
+  },
+  {
+    name: "futex_wait",
+    params: [
+      p("value_ptr", "const zx_futex_t*"),
+      p("current_value", "zx_futex_t"),
+      p("new_futex_owner", "zx_handle_t"),
+      p("deadline", "zx_time_t")
+    ],
+    result: "zx_status_t",
+    doc: "Waits on the futex at value_ptr while it holds current_value, until woken or the deadline."
+  },
+  {
+    name: "futex_wake",
+    params: [p("value_ptr", "const zx_futex_t*"), p("wake_count", "uint32_t")],
+    result: "zx_status_t",
+    doc: "Wakes up to wake_count threads waiting on the futex at value_ptr, in the order they began waiting."
   }
 ]
 

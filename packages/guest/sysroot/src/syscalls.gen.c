@@ -9,7 +9,7 @@
 #include "runtime.h"
 #include "static-pie.h"
 
-const size_t __zx_vdso_count = 44;
+const size_t __zx_vdso_count = 46;
 
 const char __zx_vdso_names[] =
     "_zx_handle_close\0"
@@ -56,17 +56,19 @@ const char __zx_vdso_names[] =
     "_zx_event_create\0"
     "_zx_eventpair_create\0"
     "_zx_object_signal_peer\0"
+    "_zx_futex_wait\0"
+    "_zx_futex_wake\0"
     "";
 
 // Where each syscall's name starts in __zx_vdso_names, by syscall number.
-static const uint16_t vdso_name_offsets[44] = {
+static const uint16_t vdso_name_offsets[46] = {
     0, 17, 39, 60, 79, 99, 117, 137, 161, 185, 204, 221,
     239, 256, 274, 291, 307, 322, 335, 349, 366, 383, 404, 434,
     452, 465, 480, 497, 514, 533, 551, 568, 586, 603, 619, 633,
-    648, 672, 686, 701, 726, 747, 764, 785,
+    648, 672, 686, 701, 726, 747, 764, 785, 808, 823,
 };
 
-void* __zx_vdso_table[44];
+void* __zx_vdso_table[46];
 
 static zxs_dso_t vdso;
 
@@ -353,3 +355,15 @@ zx_status_t _zx_object_signal_peer(zx_handle_t handle, uint32_t clear_mask, uint
   return ((zx_status_t (*)(zx_handle_t, uint32_t, uint32_t))vdso_entry(43))(handle, clear_mask, set_mask);
 }
 extern __typeof__(_zx_object_signal_peer) zx_object_signal_peer __attribute__((weak, alias("_zx_object_signal_peer")));
+
+// Waits on the futex at value_ptr while it holds current_value, until woken or the deadline.
+zx_status_t _zx_futex_wait(const zx_futex_t* value_ptr, zx_futex_t current_value, zx_handle_t new_futex_owner, zx_time_t deadline) {
+  return ((zx_status_t (*)(const zx_futex_t*, zx_futex_t, zx_handle_t, zx_time_t))vdso_entry(44))(value_ptr, current_value, new_futex_owner, deadline);
+}
+extern __typeof__(_zx_futex_wait) zx_futex_wait __attribute__((weak, alias("_zx_futex_wait")));
+
+// Wakes up to wake_count threads waiting on the futex at value_ptr, in the order they began waiting.
+zx_status_t _zx_futex_wake(const zx_futex_t* value_ptr, uint32_t wake_count) {
+  return ((zx_status_t (*)(const zx_futex_t*, uint32_t))vdso_entry(45))(value_ptr, wake_count);
+}
+extern __typeof__(_zx_futex_wake) zx_futex_wake __attribute__((weak, alias("_zx_futex_wake")));

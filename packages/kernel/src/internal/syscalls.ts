@@ -362,6 +362,55 @@ const handlers: Record<string, Handler> = {
     return Status.OK
   },
 
+  futex_wait: (call) => {
+    const address = call.size(0)
+    const current = call.u32(1) | 0
+    const owner = call.u32(2)
+    const deadline = call.i64(3)
+    if (address === 0 || address % 4 !== 0) fail(Status.INVALID_ARGS)
+    // A named owner must be a thread of this process (Zircon records it for priority inheritance).
+    if (owner !== 0) {
+      const thread = call.handle(owner, ObjectType.THREAD).object as ThreadObject
+      if (thread.process !== call.process) fail(Status.INVALID_ARGS)
+    }
+    const value = new DataView(call.readIn(address, 4).buffer).getInt32(0, true)
+    if (value !== current) fail(Status.BAD_STATE)
+    const now = call.kernel.monotonic()
+    if (deadline <= now) return Status.TIMED_OUT
+    const futexes = call.process.futexes
+    const wait = Effect.async<number>((resume) => {
+      const waiter = { wake: () => resume(Effect.succeed(Status.OK as number)) }
+      const queue = futexes.get(address)
+      if (queue === undefined) futexes.set(address, [waiter])
+      else queue.push(waiter)
+      // Leaving without a wake (deadline, death): out of the queue.
+      return Effect.sync(() => {
+        const q = futexes.get(address)
+        const i = q === undefined ? -1 : q.indexOf(waiter)
+        if (i >= 0) q!.splice(i, 1)
+        if (q !== undefined && q.length === 0) futexes.delete(address)
+      })
+    })
+    if (deadline >= TIME_INFINITE) return wait
+    return Effect.timeoutTo(wait, {
+      duration: Duration.nanos(deadline - now),
+      onSuccess: (status) => status,
+      onTimeout: () => Status.TIMED_OUT as number
+    })
+  },
+
+  futex_wake: (call) => {
+    const address = call.size(0)
+    const count = call.u32(1)
+    if (address === 0 || address % 4 !== 0) fail(Status.INVALID_ARGS)
+    const queue = call.process.futexes.get(address)
+    if (queue === undefined) return Status.OK
+    const woken = queue.splice(0, Math.min(count, queue.length))
+    if (queue.length === 0) call.process.futexes.delete(address)
+    for (const waiter of woken) waiter.wake()
+    return Status.OK
+  },
+
   event_create: (call) => {
     if (call.u32(0) !== 0) fail(Status.INVALID_ARGS)
     const out = call.size(1)

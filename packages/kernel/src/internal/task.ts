@@ -86,6 +86,11 @@ export class JobObject extends KObject {
 /** Lifecycle of a process or thread. */
 export const TaskState = { INITIAL: 0, RUNNING: 1, DEAD: 2 } as const
 
+/** A thread blocked in `futex_wait`. */
+export interface FutexWaiter {
+  readonly wake: () => void
+}
+
 export class ProcessObject extends KObject {
   readonly handles: HandleTable
   readonly aspace: AddressSpace
@@ -94,6 +99,12 @@ export class ProcessObject extends KObject {
   returnCode = 0n
   startTime = 0n
   flags = 0
+  /**
+   * Threads blocked in `futex_wait`, by the futex's address, in the order they began waiting; each
+   * entry's `wake` resumes its thread. A waiter leaves the list when woken, when its deadline
+   * passes, and when its thread dies.
+   */
+  readonly futexes = new Map<number, Array<FutexWaiter>>()
   /** Where the vDSO's code is mapped in this process, once it is: `ecall` is only allowed from there. */
   vdsoCodeStart = -1
   vdsoCodeEnd = -1
@@ -126,6 +137,7 @@ export class ProcessObject extends KObject {
     this.returnCode = returnCode
     if (wasStarted) this.flags |= ProcessInfoFlags.EXITED
     for (const thread of Array.from(this.threads)) thread.terminate()
+    this.futexes.clear()
     this.handles.closeAll()
     this.aspace.destroy()
     this.updateSignals(0, Signals.PROCESS_TERMINATED)

@@ -16,6 +16,7 @@ typedef int64_t zx_duration_t;
 typedef uint64_t zx_koid_t;
 typedef uintptr_t zx_vaddr_t;
 typedef uint64_t zx_off_t;
+typedef int32_t zx_futex_t;
 
 typedef struct zx_channel_call_args {
   const void* wr_bytes;
@@ -385,6 +386,12 @@ zx_status_t _zx_eventpair_create(uint32_t options, zx_handle_t* out0, zx_handle_
 // Clears and sets signals on the other end of a channel, socket or event pair.
 zx_status_t zx_object_signal_peer(zx_handle_t handle, uint32_t clear_mask, uint32_t set_mask);
 zx_status_t _zx_object_signal_peer(zx_handle_t handle, uint32_t clear_mask, uint32_t set_mask);
+// Waits on the futex at value_ptr while it holds current_value, until woken or the deadline.
+zx_status_t zx_futex_wait(const zx_futex_t* value_ptr, zx_futex_t current_value, zx_handle_t new_futex_owner, zx_time_t deadline);
+zx_status_t _zx_futex_wait(const zx_futex_t* value_ptr, zx_futex_t current_value, zx_handle_t new_futex_owner, zx_time_t deadline);
+// Wakes up to wake_count threads waiting on the futex at value_ptr, in the order they began waiting.
+zx_status_t zx_futex_wake(const zx_futex_t* value_ptr, uint32_t wake_count);
+zx_status_t _zx_futex_wake(const zx_futex_t* value_ptr, uint32_t wake_count);
 
 #ifdef __cplusplus
 }
