@@ -30,6 +30,15 @@ ZXS_HIDDEN void __zx_stdio_flush(void);
 // heap.c: the root VMAR the heap reserves its range in.
 ZXS_HIDDEN void __zx_heap_init(zx_handle_t root_vmar);
 
+// startup.c: reading the bootstrap message into buffers in the caller's frame (which never
+// returns, so argv and envp can point into it). __zx_bootstrap_size reads the message's size (a
+// read with no room fails BUFFER_TOO_SMALL and reports it); __zx_bootstrap_read reads it into
+// buffers of that size, closes the channel and checks the message into *header. Either exits the
+// process with a ZX_STARTUP_* code on a failure.
+ZXS_HIDDEN void __zx_bootstrap_size(zx_handle_t bootstrap, uint32_t* num_bytes, uint32_t* num_handles);
+ZXS_HIDDEN void __zx_bootstrap_read(zx_handle_t bootstrap, uint64_t* message, zx_handle_t* handles, uint32_t* num_bytes,
+                                    uint32_t* num_handles, zx_proc_args_t* header);
+
 // startup.c: the start-up shared by static and dynamically linked programs, once the caller has
 // read the processargs message into a frame that never returns and checked it
 // (zxs_processargs_check): builds argv and envp, sorts the handles, sets up stdio and the heap,

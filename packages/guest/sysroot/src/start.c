@@ -58,26 +58,14 @@ ZXS_HIDDEN __attribute__((noreturn)) void __zx_start_main(zx_handle_t bootstrap,
   // its vDSO entry the first time it runs (syscalls.gen.c).
   if (__zx_vdso_init(vdso_base) != 0) __builtin_trap();
 
-  // The bootstrap message: first its size (a read with no room fails BUFFER_TOO_SMALL and reports
-  // it), then the message itself into buffers of exactly that size.
+  // The bootstrap message, into buffers of exactly its size in this frame, which never returns.
   uint32_t num_bytes = 0, num_handles = 0;
-  zx_status_t status = zx_channel_read(bootstrap, 0, NULL, NULL, 0, 0, &num_bytes, &num_handles);
-  if (status == ZX_OK) zx_process_exit(ZX_STARTUP_BAD_MESSAGE);
-  if (status != ZX_ERR_BUFFER_TOO_SMALL || num_bytes > ZX_CHANNEL_MAX_MSG_BYTES ||
-      num_handles > ZX_CHANNEL_MAX_MSG_HANDLES) {
-    zx_process_exit(ZX_STARTUP_BOOTSTRAP_READ_FAILED);
-  }
+  __zx_bootstrap_size(bootstrap, &num_bytes, &num_handles);
   uint64_t message[num_bytes / 8 + 1];
   zx_handle_t handles[num_handles + 1];
-  status = zx_channel_read(bootstrap, 0, message, handles, num_bytes, num_handles, &num_bytes, &num_handles);
-  if (status != ZX_OK) zx_process_exit(ZX_STARTUP_BOOTSTRAP_READ_FAILED);
-  zx_handle_close(bootstrap);
-
-  const unsigned char* bytes = (const unsigned char*)message;
   zx_proc_args_t header;
-  if (zxs_processargs_check(bytes, num_bytes, num_handles, &header) != ZXS_PA_OK) {
-    zx_process_exit(ZX_STARTUP_BAD_MESSAGE);
-  }
+  __zx_bootstrap_read(bootstrap, message, handles, &num_bytes, &num_handles, &header);
+  const unsigned char* bytes = (const unsigned char*)message;
   protect_relro(bytes, &header, handles, num_handles);
   __zx_startup_main(bytes, num_bytes, &header, handles, num_handles);
 }

@@ -101,6 +101,26 @@ static void keep_handle(zx_handle_t handle, uint32_t info, const unsigned char* 
   startup_count++;
 }
 
+void __zx_bootstrap_size(zx_handle_t bootstrap, uint32_t* num_bytes, uint32_t* num_handles) {
+  zx_status_t status = zx_channel_read(bootstrap, 0, NULL, NULL, 0, 0, num_bytes, num_handles);
+  if (status == ZX_OK) zx_process_exit(ZX_STARTUP_BAD_MESSAGE);
+  if (status != ZX_ERR_BUFFER_TOO_SMALL || *num_bytes > ZX_CHANNEL_MAX_MSG_BYTES ||
+      *num_handles > ZX_CHANNEL_MAX_MSG_HANDLES) {
+    zx_process_exit(ZX_STARTUP_BOOTSTRAP_READ_FAILED);
+  }
+}
+
+void __zx_bootstrap_read(zx_handle_t bootstrap, uint64_t* message, zx_handle_t* handles, uint32_t* num_bytes,
+                         uint32_t* num_handles, zx_proc_args_t* header) {
+  zx_status_t status =
+      zx_channel_read(bootstrap, 0, message, handles, *num_bytes, *num_handles, num_bytes, num_handles);
+  if (status != ZX_OK) zx_process_exit(ZX_STARTUP_BOOTSTRAP_READ_FAILED);
+  zx_handle_close(bootstrap);
+  if (zxs_processargs_check((const unsigned char*)message, *num_bytes, *num_handles, header) != ZXS_PA_OK) {
+    zx_process_exit(ZX_STARTUP_BAD_MESSAGE);
+  }
+}
+
 ZXS_HIDDEN __attribute__((noreturn)) void __zx_startup_main(const unsigned char* bytes, uint32_t num_bytes,
                                                             const zx_proc_args_t* header, const zx_handle_t* handles,
                                                             uint32_t num_handles) {

@@ -21,7 +21,7 @@ import { PAGE_SIZE, VmoOption } from "../VmOptions.js"
 import { ChannelObject, checkLimits, type QueuedMessage, takeForTransfer } from "./channel.js"
 import { fail, isFault } from "./fail.js"
 import { childVmarRights, createProcess, createVmoChild, killJob, startProcess, truncateName, waitFor } from "./host.js"
-import { HandleRef } from "./object.js"
+import { HandleRef, type KObject } from "./object.js"
 import type { Scheduler } from "./scheduler.js"
 import { EventObject, EventPairObject } from "./event.js"
 import { SocketObject } from "./socket.js"
@@ -198,6 +198,25 @@ const takeGuestHandles = (call: Call, channel: ChannelObject, values: ReadonlyAr
   takeForTransfer(channel, values.map((v) => call.process.handles.get(v)))
 
 let nextCallTxid = 1
+
+
+/**
+ * `<object>_create(options, out0, out1)` for the objects made in pairs (channels, sockets, event
+ * pairs): options must be 0, both outputs are probed before anything is made, the job's policy
+ * for `condition` is applied, and each end gets a handle with `rights`.
+ */
+const createPair = (call: Call, condition: number, pair: (kernel: KernelState) => readonly [KObject, KObject], rights: number): number => {
+  if (call.u32(0) !== 0) fail(Status.INVALID_ARGS)
+  const out0 = call.size(1)
+  const out1 = call.size(2)
+  call.probeOut(out0, 4)
+  call.probeOut(out1, 4)
+  call.policy(condition)
+  const [a, b] = pair(call.kernel)
+  call.writeU32(out0, call.give(new HandleRef(a, rights)))
+  call.writeU32(out1, call.give(new HandleRef(b, rights)))
+  return Status.OK
+}
 
 const handlers: Record<string, Handler> = {
   handle_close: (call) => {
@@ -420,18 +439,7 @@ const handlers: Record<string, Handler> = {
     return Status.OK
   },
 
-  eventpair_create: (call) => {
-    if (call.u32(0) !== 0) fail(Status.INVALID_ARGS)
-    const out0 = call.size(1)
-    const out1 = call.size(2)
-    call.probeOut(out0, 4)
-    call.probeOut(out1, 4)
-    call.policy(PolicyCondition.NEW_EVENTPAIR)
-    const [a, b] = EventPairObject.pair(call.kernel)
-    call.writeU32(out0, call.give(new HandleRef(a, RightsMod.DEFAULT_EVENTPAIR)))
-    call.writeU32(out1, call.give(new HandleRef(b, RightsMod.DEFAULT_EVENTPAIR)))
-    return Status.OK
-  },
+  eventpair_create: (call) => createPair(call, PolicyCondition.NEW_EVENTPAIR, EventPairObject.pair, RightsMod.DEFAULT_EVENTPAIR),
 
   object_get_info: (call) => {
     const value = call.u32(0)
@@ -517,20 +525,7 @@ const handlers: Record<string, Handler> = {
     return Status.OK
   },
 
-  channel_create: (call) => {
-    if (call.u32(0) !== 0) fail(Status.INVALID_ARGS)
-    const out0 = call.size(1)
-    const out1 = call.size(2)
-    call.probeOut(out0, 4)
-    call.probeOut(out1, 4)
-    call.policy(PolicyCondition.NEW_CHANNEL)
-    const [a, b] = ChannelObject.pair(call.kernel)
-    const ha = new HandleRef(a, RightsMod.DEFAULT_CHANNEL)
-    const hb = new HandleRef(b, RightsMod.DEFAULT_CHANNEL)
-    call.writeU32(out0, call.give(ha))
-    call.writeU32(out1, call.give(hb))
-    return Status.OK
-  },
+  channel_create: (call) => createPair(call, PolicyCondition.NEW_CHANNEL, ChannelObject.pair, RightsMod.DEFAULT_CHANNEL),
 
   channel_read: (call) => {
     const channel = call.handle(call.u32(0), ObjectType.CHANNEL, Rights.READ).object as ChannelObject
@@ -662,18 +657,7 @@ const handlers: Record<string, Handler> = {
     )
   },
 
-  socket_create: (call) => {
-    if (call.u32(0) !== 0) fail(Status.INVALID_ARGS)
-    const out0 = call.size(1)
-    const out1 = call.size(2)
-    call.probeOut(out0, 4)
-    call.probeOut(out1, 4)
-    call.policy(PolicyCondition.NEW_SOCKET)
-    const [a, b] = SocketObject.pair(call.kernel)
-    call.writeU32(out0, call.give(new HandleRef(a, RightsMod.DEFAULT_SOCKET)))
-    call.writeU32(out1, call.give(new HandleRef(b, RightsMod.DEFAULT_SOCKET)))
-    return Status.OK
-  },
+  socket_create: (call) => createPair(call, PolicyCondition.NEW_SOCKET, SocketObject.pair, RightsMod.DEFAULT_SOCKET),
 
   socket_write: (call) => {
     const socket = call.handle(call.u32(0), ObjectType.SOCKET, Rights.WRITE).object as SocketObject
