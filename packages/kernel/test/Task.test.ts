@@ -101,7 +101,7 @@ describe("Task", () => {
         yield* expectStatus(k.process.create(child, "denied"), Status.ACCESS_DENIED)
       })))
 
-    it.effect("setPolicy: BAD_STATE once the job has children or processes; needs SET_POLICY; bad entries INVALID_ARGS", () =>
+    it.effect("setPolicy: BAD_STATE once the job has children or processes; needs SET_POLICY; bad entries INVALID_ARGS (unknown actions NOT_SUPPORTED)", () =>
       withKernel(Effect.gen(function*() {
         const k = yield* kernel
         const root = yield* k.job.root()
@@ -116,7 +116,7 @@ describe("Task", () => {
         const weak = yield* k.handle.duplicate(job, Rights.DEFAULT_JOB & ~R.SET_POLICY)
         yield* expectStatus(k.job.setPolicy(weak, deny), Status.ACCESS_DENIED)
         yield* expectStatus(k.job.setPolicy(job, [{ condition: 99, action: PolicyAction.DENY }]), Status.INVALID_ARGS)
-        yield* expectStatus(k.job.setPolicy(job, [{ condition: PolicyCondition.NEW_PROCESS, action: 99 }]), Status.INVALID_ARGS)
+        yield* expectStatus(k.job.setPolicy(job, [{ condition: PolicyCondition.NEW_PROCESS, action: 99 }]), Status.NOT_SUPPORTED)
         yield* expectStatus(k.job.setPolicy(job, [{ condition: 1.5, action: PolicyAction.DENY }]), Status.INVALID_ARGS)
         // A refused entry list changes nothing.
         yield* expectStatus(k.job.setPolicy(job, [...deny, { condition: -1, action: 0 }]), Status.INVALID_ARGS)
