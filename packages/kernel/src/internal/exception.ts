@@ -160,10 +160,27 @@ export const createExceptionChannel = (kernel: KernelState, task: KObject, forDe
     if (existing.peer !== null) fail(Status.ALREADY_BOUND)
     releasePort(map, task)
   }
-  const [mine, theirs] = ChannelObject.pair(kernel)
+  const mine = new ChannelObject(kernel)
+  const theirs = new HandlerEnd(kernel, () => {
+    if (map.get(task) === mine) releasePort(map, task)
+  })
+  mine.peer = theirs
+  theirs.peer = mine
   mine.retain()
   map.set(task, mine)
   return theirs
+}
+
+/** The handler's end of an exception channel: when its last handle closes, the task is unbound. */
+class HandlerEnd extends ChannelObject {
+  constructor(kernel: KernelState, private readonly unbind: () => void) {
+    super(kernel)
+  }
+
+  override onZeroHandles(): void {
+    super.onZeroHandles()
+    this.unbind()
+  }
 }
 
 const isDead = (task: KObject): boolean => {
