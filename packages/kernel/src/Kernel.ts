@@ -211,13 +211,16 @@ export interface JobOps {
    * nothing; BAD_STATE once the job has children or processes. Needs SET_POLICY.
    */
   readonly setPolicy: (job: Handle.Job, entries: ReadonlyArray<PolicyEntry>, mode?: number) => Effect.Effect<void, ZxError>
+  /** The job's action and override for a condition (NEW_ANY and unknown conditions read as DENY, final). Needs GET_POLICY. */
+  readonly getPolicy: (job: Handle.Job, condition: number) => Effect.Effect<{ readonly action: number; readonly override: number }, ZxError>
 }
 
 /** Process operations. */
 export interface ProcessOps {
   /**
    * A new, unstarted process in `job` and its root VMAR (the riscv64 user range). The name is
-   * truncated to 31 bytes. ACCESS_DENIED when the job's policy denies NEW_PROCESS.
+   * truncated to 31 bytes. No job policy applies: NEW_PROCESS is checked against the creating
+   * process's job, and the host is not a process.
    */
   readonly create: (job: Handle.Job, name: string, options?: number) => Effect.Effect<{ readonly process: Handle.Process; readonly rootVmar: Handle.Vmar }, ZxError, Scope.Scope>
   /**

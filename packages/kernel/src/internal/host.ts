@@ -21,7 +21,7 @@ import * as RightsMod from "../Rights.js"
 import { Rights } from "../Rights.js"
 import { Signals } from "../Signals.js"
 import { Status } from "../Status.js"
-import { MAX_NAME_LEN, PolicyAction, PolicyCondition, PolicyMode, PolicyOverride, ProcessOption, TIME_INFINITE, TaskReturnCode } from "../Task.js"
+import { MAX_NAME_LEN, PolicyMode, PolicyOverride, ProcessOption, TIME_INFINITE, TaskReturnCode } from "../Task.js"
 import { PAGE_SIZE, VmoChildOption, VmoOption } from "../VmOptions.js"
 import { ZxError } from "../ZxError.js"
 import { checkLimits, ChannelObject, takeForTransfer } from "./channel.js"
@@ -97,12 +97,13 @@ export const createVmoChild = (parent: VmoObject, parentRights: number, options:
   return ref
 }
 
-/** Creates a process in `job` (ACCESS_DENIED when its policy denies NEW_PROCESS). */
+/**
+ * Creates a process in `job`. The NEW_PROCESS policy is the creator's business, as in Zircon: a
+ * guest's `process_create` applies its own job's policy first; the host is no process and has none.
+ */
 export const createProcess = (kernel: KernelState, job: JobObject, name: string, options: number): ProcessObject => {
   if (options !== ProcessOption.NONE) fail(options === ProcessOption.SHARED ? Status.NOT_SUPPORTED : Status.INVALID_ARGS)
   if (job.dead) fail(Status.BAD_STATE)
-  const action = job.actionFor(PolicyCondition.NEW_PROCESS)
-  if (action === PolicyAction.DENY || action === PolicyAction.DENY_EXCEPTION || action === PolicyAction.KILL) fail(Status.ACCESS_DENIED)
   return new ProcessObject(kernel, job, truncateName(name))
 }
 
@@ -566,7 +567,13 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduler): KernelShape
           (resolve(job, ObjectType.JOB, Rights.SET_POLICY).object as JobObject).setPolicy(
             mode,
             entries.map((e) => ({ condition: e.condition, action: e.action, override: e.override ?? PolicyOverride.DENY }))
-          ))
+          )),
+      getPolicy: (job, condition) =>
+        run("job.getPolicy", () => {
+          const object = resolve(job, ObjectType.JOB, Rights.GET_POLICY).object as JobObject
+          if (!Number.isInteger(condition)) fail(Status.INVALID_ARGS)
+          return { action: object.policy.action(condition), override: object.policy.override(condition) }
+        })
     },
 
     process: {
