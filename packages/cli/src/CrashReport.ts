@@ -69,6 +69,15 @@ export const modulesOf = (
       seen.bias = Math.min(seen.bias, bias)
     }
   }
+  // A module's data and bss (copies named `data:<name>`, `bss:<name>`) belong to its extent.
+  for (const r of regions) {
+    if (r._tag !== "Mapping") continue
+    const owner = /^(?:data|bss):(.*)$/.exec(r.vmoName)?.[1]
+    const m = owner === undefined ? undefined : byName.get(owner)
+    if (m === undefined) continue
+    m.start = Math.min(m.start, r.base)
+    m.end = Math.max(m.end, r.base + r.size)
+  }
   return Array.from(byName, ([name, m]) => ({ name, ...m, symbols: symbolsOf(name) })).sort((a, b) => a.start - b.start)
 }
 
