@@ -21,6 +21,7 @@ export const snapshotStats = (stats: Kernel.KernelStats) => ({
   objects: { ...stats.objects },
   handles: stats.handles,
   committedFrames: stats.committedFrames,
+  kernelFrames: stats.kernelFrames,
   runningProcesses: stats.runningProcesses
 })
 

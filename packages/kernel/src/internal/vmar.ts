@@ -437,6 +437,14 @@ export class VmarObject extends KObject {
   }
 }
 
+/**
+ * Frames an address space is charged for while it lives: Zircon keeps an address space's root
+ * in a page-table page, so creating a process fails NO_MEMORY when physical memory is spent and a
+ * guest cannot make processes without bound. Here the tree is JavaScript objects, so the frame is
+ * only counted, never taken.
+ */
+export const ADDRESS_SPACE_FRAMES = 1
+
 /** A process's address space: the root VMAR and address translation. */
 export class AddressSpace {
   readonly root: VmarObject
@@ -444,8 +452,10 @@ export class AddressSpace {
   /** The process owning the address space. */
   owner: { vdsoCodeStart: number; vdsoCodeEnd: number } | null = null
   private last: Mapping | undefined = undefined
+  private destroyed = false
 
   constructor(readonly kernel: KernelState, base: number, size: number) {
+    if (!kernel.memory.charge(ADDRESS_SPACE_FRAMES)) fail(Status.NO_MEMORY)
     this.id = kernel.nextAddressSpaceId()
     this.root = new VmarObject(kernel, base, size, CAN_MAP_MASK, null, this)
     // The address space holds its root VMAR until it is torn down.
@@ -550,8 +560,11 @@ export class AddressSpace {
 
   /** Tears the whole address space down (the process died). */
   destroy(): void {
+    if (this.destroyed) return
+    this.destroyed = true
     this.last = undefined
     this.root.destroyTree()
     this.root.release()
+    this.kernel.memory.uncharge(ADDRESS_SPACE_FRAMES)
   }
 }
