@@ -252,6 +252,25 @@ export class Machine implements CpuThread {
     RegisterFile.writeX(this.wasm, this.registers, i, BigInt(value))
   }
 
+  /** `f<i>` as its 64 raw bits (a single is NaN-boxed: upper 32 bits all ones). */
+  f(i: number): bigint {
+    return new DataView(this.wasm.buffer).getBigUint64(this.registers + 512 + 8 * i, true)
+  }
+
+  /** Sets `f<i>`'s 64 raw bits. */
+  setF(i: number, value: bigint): void {
+    new DataView(this.wasm.buffer).setBigUint64(this.registers + 512 + 8 * i, BigInt.asUintN(64, value), true)
+  }
+
+  /** `fcsr` (frm in bits 7:5, fflags in 4:0). */
+  get fcsr(): number {
+    return new DataView(this.wasm.buffer).getUint32(this.registers + 768, true)
+  }
+
+  set fcsr(value: number) {
+    new DataView(this.wasm.buffer).setUint32(this.registers + 768, value, true)
+  }
+
   get pc(): bigint {
     return RegisterFile.readPc(this.wasm, this.registers)
   }
