@@ -215,16 +215,23 @@ export class Machine implements CpuThread {
 
   /** Writes bytes as the kernel would: watched frames are announced to the CPU first. */
   write(address: number, data: Uint8Array): void {
-    for (let i = 0; i < data.length; i++) {
+    for (let i = 0; i < data.length;) {
       const at = this.physicalAddress(address + i)
+      const n = Math.min(data.length - i, PAGE - (at % PAGE))
       this.physical.touch(Math.floor(at / PAGE))
-      this.bytes[at] = data[i]
+      this.bytes.set(data.subarray(i, i + n), at)
+      i += n
     }
   }
 
   read(address: number, length: number): Uint8Array {
     const out = new Uint8Array(length)
-    for (let i = 0; i < length; i++) out[i] = this.bytes[this.physicalAddress(address + i)]
+    for (let i = 0; i < length;) {
+      const at = this.physicalAddress(address + i)
+      const n = Math.min(length - i, PAGE - (at % PAGE))
+      out.set(this.bytes.subarray(at, at + n), i)
+      i += n
+    }
     return out
   }
 

@@ -71,7 +71,17 @@ interface Value {
   readonly exp: number
 }
 
-const bitLength = (n: bigint): number => n.toString(2).length
+const TWO_32 = 4294967296
+/** The number of bits of a positive bigint (0 for 0). */
+const bitLength = (n: bigint): number => {
+  if (n < 0x20000000000000n) {
+    const x = Number(n)
+    const hi = Math.floor(x / TWO_32)
+    return hi > 0 ? 64 - Math.clz32(hi) : 32 - Math.clz32(x >>> 0)
+  }
+  const hex = n.toString(16)
+  return (hex.length - 1) * 4 + 32 - Math.clz32(parseInt(hex[0], 16))
+}
 
 /** Unpacks the `fmt.width` low bits of `bits`. */
 export const unpack = (fmt: Format, bits: bigint): Value => {
