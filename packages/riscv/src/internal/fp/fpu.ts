@@ -5,13 +5,16 @@
  * moves between the interpreter and the JIT.
  *
  * Exactness: a result is always the IEEE result rounded once in the instruction's rounding mode,
- * with `fflags` accrued exactly. The fast paths cover round-to-nearest-even with host doubles —
- * JavaScript arithmetic is IEEE binary64 round-to-nearest-even, and binary32 results come from
- * rounding the double result again (`Math.fround`), which is exact for +, −, ×, ÷ and √ because
- * binary64 has more than 2·24 + 2 bits — and detect inexactness with error-free transformations
- * (TwoSum, Dekker's product); they only take results well inside the normal range. Everything
- * else (other rounding modes, NaNs, infinities, zeros that need the mode's sign, subnormal,
- * overflowing or tiny results) goes to `softfloat.ts`, which computes with exact integers.
+ * with `fflags` accrued exactly. The fast paths use host doubles — JavaScript arithmetic is IEEE
+ * binary64 round-to-nearest-even, and binary32 results come from rounding the double result
+ * again (`Math.fround`), which is exact for +, −, ×, ÷ and √ because binary64 has more than
+ * 2·24 + 2 bits — and recover the exact error with error-free transformations (TwoSum, Dekker's
+ * product, the exact remainder of a quotient or square root). The error's sign (and, for ties,
+ * its size) moves the nearest result to the neighbour each directed mode wants and decides NX.
+ * They only take results well inside the normal range, where no underflow or overflow can
+ * happen; the double FMA's fast path (Boldo and Melquiond's emulation) is round-to-nearest only.
+ * Everything else (NaNs, infinities, zeros that need the mode's sign, subnormal, overflowing or
+ * tiny results) goes to `softfloat.ts`, which computes with exact integers.
  * Single-precision values are NaN-boxed: a 32-bit value whose upper 32 register bits are not all
  * ones reads as the canonical NaN.
  * @internal
@@ -45,6 +48,29 @@ const s32 = new Int32Array(scratch)
 /** The canonical NaNs' bits. */
 const NAN32 = 0x7fc00000
 const NAN64_HI = 0x7ff80000
+
+/** The largest finite single. */
+const MAX_FLOAT = 3.4028234663852886e38
+
+/** The double next to `x` (finite, nonzero) in direction `dir` (1 up, -1 down). */
+const step64 = (x: number, dir: number): number => {
+  f64[0] = x
+  if ((dir > 0) === (x > 0)) {
+    s32[0] = (s32[0] + 1) | 0
+    if (s32[0] === 0) s32[1] = (s32[1] + 1) | 0
+  } else {
+    if (s32[0] === 0) s32[1] = (s32[1] - 1) | 0
+    s32[0] = (s32[0] - 1) | 0
+  }
+  return f64[0]
+}
+
+/** The single next to the single `x` (finite, nonzero) in direction `dir`. */
+const step32 = (x: number, dir: number): number => {
+  f32[0] = x
+  s32[0] = (dir > 0) === (x > 0) ? s32[0] + 1 : s32[0] - 1
+  return f32[0]
+}
 
 /** Dekker's product error: `a * b - RN(a * b)` exactly (both split without overflow). */
 const productError = (a: number, b: number, p: number): number => {
@@ -177,6 +203,78 @@ export class Fpu {
     return frm <= 4 ? frm : -1
   }
 
+  // ---- rounding from an error-free result ------------------------------------------------------
+
+  /**
+   * The double in mode `rm` for an inexact exact value `r + err`, where `r` is its
+   * round-to-nearest-even result, well inside the normal range, and `err` the exact error (or
+   * just its sign, as ±MIN_VALUE, when the value cannot be halfway between doubles). Raises NX.
+   */
+  private inexact64(r: number, err: number, rm: number): number {
+    this.raise(Flag.NX)
+    if (rm === Soft.Rm.RNE) return r
+    const towardErr = step64(r, err > 0 ? 1 : -1)
+    switch (rm) {
+      case Soft.Rm.RTZ:
+        return (err > 0) !== (r > 0) ? towardErr : r
+      case Soft.Rm.RDN:
+        return err < 0 ? towardErr : r
+      case Soft.Rm.RUP:
+        return err > 0 ? towardErr : r
+      default:
+        // RMM differs from RNE only on a tie that RNE broke toward zero.
+        return 2 * err === towardErr - r && (err > 0) === (r > 0) ? towardErr : r
+    }
+  }
+
+  /**
+   * The single in mode `rm` for the exact value `d + e` (`d` a double, `e` its exact error, 0 if
+   * `d` is exact), whose single rounding lies well inside the normal range. Raises NX.
+   */
+  private round32(d: number, e: number, rm: number): number {
+    const r = Math.fround(d)
+    const dr = d - r
+    if (dr === 0 && e === 0) return r
+    this.raise(Flag.NX)
+    const side = dr !== 0 ? (dr > 0 ? 1 : -1) : e > 0 ? 1 : -1
+    const next = step32(r, side)
+    // Where the exact value lies between r and next: before (-1), past (1) or on (0) the midpoint.
+    // fround(d) is the nearest single to d, so |dr| is at most half the gap.
+    const position = 2 * dr !== next - r ? -1 : e === 0 ? 0 : (e > 0) === (side > 0) ? 1 : -1
+    switch (rm) {
+      case Soft.Rm.RNE:
+        // On a tie fround(d) already chose the even one.
+        return position > 0 ? next : r
+      case Soft.Rm.RMM:
+        return position > 0 || (position === 0 && Math.abs(next) > Math.abs(r)) ? next : r
+      case Soft.Rm.RTZ:
+        return (side > 0) !== (r > 0) ? next : r
+      case Soft.Rm.RDN:
+        return side < 0 ? next : r
+      default:
+        return side > 0 ? next : r
+    }
+  }
+
+  /**
+   * The single in mode `rm` when `r` is the round-to-nearest-even result of an inexact value
+   * on `side` of it that is never halfway between singles (quotients, square roots). Raises NX.
+   */
+  private side32(r: number, side: number, rm: number): number {
+    this.raise(Flag.NX)
+    switch (rm) {
+      case Soft.Rm.RNE:
+      case Soft.Rm.RMM:
+        return r
+      case Soft.Rm.RTZ:
+        return (side > 0) !== (r > 0) ? step32(r, side) : r
+      case Soft.Rm.RDN:
+        return side < 0 ? step32(r, side) : r
+      default:
+        return side > 0 ? step32(r, side) : r
+    }
+  }
+
   // ---- CSRs ------------------------------------------------------------------------------------
 
   /**
@@ -220,8 +318,13 @@ export class Fpu {
         const q = op === Op.FSUB_D ? -this.readD(rs2) : this.readD(rs2)
         const s = p + q
         const m = Math.abs(s)
-        if (rm === 0 && ((m > MIN_NORMAL_64 && m < MAX_DOUBLE_SAFE) || (s === 0 && p === -q))) {
-          if (sumError(p, q, s) !== 0) this.raise(Flag.NX)
+        if (m > MIN_NORMAL_64 && m < MAX_DOUBLE_SAFE) {
+          const err = sumError(p, q, s)
+          this.writeD(rd, err === 0 ? s : this.inexact64(s, err, rm))
+          return true
+        }
+        // An exact zero sum of finite operands: +0 (or -0 for -0 + -0) except in RDN.
+        if (s === 0 && p === -q && rm !== Soft.Rm.RDN) {
           this.writeD(rd, s)
           return true
         }
@@ -236,11 +339,13 @@ export class Fpu {
         const p = this.readS(rs1)
         const q = op === Op.FSUB_S ? -this.readS(rs2) : this.readS(rs2)
         const s = p + q
-        const r = Math.fround(s)
-        const m = Math.abs(r)
-        if (rm === 0 && ((m > MIN_NORMAL_32 && m < Infinity) || (s === 0 && p === -q))) {
-          if (r !== s || sumError(p, q, s) !== 0) this.raise(Flag.NX)
-          this.writeS(rd, r)
+        const m = Math.abs(Math.fround(s))
+        if (m > MIN_NORMAL_32 && m < MAX_FLOAT) {
+          this.writeS(rd, this.round32(s, sumError(p, q, s), rm))
+          return true
+        }
+        if (s === 0 && p === -q && rm !== Soft.Rm.RDN) {
+          this.writeS(rd, s)
           return true
         }
         this.writeSBits(rd, Soft.add(F32, this.readSBits(rs1), this.readSBits(rs2), op === Op.FSUB_S, rm))
@@ -254,9 +359,9 @@ export class Fpu {
         const q = this.readD(rs2)
         const s = p * q
         const m = Math.abs(s)
-        if (rm === 0 && m >= SAFE_LOW && m < Infinity && Math.abs(p) < SAFE_HIGH && Math.abs(q) < SAFE_HIGH) {
-          if (productError(p, q, s) !== 0) this.raise(Flag.NX)
-          this.writeD(rd, s)
+        if (m >= SAFE_LOW && m < MAX_DOUBLE_SAFE && Math.abs(p) < SAFE_HIGH && Math.abs(q) < SAFE_HIGH) {
+          const err = productError(p, q, s)
+          this.writeD(rd, err === 0 ? s : this.inexact64(s, err, rm))
           return true
         }
         this.writeDBits(rd, Soft.mul(F64, this.readDBits(rs1), this.readDBits(rs2), rm))
@@ -268,11 +373,9 @@ export class Fpu {
         if (rm < 0) return false
         // The product of two singles is exact in a double.
         const s = this.readS(rs1) * this.readS(rs2)
-        const r = Math.fround(s)
-        const m = Math.abs(r)
-        if (rm === 0 && m > MIN_NORMAL_32 && m < Infinity) {
-          if (r !== s) this.raise(Flag.NX)
-          this.writeS(rd, r)
+        const m = Math.abs(Math.fround(s))
+        if (m > MIN_NORMAL_32 && m < MAX_FLOAT) {
+          this.writeS(rd, this.round32(s, 0, rm))
           return true
         }
         this.writeSBits(rd, Soft.mul(F32, this.readSBits(rs1), this.readSBits(rs2), rm))
@@ -288,11 +391,12 @@ export class Fpu {
         const m = Math.abs(s)
         const mp = Math.abs(p)
         const mq = Math.abs(q)
-        if (rm === 0 && m >= SAFE_LOW && m < SAFE_HIGH && mp >= SAFE_LOW && mp < SAFE_HIGH && mq >= SAFE_LOW && mq < SAFE_HIGH) {
-          // The remainder p - s*q is a double, computed exactly.
+        if (m >= SAFE_LOW && m < SAFE_HIGH && mp >= SAFE_LOW && mp < SAFE_HIGH && mq >= SAFE_LOW && mq < SAFE_HIGH) {
+          // The remainder p - s*q is a double, computed exactly; the exact quotient is s + rem/q
+          // (never halfway between doubles).
           const ph = s * q
-          if ((p - ph) - productError(s, q, ph) !== 0) this.raise(Flag.NX)
-          this.writeD(rd, s)
+          const rem = (p - ph) - productError(s, q, ph)
+          this.writeD(rd, rem === 0 ? s : this.inexact64(s, (rem > 0) === (q > 0) ? Number.MIN_VALUE : -Number.MIN_VALUE, rm))
           return true
         }
         this.writeDBits(rd, Soft.div(F64, this.readDBits(rs1), this.readDBits(rs2), rm))
@@ -306,10 +410,10 @@ export class Fpu {
         const q = this.readS(rs2)
         const r = Math.fround(p / q)
         const m = Math.abs(r)
-        if (rm === 0 && m > MIN_NORMAL_32 && m < Infinity && q !== 0 && Math.abs(q) < Infinity) {
-          // r * q is exact in a double: the quotient was exact iff it gives p back.
-          if (r * q !== p) this.raise(Flag.NX)
-          this.writeS(rd, r)
+        if (m > MIN_NORMAL_32 && m < MAX_FLOAT && q !== 0 && Math.abs(q) < Infinity) {
+          // r * q is exact in a double, and so is p - r * q: its sign gives the exact quotient's side.
+          const rem = p - r * q
+          this.writeS(rd, rem === 0 ? r : this.side32(r, (rem > 0) === (q > 0) ? 1 : -1, rm))
           return true
         }
         this.writeSBits(rd, Soft.div(F32, this.readSBits(rs1), this.readSBits(rs2), rm))
@@ -320,11 +424,11 @@ export class Fpu {
         const rm = this.roundingMode(imm & 7)
         if (rm < 0) return false
         const p = this.readD(rs1)
-        if (rm === 0 && p >= SAFE_LOW && p < Infinity) {
+        if (p >= SAFE_LOW && p < SAFE_HIGH) {
           const s = Math.sqrt(p)
           const ph = s * s
-          if ((p - ph) - productError(s, s, ph) !== 0) this.raise(Flag.NX)
-          this.writeD(rd, s)
+          const rem = (p - ph) - productError(s, s, ph)
+          this.writeD(rd, rem === 0 ? s : this.inexact64(s, rem > 0 ? Number.MIN_VALUE : -Number.MIN_VALUE, rm))
           return true
         }
         this.writeDBits(rd, Soft.sqrt(F64, this.readDBits(rs1), rm))
@@ -335,10 +439,10 @@ export class Fpu {
         const rm = this.roundingMode(imm & 7)
         if (rm < 0) return false
         const p = this.readS(rs1)
-        if (rm === 0 && p > 0 && p < Infinity) {
+        if (p > 0 && p < Infinity) {
           const r = Math.fround(Math.sqrt(p))
-          if (r * r !== p) this.raise(Flag.NX)
-          this.writeS(rd, r)
+          const rem = p - r * r
+          this.writeS(rd, rem === 0 ? r : this.side32(r, rem > 0 ? 1 : -1, rm))
           return true
         }
         this.writeSBits(rd, Soft.sqrt(F32, this.readSBits(rs1), rm))
@@ -481,11 +585,9 @@ export class Fpu {
         const rm = this.roundingMode(imm & 7)
         if (rm < 0) return false
         const v = this.readD(rs1)
-        const r = Math.fround(v)
-        const m = Math.abs(r)
-        if (rm === 0 && ((m > MIN_NORMAL_32 && m < Infinity) || v === 0)) {
-          if (r !== v) this.raise(Flag.NX)
-          this.writeS(rd, r)
+        const m = Math.abs(Math.fround(v))
+        if ((m > MIN_NORMAL_32 && m < MAX_FLOAT) || v === 0) {
+          this.writeS(rd, this.round32(v, 0, rm))
           return true
         }
         this.writeSBits(rd, Soft.convert(F64, F32, this.readDBits(rs1), rm))
@@ -519,19 +621,9 @@ export class Fpu {
     if (negateProduct) p = -p
     const c = negateAddend ? -this.readS(rs3) : this.readS(rs3)
     const s = p + c
-    let r = Math.fround(s)
-    const m = Math.abs(r)
-    if (rm === 0 && m > MIN_NORMAL_32 && m < Infinity) {
-      const e = sumError(p, c, s)
-      if (e !== 0 && r !== s) {
-        // s may be a midpoint between singles that the exact sum is not: e decides.
-        f32[0] = r
-        s32[0] += (s > r) === (r > 0) ? 1 : -1
-        const other = f32[0]
-        if (s === (r + other) / 2 && (e > 0) === (other > r)) r = other
-      }
-      if (e !== 0 || r !== s) this.raise(Flag.NX)
-      this.writeS(rd, r)
+    const m = Math.abs(Math.fround(s))
+    if (m > MIN_NORMAL_32 && m < MAX_FLOAT) {
+      this.writeS(rd, this.round32(s, sumError(p, c, s), rm))
       return true
     }
     const bits = Soft.fma(F32, this.readSBits(rs1), this.readSBits(rs2), this.readSBits(rs3), negateProduct, negateAddend, rm)
