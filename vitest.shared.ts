@@ -8,7 +8,12 @@ import { mergeConfig } from "vitest/config"
  */
 export const shared: UserWorkspaceConfig = {
   resolve: { conditions: ["@zxsim/source", "module", "node", "import", "default"] },
-  ssr: { resolve: { conditions: ["@zxsim/source", "module", "node", "import", "default"] } }
+  ssr: { resolve: { conditions: ["@zxsim/source", "module", "node", "import", "default"] } },
+  test: {
+    // Generous on a loaded machine: hooks set up kernels and CPUs; teardown waits for forks.
+    hookTimeout: 120_000,
+    teardownTimeout: 60_000
+  }
 }
 
 /** A package's project: its own settings over the shared ones. */
