@@ -76,32 +76,44 @@ mkdirSync(examples)
 writeFileSync(join(examples, "readme.ts"), readmeBlocks[0])
 const ownExamples = join(root, "scripts", "pack-test")
 for (const file of readdirSync(ownExamples)) writeFileSync(join(examples, file), readFileSync(join(ownExamples, file)))
-writeFileSync(
-  join(app, "tsconfig.json"),
-  JSON.stringify({
-    compilerOptions: {
-      strict: true,
-      exactOptionalPropertyTypes: true,
-      noUncheckedIndexedAccess: true,
-      skipLibCheck: false,
-      noEmitOnError: true,
-      module: "NodeNext",
-      moduleResolution: "NodeNext",
-      target: "ES2022",
-      lib: ["ES2022"],
-      types: ["node"],
-      rootDir: "src",
-      outDir: "out"
-    },
-    include: ["src"]
-  }, null, 2)
+// Every module the packages export, imported for its types, so that every shipped declaration
+// file is checked under the strict options.
+const modules = packages.flatMap((p) =>
+  readdirSync(join(p.dir, "dist", "dts")).filter((f) => f.endsWith(".d.ts")).map((f) => `${p.manifest.name}/${f.slice(0, -5)}`)
 )
-step("type-checking the examples (strict, exactOptionalPropertyTypes, noUncheckedIndexedAccess, skipLibCheck false)")
-try {
-  run(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { cwd: app })
-} catch (e) {
-  process.stderr.write(e.stdout ?? "")
-  throw new Error("the examples do not type-check against the installed packages")
+writeFileSync(
+  join(examples, "declarations.ts"),
+  modules.map((m, i) => `import type * as M${i} from "${m}"\nexport type T${i} = typeof M${i}\n`).join("")
+)
+const compilerOptions = {
+  strict: true,
+  exactOptionalPropertyTypes: true,
+  noUncheckedIndexedAccess: true,
+  noEmitOnError: true,
+  module: "NodeNext",
+  moduleResolution: "NodeNext",
+  target: "ES2022",
+  lib: ["ES2022"],
+  types: ["node"],
+  rootDir: "src",
+  outDir: "out"
+}
+// Every declaration file checked (skipLibCheck false) for the README example and every module of
+// ours. The Command example imports @effect/platform-node, whose own declarations need the DOM
+// library and @types/ws, so it is compiled with skipLibCheck (its own code still strict).
+writeFileSync(
+  join(app, "tsconfig.strict.json"),
+  JSON.stringify({ compilerOptions: { ...compilerOptions, skipLibCheck: false, noEmit: true }, files: ["src/readme.ts", "src/declarations.ts"] }, null, 2)
+)
+writeFileSync(join(app, "tsconfig.json"), JSON.stringify({ compilerOptions: { ...compilerOptions, skipLibCheck: true }, include: ["src"] }, null, 2))
+step(`type-checking the examples and ${modules.length} modules' declarations (strict, exactOptionalPropertyTypes, noUncheckedIndexedAccess, skipLibCheck false)`)
+for (const project of ["tsconfig.strict.json", "tsconfig.json"]) {
+  try {
+    run(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", project], { cwd: app })
+  } catch (e) {
+    process.stderr.write(e.stdout ?? "")
+    throw new Error(`the examples do not type-check against the installed packages (${project})`)
+  }
 }
 
 // 4. Run them under plain node, from a directory unrelated to the application's.
