@@ -11,6 +11,8 @@ export default defineConfig({
     // event loop for long (split long synchronous work with setImmediate): a worker that cannot
     // answer Vitest's RPC within 60 s fails the whole run with "Timeout calling onTaskUpdate".
     pool: "forks",
-    ...(process.env.ZXSIM_TEST_WORKERS === undefined ? {} : { maxWorkers: Number(process.env.ZXSIM_TEST_WORKERS), minWorkers: 1 })
+    ...(process.env.ZXSIM_TEST_WORKERS === undefined
+      ? {}
+      : { maxWorkers: Number(process.env.ZXSIM_TEST_WORKERS), minWorkers: 1 })
   }
 })

@@ -26,7 +26,6 @@ const step = (what) => process.stdout.write(`pack-test: ${what} (${((Date.now() 
 const run = (command, args, options = {}) =>
   execFileSync(command, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], ...options })
 const npm = process.platform === "win32" ? "npm.cmd" : "npm"
-const rootManifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"))
 
 const expectEqual = (what, actual, expected) => {
   if (actual !== expected) {
@@ -38,18 +37,30 @@ const expectEqual = (what, actual, expected) => {
 step("building")
 run(npm, ["run", "build"], { cwd: root, stdio: "inherit" })
 const packages = readdirSync(join(root, "packages"))
-  .map((name) => ({ dir: join(root, "packages", name), manifest: JSON.parse(readFileSync(join(root, "packages", name, "package.json"), "utf8")) }))
+  .map((name) => ({
+    dir: join(root, "packages", name),
+    manifest: JSON.parse(readFileSync(join(root, "packages", name, "package.json"), "utf8"))
+  }))
   .filter((p) => p.manifest.private !== true)
 const app = mkdtempSync(join(tmpdir(), "zxsim-pack-test-"))
 const tarballs = join(app, "tarballs")
 mkdirSync(tarballs)
 step(`packing ${packages.length} packages`)
-const packed = JSON.parse(run(npm, ["pack", "--json", "--pack-destination", tarballs, ...packages.map((p) => p.dir)], { cwd: root }))
+const packed = JSON.parse(
+  run(npm, ["pack", "--json", "--pack-destination", tarballs, ...packages.map((p) => p.dir)], { cwd: root })
+)
 for (const p of packed) {
   const bytes = statSync(join(tarballs, p.filename)).size
-  process.stdout.write(`  ${p.name.padEnd(24)} ${(bytes / 1024).toFixed(1).padStart(7)} kB packed, ${(p.unpackedSize / 1024).toFixed(1).padStart(7)} kB unpacked, ${p.entryCount} files\n`)
+  process.stdout.write(
+    `  ${p.name.padEnd(24)} ${(bytes / 1024).toFixed(1).padStart(7)} kB packed, ${
+      (p.unpackedSize / 1024).toFixed(1).padStart(7)
+    } kB unpacked, ${p.entryCount} files\n`
+  )
   for (const f of p.files) {
-    if (/(^|\/)(test|tests|fixtures)\//.test(f.path) || /\.test\.ts$/.test(f.path) || /tsconfig|vitest\.config/.test(f.path)) {
+    if (
+      /(^|\/)(test|tests|fixtures)\//.test(f.path) || /\.test\.ts$/.test(f.path) ||
+      /tsconfig|vitest\.config/.test(f.path)
+    ) {
       throw new Error(`${p.name}: the tarball carries ${f.path}`)
     }
   }
@@ -64,7 +75,10 @@ const dependencies = Object.fromEntries([
   ...[...peers].map((name) => [name, installed(name)]),
   ["@types/node", installed("@types/node")]
 ])
-writeFileSync(join(app, "package.json"), JSON.stringify({ name: "zxsim-consumer", private: true, type: "module", dependencies }, null, 2))
+writeFileSync(
+  join(app, "package.json"),
+  JSON.stringify({ name: "zxsim-consumer", private: true, type: "module", dependencies }, null, 2)
+)
 step(`installing into ${app}`)
 run(npm, ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: app, stdio: "inherit" })
 
@@ -79,7 +93,9 @@ for (const file of readdirSync(ownExamples)) writeFileSync(join(examples, file),
 // Every module the packages export, imported for its types, so that every shipped declaration
 // file is checked under the strict options.
 const modules = packages.flatMap((p) =>
-  readdirSync(join(p.dir, "dist", "dts")).filter((f) => f.endsWith(".d.ts")).map((f) => `${p.manifest.name}/${f.slice(0, -5)}`)
+  readdirSync(join(p.dir, "dist", "dts")).filter((f) => f.endsWith(".d.ts")).map((f) =>
+    `${p.manifest.name}/${f.slice(0, -5)}`
+  )
 )
 writeFileSync(
   join(examples, "declarations.ts"),
@@ -103,10 +119,22 @@ const compilerOptions = {
 // library and @types/ws, so it is compiled with skipLibCheck (its own code still strict).
 writeFileSync(
   join(app, "tsconfig.strict.json"),
-  JSON.stringify({ compilerOptions: { ...compilerOptions, skipLibCheck: false, noEmit: true }, files: ["src/readme.ts", "src/declarations.ts"] }, null, 2)
+  JSON.stringify(
+    {
+      compilerOptions: { ...compilerOptions, skipLibCheck: false, noEmit: true },
+      files: ["src/readme.ts", "src/declarations.ts"]
+    },
+    null,
+    2
+  )
 )
-writeFileSync(join(app, "tsconfig.json"), JSON.stringify({ compilerOptions: { ...compilerOptions, skipLibCheck: true }, include: ["src"] }, null, 2))
-step(`type-checking the examples and ${modules.length} modules' declarations (strict, exactOptionalPropertyTypes, noUncheckedIndexedAccess, skipLibCheck false)`)
+writeFileSync(
+  join(app, "tsconfig.json"),
+  JSON.stringify({ compilerOptions: { ...compilerOptions, skipLibCheck: true }, include: ["src"] }, null, 2)
+)
+step(
+  `type-checking the examples and ${modules.length} modules' declarations (strict, exactOptionalPropertyTypes, noUncheckedIndexedAccess, skipLibCheck false)`
+)
 for (const project of ["tsconfig.strict.json", "tsconfig.json"]) {
   try {
     run(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", project], { cwd: app })
@@ -119,7 +147,11 @@ for (const project of ["tsconfig.strict.json", "tsconfig.json"]) {
 // 4. Run them under plain node, from a directory unrelated to the application's.
 step("running the examples under node")
 const elsewhere = tmpdir()
-expectEqual("README example", run(process.execPath, [join(app, "out", "readme.js")], { cwd: elsewhere }), "hello\nfrom\nzxsim\n 0\n")
+expectEqual(
+  "README example",
+  run(process.execPath, [join(app, "out", "readme.js")], { cwd: elsewhere }),
+  "hello\nfrom\nzxsim\n 0\n"
+)
 for (const file of readdirSync(ownExamples)) {
   const script = join(app, "out", file.replace(/\.ts$/, ".js"))
   const expected = readFileSync(join(ownExamples, file), "utf8").match(/^\/\/ Prints: (.*)$/m)

@@ -1,12 +1,12 @@
 // Guests as commands: @effect/platform's Command API running the packaged RISC-V programs.
 // Prints: "{\"hello\":\"hello\\na\\nb\\n\",\"lines\":[\"one\",\"two\"],\"exitCode\":42,\"dynamic\":\"hello_dynamic\\nd\\n\"}\n"
-import * as Command from "@effect/platform/Command"
 import { NodeContext } from "@effect/platform-node"
-import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
+import * as Command from "@effect/platform/Command"
 import * as Guests from "@zxsim/guest/Guests"
 import * as GuestCommandExecutor from "@zxsim/process-builder/GuestCommandExecutor"
 import * as Zircon from "@zxsim/riscv/Zircon"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 
 // Command names are the packaged guests; dynamically linked ones get ld.so.1 from the same place.
 const GuestCommands = GuestCommandExecutor.layer({

@@ -23,6 +23,12 @@ import * as CommandExecutor from "@effect/platform/CommandExecutor"
 import { type PlatformError, SystemError, type SystemErrorReason } from "@effect/platform/Error"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
+import * as Loader from "@zxsim/fidl/Loader"
+import type * as Handle from "@zxsim/kernel/Handle"
+import * as Kernel from "@zxsim/kernel/Kernel"
+import { Signals } from "@zxsim/kernel/Signals"
+import * as Status from "@zxsim/kernel/Status"
+import * as HandleInfo from "@zxsim/processargs/HandleInfo"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as HashMap from "effect/HashMap"
@@ -32,12 +38,6 @@ import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import * as Sink from "effect/Sink"
 import * as Stream from "effect/Stream"
-import * as Loader from "@zxsim/fidl/Loader"
-import type * as Handle from "@zxsim/kernel/Handle"
-import * as Kernel from "@zxsim/kernel/Kernel"
-import { Signals } from "@zxsim/kernel/Signals"
-import * as Status from "@zxsim/kernel/Status"
-import * as HandleInfo from "@zxsim/processargs/HandleInfo"
 import * as BuiltProcess from "./BuiltProcess.js"
 import * as ProcessBuilder from "./ProcessBuilder.js"
 import type { ProcessBuilderError } from "./ProcessBuilderError.js"
@@ -70,7 +70,10 @@ export const directory = (directory: string): Programs => ({ _tag: "Directory", 
  * @since 0.1.0
  * @category programs
  */
-export const programMap = (programs: Readonly<Record<string, Uint8Array | string>>): Programs => ({ _tag: "Map", programs })
+export const programMap = (programs: Readonly<Record<string, Uint8Array | string>>): Programs => ({
+  _tag: "Map",
+  programs
+})
 
 /**
  * A name containing `/` is a host path, relative to the command's working directory (or the host
@@ -187,7 +190,11 @@ const resolveProgram = (
   sources: ReadonlyArray<Programs>,
   name: string,
   cwd: Option.Option<string>
-): Effect.Effect<{ readonly bytes: Uint8Array; readonly program: string }, PlatformError, FileSystem.FileSystem | Path.Path> =>
+): Effect.Effect<
+  { readonly bytes: Uint8Array; readonly program: string },
+  PlatformError,
+  FileSystem.FileSystem | Path.Path
+> =>
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
     const path = yield* Path.Path
@@ -224,20 +231,31 @@ const environmentOf = (options: Options, command: Command.StandardCommand): Read
 }
 
 /** The bytes a socket carries until its peer closes, as a stream; reading ends with the peer. */
-const socketStream = (kernel: Kernel.KernelShape, socket: Handle.Socket, method: string): Stream.Stream<Uint8Array, PlatformError> =>
+const socketStream = (
+  kernel: Kernel.KernelShape,
+  socket: Handle.Socket,
+  method: string
+): Stream.Stream<Uint8Array, PlatformError> =>
   Stream.repeatEffectOption(
     Effect.gen(function*() {
       const signals = yield* kernel.object.waitOne(socket, Signals.SOCKET_READABLE | Signals.SOCKET_PEER_CLOSED)
       if ((signals & Signals.SOCKET_READABLE) === 0) return yield* Effect.fail(Option.none())
       return yield* kernel.socket.read(socket, 1 << 16)
-    }).pipe(Effect.mapError((e) => Option.isOption(e) ? e : Option.some(kernelFailure(method, "reading the guest's output")(e))))
+    }).pipe(
+      Effect.mapError((e) =>
+        Option.isOption(e) ? e : Option.some(kernelFailure(method, "reading the guest's output")(e))
+      )
+    )
   )
 
 /**
  * A sink writing to a socket as the guest makes room, closing it (the guest's end of file) when
  * the input ends; input after the guest closed its end is dropped.
  */
-const socketSink = (kernel: Kernel.KernelShape, socket: Handle.Socket): Sink.Sink<void, Uint8Array, never, PlatformError> => {
+const socketSink = (
+  kernel: Kernel.KernelShape,
+  socket: Handle.Socket
+): Sink.Sink<void, Uint8Array, never, PlatformError> => {
   const writeAll = (bytes: Uint8Array) =>
     Effect.gen(function*() {
       let offset = 0
@@ -295,14 +313,19 @@ export const startStandard = (
     if (Option.isSome(command.cwd)) {
       const cwd = command.cwd.value
       const info = yield* fs.stat(cwd).pipe(
-        Effect.mapError((e) => fail(e._tag === "SystemError" ? e.reason : "Unknown", "start", `working directory ${cwd}: ${e.message}`, e))
+        Effect.mapError((e) =>
+          fail(e._tag === "SystemError" ? e.reason : "Unknown", "start", `working directory ${cwd}: ${e.message}`, e)
+        )
       )
-      if (info.type !== "Directory") return yield* Effect.fail(fail("BadResource", "start", `working directory ${cwd}: not a directory`))
+      if (info.type !== "Directory") {
+        return yield* Effect.fail(fail("BadResource", "start", `working directory ${cwd}: not a directory`))
+      }
     }
     const { bytes, program } = yield* resolveProgram(options.programs, command.command, command.cwd)
     const name = command.command.slice(command.command.lastIndexOf("/") + 1)
     const method = "start"
-    const toPlatform = (error: ProcessBuilderError) => fail("Unknown", method, describeBuildError(program, error), error)
+    const toPlatform = (error: ProcessBuilderError) =>
+      fail("Unknown", method, describeBuildError(program, error), error)
     const executable = yield* kernel.vmo.fromBytes(bytes, { name, executable: true }).pipe(
       Effect.mapError(kernelFailure(method, "loading the executable"))
     )
@@ -318,11 +341,17 @@ export const startStandard = (
       { handle: stderrGuest, info: HandleInfo.unsafeMake("FileDescriptor", 2) }
     ]).pipe(Effect.mapError(toPlatform))
     yield* ProcessBuilder.addArguments(builder, [command.command, ...command.args]).pipe(Effect.mapError(toPlatform))
-    yield* ProcessBuilder.addEnvironmentVariables(builder, environmentOf(options, command)).pipe(Effect.mapError(toPlatform))
+    yield* ProcessBuilder.addEnvironmentVariables(builder, environmentOf(options, command)).pipe(
+      Effect.mapError(toPlatform)
+    )
     if (options.loader !== undefined) {
       const source = options.loader
-      const [client, server] = yield* kernel.channel.create().pipe(Effect.mapError(kernelFailure(method, "loader channel")))
-      const layer = source._tag === "Directory" ? Loader.layerFromDirectory(source.directory) : Loader.layerFromMap(source.files)
+      const [client, server] = yield* kernel.channel.create().pipe(
+        Effect.mapError(kernelFailure(method, "loader channel"))
+      )
+      const layer = source._tag === "Directory"
+        ? Loader.layerFromDirectory(source.directory)
+        : Loader.layerFromMap(source.files)
       yield* Effect.forkScoped(
         Loader.serve(server).pipe(Effect.provide(layer), Effect.provideService(FileSystem.FileSystem, fs))
       )
@@ -371,7 +400,11 @@ export const startStandard = (
       Effect.mapError(kernelFailure("isRunning", "process signals"))
     )
     const kill: CommandExecutor.Process["kill"] = () =>
-      kernel.task.kill(handle).pipe(Effect.zipRight(terminated), Effect.asVoid, Effect.mapError(kernelFailure("kill", "task_kill")))
+      kernel.task.kill(handle).pipe(
+        Effect.zipRight(terminated),
+        Effect.asVoid,
+        Effect.mapError(kernelFailure("kill", "task_kill"))
+      )
     const stdinSink = socketSink(kernel, stdin)
     if (command.stdin === "inherit") {
       const input = options.console?.stdin ?? Stream.empty
@@ -410,7 +443,9 @@ export const start = (
   return Effect.gen(function*() {
     const context = yield* Effect.context<Kernel.Kernel | FileSystem.FileSystem | Path.Path>()
     const stdoutOf = (stage: Command.StandardCommand) =>
-      Stream.unwrapScoped(Effect.map(startStandard(options, stage), (p) => p.stdout)).pipe(Stream.provideContext(context))
+      Stream.unwrapScoped(Effect.map(startStandard(options, stage), (p) => p.stdout)).pipe(
+        Stream.provideContext(context)
+      )
     const input = rest.reduce((stdin, stage) => stdoutOf({ ...stage, stdin }), stdoutOf(first))
     return yield* startStandard(options, { ...last, stdin: input })
   })

@@ -8,13 +8,13 @@ import { NodeContext } from "@effect/platform-node"
 import * as Command from "@effect/platform/Command"
 import type * as CommandExecutor from "@effect/platform/CommandExecutor"
 import { assert, describe, it } from "@effect/vitest"
+import * as Guests from "@zxsim/guest/Guests"
+import * as Kernel from "@zxsim/kernel/Kernel"
+import * as RiscvInterpreter from "@zxsim/riscv/RiscvInterpreter"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
-import * as Guests from "@zxsim/guest/Guests"
-import * as Kernel from "@zxsim/kernel/Kernel"
-import * as RiscvInterpreter from "@zxsim/riscv/RiscvInterpreter"
 import * as GuestCommandExecutor from "../src/GuestCommandExecutor.js"
 
 const kernel = Kernel.layer.pipe(Layer.provide(RiscvInterpreter.layer))
@@ -79,9 +79,13 @@ describe("GuestCommandExecutor", () => {
 
   it.effect("Command.workingDirectory resolves relative program paths and must exist", () =>
     withExecutor(Effect.gen(function*() {
-      const output = yield* Command.string(Command.make("./hello", "w").pipe(Command.workingDirectory(Guests.binDirectory)))
+      const output = yield* Command.string(
+        Command.make("./hello", "w").pipe(Command.workingDirectory(Guests.binDirectory))
+      )
       assert.strictEqual(output, "./hello\nw\n")
-      const missing = yield* Effect.flip(Command.string(Command.make("hello").pipe(Command.workingDirectory("/nonexistent/zxsim"))))
+      const missing = yield* Effect.flip(
+        Command.string(Command.make("hello").pipe(Command.workingDirectory("/nonexistent/zxsim")))
+      )
       assert.strictEqual(missing._tag, "SystemError")
       assert.include(missing.message, "/nonexistent/zxsim")
     })))
