@@ -297,8 +297,15 @@ export const libraryNames: ReadonlyArray<LibraryName> = libraries.map((l) => l.n
 /** The description of one program. */
 export const guest = (name: Name): Guest => guests.find((g) => g.name === name)!
 
-/** The directory holding the prebuilt programs, as a `file:` URL. */
-export const binUrl: URL = new URL("../bin/", import.meta.url)
+/**
+ * The directory holding the prebuilt programs, as a `file:` URL: the package's `bin/`, found from
+ * this module's place in the package (`src/Guests.ts` in the repository, `dist/esm/Guests.js` in
+ * the published build), so it holds from any working directory.
+ */
+export const binUrl: URL = new URL(
+  new URL(".", import.meta.url).pathname.endsWith("/dist/esm/") ? "../../bin/" : "../bin/",
+  import.meta.url
+)
 
 /** The `file:` URL of a prebuilt program. */
 export const url = (name: Name): URL => new URL(name, binUrl)
