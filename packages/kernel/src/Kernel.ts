@@ -72,8 +72,34 @@ export interface KernelStats {
   readonly handles: number
   /** Frames committed to VMO pages. */
   readonly committedFrames: number
+  /**
+   * Frames the kernel holds for its own structures (pages of register files, address-space
+   * roots); with `committedFrames` they are bounded by `memoryBytes`.
+   */
+  readonly kernelFrames: number
   /** Processes that are running (started and not dead). */
   readonly runningProcesses: number
+}
+
+/** How physical memory is used, for diagnostics and benchmarks (it changes as memory grows, so tests of leaks use {@link KernelStats}). */
+export interface MemoryStats {
+  /** Frames VMO pages and kernel structures may hold together (`memoryBytes` / 4 KiB). */
+  readonly budgetFrames: number
+  /** Frames committed to VMO pages. */
+  readonly committedFrames: number
+  /** Frames held for kernel structures (register files, address-space roots). */
+  readonly kernelFrames: number
+  /** Frames CPUs set aside for their tables (outside the budget). */
+  readonly reservedFrames: number
+  /**
+   * Frames the backing `WebAssembly.Memory` has grown to, free ones included. It never shrinks:
+   * frames freed by dead processes are reused before it grows again.
+   */
+  readonly physicalFrames: number
+  /** Times the memory has grown (each detaches its buffer). */
+  readonly growths: number
+  /** Live register files (one per thread). */
+  readonly registerFiles: number
 }
 
 /** Counters of guest execution, for diagnostics and benchmarks. */
@@ -315,6 +341,8 @@ export interface KernelShape {
   readonly stats: Effect.Effect<KernelStats>
   /** Syscalls handled and slices run, with the CPU's own counters. */
   readonly executionStats: Effect.Effect<ExecutionStats>
+  /** How physical memory is used and how far the backing memory has grown. */
+  readonly memoryStats: Effect.Effect<MemoryStats>
 }
 
 /** The kernel service's tag. */
@@ -322,7 +350,10 @@ export class Kernel extends Context.Tag("@zxsim/kernel/Kernel")<Kernel, KernelSh
 
 /** How a kernel is set up. */
 export interface KernelOptions {
-  /** Bytes of physical memory VMOs may commit in total; beyond it calls fail NO_MEMORY. Default 1 GiB. */
+  /**
+   * Bytes of physical memory: VMO pages, register files (1 KiB a thread) and address-space roots
+   * (4 KiB a process) together; beyond it calls fail NO_MEMORY. Default 1 GiB.
+   */
   readonly memoryBytes?: number
 }
 

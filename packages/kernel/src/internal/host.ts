@@ -671,7 +671,18 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduler): KernelShape
       objects: kernel.objectCounts(),
       handles: kernel.liveHandles,
       committedFrames: kernel.memory.committedFrames,
+      kernelFrames: kernel.memory.kernelFrames,
       runningProcesses: scheduler.runningProcesses()
+    })),
+
+    memoryStats: Effect.sync(() => ({
+      budgetFrames: kernel.memory.maxFrames,
+      committedFrames: kernel.memory.committedFrames,
+      kernelFrames: kernel.memory.kernelFrames,
+      reservedFrames: kernel.memory.reservedFrames,
+      physicalFrames: kernel.memory.sizeFrames,
+      growths: kernel.memory.growths,
+      registerFiles: kernel.registerFiles.live
     })),
 
     executionStats: Effect.sync(() => ({

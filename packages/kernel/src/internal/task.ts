@@ -20,7 +20,7 @@ import { taskEnded } from "./exception.js"
 import { HandleTable, KObject } from "./object.js"
 import { JobPolicy, type PolicyInput } from "./policy.js"
 import type { KernelState } from "./state.js"
-import { AddressSpace } from "./vmar.js"
+import { ADDRESS_SPACE_FRAMES, AddressSpace } from "./vmar.js"
 
 export class JobObject extends KObject {
   readonly children = new Set<JobObject>()
@@ -108,6 +108,8 @@ export class ProcessObject extends KObject {
   vdsoCodeEnd = -1
 
   constructor(kernel: KernelState, readonly job: JobObject, name: string) {
+    // The address space's root is charged to physical memory: check it fits before anything is made.
+    if (kernel.memory.availableFrames < ADDRESS_SPACE_FRAMES) fail(Status.NO_MEMORY)
     super(kernel, ObjectType.PROCESS)
     this.name = name
     this.handles = new HandleTable(kernel.randomU32())
@@ -156,9 +158,12 @@ export class ThreadObject extends KObject {
   fiber: Fiber.RuntimeFiber<void, never> | null = null
 
   constructor(kernel: KernelState, readonly process: ProcessObject, name: string) {
+    // The register file first: a thread that cannot have one is never made (nor counted).
+    const registers = kernel.allocateRegisterFile()
+    if (registers < 0) fail(Status.NO_MEMORY)
     super(kernel, ObjectType.THREAD)
     this.name = name
-    this.registers = kernel.allocateRegisterFile()
+    this.registers = registers
     process.threads.add(this)
     this.retain()
     process.retain()
