@@ -118,6 +118,17 @@ describe("zxsim run", () => {
       }
     }))
 
+  it.live("a Linux binary's first system call is reported as a system call outside the vDSO", () =>
+    Effect.gen(function*() {
+      const linux = fileURLToPath(new URL("./fixtures/linux_hello", import.meta.url))
+      const r = yield* zxsim("run", linux)
+      assert.strictEqual(r.code, 252)
+      assert.include(r.stderr, "policy error: system call outside the vDSO")
+      // write(2) is number 64 on Linux riscv64; the ecall is the program's fifth instruction.
+      assert.include(r.stderr, "as a Linux system call it would be number a7 = 64")
+      assert.match(r.stderr, /<== pc 0x[0-9a-f]+ \(linux_hello\+0x[0-9a-f]+\) _start\+0x[0-9a-f]+/)
+    }))
+
   it.live("a crash in a dynamically linked program names the library's symbols too", () =>
     Effect.gen(function*() {
       const r = yield* zxsim("run", Guests.path("write_relro"), "--loader-dir", Guests.binDirectory)

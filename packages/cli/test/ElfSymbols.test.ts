@@ -30,7 +30,7 @@ describe("ElfSymbols", () => {
       assert.strictEqual(ElfSymbols.format(ElfSymbols.lookup(table, main.value)!), "main")
       assert.strictEqual(ElfSymbols.format(ElfSymbols.lookup(table, main.value + 6)!), "main+0x6")
       assert.isUndefined(ElfSymbols.lookup(table, 0))
-      const sized: ElfSymbols.SymbolTable = { symbols: [{ name: "f", value: 0x100, size: 0x10, type: 2 }, { name: "g", value: 0x200, size: 0, type: 2 }] }
+      const sized: ElfSymbols.SymbolTable = { symbols: [{ name: "f", value: 0x100, size: 0x10, type: 2, bind: 1 }, { name: "g", value: 0x200, size: 0, type: 2, bind: 1 }] }
       assert.isUndefined(ElfSymbols.lookup(sized, 0x110))
       assert.strictEqual(ElfSymbols.format(ElfSymbols.lookup(sized, 0x10f)!), "f+0xf")
       // An unsized symbol covers up to the next one.
