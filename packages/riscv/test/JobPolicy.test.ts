@@ -126,8 +126,10 @@ describe("job policy in guests", () => {
         assert.strictEqual((yield* runIn(entry(action), closeForeign)).code, EXCEPTION_KILL)
       }
       assert.strictEqual((yield* runIn(entry(PolicyAction.KILL), closeForeign)).code, POLICY_KILL)
-      // Closing ZX_HANDLE_INVALID is not a bad handle.
+      // ZX_HANDLE_INVALID is not a bad handle: closing it is OK, using it BAD_HANDLE without the policy.
       assert.strictEqual((yield* runIn(entry(PolicyAction.KILL), [A.li(a0, 0), ...syscall("handle_close"), ...exit])).code, 0n)
+      const useInvalid: A.Program = [A.li(a0, 0), A.addi(a1, sp, -8), ...syscall("vmo_get_size"), ...exit]
+      assert.strictEqual((yield* runIn(entry(PolicyAction.KILL), useInvalid)).code, bad)
     })))
 
   it.effect("NEW_PROCESS: a guest's zx_process_create under each action", () =>

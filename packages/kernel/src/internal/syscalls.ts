@@ -125,7 +125,7 @@ export class Call {
   /** The live handle `value` of the calling process, checked for type and rights. */
   handle(value: number, type?: number, rights?: number): HandleRef {
     const ref = this.process.handles.get(value)
-    if (ref === undefined) this.badHandle()
+    if (ref === undefined) this.badHandle(value)
     if (type !== undefined && ref!.object.type !== type) fail(Status.WRONG_TYPE)
     if (rights !== undefined && !RightsMod.has(ref!.rights, rights)) fail(Status.ACCESS_DENIED)
     return ref!
@@ -152,8 +152,12 @@ export class Call {
     if (!decision.allowed) fail(Status.ACCESS_DENIED)
   }
 
-  /** A handle value that names nothing: BAD_HANDLE, after the job's BAD_HANDLE policy is applied. */
-  badHandle(): never {
+  /**
+   * A handle value that names nothing: BAD_HANDLE, after the job's BAD_HANDLE policy is applied
+   * (not to ZX_HANDLE_INVALID, which many calls take as "none").
+   */
+  badHandle(value = -1): never {
+    if (value === 0) return fail(Status.BAD_HANDLE)
     const decision = applyPolicy(this.process.job.actionFor(PolicyCondition.BAD_HANDLE))
     if (decision.kill) this.process.kill(BigInt(TaskReturnCode.POLICY_KILL))
     if (decision.exception) this.pendingException = { code: policyCodeOf(PolicyCondition.BAD_HANDLE), data: 0 }
@@ -255,7 +259,7 @@ const handlers: Record<string, Handler> = {
       const ref = call.process.handles.get(v)
       if (ref === undefined) {
         try {
-          call.badHandle()
+          call.badHandle(v)
         } catch (e) {
           status = faultStatus(e)
         }
