@@ -120,17 +120,25 @@ const roundToInteger = (x: number, rm: number): number => {
 /** The FP unit; one per interpreter. */
 export class Fpu {
   /** The physical memory as int32, refreshed by the interpreter before every call. */
-  i32 = new Int32Array(0)
+  i32: Int32Array<ArrayBufferLike> = new Int32Array(0)
+  /** The same memory as float64 (the register file is 8-byte aligned). */
+  private f64: Float64Array<ArrayBufferLike> = new Float64Array(0)
   /** Int32 index of the running thread's register file. */
   base = 0
+
+  /** Points the unit at the memory (as the interpreter's int32 view) and a register file. */
+  attach(i32: Int32Array, registers: number): void {
+    if (this.i32 !== i32) {
+      this.i32 = i32
+      this.f64 = new Float64Array(i32.buffer)
+    }
+    this.base = registers >>> 2
+  }
 
   // ---- register access ------------------------------------------------------------------------
 
   private readD(reg: number): number {
-    const i = this.base + F_SLOT + 2 * reg
-    s32[0] = this.i32[i]
-    s32[1] = this.i32[i + 1]
-    return f64[0]
+    return this.f64[((this.base + F_SLOT) >>> 1) + reg]
   }
 
   private readDBits(reg: number): bigint {
@@ -153,11 +161,9 @@ export class Fpu {
     return BigInt(this.readSRaw(reg) >>> 0)
   }
 
+  /** Writes a double that is not a NaN (NaNs are written by their bits). */
   private writeD(reg: number, value: number): void {
-    const i = this.base + F_SLOT + 2 * reg
-    f64[0] = value
-    this.i32[i] = s32[0]
-    this.i32[i + 1] = s32[1]
+    this.f64[((this.base + F_SLOT) >>> 1) + reg] = value
   }
 
   private writeRawD(reg: number, lo: number, hi: number): void {
