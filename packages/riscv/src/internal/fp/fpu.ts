@@ -402,7 +402,10 @@ export class Fpu {
           // (never halfway between doubles).
           const ph = s * q
           const rem = (p - ph) - productError(s, q, ph)
-          this.writeD(rd, rem === 0 ? s : this.inexact64(s, (rem > 0) === (q > 0) ? Number.MIN_VALUE : -Number.MIN_VALUE, rm))
+          this.writeD(
+            rd,
+            rem === 0 ? s : this.inexact64(s, (rem > 0) === (q > 0) ? Number.MIN_VALUE : -Number.MIN_VALUE, rm)
+          )
           return true
         }
         this.writeDBits(rd, Soft.div(F64, this.readDBits(rs1), this.readDBits(rs2), rm))
@@ -632,7 +635,15 @@ export class Fpu {
       this.writeS(rd, this.round32(s, sumError(p, c, s), rm))
       return true
     }
-    const bits = Soft.fma(F32, this.readSBits(rs1), this.readSBits(rs2), this.readSBits(rs3), negateProduct, negateAddend, rm)
+    const bits = Soft.fma(
+      F32,
+      this.readSBits(rs1),
+      this.readSBits(rs2),
+      this.readSBits(rs3),
+      negateProduct,
+      negateAddend,
+      rm
+    )
     this.writeSBits(rd, bits)
     this.soft()
     return true
@@ -687,7 +698,15 @@ export class Fpu {
         return true
       }
     }
-    const bits = Soft.fma(F64, this.readDBits(rs1), this.readDBits(rs2), this.readDBits(rs3), negateProduct, negateAddend, rm)
+    const bits = Soft.fma(
+      F64,
+      this.readDBits(rs1),
+      this.readDBits(rs2),
+      this.readDBits(rs3),
+      negateProduct,
+      negateAddend,
+      rm
+    )
     this.writeDBits(rd, bits)
     this.soft()
     return true
@@ -749,18 +768,22 @@ export class Fpu {
     const unsigned = (kind & 1) === 1
     const min = unsigned ? 0 : kind === 0 ? -2147483648 : -9223372036854775808
     // The first value past the largest: 2^31, 2^32, 2^63, 2^64.
-    const limit = kind === 0 ? 2147483648 : kind === 1 ? TWO_32 : kind === 2 ? 9223372036854775808 : 18446744073709551616
+    const limit = kind === 0
+      ? 2147483648
+      : kind === 1
+      ? TWO_32
+      : kind === 2
+      ? 9223372036854775808
+      : 18446744073709551616
     if (v !== v || r >= limit) {
+      // NaN and too large: the largest value (W, L), all ones (WU, LU: 2^32 - 1 sign-extended).
       this.raise(Flag.NV)
-      if (kind === 0) (lo = 0x7fffffff), (hi = 0)
-      else if (kind === 1) (lo = -1), (hi = -1)
-      else if (kind === 2) (lo = -1), (hi = 0x7fffffff)
-      else (lo = -1), (hi = -1)
+      lo = kind === 0 ? 0x7fffffff : -1
+      hi = kind === 0 ? 0 : kind === 2 ? 0x7fffffff : -1
     } else if (r < min) {
       this.raise(Flag.NV)
-      if (unsigned) (lo = 0), (hi = 0)
-      else if (kind === 0) (lo = -2147483648), (hi = -1)
-      else (lo = 0), (hi = -2147483648)
+      lo = !unsigned && kind === 0 ? -2147483648 : 0
+      hi = unsigned ? 0 : kind === 0 ? -1 : -2147483648
     } else {
       if (r !== v) this.raise(Flag.NX)
       // r is an integer in range: split it into halves exactly.
