@@ -81,7 +81,9 @@ export const live: Effect.Effect<
     SOCKET: count("SOCKET"),
     EVENTPAIR: count("EVENTPAIR"),
     JOB: count("JOB"),
-    VMAR: count("VMAR")
+    VMAR: count("VMAR"),
+    RESOURCE: count("RESOURCE"),
+    EXCEPTION: count("EXCEPTION")
   }
 })
 
