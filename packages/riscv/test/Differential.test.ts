@@ -1,7 +1,7 @@
 /**
  * The JIT against the interpreter on random programs (see `utils/RandomPrograms.ts` for what they
- * contain and `utils/Differential.ts` for how they run): every stop reason, register, pc and
- * instret, and the memory at the end, must be the same. Each property run is a batch of 32
+ * contain and `utils/Differential.ts` for how they run): every stop reason, register (x, f, fcsr),
+ * pc and instret, and the memory at the end, must be the same. Each property run is a batch of 32
  * programs sharing one machine per engine; 313 runs make 10,016 programs. The long run is
  * `npm run difftest -w @zxsim/riscv -- 100000`.
  */
@@ -35,7 +35,8 @@ describe("JIT against the interpreter", () => {
 
   it("ran at least 10,000 programs, most of their instructions compiled", () => {
     assert.isAtLeast(programs, 10_000)
-    // Every program runs three times on the JIT; the first run mostly warms it up.
-    assert.isAbove(compiled / total, 0.4)
+    // Every program runs three times on the JIT; the first run mostly warms it up. F and D
+    // instructions (about 6% of the random items) run on the interpreter and end regions.
+    assert.isAbove(compiled / total, 0.35)
   })
 })
