@@ -9,12 +9,14 @@
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
 import * as Data from "effect/Data"
+import * as Either from "effect/Either"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as Elf64Headers from "@zxsim/elf/Elf64Headers"
+import * as HostDirectory from "@zxsim/fidl/HostDirectory"
 import * as Loader from "@zxsim/fidl/Loader"
 import type * as Handle from "@zxsim/kernel/Handle"
 import * as Kernel from "@zxsim/kernel/Kernel"
@@ -47,7 +49,42 @@ export interface RunRequest {
   /** `KEY=VALUE` strings. */
   readonly env: ReadonlyArray<string>
   readonly loaderDir: Option.Option<string>
+  /** Host directories to put in the program's namespace (`--mount`). */
+  readonly mounts?: ReadonlyArray<Mount>
+  /** The program's current directory (`--cwd`): its `PWD`, which the guest runtime starts in. */
+  readonly cwd?: Option.Option<string>
+  /** Which of stdin, stdout and stderr are terminals (the guest's isatty answers 1 for them). */
+  readonly terminals?: { readonly stdin: boolean; readonly stdout: boolean; readonly stderr: boolean }
 }
+
+/** A host directory served to the guest at a namespace path. */
+export interface Mount {
+  readonly hostPath: string
+  readonly guestPath: string
+  readonly readOnly: boolean
+}
+
+/**
+ * Parses `HOST_DIR:GUEST_PATH[:ro|:rw]` (the guest path absolute; read-write unless `:ro`), or
+ * says what is wrong with it.
+ */
+export const parseMount = (spec: string): Either.Either<Mount, string> => {
+  let rest = spec
+  let readOnly = false
+  if (rest.endsWith(":ro") || rest.endsWith(":rw")) {
+    readOnly = rest.endsWith(":ro")
+    rest = rest.slice(0, -3)
+  }
+  const colon = rest.lastIndexOf(":")
+  if (colon <= 0) return Either.left(`--mount ${spec}: expected HOST_DIR:GUEST_PATH[:ro]`)
+  const hostPath = rest.slice(0, colon)
+  const guestPath = rest.slice(colon + 1)
+  if (!guestPath.startsWith("/")) return Either.left(`--mount ${spec}: the guest path ${JSON.stringify(guestPath)} is not absolute`)
+  return Either.right({ hostPath, guestPath, readOnly })
+}
+
+/** The bit of a PA_FD handle's arg telling the guest that the socket is a terminal (ZX_STARTUP_FD_TERMINAL). */
+export const FD_TERMINAL = 0x4000
 
 /** Reads the ELF file; a missing or unreadable file is a CliError naming it. */
 export const readElf = (file: string): Effect.Effect<Uint8Array, CliError, FileSystem.FileSystem> =>
@@ -131,13 +168,21 @@ export const prepare = (
     const [stdin, stdinGuest] = yield* kernel.socket.create().pipe(Effect.mapError(kernelError("stdin")))
     const [stdout, stdoutGuest] = yield* kernel.socket.create().pipe(Effect.mapError(kernelError("stdout")))
     const [stderr, stderrGuest] = yield* kernel.socket.create().pipe(Effect.mapError(kernelError("stderr")))
+    const tty = (fd: 0 | 1 | 2, on: boolean | undefined) => HandleInfo.unsafeMake("FileDescriptor", fd | (on === true ? FD_TERMINAL : 0))
     yield* ProcessBuilder.addHandles(builder, [
-      { handle: stdinGuest, info: HandleInfo.unsafeMake("FileDescriptor", 0) },
-      { handle: stdoutGuest, info: HandleInfo.unsafeMake("FileDescriptor", 1) },
-      { handle: stderrGuest, info: HandleInfo.unsafeMake("FileDescriptor", 2) }
+      { handle: stdinGuest, info: tty(0, request.terminals?.stdin) },
+      { handle: stdoutGuest, info: tty(1, request.terminals?.stdout) },
+      { handle: stderrGuest, info: tty(2, request.terminals?.stderr) }
     ]).pipe(Effect.mapError(toCli))
     yield* ProcessBuilder.addArguments(builder, [request.elf, ...request.args]).pipe(Effect.mapError(toCli))
-    yield* ProcessBuilder.addEnvironmentVariables(builder, request.env).pipe(Effect.mapError(toCli))
+    const cwd = request.cwd ?? Option.none()
+    const env = Option.isSome(cwd) ? [...request.env.filter((e) => !e.startsWith("PWD=")), `PWD=${cwd.value}`] : request.env
+    yield* ProcessBuilder.addEnvironmentVariables(builder, env).pipe(Effect.mapError(toCli))
+    const mounted = yield* Effect.forEach(request.mounts ?? [], (m) =>
+      HostDirectory.mount(m.hostPath, m.guestPath, { readOnly: m.readOnly }).pipe(
+        Effect.mapError((e) => new CliError({ message: `--mount ${m.hostPath}:${m.guestPath}: ${e.reason}` }))
+      ))
+    if (mounted.length > 0) yield* ProcessBuilder.addNamespaceEntries(builder, mounted).pipe(Effect.mapError(toCli))
     if (Option.isSome(request.loaderDir)) {
       const [client, server] = yield* kernel.channel.create().pipe(Effect.mapError(kernelError("loader channel")))
       const fs = yield* FileSystem.FileSystem

@@ -3,7 +3,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import { execFile, execFileSync, spawnSync } from "node:child_process"
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs"
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -138,6 +138,33 @@ describe("zxsim run", () => {
       const r = yield* zxsim("run", dynamic)
       assert.strictEqual(r.code, 1)
       assert.match(r.stderr, /^zxsim: .*dynamic\.elf: LoaderMissing \(ZX_ERR_INVALID_ARGS\): .*--loader-dir/)
+    }))
+})
+
+describe("zxsim run --mount, --cwd", () => {
+  it.live("serves host directories read-write and read-only, and starts the program in --cwd", () =>
+    Effect.gen(function*() {
+      const rw = mkdtempSync(join(tmpdir(), "zxsim-cli-rw-"))
+      const ro = mkdtempSync(join(tmpdir(), "zxsim-cli-ro-"))
+      writeFileSync(join(ro, "hello.txt"), "hello\n")
+      const r = yield* zxsim("run", Guests.path("files"), "--mount", `${rw}:/data`, "--mount", `${ro}:/ro:ro`, "--cwd", "/data")
+      assert.include(r.stdout, "ok started in $PWD")
+      assert.include(r.stdout, "files: all steps passed", r.stdout + r.stderr)
+      assert.strictEqual(r.code, 0)
+      assert.deepStrictEqual(readdirSync(rw), [])
+    }))
+
+  it.live("a mount that does not parse or names no directory is one line and exit 1", () =>
+    Effect.gen(function*() {
+      const bad = yield* zxsim("run", Guests.path("hello"), "--mount", "nocolon")
+      assert.strictEqual(bad.code, 1)
+      assert.match(bad.stderr, /^zxsim: --mount nocolon: expected HOST_DIR:GUEST_PATH\[:ro\]\n$/)
+      const relative = yield* zxsim("run", Guests.path("hello"), "--mount", `${scratch}:data`)
+      assert.strictEqual(relative.code, 1)
+      assert.match(relative.stderr, /is not absolute/)
+      const missing = yield* zxsim("run", Guests.path("hello"), "--mount", `${join(scratch, "missing")}:/data`)
+      assert.strictEqual(missing.code, 1)
+      assert.match(missing.stderr, /^zxsim: --mount .*missing:\/data: /)
     }))
 })
 

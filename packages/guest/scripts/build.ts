@@ -206,6 +206,17 @@ const pool = async <A>(limit: number, jobs: ReadonlyArray<() => Promise<A>>): Pr
   return results
 }
 
+/**
+ * The POSIX options the runtime provides, which picolibc's <sys/features.h> leaves undefined on a
+ * bare-metal target: without them <time.h> hides CLOCK_MONOTONIC and the CPU-time clocks.
+ */
+const POSIX_OPTIONS = [
+  "-D_POSIX_MONOTONIC_CLOCK=200809L",
+  "-D_POSIX_TIMERS=200809L",
+  "-D_POSIX_CPUTIME=200809L",
+  "-D_POSIX_THREAD_CPUTIME=200809L"
+]
+
 const compileFlags = (root: string, tools: Toolchain, flavour: Flavour, warningsAreErrors = true): Array<string> => [
   "--target=riscv64-unknown-elf",
   "-march=rv64imac",
@@ -231,7 +242,7 @@ const compileFlags = (root: string, tools: Toolchain, flavour: Flavour, warnings
   // to the system.
   "-isystem",
   "sysroot/include",
-  ...(flavour === "hosted" ? ["-isystem", path.join(PICOLIBC, "include")] : ["-ffreestanding"]),
+  ...(flavour === "hosted" ? ["-isystem", path.join(PICOLIBC, "include"), ...POSIX_OPTIONS] : ["-ffreestanding"]),
   "-isystem",
   tools.resourceInclude,
   "-iquote",

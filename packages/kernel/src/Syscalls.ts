@@ -347,6 +347,12 @@ const entries: ReadonlyArray<Entry> = [
     params: [p("value_ptr", "const zx_futex_t*"), p("wake_count", "uint32_t")],
     result: "zx_status_t",
     doc: "Wakes up to wake_count threads waiting on the futex at value_ptr, in the order they began waiting."
+  },
+  {
+    name: "clock_get",
+    params: [p("clock_id", "uint32_t"), p("out", "zx_time_t*")],
+    result: "zx_status_t",
+    doc: "Reads a clock (ns): ZX_CLOCK_MONOTONIC, ZX_CLOCK_UTC (since the Unix epoch) or ZX_CLOCK_THREAD (the caller's CPU time)."
   }
 ]
 

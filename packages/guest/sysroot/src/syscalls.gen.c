@@ -9,7 +9,7 @@
 #include "runtime.h"
 #include "static-pie.h"
 
-const size_t __zx_vdso_count = 46;
+const size_t __zx_vdso_count = 47;
 
 const char __zx_vdso_names[] =
     "_zx_handle_close\0"
@@ -58,17 +58,18 @@ const char __zx_vdso_names[] =
     "_zx_object_signal_peer\0"
     "_zx_futex_wait\0"
     "_zx_futex_wake\0"
+    "_zx_clock_get\0"
     "";
 
 // Where each syscall's name starts in __zx_vdso_names, by syscall number.
-static const uint16_t vdso_name_offsets[46] = {
+static const uint16_t vdso_name_offsets[47] = {
     0, 17, 39, 60, 79, 99, 117, 137, 161, 185, 204, 221,
     239, 256, 274, 291, 307, 322, 335, 349, 366, 383, 404, 434,
     452, 465, 480, 497, 514, 533, 551, 568, 586, 603, 619, 633,
-    648, 672, 686, 701, 726, 747, 764, 785, 808, 823,
+    648, 672, 686, 701, 726, 747, 764, 785, 808, 823, 838,
 };
 
-void* __zx_vdso_table[46];
+void* __zx_vdso_table[47];
 
 static zxs_dso_t vdso;
 
@@ -367,3 +368,9 @@ zx_status_t _zx_futex_wake(const zx_futex_t* value_ptr, uint32_t wake_count) {
   return ((zx_status_t (*)(const zx_futex_t*, uint32_t))vdso_entry(45))(value_ptr, wake_count);
 }
 extern __typeof__(_zx_futex_wake) zx_futex_wake __attribute__((weak, alias("_zx_futex_wake")));
+
+// Reads a clock (ns): ZX_CLOCK_MONOTONIC, ZX_CLOCK_UTC (since the Unix epoch) or ZX_CLOCK_THREAD (the caller's CPU time).
+zx_status_t _zx_clock_get(uint32_t clock_id, zx_time_t* out) {
+  return ((zx_status_t (*)(uint32_t, zx_time_t*))vdso_entry(46))(clock_id, out);
+}
+extern __typeof__(_zx_clock_get) zx_clock_get __attribute__((weak, alias("_zx_clock_get")));

@@ -66,6 +66,9 @@ typedef struct zx_info_vmar {
 #define ZX_MAX_NAME_LEN 32
 #define ZX_CPRNG_DRAW_MAX_LEN 256
 #define ZX_WAIT_MANY_MAX_ITEMS 64
+#define ZX_CLOCK_MONOTONIC 0u
+#define ZX_CLOCK_UTC 1u
+#define ZX_CLOCK_THREAD 2u
 
 #define ZX_OK (0)
 #define ZX_ERR_INTERNAL (-1)
@@ -392,6 +395,9 @@ zx_status_t _zx_futex_wait(const zx_futex_t* value_ptr, zx_futex_t current_value
 // Wakes up to wake_count threads waiting on the futex at value_ptr, in the order they began waiting.
 zx_status_t zx_futex_wake(const zx_futex_t* value_ptr, uint32_t wake_count);
 zx_status_t _zx_futex_wake(const zx_futex_t* value_ptr, uint32_t wake_count);
+// Reads a clock (ns): ZX_CLOCK_MONOTONIC, ZX_CLOCK_UTC (since the Unix epoch) or ZX_CLOCK_THREAD (the caller's CPU time).
+zx_status_t zx_clock_get(uint32_t clock_id, zx_time_t* out);
+zx_status_t _zx_clock_get(uint32_t clock_id, zx_time_t* out);
 
 #ifdef __cplusplus
 }
