@@ -229,6 +229,8 @@ const compileFlags = (root: string, tools: Toolchain, flavour: Flavour, warnings
   "-ffunction-sections",
   "-fdata-sections",
   "-fno-stack-protector",
+  // Frame records on every function, so a crash report can walk the stack.
+  "-fno-omit-frame-pointer",
   "-fno-asynchronous-unwind-tables",
   "-fno-unwind-tables",
   "-fno-ident",

@@ -32,6 +32,8 @@ export const names = [
   "channel_flood",
   "double_close",
   "foreign_handle",
+  "guest_jit",
+  "exception_handler",
   "write_relro_static",
   "crc32",
   "sha256",
@@ -158,6 +160,20 @@ const entries: ReadonlyArray<Omit<Guest, "printf"> & { readonly printf?: Printf 
     kind: "hostile",
     description: "Executes ecall (t0 = 0, a0 = 0) from its own code instead of a vDSO stub.",
     ending: killed
+  },
+  {
+    name: "guest_jit",
+    kind: "program",
+    description:
+      "A tiny JIT: writes code into a VMO, makes it executable (argv[1]: 'vmex' with its PA_VMEX_RESOURCE handle, 'ambient' with ZX_HANDLE_INVALID under the job's AMBIENT_MARK_VMO_EXEC policy, 'none' not at all), maps it read+execute and calls it, then patches it through a writable mapping and calls it again; prints 'guest_jit: f(20) = 41, then 60' and exits 0. A refused replace exits 2, a refused mapping 3 (printing the step and status), no vmex handle 4.",
+    ending: exits(0)
+  },
+  {
+    name: "exception_handler",
+    kind: "program",
+    description:
+      "Handles its own threads' exceptions from main through its process's exception channel: an ebreak stepped over, a page fault answered with a value, an undefined instruction ending the thread (THREAD_EXIT); checks the info, the report and the registers; prints a line per case and 'exception_handler: ok', exits 0 (or the number of the failed check).",
+    ending: exits(0)
   },
   {
     name: "endless_loop",
@@ -334,8 +350,15 @@ export const libraryNames: ReadonlyArray<LibraryName> = libraries.map((l) => l.n
 /** The description of one program. */
 export const guest = (name: Name): Guest => guests.find((g) => g.name === name)!
 
-/** The directory holding the prebuilt programs, as a `file:` URL. */
-export const binUrl: URL = new URL("../bin/", import.meta.url)
+/**
+ * The directory holding the prebuilt programs, as a `file:` URL: the package's `bin/`, found from
+ * this module's place in the package (`src/Guests.ts` in the repository, `dist/esm/Guests.js` in
+ * the published build), so it holds from any working directory.
+ */
+export const binUrl: URL = new URL(
+  new URL(".", import.meta.url).pathname.endsWith("/dist/esm/") ? "../../bin/" : "../bin/",
+  import.meta.url
+)
 
 /** The `file:` URL of a prebuilt program. */
 export const url = (name: Name): URL => new URL(name, binUrl)

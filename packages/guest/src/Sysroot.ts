@@ -76,6 +76,7 @@ export const handleTypes: ReadonlyArray<HandleTypeEntry> = [
   { name: "PA_IOPORT_RESOURCE", value: 0x52, doc: "an I/O port resource" },
   { name: "PA_SMC_RESOURCE", value: 0x53, doc: "an SMC resource" },
   { name: "PA_SYSTEM_RESOURCE", value: 0x54, doc: "the system resource" },
+  { name: "PA_VMEX_RESOURCE", value: 0x55, doc: "the vmex resource (zxsim's own type), for zx_vmo_replace_as_executable" },
   { name: "PA_USER0", value: 0xf0, doc: "user-defined" },
   { name: "PA_USER1", value: 0xf1, doc: "user-defined" },
   { name: "PA_USER2", value: 0xf2, doc: "user-defined" }
