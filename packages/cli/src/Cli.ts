@@ -13,6 +13,7 @@ import type * as Terminal from "@effect/platform/Terminal"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import type * as Stream from "effect/Stream"
 import type * as Cpu from "@zxsim/kernel/Cpu"
 import * as Kernel from "@zxsim/kernel/Kernel"
@@ -77,6 +78,10 @@ const runCommand = (env: Environment) =>
         Options.withDescription("serve the host directory HOST_DIR at GUEST_PATH in the program's namespace: HOST_DIR:GUEST_PATH[:ro] (repeatable)")
       ),
       cwd: Options.text("cwd").pipe(Options.optional, Options.withDescription("the program's current directory (a guest path)")),
+      stack: Options.text("stack").pipe(
+        Options.optional,
+        Options.withDescription("the least stack size of the initial thread, such as 8M (default: the ELF file's PT_GNU_STACK, else 256K)")
+      ),
       trace: Options.boolean("trace").pipe(Options.withDescription("print the build stages with their durations")),
       stats: Options.boolean("stats").pipe(Options.withDescription("print instructions, syscalls and time per stage when the program exits")),
       cpu: Options.choice("cpu", env.cpus.map(([name]) => name)).pipe(
@@ -94,8 +99,21 @@ const runCommand = (env: Environment) =>
           Effect.gen(function*() {
             const mounts = yield* Effect.forEach(input.mount, (spec) =>
               Either.match(Run.parseMount(spec), { onLeft: (message) => new Run.CliError({ message }), onRight: Effect.succeed }))
+            const stackSize = yield* Option.match(input.stack, {
+              onNone: () => Effect.succeed(Option.none<number>()),
+              onSome: (text) => Either.match(Run.parseSize(text), { onLeft: (message) => new Run.CliError({ message }), onRight: (n) => Effect.succeed(Option.some(n)) })
+            })
             const code = yield* Run.run(
-              { elf: input.elf, args: input.args, env: input.env, loaderDir: input.loaderDir, mounts, cwd: input.cwd, ...(env.console.terminals === undefined ? {} : { terminals: env.console.terminals }) },
+              {
+                elf: input.elf,
+                args: input.args,
+                env: input.env,
+                loaderDir: input.loaderDir,
+                mounts,
+                cwd: input.cwd,
+                stackSize,
+                ...(env.console.terminals === undefined ? {} : { terminals: env.console.terminals })
+              },
               env.console
             )
             const kernel = yield* Kernel.Kernel

@@ -54,6 +54,8 @@ export interface RunRequest {
   readonly mounts?: ReadonlyArray<Mount>
   /** The program's current directory (`--cwd`): its `PWD`, which the guest runtime starts in. */
   readonly cwd?: Option.Option<string>
+  /** The least stack size (bytes) of the initial thread (`--stack`), whatever the ELF file asks for. */
+  readonly stackSize?: Option.Option<number>
   /** Which of stdin, stdout and stderr are terminals (the guest's isatty answers 1 for them). */
   readonly terminals?: { readonly stdin: boolean; readonly stdout: boolean; readonly stderr: boolean }
 }
@@ -82,6 +84,16 @@ export const parseMount = (spec: string): Either.Either<Mount, string> => {
   const guestPath = rest.slice(colon + 1)
   if (!guestPath.startsWith("/")) return Either.left(`--mount ${spec}: the guest path ${JSON.stringify(guestPath)} is not absolute`)
   return Either.right({ hostPath, guestPath, readOnly })
+}
+
+/** Parses a size such as `65536`, `512K`, `8M` or `1G` (powers of 1024), or says what is wrong. */
+export const parseSize = (text: string): Either.Either<number, string> => {
+  const match = /^(\d+)([KMG]?)i?B?$/i.exec(text.trim())
+  if (match === null) return Either.left(`--stack ${text}: expected a size such as 1048576, 512K or 8M`)
+  const scale = { "": 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[match[2].toUpperCase() as "" | "K" | "M" | "G"]
+  const size = Number(match[1]) * scale
+  if (!Number.isSafeInteger(size) || size > 4 * 1024 ** 3) return Either.left(`--stack ${text}: too large`)
+  return Either.right(size)
 }
 
 /** The bit of a PA_FD handle's arg telling the guest that the socket is a terminal (ZX_STARTUP_FD_TERMINAL). */
@@ -184,6 +196,8 @@ export const prepare = (
         Effect.mapError((e) => new CliError({ message: `--mount ${m.hostPath}:${m.guestPath}: ${e.reason}` }))
       ))
     if (mounted.length > 0) yield* ProcessBuilder.addNamespaceEntries(builder, mounted).pipe(Effect.mapError(toCli))
+    const stack = request.stackSize ?? Option.none()
+    if (Option.isSome(stack)) yield* ProcessBuilder.setMinStackSize(builder, stack.value).pipe(Effect.mapError(toCli))
     if (Option.isSome(request.loaderDir)) {
       const [client, server] = yield* kernel.channel.create().pipe(Effect.mapError(kernelError("loader channel")))
       const fs = yield* FileSystem.FileSystem

@@ -47,7 +47,8 @@ export const names = [
   "write_tree",
   "floats",
   "crash",
-  "clocks"
+  "clocks",
+  "recurse"
 ] as const
 
 /** The name of a prebuilt program. */
@@ -303,6 +304,13 @@ const entries: ReadonlyArray<Omit<Guest, "printf"> & { readonly printf?: Printf 
     description:
       "Prints `time S`, `gettimeofday S US`, `realtime NS`, `monotonic NS` (time, gettimeofday, clock_gettime REALTIME and MONOTONIC), sleeps argv[1] milliseconds (default 0; sleep, usleep and nanosleep), then prints `slept NS` (the monotonic time that passed) and `clock TICKS` (clock(): the thread's CPU time). Exits 0; 1 when a clock call fails.",
     ending: exits(0)
+  },
+  {
+    name: "recurse",
+    kind: "program",
+    description:
+      "Recurses argv[1] calls deep (default 10000), each frame holding a 256-byte buffer, and prints `depth=<n> sum=<s>`. 10,000 frames need more than the default 256 KiB stack: with it the guard page stops the program (killed, -1028); with a 4 MiB minimum stack (ProcessBuilder.setMinStackSize, `zxsim run --stack 4M`) it exits 0.",
+    ending: killed
   }
 ]
 

@@ -27,7 +27,7 @@ import { HandleRef, type KObject } from "./object.js"
 import type { Scheduler } from "./scheduler.js"
 import { EventObject, EventPairObject } from "./event.js"
 import { SocketObject } from "./socket.js"
-import type { KernelState } from "./state.js"
+import { clockNanos, type KernelState } from "./state.js"
 import { JobObject, ProcessObject, TaskState, ThreadObject } from "./task.js"
 import { Access, VmarObject } from "./vmar.js"
 import { MAX_VMO_SIZE, VmoObject } from "./vmo.js"
@@ -965,7 +965,7 @@ const handlers: Record<string, Handler> = {
         break
       case CLOCK_UTC:
         // The host's wall time through Effect's Clock: a TestClock makes it deterministic.
-        call.writeU64(out, call.kernel.clock.unsafeCurrentTimeNanos())
+        call.writeU64(out, clockNanos(call.kernel.clock))
         break
       case CLOCK_THREAD:
         call.writeU64(out, call.thread.runtime)
