@@ -271,5 +271,21 @@ describe("a program of one's own", () => {
       assert.strictEqual(d.code, 7)
       const readelf = yield* zxsim("readelf", join(scratch, "sum-dynamic"))
       assert.include(readelf.stdout, "ld.so.1")
-    }), 120_000)
+    }), 300_000)
+
+  it.live.runIf(hasGuestToolchain)("as a driver: -c objects linked later, -Wl,-z,stack-size, and a failed compile's own diagnostics", () =>
+    Effect.gen(function*() {
+      writeFileSync(join(scratch, "part.c"), "long twice(long x) { return 2 * x; }\n")
+      writeFileSync(join(scratch, "main2.c"), "#include <stdio.h>\nlong twice(long);\nint main(void) { printf(\"%.1f\\n\", (double)twice(21)); return 0; }\n")
+      cc("-O1", "-c", "part.c")
+      cc("-g", "-c", "main2.c", "-o", "main2.o")
+      cc("-o", "joined", "main2.o", "part.o", "-Wl,-z,stack-size=1048576")
+      const r = yield* zxsim("run", join(scratch, "joined"))
+      assert.strictEqual(r.stdout, "42.0\n")
+      writeFileSync(join(scratch, "broken.c"), "int main(void) { return missing_name; }\n")
+      const failed = spawnSync("npm", ["--prefix", root, "run", "-s", "cc", "--", "-o", "broken", "broken.c", "part.c"], { cwd: scratch, encoding: "utf8" })
+      assert.notStrictEqual(failed.status, 0)
+      assert.include(failed.stderr, "use of undeclared identifier 'missing_name'")
+      assert.notInclude(failed.stderr, "ENOTEMPTY")
+    }), 300_000)
 })
