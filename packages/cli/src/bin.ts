@@ -27,7 +27,9 @@ const environment: Cli.Environment = {
     stdin: NodeStream.fromReadable<unknown, Uint8Array>(() => process.stdin, (error) => error).pipe(Stream.catchAll(() => Stream.empty)),
     terminals: { stdin: process.stdin.isTTY === true, stdout: process.stdout.isTTY === true, stderr: process.stderr.isTTY === true }
   },
-  cpus: [["jit", Zircon.defaultCpu], ["interpreter", RiscvInterpreter.layer]]
+  cpus: [["jit", Zircon.defaultCpu], ["interpreter", RiscvInterpreter.layer]],
+  // Colour only on a terminal, and never with NO_COLOR set to anything (https://no-color.org).
+  color: process.stdout.isTTY === true && process.stderr.isTTY === true && (process.env.NO_COLOR ?? "") === ""
 }
 
 Cli.main(environment)(process.argv).pipe(
