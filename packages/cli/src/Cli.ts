@@ -12,7 +12,9 @@ import type * as Path from "@effect/platform/Path"
 import type * as Terminal from "@effect/platform/Terminal"
 import type * as EffectConsole from "effect/Console"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import type * as Stream from "effect/Stream"
 import type * as Cpu from "@zxsim/kernel/Cpu"
 import * as Kernel from "@zxsim/kernel/Kernel"
@@ -26,6 +28,8 @@ export interface Console {
   readonly stderr: (bytes: Uint8Array) => Effect.Effect<void>
   /** The guest's stdin for `run` (its end is the guest's end of file). */
   readonly stdin: Stream.Stream<Uint8Array>
+  /** Which of stdin, stdout and stderr are terminals (none when absent). */
+  readonly terminals?: { readonly stdin: boolean; readonly stdout: boolean; readonly stderr: boolean }
 }
 
 /** What the command needs from its host: a console and the CPU layers guests may run on. */
@@ -86,6 +90,15 @@ const runCommand = (env: Environment) =>
       args: guestArgs,
       env: envOption,
       loaderDir: loaderDirOption,
+      mount: Options.text("mount").pipe(
+        Options.repeated,
+        Options.withDescription("serve the host directory HOST_DIR at GUEST_PATH in the program's namespace: HOST_DIR:GUEST_PATH[:ro] (repeatable)")
+      ),
+      cwd: Options.text("cwd").pipe(Options.optional, Options.withDescription("the program's current directory (a guest path)")),
+      stack: Options.text("stack").pipe(
+        Options.optional,
+        Options.withDescription("the least stack size of the initial thread, such as 8M (default: the ELF file's PT_GNU_STACK, else 256K)")
+      ),
       trace: Options.boolean("trace").pipe(Options.withDescription("print the build stages with their durations")),
       stats: Options.boolean("stats").pipe(Options.withDescription("print instructions, syscalls and time per stage when the program exits")),
       cpu: Options.choice("cpu", env.cpus.map(([name]) => name)).pipe(
@@ -102,7 +115,25 @@ const runCommand = (env: Environment) =>
           stages,
           Effect.gen(function*() {
             yield* Run.checkLoaderDir(input.loaderDir)
-            const code = yield* Run.run({ elf: input.elf, args: input.args, env: input.env, loaderDir: input.loaderDir }, env.console)
+            const mounts = yield* Effect.forEach(input.mount, (spec) =>
+              Either.match(Run.parseMount(spec), { onLeft: (message) => new Run.CliError({ message }), onRight: Effect.succeed }))
+            const stackSize = yield* Option.match(input.stack, {
+              onNone: () => Effect.succeed(Option.none<number>()),
+              onSome: (text) => Either.match(Run.parseSize(text), { onLeft: (message) => new Run.CliError({ message }), onRight: (n) => Effect.succeed(Option.some(n)) })
+            })
+            const code = yield* Run.run(
+              {
+                elf: input.elf,
+                args: input.args,
+                env: input.env,
+                loaderDir: input.loaderDir,
+                mounts,
+                cwd: input.cwd,
+                stackSize,
+                ...(env.console.terminals === undefined ? {} : { terminals: env.console.terminals })
+              },
+              env.console
+            )
             const kernel = yield* Kernel.Kernel
             return { code, execution: yield* kernel.executionStats }
           })

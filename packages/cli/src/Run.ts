@@ -10,6 +10,7 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
 import type { PlatformError } from "@effect/platform/Error"
 import * as Data from "effect/Data"
+import * as Either from "effect/Either"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Fiber from "effect/Fiber"
@@ -17,6 +18,7 @@ import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as Elf64Headers from "@zxsim/elf/Elf64Headers"
+import * as HostDirectory from "@zxsim/fidl/HostDirectory"
 import * as Loader from "@zxsim/fidl/Loader"
 import * as Guests from "@zxsim/guest/Guests"
 import type * as Handle from "@zxsim/kernel/Handle"
@@ -51,7 +53,54 @@ export interface RunRequest {
   /** `KEY=VALUE` strings. */
   readonly env: ReadonlyArray<string>
   readonly loaderDir: Option.Option<string>
+  /** Host directories to put in the program's namespace (`--mount`). */
+  readonly mounts?: ReadonlyArray<Mount>
+  /** The program's current directory (`--cwd`): its `PWD`, which the guest runtime starts in. */
+  readonly cwd?: Option.Option<string>
+  /** The least stack size (bytes) of the initial thread (`--stack`), whatever the ELF file asks for. */
+  readonly stackSize?: Option.Option<number>
+  /** Which of stdin, stdout and stderr are terminals (the guest's isatty answers 1 for them). */
+  readonly terminals?: { readonly stdin: boolean; readonly stdout: boolean; readonly stderr: boolean }
 }
+
+/** A host directory served to the guest at a namespace path. */
+export interface Mount {
+  readonly hostPath: string
+  readonly guestPath: string
+  readonly readOnly: boolean
+}
+
+/**
+ * Parses `HOST_DIR:GUEST_PATH[:ro|:rw]` (the guest path absolute; read-write unless `:ro`), or
+ * says what is wrong with it.
+ */
+export const parseMount = (spec: string): Either.Either<Mount, string> => {
+  let rest = spec
+  let readOnly = false
+  if (rest.endsWith(":ro") || rest.endsWith(":rw")) {
+    readOnly = rest.endsWith(":ro")
+    rest = rest.slice(0, -3)
+  }
+  const colon = rest.lastIndexOf(":")
+  if (colon <= 0) return Either.left(`--mount ${spec}: expected HOST_DIR:GUEST_PATH[:ro]`)
+  const hostPath = rest.slice(0, colon)
+  const guestPath = rest.slice(colon + 1)
+  if (!guestPath.startsWith("/")) return Either.left(`--mount ${spec}: the guest path ${JSON.stringify(guestPath)} is not absolute`)
+  return Either.right({ hostPath, guestPath, readOnly })
+}
+
+/** Parses a size such as `65536`, `512K`, `8M` or `1G` (powers of 1024), or says what is wrong. */
+export const parseSize = (text: string): Either.Either<number, string> => {
+  const match = /^(\d+)([KMG]?)i?B?$/i.exec(text.trim())
+  if (match === null) return Either.left(`--stack ${text}: expected a size such as 1048576, 512K or 8M`)
+  const scale = { "": 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[match[2].toUpperCase() as "" | "K" | "M" | "G"]
+  const size = Number(match[1]) * scale
+  if (!Number.isSafeInteger(size) || size > 4 * 1024 ** 3) return Either.left(`--stack ${text}: too large`)
+  return Either.right(size)
+}
+
+/** The bit of a PA_FD handle's arg telling the guest that the socket is a terminal (ZX_STARTUP_FD_TERMINAL). */
+export const FD_TERMINAL = 0x4000
 
 /** The reason a file operation failed, as the command says it. */
 const reasonOf = (e: PlatformError): string =>
@@ -173,13 +222,23 @@ export const prepare = (
     const [stdin, stdinGuest] = yield* kernel.socket.create().pipe(Effect.mapError(kernelError("stdin")))
     const [stdout, stdoutGuest] = yield* kernel.socket.create().pipe(Effect.mapError(kernelError("stdout")))
     const [stderr, stderrGuest] = yield* kernel.socket.create().pipe(Effect.mapError(kernelError("stderr")))
+    const tty = (fd: 0 | 1 | 2, on: boolean | undefined) => HandleInfo.unsafeMake("FileDescriptor", fd | (on === true ? FD_TERMINAL : 0))
     yield* ProcessBuilder.addHandles(builder, [
-      { handle: stdinGuest, info: HandleInfo.unsafeMake("FileDescriptor", 0) },
-      { handle: stdoutGuest, info: HandleInfo.unsafeMake("FileDescriptor", 1) },
-      { handle: stderrGuest, info: HandleInfo.unsafeMake("FileDescriptor", 2) }
+      { handle: stdinGuest, info: tty(0, request.terminals?.stdin) },
+      { handle: stdoutGuest, info: tty(1, request.terminals?.stdout) },
+      { handle: stderrGuest, info: tty(2, request.terminals?.stderr) }
     ]).pipe(Effect.mapError(toCli))
     yield* ProcessBuilder.addArguments(builder, [request.elf, ...request.args]).pipe(Effect.mapError(toCli))
-    yield* ProcessBuilder.addEnvironmentVariables(builder, request.env).pipe(Effect.mapError(toCli))
+    const cwd = request.cwd ?? Option.none()
+    const env = Option.isSome(cwd) ? [...request.env.filter((e) => !e.startsWith("PWD=")), `PWD=${cwd.value}`] : request.env
+    yield* ProcessBuilder.addEnvironmentVariables(builder, env).pipe(Effect.mapError(toCli))
+    const mounted = yield* Effect.forEach(request.mounts ?? [], (m) =>
+      HostDirectory.mount(m.hostPath, m.guestPath, { readOnly: m.readOnly }).pipe(
+        Effect.mapError((e) => new CliError({ message: `--mount ${m.hostPath}:${m.guestPath}: ${e.reason}` }))
+      ))
+    if (mounted.length > 0) yield* ProcessBuilder.addNamespaceEntries(builder, mounted).pipe(Effect.mapError(toCli))
+    const stack = request.stackSize ?? Option.none()
+    if (Option.isSome(stack)) yield* ProcessBuilder.setMinStackSize(builder, stack.value).pipe(Effect.mapError(toCli))
     // Names the loader was asked for and could not find, to name them when the program fails.
     const missing: Array<string> = []
     if (Option.isSome(request.loaderDir)) {

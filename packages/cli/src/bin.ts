@@ -24,7 +24,8 @@ const environment: Cli.Environment = {
     stdout: write(process.stdout),
     stderr: write(process.stderr),
     // A read error ends the guest's input as end of file would.
-    stdin: NodeStream.fromReadable<unknown, Uint8Array>(() => process.stdin, (error) => error).pipe(Stream.catchAll(() => Stream.empty))
+    stdin: NodeStream.fromReadable<unknown, Uint8Array>(() => process.stdin, (error) => error).pipe(Stream.catchAll(() => Stream.empty)),
+    terminals: { stdin: process.stdin.isTTY === true, stdout: process.stdout.isTTY === true, stderr: process.stderr.isTTY === true }
   },
   cpus: [["jit", Zircon.defaultCpu], ["interpreter", RiscvInterpreter.layer]],
   // Colour only on a terminal, and never with NO_COLOR set to anything (https://no-color.org).

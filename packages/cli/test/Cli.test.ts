@@ -3,7 +3,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import { execFile, execFileSync, spawnSync } from "node:child_process"
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -187,6 +187,33 @@ describe("zxsim run", () => {
     }))
 })
 
+describe("zxsim run --mount, --cwd", () => {
+  it.live("serves host directories read-write and read-only, and starts the program in --cwd", () =>
+    Effect.gen(function*() {
+      const rw = mkdtempSync(join(tmpdir(), "zxsim-cli-rw-"))
+      const ro = mkdtempSync(join(tmpdir(), "zxsim-cli-ro-"))
+      writeFileSync(join(ro, "hello.txt"), "hello\n")
+      const r = yield* zxsim("run", Guests.path("files"), "--mount", `${rw}:/data`, "--mount", `${ro}:/ro:ro`, "--cwd", "/data")
+      assert.include(r.stdout, "ok started in $PWD")
+      assert.include(r.stdout, "files: all steps passed", r.stdout + r.stderr)
+      assert.strictEqual(r.code, 0)
+      assert.deepStrictEqual(readdirSync(rw), [])
+    }))
+
+  it.live("a mount that does not parse or names no directory is one line and exit 1", () =>
+    Effect.gen(function*() {
+      const bad = yield* zxsim("run", Guests.path("hello"), "--mount", "nocolon")
+      assert.strictEqual(bad.code, 1)
+      assert.match(bad.stderr, /^zxsim: --mount nocolon: expected HOST_DIR:GUEST_PATH\[:ro\]\n$/)
+      const relative = yield* zxsim("run", Guests.path("hello"), "--mount", `${scratch}:data`)
+      assert.strictEqual(relative.code, 1)
+      assert.match(relative.stderr, /is not absolute/)
+      const missing = yield* zxsim("run", Guests.path("hello"), "--mount", `${join(scratch, "missing")}:/data`)
+      assert.strictEqual(missing.code, 1)
+      assert.match(missing.stderr, /^zxsim: --mount .*missing:\/data: /)
+    }))
+})
+
 describe("zxsim readelf", () => {
   it.live("prints the headers of a file with a known layout", () =>
     Effect.gen(function*() {
@@ -290,7 +317,23 @@ describe("a program of one's own", () => {
       assert.strictEqual(d.code, 7)
       const readelf = yield* zxsim("readelf", join(scratch, "sum-dynamic"))
       assert.include(readelf.stdout, "ld.so.1")
-    }), 120_000)
+    }), 300_000)
+
+  it.live.runIf(hasGuestToolchain)("as a driver: -c objects linked later, -Wl,-z,stack-size, and a failed compile's own diagnostics", () =>
+    Effect.gen(function*() {
+      writeFileSync(join(scratch, "part.c"), "long twice(long x) { return 2 * x; }\n")
+      writeFileSync(join(scratch, "main2.c"), "#include <stdio.h>\nlong twice(long);\nint main(void) { printf(\"%.1f\\n\", (double)twice(21)); return 0; }\n")
+      cc("-O1", "-c", "part.c")
+      cc("-g", "-c", "main2.c", "-o", "main2.o")
+      cc("-o", "joined", "main2.o", "part.o", "-Wl,-z,stack-size=1048576")
+      const r = yield* zxsim("run", join(scratch, "joined"))
+      assert.strictEqual(r.stdout, "42.0\n")
+      writeFileSync(join(scratch, "broken.c"), "int main(void) { return missing_name; }\n")
+      const failed = spawnSync("npm", ["--prefix", root, "run", "-s", "cc", "--", "-o", "broken", "broken.c", "part.c"], { cwd: scratch, encoding: "utf8" })
+      assert.notStrictEqual(failed.status, 0)
+      assert.include(failed.stderr, "use of undeclared identifier 'missing_name'")
+      assert.notInclude(failed.stderr, "ENOTEMPTY")
+    }), 300_000)
 })
 
 describe("a command line that explains itself", () => {

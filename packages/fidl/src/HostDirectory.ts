@@ -27,6 +27,7 @@ import * as Path from "@effect/platform/Path"
 import type * as Handle from "@zxsim/kernel/Handle"
 import * as Kernel from "@zxsim/kernel/Kernel"
 import { Status } from "@zxsim/kernel/Status"
+import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
@@ -664,3 +665,40 @@ const EMPTY_ATTRIBUTES: FuchsiaIo.NodeAttributesValue = {
   creationTime: 0n,
   modificationTime: 0n
 }
+
+/** A namespace entry ready for `ProcessBuilder.addNamespaceEntries`: where it appears, and the client end. */
+export interface MountedEntry {
+  /** The namespace path, such as `/data`. */
+  readonly path: string
+  /** The client end of a directory connection to the served host directory. */
+  readonly directory: Handle.Channel
+}
+
+/** A host directory that cannot be mounted: it does not exist or is not a directory. */
+export class MountError extends Data.TaggedError("MountError")<{ readonly hostPath: string; readonly reason: string }> {
+  override get message(): string {
+    return `cannot mount ${this.hostPath}: ${this.reason}`
+  }
+}
+
+/**
+ * Serves the host directory `hostPath` (read-only with `readOnly`) for as long as the scope lives
+ * and answers the namespace entry that puts it at `guestPath` in a process:
+ * `ProcessBuilder.addNamespaceEntries(builder, [yield* HostDirectory.mount("/tmp/work", "/data")])`.
+ * The server ends when every connection the process opened has closed, or with the scope. A host
+ * path that is not a directory fails with a {@link MountError} before anything is served.
+ */
+export const mount = (
+  hostPath: string,
+  guestPath: string,
+  options?: ServeOptions
+): Effect.Effect<MountedEntry, MountError, Kernel.Kernel | FileSystem.FileSystem | Path.Path | Scope.Scope> =>
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const info = yield* Effect.mapError(fs.stat(hostPath), (e) => new MountError({ hostPath, reason: e.message }))
+    if (info.type !== "Directory") return yield* new MountError({ hostPath, reason: "not a directory" })
+    const kernel = yield* Kernel.Kernel
+    const [client, server] = yield* Effect.mapError(kernel.channel.create(), (e) => new MountError({ hostPath, reason: e.message }))
+    yield* Effect.forkScoped(serve(server, hostPath, options))
+    return { path: guestPath, directory: client }
+  })

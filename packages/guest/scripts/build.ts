@@ -12,11 +12,13 @@
  *                                                      check only the generated sysroot files, say
  *                                                      so and exit 0
  *
- *   npm run cc -- [--dynamic] [-I DIR] [-D NAME[=VALUE]] -o OUT SOURCE.c…
- *                                                      compile your own C program with the sysroot:
+ *   npm run cc -- [options] FILE…  (or scripts/zxsim-cc)
+ *                                                      a compiler driver for your own C programs:
  *                                                      a static PIE (default), or with --dynamic a
- *                                                      program started by ld.so.1; paths are taken
- *                                                      from where the command was run
+ *                                                      program started by ld.so.1; -c, -O, -g, -l,
+ *                                                      -L, -Wl, -z, .o/.a/.S inputs (--help lists
+ *                                                      them); paths are taken from where the
+ *                                                      command was run
  *
  * Needs clang and ld.lld (Debian: clang lld), picolibc for rv64imac/lp64
  * (picolibc-riscv64-unknown-elf) and its libgcc (gcc-riscv64-unknown-elf). Compiles with clang,
@@ -192,19 +194,39 @@ const findToolchain = async (): Promise<Toolchain | { readonly missing: Readonly
   }
 }
 
-/** Runs `jobs` with at most `limit` at a time. */
+/**
+ * Runs `jobs` with at most `limit` at a time. Every job runs to its end even when one fails (so no
+ * job is still writing into a directory the caller removes next); then the first failure is thrown.
+ */
 const pool = async <A>(limit: number, jobs: ReadonlyArray<() => Promise<A>>): Promise<Array<A>> => {
   const results: Array<A> = new Array(jobs.length)
+  const failures: Array<unknown> = []
   let next = 0
   const worker = async () => {
     while (next < jobs.length) {
       const i = next++
-      results[i] = await jobs[i]!()
+      try {
+        results[i] = await jobs[i]!()
+      } catch (error) {
+        failures.push(error)
+      }
     }
   }
   await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker))
+  if (failures.length > 0) throw failures[0]
   return results
 }
+
+/**
+ * The POSIX options the runtime provides, which picolibc's <sys/features.h> leaves undefined on a
+ * bare-metal target: without them <time.h> hides CLOCK_MONOTONIC and the CPU-time clocks.
+ */
+const POSIX_OPTIONS = [
+  "-D_POSIX_MONOTONIC_CLOCK=200809L",
+  "-D_POSIX_TIMERS=200809L",
+  "-D_POSIX_CPUTIME=200809L",
+  "-D_POSIX_THREAD_CPUTIME=200809L"
+]
 
 const compileFlags = (root: string, tools: Toolchain, flavour: Flavour, warningsAreErrors = true): Array<string> => [
   "--target=riscv64-unknown-elf",
@@ -233,7 +255,7 @@ const compileFlags = (root: string, tools: Toolchain, flavour: Flavour, warnings
   // to the system.
   "-isystem",
   "sysroot/include",
-  ...(flavour === "hosted" ? ["-isystem", path.join(PICOLIBC, "include")] : ["-ffreestanding"]),
+  ...(flavour === "hosted" ? ["-isystem", path.join(PICOLIBC, "include"), ...POSIX_OPTIONS] : ["-ffreestanding"]),
   "-isystem",
   tools.resourceInclude,
   "-iquote",
@@ -473,74 +495,164 @@ const committedToolchain = async (): Promise<Record<string, string> | null> => {
 
 /** What `cc` was asked to build. */
 interface CcRequest {
-  readonly output: string
+  /** The output: the program, or with `-c` and one source the object file. */
+  readonly output: string | undefined
+  /** Sources to compile (.c, .S), in order. */
   readonly sources: ReadonlyArray<string>
+  /** Linker inputs, in command-line order with the compiled sources: objects, archives, -l, -L. */
+  readonly inputs: ReadonlyArray<{ readonly _tag: "source"; readonly index: number } | { readonly _tag: "link"; readonly args: ReadonlyArray<string> }>
+  /** Only compile (`-c`). */
+  readonly compileOnly: boolean
   readonly dynamic: boolean
-  readonly defines: ReadonlyArray<string>
-  readonly includes: ReadonlyArray<string>
+  /** Flags for the compiler: -D, -U, -I, -O, -g, -W, -f, -std. */
+  readonly compilerFlags: ReadonlyArray<string>
+  /** Flags for the linker: -Wl, and -z. */
+  readonly linkerFlags: ReadonlyArray<string>
   readonly printf: Guests.Printf
 }
 
-const CC_USAGE = "usage: npm run cc -- [--dynamic] [--integer-printf] [-I DIR] [-D NAME[=VALUE]] -o OUT SOURCE.c..."
+const CC_USAGE = [
+  "usage: npm run cc -- [options] FILE...   (or zxsim-cc [options] FILE...)",
+  "  FILE               .c or .S sources, .o objects, .a archives",
+  "  -o OUT             the output (default a.out; with -c, each source's .o)",
+  "  -c                 compile only",
+  "  --static           a static PIE (the default);  --dynamic  a program started by ld.so.1",
+  "  -O0..-O3 -Os -g    optimization and debug information",
+  "  -D NAME[=VALUE] -U NAME -I DIR    the preprocessor",
+  "  -l NAME -L DIR     libraries;  -Wl,ARG,...  -z KEYWORD   the linker (-z stack-size=N: the stack)",
+  "  -W... -f... -std=  passed to the compiler",
+  "  --integer-printf   picolibc's integer-only printf and scanf (smaller; also -DPICOLIBC_INTEGER_PRINTF_SCANF)"
+].join("\n")
 
 /** Parses `cc`'s arguments, resolving paths against `cwd`; a string says what is wrong. */
 const parseCc = (args: ReadonlyArray<string>, cwd: string): CcRequest | string => {
   let output: string | undefined
   let dynamic = false
+  let compileOnly = false
   let printf: Guests.Printf = "double"
   const sources: Array<string> = []
-  const defines: Array<string> = []
-  const includes: Array<string> = []
+  const inputs: Array<CcRequest["inputs"][number]> = []
+  const compilerFlags: Array<string> = []
+  const linkerFlags: Array<string> = []
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!
+    /** The value of a flag given as `-Xvalue` or `-X value`. */
     const value = (flag: string) => (arg.length > flag.length ? arg.slice(flag.length) : args[++i])
     if (arg === "--dynamic") dynamic = true
+    else if (arg === "--static" || arg === "-static") dynamic = false
     else if (arg === "--integer-printf") printf = "integer"
-    else if (arg === "-o") output = args[++i]
+    else if (arg === "-c") compileOnly = true
+    else if (arg === "-o") {
+      output = args[++i]
+      if (output === undefined) return "-o needs a file"
+    } else if (/^-O[0-3sz]?$/.test(arg) || arg === "-g" || /^-g[0-3]$/.test(arg)) compilerFlags.push(arg)
     else if (arg.startsWith("-I")) {
       const dir = value("-I")
       if (dir === undefined) return "-I needs a directory"
-      includes.push(path.resolve(cwd, dir))
-    } else if (arg.startsWith("-D")) {
-      const define = value("-D")
-      if (define === undefined) return "-D needs a name"
-      defines.push(define)
-      if (define === "PICOLIBC_INTEGER_PRINTF_SCANF") printf = "integer"
-    } else if (arg.startsWith("-")) return `unknown option ${arg}`
-    else if (/\.[cS]$/.test(arg)) sources.push(path.resolve(cwd, arg))
-    else return `${arg}: not a .c or .S source`
+      compilerFlags.push("-I", path.resolve(cwd, dir))
+    } else if (arg.startsWith("-D") || arg.startsWith("-U")) {
+      const flag = arg.slice(0, 2)
+      const name = value(flag)
+      if (name === undefined) return `${flag} needs a name`
+      compilerFlags.push(`${flag}${name}`)
+      if (flag === "-D" && name === "PICOLIBC_INTEGER_PRINTF_SCANF") printf = "integer"
+    } else if (arg.startsWith("-L")) {
+      const dir = value("-L")
+      if (dir === undefined) return "-L needs a directory"
+      inputs.push({ _tag: "link", args: ["-L", path.resolve(cwd, dir)] })
+    } else if (arg.startsWith("-l")) {
+      const name = value("-l")
+      if (name === undefined) return "-l needs a library name"
+      inputs.push({ _tag: "link", args: [`-l${name}`] })
+    } else if (arg.startsWith("-Wl,")) linkerFlags.push(...arg.slice(4).split(",").filter((a) => a !== ""))
+    else if (arg === "-z") {
+      const keyword = args[++i]
+      if (keyword === undefined) return "-z needs a keyword"
+      linkerFlags.push("-z", keyword)
+    } else if (/^-(W[^l]|W$|f|std=)/.test(arg) || arg === "-w" || arg === "-pedantic") compilerFlags.push(arg)
+    else if (arg.startsWith("-")) return `unknown option ${arg}`
+    else if (/\.[cS]$/.test(arg)) {
+      inputs.push({ _tag: "source", index: sources.length })
+      sources.push(path.resolve(cwd, arg))
+    } else if (/\.(o|a)$/.test(arg)) inputs.push({ _tag: "link", args: [path.resolve(cwd, arg)] })
+    else return `${arg}: not a .c, .S, .o or .a file`
   }
-  if (output === undefined) return "-o OUT is required"
-  if (sources.length === 0) return "no sources"
-  return { output: path.resolve(cwd, output), sources, dynamic, defines, includes, printf }
+  if (sources.length === 0 && (compileOnly || !inputs.some((i) => i._tag === "link"))) return "no input files"
+  if (compileOnly && output !== undefined && sources.length > 1) return "-c with -o takes one source"
+  return {
+    output: output === undefined ? undefined : path.resolve(cwd, output),
+    sources,
+    inputs,
+    compileOnly,
+    dynamic,
+    compilerFlags,
+    linkerFlags,
+    printf
+  }
+}
+
+/**
+ * The directory of compiled runtime objects for `cc`, keyed by the tools, the flags and every
+ * sysroot file: the start-up and runtime are compiled once, not at every link.
+ */
+const runtimeCache = async (tools: Toolchain, flags: ReadonlyArray<string>): Promise<string> => {
+  const hash = createHash("sha256")
+  hash.update(JSON.stringify([tools.versions, flags]))
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of (await fs.readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const full = path.join(dir, entry.name)
+      if (entry.isDirectory()) await walk(full)
+      else hash.update(entry.name).update(await fs.readFile(full))
+    }
+  }
+  await walk(path.join(PACKAGE_DIR, "sysroot"))
+  const dir = path.join(os.tmpdir(), "zxsim-cc-runtime", hash.digest("hex").slice(0, 16))
+  await fs.mkdir(dir, { recursive: true })
+  return dir
 }
 
 /**
  * Compiles and links a program of the user's own against the sysroot: the same flags and start-up
- * as the prebuilt programs (warnings stay warnings), checked the same way afterwards.
+ * as the prebuilt programs (warnings stay warnings; -O and -g given later win), checked the same
+ * way afterwards. With `-c` only compiles. Temporary files are removed whatever happens.
  */
-const cc = async (request: CcRequest, tools: Toolchain) => {
+const cc = async (request: CcRequest, tools: Toolchain, cwd: string) => {
   const objects = await fs.mkdtemp(path.join(os.tmpdir(), "zxsim-cc-"))
   try {
-    const runtimeSources = [...(request.dynamic ? DYNAMIC_START : STATIC_START), ...RUNTIME]
     const flags = compileFlags(PACKAGE_DIR, tools, "hosted", false)
-    const user = [...request.includes.flatMap((dir) => ["-I", dir]), ...request.defines.map((d) => `-D${d}`)]
     const compile = (source: string, object: string, extra: ReadonlyArray<string>) =>
       run(tools.clang, [...flags, ...extra, "-c", source, "-o", object], { cwd: PACKAGE_DIR })
-    const runtime = runtimeSources.map((source) => path.join(objects, objectName(source, "hosted")))
-    const program = request.sources.map((source, i) => path.join(objects, `user-${i}-${path.basename(source)}.o`))
     const jobs = os.availableParallelism?.() ?? os.cpus().length
+    if (request.compileOnly) {
+      const outputs = request.sources.map((source) =>
+        request.output ?? path.join(cwd, `${path.basename(source).replace(/\.[cS]$/, "")}.o`)
+      )
+      await pool(jobs, request.sources.map((source, i) => () => compile(source, outputs[i]!, request.compilerFlags)))
+      return
+    }
+    const output = request.output ?? path.join(cwd, "a.out")
+    const runtimeSources = [...(request.dynamic ? DYNAMIC_START : STATIC_START), ...RUNTIME]
+    const cache = await runtimeCache(tools, flags)
+    const runtime = runtimeSources.map((source) => path.join(cache, objectName(source, "hosted")))
+    const program = request.sources.map((source, i) => path.join(objects, `user-${i}-${path.basename(source)}.o`))
     await pool(jobs, [
-      ...runtimeSources.map((source, i) => () => compile(source, runtime[i]!, [])),
-      ...request.sources.map((source, i) => () => compile(source, program[i]!, user))
+      ...runtimeSources.map((source, i) => async () => {
+        if (existsSync(runtime[i]!)) return
+        // Compiled beside, then renamed: a concurrent cc never links a half-written object.
+        const partial = path.join(objects, `runtime-${i}.o`)
+        await compile(source, partial, [])
+        await fs.rename(partial, runtime[i]!).catch(() => fs.copyFile(partial, runtime[i]!))
+      }),
+      ...request.sources.map((source, i) => async () => void (await compile(source, program[i]!, request.compilerFlags)))
     ])
+    const linkInputs = request.inputs.flatMap((input) => (input._tag === "source" ? [program[input.index]!] : input.args))
     const args = request.dynamic
-      ? dynamicLinkArgs(request.output, runtime, program, [], tools, request.printf)
-      : staticLinkArgs(request.output, runtime, program, tools, request.printf)
-    await run(tools.lld, [...LINK_FLAGS, ...args], { cwd: PACKAGE_DIR })
-    const bytes = await fs.readFile(request.output)
-    if (request.dynamic) check(request.output, ElfChecks.dynamicProgramProblems(bytes, []), "dynamically linked program")
-    else check(request.output, ElfChecks.staticPieProblems(bytes), "static PIE")
+      ? dynamicLinkArgs(output, runtime, linkInputs, [], tools, request.printf)
+      : staticLinkArgs(output, runtime, linkInputs, tools, request.printf)
+    await run(tools.lld, [...LINK_FLAGS, ...request.linkerFlags, ...args], { cwd: PACKAGE_DIR })
+    const bytes = await fs.readFile(output)
+    if (request.dynamic) check(output, ElfChecks.dynamicProgramProblems(bytes, []), "dynamically linked program")
+    else check(output, ElfChecks.staticPieProblems(bytes), "static PIE")
   } finally {
     await fs.rm(objects, { recursive: true, force: true })
   }
@@ -555,7 +667,12 @@ const toolOutput = (error: unknown): string => {
 }
 
 const mainCc = async (args: ReadonlyArray<string>) => {
-  const request = parseCc(args, process.env.INIT_CWD ?? process.cwd())
+  const cwd = process.env.INIT_CWD ?? process.cwd()
+  if (args.includes("--help")) {
+    console.log(CC_USAGE)
+    return
+  }
+  const request = parseCc(args, cwd)
   if (typeof request === "string") {
     console.error(`cc: ${request}\n${CC_USAGE}`)
     process.exit(2)
@@ -566,7 +683,7 @@ const mainCc = async (args: ReadonlyArray<string>) => {
     process.exit(1)
   }
   try {
-    await cc(request, tools)
+    await cc(request, tools, cwd)
   } catch (error) {
     console.error(toolOutput(error))
     process.exit(1)

@@ -51,6 +51,8 @@ int main(int argc, char** argv) {
   char buffer[256];
 
   CHECK("stdio descriptors", fileno(stdin) == 0 && fileno(stdout) == 1 && fileno(stderr) == 2);
+  const char* pwd = getenv("PWD");
+  if (pwd != NULL) CHECK("started in $PWD", getcwd(buffer, sizeof buffer) != NULL && strcmp(buffer, pwd) == 0);
 
   // Descriptors: create, write, seek, read, stat.
   int fd = open(at(rw, "a.txt"), O_RDWR | O_CREAT | O_EXCL, 0644);

@@ -44,7 +44,11 @@ export const names = [
   "process_builder_test_util",
   "write_relro",
   "files",
-  "write_tree"
+  "write_tree",
+  "floats",
+  "crash",
+  "clocks",
+  "recurse"
 ] as const
 
 /** The name of a prebuilt program. */
@@ -278,6 +282,35 @@ const entries: ReadonlyArray<Omit<Guest, "printf"> & { readonly printf?: Printf 
     description:
       "Reads lines from stdin and creates what they say below the directory argv[1]: `d PATH` a directory (mkdir), `f PATH HEX` a file holding the bytes HEX (open O_CREAT|O_EXCL, write, close). Exits 0; 1 (and the failing line with strerror on stderr) on a failure.",
     ending: exits(0)
+  },
+  {
+    name: "floats",
+    kind: "program",
+    printf: "double",
+    description:
+      "printf and scanf with doubles: prints `3.142 6.022141e+23 1e-300 0x1p+0`, `   -2.5000|0.12    |+2`, `1500.0 float ok`, then prints with %.17g and reads back with sscanf(\"%lf\") ten fixed values and argv[1] (default 2000) values of random bits, each of which must come back bit for bit, and prints `floats: <n> round trips`. Exits 0; 1 on a mismatch.",
+    ending: exits(0)
+  },
+  {
+    name: "crash",
+    kind: "program",
+    description:
+      "Ends as argv[1] says: `abort` (the default) calls abort(), `assert` fails an assert (picolibc prints the assertion on stderr first), `segv` raises SIGSEGV: each ends the process as an unhandled exception does (-1028); `raise` raises SIGTERM, ended as by task_kill (-1024); `handled` raises SIGUSR1 with a handler installed, prints `handled <SIGUSR1>` and exits 0.",
+    ending: killed
+  },
+  {
+    name: "clocks",
+    kind: "program",
+    description:
+      "Prints `time S`, `gettimeofday S US`, `realtime NS`, `monotonic NS` (time, gettimeofday, clock_gettime REALTIME and MONOTONIC), sleeps argv[1] milliseconds (default 0; sleep, usleep and nanosleep), then prints `slept NS` (the monotonic time that passed) and `clock TICKS` (clock(): the thread's CPU time). Exits 0; 1 when a clock call fails.",
+    ending: exits(0)
+  },
+  {
+    name: "recurse",
+    kind: "program",
+    description:
+      "Recurses argv[1] calls deep (default 10000), each frame holding a 256-byte buffer, and prints `depth=<n> sum=<s>`. 10,000 frames need more than the default 256 KiB stack: with it the guard page stops the program (killed, -1028); with a 4 MiB minimum stack (ProcessBuilder.setMinStackSize, `zxsim run --stack 4M`) it exits 0.",
+    ending: killed
   }
 ]
 

@@ -48,6 +48,8 @@ export interface RunOptions {
   readonly namespace?: ReadonlyArray<ProcessBuilder.NamespaceEntry>
   /** What the loader serves, by name; no loader at all when undefined. */
   readonly loader?: Readonly<Record<string, Uint8Array>>
+  /** The least stack size of the initial thread (ProcessBuilder.setMinStackSize). */
+  readonly minStackSize?: number
   /** What the guest reads on stdin (PA_FD 0; end of file after it); no stdin when undefined. */
   readonly stdin?: Uint8Array
   /** Called once the process has started. */
@@ -84,6 +86,7 @@ export const runGuest = (name: string, options: RunOptions = {}): Effect.Effect<
       yield* Effect.forkScoped(Loader.serve(server).pipe(Effect.provide(Loader.layerFromMap(options.loader))))
       yield* ProcessBuilder.setLoaderService(builder, client)
     }
+    if (options.minStackSize !== undefined) yield* ProcessBuilder.setMinStackSize(builder, options.minStackSize)
     if (options.stdin !== undefined) {
       const [stdin, stdinGuest] = yield* k.socket.create()
       yield* ProcessBuilder.addHandles(builder, [{ handle: stdinGuest, info: HandleInfo.unsafeMake("FileDescriptor", 0) }])

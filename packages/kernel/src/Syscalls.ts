@@ -383,6 +383,12 @@ const entries: ReadonlyArray<Entry> = [
     params: [p("handle", "zx_handle_t"), p("options", "uint32_t"), p("topic", "uint32_t"), p("policy", "const void*"), p("count", "uint32_t")],
     result: "zx_status_t",
     doc: "Adds job policy entries (BASIC_V1 or BASIC_V2), RELATIVE or ABSOLUTE; only on a job with no children or processes."
+  },
+  {
+    name: "clock_get",
+    params: [p("clock_id", "uint32_t"), p("out", "zx_time_t*")],
+    result: "zx_status_t",
+    doc: "Reads a clock (ns): ZX_CLOCK_MONOTONIC, ZX_CLOCK_UTC (since the Unix epoch) or ZX_CLOCK_THREAD (the caller's CPU time)."
   }
 ]
 

@@ -104,3 +104,78 @@ int usleep(useconds_t microseconds) {
   struct timespec request = {.tv_sec = 0, .tv_nsec = (long)microseconds * 1000};
   return nanosleep(&request, NULL);
 }
+
+// --- clocks -----------------------------------------------------------------------------------
+
+#include <sys/time.h>
+#include <sys/times.h>
+
+// Reads Zircon clock `id` (ZX_CLOCK_*), in nanoseconds.
+static int64_t read_clock(uint32_t id) {
+  zx_time_t now = 0;
+  if (zx_clock_get(id, &now) != ZX_OK) return 0;
+  return now;
+}
+
+int clock_gettime(clockid_t id, struct timespec* out) {
+  int64_t ns;
+  switch (id) {
+    case CLOCK_REALTIME:
+#ifdef CLOCK_REALTIME_COARSE
+    case CLOCK_REALTIME_COARSE:
+#endif
+      ns = read_clock(ZX_CLOCK_UTC);
+      break;
+    case CLOCK_MONOTONIC:
+      ns = zx_clock_get_monotonic();
+      break;
+    case CLOCK_PROCESS_CPUTIME_ID:
+    case CLOCK_THREAD_CPUTIME_ID:
+      // The calling thread's CPU time (the kernel keeps it per thread).
+      ns = read_clock(ZX_CLOCK_THREAD);
+      break;
+    default:
+      errno = EINVAL;
+      return -1;
+  }
+  out->tv_sec = (time_t)(ns / 1000000000);
+  out->tv_nsec = (long)(ns % 1000000000);
+  return 0;
+}
+
+int clock_getres(clockid_t id, struct timespec* out) {
+  if (id != CLOCK_REALTIME && id != 0 /* CLOCK_REALTIME_COARSE */ && id != CLOCK_MONOTONIC && id != CLOCK_PROCESS_CPUTIME_ID &&
+      id != CLOCK_THREAD_CPUTIME_ID) {
+    errno = EINVAL;
+    return -1;
+  }
+  if (out != NULL) out->tv_sec = 0, out->tv_nsec = 1;
+  return 0;
+}
+
+int gettimeofday(struct timeval* restrict tv, void* restrict tz) {
+  (void)tz;
+  int64_t ns = read_clock(ZX_CLOCK_UTC);
+  tv->tv_sec = (time_t)(ns / 1000000000);
+  tv->tv_usec = (suseconds_t)(ns % 1000000000 / 1000);
+  return 0;
+}
+
+time_t time(time_t* out) {
+  time_t now = (time_t)(read_clock(ZX_CLOCK_UTC) / 1000000000);
+  if (out != NULL) *out = now;
+  return now;
+}
+
+clock_t clock(void) { return (clock_t)(read_clock(ZX_CLOCK_THREAD) / (1000000000 / CLOCKS_PER_SEC)); }
+
+clock_t times(struct tms* out) {
+  clock_t cpu = clock();
+  if (out != NULL) {
+    out->tms_utime = cpu;
+    out->tms_stime = 0;
+    out->tms_cutime = 0;
+    out->tms_cstime = 0;
+  }
+  return (clock_t)(zx_clock_get_monotonic() / (1000000000 / CLOCKS_PER_SEC));
+}

@@ -9,7 +9,7 @@
 #include "runtime.h"
 #include "static-pie.h"
 
-const size_t __zx_vdso_count = 52;
+const size_t __zx_vdso_count = 53;
 
 const char __zx_vdso_names[] =
     "_zx_handle_close\0"
@@ -64,18 +64,19 @@ const char __zx_vdso_names[] =
     "_zx_thread_read_state\0"
     "_zx_thread_write_state\0"
     "_zx_job_set_policy\0"
+    "_zx_clock_get\0"
     "";
 
 // Where each syscall's name starts in __zx_vdso_names, by syscall number.
-static const uint16_t vdso_name_offsets[52] = {
+static const uint16_t vdso_name_offsets[53] = {
     0, 17, 39, 60, 79, 99, 117, 137, 161, 185, 204, 221,
     239, 256, 274, 291, 307, 322, 335, 349, 366, 383, 404, 434,
     452, 465, 480, 497, 514, 533, 551, 568, 586, 603, 619, 633,
     648, 672, 686, 701, 726, 747, 764, 785, 808, 823, 838, 872,
-    897, 923, 945, 968,
+    897, 923, 945, 968, 987,
 };
 
-void* __zx_vdso_table[52];
+void* __zx_vdso_table[53];
 
 static zxs_dso_t vdso;
 
@@ -410,3 +411,9 @@ zx_status_t _zx_job_set_policy(zx_handle_t handle, uint32_t options, uint32_t to
   return ((zx_status_t (*)(zx_handle_t, uint32_t, uint32_t, const void*, uint32_t))vdso_entry(51))(handle, options, topic, policy, count);
 }
 extern __typeof__(_zx_job_set_policy) zx_job_set_policy __attribute__((weak, alias("_zx_job_set_policy")));
+
+// Reads a clock (ns): ZX_CLOCK_MONOTONIC, ZX_CLOCK_UTC (since the Unix epoch) or ZX_CLOCK_THREAD (the caller's CPU time).
+zx_status_t _zx_clock_get(uint32_t clock_id, zx_time_t* out) {
+  return ((zx_status_t (*)(uint32_t, zx_time_t*))vdso_entry(52))(clock_id, out);
+}
+extern __typeof__(_zx_clock_get) zx_clock_get __attribute__((weak, alias("_zx_clock_get")));

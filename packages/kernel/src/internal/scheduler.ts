@@ -73,7 +73,9 @@ export class Scheduler {
       // Let the starter finish recording the fiber before the first slice.
       yield* Effect.yieldNow()
       while (thread.state === TaskState.RUNNING) {
+        const started = kernel.monotonic()
         const stop: StopReason = cpu.run(thread, SLICE_INSTRUCTIONS)
+        thread.runtime += kernel.monotonic() - started
         if (stop._tag === "BudgetSpent") {
           self.slices++
           yield* yieldToHost

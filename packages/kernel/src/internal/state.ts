@@ -76,7 +76,7 @@ export class KernelState {
     this.next32 = makeRandom(config.seed)
     this.clock = config.clock
     this.cpu = config.cpu
-    this.bootNanos = config.clock.unsafeCurrentTimeNanos()
+    this.bootNanos = clockNanos(config.clock)
     this.hostTable = new HandleTable(this.randomU32())
     this.rootJob = new JobObject(this, null)
     this.rootJob.retain()
@@ -135,7 +135,7 @@ export class KernelState {
    * never 0 (not even under a `TestClock` that never moves).
    */
   monotonic(): bigint {
-    return this.clock.unsafeCurrentTimeNanos() - this.bootNanos + 1_000_000n
+    return clockNanos(this.clock) - this.bootNanos + 1_000_000n
   }
 
   /** A zeroed register file for a new thread (byte address in physical memory), or -1 when memory is spent. */
@@ -159,4 +159,19 @@ export class KernelState {
     }
     return out
   }
+}
+
+/**
+ * The clock's time in nanoseconds: whole milliseconds exactly, plus the sub-millisecond part when
+ * the clock has one. A clock whose nanoseconds are its milliseconds times a million computed in
+ * floating point (TestClock's) is off by the rounding of that product once the time is large (a
+ * real date); that difference is not a sub-millisecond part and is dropped, so a TestClock set to
+ * a date still moves in exact steps.
+ */
+export const clockNanos = (clock: Clock.Clock): bigint => {
+  const whole = BigInt(Math.floor(clock.unsafeCurrentTimeMillis())) * 1_000_000n
+  const nanos = clock.unsafeCurrentTimeNanos()
+  const below = nanos - whole
+  if (below < 0n || below >= 1_000_000n || Number(nanos) === Number(whole)) return whole
+  return whole + below
 }

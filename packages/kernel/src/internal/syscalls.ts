@@ -27,7 +27,7 @@ import { HandleRef, type KObject } from "./object.js"
 import type { Scheduler } from "./scheduler.js"
 import { EventObject, EventPairObject } from "./event.js"
 import { SocketObject } from "./socket.js"
-import type { KernelState } from "./state.js"
+import { clockNanos, type KernelState } from "./state.js"
 import { JobObject, ProcessObject, TaskState, ThreadObject } from "./task.js"
 import { Access, VmarObject } from "./vmar.js"
 import { MAX_VMO_SIZE, VmoObject } from "./vmo.js"
@@ -38,6 +38,11 @@ const A0 = 10
 export const MAX_HANDLES_PER_PROCESS = 65536
 /** Most items one `object_wait_many` may name (`ZX_WAIT_MANY_MAX_ITEMS`). */
 const WAIT_MANY_MAX_ITEMS = 64
+/** The clocks `clock_get` reads (Zircon's `ZX_CLOCK_*`). */
+const CLOCK_MONOTONIC = 0
+const CLOCK_UTC = 1
+const CLOCK_THREAD = 2
+
 /** Most bytes one `cprng_draw` fills, as Zircon's `ZX_CPRNG_DRAW_MAX_LEN`. */
 const CPRNG_DRAW_MAX_LEN = 256
 /** The largest value a guest register may carry as an address or size (beyond: INVALID_ARGS). */
@@ -954,6 +959,26 @@ const handlers: Record<string, Handler> = {
   },
 
   clock_get_monotonic: (call) => call.kernel.monotonic(),
+
+  clock_get: (call) => {
+    const out = call.size(1)
+    call.probeOut(out, 8)
+    switch (call.u32(0)) {
+      case CLOCK_MONOTONIC:
+        call.writeU64(out, call.kernel.monotonic())
+        break
+      case CLOCK_UTC:
+        // The host's wall time through Effect's Clock: a TestClock makes it deterministic.
+        call.writeU64(out, clockNanos(call.kernel.clock))
+        break
+      case CLOCK_THREAD:
+        call.writeU64(out, call.thread.runtime)
+        break
+      default:
+        fail(Status.INVALID_ARGS)
+    }
+    return Status.OK
+  },
 
   nanosleep: (call) => {
     const deadline = call.i64(0)

@@ -156,6 +156,8 @@ export class ThreadObject extends KObject {
   readonly registers: number
   /** The fiber running the thread, once started. */
   fiber: Fiber.RuntimeFiber<void, never> | null = null
+  /** The monotonic time (ns) the thread has spent on the CPU: its `ZX_CLOCK_THREAD`. */
+  runtime = 0n
 
   constructor(kernel: KernelState, readonly process: ProcessObject, name: string) {
     // The register file first: a thread that cannot have one is never made (nor counted).

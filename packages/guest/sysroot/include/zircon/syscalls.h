@@ -162,6 +162,9 @@ typedef struct zx_policy_basic_v2 {
 #define ZX_MAX_NAME_LEN 32
 #define ZX_CPRNG_DRAW_MAX_LEN 256
 #define ZX_WAIT_MANY_MAX_ITEMS 64
+#define ZX_CLOCK_MONOTONIC 0u
+#define ZX_CLOCK_UTC 1u
+#define ZX_CLOCK_THREAD 2u
 
 #define ZX_OK (0)
 #define ZX_ERR_INTERNAL (-1)
@@ -516,6 +519,9 @@ zx_status_t _zx_thread_write_state(zx_handle_t handle, uint32_t kind, const void
 // Adds job policy entries (BASIC_V1 or BASIC_V2), RELATIVE or ABSOLUTE; only on a job with no children or processes.
 zx_status_t zx_job_set_policy(zx_handle_t handle, uint32_t options, uint32_t topic, const void* policy, uint32_t count);
 zx_status_t _zx_job_set_policy(zx_handle_t handle, uint32_t options, uint32_t topic, const void* policy, uint32_t count);
+// Reads a clock (ns): ZX_CLOCK_MONOTONIC, ZX_CLOCK_UTC (since the Unix epoch) or ZX_CLOCK_THREAD (the caller's CPU time).
+zx_status_t zx_clock_get(uint32_t clock_id, zx_time_t* out);
+zx_status_t _zx_clock_get(uint32_t clock_id, zx_time_t* out);
 
 #ifdef __cplusplus
 }
