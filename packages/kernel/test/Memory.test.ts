@@ -5,7 +5,6 @@
  * committed kills the faulting process with an exception, and nothing stays counted.
  */
 import { assert, describe, it } from "@effect/vitest"
-import * as Effect from "effect/Effect"
 import type * as Handle from "@zxsim/kernel/Handle"
 import * as Kernel from "@zxsim/kernel/Kernel"
 import { Rights } from "@zxsim/kernel/Rights"
@@ -14,6 +13,7 @@ import { Status } from "@zxsim/kernel/Status"
 import * as StatusModule from "@zxsim/kernel/Status"
 import { TaskReturnCode } from "@zxsim/kernel/Task"
 import { VmoChildOption, VmOption } from "@zxsim/kernel/VmOptions"
+import * as Effect from "effect/Effect"
 import { expectStatus, kernel, live, PAGE, withKernel } from "./support.js"
 import { DATA, launch, withGuests } from "./utils/launch.js"
 import { spin, store, sys } from "./utils/ScriptCpu.js"
@@ -165,7 +165,17 @@ describe("memory exhaustion", () => {
           }
           results.push(["thread_create", status])
           results.push(["process_create", yield sys("process_create", job, DATA + 128, 5, 0, DATA + 208, DATA + 212)])
-          results.push(["vmo_create_child", yield sys("vmo_create_child", filler, VmoChildOption.SNAPSHOT | VmoChildOption.RESIZABLE, 0, PAGE, DATA + 216)])
+          results.push([
+            "vmo_create_child",
+            yield sys(
+              "vmo_create_child",
+              filler,
+              VmoChildOption.SNAPSHOT | VmoChildOption.RESIZABLE,
+              0,
+              PAGE,
+              DATA + 216
+            )
+          ])
           const child = m.u32(DATA + 216)
           results.push(["vmo_write (copy-on-write)", yield sys("vmo_write", child, DATA + 128, 0, 1)])
           results.push(["vmo_set_size (partial page of a shared frame)", yield sys("vmo_set_size", child, 100)])
@@ -178,7 +188,10 @@ describe("memory exhaustion", () => {
           yield sys("handle_close", child)
           yield sys("handle_close", filler)
           results.push(["thread_create (freed)", yield sys("thread_create", selfProcess, DATA + 128, 5, 0, DATA + 204)])
-          results.push(["process_create (freed)", yield sys("process_create", job, DATA + 128, 5, 0, DATA + 208, DATA + 212)])
+          results.push([
+            "process_create (freed)",
+            yield sys("process_create", job, DATA + 128, 5, 0, DATA + 208, DATA + 212)
+          ])
           yield sys("vmo_create", PAGE, 0, DATA + 200)
           results.push(["vmo_write (freed)", yield sys("vmo_write", m.u32(DATA + 200), DATA + 128, 0, 1)])
           yield sys("process_exit", 0)
@@ -223,7 +236,14 @@ describe("memory exhaustion", () => {
           yield sys("process_exit", 0)
         })
         const vmo = yield* k.vmo.create(PAGE)
-        yield* k.vmar.map(rootVmar, VmOption.PERM_READ | VmOption.PERM_WRITE | VmOption.SPECIFIC, target - 0x200000, vmo, 0, PAGE)
+        yield* k.vmar.map(
+          rootVmar,
+          VmOption.PERM_READ | VmOption.PERM_WRITE | VmOption.SPECIFIC,
+          target - 0x200000,
+          vmo,
+          0,
+          PAGE
+        )
         yield* k.object.waitOne(channel, Signals.CHANNEL_READABLE)
         const { filler } = yield* fillMemory
         yield* k.channel.write(channel, new Uint8Array(1))

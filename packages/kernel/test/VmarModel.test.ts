@@ -6,20 +6,21 @@
  * placement for being the lowest spot. One case builds tens of thousands of mappings.
  */
 import { assert, describe, it } from "@effect/vitest"
+import type * as Handle from "@zxsim/kernel/Handle"
+import * as Kernel from "@zxsim/kernel/Kernel"
+import * as Status from "@zxsim/kernel/Status"
+import { align, VmOption } from "@zxsim/kernel/VmOptions"
+import type { ZxError } from "@zxsim/kernel/ZxError"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as FastCheck from "effect/FastCheck"
 import * as Layer from "effect/Layer"
 import * as Random from "effect/Random"
 import * as Scope from "effect/Scope"
-import type * as Handle from "@zxsim/kernel/Handle"
-import * as Kernel from "@zxsim/kernel/Kernel"
-import * as Status from "@zxsim/kernel/Status"
-import { align, VmOption } from "@zxsim/kernel/VmOptions"
-import type { ZxError } from "@zxsim/kernel/ZxError"
 import { type Baseline, failureOf, kernel, PAGE, runCase, withKernel } from "./support.js"
 
-const { CAN_MAP_READ, CAN_MAP_SPECIFIC, CAN_MAP_WRITE, COMPACT, PERM_READ, PERM_WRITE, SPECIFIC, SPECIFIC_OVERWRITE } = VmOption
+const { CAN_MAP_READ, CAN_MAP_SPECIFIC, CAN_MAP_WRITE, COMPACT, PERM_READ, PERM_WRITE, SPECIFIC, SPECIFIC_OVERWRITE } =
+  VmOption
 const S = Status.Status
 const VMO_PAGES = 8
 
@@ -178,17 +179,46 @@ const describeKernel = (regions: ReadonlyArray<Kernel.RegionInfo>): Array<string
   )
 
 /** Runs a kernel call and returns its value or failure status (a defect fails the test). */
-const outcome = <A, R>(self: Effect.Effect<A, ZxError, R>): Effect.Effect<{ readonly status: number; readonly value?: A }, never, R> =>
-  Effect.map(Effect.exit(self), (exit) => Exit.isSuccess(exit) ? { status: S.OK, value: exit.value } : { status: failureOf(exit.cause).status })
+const outcome = <A, R>(
+  self: Effect.Effect<A, ZxError, R>
+): Effect.Effect<{ readonly status: number; readonly value?: A }, never, R> =>
+  Effect.map(
+    Effect.exit(self),
+    (exit) => Exit.isSuccess(exit) ? { status: S.OK, value: exit.value } : { status: failureOf(exit.cause).status }
+  )
 
 const expect = (got: number, want: number, what: string) =>
   assert.strictEqual(Status.toString(got), Status.toString(want), what)
 
 type Op =
-  | { readonly _tag: "allocate"; readonly at: number; readonly pages: number; readonly specific: boolean; readonly offset: number; readonly alignLog: number; readonly compact: boolean; readonly write: boolean }
-  | { readonly _tag: "map"; readonly at: number; readonly pages: number; readonly specific: boolean; readonly overwrite: boolean; readonly offset: number; readonly write: boolean; readonly compact: boolean }
+  | {
+    readonly _tag: "allocate"
+    readonly at: number
+    readonly pages: number
+    readonly specific: boolean
+    readonly offset: number
+    readonly alignLog: number
+    readonly compact: boolean
+    readonly write: boolean
+  }
+  | {
+    readonly _tag: "map"
+    readonly at: number
+    readonly pages: number
+    readonly specific: boolean
+    readonly overwrite: boolean
+    readonly offset: number
+    readonly write: boolean
+    readonly compact: boolean
+  }
   | { readonly _tag: "unmap"; readonly at: number; readonly offset: number; readonly pages: number }
-  | { readonly _tag: "protect"; readonly at: number; readonly offset: number; readonly pages: number; readonly write: boolean }
+  | {
+    readonly _tag: "protect"
+    readonly at: number
+    readonly offset: number
+    readonly pages: number
+    readonly write: boolean
+  }
   | { readonly _tag: "destroy"; readonly at: number }
 
 const ARENA_PAGES = 64
@@ -287,7 +317,10 @@ const step = (vmars: Array<MVmar>, vmo: Handle.Vmo, op: Op) =>
         const placed = got.value!
         if (base >= 0) assert.strictEqual(placed.base, base, "allocate: base")
         assert.strictEqual(placed.base % alignment, 0)
-        assert.isTrue(placed.base >= target.base && placed.base + size <= endOf(target) && isFree(target, placed.base, placed.base + size))
+        assert.isTrue(
+          placed.base >= target.base && placed.base + size <= endOf(target) &&
+            isFree(target, placed.base, placed.base + size)
+        )
         const child: MVmar = {
           kind: "vmar",
           base: placed.base,
@@ -306,7 +339,9 @@ const step = (vmars: Array<MVmar>, vmo: Handle.Vmo, op: Op) =>
         const perms = PERM_READ | (op.write ? PERM_WRITE : 0)
         const placement = op.specific ? (op.overwrite ? SPECIFIC_OVERWRITE : SPECIFIC) : (op.compact ? COMPACT : 0)
         const size = op.pages * PAGE
-        const got = yield* outcome(k.vmar.map(target.handle, perms | placement, op.specific ? op.offset * PAGE : 0, vmo, 0, size))
+        const got = yield* outcome(
+          k.vmar.map(target.handle, perms | placement, op.specific ? op.offset * PAGE : 0, vmo, 0, size)
+        )
         let want: number = S.OK
         let base = -1
         if (target.destroyed) want = S.BAD_STATE
@@ -390,7 +425,11 @@ describe("Vmar against a reference model", () => {
           const { model, vmars, vmo } = yield* setUp(ARENA_PAGES)
           for (const op of ops) {
             yield* step(vmars, vmo, op)
-            assert.deepStrictEqual(describeKernel(yield* k.vmar.regions(model.handle)), describe_(model), `after ${JSON.stringify(op)}`)
+            assert.deepStrictEqual(
+              describeKernel(yield* k.vmar.regions(model.handle)),
+              describe_(model),
+              `after ${JSON.stringify(op)}`
+            )
           }
         }),
         seed
@@ -398,33 +437,39 @@ describe("Vmar against a reference model", () => {
     { fastCheck: { numRuns: 1000 } }
   )
 
-  it.effect("tens of thousands of mappings: 20,000 maps, then 3,000 random operations, agree with the model", () =>
-    Effect.sync(() =>
-      runCase(
-        Effect.gen(function*() {
-          const k = yield* kernel
-          const pages = 65536
-          const { model, vmars, vmo } = yield* setUp(pages)
-          const ops = FastCheck.sample(
-            FastCheck.record({
-              _tag: FastCheck.constant("map" as const),
-              at: FastCheck.constant(0),
-              pages: FastCheck.integer({ min: 1, max: 2 }),
-              specific: FastCheck.boolean(),
-              overwrite: FastCheck.constant(false),
-              offset: FastCheck.nat(pages - 1),
-              write: FastCheck.boolean(),
-              compact: FastCheck.boolean()
-            }),
-            { numRuns: 20_000, seed: 15 }
-          )
-          for (const op of ops) yield* step(vmars, vmo, op)
-          assert.isAbove(model.children.length, 15_000)
-          assert.deepStrictEqual(describeKernel(yield* k.vmar.regions(model.handle)), describe_(model))
-          for (const op of FastCheck.sample(opArb(pages, 64), { numRuns: 3_000, seed: 16 })) yield* step(vmars, vmo, op)
-          assert.deepStrictEqual(describeKernel(yield* k.vmar.regions(model.handle)), describe_(model))
-        }),
-        15
-      )
-    ), 120_000)
+  it.effect(
+    "tens of thousands of mappings: 20,000 maps, then 3,000 random operations, agree with the model",
+    () =>
+      Effect.sync(() =>
+        runCase(
+          Effect.gen(function*() {
+            const k = yield* kernel
+            const pages = 65536
+            const { model, vmars, vmo } = yield* setUp(pages)
+            const ops = FastCheck.sample(
+              FastCheck.record({
+                _tag: FastCheck.constant("map" as const),
+                at: FastCheck.constant(0),
+                pages: FastCheck.integer({ min: 1, max: 2 }),
+                specific: FastCheck.boolean(),
+                overwrite: FastCheck.constant(false),
+                offset: FastCheck.nat(pages - 1),
+                write: FastCheck.boolean(),
+                compact: FastCheck.boolean()
+              }),
+              { numRuns: 20_000, seed: 15 }
+            )
+            for (const op of ops) yield* step(vmars, vmo, op)
+            assert.isAbove(model.children.length, 15_000)
+            assert.deepStrictEqual(describeKernel(yield* k.vmar.regions(model.handle)), describe_(model))
+            for (const op of FastCheck.sample(opArb(pages, 64), { numRuns: 3_000, seed: 16 })) {
+              yield* step(vmars, vmo, op)
+            }
+            assert.deepStrictEqual(describeKernel(yield* k.vmar.regions(model.handle)), describe_(model))
+          }),
+          15
+        )
+      ),
+    120_000
+  )
 })

@@ -4,14 +4,14 @@
  * kernel holds nothing more once the scope closes.
  */
 import { assert, describe, it } from "@effect/vitest"
-import * as Cause from "effect/Cause"
-import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
-import * as Option from "effect/Option"
 import * as Kernel from "@zxsim/kernel/Kernel"
 import * as Status from "@zxsim/kernel/Status"
 import * as ProcessBuilder from "@zxsim/process-builder/ProcessBuilder"
 import { isProcessBuilderError } from "@zxsim/process-builder/ProcessBuilderError"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Option from "effect/Option"
 import { builderFor, onKernel, staticExecutable } from "./fixtures.js"
 
 const PAGE = 4096
@@ -35,32 +35,48 @@ const buildOnce = (image: Uint8Array) =>
   })
 
 describe("ProcessBuilder when memory runs out", () => {
-  it.effect("kernels of 0 to 40 pages: each build succeeds or fails NO_MEMORY in the stage that ran out, leaking nothing", () =>
-    Effect.gen(function*() {
-      const image = staticExecutable()
-      const seen = new Set<string>()
-      for (let pages = 0; pages <= 40; pages += 2) {
-        yield* onKernel(Effect.gen(function*() {
-          const outcome = yield* buildOnce(image)
-          seen.add(outcome.tag)
-        }), undefined, { memoryBytes: pages * PAGE })
-      }
-      assert.isTrue(seen.has("ok"), `outcomes: ${[...seen].join(", ")}`)
-      assert.isAtLeast(seen.size, 3, `outcomes: ${[...seen].join(", ")}`)
-    }), 120_000)
+  it.effect(
+    "kernels of 0 to 40 pages: each build succeeds or fails NO_MEMORY in the stage that ran out, leaking nothing",
+    () =>
+      Effect.gen(function*() {
+        const image = staticExecutable()
+        const seen = new Set<string>()
+        for (let pages = 0; pages <= 40; pages += 2) {
+          yield* onKernel(
+            Effect.gen(function*() {
+              const outcome = yield* buildOnce(image)
+              seen.add(outcome.tag)
+            }),
+            undefined,
+            { memoryBytes: pages * PAGE }
+          )
+        }
+        assert.isTrue(seen.has("ok"), `outcomes: ${[...seen].join(", ")}`)
+        assert.isAtLeast(seen.size, 3, `outcomes: ${[...seen].join(", ")}`)
+      }),
+    120_000
+  )
 
-  it.effect("builds held in a 1 MiB kernel until one fails NO_MEMORY; all of it goes with the scope", () =>
-    onKernel(Effect.gen(function*() {
-      const k = yield* Kernel.Kernel
-      const image = staticExecutable()
-      let built = 0
-      for (;;) {
-        const outcome = yield* buildOnce(image)
-        if (Option.isNone(outcome.built)) break
-        built++
-      }
-      assert.isAbove(built, 10)
-      const stats = yield* k.memoryStats
-      assert.isAtMost(stats.committedFrames + stats.kernelFrames, stats.budgetFrames)
-    }), undefined, { memoryBytes: 1024 * 1024 }), 120_000)
+  it.effect(
+    "builds held in a 1 MiB kernel until one fails NO_MEMORY; all of it goes with the scope",
+    () =>
+      onKernel(
+        Effect.gen(function*() {
+          const k = yield* Kernel.Kernel
+          const image = staticExecutable()
+          let built = 0
+          for (;;) {
+            const outcome = yield* buildOnce(image)
+            if (Option.isNone(outcome.built)) break
+            built++
+          }
+          assert.isAbove(built, 10)
+          const stats = yield* k.memoryStats
+          assert.isAtMost(stats.committedFrames + stats.kernelFrames, stats.budgetFrames)
+        }),
+        undefined,
+        { memoryBytes: 1024 * 1024 }
+      ),
+    120_000
+  )
 })

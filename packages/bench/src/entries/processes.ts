@@ -8,6 +8,14 @@
  * does not grow), and 64 MiB of one-page mappings in one VMAR (the last thousand maps against the
  * first thousand).
  */
+import * as Guests from "@zxsim/guest/Guests"
+import type * as Handle from "@zxsim/kernel/Handle"
+import * as Kernel from "@zxsim/kernel/Kernel"
+import { VmOption } from "@zxsim/kernel/VmOptions"
+import * as BuiltProcess from "@zxsim/process-builder/BuiltProcess"
+import * as ProcessBuilder from "@zxsim/process-builder/ProcessBuilder"
+import * as HandleInfo from "@zxsim/processargs/HandleInfo"
+import * as Zircon from "@zxsim/riscv/Zircon"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as ManagedRuntime from "effect/ManagedRuntime"
@@ -15,14 +23,6 @@ import * as Scope from "effect/Scope"
 import { readFileSync } from "node:fs"
 import { setFlagsFromString } from "node:v8"
 import { runInNewContext } from "node:vm"
-import * as Guests from "@zxsim/guest/Guests"
-import type * as Handle from "@zxsim/kernel/Handle"
-import * as Kernel from "@zxsim/kernel/Kernel"
-import { VmOption } from "@zxsim/kernel/VmOptions"
-import * as HandleInfo from "@zxsim/processargs/HandleInfo"
-import * as BuiltProcess from "@zxsim/process-builder/BuiltProcess"
-import * as ProcessBuilder from "@zxsim/process-builder/ProcessBuilder"
-import * as Zircon from "@zxsim/riscv/Zircon"
 import type { Entry, Row } from "../Bench.js"
 
 /** Processes built and kept blocked (`ZXSIM_BENCH_PROCESSES` overrides it, in thousands' steps). */
@@ -41,9 +41,17 @@ const buildBlocked = (file: Handle.Vmo, job: Handle.Job, vdso: Handle.Vmo) =>
     const k = yield* Kernel.Kernel
     const executable = yield* k.handle.duplicate(file)
     const systemVdso = yield* k.handle.duplicate(vdso)
-    const builder = yield* ProcessBuilder.make({ name: "cat", job: yield* k.handle.duplicate(job), executable, systemVdso })
+    const builder = yield* ProcessBuilder.make({
+      name: "cat",
+      job: yield* k.handle.duplicate(job),
+      executable,
+      systemVdso
+    })
     const [, stdinGuest] = yield* k.socket.create()
-    yield* ProcessBuilder.addHandles(builder, [{ handle: stdinGuest, info: HandleInfo.unsafeMake("FileDescriptor", 0) }])
+    yield* ProcessBuilder.addHandles(builder, [{
+      handle: stdinGuest,
+      info: HandleInfo.unsafeMake("FileDescriptor", 0)
+    }])
     yield* ProcessBuilder.addArguments(builder, ["cat"])
     return yield* BuiltProcess.start(yield* ProcessBuilder.build(builder))
   })
@@ -82,7 +90,10 @@ interface Measured {
   readonly totalSeconds: number
 }
 
-const measureProcesses = (runtime: ManagedRuntime.ManagedRuntime<Kernel.Kernel, never>, image: Uint8Array): Promise<Measured> =>
+const measureProcesses = (
+  runtime: ManagedRuntime.ManagedRuntime<Kernel.Kernel, never>,
+  image: Uint8Array
+): Promise<Measured> =>
   runtime.runPromise(Effect.gen(function*() {
     const k = yield* Kernel.Kernel
     const outer = yield* Scope.make()

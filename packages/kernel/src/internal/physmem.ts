@@ -77,7 +77,10 @@ export class PhysicalMemory {
 
   constructor(options: PhysicalMemoryOptions) {
     // The budget never exceeds what a 32-bit memory can hold beside the zero frame and CPU tables.
-    this.maxFrames = Math.max(0, Math.min(options.maxFrames, MAX_WASM_PAGES * FRAMES_PER_WASM_PAGE - 1 - CPU_ALLOWANCE_FRAMES))
+    this.maxFrames = Math.max(
+      0,
+      Math.min(options.maxFrames, MAX_WASM_PAGES * FRAMES_PER_WASM_PAGE - 1 - CPU_ALLOWANCE_FRAMES)
+    )
     this.maximumWasmPages = Math.min(
       MAX_WASM_PAGES,
       Math.ceil((this.maxFrames + 1 + CPU_ALLOWANCE_FRAMES) / FRAMES_PER_WASM_PAGE)
@@ -265,9 +268,15 @@ export class PhysicalMemory {
    */
   reserve(count: number): number {
     if (!Number.isInteger(count) || count <= 0 || this.reservedFrames + count > CPU_ALLOWANCE_FRAMES) {
-      throw new RangeError(`physical memory: ${count} CPU frames asked for, ${CPU_ALLOWANCE_FRAMES - this.reservedFrames} left of the allowance`)
+      throw new RangeError(
+        `physical memory: ${count} CPU frames asked for, ${
+          CPU_ALLOWANCE_FRAMES - this.reservedFrames
+        } left of the allowance`
+      )
     }
-    if (!this.ensureFresh(count)) throw new RangeError(`physical memory: the host refused ${count} frames for CPU tables`)
+    if (!this.ensureFresh(count)) {
+      throw new RangeError(`physical memory: the host refused ${count} frames for CPU tables`)
+    }
     const first = this.top
     this.top += count
     this.refs.fill(1, first, first + count)
