@@ -70,16 +70,19 @@ const buildBundle = async (entry: string, bundle: string, manifest: string, exte
         // Packages named external stay so: Node loads them from node_modules at run time.
         build.onResolve({ filter: /^[^./]/ }, (args) =>
           external.some((name) => args.path === name || args.path.startsWith(`${name}/`)) ? { path: args.path, external: true } : undefined)
-        // Each source keeps its own import.meta.url.
-        build.onLoad({ filter: /\.[cm]?[jt]s$/ }, (args) => {
+        // Each source keeps its own import.meta.url (a define works on the syntax tree, so the
+        // words inside strings and comments stay as they are).
+        build.onLoad({ filter: /\.[cm]?[jt]s$/ }, async (args) => {
           if (args.path.includes("/node_modules/")) return undefined
           const source = readFileSync(args.path, "utf8")
           if (!source.includes("import.meta.url")) return undefined
-          return {
-            contents: source.replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href)),
-            loader: args.path.endsWith("ts") ? "ts" : "js",
-            resolveDir: dirname(args.path)
-          }
+          const transformed = await esbuild.transform(source, {
+            loader: /\.[cm]?ts$/.test(args.path) ? "ts" : "js",
+            format: "esm",
+            sourcefile: args.path,
+            define: { "import.meta.url": JSON.stringify(pathToFileURL(args.path).href) }
+          })
+          return { contents: transformed.code, loader: "js", resolveDir: dirname(args.path) }
         })
       }
     }]
