@@ -62,6 +62,8 @@ const buildBundle = async (entry: string, bundle: string, manifest: string, exte
     // Some dependencies are CommonJS and call require.
     banner: { js: "import { createRequire as __zxsimCreateRequire } from 'node:module'; const require = __zxsimCreateRequire(import.meta.url);" },
     metafile: true,
+    // The workspace's packages export their TypeScript sources under this condition.
+    conditions: ["@zxsim/source"],
     absWorkingDir: root,
     logLevel: "silent",
     plugins: [{
