@@ -74,7 +74,9 @@ export interface RunnerOptions {
  * The entity's handler on this runner: each request goes to the {@link GuestRunner} in context
  * (the in-process runner, or a `GuestPool` to use every core of the runner's machine).
  */
-export const layerEntity = (options: { readonly concurrency?: number; readonly maxIdleTime?: Duration.DurationInput } = {}) =>
+export const layerEntity = (
+  options: { readonly concurrency?: number; readonly maxIdleTime?: Duration.DurationInput } = {}
+) =>
   GuestRunEntity.toLayer(
     Effect.map(GuestRunner, (runner) =>
       GuestRunEntity.of({
@@ -96,7 +98,10 @@ export const layerRunner = (
   layerEntity(options.concurrency === undefined ? {} : { concurrency: options.concurrency }).pipe(
     Layer.provide(NodeClusterSocket.layer({
       storage: "sql",
-      shardingConfig: { ...options.sharding, runnerAddress: Option.some(RunnerAddress.make({ host: options.host, port: options.port })) }
+      shardingConfig: {
+        ...options.sharding,
+        runnerAddress: Option.some(RunnerAddress.make({ host: options.host, port: options.port }))
+      }
     }))
   )
 
@@ -110,25 +115,28 @@ export interface ClientOptions {
  * Makes the {@link GuestRunner} of a cluster client: each run becomes a new entity whose one
  * message is the request; the answer is its reply. Needs the cluster's `Sharding`.
  */
-export const makeClient: Effect.Effect<GuestRunnerShape, never, Sharding.Sharding> =
-  Effect.gen(function*() {
-    const sharding = yield* Sharding.Sharding
-    const client = yield* GuestRunEntity.client
-    return {
-      run: (request: GuestRun.RunGuest) =>
-        Effect.flatMap(sharding.getSnowflake, (id) => client(String(id)).RunGuest(request)).pipe(
-          Effect.catchAll((error) =>
-            error._tag === "RunFailed"
-              ? Effect.fail(error)
-              : Effect.fail(new GuestRun.RunFailed({ reason: "Cluster", message: `${error._tag}: ${describe(error)}` }))
-          ),
-          Effect.withSpan("GuestCluster.run", { attributes: { program: GuestRun.programName(request.program), cpu: request.cpu } })
-        )
-    }
-  })
+export const makeClient: Effect.Effect<GuestRunnerShape, never, Sharding.Sharding> = Effect.gen(function*() {
+  const sharding = yield* Sharding.Sharding
+  const client = yield* GuestRunEntity.client
+  return {
+    run: (request: GuestRun.RunGuest) =>
+      Effect.flatMap(sharding.getSnowflake, (id) => client(String(id)).RunGuest(request)).pipe(
+        Effect.catchAll((error) =>
+          error._tag === "RunFailed"
+            ? Effect.fail(error)
+            : Effect.fail(new GuestRun.RunFailed({ reason: "Cluster", message: `${error._tag}: ${describe(error)}` }))
+        ),
+        Effect.withSpan("GuestCluster.run", {
+          attributes: { program: GuestRun.programName(request.program), cpu: request.cpu }
+        })
+      )
+  }
+})
 
 const describe = (error: unknown): string =>
-  typeof error === "object" && error !== null && "message" in error && typeof error.message === "string" ? error.message : String(error)
+  typeof error === "object" && error !== null && "message" in error && typeof error.message === "string"
+    ? error.message
+    : String(error)
 
 /**
  * The fleet as the {@link GuestRunner} of a client process: runs go to whichever runner holds

@@ -4,6 +4,11 @@
  * and submitting a workload through a cluster client.
  */
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
+import * as GuestCluster from "@zxsim/pool/GuestCluster"
+import type * as GuestRun from "@zxsim/pool/GuestRun"
+import { RunFailed as GuestRunFailed } from "@zxsim/pool/GuestRun"
+import * as GuestRunner from "@zxsim/pool/GuestRunner"
+import * as WorkerBundle from "@zxsim/pool/WorkerBundle"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -11,11 +16,6 @@ import type * as Scope from "effect/Scope"
 import { type ChildProcess, spawn } from "node:child_process"
 import { createServer } from "node:net"
 import { fileURLToPath } from "node:url"
-import * as GuestCluster from "@zxsim/pool/GuestCluster"
-import type * as GuestRun from "@zxsim/pool/GuestRun"
-import { RunFailed as GuestRunFailed } from "@zxsim/pool/GuestRun"
-import * as GuestRunner from "@zxsim/pool/GuestRunner"
-import * as WorkerBundle from "@zxsim/pool/WorkerBundle"
 import type { Job } from "./workload.js"
 
 /** A TCP port nobody listens on now. */
@@ -42,7 +42,9 @@ export interface Runner {
  * Starts a runner process on a free port with the fleet's database, waits until it has joined
  * (it prints `ready`), and stops it (SIGTERM, then SIGKILL after 5 s) when the scope closes.
  */
-export const startRunner = (options: { readonly db: string; readonly workers?: number }): Effect.Effect<Runner, Error, Scope.Scope> =>
+export const startRunner = (
+  options: { readonly db: string; readonly workers?: number }
+): Effect.Effect<Runner, Error, Scope.Scope> =>
   Effect.gen(function*() {
     const script = yield* WorkerBundle.ensure(fileURLToPath(new URL("./runner.ts", import.meta.url)))
     const port = yield* freePort
@@ -50,7 +52,15 @@ export const startRunner = (options: { readonly db: string; readonly workers?: n
     let output = ""
     const child = yield* Effect.acquireRelease(
       Effect.sync(() =>
-        spawn(process.execPath, [script, "--port", String(port), "--db", options.db, "--workers", String(options.workers ?? 0)], {
+        spawn(process.execPath, [
+          script,
+          "--port",
+          String(port),
+          "--db",
+          options.db,
+          "--workers",
+          String(options.workers ?? 0)
+        ], {
           stdio: ["ignore", "pipe", "pipe"]
         })
       ),
@@ -73,16 +83,24 @@ export const startRunner = (options: { readonly db: string; readonly workers?: n
     child.stdout?.on("data", collect)
     child.stderr?.on("data", collect)
     child.once("exit", (code, signal) =>
-      Deferred.unsafeDone(ready, Effect.fail(new Error(`runner on port ${port} exited (${code ?? signal}) before it was ready:\n${output}`))))
+      Deferred.unsafeDone(
+        ready,
+        Effect.fail(new Error(`runner on port ${port} exited (${code ?? signal}) before it was ready:\n${output}`))
+      ))
     yield* Deferred.await(ready).pipe(
-      Effect.timeoutFail({ duration: Duration.minutes(2), onTimeout: () => new Error(`runner on port ${port} did not start:\n${output}`) })
+      Effect.timeoutFail({
+        duration: Duration.minutes(2),
+        onTimeout: () => new Error(`runner on port ${port} did not start:\n${output}`)
+      })
     )
     return {
       port,
       process: child,
       output: () => output,
       kill: Effect.async<void>((resume) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resume(Effect.void)
+        if (child.exitCode !== null || child.signalCode !== null) {
+          return resume(Effect.void)
+        }
         child.once("exit", () => resume(Effect.void))
         child.kill("SIGKILL")
       })

@@ -27,7 +27,9 @@ Effect.gen(function*() {
   )
   const db = join(dir, "cluster.db")
   yield* Console.log(`starting ${runners} runners (database ${db})`)
-  const fleet = yield* Effect.all(Array.from({ length: runners }, () => startRunner({ db })), { concurrency: "unbounded" })
+  const fleet = yield* Effect.all(Array.from({ length: runners }, () => startRunner({ db })), {
+    concurrency: "unbounded"
+  })
   yield* Console.log(`runners on ports ${fleet.map((r) => r.port).join(", ")}; submitting ${runs} runs`)
   const victim = fleet[fleet.length - 1]
   const report = yield* submit({
@@ -43,7 +45,9 @@ Effect.gen(function*() {
   })
   for (const problem of report.problems) yield* Console.error(problem)
   yield* Console.log(
-    `${runs - report.problems.length} of ${runs} runs right in ${report.seconds.toFixed(1)} s (${(runs / report.seconds).toFixed(0)} runs/s)`
+    `${runs - report.problems.length} of ${runs} runs right in ${report.seconds.toFixed(1)} s (${
+      (runs / report.seconds).toFixed(0)
+    } runs/s)`
   )
   if (report.problems.length > 0) process.exitCode = 1
 }).pipe(Effect.scoped, NodeRuntime.runMain)

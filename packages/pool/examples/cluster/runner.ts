@@ -10,12 +10,12 @@
  */
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
-import * as Console from "effect/Console"
-import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import * as GuestCluster from "@zxsim/pool/GuestCluster"
 import * as GuestPool from "@zxsim/pool/GuestPool"
 import * as GuestRunner from "@zxsim/pool/GuestRunner"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import { option } from "./options.js"
 
 const host = option("host") ?? "localhost"
@@ -27,7 +27,9 @@ if (db === undefined || !Number.isInteger(port) || !Number.isInteger(workers)) {
   process.exit(2)
 }
 
-const guests = workers > 0 ? GuestPool.layer({ size: workers }) : GuestRunner.layer.pipe(Layer.provide(NodeContext.layer))
+const guests = workers > 0
+  ? GuestPool.layer({ size: workers })
+  : GuestRunner.layer.pipe(Layer.provide(NodeContext.layer))
 
 const runner = GuestCluster.layerRunner({ host, port, sharding: GuestCluster.quickFailover }).pipe(
   Layer.provide(guests),

@@ -2,8 +2,8 @@
  * The runs the cluster example submits: a mix of prebuilt guests whose results are known in
  * advance (an exit code, a greeting, a crash, a checksum), so every reply can be checked.
  */
-import * as Schema from "effect/Schema"
 import * as GuestRun from "@zxsim/pool/GuestRun"
+import * as Schema from "effect/Schema"
 
 /** One run to submit and what its result must be. */
 export interface Job {
@@ -36,7 +36,10 @@ export const job = (i: number): Job => {
     default:
       return {
         request: GuestRun.named("wild_jump"),
-        check: (result) => result.outcome._tag === "Killed" && result.outcome.returnCode === -1028n ? undefined : `expected a fetch-fault kill`
+        check: (result) =>
+          result.outcome._tag === "Killed" && result.outcome.returnCode === -1028n
+            ? undefined
+            : `expected a fetch-fault kill`
       }
   }
 }
