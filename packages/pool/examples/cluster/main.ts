@@ -49,5 +49,10 @@ Effect.gen(function*() {
       (runs / report.seconds).toFixed(0)
     } runs/s)`
   )
-  if (report.problems.length > 0) process.exitCode = 1
-}).pipe(Effect.scoped, NodeRuntime.runMain)
+  return report.problems.length === 0 ? 0 : 1
+}).pipe(
+  Effect.scoped,
+  // Exits once the runners are stopped and the client is closed, whatever handles Node still counts.
+  Effect.flatMap((code) => Effect.sync(() => process.exit(code))),
+  NodeRuntime.runMain
+)
