@@ -70,7 +70,10 @@ export const make = (options: Options = {}): Effect.Effect<GuestPool, WorkerPool
           error.reason === "Deadline"
             ? Effect.succeed(
               new GuestRun.RunResult({
-                outcome: new GuestRun.DeadlineExceeded({ deadlineMillis: request.limits.deadlineMillis, workerReplaced: true }),
+                outcome: new GuestRun.DeadlineExceeded({
+                  deadlineMillis: request.limits.deadlineMillis,
+                  workerReplaced: true
+                }),
                 stdout: new Uint8Array(0),
                 stderr: new Uint8Array(0),
                 instructions: 0,
@@ -78,9 +81,14 @@ export const make = (options: Options = {}): Effect.Effect<GuestPool, WorkerPool
               })
             )
             : Effect.fail(
-              new GuestRun.RunFailed({ reason: error.reason === "WorkerLost" ? "WorkerLost" : "Unavailable", message: error.message })
+              new GuestRun.RunFailed({
+                reason: error.reason === "WorkerLost" ? "WorkerLost" : "Unavailable",
+                message: error.message
+              })
             )),
-        Effect.withSpan("GuestPool.run", { attributes: { program: GuestRun.programName(request.program), cpu: request.cpu } })
+        Effect.withSpan("GuestPool.run", {
+          attributes: { program: GuestRun.programName(request.program), cpu: request.cpu }
+        })
       )
     return { run, pool }
   })

@@ -7,8 +7,8 @@
  *
  * @since 0.1.0
  */
-import * as Schema from "effect/Schema"
 import * as Guests from "@zxsim/guest/Guests"
+import * as Schema from "effect/Schema"
 
 /** Bytes as base64 text: what a JSON row or a structured clone carries alike. */
 export const Bytes: Schema.Schema<Uint8Array, string> = Schema.Uint8ArrayFromBase64

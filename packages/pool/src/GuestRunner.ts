@@ -8,15 +8,15 @@
  * @since 0.1.0
  */
 import * as FileSystem from "@effect/platform/FileSystem"
+import * as Guests from "@zxsim/guest/Guests"
+import { Cpu } from "@zxsim/kernel/Cpu"
+import * as Kernel from "@zxsim/kernel/Kernel"
+import * as RiscvInterpreter from "@zxsim/riscv/RiscvInterpreter"
+import * as RiscvJit from "@zxsim/riscv/RiscvJit"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Scope from "effect/Scope"
-import { Cpu } from "@zxsim/kernel/Cpu"
-import * as Kernel from "@zxsim/kernel/Kernel"
-import * as Guests from "@zxsim/guest/Guests"
-import * as RiscvInterpreter from "@zxsim/riscv/RiscvInterpreter"
-import * as RiscvJit from "@zxsim/riscv/RiscvJit"
 import * as GuestRun from "./GuestRun.js"
 import { Meter } from "./internal/meter.js"
 import { type Image, runGuest } from "./internal/runGuest.js"
@@ -69,17 +69,20 @@ export interface InProcessRunner extends GuestRunnerShape {
  * one guest at a time so that the instruction count and crash report are that guest's. Prebuilt
  * programs are read once through `FileSystem`.
  */
-export const make = (options: Options = {}): Effect.Effect<InProcessRunner, never, FileSystem.FileSystem | Scope.Scope> =>
+export const make = (
+  options: Options = {}
+): Effect.Effect<InProcessRunner, never, FileSystem.FileSystem | Scope.Scope> =>
   Effect.gen(function*() {
     const scope = yield* Effect.scope
     const fs = yield* FileSystem.FileSystem
     const slot = (cpu: GuestRun.CpuKind) =>
       Effect.gen(function*() {
         const meter = new Meter(cpu === "jit" ? RiscvJit.make() : RiscvInterpreter.make())
-        const kernel = yield* Kernel.make(options.memoryBytes === undefined ? {} : { memoryBytes: options.memoryBytes }).pipe(
-          Effect.provideService(Cpu, meter.cpu),
-          Scope.extend(scope)
-        )
+        const kernel = yield* Kernel.make(options.memoryBytes === undefined ? {} : { memoryBytes: options.memoryBytes })
+          .pipe(
+            Effect.provideService(Cpu, meter.cpu),
+            Scope.extend(scope)
+          )
         return { kernel, meter, lock: yield* Effect.makeSemaphore(1), baseline: yield* kernel.stats } satisfies Slot
       })
     const slots: Record<GuestRun.CpuKind, Effect.Effect<Slot>> = {
@@ -95,8 +98,10 @@ export const make = (options: Options = {}): Effect.Effect<InProcessRunner, neve
       })
     const binLibraries = yield* Effect.cached(
       Effect.map(
-        Effect.forEach(Guests.libraryNames, (name) => Effect.map(readFile(Guests.libraryPath(name)), (bytes) => [name, bytes] as const)),
-        (entries): Readonly<Record<string, Uint8Array>> => Object.fromEntries(entries)
+        Effect.forEach(Guests.libraryNames, (name) =>
+          Effect.map(readFile(Guests.libraryPath(name)), (bytes) => [name, bytes] as const)),
+        (entries): Readonly<Record<string, Uint8Array>> =>
+          Object.fromEntries(entries)
       )
     )
     const image = (program: GuestRun.Program): Effect.Effect<Image, GuestRun.NotStarted> =>
@@ -106,9 +111,17 @@ export const make = (options: Options = {}): Effect.Effect<InProcessRunner, neve
           const bytes = yield* readFile(Guests.path(program.name))
           const libraries = Guests.guest(program.name).kind === "dynamic" ? yield* binLibraries : undefined
           return { bytes, libraries }
-        }).pipe(Effect.mapError((e) => new GuestRun.NotStarted({ reason: `reading the prebuilt program ${program.name}: ${e.message}` })))
+        }).pipe(Effect.mapError((e) =>
+          new GuestRun.NotStarted({ reason: `reading the prebuilt program ${program.name}: ${e.message}` })
+        ))
     const result = (request: GuestRun.RunGuest, outcome: GuestRun.Outcome) =>
-      new GuestRun.RunResult({ outcome, stdout: new Uint8Array(0), stderr: new Uint8Array(0), instructions: 0, cpu: request.cpu })
+      new GuestRun.RunResult({
+        outcome,
+        stdout: new Uint8Array(0),
+        stderr: new Uint8Array(0),
+        instructions: 0,
+        cpu: request.cpu
+      })
     return {
       run: (request) =>
         Effect.gen(function*() {
@@ -116,9 +129,14 @@ export const make = (options: Options = {}): Effect.Effect<InProcessRunner, neve
           if (found._tag === "Left") return result(request, found.left)
           const { kernel, lock, meter } = yield* slots[request.cpu]
           return yield* lock.withPermits(1)(runGuest(kernel, meter, request, found.right))
-        }).pipe(Effect.withSpan("GuestRunner.run", { attributes: { program: GuestRun.programName(request.program), cpu: request.cpu } })),
+        }).pipe(
+          Effect.withSpan("GuestRunner.run", {
+            attributes: { program: GuestRun.programName(request.program), cpu: request.cpu }
+          })
+        ),
       kernelCheck: (cpu) =>
-        Effect.flatMap(slots[cpu], ({ baseline, kernel, lock }) => lock.withPermits(1)(Effect.map(kernel.stats, (now) => ({ baseline, now }))))
+        Effect.flatMap(slots[cpu], ({ baseline, kernel, lock }) =>
+          lock.withPermits(1)(Effect.map(kernel.stats, (now) => ({ baseline, now }))))
     }
   })
 

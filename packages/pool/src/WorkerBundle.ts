@@ -20,7 +20,9 @@ import { basename, dirname, join, resolve } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 
 /** The bundle could not be built (a syntax or resolution error in the entry or what it imports). */
-export class BundleError extends Data.TaggedError("BundleError")<{ readonly entry: string; readonly message: string; readonly cause?: unknown }> {}
+export class BundleError extends Data.TaggedError("BundleError")<
+  { readonly entry: string; readonly message: string; readonly cause?: unknown }
+> {}
 
 /** The repository root: this file is packages/pool/src/WorkerBundle.ts. */
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..")
@@ -50,7 +52,12 @@ const writeAtomically = (path: string, contents: string | Uint8Array): void => {
   renameSync(temporary, path)
 }
 
-const buildBundle = async (entry: string, bundle: string, manifest: string, external: ReadonlyArray<string>): Promise<void> => {
+const buildBundle = async (
+  entry: string,
+  bundle: string,
+  manifest: string,
+  external: ReadonlyArray<string>
+): Promise<void> => {
   const esbuild = await import("esbuild")
   const result = await esbuild.build({
     entryPoints: [entry],
@@ -60,8 +67,13 @@ const buildBundle = async (entry: string, bundle: string, manifest: string, exte
     target: "node20",
     write: false,
     // Some dependencies are CommonJS and call require.
-    banner: { js: "import { createRequire as __zxsimCreateRequire } from 'node:module'; const require = __zxsimCreateRequire(import.meta.url);" },
+    banner: {
+      js:
+        "import { createRequire as __zxsimCreateRequire } from 'node:module'; const require = __zxsimCreateRequire(import.meta.url);"
+    },
     metafile: true,
+    // The workspace's packages export their TypeScript sources under this condition.
+    conditions: ["@zxsim/source"],
     absWorkingDir: root,
     // The workspace packages resolve to their TypeScript sources, not to a build in dist/.
     conditions: ["@zxsim/source"],
@@ -70,18 +82,26 @@ const buildBundle = async (entry: string, bundle: string, manifest: string, exte
       name: "zxsim-workspace",
       setup(build) {
         // Packages named external stay so: Node loads them from node_modules at run time.
-        build.onResolve({ filter: /^[^./]/ }, (args) =>
-          external.some((name) => args.path === name || args.path.startsWith(`${name}/`)) ? { path: args.path, external: true } : undefined)
-        // Each source keeps its own import.meta.url.
-        build.onLoad({ filter: /\.[cm]?[jt]s$/ }, (args) => {
+        build.onResolve(
+          { filter: /^[^./]/ },
+          (args) =>
+            external.some((name) => args.path === name || args.path.startsWith(`${name}/`))
+              ? { path: args.path, external: true }
+              : undefined
+        )
+        // Each source keeps its own import.meta.url (a define works on the syntax tree, so the
+        // words inside strings and comments stay as they are).
+        build.onLoad({ filter: /\.[cm]?[jt]s$/ }, async (args) => {
           if (args.path.includes("/node_modules/")) return undefined
           const source = readFileSync(args.path, "utf8")
           if (!source.includes("import.meta.url")) return undefined
-          return {
-            contents: source.replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href)),
-            loader: args.path.endsWith("ts") ? "ts" : "js",
-            resolveDir: dirname(args.path)
-          }
+          const transformed = await esbuild.transform(source, {
+            loader: /\.[cm]?ts$/.test(args.path) ? "ts" : "js",
+            format: "esm",
+            sourcefile: args.path,
+            define: { "import.meta.url": JSON.stringify(pathToFileURL(args.path).href) }
+          })
+          return { contents: transformed.code, loader: "js", resolveDir: dirname(args.path) }
         })
       }
     }]
@@ -119,7 +139,8 @@ export const ensure = (entry: string, options: Options = {}): Effect.Effect<stri
     if (upToDate(bundle, manifest)) return bundle
     yield* Effect.tryPromise({
       try: () => buildBundle(absolute, bundle, manifest, external),
-      catch: (cause) => new BundleError({ entry: absolute, message: cause instanceof Error ? cause.message : String(cause), cause })
+      catch: (cause) =>
+        new BundleError({ entry: absolute, message: cause instanceof Error ? cause.message : String(cause), cause })
     })
     return bundle
   }).pipe(Effect.withSpan("WorkerBundle.ensure", { attributes: { entry } }))

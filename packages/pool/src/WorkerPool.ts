@@ -91,7 +91,8 @@ const workerErrorOf = (error: unknown): unknown =>
  * is the pool's own doing (a stopped worker, the pool closing) or is reported to the request's
  * caller as a {@link WorkerPoolError}.
  */
-const quiet = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => Logger.withMinimumLogLevel(effect, LogLevel.Error)
+const quiet = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Logger.withMinimumLogLevel(effect, LogLevel.Error)
 
 /** The pool size when none is given: one worker per core. */
 export const defaultSize = (): number => availableParallelism()
@@ -115,14 +116,17 @@ export const make = <I extends Schema.TaggedRequest.All>(
       })
       return thread
     }
-    const pool = yield* Worker.makePoolSerialized<I>({ size, concurrency: 1 } as Worker.SerializedWorkerPool.Options<I>).pipe(
-      Effect.provide(NodeWorker.layer(spawn)),
-      Effect.mapError((e) => new WorkerPoolError({ reason: "Spawn", message: `starting a worker: ${e.message}` })),
-      quiet
-    )
+    const pool = yield* Worker.makePoolSerialized<I>({ size, concurrency: 1 } as Worker.SerializedWorkerPool.Options<I>)
+      .pipe(
+        Effect.provide(NodeWorker.layer(spawn)),
+        Effect.mapError((e) => new WorkerPoolError({ reason: "Spawn", message: `starting a worker: ${e.message}` })),
+        quiet
+      )
     // Runs before the pool's own finalizer, which waits for requests in flight to finish: every
     // thread ends now (a stuck one too), its request fails, and the pool then closes at once.
-    yield* Effect.addFinalizer(() => Effect.promise(() => Promise.all(Array.from(threads.values(), (thread) => thread.terminate()))))
+    yield* Effect.addFinalizer(() =>
+      Effect.promise(() => Promise.all(Array.from(threads.values(), (thread) => thread.terminate())))
+    )
     let replaced = 0
     const stop = (worker: Worker.SerializedWorker<I>) =>
       Effect.suspend(() => {
@@ -150,18 +154,26 @@ export const make = <I extends Schema.TaggedRequest.All>(
           yield* stop(worker)
           return yield* new WorkerPoolError({
             reason: "Deadline",
-            message: `worker ${worker.id} was still busy with ${request._tag} after ${Duration.format(Duration.decode(limit!))}; it was stopped and replaced`
+            message: `worker ${worker.id} was still busy with ${request._tag} after ${
+              Duration.format(Duration.decode(limit!))
+            }; it was stopped and replaced`
           })
         }
         if (Either.isRight(answered.value)) return answered.value.right
         const error = workerErrorOf(answered.value.left)
         if (isWorkerError(error)) {
           if (error.reason === "encode") {
-            return yield* new WorkerPoolError({ reason: "Encode", message: `${request._tag} did not encode: ${error.message}` })
+            return yield* new WorkerPoolError({
+              reason: "Encode",
+              message: `${request._tag} did not encode: ${error.message}`
+            })
           }
           yield* stop(worker)
           const cause = error.cause instanceof Error ? `: ${error.cause.message}` : ""
-          return yield* new WorkerPoolError({ reason: "WorkerLost", message: `worker ${worker.id} failed running ${request._tag}: ${error.message}${cause}` })
+          return yield* new WorkerPoolError({
+            reason: "WorkerLost",
+            message: `worker ${worker.id} failed running ${request._tag}: ${error.message}${cause}`
+          })
         }
         return yield* Effect.fail(error as Schema.WithResult.Failure<Req>)
       })).pipe(quiet)

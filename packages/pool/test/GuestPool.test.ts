@@ -1,10 +1,10 @@
 import { NodeContext } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import * as Effect from "effect/Effect"
-import * as Schema from "effect/Schema"
 import * as GuestPool from "@zxsim/pool/GuestPool"
 import * as GuestRun from "@zxsim/pool/GuestRun"
 import * as GuestRunner from "@zxsim/pool/GuestRunner"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import { cases } from "./cases.js"
 
 /**
@@ -27,7 +27,11 @@ describe("GuestPool", () => {
       const pooled = yield* Effect.forEach(requests, (request) => pool.run(request), { concurrency: "unbounded" })
       for (let i = 0; i < requests.length; i++) {
         const expected = yield* local.run(requests[i])
-        assert.deepStrictEqual(encode(pooled[i]), encode(expected), `${GuestRun.programName(requests[i].program)} on ${requests[i].cpu}`)
+        assert.deepStrictEqual(
+          encode(pooled[i]),
+          encode(expected),
+          `${GuestRun.programName(requests[i].program)} on ${requests[i].cpu}`
+        )
       }
       assert.strictEqual(yield* pool.pool.replaced, 0)
     })).pipe(Effect.provide(NodeContext.layer)))
@@ -38,9 +42,13 @@ describe("GuestPool", () => {
       const hang = GuestRun.named("endless_loop", { limits: GuestRun.Limits.make({ deadlineMillis: 500 }) })
       const [hung, others] = yield* Effect.all([
         pool.run(hang),
-        Effect.forEach(Array.from({ length: 8 }, (_, i) => String(i)), (n) => pool.run(GuestRun.named("exit_code", { args: [n] })), {
-          concurrency: "unbounded"
-        })
+        Effect.forEach(
+          Array.from({ length: 8 }, (_, i) => String(i)),
+          (n) => pool.run(GuestRun.named("exit_code", { args: [n] })),
+          {
+            concurrency: "unbounded"
+          }
+        )
       ], { concurrency: "unbounded" })
       assert.strictEqual(hung.outcome._tag, "DeadlineExceeded")
       if (hung.outcome._tag === "DeadlineExceeded") {
@@ -48,10 +56,18 @@ describe("GuestPool", () => {
         // Normally the worker kills its guest itself; if it could not answer in time the pool replaced it.
         assert.strictEqual(yield* pool.pool.replaced, hung.outcome.workerReplaced ? 1 : 0)
       }
-      assert.deepStrictEqual(others.map((r) => r.outcome), Array.from({ length: 8 }, (_, i) => new GuestRun.Exited({ returnCode: BigInt(i) })))
+      assert.deepStrictEqual(
+        others.map((r) => r.outcome),
+        Array.from({ length: 8 }, (_, i) => new GuestRun.Exited({ returnCode: BigInt(i) }))
+      )
       // Both workers serve again.
-      const after = yield* Effect.forEach(["hello", "hello"] as const, (name) => pool.run(GuestRun.named(name)), { concurrency: 2 })
-      assert.deepStrictEqual(after.map((r) => r.outcome), [new GuestRun.Exited({ returnCode: 0n }), new GuestRun.Exited({ returnCode: 0n })])
+      const after = yield* Effect.forEach(["hello", "hello"] as const, (name) => pool.run(GuestRun.named(name)), {
+        concurrency: 2
+      })
+      assert.deepStrictEqual(after.map((r) => r.outcome), [
+        new GuestRun.Exited({ returnCode: 0n }),
+        new GuestRun.Exited({ returnCode: 0n })
+      ])
     })))
 
   it.live("as the GuestRunner layer", () =>

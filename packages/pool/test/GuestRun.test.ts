@@ -1,9 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
+import * as GuestRun from "@zxsim/pool/GuestRun"
 import * as Arbitrary from "effect/Arbitrary"
 import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
 import * as Schema from "effect/Schema"
-import * as GuestRun from "@zxsim/pool/GuestRun"
 
 /**
  * Encodes `value`, sends the encoded form through `transport` (JSON text, or a structured clone
@@ -52,14 +52,23 @@ describe("GuestRun schemas", () => {
     assert.strictEqual(request.cpu, "jit")
     assert.strictEqual(request.limits.deadlineMillis, GuestRun.DEFAULT_DEADLINE_MILLIS)
     assert.strictEqual(request.limits.instructions, undefined)
-    const decoded = Schema.decodeUnknownSync(GuestRun.RunGuest)({ _tag: "RunGuest", program: { _tag: "NamedProgram", name: "hello" } })
+    const decoded = Schema.decodeUnknownSync(GuestRun.RunGuest)({
+      _tag: "RunGuest",
+      program: { _tag: "NamedProgram", name: "hello" }
+    })
     assert.deepStrictEqual(Schema.encodeSync(GuestRun.RunGuest)(decoded), Schema.encodeSync(GuestRun.RunGuest)(request))
   })
 
   it("refuses an unknown program name, a zero deadline and an unknown CPU", () => {
     const decode = Schema.decodeUnknownEither(GuestRun.RunGuest)
     assert.isTrue(Either.isLeft(decode({ _tag: "RunGuest", program: { _tag: "NamedProgram", name: "nope" } })))
-    assert.isTrue(Either.isLeft(decode({ _tag: "RunGuest", program: { _tag: "NamedProgram", name: "hello" }, limits: { deadlineMillis: 0 } })))
-    assert.isTrue(Either.isLeft(decode({ _tag: "RunGuest", program: { _tag: "NamedProgram", name: "hello" }, cpu: "arm" })))
+    assert.isTrue(
+      Either.isLeft(
+        decode({ _tag: "RunGuest", program: { _tag: "NamedProgram", name: "hello" }, limits: { deadlineMillis: 0 } })
+      )
+    )
+    assert.isTrue(
+      Either.isLeft(decode({ _tag: "RunGuest", program: { _tag: "NamedProgram", name: "hello" }, cpu: "arm" }))
+    )
   })
 })

@@ -1,9 +1,9 @@
 import { NodeContext } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
 import * as GuestRun from "@zxsim/pool/GuestRun"
 import * as GuestRunner from "@zxsim/pool/GuestRunner"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { cases } from "./cases.js"
 
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes)
@@ -58,7 +58,10 @@ describe("GuestRunner in process", () => {
         assert.strictEqual(exception.pc, 0x1000)
         assert.strictEqual(exception.address, 0x1000)
         const illegal = yield* runner.run(GuestRun.named("illegal_instruction", { cpu: "interpreter" }))
-        assert.strictEqual(illegal.outcome._tag === "Killed" && Option.getOrThrow(illegal.outcome.exception).kind, "illegal-instruction")
+        assert.strictEqual(
+          illegal.outcome._tag === "Killed" && Option.getOrThrow(illegal.outcome.exception).kind,
+          "illegal-instruction"
+        )
         const ecall = yield* runner.run(GuestRun.named("ecall_outside_vdso"))
         assert.isTrue(ecall.outcome._tag === "Killed" && Option.isNone(ecall.outcome.exception))
       })
@@ -68,17 +71,27 @@ describe("GuestRunner in process", () => {
     withRunner((runner) =>
       Effect.gen(function*() {
         for (const cpu of ["jit", "interpreter"] as const) {
-          const budget = yield* runner.run(GuestRun.named("endless_loop", { cpu, limits: GuestRun.Limits.make({ instructions: 2_000_000 }) }))
+          const budget = yield* runner.run(
+            GuestRun.named("endless_loop", { cpu, limits: GuestRun.Limits.make({ instructions: 2_000_000 }) })
+          )
           assert.deepStrictEqual(budget.outcome, new GuestRun.InstructionLimit({ limit: 2_000_000 }))
           assert.strictEqual(budget.instructions, 2_000_000)
         }
         const output = yield* runner.run(
-          GuestRun.named("cat", { stdin: new Uint8Array(200_000).fill(65), limits: GuestRun.Limits.make({ outputBytes: 1000 }) })
+          GuestRun.named("cat", {
+            stdin: new Uint8Array(200_000).fill(65),
+            limits: GuestRun.Limits.make({ outputBytes: 1000 })
+          })
         )
         assert.deepStrictEqual(output.outcome, new GuestRun.OutputLimit({ limit: 1000 }))
         assert.deepStrictEqual(output.stdout, new Uint8Array(1000).fill(65))
-        const deadline = yield* runner.run(GuestRun.named("endless_loop", { limits: GuestRun.Limits.make({ deadlineMillis: 300 }) }))
-        assert.deepStrictEqual(deadline.outcome, new GuestRun.DeadlineExceeded({ deadlineMillis: 300, workerReplaced: false }))
+        const deadline = yield* runner.run(
+          GuestRun.named("endless_loop", { limits: GuestRun.Limits.make({ deadlineMillis: 300 }) })
+        )
+        assert.deepStrictEqual(
+          deadline.outcome,
+          new GuestRun.DeadlineExceeded({ deadlineMillis: 300, workerReplaced: false })
+        )
         assert.isAbove(deadline.instructions, 0)
         const after = yield* runner.run(GuestRun.named("exit_code", { args: ["7"] }))
         assert.deepStrictEqual(after.outcome, new GuestRun.Exited({ returnCode: 7n }))

@@ -1,10 +1,10 @@
 import { assert, describe, it } from "@effect/vitest"
+import * as WorkerPool from "@zxsim/pool/WorkerPool"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Scope from "effect/Scope"
 import * as Exit from "effect/Exit"
+import * as Scope from "effect/Scope"
 import { fileURLToPath } from "node:url"
-import * as WorkerPool from "@zxsim/pool/WorkerPool"
 import { Die, Echo, Spin, type TestRequest } from "./workers/protocol.js"
 
 const entry = fileURLToPath(new URL("./workers/testWorker.ts", import.meta.url))

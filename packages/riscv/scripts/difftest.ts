@@ -8,9 +8,9 @@
  * one per core by default; `--workers 0` runs them in this thread instead. A batch is the same
  * programs whichever thread runs it, so the findings do not depend on the worker count.
  */
+import * as WorkerPool from "@zxsim/pool/WorkerPool"
 import * as Effect from "effect/Effect"
 import { fileURLToPath } from "node:url"
-import * as WorkerPool from "@zxsim/pool/WorkerPool"
 import { runBatch } from "../test/utils/Differential.js"
 import { type BatchSummary, DiffBatch } from "./difftest-protocol.js"
 
@@ -22,7 +22,10 @@ const workers = flag === -1 ? WorkerPool.defaultSize() : Number(args[flag + 1])
 const positional = flag === -1 ? args : [...args.slice(0, flag), ...args.slice(flag + 2)]
 const total = Number(positional[0] ?? 100_000)
 const firstSeed = Number(positional[1] ?? 1)
-if (!Number.isSafeInteger(total) || total < 0 || !Number.isSafeInteger(firstSeed) || !Number.isSafeInteger(workers) || workers < 0) {
+if (
+  !Number.isSafeInteger(total) || total < 0 || !Number.isSafeInteger(firstSeed) || !Number.isSafeInteger(workers) ||
+  workers < 0
+) {
   process.stderr.write("usage: difftest [programs] [first seed] [--workers N]\n")
   process.exit(2)
 }
@@ -53,7 +56,11 @@ const record = (seed: number, result: BatchSummary | ReturnType<typeof runBatch>
   if (++done % 100 === 0) process.stdout.write(`${programs} programs, ${divergent} divergences\n`)
 }
 
-const inThisThread = Effect.forEach(batches, ({ count, seed }) => Effect.sync(() => record(seed, runBatch(seed, count))), { discard: true })
+const inThisThread = Effect.forEach(
+  batches,
+  ({ count, seed }) => Effect.sync(() => record(seed, runBatch(seed, count))),
+  { discard: true }
+)
 
 const onWorkers = Effect.scoped(Effect.gen(function*() {
   const pool = yield* WorkerPool.make<DiffBatch>({
@@ -62,10 +69,14 @@ const onWorkers = Effect.scoped(Effect.gen(function*() {
   })
   // Start timing once the workers are up (their start-up is not the engines' throughput).
   started = performance.now()
-  yield* Effect.forEach(batches, (b) => Effect.map(pool.execute(new DiffBatch(b)), (result) => record(b.seed, result)), {
-    concurrency: 2 * workers,
-    discard: true
-  })
+  yield* Effect.forEach(
+    batches,
+    (b) => Effect.map(pool.execute(new DiffBatch(b)), (result) => record(b.seed, result)),
+    {
+      concurrency: 2 * workers,
+      discard: true
+    }
+  )
 }))
 
 await Effect.runPromise(workers === 0 ? inThisThread : onWorkers)

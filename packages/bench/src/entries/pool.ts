@@ -8,13 +8,13 @@
  * workers against one.
  */
 import { NodeContext } from "@effect/platform-node"
+import * as GuestPool from "@zxsim/pool/GuestPool"
+import * as GuestRun from "@zxsim/pool/GuestRun"
+import * as GuestRunner from "@zxsim/pool/GuestRunner"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Scope from "effect/Scope"
 import { availableParallelism } from "node:os"
-import * as GuestPool from "@zxsim/pool/GuestPool"
-import * as GuestRun from "@zxsim/pool/GuestRun"
-import * as GuestRunner from "@zxsim/pool/GuestRunner"
 import type { Entry, Row } from "../Bench.js"
 
 /** The workloads: a title and the request each run makes. */
@@ -32,10 +32,13 @@ const ROUND_MILLIS = 1500
  */
 const measure = (runner: GuestRunner.GuestRunnerShape, request: GuestRun.RunGuest, parallel: number) =>
   Effect.gen(function*() {
-    const once = Effect.flatMap(runner.run(request), (result) =>
-      result.outcome._tag === "Exited" && result.outcome.returnCode === 0n
-        ? Effect.void
-        : Effect.dieMessage(`${GuestRun.programName(request.program)} ended ${JSON.stringify(result.outcome)}`))
+    const once = Effect.flatMap(
+      runner.run(request),
+      (result) =>
+        result.outcome._tag === "Exited" && result.outcome.returnCode === 0n
+          ? Effect.void
+          : Effect.dieMessage(`${GuestRun.programName(request.program)} ended ${JSON.stringify(result.outcome)}`)
+    )
     // Warm up every kernel: at least two runs per worker.
     yield* Effect.all(Array.from({ length: 2 * parallel }, () => once), { concurrency: parallel, discard: true })
     let best = 0
@@ -63,21 +66,45 @@ const withPool = <A, E>(size: number, body: (pool: GuestPool.GuestPool) => Effec
 export const entry: Entry = {
   name: "pool",
   run: () =>
-    Effect.runPromise(Effect.gen(function*() {
-      const cores = availableParallelism()
-      const local = yield* GuestRunner.make()
-      const inProcess: Array<number> = []
-      for (const [, request] of WORKLOADS) inProcess.push(yield* measure(local, request, 1))
-      const one = yield* withPool(1, (pool) => Effect.forEach(WORKLOADS, ([, request]) => measure(pool, request, 1)))
-      const all = yield* withPool(cores, (pool) => Effect.forEach(WORKLOADS, ([, request]) => measure(pool, request, cores)))
-      const rows: Array<Row> = []
-      WORKLOADS.forEach(([title], i) => {
-        rows.push({ name: `${title}, pool of 1 worker`, unit: "runs/s", subject: one[i], peerName: "in-process kernel", peer: inProcess[i] })
-        rows.push({ name: `${title}, pool of ${cores} workers`, unit: "runs/s", subject: all[i], peerName: "in-process kernel", peer: inProcess[i] })
-      })
-      WORKLOADS.forEach(([title], i) => {
-        rows.push({ name: `${title}, scaling`, unit: "runs/s", subject: all[i], peerName: "pool of 1 worker", peer: one[i], notes: `${cores} cores` })
-      })
-      return rows
-    }).pipe(Effect.scoped, Effect.provide(NodeContext.layer)))
+    Effect.runPromise(
+      Effect.gen(function*() {
+        const cores = availableParallelism()
+        const local = yield* GuestRunner.make()
+        const inProcess: Array<number> = []
+        for (const [, request] of WORKLOADS) inProcess.push(yield* measure(local, request, 1))
+        const one = yield* withPool(1, (pool) => Effect.forEach(WORKLOADS, ([, request]) => measure(pool, request, 1)))
+        const all = yield* withPool(
+          cores,
+          (pool) => Effect.forEach(WORKLOADS, ([, request]) => measure(pool, request, cores))
+        )
+        const rows: Array<Row> = []
+        WORKLOADS.forEach(([title], i) => {
+          rows.push({
+            name: `${title}, pool of 1 worker`,
+            unit: "runs/s",
+            subject: one[i],
+            peerName: "in-process kernel",
+            peer: inProcess[i]
+          })
+          rows.push({
+            name: `${title}, pool of ${cores} workers`,
+            unit: "runs/s",
+            subject: all[i],
+            peerName: "in-process kernel",
+            peer: inProcess[i]
+          })
+        })
+        WORKLOADS.forEach(([title], i) => {
+          rows.push({
+            name: `${title}, scaling`,
+            unit: "runs/s",
+            subject: all[i],
+            peerName: "pool of 1 worker",
+            peer: one[i],
+            notes: `${cores} cores`
+          })
+        })
+        return rows
+      }).pipe(Effect.scoped, Effect.provide(NodeContext.layer))
+    )
 }

@@ -6,22 +6,22 @@
  * {@link RunResult}; every kernel object of the run is closed with its scope.
  * @internal
  */
-import * as Deferred from "effect/Deferred"
-import * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
-import * as Fiber from "effect/Fiber"
-import * as Option from "effect/Option"
 import * as Loader from "@zxsim/fidl/Loader"
 import type * as Handle from "@zxsim/kernel/Handle"
 import * as Kernel from "@zxsim/kernel/Kernel"
 import { Signals } from "@zxsim/kernel/Signals"
 import * as Status from "@zxsim/kernel/Status"
 import { TaskReturnCode } from "@zxsim/kernel/Task"
-import * as HandleInfo from "@zxsim/processargs/HandleInfo"
+import type { ZxError } from "@zxsim/kernel/ZxError"
 import * as BuiltProcess from "@zxsim/process-builder/BuiltProcess"
 import * as ProcessBuilder from "@zxsim/process-builder/ProcessBuilder"
 import type { ProcessBuilderError } from "@zxsim/process-builder/ProcessBuilderError"
-import type { ZxError } from "@zxsim/kernel/ZxError"
+import * as HandleInfo from "@zxsim/processargs/HandleInfo"
+import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Option from "effect/Option"
 import * as GuestRun from "../GuestRun.js"
 import type { Meter } from "./meter.js"
 
@@ -117,16 +117,22 @@ export const runGuest = (
       new GuestRun.RunResult({ outcome, stdout, stderr, instructions, cpu: request.cpu })
 
     const built = yield* Effect.gen(function*() {
-      const executable = yield* kernel.vmo.fromBytes(image.bytes, { name, executable: true }).pipe(Effect.mapError(notStarted("executable")))
+      const executable = yield* kernel.vmo.fromBytes(image.bytes, { name, executable: true }).pipe(
+        Effect.mapError(notStarted("executable"))
+      )
       const job = yield* kernel.job.root()
       const systemVdso = yield* kernel.systemVdso().pipe(Effect.mapError(notStarted("vDSO")))
-      const builder = yield* ProcessBuilder.make({ name, job, executable, systemVdso }).pipe(Effect.mapError(notStarted("create")))
+      const builder = yield* ProcessBuilder.make({ name, job, executable, systemVdso }).pipe(
+        Effect.mapError(notStarted("create"))
+      )
       if (image.libraries !== undefined) {
         const [client, server] = yield* kernel.channel.create().pipe(Effect.mapError(notStarted("loader channel")))
-        yield* Effect.forkScoped(Loader.serve(server).pipe(
-          Effect.provide(Loader.layerFromMap(image.libraries)),
-          Effect.provideService(Kernel.Kernel, kernel)
-        ))
+        yield* Effect.forkScoped(
+          Loader.serve(server).pipe(
+            Effect.provide(Loader.layerFromMap(image.libraries)),
+            Effect.provideService(Kernel.Kernel, kernel)
+          )
+        )
         yield* ProcessBuilder.setLoaderService(builder, client).pipe(Effect.mapError(notStarted("loader")))
       }
       const sockets = () => kernel.socket.create().pipe(Effect.mapError(notStarted("stdio sockets")))
@@ -138,13 +144,17 @@ export const runGuest = (
         { handle: stdoutGuest, info: HandleInfo.unsafeMake("FileDescriptor", 1) },
         { handle: stderrGuest, info: HandleInfo.unsafeMake("FileDescriptor", 2) }
       ]).pipe(Effect.mapError(notStarted("handles")))
-      yield* ProcessBuilder.addArguments(builder, [name, ...request.args]).pipe(Effect.mapError(notStarted("arguments")))
-      yield* ProcessBuilder.addEnvironmentVariables(builder, request.env).pipe(Effect.mapError(notStarted("environment")))
+      yield* ProcessBuilder.addArguments(builder, [name, ...request.args]).pipe(
+        Effect.mapError(notStarted("arguments"))
+      )
+      yield* ProcessBuilder.addEnvironmentVariables(builder, request.env).pipe(
+        Effect.mapError(notStarted("environment"))
+      )
       const process = yield* ProcessBuilder.build(builder).pipe(Effect.mapError(notStarted("build")))
       return { process, stdin: stdin?.[0], stdout, stderr }
     }).pipe(Effect.provideService(Kernel.Kernel, kernel), Effect.either)
     if (built._tag === "Left") return result(built.left)
-    const { process: builtProcess, stdin, stdout, stderr } = built.right
+    const { process: builtProcess, stderr, stdin, stdout } = built.right
 
     const spent = yield* Deferred.make<void>()
     const output = new OutputBudget(limits.outputBytes, yield* Deferred.make<void>())
@@ -166,7 +176,10 @@ export const runGuest = (
     }
     const process = started.right
     const first: Ending = yield* Effect.raceAll([
-      kernel.object.waitOne(process, Signals.PROCESS_TERMINATED).pipe(Effect.as("ended" as const), Effect.orElseSucceed(() => "ended" as const)),
+      kernel.object.waitOne(process, Signals.PROCESS_TERMINATED).pipe(
+        Effect.as("ended" as const),
+        Effect.orElseSucceed(() => "ended" as const)
+      ),
       Effect.as(Deferred.await(spent), "instructions" as const),
       Effect.as(Deferred.await(output.exceeded), "output" as const),
       Effect.as(Effect.sleep(Duration.millis(limits.deadlineMillis)), "deadline" as const)
@@ -192,7 +205,10 @@ export const runGuest = (
       : killCodes.has(info.returnCode)
       ? new GuestRun.Killed({
         returnCode: info.returnCode,
-        exception: Option.map(Option.fromNullable(exception), (e) => new GuestRun.ExceptionReport({ kind: e.kind, pc: e.pc, address: e.address }))
+        exception: Option.map(
+          Option.fromNullable(exception),
+          (e) => new GuestRun.ExceptionReport({ kind: e.kind, pc: e.pc, address: e.address })
+        )
       })
       : new GuestRun.Exited({ returnCode: info.returnCode })
     return result(outcome, stdoutBytes, stderrBytes, instructions)

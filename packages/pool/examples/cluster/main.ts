@@ -1,0 +1,58 @@
+/**
+ * The localhost guest cluster: `npm run cluster -- [--runners 3] [--runs 1000] [--kill-one]`
+ * starts that many runner processes sharing a SQLite database in a temporary directory, submits
+ * the runs from this process as a cluster client (64 in flight), checks every result and prints
+ * the throughput. With `--kill-one`, one runner is killed (SIGKILL) a third of the way through:
+ * its shards move to the others and its unanswered runs are delivered again, and every run must
+ * still come back right. Exits 1 if any did not.
+ */
+import { NodeRuntime } from "@effect/platform-node"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { startRunner, submit } from "./fleet.js"
+import { option } from "./options.js"
+import { job } from "./workload.js"
+
+const runners = Number(option("runners") ?? 3)
+const runs = Number(option("runs") ?? 1000)
+const killOne = process.argv.includes("--kill-one")
+
+Effect.gen(function*() {
+  const dir = yield* Effect.acquireRelease(
+    Effect.sync(() => mkdtempSync(join(tmpdir(), "zxsim-cluster-"))),
+    (dir) => Effect.sync(() => rmSync(dir, { recursive: true, force: true }))
+  )
+  const db = join(dir, "cluster.db")
+  yield* Console.log(`starting ${runners} runners (database ${db})`)
+  const fleet = yield* Effect.all(Array.from({ length: runners }, () => startRunner({ db })), {
+    concurrency: "unbounded"
+  })
+  yield* Console.log(`runners on ports ${fleet.map((r) => r.port).join(", ")}; submitting ${runs} runs`)
+  const victim = fleet[fleet.length - 1]
+  const report = yield* submit({
+    db,
+    jobs: Array.from({ length: runs }, (_, i) => job(i)),
+    concurrency: 64,
+    onResult: (done) =>
+      killOne && done === Math.floor(runs / 3)
+        ? Effect.zipRight(victim.kill, Console.log(`killed the runner on port ${victim.port} after ${done} results`))
+        : done % 100 === 0
+        ? Console.log(`${done} results`)
+        : Effect.void
+  })
+  for (const problem of report.problems) yield* Console.error(problem)
+  yield* Console.log(
+    `${runs - report.problems.length} of ${runs} runs right in ${report.seconds.toFixed(1)} s (${
+      (runs / report.seconds).toFixed(0)
+    } runs/s)`
+  )
+  return report.problems.length === 0 ? 0 : 1
+}).pipe(
+  Effect.scoped,
+  // Exits once the runners are stopped and the client is closed, whatever handles Node still counts.
+  Effect.flatMap((code) => Effect.sync(() => process.exit(code))),
+  NodeRuntime.runMain
+)
