@@ -75,8 +75,6 @@ const buildBundle = async (
     // The workspace's packages export their TypeScript sources under this condition.
     conditions: ["@zxsim/source"],
     absWorkingDir: root,
-    // The workspace packages resolve to their TypeScript sources, not to a build in dist/.
-    conditions: ["@zxsim/source"],
     logLevel: "silent",
     plugins: [{
       name: "zxsim-workspace",
