@@ -109,11 +109,14 @@ int __zxs_fd_install(zxs_fdio_t* io) {
 void __zxs_fdio_init(zx_handle_t in, zx_handle_t out, zx_handle_t err, int terminal_mask) {
   zx_handle_t handles[3] = {in, out, err};
   for (int fd = 0; fd < 3; fd++) {
-    if (handles[fd] == ZX_HANDLE_INVALID) continue;
     // One socket may serve several descriptors (ZX_STARTUP_FD_USE_FOR_STDIO): one object for all.
+    // A descriptor the process got no handle for is a null object (a socket object with no socket),
+    // as fdio binds missing stdio to its null object: reads see end of file, writes are discarded.
     zxs_fdio_t* shared = NULL;
     for (int other = 0; other < fd; other++) {
-      if (handles[other] == handles[fd] && fd_table[other] != NULL) shared = fd_table[other];
+      if (handles[fd] != ZX_HANDLE_INVALID && handles[other] == handles[fd] && fd_table[other] != NULL) {
+        shared = fd_table[other];
+      }
     }
     zxs_fdio_t* io = shared != NULL ? shared : __zxs_fdio_new(ZXS_FDIO_SOCKET, handles[fd], O_RDWR);
     if (io == NULL) continue;
@@ -342,6 +345,8 @@ int dup(int fd) {
 
 // Writes all of `data` to `socket`, waiting while it is full; -1 when it cannot take it.
 static ssize_t socket_write(zx_handle_t socket, const char* data, size_t size) {
+  // A stdio descriptor the process was started without is a null object, as in fdio: writes vanish.
+  if (socket == ZX_HANDLE_INVALID) return (ssize_t)size;
   size_t done = 0;
   while (done < size) {
     size_t actual = 0;
@@ -365,6 +370,8 @@ static ssize_t socket_write(zx_handle_t socket, const char* data, size_t size) {
 
 // Reads what `socket` holds (at most `size` bytes), waiting while it is empty; 0 at end of file.
 static ssize_t socket_read(zx_handle_t socket, void* data, size_t size) {
+  // ... and reads are at end of file at once.
+  if (socket == ZX_HANDLE_INVALID) return 0;
   for (;;) {
     size_t actual = 0;
     zx_status_t status = zx_socket_read(socket, 0, data, size, &actual);
