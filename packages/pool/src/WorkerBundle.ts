@@ -72,8 +72,6 @@ const buildBundle = async (
         "import { createRequire as __zxsimCreateRequire } from 'node:module'; const require = __zxsimCreateRequire(import.meta.url);"
     },
     metafile: true,
-    // The workspace's packages export their TypeScript sources under this condition.
-    conditions: ["@zxsim/source"],
     absWorkingDir: root,
     logLevel: "silent",
     plugins: [{
