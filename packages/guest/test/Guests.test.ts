@@ -40,7 +40,7 @@ describe("Guests", () => {
       assert.include(["Exits", "Killed", "RunsUntilKilled"], g.ending._tag)
     }
     const killed = Guests.guests.filter((g) => g.ending._tag === "Killed").map((g) => g.name)
-    assert.deepStrictEqual(killed, ["wild_jump", "write_code", "read_unmapped", "illegal_instruction", "ecall_outside_vdso", "write_relro_static", "write_relro"])
+    assert.deepStrictEqual(killed, ["wild_jump", "write_code", "read_unmapped", "illegal_instruction", "ecall_outside_vdso", "write_relro_static", "write_relro", "crash", "recurse"])
     assert.isTrue(Guests.guests.every((g) => g.ending._tag !== "Killed" || g.ending.returnCode === -1028))
     assert.deepStrictEqual(Guests.guest("endless_loop").ending, { _tag: "RunsUntilKilled", returnCode: -1024 })
     assert.deepStrictEqual(Guests.guest("allocate_forever").ending, { _tag: "Exits", returnCode: 3 })

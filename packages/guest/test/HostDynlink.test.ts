@@ -279,7 +279,7 @@ describe.skipIf(harness === undefined)("ld.so.1's linking code on the host", () 
     // The crate's expectations in words: no zero-length mapping; a partial bss page means a copy.
     assert.deepStrictEqual(run("plan", "1000", "10000", "0", "1", "6", "10000"), ["vmo_offset=1000 map_size=0 vmar_offset=0 copy=0 zero=0+0 bss=0+1000 flags=6"])
     assert.deepStrictEqual(run("plan", "1000", "10000", "8", "100", "5", "10000"), ["vmo_offset=1000 map_size=1000 vmar_offset=0 copy=1 zero=8+ff8 bss=1000+0 flags=5"])
-  })
+  }, 240_000)
 
   it("refuses images that are not RISC-V ET_DYN files with sane segments", () => {
     const hello = bin("hello_dynamic")
