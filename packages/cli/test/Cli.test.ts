@@ -93,6 +93,52 @@ describe("zxsim run", () => {
       assert.include(r.stderr, "-1028")
     }))
 
+  it.live("prints a crash report for each kind of crash: type, pc and fault address as symbol+offset, registers, backtrace", () =>
+    Effect.gen(function*() {
+      const cases: ReadonlyArray<readonly [Guests.Name, ReadonlyArray<string | RegExp>]> = [
+        ["wild_jump", ["FATAL_PAGE_FAULT: fatal page fault (ZX_ERR_NOT_FOUND) executing address 0x1000", /bt#01: pc 0x[0-9a-f]+ \(wild_jump\+0x[0-9a-f]+\) main\+0x[0-9a-f]+ \(from ra\)/]],
+        ["read_unmapped", ["reading address 0x1000", /<== pc 0x[0-9a-f]+ \(read_unmapped\+0x[0-9a-f]+\) main\+0x[0-9a-f]+/]],
+        ["write_code", [/\(ZX_ERR_ACCESS_DENIED\) writing address 0x[0-9a-f]+ \(write_code\+0x[0-9a-f]+\) main/]],
+        ["illegal_instruction", ["UNDEFINED_INSTRUCTION: undefined instruction 0x00000000", /main\+0x[0-9a-f]+/]],
+        ["ecall_outside_vdso", ["POLICY_ERROR: policy error: system call outside the vDSO (ecall with t0 = 0", /main\+0x[0-9a-f]+/]]
+      ]
+      for (const [name, expected] of cases) {
+        const r = yield* zxsim("run", Guests.path(name))
+        assert.strictEqual(r.code, 252, name)
+        assert.include(r.stderr, `<== CRASH: process ${name}[`, name)
+        for (const e of expected) {
+          if (typeof e === "string") assert.include(r.stderr, e, name)
+          else assert.match(r.stderr, e, name)
+        }
+        // Registers, then a backtrace through the start-up's frames, then the modules.
+        assert.match(r.stderr, /x2\/sp 0x[0-9a-f]{16}/, name)
+        assert.match(r.stderr, /bt#\d\d: pc 0x[0-9a-f]+ \([^)]+\) __zx_start_main\+0x[0-9a-f]+/, name)
+        assert.match(r.stderr, /vdso\/libzircon\.so \(load bias 0x[0-9a-f]+\)/, name)
+        // The report comes before the line saying how the process ended.
+        assert.isBelow(r.stderr.indexOf("<== CRASH"), r.stderr.indexOf("killed by an unhandled exception"), name)
+      }
+    }))
+
+  it.live("a Linux binary's first system call is reported as a system call outside the vDSO", () =>
+    Effect.gen(function*() {
+      const linux = fileURLToPath(new URL("./fixtures/linux_hello", import.meta.url))
+      const r = yield* zxsim("run", linux)
+      assert.strictEqual(r.code, 252)
+      assert.include(r.stderr, "policy error: system call outside the vDSO")
+      // write(2) is number 64 on Linux riscv64; the ecall is the program's fifth instruction.
+      assert.include(r.stderr, "as a Linux system call it would be number a7 = 64")
+      assert.match(r.stderr, /<== pc 0x[0-9a-f]+ \(linux_hello\+0x[0-9a-f]+\) _start\+0x[0-9a-f]+/)
+    }))
+
+  it.live("a crash in a dynamically linked program names the library's symbols too", () =>
+    Effect.gen(function*() {
+      const r = yield* zxsim("run", Guests.path("write_relro"), "--loader-dir", Guests.binDirectory)
+      assert.strictEqual(r.code, 252)
+      assert.match(r.stderr, /writing address 0x[0-9a-f]+ \(write_relro\+0x[0-9a-f]+\)/)
+      assert.match(r.stderr, /libfoo\.so \(load bias/)
+      assert.match(r.stderr, /ld\.so\.1 \(load bias/)
+    }))
+
   it.live("prints stages with --trace and counters with --stats", () =>
     Effect.gen(function*() {
       const r = yield* zxsim("run", Guests.path("exit_code"), "7", "--stats")

@@ -133,6 +133,8 @@ export interface Configuring {
 export interface Options {
   /** Where command names are looked up, in order. */
   readonly programs: ReadonlyArray<Programs>
+  /** The job processes are created in; the kernel's root job when absent. */
+  readonly job?: Handle.Job | undefined
   /** The loader every process gets (dynamically linked programs need one); none when absent. */
   readonly loader?: LoaderSource | undefined
   /**
@@ -361,7 +363,7 @@ export const startStandard = (
     const executable = yield* kernel.vmo.fromBytes(bytes, { name, executable: true }).pipe(
       Effect.mapError(kernelFailure(method, "loading the executable"))
     )
-    const job = yield* kernel.job.root()
+    const job = options.job ?? (yield* kernel.job.root())
     const systemVdso = yield* kernel.systemVdso().pipe(Effect.mapError(kernelFailure(method, "the system vDSO")))
     const builder = yield* ProcessBuilder.make({ name, job, executable, systemVdso }).pipe(Effect.mapError(toPlatform))
     const [stdin, stdinGuest] = yield* kernel.socket.create().pipe(Effect.mapError(kernelFailure(method, "stdin")))

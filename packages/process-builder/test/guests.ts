@@ -53,6 +53,8 @@ export interface RunOptions {
    * without it the guest's stdin is at end of file at once.
    */
   readonly stdin?: Uint8Array
+  /** The job to create the process in (the root job by default). */
+  readonly job?: Handle.Job
   /** Called once the process has started (to talk to it, or to kill it). */
   readonly whileRunning?: (process: Handle.Process) => Effect.Effect<void, unknown, Kernel.Kernel | Scope.Scope>
 }
@@ -81,6 +83,7 @@ export const runGuest = (
   const executor: GuestCommandExecutor.Options = {
     programs: [GuestCommandExecutor.programMap({ [name]: image(name) })],
     environment: options.env ?? [],
+    job: options.job,
     configure: ({ builder }) => handles.length === 0 ? Effect.void : ProcessBuilder.addHandles(builder, handles)
   }
   const command = Command.make(name, ...(options.args ?? [])).pipe(
