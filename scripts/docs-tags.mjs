@@ -51,8 +51,10 @@ const categoryByName = (name, typeText) => {
   return "utils"
 }
 
-const categoryOf = (node, text) => {
-  if (ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node) || ts.isModuleDeclaration(node)) return "models"
+const categoryOf = (node) => {
+  if (ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node) || ts.isModuleDeclaration(node)) {
+    return "models"
+  }
   if (ts.isEnumDeclaration(node)) return "models"
   if (ts.isClassDeclaration(node)) {
     const heritage = node.heritageClauses?.map((h) => h.getText()).join(" ") ?? ""
@@ -64,7 +66,8 @@ const categoryOf = (node, text) => {
   if (ts.isVariableStatement(node)) {
     const declaration = node.declarationList.declarations[0]
     const name = declaration.name.getText()
-    const typeText = (declaration.type?.getText() ?? "") + " " + (declaration.initializer?.getText().slice(0, 200) ?? "")
+    const typeText = (declaration.type?.getText() ?? "") + " " +
+      (declaration.initializer?.getText().slice(0, 200) ?? "")
     if (/Context\.GenericTag|Context\.Tag\(/.test(typeText)) return "tags"
     return categoryByName(name, typeText)
   }
@@ -101,7 +104,11 @@ for (const file of files) {
     if (comment === undefined) {
       wanted.push(`@since ${version}`)
       if (category !== undefined) wanted.push(`@category ${category}`)
-      edits.push({ pos: start, end: start, text: `/**\n${wanted.map((w) => `${indent} * ${w}`).join("\n")}\n${indent} */\n${indent}` })
+      edits.push({
+        pos: start,
+        end: start,
+        text: `/**\n${wanted.map((w) => `${indent} * ${w}`).join("\n")}\n${indent} */\n${indent}`
+      })
       return
     }
     const body = text.slice(comment.pos, comment.end)
@@ -110,7 +117,9 @@ for (const file of files) {
     if (wanted.length === 0) return
     const inner = body.slice(3, -2)
     const lines = inner.includes("\n")
-      ? inner.split("\n").map((l) => l.replace(/^\s*\* ?/, "")).filter((l, i, all) => !((i === 0 || i === all.length - 1) && l.trim() === ""))
+      ? inner.split("\n").map((l) => l.replace(/^\s*\* ?/, "")).filter((l, i, all) =>
+        !((i === 0 || i === all.length - 1) && l.trim() === "")
+      )
       : [inner.trim()]
     const hasTags = lines.some((l) => l.trim().startsWith("@"))
     const all = [...lines, ...(hasTags ? [] : [""]), ...wanted]
@@ -125,17 +134,22 @@ for (const file of files) {
         continue
       }
       if (!inNamespace && !isExported(node)) continue
-      if (inNamespace && !isExported(node) && !ts.isInterfaceDeclaration(node) && !ts.isTypeAliasDeclaration(node)) continue
+      if (inNamespace && !isExported(node) && !ts.isInterfaceDeclaration(node) && !ts.isTypeAliasDeclaration(node)) {
+        continue
+      }
       if (ts.isFunctionDeclaration(node)) {
         const name = node.name?.text ?? ""
         if (seenFunctions.has(name)) continue
         seenFunctions.add(name)
       }
-      tag(node, categoryOf(node, text))
+      tag(node, categoryOf(node))
       if (ts.isClassDeclaration(node)) {
         const seenMembers = new Set()
         for (const member of node.members) {
-          if (ts.isConstructorDeclaration(member) || ts.isClassStaticBlockDeclaration(member) || ts.isIndexSignatureDeclaration(member)) continue
+          if (
+            ts.isConstructorDeclaration(member) || ts.isClassStaticBlockDeclaration(member) ||
+            ts.isIndexSignatureDeclaration(member)
+          ) continue
           const flags = ts.getCombinedModifierFlags(member)
           if ((flags & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) !== 0) continue
           if (member.name !== undefined && ts.isPrivateIdentifier(member.name)) continue

@@ -10,14 +10,14 @@ import type * as CommandExecutor from "@effect/platform/CommandExecutor"
 import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as Path from "@effect/platform/Path"
 import type * as Terminal from "@effect/platform/Terminal"
+import type * as Cpu from "@zxsim/kernel/Cpu"
+import * as Kernel from "@zxsim/kernel/Kernel"
 import type * as EffectConsole from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Stream from "effect/Stream"
-import type * as Cpu from "@zxsim/kernel/Cpu"
-import * as Kernel from "@zxsim/kernel/Kernel"
 import * as Inspect from "./Inspect.js"
 import * as Run from "./Run.js"
 import * as StageTracer from "./StageTracer.js"
@@ -36,7 +36,10 @@ export interface Console {
 export interface Environment {
   readonly console: Console
   /** The CPUs `run --cpu NAME` chooses from, by name; the first is the default. */
-  readonly cpus: readonly [readonly [string, Layer.Layer<Cpu.Cpu>], ...ReadonlyArray<readonly [string, Layer.Layer<Cpu.Cpu>]>]
+  readonly cpus: readonly [
+    readonly [string, Layer.Layer<Cpu.Cpu>],
+    ...ReadonlyArray<readonly [string, Layer.Layer<Cpu.Cpu>]>
+  ]
   /** Whether help and errors may use ANSI colour (a terminal without `NO_COLOR`); plain when absent. */
   readonly color?: boolean | undefined
 }
@@ -70,7 +73,8 @@ const loaderDirOption = Options.text("loader-dir").pipe(
 )
 
 /** The CPU layer called `name`, else the environment's default (the first). */
-const cpuNamed = (env: Environment, name: string): Layer.Layer<Cpu.Cpu> => (env.cpus.find(([n]) => n === name) ?? env.cpus[0])[1]
+const cpuNamed = (env: Environment, name: string): Layer.Layer<Cpu.Cpu> =>
+  (env.cpus.find(([n]) => n === name) ?? env.cpus[0])[1]
 
 /** Runs `body` (a kernel user) on a fresh kernel with `cpu`, recording spans into `stages`. */
 const onKernel = <A, E, R>(cpu: Layer.Layer<Cpu.Cpu>, stages: Array<StageTracer.Stage>, body: Effect.Effect<A, E, R>) =>
@@ -80,7 +84,8 @@ const onKernel = <A, E, R>(cpu: Layer.Layer<Cpu.Cpu>, stages: Array<StageTracer.
   )
 
 /** Prints a CliError (or any failure) on one line and answers exit status 1. */
-const reportFailure = (env: Environment) => (error: Run.CliError) => Effect.as(line(env.console, `zxsim: ${error.message}`), 1)
+const reportFailure = (env: Environment) => (error: Run.CliError) =>
+  Effect.as(line(env.console, `zxsim: ${error.message}`), 1)
 
 const runCommand = (env: Environment) =>
   Command.make(
@@ -100,7 +105,9 @@ const runCommand = (env: Environment) =>
         Options.withDescription("the least stack size of the initial thread, such as 8M (default: the ELF file's PT_GNU_STACK, else 256K)")
       ),
       trace: Options.boolean("trace").pipe(Options.withDescription("print the build stages with their durations")),
-      stats: Options.boolean("stats").pipe(Options.withDescription("print instructions, syscalls and time per stage when the program exits")),
+      stats: Options.boolean("stats").pipe(
+        Options.withDescription("print instructions, syscalls and time per stage when the program exits")
+      ),
       cpu: Options.choice("cpu", env.cpus.map(([name]) => name)).pipe(
         Options.withDefault(env.cpus[0][0]),
         Options.withDescription(`the CPU to run on (default ${env.cpus[0][0]})`)
@@ -166,34 +173,52 @@ const readelfCommand = (env: Environment) =>
   Command.make("readelf", { elf: elfArg }, (input) =>
     Effect.gen(function*() {
       const bytes = yield* Run.readElf(yield* Run.locate(input.elf))
-      const text = yield* Effect.mapError(Inspect.readelf(bytes), (e) => new Run.CliError({ message: `${input.elf}: ${e.message}` }))
-      yield* env.console.stdout(encoder.encode(`${text}\n`))
-      return 0
-    }).pipe(Effect.catchTag("CliError", reportFailure(env)))).pipe(Command.withDescription("print the headers of any ELF64 file"))
-
-const vmapsCommand = (env: Environment) =>
-  Command.make("vmaps", { elf: elfArg, args: guestArgs, env: envOption, loaderDir: loaderDirOption }, (input) =>
-    Effect.gen(function*() {
-      const text = yield* onKernel(
-        env.cpus[0][1],
-        [],
-        Effect.gen(function*() {
-          const kernel = yield* Kernel.Kernel
-          yield* Run.checkLoaderDir(input.loaderDir)
-          const { built } = yield* Run.prepare({ elf: input.elf, args: input.args, env: input.env, loaderDir: input.loaderDir })
-          const info = yield* kernel.vmar.info(built.rootVmar).pipe(Effect.mapError((e) => new Run.CliError({ message: e.message })))
-          const regions = yield* kernel.vmar.regions(built.rootVmar).pipe(Effect.mapError((e) => new Run.CliError({ message: e.message })))
-          return [
-            Inspect.vmaps({ base: info.base, len: info.len }, regions),
-            `entry ${hex(built.entry)}  stack pointer ${hex(built.stack)}  vDSO ${hex(built.vdsoBase)}  image ${hex(built.elfBase)}`
-          ].join("\n")
-        })
-      )
+      const text = yield* Effect.mapError(Inspect.readelf(bytes), (e) =>
+        new Run.CliError({ message: `${input.elf}: ${e.message}` }))
       yield* env.console.stdout(encoder.encode(`${text}\n`))
       return 0
     }).pipe(Effect.catchTag("CliError", reportFailure(env)))).pipe(
-      Command.withDescription("build a process for an ELF file without starting it and print its address space")
+      Command.withDescription("print the headers of any ELF64 file")
     )
+
+const vmapsCommand = (env: Environment) =>
+  Command.make(
+    "vmaps",
+    { elf: elfArg, args: guestArgs, env: envOption, loaderDir: loaderDirOption },
+    (input) =>
+      Effect.gen(function*() {
+        const text = yield* onKernel(
+          env.cpus[0][1],
+          [],
+          Effect.gen(function*() {
+            const kernel = yield* Kernel.Kernel
+            yield* Run.checkLoaderDir(input.loaderDir)
+            const { built } = yield* Run.prepare({
+              elf: input.elf,
+              args: input.args,
+              env: input.env,
+              loaderDir: input.loaderDir
+            })
+            const info = yield* kernel.vmar.info(built.rootVmar).pipe(
+              Effect.mapError((e) => new Run.CliError({ message: e.message }))
+            )
+            const regions = yield* kernel.vmar.regions(built.rootVmar).pipe(
+              Effect.mapError((e) => new Run.CliError({ message: e.message }))
+            )
+            return [
+              Inspect.vmaps({ base: info.base, len: info.len }, regions),
+              `entry ${hex(built.entry)}  stack pointer ${hex(built.stack)}  vDSO ${hex(built.vdsoBase)}  image ${
+                hex(built.elfBase)
+              }`
+            ].join("\n")
+          })
+        )
+        yield* env.console.stdout(encoder.encode(`${text}\n`))
+        return 0
+      }).pipe(Effect.catchTag("CliError", reportFailure(env)))
+  ).pipe(
+    Command.withDescription("build a process for an ELF file without starting it and print its address space")
+  )
 
 const hex = (n: number) => `0x${n.toString(16)}`
 
@@ -240,11 +265,17 @@ const helpConsole = (base: EffectConsole.Console, color: boolean, toError: boole
  * says so (`color`: a terminal, and no `NO_COLOR`).
  */
 export const main = (env: Environment) =>
-  (argv: ReadonlyArray<string>): Effect.Effect<number, unknown, FileSystem.FileSystem | Path.Path | Terminal.Terminal | CommandExecutor.CommandExecutor> => {
-    const bare = argv.length <= 2
-    const cli = Command.run(command(env), { name: "zxsim", version: "0.1.0" })(bare ? [...argv, "--help"] : argv).pipe(
-      Effect.map((code) => (bare ? USAGE_ERROR : typeof code === "number" ? code : 0)),
-      Effect.catchIf(ValidationError.isValidationError, () => Effect.succeed(USAGE_ERROR))
-    )
-    return Effect.consoleWith((base) => Effect.withConsole(cli, helpConsole(base, env.color === true, bare)))
-  }
+(
+  argv: ReadonlyArray<string>
+): Effect.Effect<
+  number,
+  unknown,
+  FileSystem.FileSystem | Path.Path | Terminal.Terminal | CommandExecutor.CommandExecutor
+> => {
+  const bare = argv.length <= 2
+  const cli = Command.run(command(env), { name: "zxsim", version: "0.1.0" })(bare ? [...argv, "--help"] : argv).pipe(
+    Effect.map((code) => (bare ? USAGE_ERROR : typeof code === "number" ? code : 0)),
+    Effect.catchIf(ValidationError.isValidationError, () => Effect.succeed(USAGE_ERROR))
+  )
+  return Effect.consoleWith((base) => Effect.withConsole(cli, helpConsole(base, env.color === true, bare)))
+}

@@ -4,12 +4,12 @@
  *
  * @since 0.1.0
  */
-import * as Data from "effect/Data"
-import * as Either from "effect/Either"
 import { ElfMachine, ElfType, segmentTypeName } from "@zxsim/elf/ElfConstants"
 import * as ElfDynamic from "@zxsim/elf/ElfDynamic"
 import type { RegionInfo } from "@zxsim/kernel/Kernel"
 import { VmOption } from "@zxsim/kernel/VmOptions"
+import * as Data from "effect/Data"
+import * as Either from "effect/Either"
 
 const hex = (n: number, width = 0) => `0x${n.toString(16).padStart(width, "0")}`
 
@@ -53,7 +53,9 @@ export const readelf = (bytes: Uint8Array): Either.Either<string, NotElf64> => {
     return Either.left(new NotElf64({ message: "not an ELF file (no ELF magic)" }))
   }
   if (bytes[4] !== 2) return Either.left(new NotElf64({ message: `not an ELF64 file (EI_CLASS ${bytes[4]})` }))
-  if (bytes[5] !== 1 && bytes[5] !== 2) return Either.left(new NotElf64({ message: `unknown byte order (EI_DATA ${bytes[5]})` }))
+  if (bytes[5] !== 1 && bytes[5] !== 2) {
+    return Either.left(new NotElf64({ message: `unknown byte order (EI_DATA ${bytes[5]})` }))
+  }
   const little = bytes[5] === 1
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const u16 = (at: number) => view.getUint16(at, little)
@@ -116,9 +118,9 @@ export const readelf = (bytes: Uint8Array): Either.Either<string, NotElf64> => {
   const strtab = entries.find((e) => e.tag === BigInt(ElfDynamic.DynamicTag.STRTAB))
   const needed = entries.filter((e) => e.tag === BigInt(ElfDynamic.DynamicTag.NEEDED))
   // The string table's vaddr; the PT_LOAD holding it gives its file offset.
-  const load = strtab === undefined ? undefined : segments.find((p) =>
-    p.type === 1 && strtab.value >= p.vaddr && strtab.value < p.vaddr + p.filesz
-  )
+  const load = strtab === undefined ?
+    undefined :
+    segments.find((p) => p.type === 1 && strtab.value >= p.vaddr && strtab.value < p.vaddr + p.filesz)
   if (strtab === undefined || load === undefined || needed.length === 0) return Either.right(lines.join("\n"))
   const base = strtab.value - load.vaddr + load.offset
   lines.push("", "Dynamic section:")
@@ -136,8 +138,15 @@ const perms = (p: number) =>
   `${p & VmOption.PERM_READ ? "r" : "-"}${p & VmOption.PERM_WRITE ? "w" : "-"}${p & VmOption.PERM_EXECUTE ? "x" : "-"}`
 
 /** `vmaps`: every VMAR and mapping, depth first, like Fuchsia's `vmaps` tool. */
-export const vmaps = (root: { readonly base: number; readonly len: number }, regions: ReadonlyArray<RegionInfo>): string => {
-  const lines = [`${hex(root.base, 12)}-${hex(root.base + root.len, 12)} ${(root.len / 1024).toFixed(0).padStart(12)}K      root VMAR`]
+export const vmaps = (
+  root: { readonly base: number; readonly len: number },
+  regions: ReadonlyArray<RegionInfo>
+): string => {
+  const lines = [
+    `${hex(root.base, 12)}-${hex(root.base + root.len, 12)} ${
+      (root.len / 1024).toFixed(0).padStart(12)
+    }K      root VMAR`
+  ]
   for (const r of regions) {
     const indent = "  ".repeat(r.depth + 1)
     const range = `${hex(r.base, 12)}-${hex(r.base + r.size, 12)}`
@@ -149,9 +158,9 @@ export const vmaps = (root: { readonly base: number; readonly len: number }, reg
       lines.push(`${indent}${range} ${size} ${can}  VMAR koid ${r.koid}`)
     } else {
       lines.push(
-        `${indent}${range} ${size} ${perms(r.perms)}  ${r.vmoName === "" ? "(unnamed)" : r.vmoName} [vmo koid ${r.vmoKoid}, offset ${
-          hex(r.vmoOffset)
-        }, ${r.committedPages} committed]`
+        `${indent}${range} ${size} ${perms(r.perms)}  ${
+          r.vmoName === "" ? "(unnamed)" : r.vmoName
+        } [vmo koid ${r.vmoKoid}, offset ${hex(r.vmoOffset)}, ${r.committedPages} committed]`
       )
     }
   }

@@ -6,30 +6,30 @@
  *
  * @since 0.1.0
  */
+import * as Command from "@effect/platform/Command"
+import type { PlatformError } from "@effect/platform/Error"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
-import type { PlatformError } from "@effect/platform/Error"
-import * as Data from "effect/Data"
-import * as Either from "effect/Either"
-import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
-import * as Fiber from "effect/Fiber"
-import * as Option from "effect/Option"
-import type * as Scope from "effect/Scope"
-import * as Stream from "effect/Stream"
 import * as Elf64Headers from "@zxsim/elf/Elf64Headers"
 import * as HostDirectory from "@zxsim/fidl/HostDirectory"
 import * as Loader from "@zxsim/fidl/Loader"
 import * as Guests from "@zxsim/guest/Guests"
 import type * as Handle from "@zxsim/kernel/Handle"
 import * as Kernel from "@zxsim/kernel/Kernel"
-import { Signals } from "@zxsim/kernel/Signals"
 import * as Status from "@zxsim/kernel/Status"
 import { TaskReturnCode } from "@zxsim/kernel/Task"
-import * as HandleInfo from "@zxsim/processargs/HandleInfo"
-import * as BuiltProcess from "@zxsim/process-builder/BuiltProcess"
+import type * as BuiltProcess from "@zxsim/process-builder/BuiltProcess"
+import * as GuestCommandExecutor from "@zxsim/process-builder/GuestCommandExecutor"
 import * as ProcessBuilder from "@zxsim/process-builder/ProcessBuilder"
-import type { ProcessBuilderError } from "@zxsim/process-builder/ProcessBuilderError"
+import * as ProcessBuilderError from "@zxsim/process-builder/ProcessBuilderError"
+import * as HandleInfo from "@zxsim/processargs/HandleInfo"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import type * as Scope from "effect/Scope"
+import type * as Stream from "effect/Stream"
 import * as CrashReport from "./CrashReport.js"
 
 /** A failure the command reports on one line and exits 1 for. */
@@ -85,7 +85,9 @@ export const parseMount = (spec: string): Either.Either<Mount, string> => {
   if (colon <= 0) return Either.left(`--mount ${spec}: expected HOST_DIR:GUEST_PATH[:ro]`)
   const hostPath = rest.slice(0, colon)
   const guestPath = rest.slice(colon + 1)
-  if (!guestPath.startsWith("/")) return Either.left(`--mount ${spec}: the guest path ${JSON.stringify(guestPath)} is not absolute`)
+  if (!guestPath.startsWith("/")) {
+    return Either.left(`--mount ${spec}: the guest path ${JSON.stringify(guestPath)} is not absolute`)
+  }
   return Either.right({ hostPath, guestPath, readOnly })
 }
 
@@ -99,8 +101,32 @@ export const parseSize = (text: string): Either.Either<number, string> => {
   return Either.right(size)
 }
 
-/** The bit of a PA_FD handle's arg telling the guest that the socket is a terminal (ZX_STARTUP_FD_TERMINAL). */
-export const FD_TERMINAL = 0x4000
+/** The environment the program gets: the request's, with `PWD` set to `--cwd` when given. */
+const environmentOf = (request: RunRequest): ReadonlyArray<string> => {
+  const cwd = request.cwd ?? Option.none()
+  return Option.isSome(cwd)
+    ? [...request.env.filter((e) => !e.startsWith("PWD=")), `PWD=${cwd.value}`]
+    : request.env
+}
+
+/** Serves the request's `--mount` directories, each as a namespace entry for a builder. */
+const mountAll = (request: RunRequest) =>
+  Effect.forEach(request.mounts ?? [], (m) =>
+    HostDirectory.mount(m.hostPath, m.guestPath, { readOnly: m.readOnly }).pipe(
+      Effect.mapError((e) => new CliError({ message: `--mount ${m.hostPath}:${m.guestPath}: ${e.reason}` }))
+    ))
+
+/** Adds what the request asks of a builder beyond its program: the mounts and the stack size. */
+const configureBuilder = (
+  builder: ProcessBuilder.ProcessBuilder,
+  request: RunRequest,
+  mounted: ReadonlyArray<HostDirectory.MountedEntry>
+) =>
+  Effect.gen(function*() {
+    if (mounted.length > 0) yield* ProcessBuilder.addNamespaceEntries(builder, mounted)
+    const stack = request.stackSize ?? Option.none()
+    if (Option.isSome(stack)) yield* ProcessBuilder.setMinStackSize(builder, stack.value)
+  })
 
 /** The reason a file operation failed, as the command says it. */
 const reasonOf = (e: PlatformError): string =>
@@ -142,7 +168,9 @@ export const checkLoaderDir = (dir: Option.Option<string>): Effect.Effect<void, 
     onSome: (dir) =>
       Effect.flatMap(FileSystem.FileSystem, (fs) =>
         fs.stat(dir).pipe(
-          Effect.mapError((e) => new CliError({ message: `--loader-dir ${dir}: ${reasonOf(e).replace("file", "directory")}` })),
+          Effect.mapError((e) =>
+            new CliError({ message: `--loader-dir ${dir}: ${reasonOf(e).replace("file", "directory")}` })
+          ),
           Effect.flatMap((info) =>
             info.type === "Directory" ? Effect.void : new CliError({ message: `--loader-dir ${dir}: not a directory` })
           )
@@ -151,46 +179,14 @@ export const checkLoaderDir = (dir: Option.Option<string>): Effect.Effect<void, 
 
 /** Parses the ELF headers of a file already read, as a CliError naming the file when they are not acceptable. */
 export const parseHeaders = (file: string, bytes: Uint8Array): Effect.Effect<Elf64Headers.Elf64Headers, CliError> =>
-  Effect.mapError(Elf64Headers.fromBytes(bytes), (e) => new CliError({ message: `${file}: not a RISC-V 64 ELF executable: ${e.message}` }))
+  Effect.mapError(
+    Elf64Headers.fromBytes(bytes),
+    (e) => new CliError({ message: `${file}: not a RISC-V 64 ELF executable: ${e.message}` })
+  )
 
 /** One line for a builder error: the variant, its status name and the cause. */
-export const describeBuildError = (file: string, error: ProcessBuilderError): string =>
+export const describeBuildError = (file: string, error: ProcessBuilderError.ProcessBuilderError): string =>
   `${file}: ${error._tag} (${Status.toString(error.asZxStatus())}): ${error.message}`
-
-/** Copies everything written to `socket` to `sink` until the guest's end closes. */
-const pump = (socket: Handle.Socket, sink: (bytes: Uint8Array) => Effect.Effect<void>) =>
-  Effect.gen(function*() {
-    const kernel = yield* Kernel.Kernel
-    for (;;) {
-      const signals = yield* kernel.object.waitOne(socket, Signals.SOCKET_READABLE | Signals.SOCKET_PEER_CLOSED)
-      if ((signals & Signals.SOCKET_READABLE) !== 0) {
-        yield* sink(yield* kernel.socket.read(socket, 1 << 16))
-        continue
-      }
-      return
-    }
-  }).pipe(Effect.catchAll(() => Effect.void))
-
-/**
- * Writes `chunks` to `socket` as the guest makes room (a full socket makes it wait), then closes
- * the socket so the guest reads end of file; stops early when the guest's end closes.
- */
-const feed = (socket: Handle.Socket, chunks: Stream.Stream<Uint8Array>) =>
-  Effect.gen(function*() {
-    const kernel = yield* Kernel.Kernel
-    const writeAll = (bytes: Uint8Array) =>
-      Effect.gen(function*() {
-        let offset = 0
-        while (offset < bytes.length) {
-          const signals = yield* kernel.object.waitOne(socket, Signals.SOCKET_WRITABLE | Signals.SOCKET_PEER_CLOSED)
-          if ((signals & Signals.SOCKET_WRITABLE) === 0) return false
-          offset += yield* kernel.socket.write(socket, bytes.subarray(offset))
-        }
-        return true
-      })
-    yield* chunks.pipe(Stream.mapEffect(writeAll), Stream.takeWhile((open) => open), Stream.runDrain)
-    yield* kernel.handle.close(socket)
-  }).pipe(Effect.catchAll(() => Effect.void))
 
 /** The built process with the host ends of its stdio sockets. */
 export interface Prepared {
@@ -213,32 +209,29 @@ export const prepare = (
     // Checked here too so a file that is not an ELF executable gets a message naming it.
     yield* parseHeaders(request.elf, bytes)
     const name = path.basename(request.elf)
-    const toCli = (error: ProcessBuilderError) => new CliError({ message: describeBuildError(request.elf, error) })
-    const kernelError = (what: string) => (e: { readonly message: string }) => new CliError({ message: `${what}: ${e.message}` })
-    const executable = yield* kernel.vmo.fromBytes(bytes, { name, executable: true }).pipe(Effect.mapError(kernelError("loading the executable")))
+    const toCli = (error: ProcessBuilderError.ProcessBuilderError) =>
+      new CliError({ message: describeBuildError(request.elf, error) })
+    const kernelError = (what: string) => (e: { readonly message: string }) =>
+      new CliError({ message: `${what}: ${e.message}` })
+    const executable = yield* kernel.vmo.fromBytes(bytes, { name, executable: true }).pipe(
+      Effect.mapError(kernelError("loading the executable"))
+    )
     const job = yield* kernel.job.root()
     const systemVdso = yield* kernel.systemVdso().pipe(Effect.mapError(kernelError("the system vDSO")))
     const builder = yield* ProcessBuilder.make({ name, job, executable, systemVdso }).pipe(Effect.mapError(toCli))
     const [stdin, stdinGuest] = yield* kernel.socket.create().pipe(Effect.mapError(kernelError("stdin")))
     const [stdout, stdoutGuest] = yield* kernel.socket.create().pipe(Effect.mapError(kernelError("stdout")))
     const [stderr, stderrGuest] = yield* kernel.socket.create().pipe(Effect.mapError(kernelError("stderr")))
-    const tty = (fd: 0 | 1 | 2, on: boolean | undefined) => HandleInfo.unsafeMake("FileDescriptor", fd | (on === true ? FD_TERMINAL : 0))
+    const fd = (n: 0 | 1 | 2, terminal: boolean | undefined) =>
+      HandleInfo.unsafeMake("FileDescriptor", n | (terminal === true ? GuestCommandExecutor.FD_TERMINAL : 0))
     yield* ProcessBuilder.addHandles(builder, [
-      { handle: stdinGuest, info: tty(0, request.terminals?.stdin) },
-      { handle: stdoutGuest, info: tty(1, request.terminals?.stdout) },
-      { handle: stderrGuest, info: tty(2, request.terminals?.stderr) }
+      { handle: stdinGuest, info: fd(0, request.terminals?.stdin) },
+      { handle: stdoutGuest, info: fd(1, request.terminals?.stdout) },
+      { handle: stderrGuest, info: fd(2, request.terminals?.stderr) }
     ]).pipe(Effect.mapError(toCli))
     yield* ProcessBuilder.addArguments(builder, [request.elf, ...request.args]).pipe(Effect.mapError(toCli))
-    const cwd = request.cwd ?? Option.none()
-    const env = Option.isSome(cwd) ? [...request.env.filter((e) => !e.startsWith("PWD=")), `PWD=${cwd.value}`] : request.env
-    yield* ProcessBuilder.addEnvironmentVariables(builder, env).pipe(Effect.mapError(toCli))
-    const mounted = yield* Effect.forEach(request.mounts ?? [], (m) =>
-      HostDirectory.mount(m.hostPath, m.guestPath, { readOnly: m.readOnly }).pipe(
-        Effect.mapError((e) => new CliError({ message: `--mount ${m.hostPath}:${m.guestPath}: ${e.reason}` }))
-      ))
-    if (mounted.length > 0) yield* ProcessBuilder.addNamespaceEntries(builder, mounted).pipe(Effect.mapError(toCli))
-    const stack = request.stackSize ?? Option.none()
-    if (Option.isSome(stack)) yield* ProcessBuilder.setMinStackSize(builder, stack.value).pipe(Effect.mapError(toCli))
+    yield* ProcessBuilder.addEnvironmentVariables(builder, environmentOf(request)).pipe(Effect.mapError(toCli))
+    yield* configureBuilder(builder, request, yield* mountAll(request)).pipe(Effect.mapError(toCli))
     // Names the loader was asked for and could not find, to name them when the program fails.
     const missing: Array<string> = []
     if (Option.isSome(request.loaderDir)) {
@@ -250,7 +243,9 @@ export const prepare = (
           Loader.Loader.of({
             loadObject: (name) =>
               inner.loadObject(name).pipe(
-                Effect.tapError((e) => e.status === Status.Status.NOT_FOUND ? Effect.sync(() => missing.push(name)) : Effect.void)
+                Effect.tapError((e) =>
+                  e.status === Status.Status.NOT_FOUND ? Effect.sync(() => missing.push(name)) : Effect.void
+                )
               )
           }))
       ).pipe(Layer.provide(Loader.layerFromDirectory(request.loaderDir.value)))
@@ -263,7 +258,9 @@ export const prepare = (
       Effect.mapError((error) =>
         new CliError({
           message: describeBuildError(request.elf, error) +
-            (error._tag === "LoaderMissing" ? " (pass --loader-dir DIR to serve the dynamic linker and libraries from DIR)" : "") +
+            (error._tag === "LoaderMissing"
+              ? " (pass --loader-dir DIR to serve the dynamic linker and libraries from DIR)"
+              : "") +
             (missing.length > 0 && Option.isSome(request.loaderDir)
               ? ` (${missing.join(", ")}: not found in --loader-dir ${request.loaderDir.value})`
               : "")
@@ -285,43 +282,99 @@ export const exitStatus = (returnCode: bigint): { readonly code: number; readonl
   }
   const note = kills[returnCode.toString()]
   const low = Number(BigInt.asUintN(8, returnCode))
-  return { code: returnCode !== 0n && low === 0 ? 1 : low, note: note === undefined ? undefined : `${note} (return code ${returnCode})` }
+  return {
+    code: returnCode !== 0n && low === 0 ? 1 : low,
+    note: note === undefined ? undefined : `${note} (return code ${returnCode})`
+  }
 }
 
-/** Builds, starts, feeds input and streams output, and returns the process's return code once it has exited. */
+/** The loader layer for a `--loader-dir`, recording the names it is asked for and does not find into `missing`. */
+const recordingLoader = (dir: string, missing: Array<string>) =>
+  Layer.effect(
+    Loader.Loader,
+    Effect.map(Loader.Loader, (inner) =>
+      Loader.Loader.of({
+        loadObject: (name) =>
+          inner.loadObject(name).pipe(
+            Effect.tapError((e) =>
+              e.status === Status.Status.NOT_FOUND ? Effect.sync(() => missing.push(name)) : Effect.void
+            )
+          )
+      }))
+  ).pipe(Layer.provide(Loader.layerFromDirectory(dir)))
+
+/**
+ * Runs the program as a `Command` through `GuestCommandExecutor`: its stdio inherits `output`,
+ * crash reports go to `output.stderr`, and the result is the process's return code once it has
+ * exited and all of its output is written.
+ */
 export const run = (
   request: RunRequest,
   output: Output
 ): Effect.Effect<bigint, CliError, Kernel.Kernel | FileSystem.FileSystem | Path.Path | Scope.Scope> =>
   Effect.gen(function*() {
     const kernel = yield* Kernel.Kernel
-    const { built, missing, stderr, stdin, stdout } = yield* prepare(request)
-    // Crash reports for an exception nobody handles, as Fuchsia's crash service prints them.
-    yield* CrashReport.watch({
-      job: yield* kernel.job.root(),
-      rootVmar: built.rootVmar,
-      process: built.process,
-      fileOf: yield* CrashReport.filesOfRun(yield* locate(request.elf), request.loaderDir),
-      sink: (text) => output.stderr(new TextEncoder().encode(text))
-    })
-    const pumps = yield* Effect.forkScoped(Effect.all([pump(stdout, output.stdout), pump(stderr, output.stderr)], { concurrency: 2 }))
-    const feeder = yield* Effect.forkScoped(feed(stdin, output.stdin))
-    const process = yield* BuiltProcess.start(built).pipe(
-      Effect.mapError((error) => new CliError({ message: describeBuildError(request.elf, error) }))
+    const file = yield* locate(request.elf)
+    const bytes = yield* readElf(file)
+    // Checked here too so a file that is not an ELF executable gets a message naming it.
+    yield* parseHeaders(request.elf, bytes)
+    const missing: Array<string> = []
+    const fs = yield* FileSystem.FileSystem
+    const path = yield* Path.Path
+    const mounted = yield* mountAll(request)
+    const options: GuestCommandExecutor.Options = {
+      programs: [GuestCommandExecutor.programMap({ [request.elf]: bytes })],
+      environment: environmentOf(request),
+      console: output,
+      terminals: request.terminals,
+      configure: ({ builder }) => configureBuilder(builder, request, mounted),
+      loader: Option.isSome(request.loaderDir)
+        ? { _tag: "Layer", layer: recordingLoader(request.loaderDir.value, missing) }
+        : undefined,
+      // Crash reports for an exception nobody handles, as Fuchsia's crash service prints them.
+      beforeStart: (built) =>
+        Effect.gen(function*() {
+          yield* CrashReport.watch({
+            job: yield* kernel.job.root(),
+            rootVmar: built.rootVmar,
+            process: built.process,
+            fileOf: yield* CrashReport.filesOfRun(file, request.loaderDir),
+            sink: (text) => output.stderr(new TextEncoder().encode(text))
+          })
+        }).pipe(Effect.provideService(FileSystem.FileSystem, fs), Effect.provideService(Path.Path, path))
+    }
+    const command = Command.make(request.elf, ...request.args).pipe(
+      Command.stdin("inherit"),
+      Command.stdout("inherit"),
+      Command.stderr("inherit")
     )
-    yield* kernel.object.waitOne(process, Signals.PROCESS_TERMINATED).pipe(
-      Effect.mapError((e) => new CliError({ message: `waiting for ${request.elf}: ${e.message}` }))
+    const process = yield* GuestCommandExecutor.start(options, command).pipe(
+      Effect.mapError((error) => {
+        const cause = error.cause
+        if (!ProcessBuilderError.isProcessBuilderError(cause)) {
+          return new CliError({ message: error.description ?? error.message })
+        }
+        return new CliError({
+          message: describeBuildError(request.elf, cause) +
+            (cause._tag === "LoaderMissing"
+              ? " (pass --loader-dir DIR to serve the dynamic linker and libraries from DIR)"
+              : "") +
+            (missing.length > 0 && Option.isSome(request.loaderDir)
+              ? ` (${missing.join(", ")}: not found in --loader-dir ${request.loaderDir.value})`
+              : "")
+        })
+      })
     )
-    // The process's handles (its ends of the sockets) are closed now: the pumps drain and stop, and
-    // what is left of stdin is not read.
-    yield* Fiber.interrupt(feeder)
-    yield* Fiber.join(pumps)
-    const info = yield* kernel.process.info(process).pipe(Effect.mapError((e) => new CliError({ message: e.message })))
-    if (info.returnCode !== 0n && missing.length > 0 && Option.isSome(request.loaderDir)) {
+    const { returnCode } = yield* process.info.pipe(
+      Effect.mapError((e) => new CliError({ message: `${request.elf}: ${e.description ?? e.message}` }))
+    )
+    if (returnCode !== 0n && missing.length > 0 && Option.isSome(request.loaderDir)) {
       const names = Array.from(new Set(missing)).join(", ")
       yield* output.stderr(
-        new TextEncoder().encode(`zxsim: ${request.elf}: ${names}: not found in --loader-dir ${request.loaderDir.value}\n`)
+        new TextEncoder().encode(
+          `zxsim: ${request.elf}: ${names}: not found in --loader-dir ${request.loaderDir.value}\n`
+        )
       )
     }
-    return info.returnCode
+    return returnCode
   }).pipe(Effect.withSpan("zxsim.run"))

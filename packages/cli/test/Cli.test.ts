@@ -1,5 +1,10 @@
 import { NodeContext } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
+import * as Cli from "@zxsim/cli/Cli"
+import * as ElfWriter from "@zxsim/elf/ElfWriter"
+import * as Guests from "@zxsim/guest/Guests"
+import * as RiscvInterpreter from "@zxsim/riscv/RiscvInterpreter"
+import * as RiscvJit from "@zxsim/riscv/RiscvJit"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import { execFile, execFileSync, spawnSync } from "node:child_process"
@@ -7,11 +12,6 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
-import * as ElfWriter from "@zxsim/elf/ElfWriter"
-import * as Guests from "@zxsim/guest/Guests"
-import * as RiscvInterpreter from "@zxsim/riscv/RiscvInterpreter"
-import * as RiscvJit from "@zxsim/riscv/RiscvJit"
-import * as Cli from "@zxsim/cli/Cli"
 
 /** Runs the command in-process with a console that records what it writes and gives `stdin` as input. */
 const zxsimWith = (stdin: Stream.Stream<Uint8Array>) => (...args: ReadonlyArray<string>) =>
@@ -53,7 +53,8 @@ describe("zxsim run", () => {
     Effect.gen(function*() {
       const encoder = new TextEncoder()
       // In chunks adding up to more than a socket holds, so feeding waits for the guest to read.
-      const chunks = Array.from({ length: 40 }, (_, i) => encoder.encode(`${`line ${i} `.padEnd(8 * 1024 - 1, String.fromCharCode(97 + (i % 26)))}\n`))
+      const chunks = Array.from({ length: 40 }, (_, i) =>
+        encoder.encode(`${`line ${i} `.padEnd(8 * 1024 - 1, String.fromCharCode(97 + (i % 26)))}\n`))
       const r = yield* zxsimWith(Stream.fromIterable(chunks))("run", Guests.path("cat"))
       assert.strictEqual(r.code, 0)
       assert.strictEqual(r.stdout, new TextDecoder().decode(Buffer.concat(chunks)))
@@ -142,7 +143,16 @@ describe("zxsim run", () => {
     Effect.gen(function*() {
       const r = yield* zxsim("run", Guests.path("exit_code"), "7", "--stats")
       assert.strictEqual(r.code, 7)
-      for (const stage of ["ProcessBuilder.build", "ProcessBuilder.parseHeaders", "ProcessBuilder.loadElf", "ProcessBuilder.loadVdso", "ProcessBuilder.createStack", "BuiltProcess.start"]) {
+      for (
+        const stage of [
+          "ProcessBuilder.build",
+          "ProcessBuilder.parseHeaders",
+          "ProcessBuilder.loadElf",
+          "ProcessBuilder.loadVdso",
+          "ProcessBuilder.createStack",
+          "BuiltProcess.start"
+        ]
+      ) {
         assert.match(r.stderr, new RegExp(`${stage.replace(".", "\\.")}\\s+\\d+\\.\\d+ ms`))
       }
       assert.match(r.stderr, /instructions: [1-9]\d*/)
@@ -162,7 +172,10 @@ describe("zxsim run", () => {
       assert.strictEqual(r2.stderr.split("\n").length, 2)
       assert.match(r2.stderr, new RegExp(`^zxsim: ${text}: .*Invalid ELF magic`))
 
-      const x86 = writeScratch("x86.elf", ElfWriter.write({ ...ElfWriter.staticPie(), header: { type: 3, machine: 62, entry: 0x1000 } }))
+      const x86 = writeScratch(
+        "x86.elf",
+        ElfWriter.write({ ...ElfWriter.staticPie(), header: { type: 3, machine: 62, entry: 0x1000 } })
+      )
       const r3 = yield* zxsim("run", x86)
       assert.strictEqual(r3.code, 1)
       assert.strictEqual(r3.stderr.split("\n").length, 2)
@@ -171,7 +184,16 @@ describe("zxsim run", () => {
 
   it.live("runs a dynamically linked program with its linker and libraries from --loader-dir", () =>
     Effect.gen(function*() {
-      const r = yield* zxsim("run", Guests.path("hello_dynamic"), "a", "b", "--env", "LD_DEBUG=1", "--loader-dir", Guests.binDirectory)
+      const r = yield* zxsim(
+        "run",
+        Guests.path("hello_dynamic"),
+        "a",
+        "b",
+        "--env",
+        "LD_DEBUG=1",
+        "--loader-dir",
+        Guests.binDirectory
+      )
       assert.strictEqual(r.code, 0)
       assert.strictEqual(r.stdout, `${Guests.path("hello_dynamic")}\na\nb\nLD_DEBUG=1\n`)
       assert.match(r.stderr, /ld\.so\.1: .*loaded libfoo\.so at 0x[0-9a-f]+/)
@@ -225,7 +247,7 @@ describe("zxsim readelf", () => {
       assert.include(r.stdout, `Entry point address:     0x${ElfWriter.SampleLayout.entry.toString(16)}`)
       assert.match(r.stdout, /INTERP\s+0x000190 0x0000000000000190 0x000008 0x000008 R {3}0x1\n/)
       assert.match(r.stdout, /LOAD\s+0x001000 0x0000000000001000 0x000008 0x000008 R E 0x1000\n/)
-      assert.match(r.stdout, /LOAD\s+0x002000 0x0000000000002000 0x000050 0x002800 RW  0x1000\n/)
+      assert.match(r.stdout, /LOAD\s+0x002000 0x0000000000002000 0x000050 0x002800 RW {2}0x1000\n/)
       assert.include(r.stdout, "[Requesting program interpreter: ld.so.1]")
       assert.include(r.stdout, "NEEDED  libfoo.so")
     }))
@@ -238,7 +260,8 @@ describe("zxsim vmaps", () => {
       assert.strictEqual(r.code, 0)
       const lines = r.stdout.split("\n")
       assert.match(lines[0], /^0x000000200000-0x004000000000 .* root VMAR$/)
-      const mapping = (perms: string, name: string) => lines.some((l) => new RegExp(`^\\s+0x[0-9a-f]{12}-0x[0-9a-f]{12}\\s+\\d+K ${perms}  ${name} `).test(l))
+      const mapping = (perms: string, name: string) =>
+        lines.some((l) => new RegExp(`^\\s+0x[0-9a-f]{12}-0x[0-9a-f]{12}\\s+\\d+K ${perms}  ${name} `).test(l))
       assert.isTrue(mapping("r--", "hello"), r.stdout)
       assert.isTrue(mapping("r-x", "hello"), r.stdout)
       assert.isTrue(mapping("rw-", "data:hello"), r.stdout)
@@ -253,15 +276,27 @@ describe("the zxsim executable", () => {
   const bin = fileURLToPath(new URL("../src/bin.ts", import.meta.url))
   const spawn = (...args: ReadonlyArray<string>) =>
     Effect.async<{ code: number; stdout: string; stderr: string }>((resume) => {
-      execFile(process.execPath, ["--conditions=@zxsim/source", "--import", "tsx", bin, ...args], (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1
-        resume(Effect.succeed({ code, stdout, stderr }))
-      })
+      execFile(
+        process.execPath,
+        ["--conditions=@zxsim/source", "--import", "tsx", bin, ...args],
+        (error, stdout, stderr) => {
+          const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1
+          resume(Effect.succeed({ code, stdout, stderr }))
+        }
+      )
     })
 
   it.live("pipes its stdin to the guest", () =>
     Effect.async<{ code: number; stdout: string }>((resume) => {
-      const child = execFile(process.execPath, ["--conditions=@zxsim/source", "--import", "tsx", bin, "run", Guests.path("cat"), "-c"], (error, stdout) => {
+      const child = execFile(process.execPath, [
+        "--conditions=@zxsim/source",
+        "--import",
+        "tsx",
+        bin,
+        "run",
+        Guests.path("cat"),
+        "-c"
+      ], (error, stdout) => {
         resume(Effect.succeed({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout }))
       })
       child.stdin?.end("through a pipe\nand to the end")
@@ -270,13 +305,19 @@ describe("the zxsim executable", () => {
       assert.strictEqual(r.stdout, "through a pipe\nand to the end")
     })), 60_000)
 
-  it.live("runs as npm run zxsim does, from its bundle", () =>
-    Effect.async<{ code: number; stdout: string }>((resume) => {
-      const launcher = fileURLToPath(new URL("../scripts/zxsim.mjs", import.meta.url))
-      execFile(process.execPath, [launcher, "run", Guests.path("exit_code"), "7"], (error, stdout) => {
-        resume(Effect.succeed({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout }))
-      })
-    }).pipe(Effect.map((r) => assert.strictEqual(r.code, 7))), 60_000)
+  it.live(
+    "runs as npm run zxsim does, from its bundle",
+    () =>
+      Effect.async<{ code: number; stdout: string }>((resume) => {
+        const launcher = fileURLToPath(new URL("../scripts/zxsim.mjs", import.meta.url))
+        execFile(process.execPath, [launcher, "run", Guests.path("exit_code"), "7"], (error, stdout) => {
+          resume(
+            Effect.succeed({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout })
+          )
+        })
+      }).pipe(Effect.map((r) => assert.strictEqual(r.code, 7))),
+    60_000
+  )
 
   it.live("passes the guest's exit status and output through as a process", () =>
     Effect.gen(function*() {
@@ -289,8 +330,10 @@ describe("the zxsim executable", () => {
 })
 
 /** Whether the guest toolchain `npm run cc` needs is installed here (see packages/guest/README.md). */
-const hasGuestToolchain = spawnSync("clang", ["--version"]).status === 0 && spawnSync("ld.lld", ["--version"]).status === 0 &&
-  spawnSync("riscv64-unknown-elf-gcc", ["--version"]).status === 0 && existsSync("/usr/lib/picolibc/riscv64-unknown-elf")
+const hasGuestToolchain = spawnSync("clang", ["--version"]).status === 0 &&
+  spawnSync("ld.lld", ["--version"]).status === 0 &&
+  spawnSync("riscv64-unknown-elf-gcc", ["--version"]).status === 0 &&
+  existsSync("/usr/lib/picolibc/riscv64-unknown-elf")
 
 describe("a program of one's own", () => {
   const root = fileURLToPath(new URL("../../..", import.meta.url))
@@ -303,7 +346,8 @@ describe("a program of one's own", () => {
     )
   )
   // As a user runs it, from their own directory (relative paths are theirs).
-  const cc = (...args: ReadonlyArray<string>) => execFileSync("npm", ["--prefix", root, "run", "-s", "cc", "--", ...args], { cwd: scratch })
+  const cc = (...args: ReadonlyArray<string>) =>
+    execFileSync("npm", ["--prefix", root, "run", "-s", "cc", "--", ...args], { cwd: scratch })
 
   it.live.runIf(hasGuestToolchain)("compiles with npm run cc, static and dynamic, and runs", () =>
     Effect.gen(function*() {
@@ -393,18 +437,26 @@ describe("a command line that explains itself", () => {
 
   it.live("readelf reads an ELF64 file of another machine", () =>
     Effect.gen(function*() {
-      const x86 = writeScratch("x86-64.elf", ElfWriter.write({ ...ElfWriter.staticPie(), header: { type: 3, machine: 62, entry: 0x1000 } }))
+      const x86 = writeScratch(
+        "x86-64.elf",
+        ElfWriter.write({ ...ElfWriter.staticPie(), header: { type: 3, machine: 62, entry: 0x1000 } })
+      )
       const r = yield* zxsim("readelf", x86)
       assert.strictEqual(r.code, 0)
       assert.include(r.stdout, "Machine:                 X86_64")
-      const text = writeScratch("text.txt", new TextEncoder().encode("not elf at all, but long enough to hold an ELF header......."))
+      const text = writeScratch(
+        "text.txt",
+        new TextEncoder().encode("not elf at all, but long enough to hold an ELF header.......")
+      )
       const bad = yield* zxsim("readelf", text)
       assert.strictEqual(bad.code, 1)
       assert.strictEqual(bad.stderr, `zxsim: ${text}: not an ELF file (no ELF magic)\n`)
     }))
 
   it("help is plain text unless colour is asked for, and its usage lines name zxsim", () => {
-    const coloured = `${String.fromCharCode(0x1b)}[0;1mUSAGE${String.fromCharCode(0x1b)}[0m\n\n$ run [--env text...] <elf>`
+    const coloured = `${String.fromCharCode(0x1b)}[0;1mUSAGE${
+      String.fromCharCode(0x1b)
+    }[0m\n\n$ run [--env text...] <elf>`
     assert.strictEqual(Cli.presentHelp(coloured, false), "USAGE\n\n$ zxsim run [--env text...] <elf>")
     assert.include(Cli.presentHelp(coloured, true), `${String.fromCharCode(0x1b)}[0;1m`)
     assert.strictEqual(Cli.presentHelp("$ zxsim", false), "$ zxsim")

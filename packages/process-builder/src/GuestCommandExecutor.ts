@@ -31,6 +31,7 @@ import * as Status from "@zxsim/kernel/Status"
 import * as HandleInfo from "@zxsim/processargs/HandleInfo"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as HashMap from "effect/HashMap"
 import * as Inspectable from "effect/Inspectable"
 import * as Layer from "effect/Layer"
@@ -94,6 +95,7 @@ export const hostPaths: Programs = { _tag: "HostPaths" }
 export type LoaderSource =
   | { readonly _tag: "Directory"; readonly directory: string }
   | { readonly _tag: "Map"; readonly files: Readonly<Record<string, Uint8Array>> }
+  | { readonly _tag: "Layer"; readonly layer: Layer.Layer<Loader.Loader, never, Kernel.Kernel | FileSystem.FileSystem> }
 
 /**
  * What `"inherit"` means for a guest's stdio: where its output goes and its input comes from.
@@ -123,6 +125,15 @@ export interface Configuring {
 }
 
 /**
+ * The bit of a PA_FD handle's argument that tells the guest its descriptor is a terminal
+ * (`ZX_STARTUP_FD_TERMINAL` in the guest runtime's `<zircon/process.h>`).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const FD_TERMINAL = 0x4000
+
+/**
  * The layer's options.
  *
  * @since 0.1.0
@@ -131,18 +142,37 @@ export interface Configuring {
 export interface Options {
   /** Where command names are looked up, in order. */
   readonly programs: ReadonlyArray<Programs>
+  /** The job processes are created in; the kernel's root job when absent. */
+  readonly job?: Handle.Job | undefined
   /** The loader every process gets (dynamically linked programs need one); none when absent. */
   readonly loader?: LoaderSource | undefined
-  /** The environment a command extends (`Command.env` adds to it; `extendEnv: false` drops it). */
-  readonly environment?: Readonly<Record<string, string>> | undefined
+  /**
+   * The environment a command extends (`Command.env` adds to it; `extendEnv: false` drops it): a
+   * record, or `KEY=VALUE` strings kept in their order.
+   */
+  readonly environment?: Readonly<Record<string, string>> | ReadonlyArray<string> | undefined
   /** What `"inherit"` stdio means; output is discarded and input empty without it. */
   readonly console?: Console | undefined
+  /**
+   * Which of the guest's stdin, stdout and stderr are terminals: their PA_FD handles carry
+   * {@link FD_TERMINAL}, so the guest's `isatty` answers 1 and its stdout is line-buffered.
+   */
+  readonly terminals?:
+    | { readonly stdin?: boolean | undefined; readonly stdout?: boolean | undefined; readonly stderr?: boolean | undefined }
+    | undefined
   /**
    * Called with each builder before it builds: add handles, namespace entries (mounts), a stack
    * size. Handles it creates belong to the command's scope.
    */
   readonly configure?:
     | ((configuring: Configuring) => Effect.Effect<void, ProcessBuilderError, Kernel.Kernel | Scope.Scope>)
+    | undefined
+  /** Called with each built process just before it starts: to watch it (its exceptions), or read its layout. */
+  readonly beforeStart?:
+    | ((
+      built: BuiltProcess.BuiltProcess,
+      configuring: Configuring
+    ) => Effect.Effect<void, never, Kernel.Kernel | Scope.Scope>)
     | undefined
 }
 
@@ -225,10 +255,22 @@ const resolveProgram = (
 
 /** The guest's environment as `KEY=VALUE` strings: the base (unless not extended), then the command's. */
 const environmentOf = (options: Options, command: Command.StandardCommand): ReadonlyArray<string> => {
-  const merged = new Map<string, string>(command.extendEnv ? Object.entries(options.environment ?? {}) : [])
-  for (const [key, value] of HashMap.toEntries(command.env)) merged.set(key, value)
-  return Array.from(merged, ([key, value]) => `${key}=${value}`)
+  const base = options.environment ?? {}
+  const entries: ReadonlyArray<string> = !command.extendEnv
+    ? []
+    : isStrings(base)
+    ? base
+    : Object.entries(base).map(([key, value]) => `${key}=${value}`)
+  const added = HashMap.toEntries(command.env)
+  const overridden = new Set(added.map(([key]) => key))
+  return [
+    ...entries.filter((entry) => !overridden.has(entry.slice(0, Math.max(0, entry.indexOf("="))))),
+    ...added.map(([key, value]) => `${key}=${value}`)
+  ]
 }
+
+const isStrings = (u: Readonly<Record<string, string>> | ReadonlyArray<string>): u is ReadonlyArray<string> =>
+  Array.isArray(u)
 
 /** The bytes a socket carries until its peer closes, as a stream; reading ends with the peer. */
 const socketStream = (
@@ -281,19 +323,27 @@ const ProcessProto = {
   }
 }
 
+/**
+ * A guest's output as the command asks: the stream itself, the stream through a sink, or (for
+ * `"inherit"`) copied to the console by a fiber, which `drained` waits for.
+ */
 const toOutput = (
   output: Command.Command.Output,
   stream: Stream.Stream<Uint8Array, PlatformError>,
   inherit: ((bytes: Uint8Array) => Effect.Effect<void>) | undefined
-): Effect.Effect<Stream.Stream<Uint8Array, PlatformError>, never, Scope.Scope> => {
-  if (output === "pipe") return Effect.succeed(stream)
+): Effect.Effect<
+  { readonly stream: Stream.Stream<Uint8Array, PlatformError>; readonly drained: Effect.Effect<void> },
+  never,
+  Scope.Scope
+> => {
+  if (output === "pipe") return Effect.succeed({ stream, drained: Effect.void })
   if (output === "inherit") {
-    return Effect.as(
+    return Effect.map(
       Effect.forkScoped(Stream.runForEach(stream, inherit ?? (() => Effect.void)).pipe(Effect.ignore)),
-      Stream.empty
+      (fiber) => ({ stream: Stream.empty, drained: Fiber.join(fiber) })
     )
   }
-  return Effect.succeed(Stream.transduce(stream, output))
+  return Effect.succeed({ stream: Stream.transduce(stream, output), drained: Effect.void })
 }
 
 /**
@@ -329,16 +379,18 @@ export const startStandard = (
     const executable = yield* kernel.vmo.fromBytes(bytes, { name, executable: true }).pipe(
       Effect.mapError(kernelFailure(method, "loading the executable"))
     )
-    const job = yield* kernel.job.root()
+    const job = options.job ?? (yield* kernel.job.root())
     const systemVdso = yield* kernel.systemVdso().pipe(Effect.mapError(kernelFailure(method, "the system vDSO")))
     const builder = yield* ProcessBuilder.make({ name, job, executable, systemVdso }).pipe(Effect.mapError(toPlatform))
     const [stdin, stdinGuest] = yield* kernel.socket.create().pipe(Effect.mapError(kernelFailure(method, "stdin")))
     const [stdout, stdoutGuest] = yield* kernel.socket.create().pipe(Effect.mapError(kernelFailure(method, "stdout")))
     const [stderr, stderrGuest] = yield* kernel.socket.create().pipe(Effect.mapError(kernelFailure(method, "stderr")))
+    const fd = (n: 0 | 1 | 2, terminal: boolean | undefined) =>
+      HandleInfo.unsafeMake("FileDescriptor", n | (terminal === true ? FD_TERMINAL : 0))
     yield* ProcessBuilder.addHandles(builder, [
-      { handle: stdinGuest, info: HandleInfo.unsafeMake("FileDescriptor", 0) },
-      { handle: stdoutGuest, info: HandleInfo.unsafeMake("FileDescriptor", 1) },
-      { handle: stderrGuest, info: HandleInfo.unsafeMake("FileDescriptor", 2) }
+      { handle: stdinGuest, info: fd(0, options.terminals?.stdin) },
+      { handle: stdoutGuest, info: fd(1, options.terminals?.stdout) },
+      { handle: stderrGuest, info: fd(2, options.terminals?.stderr) }
     ]).pipe(Effect.mapError(toPlatform))
     yield* ProcessBuilder.addArguments(builder, [command.command, ...command.args]).pipe(Effect.mapError(toPlatform))
     yield* ProcessBuilder.addEnvironmentVariables(builder, environmentOf(options, command)).pipe(
@@ -351,7 +403,9 @@ export const startStandard = (
       )
       const layer = source._tag === "Directory"
         ? Loader.layerFromDirectory(source.directory)
-        : Loader.layerFromMap(source.files)
+        : source._tag === "Map"
+        ? Loader.layerFromMap(source.files)
+        : source.layer
       yield* Effect.forkScoped(
         Loader.serve(server).pipe(Effect.provide(layer), Effect.provideService(FileSystem.FileSystem, fs))
       )
@@ -371,6 +425,7 @@ export const startStandard = (
         )
       )
     )
+    if (options.beforeStart !== undefined) yield* options.beforeStart(built, { builder, command, program })
     const handle = yield* Effect.acquireRelease(
       BuiltProcess.start(built).pipe(Effect.mapError(toPlatform)),
       (process) =>
@@ -387,8 +442,20 @@ export const startStandard = (
     const terminated = kernel.object.waitOne(handle, Signals.PROCESS_TERMINATED).pipe(
       Effect.mapError(kernelFailure("exitCode", "waiting for the process"))
     )
+    const stdoutOutput = yield* toOutput(
+      command.stdout,
+      socketStream(kernel, stdout, "stdout"),
+      options.console?.stdout
+    )
+    const stderrOutput = yield* toOutput(
+      command.stderr,
+      socketStream(kernel, stderr, "stderr"),
+      options.console?.stderr
+    )
+    // The process's ends of its sockets close with it: output copied to the console ends then too,
+    // and the return code is reported once all of it has been written.
     const info = Effect.zipRight(
-      terminated,
+      Effect.zipRight(terminated, Effect.zipRight(stdoutOutput.drained, stderrOutput.drained)),
       kernel.process.info(handle).pipe(
         Effect.map(({ flags, returnCode }) => ({ flags, returnCode })),
         Effect.mapError(kernelFailure("exitCode", "process info"))
@@ -420,8 +487,8 @@ export const startStandard = (
       isRunning,
       kill,
       stdin: stdinSink,
-      stdout: yield* toOutput(command.stdout, socketStream(kernel, stdout, "stdout"), options.console?.stdout),
-      stderr: yield* toOutput(command.stderr, socketStream(kernel, stderr, "stderr"), options.console?.stderr)
+      stdout: stdoutOutput.stream,
+      stderr: stderrOutput.stream
     })
     return process
   }).pipe(Effect.withSpan("GuestCommandExecutor.start", { attributes: { command: command.command } }))

@@ -1,22 +1,22 @@
 /**
- * Running prebuilt guest programs end to end for tests: build with the ProcessBuilder (arguments,
- * environment, stdin/stdout/stderr sockets as PA_FD 0, 1 and 2, extra startup handles), start, wait for
- * termination (killing it first if asked), and collect the output and return code.
+ * Running prebuilt guest programs end to end for tests, as `Command`s through
+ * `GuestCommandExecutor` (arguments, environment, stdin/stdout/stderr as PA_FD 0, 1 and 2, extra
+ * start-up handles): start, wait for termination (killing it first if asked), and collect the
+ * output and return code.
  */
 import { NodeContext } from "@effect/platform-node"
-import * as Effect from "effect/Effect"
-import * as Fiber from "effect/Fiber"
-import type * as Scope from "effect/Scope"
-import { readFileSync } from "node:fs"
+import * as Command from "@effect/platform/Command"
 import * as Loader from "@zxsim/fidl/Loader"
 import * as Guests from "@zxsim/guest/Guests"
 import type * as Handle from "@zxsim/kernel/Handle"
 import * as Kernel from "@zxsim/kernel/Kernel"
-import { Signals } from "@zxsim/kernel/Signals"
-import * as HandleInfo from "@zxsim/processargs/HandleInfo"
-import type { StartupHandle } from "@zxsim/processargs/MessageContents"
-import * as BuiltProcess from "@zxsim/process-builder/BuiltProcess"
+import * as GuestCommandExecutor from "@zxsim/process-builder/GuestCommandExecutor"
 import * as ProcessBuilder from "@zxsim/process-builder/ProcessBuilder"
+import type { StartupHandle } from "@zxsim/processargs/MessageContents"
+import * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import { readFileSync } from "node:fs"
 
 const images = new Map<string, Uint8Array>()
 
@@ -35,7 +35,10 @@ export const binLoader: Effect.Effect<Handle.Channel, unknown, Kernel.Kernel | S
   const k = yield* Kernel.Kernel
   const [client, server] = yield* k.channel.create()
   yield* Effect.forkScoped(
-    Loader.serve(server).pipe(Effect.provide(Loader.layerFromDirectory(Guests.binDirectory)), Effect.provide(NodeContext.layer))
+    Loader.serve(server).pipe(
+      Effect.provide(Loader.layerFromDirectory(Guests.binDirectory)),
+      Effect.provide(NodeContext.layer)
+    )
   )
   return client
 })
@@ -46,8 +49,8 @@ export interface RunOptions {
   readonly env?: ReadonlyArray<string>
   readonly handles?: ReadonlyArray<StartupHandle>
   /**
-   * Bytes for the guest's stdin: a socket handed over as PA_FD 0, fed as the guest reads (a full
-   * socket makes the feeder wait) and closed after the last byte. Without it there is no PA_FD 0.
+   * Bytes for the guest's stdin (PA_FD 0), fed as the guest reads and closed after the last byte;
+   * without it the guest's stdin is at end of file at once.
    */
   readonly stdin?: Uint8Array
   /** The job to create the process in (the root job by default). */
@@ -64,57 +67,39 @@ export interface Outcome {
   readonly stderr: string
 }
 
-const drain = (socket: Handle.Socket) =>
-  Effect.gen(function*() {
-    const k = yield* Kernel.Kernel
-    const chunks: Array<Uint8Array> = []
-    for (;;) {
-      const signals = yield* k.object.waitOne(socket, Signals.SOCKET_READABLE | Signals.SOCKET_PEER_CLOSED)
-      if ((signals & Signals.SOCKET_READABLE) === 0) break
-      chunks.push(yield* k.socket.read(socket, 1 << 20))
-    }
-    return new TextDecoder().decode(Buffer.concat(chunks))
-  })
+const decoder = new TextDecoder()
 
-/** Writes all of `bytes` to `socket`, waiting whenever it is full, then closes it. */
-const feed = (socket: Handle.Socket, bytes: Uint8Array) =>
-  Effect.gen(function*() {
-    const k = yield* Kernel.Kernel
-    let offset = 0
-    while (offset < bytes.length) {
-      const signals = yield* k.object.waitOne(socket, Signals.SOCKET_WRITABLE | Signals.SOCKET_PEER_CLOSED)
-      if ((signals & Signals.SOCKET_WRITABLE) === 0) break
-      offset += yield* k.socket.write(socket, bytes.subarray(offset))
-    }
-    yield* k.handle.close(socket)
-  })
-
-/** Builds and starts `name`, waits for it to end, and returns what it did. */
-export const runGuest = (name: Guests.Name, options: RunOptions = {}): Effect.Effect<Outcome, unknown, Kernel.Kernel | Scope.Scope> =>
-  Effect.gen(function*() {
-    const k = yield* Kernel.Kernel
-    const executable = yield* k.vmo.fromBytes(image(name), { name, executable: true })
-    const job = options.job ?? (yield* k.job.root())
-    const builder = yield* ProcessBuilder.make({ name, job, executable, systemVdso: yield* k.systemVdso() })
-    const [stdout, stdoutGuest] = yield* k.socket.create()
-    const [stderr, stderrGuest] = yield* k.socket.create()
-    const stdin = options.stdin === undefined ? undefined : yield* k.socket.create()
-    yield* ProcessBuilder.addHandles(builder, [
-      ...(stdin === undefined ? [] : [{ handle: stdin[1], info: HandleInfo.unsafeMake("FileDescriptor", 0) }]),
-      { handle: stdoutGuest, info: HandleInfo.unsafeMake("FileDescriptor", 1) },
-      { handle: stderrGuest, info: HandleInfo.unsafeMake("FileDescriptor", 2) },
-      ...(options.handles ?? [])
-    ])
-    yield* ProcessBuilder.addArguments(builder, [name, ...(options.args ?? [])])
-    yield* ProcessBuilder.addEnvironmentVariables(builder, options.env ?? [])
-    const built = yield* ProcessBuilder.build(builder)
-    const out = yield* Effect.fork(drain(stdout))
-    const err = yield* Effect.fork(drain(stderr))
-    const feeder = stdin === undefined || options.stdin === undefined ? undefined : yield* Effect.fork(feed(stdin[0], options.stdin))
-    const process = yield* BuiltProcess.start(built)
-    if (options.whileRunning !== undefined) yield* options.whileRunning(process)
-    yield* k.object.waitOne(process, Signals.PROCESS_TERMINATED)
-    if (feeder !== undefined) yield* Fiber.join(feeder)
-    const info = yield* k.process.info(process)
-    return { returnCode: info.returnCode, flags: info.flags, stdout: yield* Fiber.join(out), stderr: yield* Fiber.join(err) }
-  })
+/**
+ * Builds and starts `name` as a `Command` through `GuestCommandExecutor`, waits for it to end, and
+ * returns what it did. Its stdin is `options.stdin` (end of file at once without it); extra
+ * start-up handles go in through the executor's `configure` hook.
+ */
+export const runGuest = (
+  name: Guests.Name,
+  options: RunOptions = {}
+): Effect.Effect<Outcome, unknown, Kernel.Kernel | Scope.Scope> => {
+  const handles = options.handles ?? []
+  const whileRunning = options.whileRunning
+  const executor: GuestCommandExecutor.Options = {
+    programs: [GuestCommandExecutor.programMap({ [name]: image(name) })],
+    environment: options.env ?? [],
+    job: options.job,
+    configure: ({ builder }) => handles.length === 0 ? Effect.void : ProcessBuilder.addHandles(builder, handles)
+  }
+  const command = Command.make(name, ...(options.args ?? [])).pipe(
+    Command.stdin(options.stdin === undefined ? Stream.empty : Stream.make(options.stdin))
+  )
+  return GuestCommandExecutor.collect(
+    executor,
+    command,
+    whileRunning === undefined ? undefined : (process) => whileRunning(process.handle)
+  ).pipe(
+    Effect.map((outcome) => ({
+      returnCode: outcome.returnCode,
+      flags: outcome.flags,
+      stdout: decoder.decode(outcome.stdout),
+      stderr: decoder.decode(outcome.stderr)
+    })),
+    Effect.provide(NodeContext.layer)
+  )
+}
