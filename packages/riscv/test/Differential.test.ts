@@ -27,7 +27,8 @@ describe("JIT against the interpreter", () => {
       total += result.total
       assert.deepStrictEqual(result.divergences, [], `batch seed ${seed}`)
     },
-    { fastCheck: { numRuns: RUNS } }
+    // 10,000 programs take a minute alone and several on a busy machine.
+    { timeout: 600_000, fastCheck: { numRuns: RUNS } }
   )
 
   it("ran at least 10,000 programs, most of their instructions compiled", () => {
