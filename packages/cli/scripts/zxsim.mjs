@@ -48,6 +48,8 @@ if (!existsSync(bundle) || statSync(bundle).mtimeMs < newestInput()) {
     target: "node20",
     write: false,
     logLevel: "warning",
+    // The workspace packages resolve to their TypeScript sources, not to a build in dist/.
+    conditions: ["@zxsim/source"],
     // Some dependencies are CommonJS and call require.
     banner: { js: "import { createRequire as __zxsimCreateRequire } from 'node:module'; const require = __zxsimCreateRequire(import.meta.url);" }
   })

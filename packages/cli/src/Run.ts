@@ -25,6 +25,7 @@ import * as HandleInfo from "@zxsim/processargs/HandleInfo"
 import * as BuiltProcess from "@zxsim/process-builder/BuiltProcess"
 import * as ProcessBuilder from "@zxsim/process-builder/ProcessBuilder"
 import type { ProcessBuilderError } from "@zxsim/process-builder/ProcessBuilderError"
+import * as CrashReport from "./CrashReport.js"
 
 /** A failure the command reports on one line and exits 1 for. */
 export class CliError extends Data.TaggedError("CliError")<{ readonly message: string }> {}
@@ -183,6 +184,14 @@ export const run = (
   Effect.gen(function*() {
     const kernel = yield* Kernel.Kernel
     const { built, stdin, stdout, stderr } = yield* prepare(request)
+    // Crash reports for an exception nobody handles, as Fuchsia's crash service prints them.
+    yield* CrashReport.watch({
+      job: yield* kernel.job.root(),
+      rootVmar: built.rootVmar,
+      process: built.process,
+      fileOf: yield* CrashReport.filesOfRun(request.elf, request.loaderDir),
+      sink: (text) => output.stderr(new TextEncoder().encode(text))
+    })
     const pumps = yield* Effect.forkScoped(Effect.all([pump(stdout, output.stdout), pump(stderr, output.stderr)], { concurrency: 2 }))
     const feeder = yield* Effect.forkScoped(feed(stdin, output.stdin))
     const process = yield* BuiltProcess.start(built).pipe(

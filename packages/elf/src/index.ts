@@ -19,3 +19,5 @@ export * as ElfLoadError from "./ElfLoadError.js"
 export * as ElfDynamic from "./ElfDynamic.js"
 /** A test fixture builder that writes ELF64 images with every field overridable. */
 export * as ElfWriter from "./ElfWriter.js"
+/** Symbol tables (`.symtab`, `.dynsym`) and the nearest symbol below an address. */
+export * as ElfSymbols from "./ElfSymbols.js"

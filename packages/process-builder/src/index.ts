@@ -10,3 +10,5 @@ export * as BuiltProcess from "./BuiltProcess.js"
 export * as ProcessBuilder from "./ProcessBuilder.js"
 /** The builder's errors, with the crate's status mapping. */
 export * as ProcessBuilderError from "./ProcessBuilderError.js"
+/** `@effect/platform`'s `CommandExecutor` running guests: `Command.make("hello")` on the simulated kernel. */
+export * as GuestCommandExecutor from "./GuestCommandExecutor.js"

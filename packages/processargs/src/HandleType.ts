@@ -67,6 +67,12 @@ export const values = {
   SmcResource: 0x53,
   /** `PA_SYSTEM_RESOURCE`: the system resource. */
   SystemResource: 0x54,
+  /**
+   * `PA_VMEX_RESOURCE`: the vmex resource, for `zx_vmo_replace_as_executable` (zxsim's own type:
+   * Fuchsia hands it out through `fuchsia.kernel.VmexResource` instead). ld.so.1 uses it for
+   * library VMOs that lack EXECUTE, a JIT for the code it writes.
+   */
+  VmexResource: 0x55,
   /** `PA_USER0`: user-defined. */
   User0: 0xf0,
   /** `PA_USER1`: user-defined. */
@@ -117,6 +123,7 @@ export const cNames: Readonly<Record<HandleType, string>> = {
   IoportResource: "PA_IOPORT_RESOURCE",
   SmcResource: "PA_SMC_RESOURCE",
   SystemResource: "PA_SYSTEM_RESOURCE",
+  VmexResource: "PA_VMEX_RESOURCE",
   User0: "PA_USER0",
   User1: "PA_USER1",
   User2: "PA_USER2"

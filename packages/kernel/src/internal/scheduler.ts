@@ -9,7 +9,7 @@
 import * as Effect from "effect/Effect"
 import * as FiberSet from "effect/FiberSet"
 import type { StopReason } from "../Cpu.js"
-import { TaskReturnCode } from "../Task.js"
+import { raiseException, reportFromStop } from "./exception.js"
 import type { KernelState } from "./state.js"
 import { dispatchSyscall } from "./syscalls.js"
 import { type ProcessObject, TaskState, type ThreadObject } from "./task.js"
@@ -87,7 +87,8 @@ export class Scheduler {
           if (pending !== null) yield* pending
           continue
         }
-        thread.process.kill(BigInt(TaskReturnCode.EXCEPTION_KILL))
+        // An exception: the thread waits for a handler; unhandled, its process is killed.
+        yield* raiseException(kernel, thread, reportFromStop(kernel, thread, stop))
       }
     })
   }
