@@ -69,6 +69,15 @@ export const modulesOf = (
       seen.bias = Math.min(seen.bias, bias)
     }
   }
+  // A module's data and bss (copies named `data:<name>`, `bss:<name>`) belong to its extent.
+  for (const r of regions) {
+    if (r._tag !== "Mapping") continue
+    const owner = /^(?:data|bss):(.*)$/.exec(r.vmoName)?.[1]
+    const m = owner === undefined ? undefined : byName.get(owner)
+    if (m === undefined) continue
+    m.start = Math.min(m.start, r.base)
+    m.end = Math.max(m.end, r.base + r.size)
+  }
   return Array.from(byName, ([name, m]) => ({ name, ...m, symbols: symbolsOf(name) })).sort((a, b) => a.start - b.start)
 }
 
@@ -107,7 +116,7 @@ export const describeException = (report: ExceptionReport, modules: ReadonlyArra
       return `general exception (RISC-V cause ${report.cause}${report.synthCode === 0 ? "" : `, ${Status.toString(report.synthCode | 0)}`}) ${accessOf(report.cause)} address ${at}`
     case ExceptionType.POLICY_ERROR:
       return report.synthCode === PolicyCode.BAD_SYSCALL
-        ? `policy error: system call outside the vDSO (ecall with t0 = ${report.synthData}; a Linux binary's system call, or a jump into the middle of nowhere)`
+        ? `policy error: system call outside the vDSO (ecall with t0 = ${report.synthData}; as a Linux system call it would be number a7 = ${report.registers[17]})`
         : `policy error: job policy ${policyCodeName(report.synthCode)} raised an exception`
     default:
       return `exception ${typeName(report.type)}`

@@ -15,12 +15,14 @@ export const SymbolType = { NOTYPE: 0, OBJECT: 1, FUNC: 2, SECTION: 3, FILE: 4, 
 /** Section types (`SHT_*`) holding symbols. */
 export const SectionType = { SYMTAB: 2, STRTAB: 3, DYNSYM: 11 } as const
 
-/** One symbol: its name, link-time address (relative to the image's load bias), size and type. */
+/** One symbol: its name, link-time address (relative to the image's load bias), size, type and binding. */
 export interface ElfSymbol {
   readonly name: string
   readonly value: number
   readonly size: number
   readonly type: number
+  /** `STB_LOCAL` 0, `STB_GLOBAL` 1, `STB_WEAK` 2. */
+  readonly bind: number
 }
 
 /** An image's symbols that name code or data, sorted by address. */
@@ -38,7 +40,7 @@ const parseError = (reason: string) => new ParseError({ reason })
 /**
  * Reads the symbol table of an ELF64 little-endian image: `.symtab` when present, else `.dynsym`
  * (an image with neither has an empty table). Keeps named FUNC, OBJECT and NOTYPE symbols with a
- * non-zero address. Fails with a `ParseError` naming the section or entry that does not fit the
+ * non-zero address defined in a section of the image (not absolute, not undefined). Fails with a `ParseError` naming the section or entry that does not fit the
  * file.
  */
 export const read = (bytes: Uint8Array): Effect.Effect<SymbolTable, ParseError> =>
@@ -91,24 +93,27 @@ export const read = (bytes: Uint8Array): Effect.Effect<SymbolTable, ParseError> 
       const at = table.offset + i * SYM_SIZE
       const nameAt = view.getUint32(at, true)
       const type = bytes[at + 4] & 0xf
+      const bind = bytes[at + 4] >> 4
       const value = Number(view.getBigUint64(at + 8, true))
       const size = Number(view.getBigUint64(at + 16, true))
       if (type !== SymbolType.FUNC && type !== SymbolType.OBJECT && type !== SymbolType.NOTYPE) continue
-      if (value === 0 || nameAt === 0 || nameAt >= strings.size) continue
+      // Undefined, absolute and other special-section symbols mark no code or data of the image.
+      const shndx = view.getUint16(at + 6, true)
+      if (value === 0 || nameAt === 0 || nameAt >= strings.size || shndx === 0 || shndx >= 0xff00) continue
       let end = strings.offset + nameAt
       const limit = strings.offset + strings.size
       while (end < limit && bytes[end] !== 0) end++
       const name = decoder.decode(bytes.subarray(strings.offset + nameAt, end))
       // Local labels and mapping symbols say nothing to a reader.
       if (name.length === 0 || name.startsWith(".L") || name.startsWith("$")) continue
-      symbols.push({ name, value, size, type })
+      symbols.push({ name, value, size, type, bind })
     }
-    // By address; at one address a function before an object, a sized symbol before an unsized one.
+    // By address; at one address a function first, then a global or weak symbol, then a sized one.
     symbols.sort((a, b) => a.value - b.value || rank(a) - rank(b))
     return Effect.succeed({ symbols })
   })
 
-const rank = (s: ElfSymbol) => (s.type === SymbolType.FUNC ? 0 : 1) * 2 + (s.size > 0 ? 0 : 1)
+const rank = (s: ElfSymbol) => (s.type === SymbolType.FUNC ? 0 : 4) + (s.bind !== 0 ? 0 : 2) + (s.size > 0 ? 0 : 1)
 
 /** Where an address lies: the symbol at or below it and the offset from its start. */
 export interface Location {

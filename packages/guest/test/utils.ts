@@ -27,7 +27,7 @@ export const runBuildScript = (
   // Asynchronous: a rebuild of every program takes a minute on a busy machine, and the test
   // worker must keep answering vitest meanwhile.
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(packageDir, "scripts", "build.ts"), ...args], {
+    const child = spawn(process.execPath, ["--conditions=@zxsim/source", "--import", "tsx", path.join(packageDir, "scripts", "build.ts"), ...args], {
       cwd: packageDir,
       env: { ...process.env, ...env }
     })

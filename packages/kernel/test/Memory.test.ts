@@ -88,7 +88,7 @@ describe("physical memory", () => {
 describe("memory exhaustion", () => {
   const small = { memoryBytes: 160 * PAGE }
 
-  it.effect("host calls fail with ZxError NO_MEMORY, count nothing, and work again once memory is freed", () =>
+  it.effect("host calls fail with ZxError NO_MEMORY (thread, process, VMO pages, copy-on-write, channel messages, socket bytes), count nothing, and work again once memory is freed", () =>
     withKernel(
       Effect.gen(function*() {
         const k = yield* kernel
@@ -109,6 +109,15 @@ describe("memory exhaustion", () => {
         yield* expectStatus(k.vmo.fromBytes(new Uint8Array(PAGE)), Status.NO_MEMORY)
         const child = yield* k.vmo.createChild(filler, VmoChildOption.SNAPSHOT, 0, PAGE)
         yield* expectStatus(k.vmo.write(child, 0, new Uint8Array([2])), Status.NO_MEMORY)
+        // Queued messages and socket bytes are kernel memory too; a refused message's handles are consumed.
+        const [a, b] = yield* k.channel.create()
+        const passenger = yield* k.event.create()
+        yield* expectStatus(k.channel.write(a, new Uint8Array(100), [passenger]), Status.NO_MEMORY)
+        yield* expectStatus(k.channel.read(b), Status.SHOULD_WAIT)
+        const [s1, s2] = yield* k.socket.create()
+        yield* expectStatus(k.socket.write(s1, new Uint8Array(100)), Status.NO_MEMORY)
+        yield* expectStatus(k.socket.read(s2, 100), Status.SHOULD_WAIT)
+        for (const h of [a, b, s1, s2]) yield* k.handle.close(h)
         const after = yield* live
         assert.strictEqual(after.THREAD, counted.THREAD)
         assert.strictEqual(after.PROCESS, counted.PROCESS)
@@ -119,11 +128,18 @@ describe("memory exhaustion", () => {
         yield* k.thread.create(process, "now")
         yield* k.process.create(job, "now")
         yield* k.vmo.fromBytes(new Uint8Array(PAGE))
+        const [c, d] = yield* k.channel.create()
+        yield* k.channel.write(c, new Uint8Array(100))
+        assert.strictEqual((yield* k.channel.read(d)).bytes.length, 100)
+        const [e, f] = yield* k.socket.create()
+        assert.strictEqual(yield* k.socket.write(e, new Uint8Array(100)), 100)
+        // Unread bytes go with their socket.
+        yield* k.handle.close(f)
       }),
       Kernel.layerWith(small)
     ))
 
-  it.effect("guest syscalls answer NO_MEMORY (vmo_write, thread_create, process_create, a copy-on-write write, vmo_set_size) and succeed once memory is freed", () =>
+  it.effect("guest syscalls answer NO_MEMORY (vmo_write, thread_create, process_create, a copy-on-write write, vmo_set_size, channel_write, socket_write) and succeed once memory is freed", () =>
     withGuests((cpu) =>
       Effect.gen(function*() {
         const k = yield* Kernel.Kernel
@@ -153,6 +169,11 @@ describe("memory exhaustion", () => {
           const child = m.u32(DATA + 216)
           results.push(["vmo_write (copy-on-write)", yield sys("vmo_write", child, DATA + 128, 0, 1)])
           results.push(["vmo_set_size (partial page of a shared frame)", yield sys("vmo_set_size", child, 100)])
+          yield sys("channel_create", 0, DATA + 220, DATA + 224)
+          results.push(["channel_write", yield sys("channel_write", m.u32(DATA + 220), 0, DATA + 128, 5, 0, 0)])
+          yield sys("socket_create", 0, DATA + 228, DATA + 232)
+          results.push(["socket_write", yield sys("socket_write", m.u32(DATA + 228), 0, DATA + 128, 5, DATA + 236)])
+          for (const h of [220, 224, 228, 232]) yield sys("handle_close", m.u32(DATA + h))
           for (const t of threads) yield sys("handle_close", t)
           yield sys("handle_close", child)
           yield sys("handle_close", filler)
@@ -178,6 +199,8 @@ describe("memory exhaustion", () => {
             ["vmo_create_child", 0n],
             ["vmo_write (copy-on-write)", noMemory],
             ["vmo_set_size (partial page of a shared frame)", noMemory],
+            ["channel_write", noMemory],
+            ["socket_write", noMemory],
             ["thread_create (freed)", 0n],
             ["process_create (freed)", 0n],
             ["vmo_write (freed)", 0n]
@@ -229,11 +252,12 @@ describe("memory exhaustion", () => {
           const self = m.u32(DATA + 64)
           m.write(DATA + 128, enc("t"))
           while ((last = yield sys("thread_create", self, DATA + 128, 1, 0, DATA + 200)) === 0n) made++
-          yield sys("channel_write", boot, 0, DATA, 1, 0, 0)
+          // A message would need memory too: a signal needs none.
+          yield sys("object_signal_peer", boot, 0, Signals.USER_0)
           for (;;) yield spin
         }, "thread-flood")
         yield* k.channel.write(channel, new Uint8Array(1), [yield* k.handle.duplicate(process)])
-        yield* k.object.waitOne(channel, Signals.CHANNEL_READABLE)
+        yield* k.object.waitOne(channel, Signals.USER_0)
         assert.strictEqual(StatusModule.toString(Number(last)), "ZX_ERR_NO_MEMORY")
         assert.isAbove(made, 100)
         yield* k.task.kill(process)

@@ -63,6 +63,8 @@ const buildBundle = async (entry: string, bundle: string, manifest: string, exte
     banner: { js: "import { createRequire as __zxsimCreateRequire } from 'node:module'; const require = __zxsimCreateRequire(import.meta.url);" },
     metafile: true,
     absWorkingDir: root,
+    // The workspace packages resolve to their TypeScript sources, not to a build in dist/.
+    conditions: ["@zxsim/source"],
     logLevel: "silent",
     plugins: [{
       name: "zxsim-workspace",

@@ -469,6 +469,24 @@ export const make = (
 /**
  * The layer: `CommandExecutor` running guests on the `Kernel` (and its CPU) of the context.
  *
+ * @example
+ * ```ts
+ * import * as Command from "@effect/platform/Command"
+ * import { NodeContext } from "@effect/platform-node"
+ * import * as Effect from "effect/Effect"
+ * import * as Layer from "effect/Layer"
+ * import * as Guests from "@zxsim/guest/Guests"
+ * import * as GuestCommandExecutor from "@zxsim/process-builder/GuestCommandExecutor"
+ * import * as Zircon from "@zxsim/riscv/Zircon"
+ *
+ * const GuestCommands = GuestCommandExecutor.layer({
+ *   programs: [GuestCommandExecutor.directory(Guests.binDirectory)]
+ * }).pipe(Layer.provide(Zircon.layer), Layer.provide(NodeContext.layer))
+ *
+ * // "hello\na\nb\n": the guest prints its arguments, one per line
+ * const output = Command.string(Command.make("hello", "a", "b")).pipe(Effect.provide(GuestCommands))
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */

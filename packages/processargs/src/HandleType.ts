@@ -13,6 +13,9 @@ import * as Schema from "effect/Schema"
 /**
  * Every handle type by name, with its `PA_*` value. `LogSink` (`PA_LOG_SINK`) is defined by the C
  * header but is not in the Rust enum; it is kept here so messages carrying it decode.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const values = {
   /** `PA_PROC_SELF`: the new process itself. */
@@ -81,21 +84,39 @@ export const values = {
   User2: 0xf2
 } as const
 
-/** The name of a startup handle type, such as `"NamespaceDirectory"`. */
+/**
+ * The name of a startup handle type, such as `"NamespaceDirectory"`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type HandleType = keyof typeof values
 
-/** Every handle type name, in ascending order of value. */
+/**
+ * Every handle type name, in ascending order of value.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const names: ReadonlyArray<HandleType> = Object.keys(values) as Array<HandleType>
 
 /**
  * The handle types as a Schema: a union of the names, so values print readably, compare with `===`
  * and give an arbitrary that draws every type.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const HandleType: Schema.Literal<[HandleType, ...Array<HandleType>]> = Schema.Literal(
   ...(names as [HandleType, ...Array<HandleType>])
 ).annotations({ identifier: "HandleType" })
 
-/** The C names (`PA_PROC_SELF`, …) by type name, for messages and tools that print raw values. */
+/**
+ * The C names (`PA_PROC_SELF`, …) by type name, for messages and tools that print raw values.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const cNames: Readonly<Record<HandleType, string>> = {
   ProcessSelf: "PA_PROC_SELF",
   ThreadSelf: "PA_THREAD_SELF",
@@ -136,13 +157,28 @@ const byValue: ReadonlyArray<HandleType | undefined> = (() => {
   return table
 })()
 
-/** The `PA_*` value of a handle type. */
+/**
+ * The `PA_*` value of a handle type.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const toValue = (type: HandleType): number => values[type]
 
-/** The handle type with the given `PA_*` value, or undefined when no type has it (0x12, 0x00, …). */
+/**
+ * The handle type with the given `PA_*` value, or undefined when no type has it (0x12, 0x00, …).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
 export const fromValue = (value: number): HandleType | undefined =>
   Number.isInteger(value) && value >= 0 && value <= 0xff ? byValue[value] : undefined
 
-/** Whether a value is a handle type name. */
+/**
+ * Whether a value is a handle type name.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
 export const isHandleType = (u: unknown): u is HandleType =>
   typeof u === "string" && Object.prototype.hasOwnProperty.call(values, u)

@@ -8,7 +8,7 @@
  * text with its static rounding mode, so GNU as encodes it, not our assembler) run under
  * qemu-riscv64. The program clears `fflags`, runs the instruction and reads `fflags` back.
  *
- *   npx tsx packages/riscv/scripts/generate-fp-oracle.ts [cases] [seed]
+ *   npm run fp-oracle -w @zxsim/riscv -- [cases] [seed]
  *
  * Needs riscv64-linux-gnu-gcc and qemu-riscv64. The fixture: gzip of records
  * `op u8, rm u8, flags u8, sources (f: the op's width in bytes; x: 8), result (f: the result's
@@ -130,23 +130,74 @@ const S: Shape = { p: 24, bias: 127, expMax: 255, width: 4 }
 const D: Shape = { p: 53, bias: 1023, expMax: 2047, width: 8 }
 
 const make = (f: Shape, sign: number, exponent: number, fraction: bigint): bigint =>
-  (BigInt(sign) << BigInt(f.width * 8 - 1)) | (BigInt(exponent) << BigInt(f.p - 1)) | (fraction & ((1n << BigInt(f.p - 1)) - 1n))
+  (BigInt(sign) << BigInt(f.width * 8 - 1)) | (BigInt(exponent) << BigInt(f.p - 1)) |
+  (fraction & ((1n << BigInt(f.p - 1)) - 1n))
 
 const edges = (f: Shape): Array<bigint> => {
   const frac = (1n << BigInt(f.p - 1)) - 1n
   const quiet = 1n << BigInt(f.p - 2)
   const of = (x: number) => (f.width === 8 ? bitsOf64(x) : bitsOf32(x))
   const values = [
-    make(f, 0, 0, 0n), make(f, 1, 0, 0n), make(f, 0, 0, 1n), make(f, 1, 0, 1n), make(f, 0, 0, frac), make(f, 1, 0, frac),
-    make(f, 0, 1, 0n), make(f, 1, 1, 0n), make(f, 0, f.expMax - 1, frac), make(f, 1, f.expMax - 1, frac),
-    make(f, 0, f.expMax, 0n), make(f, 1, f.expMax, 0n), make(f, 0, f.expMax, quiet), make(f, 1, f.expMax, quiet),
-    make(f, 0, f.expMax, quiet | 5n), make(f, 0, f.expMax, 1n), make(f, 1, f.expMax, 3n), make(f, 0, f.expMax, quiet - 1n),
-    make(f, 0, f.bias, 0n), make(f, 1, f.bias, 0n), make(f, 0, f.bias, 1n), make(f, 0, f.bias - 1, frac), make(f, 0, f.bias + 1, 0n),
-    make(f, 0, 1, 1n), make(f, 0, 0, 1n << BigInt(f.p - 2)), make(f, 0, f.expMax - 1, 0n)
+    make(f, 0, 0, 0n),
+    make(f, 1, 0, 0n),
+    make(f, 0, 0, 1n),
+    make(f, 1, 0, 1n),
+    make(f, 0, 0, frac),
+    make(f, 1, 0, frac),
+    make(f, 0, 1, 0n),
+    make(f, 1, 1, 0n),
+    make(f, 0, f.expMax - 1, frac),
+    make(f, 1, f.expMax - 1, frac),
+    make(f, 0, f.expMax, 0n),
+    make(f, 1, f.expMax, 0n),
+    make(f, 0, f.expMax, quiet),
+    make(f, 1, f.expMax, quiet),
+    make(f, 0, f.expMax, quiet | 5n),
+    make(f, 0, f.expMax, 1n),
+    make(f, 1, f.expMax, 3n),
+    make(f, 0, f.expMax, quiet - 1n),
+    make(f, 0, f.bias, 0n),
+    make(f, 1, f.bias, 0n),
+    make(f, 0, f.bias, 1n),
+    make(f, 0, f.bias - 1, frac),
+    make(f, 0, f.bias + 1, 0n),
+    make(f, 0, 1, 1n),
+    make(f, 0, 0, 1n << BigInt(f.p - 2)),
+    make(f, 0, f.expMax - 1, 0n)
   ]
-  for (const x of [0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 3, 0.1, 2147483647, 2147483647.5, 2147483648, -2147483648, -2147483648.5,
-    -2147483649, 4294967295, 4294967295.5, 4294967296, 9223372036854775807, 9223372036854775808, -9223372036854775808,
-    18446744073709551615, 18446744073709551616, 16777216, 16777217, 9007199254740993, -0.75, 1e-300, 3e38, 1e308]) {
+  for (
+    const x of [
+      0.5,
+      1.5,
+      2.5,
+      -0.5,
+      -1.5,
+      -2.5,
+      3,
+      0.1,
+      2147483647,
+      2147483647.5,
+      2147483648,
+      -2147483648,
+      -2147483648.5,
+      -2147483649,
+      4294967295,
+      4294967295.5,
+      4294967296,
+      2 ** 63, // 2^63 - 1 as a double
+      2 ** 63,
+      -(2 ** 63),
+      2 ** 64, // 2^64 - 1 as a double
+      2 ** 64,
+      16777216,
+      16777217,
+      2 ** 53, // 2^53 + 1 as a double
+      -0.75,
+      1e-300,
+      3e38,
+      1e308
+    ]
+  ) {
     values.push(of(x))
   }
   return values
@@ -170,9 +221,27 @@ const randomFloat = (f: Shape): bigint => {
   return make(f, below(2), Math.max(0, Math.min(f.expMax - 1, exponent)), random64())
 }
 
-const INT_EDGES = [0n, 1n, 2n, 3n, (1n << 64n) - 1n, 0x7fffffffn, 0x80000000n, 0xffffffffn, 0x100000000n, 0xffffffff80000000n,
-  0x7fffffffffffffffn, 0x8000000000000000n, 0x1000001n, 0xffffffffff000001n, 0x20000000000001n, 0x20000000000003n,
-  0x7fffffc0n, 0x7fffff80n, 0xfffffffffffffc01n]
+const INT_EDGES = [
+  0n,
+  1n,
+  2n,
+  3n,
+  (1n << 64n) - 1n,
+  0x7fffffffn,
+  0x80000000n,
+  0xffffffffn,
+  0x100000000n,
+  0xffffffff80000000n,
+  0x7fffffffffffffffn,
+  0x8000000000000000n,
+  0x1000001n,
+  0xffffffffff000001n,
+  0x20000000000001n,
+  0x20000000000003n,
+  0x7fffffc0n,
+  0x7fffff80n,
+  0xfffffffffffffc01n
+]
 const randomInteger = (): bigint => {
   const roll = below(6)
   if (roll < 2) return pick(INT_EDGES)
@@ -209,7 +278,11 @@ const operands = (op: FpOp): Array<bigint> => {
 const work = mkdtempSync(join(tmpdir(), "fp-oracle-"))
 writeFileSync(source, program())
 const binary = join(work, "generator")
-const cc = spawnSync("riscv64-linux-gnu-gcc", ["-O1", "-static", "-march=rv64gc", "-mabi=lp64d", "-o", binary, source], { encoding: "utf8" })
+const cc = spawnSync(
+  "riscv64-linux-gnu-gcc",
+  ["-O1", "-static", "-march=rv64gc", "-mabi=lp64d", "-o", binary, source],
+  { encoding: "utf8" }
+)
 if (cc.status !== 0) throw new Error(`riscv64-linux-gnu-gcc failed:\n${cc.stderr}`)
 
 interface Case {

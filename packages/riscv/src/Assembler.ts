@@ -1,5 +1,5 @@
 /**
- * A tiny RV64IMAC assembler for tests: one encode function per instruction format, one per
+ * A tiny RV64GC (plus Zba, Zbb, Zbs) assembler for tests: one encode function per instruction format, one per
  * instruction (named after its mnemonic, operands in assembly order), the compressed forms under
  * {@link C}, a few pseudo-instructions (`li`, `mv`, `nop`, `j`, `ret`), and {@link assemble} to lay
  * out a program with labels. Encoders throw a `RangeError` on an operand that does not fit: a

@@ -264,11 +264,6 @@ export const isFloatingPoint = (op: number): boolean => op >= Op.FLW && op <= Op
 /** Whether `op` is one of the Zba, Zbb or Zbs instructions. */
 export const isBitManipulation = (op: number): boolean => op >= Op.ADD_UW && op <= Op.BSETI
 
-/** Whether an FP operation works on doubles (its `.d` form; loads and stores by their width). */
-export const isDoublePrecision = (op: number): boolean =>
-  op === Op.FLD || op === Op.FSD || (op >= Op.FMADD_S && op <= Op.FCLASS_D && (op & 1) === 1) ||
-  (op >= Op.FCVT_W_D && op <= Op.FCVT_D_LU) || op === Op.FCVT_D_S || op === Op.FMV_X_D || op === Op.FMV_D_X
-
 /** Whether `op` writes an integer register (`rd` is `x<rd>`), for FP operations. */
 export const fpWritesX = (op: number): boolean =>
   (op >= Op.FEQ_S && op <= Op.FCLASS_D) || (op >= Op.FCVT_W_S && op <= Op.FCVT_LU_S) ||

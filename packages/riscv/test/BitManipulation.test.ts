@@ -28,7 +28,9 @@ const rotr = (x: bigint, s: bigint, width: number) => {
 }
 
 /** Register-register operations: name -> (rs1, rs2) -> rd. */
-const registerOps: Readonly<Record<string, readonly [(rd: number, a: number, b: number) => number, (a: bigint, b: bigint) => bigint]>> = {
+const registerOps: Readonly<
+  Record<string, readonly [(rd: number, a: number, b: number) => number, (a: bigint, b: bigint) => bigint]>
+> = {
   "add.uw": [A.addUw, (a, b) => u64(u32(a) + b)],
   sh1add: [A.sh1add, (a, b) => u64((a << 1n) + b)],
   sh2add: [A.sh2add, (a, b) => u64((a << 2n) + b)],
@@ -54,7 +56,9 @@ const registerOps: Readonly<Record<string, readonly [(rd: number, a: number, b: 
 }
 
 /** Operations with an immediate: name -> (encoder, model, largest immediate). */
-const immediateOps: Readonly<Record<string, readonly [(rd: number, a: number, imm: number) => number, (a: bigint, i: bigint) => bigint, number]>> = {
+const immediateOps: Readonly<
+  Record<string, readonly [(rd: number, a: number, imm: number) => number, (a: bigint, i: bigint) => bigint, number]>
+> = {
   "slli.uw": [A.slliUw, (a, i) => u64(u32(a) << i), 63],
   rori: [A.rori, (a, i) => rotr(a, i, 64), 63],
   roriw: [A.roriw, (a, i) => sext32(rotr(a, i, 32)), 31],

@@ -182,6 +182,20 @@ describe.each(cpus)("exception channels on %s", (_, cpu) => {
         assert.strictEqual(regs.getBigUint64(0, true), report.pc, c.name)
         assert.strictEqual(report.registers[2], regs.getBigUint64(2 * 8, true), `${c.name}: sp`)
         assert.strictEqual((yield* k.thread.exceptionReport(launched.thread)).type, c.type)
+        if (c.name === "ebreak") {
+          // The FP register set round-trips: f1 in its 16-byte slot, fcsr after the 32 slots.
+          const fp = yield* k.thread.readState(launched.thread, ThreadStateKind.FP_REGS)
+          assert.strictEqual(fp.length, 528)
+          const fpView = new DataView(fp.buffer, fp.byteOffset, fp.byteLength)
+          fpView.setBigUint64(16, 0x400921fb54442d18n, true)
+          fpView.setUint32(512, 0x20, true)
+          yield* k.thread.writeState(launched.thread, ThreadStateKind.FP_REGS, fp)
+          const back = new DataView((yield* k.thread.readState(launched.thread, ThreadStateKind.FP_REGS)).buffer)
+          assert.strictEqual(back.getBigUint64(16, true), 0x400921fb54442d18n)
+          assert.strictEqual(back.getUint32(512, true), 0x20)
+          const short = yield* Effect.flip(k.thread.writeState(launched.thread, ThreadStateKind.FP_REGS, new Uint8Array(100)))
+          assert.strictEqual(short.status, Status.INVALID_ARGS)
+        }
         yield* skip(exception, c.step)
         assert.strictEqual(yield* returnCodeOf(launched.process), BigInt(6 + cases.indexOf(c)), c.name)
         // Out of the exception, its state cannot be read.

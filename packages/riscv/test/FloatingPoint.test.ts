@@ -98,7 +98,9 @@ describe.each(engines)("floating point ($name)", ({ make }) => {
   })
 
   it("x - x is +0 in every mode but RDN, where it is -0", () => {
-    for (const rm of [RNE, RTZ, RUP, RMM]) expect(`rm ${rm}`, run(add(1)(10, 1, 2, rm), { f: [D(3), NEG | D(3)] }), 0n, 0)
+    for (const rm of [RNE, RTZ, RUP, RMM]) {
+      expect(`rm ${rm}`, run(add(1)(10, 1, 2, rm), { f: [D(3), NEG | D(3)] }), 0n, 0)
+    }
     expect("RDN", run(add(1)(10, 1, 2, RDN), { f: [D(3), NEG | D(3)] }), NEG, 0)
     expect("-0 + -0", run(add(1)(10, 1, 2, RNE), { f: [NEG, NEG] }), NEG, 0)
   })
@@ -124,7 +126,12 @@ describe.each(engines)("floating point ($name)", ({ make }) => {
     expect("exact subnormal", run(fmulD(10, 1, 2, RNE), { f: [MIN_NORMAL_D, D(0.5)] }), 0x0008000000000000n, 0)
     // (1 - 2^-53) * 2^-1022 = 2^-1022 - 2^-1075: tiny even after rounding to 53 bits, and halfway
     // between subnormals: RNE gives the smallest normal, RTZ the largest subnormal; both UF.
-    expect("tiny, rounds up to normal", run(fmulD(10, 1, 2, RNE), { f: [ONE_MINUS_D, MIN_NORMAL_D] }), MIN_NORMAL_D, UF | NX)
+    expect(
+      "tiny, rounds up to normal",
+      run(fmulD(10, 1, 2, RNE), { f: [ONE_MINUS_D, MIN_NORMAL_D] }),
+      MIN_NORMAL_D,
+      UF | NX
+    )
     expect("tiny, RTZ", run(fmulD(10, 1, 2, RTZ), { f: [ONE_MINUS_D, MIN_NORMAL_D] }), 0x000fffffffffffffn, UF | NX)
     // (1 - 2^-53) * (2^-1022 + 2^-1074) is above 2^-1022: not tiny, only NX.
     expect("not tiny", run(fmulD(10, 1, 2, RNE), { f: [ONE_MINUS_D, MIN_NORMAL_D + 1n] }), MIN_NORMAL_D, NX)
@@ -206,8 +213,16 @@ describe.each(engines)("floating point ($name)", ({ make }) => {
 
   it("fclass sets exactly one bit per class", () => {
     const classes: ReadonlyArray<readonly [bigint, number]> = [
-      [D(-Infinity), 0], [D(-1), 1], [NEG | 1n, 2], [NEG, 3], [0n, 4], [1n, 5], [D(1), 6], [D(Infinity), 7],
-      [SNAN_D, 8], [QNAN_D, 9]
+      [D(-Infinity), 0],
+      [D(-1), 1],
+      [NEG | 1n, 2],
+      [NEG, 3],
+      [0n, 4],
+      [1n, 5],
+      [D(1), 6],
+      [D(Infinity), 7],
+      [SNAN_D, 8],
+      [QNAN_D, 9]
     ]
     for (const [value, bit] of classes) {
       expect(`fclass.d ${hex(value)}`, run(A.opFp(0x1c, 1, 10, 1, 0, 1), { f: [value] }, true), 1n << BigInt(bit), 0)
@@ -270,9 +285,19 @@ describe.each(engines)("floating point ($name)", ({ make }) => {
     expect("fnmsub.d", run(A.fusedMultiplyAdd(0x4b, 1, 10, 1, 2, 3, RNE), { f: [D(2), D(3), D(1)] }), D(-5), 0)
     // inf * 0 + qNaN is invalid.
     expect("inf * 0 + qNaN", run(fmaddD(RNE), { f: [D(Infinity), 0n, QNAN_D] }), CANONICAL_D, NV)
-    expect("inf * 2 - inf", run(A.fusedMultiplyAdd(0x47, 1, 10, 1, 2, 3, RNE), { f: [D(Infinity), D(2), D(Infinity)] }), CANONICAL_D, NV)
+    expect(
+      "inf * 2 - inf",
+      run(A.fusedMultiplyAdd(0x47, 1, 10, 1, 2, 3, RNE), { f: [D(Infinity), D(2), D(Infinity)] }),
+      CANONICAL_D,
+      NV
+    )
     // Single: 1 + 2^-24 exactly halfway after the product, decided by the addend's tail.
-    expect("fmadd.s", run(A.fusedMultiplyAdd(0x43, 0, 10, 1, 2, 3, RNE), { f: [S(1 + 2 ** -23), S(1 - 2 ** -24), S(2 ** -48)] }), S(1), NX)
+    expect(
+      "fmadd.s",
+      run(A.fusedMultiplyAdd(0x43, 0, 10, 1, 2, 3, RNE), { f: [S(1 + 2 ** -23), S(1 - 2 ** -24), S(2 ** -48)] }),
+      S(1),
+      NX
+    )
     expect("-0 + -0 product", run(fmaddD(RNE), { f: [NEG, D(1), NEG] }), NEG, 0)
   })
 
@@ -294,7 +319,12 @@ describe.each(engines)("floating point ($name)", ({ make }) => {
     assert.strictEqual(m.fcsr, 0x5c)
     // Writing a counter is illegal, even with x0 as the source of CSRRW.
     const stop = m.exec([A.csrrw(0, 0xc00, 0)])
-    assert.deepStrictEqual(stop, { _tag: "Exception", kind: "illegal-instruction", address: A.csrrw(0, 0xc00, 0), pc: CODE })
+    assert.deepStrictEqual(stop, {
+      _tag: "Exception",
+      kind: "illegal-instruction",
+      address: A.csrrw(0, 0xc00, 0),
+      pc: CODE
+    })
     const other = m.exec([A.csrrs(5, 0x300, 0)])
     assert.strictEqual(other._tag === "Exception" && other.kind, "illegal-instruction")
   })

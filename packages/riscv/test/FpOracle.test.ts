@@ -5,11 +5,11 @@
  * the recorded result bits and exactly the recorded `fflags`.
  */
 import { assert, describe, it } from "@effect/vitest"
+import * as A from "@zxsim/riscv/Assembler"
 import { readFileSync } from "node:fs"
 import { gunzipSync } from "node:zlib"
-import * as A from "@zxsim/riscv/Assembler"
-import { engines, Machine, R, W } from "./utils/Machine.js"
 import { FP_OPS, type FpOp } from "./utils/FpOps.js"
+import { engines, Machine, R, W } from "./utils/Machine.js"
 
 /** A case: where its record starts in the fixture (after op, rm, flags come the operands, then the result). */
 interface Case {
@@ -47,7 +47,6 @@ const RECORDS = 0x400000
 const RECORD = 40
 const RECORDS_SIZE = 0x80000
 
-
 /** A loop over the records running `op` on each, with `rm` static or (dynamic) from frm. */
 const program = (desc: FpOp, rm: number, dynamic: boolean) => {
   const rd = desc.result === "f" ? 3 : 6 // f3 or t1
@@ -56,7 +55,10 @@ const program = (desc: FpOp, rm: number, dynamic: boolean) => {
   return [
     dynamic ? A.fsrmi(0, rm) : A.fsrmi(0, 0),
     A.label("loop"),
-    A.fld(0, 0, 10), A.fld(1, 8, 10), A.fld(2, 16, 10), A.ld(5, 0, 10),
+    A.fld(0, 0, 10),
+    A.fld(1, 8, 10),
+    A.fld(2, 16, 10),
+    A.ld(5, 0, 10),
     A.fsflags(0, 0),
     desc.encode(rd, s1, s2, s3, dynamic ? A.Rm.DYN : rm),
     A.frflags(7),
@@ -115,7 +117,10 @@ describe.each(engines)("FP oracle ($name)", ({ make }) => {
               checked++
               if (!same) {
                 const sources = desc.sources.map((k, j) =>
-                  hex(c.at + desc.sources.slice(0, j).reduce((n, kk) => n + (kk === "x" ? 8 : desc.width), 0), k === "x" ? 8 : desc.width)
+                  hex(
+                    c.at + desc.sources.slice(0, j).reduce((n, kk) => n + (kk === "x" ? 8 : desc.width), 0),
+                    k === "x" ? 8 : desc.width
+                  )
                 )
                 let got = ""
                 for (let b = 7; b >= 0; b--) got += out[base + 24 + b].toString(16).padStart(2, "0")

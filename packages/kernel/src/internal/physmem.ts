@@ -56,6 +56,8 @@ export class PhysicalMemory {
    * for address-space roots. They count against `maxFrames` with the committed ones.
    */
   kernelFrames = 0
+  /** Bytes of kernel buffers counted with {@link chargeBytes}; `kernelFrames` holds them in whole frames. */
+  bufferBytes = 0
   /** Frames set aside with {@link reserve} for CPU-private data (outside the budget). */
   reservedFrames = 0
   /** Times the memory has grown. */
@@ -201,6 +203,25 @@ export class PhysicalMemory {
 
   /** Gives back what {@link charge} counted. */
   uncharge(frames: number): void {
+    this.kernelFrames -= frames
+  }
+
+  /**
+   * Counts `bytes` of kernel buffers kept in the JavaScript heap (queued channel messages, socket
+   * data) against the budget, in whole frames of all such bytes together; false when they do not fit.
+   */
+  chargeBytes(bytes: number): boolean {
+    const frames = Math.ceil((this.bufferBytes + bytes) / PAGE_SIZE) - Math.ceil(this.bufferBytes / PAGE_SIZE)
+    if (frames > 0 && this.availableFrames < frames) return false
+    this.bufferBytes += bytes
+    this.kernelFrames += frames
+    return true
+  }
+
+  /** Gives back what {@link chargeBytes} counted. */
+  unchargeBytes(bytes: number): void {
+    const frames = Math.ceil(this.bufferBytes / PAGE_SIZE) - Math.ceil((this.bufferBytes - bytes) / PAGE_SIZE)
+    this.bufferBytes -= bytes
     this.kernelFrames -= frames
   }
 

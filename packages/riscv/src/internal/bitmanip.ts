@@ -22,8 +22,7 @@ const orcb32 = (v: number): number => {
   return out
 }
 
-const bswap32 = (v: number): number =>
-  ((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24)
+const bswap32 = (v: number): number => ((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24)
 
 /** Writes the 64-bit pair (lo, hi) to x[d]. */
 const put = (r: Int32Array, d: number, lo: number, hi: number): void => {
@@ -34,14 +33,13 @@ const put = (r: Int32Array, d: number, lo: number, hi: number): void => {
 /** Shifts the 64-bit (lo, hi) left by s (0–63) into `shifted`. */
 const shifted = new Int32Array(2)
 const shl = (lo: number, hi: number, s: number): void => {
-  if (s === 0) (shifted[0] = lo), (shifted[1] = hi)
-  else if (s < 32) (shifted[0] = lo << s), (shifted[1] = (hi << s) | (lo >>> (32 - s)))
-  else (shifted[0] = 0), (shifted[1] = lo << (s - 32))
+  shifted[0] = s === 0 ? lo : s < 32 ? lo << s : 0
+  shifted[1] = s === 0 ? hi : s < 32 ? (hi << s) | (lo >>> (32 - s)) : lo << (s - 32)
 }
+/** Shifts the 64-bit (lo, hi) right (logically) by s (0–63) into `shifted`. */
 const shr = (lo: number, hi: number, s: number): void => {
-  if (s === 0) (shifted[0] = lo), (shifted[1] = hi)
-  else if (s < 32) (shifted[0] = (lo >>> s) | (hi << (32 - s))), (shifted[1] = hi >>> s)
-  else (shifted[0] = hi >>> (s - 32)), (shifted[1] = 0)
+  shifted[0] = s === 0 ? lo : s < 32 ? (lo >>> s) | (hi << (32 - s)) : hi >>> (s - 32)
+  shifted[1] = s === 0 ? hi : s < 32 ? hi >>> s : 0
 }
 
 /** (lo1, hi1) + (lo2, hi2) into x[d]. */

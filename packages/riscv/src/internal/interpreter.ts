@@ -552,8 +552,7 @@ export class Interpreter implements CpuShape, Reservation {
   private fpCsr(op: number, csr: number, d: number, a: number): void {
     const r = this.regs
     const fpu = this.fpu
-    fpu.i32 = this.i32
-    fpu.base = this.thread!.registers >>> 2
+    fpu.attach(this.i32, this.thread!.registers)
     const immediate = op === Op.CSRRWI || op === Op.CSRRSI || op === Op.CSRRCI
     // a is 2 * rs1; for the immediate forms rs1 is the immediate itself.
     const source = immediate ? a >>> 1 : r[a]
@@ -595,8 +594,7 @@ export class Interpreter implements CpuShape, Reservation {
       const rs2 = b >>> 1
       return this.store(lo, hi, op === Op.FSW ? 4 : 8, this.i32[f + 2 * rs2], this.i32[f + 2 * rs2 + 1])
     }
-    fpu.i32 = this.i32
-    fpu.base = base
+    fpu.attach(this.i32, this.thread!.registers)
     if (fpu.exec(op, imm, d, a, b, r)) return true
     return this.raise("illegal-instruction", this.instructionBits())
   }

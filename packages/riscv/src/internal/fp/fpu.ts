@@ -120,17 +120,25 @@ const roundToInteger = (x: number, rm: number): number => {
 /** The FP unit; one per interpreter. */
 export class Fpu {
   /** The physical memory as int32, refreshed by the interpreter before every call. */
-  i32 = new Int32Array(0)
+  i32: Int32Array<ArrayBufferLike> = new Int32Array(0)
+  /** The same memory as float64 (the register file is 8-byte aligned). */
+  private f64: Float64Array<ArrayBufferLike> = new Float64Array(0)
   /** Int32 index of the running thread's register file. */
   base = 0
+
+  /** Points the unit at the memory (as the interpreter's int32 view) and a register file. */
+  attach(i32: Int32Array, registers: number): void {
+    if (this.i32 !== i32) {
+      this.i32 = i32
+      this.f64 = new Float64Array(i32.buffer)
+    }
+    this.base = registers >>> 2
+  }
 
   // ---- register access ------------------------------------------------------------------------
 
   private readD(reg: number): number {
-    const i = this.base + F_SLOT + 2 * reg
-    s32[0] = this.i32[i]
-    s32[1] = this.i32[i + 1]
-    return f64[0]
+    return this.f64[((this.base + F_SLOT) >>> 1) + reg]
   }
 
   private readDBits(reg: number): bigint {
@@ -153,11 +161,9 @@ export class Fpu {
     return BigInt(this.readSRaw(reg) >>> 0)
   }
 
+  /** Writes a double that is not a NaN (NaNs are written by their bits). */
   private writeD(reg: number, value: number): void {
-    const i = this.base + F_SLOT + 2 * reg
-    f64[0] = value
-    this.i32[i] = s32[0]
-    this.i32[i + 1] = s32[1]
+    this.f64[((this.base + F_SLOT) >>> 1) + reg] = value
   }
 
   private writeRawD(reg: number, lo: number, hi: number): void {
@@ -396,7 +402,10 @@ export class Fpu {
           // (never halfway between doubles).
           const ph = s * q
           const rem = (p - ph) - productError(s, q, ph)
-          this.writeD(rd, rem === 0 ? s : this.inexact64(s, (rem > 0) === (q > 0) ? Number.MIN_VALUE : -Number.MIN_VALUE, rm))
+          this.writeD(
+            rd,
+            rem === 0 ? s : this.inexact64(s, (rem > 0) === (q > 0) ? Number.MIN_VALUE : -Number.MIN_VALUE, rm)
+          )
           return true
         }
         this.writeDBits(rd, Soft.div(F64, this.readDBits(rs1), this.readDBits(rs2), rm))
@@ -626,7 +635,15 @@ export class Fpu {
       this.writeS(rd, this.round32(s, sumError(p, c, s), rm))
       return true
     }
-    const bits = Soft.fma(F32, this.readSBits(rs1), this.readSBits(rs2), this.readSBits(rs3), negateProduct, negateAddend, rm)
+    const bits = Soft.fma(
+      F32,
+      this.readSBits(rs1),
+      this.readSBits(rs2),
+      this.readSBits(rs3),
+      negateProduct,
+      negateAddend,
+      rm
+    )
     this.writeSBits(rd, bits)
     this.soft()
     return true
@@ -681,7 +698,15 @@ export class Fpu {
         return true
       }
     }
-    const bits = Soft.fma(F64, this.readDBits(rs1), this.readDBits(rs2), this.readDBits(rs3), negateProduct, negateAddend, rm)
+    const bits = Soft.fma(
+      F64,
+      this.readDBits(rs1),
+      this.readDBits(rs2),
+      this.readDBits(rs3),
+      negateProduct,
+      negateAddend,
+      rm
+    )
     this.writeDBits(rd, bits)
     this.soft()
     return true
@@ -743,18 +768,22 @@ export class Fpu {
     const unsigned = (kind & 1) === 1
     const min = unsigned ? 0 : kind === 0 ? -2147483648 : -9223372036854775808
     // The first value past the largest: 2^31, 2^32, 2^63, 2^64.
-    const limit = kind === 0 ? 2147483648 : kind === 1 ? TWO_32 : kind === 2 ? 9223372036854775808 : 18446744073709551616
+    const limit = kind === 0
+      ? 2147483648
+      : kind === 1
+      ? TWO_32
+      : kind === 2
+      ? 9223372036854775808
+      : 18446744073709551616
     if (v !== v || r >= limit) {
+      // NaN and too large: the largest value (W, L), all ones (WU, LU: 2^32 - 1 sign-extended).
       this.raise(Flag.NV)
-      if (kind === 0) (lo = 0x7fffffff), (hi = 0)
-      else if (kind === 1) (lo = -1), (hi = -1)
-      else if (kind === 2) (lo = -1), (hi = 0x7fffffff)
-      else (lo = -1), (hi = -1)
+      lo = kind === 0 ? 0x7fffffff : -1
+      hi = kind === 0 ? 0 : kind === 2 ? 0x7fffffff : -1
     } else if (r < min) {
       this.raise(Flag.NV)
-      if (unsigned) (lo = 0), (hi = 0)
-      else if (kind === 0) (lo = -2147483648), (hi = -1)
-      else (lo = 0), (hi = -2147483648)
+      lo = !unsigned && kind === 0 ? -2147483648 : 0
+      hi = unsigned ? 0 : kind === 0 ? -1 : -2147483648
     } else {
       if (r !== v) this.raise(Flag.NX)
       // r is an integer in range: split it into halves exactly.

@@ -41,7 +41,15 @@ export interface Format {
 }
 
 /** binary32. */
-export const F32: Format = { width: 32, p: 24, bias: 127, emin: -126, emax: 127, expMax: 255, canonicalNaN: 0x7fc00000n }
+export const F32: Format = {
+  width: 32,
+  p: 24,
+  bias: 127,
+  emin: -126,
+  emax: 127,
+  expMax: 255,
+  canonicalNaN: 0x7fc00000n
+}
 /** binary64. */
 export const F64: Format = {
   width: 64,
@@ -186,7 +194,16 @@ const invalid = (fmt: Format): bigint => {
 }
 
 /** The exact sum of two finite nonzero values, rounded; an exact zero takes the mode's sign. */
-const addFinite = (fmt: Format, as: number, asig: bigint, aexp: number, bs: number, bsig: bigint, bexp: number, rm: number) => {
+const addFinite = (
+  fmt: Format,
+  as: number,
+  asig: bigint,
+  aexp: number,
+  bs: number,
+  bsig: bigint,
+  bexp: number,
+  rm: number
+) => {
   const e = Math.min(aexp, bexp)
   const a = (as === 1 ? -asig : asig) << BigInt(aexp - e)
   const b = (bs === 1 ? -bsig : bsig) << BigInt(bexp - e)

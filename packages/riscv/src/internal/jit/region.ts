@@ -8,7 +8,7 @@
  * its stop reason is exactly the interpreter's.
  * @internal
  */
-import { Csr, DecodedInstruction, decodeInto, Op } from "../../Decoder.js"
+import { Csr, DecodedInstruction, decodeInto, isBitManipulation, Op } from "../../Decoder.js"
 
 const PAGE = 4096
 
@@ -75,11 +75,11 @@ const isBranch = (op: number): boolean => op >= Op.BEQ && op <= Op.BGEU
 
 /**
  * Operations the region never translates: the interpreter runs them. Besides the stops, those
- * the emitter has no translation for yet: F and D, the bit-manipulation extensions, and every
- * CSR access but a counter read (the FP CSRs live in the register file the interpreter owns).
+ * the emitter has no translation for yet: F and D, and every CSR access but a counter read (the
+ * FP CSRs live in the register file the interpreter owns).
  */
 const isStop = (op: number, imm: number): boolean =>
-  op === Op.ECALL || op === Op.EBREAK || op === Op.ILLEGAL || op >= Op.CSRRW ||
+  op === Op.ECALL || op === Op.EBREAK || op === Op.ILLEGAL || (op >= Op.CSRRW && !isBitManipulation(op)) ||
   (op >= Op.CSRRS && op <= Op.CSRRCI && imm < Csr.CYCLE)
 
 /**
@@ -100,6 +100,12 @@ export const directTarget = (before: Insn | null, jalr: Insn): number | null => 
  */
 export const isReturn = (insn: Insn): boolean => insn.op === Op.JALR && insn.rd === 0 && (insn.rs1 === 1 || insn.rs1 === 5)
 
+/** Bit-manipulation operations with a second source register. */
+const bitManipulationReadsRs2 = (op: number): boolean =>
+  isBitManipulation(op) && !(op >= Op.CLZ && op <= Op.CPOPW) && op !== Op.SEXT_B && op !== Op.SEXT_H &&
+  op !== Op.ZEXT_H && op !== Op.ORC_B && op !== Op.REV8 && op !== Op.SLLI_UW && op !== Op.RORI && op !== Op.RORIW &&
+  op !== Op.BCLRI && op !== Op.BEXTI && op !== Op.BINVI && op !== Op.BSETI
+
 /** Whether `op` reads rs1. */
 export const readsRs1 = (op: number): boolean =>
   !(op === Op.LUI || op === Op.AUIPC || op === Op.JAL || op === Op.FENCE || op === Op.FENCE_I ||
@@ -109,7 +115,8 @@ export const readsRs1 = (op: number): boolean =>
 export const readsRs2 = (op: number): boolean =>
   isBranch(op) || (op >= Op.SB && op <= Op.SD) || (op >= Op.ADD && op <= Op.AND) ||
   (op >= Op.ADDW && op <= Op.SRAW && op !== Op.SLLIW && op !== Op.SRLIW && op !== Op.SRAIW) ||
-  (op >= Op.MUL && op <= Op.REMUW) || (op >= Op.SC_W && op <= Op.AMOMAXU_D && op !== Op.LR_D)
+  (op >= Op.MUL && op <= Op.REMUW) || (op >= Op.SC_W && op <= Op.AMOMAXU_D && op !== Op.LR_D) ||
+  bitManipulationReadsRs2(op)
 
 /** Whether `op` writes rd. */
 export const writesRd = (op: number): boolean =>
