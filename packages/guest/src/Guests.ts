@@ -40,6 +40,13 @@ export const names = [
   "matmul",
   "sort",
   "pointer_chase",
+  "calls",
+  "lexer",
+  "lists",
+  "bytecode",
+  "strings",
+  "hashtable",
+  "malloc_churn",
   "hello_dynamic",
   "process_builder_test_util",
   "write_relro",
@@ -245,6 +252,49 @@ const entries: ReadonlyArray<Omit<Guest, "printf"> & { readonly printf?: Printf 
     kind: "benchmark",
     description:
       "Follows a random cycle of 65,536 linked nodes for 2^20 x argv[1] steps; prints 'pointer_chase … checksum=0x…'.",
+    ending: exits(0)
+  },
+  {
+    name: "calls",
+    kind: "benchmark",
+    description:
+      "Call-heavy code: recursive Fibonacci and Ackermann, a recursive-descent expression evaluator and small functions called through pointers, 4 x argv[1] rounds; prints 'calls … checksum=0x…'.",
+    ending: exits(0)
+  },
+  {
+    name: "lexer",
+    kind: "benchmark",
+    description: "A switch-dispatched state machine tokenizing 192 KiB of generated C-like text, 4 x argv[1] rounds; prints 'lexer … checksum=0x…'.",
+    ending: exits(0)
+  },
+  {
+    name: "lists",
+    kind: "benchmark",
+    description: "Linked lists of 20,000 scattered heap nodes: build, reverse, find, merge-sort, free, 4 x argv[1] rounds; prints 'lists … checksum=0x…'.",
+    ending: exits(0)
+  },
+  {
+    name: "bytecode",
+    kind: "benchmark",
+    description: "A stack-machine bytecode interpreter (switch dispatch) running Collatz and digit sums for 1..5,000, argv[1] rounds; prints 'bytecode … checksum=0x…'.",
+    ending: exits(0)
+  },
+  {
+    name: "strings",
+    kind: "benchmark",
+    description: "String processing with the C library (memcpy, strcpy, strlen, strchr, strtol, strcmp, qsort) over 4,000 key=value records, 2 x argv[1] rounds; prints 'strings … checksum=0x…'.",
+    ending: exits(0)
+  },
+  {
+    name: "hashtable",
+    kind: "benchmark",
+    description: "A chained hash table with 10,000 string keys: insert, look up, delete, reinsert, grow, 2 x argv[1] rounds; prints 'hashtable … checksum=0x…'.",
+    ending: exits(0)
+  },
+  {
+    name: "malloc_churn",
+    kind: "benchmark",
+    description: "malloc/free/realloc churn over a window of 4,096 live blocks, 100,000 steps, 2 x argv[1] rounds; prints 'malloc_churn … checksum=0x…'.",
     ending: exits(0)
   },
   {

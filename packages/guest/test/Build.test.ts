@@ -21,9 +21,9 @@ const sameToolchain = (): boolean =>
   existsSync("/usr/lib/picolibc/riscv64-unknown-elf/lib/rv64imac/lp64/libc.a")
 
 describe("build script", () => {
-  it("rebuilds the sysroot and every program byte-identically (static PIEs when the toolchain is absent)", () => {
+  it("rebuilds the sysroot and every program byte-identically (static PIEs when the toolchain is absent)", async () => {
     if (sameToolchain()) {
-      const result = runBuildScript(["--check"])
+      const result = await runBuildScript(["--check"])
       assert.strictEqual(result.status, 0, result.stderr)
       const files = Sysroot.generatedFiles().length + Guests.names.length + Guests.libraryNames.length + 1
       assert.match(result.stdout, new RegExp(`rebuild is byte-identical: ${files} files`))
@@ -37,19 +37,19 @@ describe("build script", () => {
     }
   }, 300_000)
 
-  it("without a toolchain, --check fails and --check --if-available checks the generated files and exits 0", () => {
+  it("without a toolchain, --check fails and --check --if-available checks the generated files and exits 0", async () => {
     const env = { CLANG: "zxsim-test-no-such-clang" }
-    const strict = runBuildScript(["--check"], env)
+    const strict = await runBuildScript(["--check"], env)
     assert.strictEqual(strict.status, 1)
     assert.include(strict.stderr, "guest toolchain not found (missing: zxsim-test-no-such-clang)")
     assert.include(strict.stderr, "apt-get install clang lld picolibc-riscv64-unknown-elf gcc-riscv64-unknown-elf")
-    const lenient = runBuildScript(["--check", "--if-available"], env)
+    const lenient = await runBuildScript(["--check", "--if-available"], env)
     assert.strictEqual(lenient.status, 0, lenient.stderr)
     assert.include(lenient.stdout, `checked the ${Sysroot.generatedFiles().length} generated sysroot files only (identical); binaries not rebuilt`)
   })
 
-  it("refuses unknown arguments", () => {
-    const result = runBuildScript(["--frobnicate"])
+  it("refuses unknown arguments", async () => {
+    const result = await runBuildScript(["--frobnicate"])
     assert.strictEqual(result.status, 2)
     assert.include(result.stderr, "usage: build.ts [--check [--if-available]]")
   })

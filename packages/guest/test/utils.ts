@@ -1,5 +1,5 @@
 /** Helpers shared by the guest package's tests: paths and external tools. */
-import { spawnSync } from "node:child_process"
+import { spawn, spawnSync } from "node:child_process"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 
@@ -20,14 +20,24 @@ export const versionOf = (command: string, args: ReadonlyArray<string> = ["--ver
 }
 
 /** Runs the build script with `args` (and extra environment), returning its status and output. */
-export const runBuildScript = (args: ReadonlyArray<string>, env: Record<string, string> = {}) => {
-  const result = spawnSync(process.execPath, ["--conditions=@zxsim/source", "--import", "tsx", path.join(packageDir, "scripts", "build.ts"), ...args], {
-    cwd: packageDir,
-    encoding: "utf8",
-    env: { ...process.env, ...env }
+export const runBuildScript = (
+  args: ReadonlyArray<string>,
+  env: Record<string, string> = {}
+): Promise<{ readonly status: number | null; readonly stdout: string; readonly stderr: string }> =>
+  // Asynchronous: a rebuild of every program takes a minute on a busy machine, and the test
+  // worker must keep answering vitest meanwhile.
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--conditions=@zxsim/source", "--import", "tsx", path.join(packageDir, "scripts", "build.ts"), ...args], {
+      cwd: packageDir,
+      env: { ...process.env, ...env }
+    })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
+    child.on("error", reject)
+    child.on("close", (status) => resolve({ status, stdout, stderr }))
   })
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr }
-}
 
 /** The host C compiler, if there is one. */
 export const hostCompiler: string | undefined = ["cc", "gcc", "clang"].find(hasCommand)

@@ -9,6 +9,7 @@ import type * as Elf64Headers from "@zxsim/elf/Elf64Headers"
 import type * as Handle from "@zxsim/kernel/Handle"
 import * as Kernel from "@zxsim/kernel/Kernel"
 import * as Errors from "./ProcessBuilderError.js"
+import { stage } from "./internal/stage.js"
 
 /** Span options for stages: no stack capture, which would cost more than many stages themselves. */
 const NO_STACK = { captureStackTrace: false } as const
@@ -57,4 +58,4 @@ export const start = (built: BuiltProcess): Effect.Effect<Handle.Process, Errors
     kernel.process.start(built.process, built.thread, built.entry, built.stack, built.bootstrap, built.vdsoBase).pipe(
       Effect.mapError((cause) => new Errors.ProcessStart({ status: cause.status, cause })),
       Effect.as(built.process)
-    )).pipe(Effect.withSpan("BuiltProcess.start", NO_STACK))
+    )).pipe(stage("BuiltProcess.start", NO_STACK))

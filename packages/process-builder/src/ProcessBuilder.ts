@@ -39,6 +39,7 @@ import type { MessageContents, StartupHandle } from "@zxsim/processargs/MessageC
 import type { BuiltProcess } from "./BuiltProcess.js"
 import * as Errors from "./ProcessBuilderError.js"
 import type { ProcessBuilderError } from "./ProcessBuilderError.js"
+import { stage } from "./internal/stage.js"
 
 /** Span options for stages: no stack capture, which would cost more than many stages themselves. */
 const NO_STACK = { captureStackTrace: false } as const
@@ -229,7 +230,7 @@ export const make = (options: ProcessBuilderOptions): Effect.Effect<ProcessBuild
       Scope.extend(scope),
       Effect.onError((cause) => Scope.close(scope, Exit.failCause(cause)))
     )
-  }).pipe(Effect.withSpan("ProcessBuilder.make", { ...NO_STACK, attributes: { name: options.name } }))
+  }).pipe(stage("ProcessBuilder.make", { ...NO_STACK, attributes: { name: options.name } }))
 
 const refuseConsumed = (builder: Builder) =>
   builder.consumed ? Effect.fail(new Errors.InvalidArg({ reason: "ProcessBuilder has already been built" })) : Effect.void
@@ -487,7 +488,7 @@ export const build = (self: ProcessBuilder): Effect.Effect<BuiltProcess, Process
     yield* Scope.close(stages, exit)
     if (Exit.isFailure(exit)) yield* Scope.close(builder.scope, exit)
     return yield* exit
-  }).pipe(Effect.withSpan("ProcessBuilder.build", NO_STACK))
+  }).pipe(stage("ProcessBuilder.build", NO_STACK))
 
 /** The stages of {@link build}, run in a scope of their own that is closed when they end. */
 const buildStages = (builder: Builder, outer: Scope.Scope) =>
@@ -498,7 +499,7 @@ const buildStages = (builder: Builder, outer: Scope.Scope) =>
 
     const headers = yield* Elf64Headers.fromVmo(executable).pipe(
       Effect.mapError((cause) => new Errors.ElfParse({ cause })),
-      Effect.withSpan("ProcessBuilder.parseHeaders", NO_STACK)
+      stage("ProcessBuilder.parseHeaders", NO_STACK)
     )
     const [bootstrapRead, bootstrapWrite] = yield* kernel.channel.create().pipe(
       Effect.mapError((cause) => new Errors.GenericStatus({ reason: "Failed to create bootstrap channel", status: cause.status, cause }))
@@ -519,11 +520,11 @@ const buildStages = (builder: Builder, outer: Scope.Scope) =>
       const linker = yield* fetchDynamicLinker(kernel, loader, executable, interp.value)
       const linkerHeaders = yield* Elf64Headers.fromVmo(linker).pipe(
           Effect.mapError((cause) => new Errors.ElfParse({ cause })),
-        Effect.withSpan("ProcessBuilder.parseLinkerHeaders", NO_STACK)
+        stage("ProcessBuilder.parseLinkerHeaders", NO_STACK)
       )
       loaded = yield* ElfLoad.loadElf(linker, linkerHeaders, builder.rootVmar).pipe(
           Effect.mapError((cause) => new Errors.ElfLoad({ cause })),
-        Effect.withSpan("ProcessBuilder.loadLinker", NO_STACK)
+        stage("ProcessBuilder.loadLinker", NO_STACK)
       )
       // The linker's own message goes first: it reads it before handing the main one to the program.
       builder.executable = null
@@ -539,11 +540,11 @@ const buildStages = (builder: Builder, outer: Scope.Scope) =>
         environmentVars: linkerEnvironment(contents.environmentVars),
         namespacePaths: [],
         handles: linkerHandles
-      }).pipe(Effect.withSpan("ProcessBuilder.writeLinkerMessage", NO_STACK))
+      }).pipe(stage("ProcessBuilder.writeLinkerMessage", NO_STACK))
     } else {
       loaded = yield* ElfLoad.loadElf(executable, headers, builder.rootVmar).pipe(
           Effect.mapError((cause) => new Errors.ElfLoad({ cause })),
-        Effect.withSpan("ProcessBuilder.loadElf", NO_STACK)
+        stage("ProcessBuilder.loadElf", NO_STACK)
       )
       contents.handles.push({ handle: loaded.vmar, info: HandleInfo.fromType("LoadedVmar") })
     }
@@ -565,13 +566,13 @@ const buildStages = (builder: Builder, outer: Scope.Scope) =>
     if (stackSize < builder.minStackSize) stackSize = pageEnd(builder.minStackSize)
     const stack = yield* createStack(kernel, builder.rootVmar, stackSize, stackName, contents)
 
-    yield* writeMessage(kernel, bootstrapWrite, contents).pipe(Effect.withSpan("ProcessBuilder.writeMainMessage", NO_STACK))
+    yield* writeMessage(kernel, bootstrapWrite, contents).pipe(stage("ProcessBuilder.writeMainMessage", NO_STACK))
 
     // Destroyed explicitly, so a built process never has half its address space reserved.
     if (reservation !== null) {
       yield* kernel.vmar.destroy(reservation.vmar).pipe(
         Effect.mapError((cause) => new Errors.DestroyReservationVMAR({ status: cause.status, cause })),
-        Effect.withSpan("ProcessBuilder.destroyReservation", NO_STACK)
+        stage("ProcessBuilder.destroyReservation", NO_STACK)
       )
       reservation.state.destroyed = true
     }
@@ -632,7 +633,7 @@ const reserveLowAddressSpace = (kernel: Kernel.KernelShape, rootVmar: Handle.Vma
       })
     }
     return { vmar: reservation.vmar, state }
-  }).pipe(Effect.withSpan("ProcessBuilder.reserveLowAddressSpace", NO_STACK))
+  }).pipe(stage("ProcessBuilder.reserveLowAddressSpace", NO_STACK))
 
 /** Reads the PT_INTERP name and asks the loader for it (30 s limit). */
 const fetchDynamicLinker = (
@@ -666,7 +667,7 @@ const fetchDynamicLinker = (
       return yield* new Errors.GenericStatus({ reason: "load_object status was OK but no VMO", status: -1 })
     }
     return result.object.value
-  }).pipe(Effect.withSpan("ProcessBuilder.fetchDynamicLinker", NO_STACK))
+  }).pipe(stage("ProcessBuilder.fetchDynamicLinker", NO_STACK))
 
 /** Loads the vDSO (the one set, else the system one; the other is closed) and adds it as VdsoVmo 0. */
 const loadVdso = (builder: Builder) =>
@@ -684,7 +685,7 @@ const loadVdso = (builder: Builder) =>
     )
     builder.contents.handles.push({ handle: vdso, info: HandleInfo.fromType("VdsoVmo") })
     return loaded.vmarBase
-  }).pipe(Effect.withSpan("ProcessBuilder.loadVdso", NO_STACK))
+  }).pipe(stage("ProcessBuilder.loadVdso", NO_STACK))
 
 /**
  * Creates the initial thread's stack VMO (named after its sizing), maps it read/write anywhere in
@@ -712,7 +713,7 @@ const createStack = (
     )
     contents.handles.push({ handle: dup, info: HandleInfo.fromType("StackVmo") })
     return { vmo, base, pointer: computeInitialStackPointer(base, size) }
-  }).pipe(Effect.withSpan("ProcessBuilder.createStack", { ...NO_STACK, attributes: { size } }))
+  }).pipe(stage("ProcessBuilder.createStack", { ...NO_STACK, attributes: { size } }))
 
 /** Builds a bootstrap message and writes it; its handles move into the channel. */
 const writeMessage = (kernel: Kernel.KernelShape, channel: Handle.Channel, contents: MessageContents) =>

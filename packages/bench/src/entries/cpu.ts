@@ -1,28 +1,41 @@
 /**
- * CPU benchmark: the prebuilt benchmark guests (crc32, sha256, matmul, sort, pointer_chase; their
- * portable C sources are in packages/guest/src-c/bench/) run on the JIT and on the reference
- * interpreter through the real kernel and ProcessBuilder, and the same C sources, built here, run
- * as static riscv64 Linux binaries under qemu-riscv64 and natively, all in the same run with the
- * same argument (the work scale). Each time is the best of a few interleaved runs, from process
- * start to exit (building the process and compiling its code included for zxsim; process start-up
- * included for qemu and native). Before measuring, every program runs once at scale 1 on both
- * zxsim CPUs, so Node's own JIT has compiled zxsim's TypeScript (a long-running host would have). Every program prints a checksum; the four must agree, or the row
- * says so and the run fails.
+ * CPU benchmark: the prebuilt benchmark guests (their portable C sources are in
+ * packages/guest/src-c/bench/: the kernels crc32, sha256, matmul, sort, pointer_chase and the
+ * programs shaped like real code, calls, lexer, lists, bytecode, strings, hashtable,
+ * malloc_churn) run on the JIT and on the reference interpreter through the real kernel and
+ * ProcessBuilder; the same C sources, built here as the guests are and linked with the same
+ * picolibc, run as static riscv64 Linux binaries under qemu-riscv64, and natively (clang -O2, the
+ * host's C library), all in the same run with the same argument (the work scale). Each time is the best of a few interleaved runs, from process start to
+ * exit (building the process and compiling its code included for zxsim; process start-up included
+ * for qemu and native). Times are CPU time (user + system: zxsim's whole Node process during the
+ * run, V8's compiler and collector threads included; the child's rusage for the peers), which
+ * other load on a shared machine disturbs far less than wall-clock time; the JIT's wall-clock time
+ * is shown beside it. Before measuring, every program runs once at scale 1 on both zxsim CPUs,
+ * so Node's own JIT has compiled zxsim's TypeScript (a long-running host would have). Every
+ * program prints a checksum; the four must agree, or the row says so and the run fails.
  *
- * Needs: gcc (native), riscv64-linux-gnu-gcc with a riscv64 libc (Debian: gcc-riscv64-linux-gnu,
- * libc6-dev-riscv64-cross) and qemu-riscv64 (Debian: qemu-user). Missing tools are named and
- * their columns left empty; nothing is installed.
+ * Warm-up: every JIT run records the retired-instruction count and the CPU time after each time
+ * slice. The steady speed is the rate over the second half of the run; the warm-up is the CPU time
+ * from the start of the process build to the first moment from which the next `WARM_WINDOW_MS` run at 90% of it or
+ * faster (the median over the runs).
+ *
+ * Environment: `ZXSIM_CPU_PROGRAMS=calls,lexer` runs only those programs; `ZXSIM_CPU_ROUNDS=N`
+ * changes the number of JIT runs per program; `ZXSIM_CPU_INTERPRETER=0` leaves the interpreter out.
+ *
+ * Needs: clang and ld.lld, picolibc for rv64imac/lp64 and its libgcc (Debian: clang lld
+ * picolibc-riscv64-unknown-elf gcc-riscv64-unknown-elf, as the guest build does) and
+ * qemu-riscv64 (Debian: qemu-user), and python3 to read the peers' CPU time (wait4). Missing tools are named and their columns left empty; nothing is installed.
  */
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
-import { execFileSync } from "node:child_process"
+import { execFileSync, spawnSync } from "node:child_process"
 import { mkdtempSync, readFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import * as Guests from "@zxsim/guest/Guests"
-import type { Cpu, CpuStats } from "@zxsim/kernel/Cpu"
+import { Cpu, type CpuStats } from "@zxsim/kernel/Cpu"
 import type * as Handle from "@zxsim/kernel/Handle"
 import * as Kernel from "@zxsim/kernel/Kernel"
 import { Signals } from "@zxsim/kernel/Signals"
@@ -34,28 +47,45 @@ import * as RiscvJit from "@zxsim/riscv/RiscvJit"
 import type { Entry, Row } from "../Bench.js"
 
 /**
- * The programs and the work scale each runs at (argv[1]): 130–350 million guest instructions,
- * about two seconds each on the interpreter.
+ * The programs and the work scale each runs at (argv[1]): about half a second each under
+ * qemu-riscv64 on a quiet machine.
  */
-const PROGRAMS: ReadonlyArray<readonly [Guests.Name, number]> = [
+const ALL_PROGRAMS: ReadonlyArray<readonly [Guests.Name, number]> = [
   ["crc32", 8],
   ["sha256", 8],
   ["matmul", 8],
   ["sort", 16],
-  ["pointer_chase", 16]
+  ["pointer_chase", 16],
+  ["calls", 6],
+  ["lexer", 6],
+  ["lists", 2],
+  ["bytecode", 3],
+  ["strings", 8],
+  ["hashtable", 3],
+  ["malloc_churn", 2]
 ]
+
+const selected = process.env.ZXSIM_CPU_PROGRAMS?.split(",").filter((s) => s !== "")
+const PROGRAMS = selected === undefined ? ALL_PROGRAMS : ALL_PROGRAMS.filter(([name]) => selected.includes(name))
 /** Runs per engine and program; the best time counts (the machine may be shared). */
-const ROUNDS = 5
-/** The interpreter is slow: fewer runs. */
-const INTERPRETER_ROUNDS = 2
+const ROUNDS = Number(process.env.ZXSIM_CPU_ROUNDS ?? 5)
+/** The interpreter is slow: one run. */
+const INTERPRETER_ROUNDS = process.env.ZXSIM_CPU_INTERPRETER === "0" ? 0 : 1
+/** The window over which a run must keep 90% of its steady speed to count as warmed up. */
+const WARM_WINDOW_MS = 20
 
 const SOURCES = join(Guests.path("crc32"), "..", "..", "src-c", "bench")
 
-/** A result: seconds and the checksum printed. */
+/** A result: seconds, the checksum printed, and for zxsim the counters and warm-up. */
 interface Timed {
+  /** Wall-clock seconds. */
   readonly seconds: number
+  /** CPU seconds (user + system) of the run: what the ratios compare (see the module comment). */
+  readonly cpu: number
   readonly checksum: string
   readonly stats?: CpuStats | null
+  /** Milliseconds from the start to 90% of the steady speed; NaN when not measured. */
+  readonly warmUpMs?: number
 }
 
 const checksumOf = (output: string): string => /checksum=(\S+)/.exec(output)?.[1] ?? `(no checksum in ${JSON.stringify(output.slice(0, 80))})`
@@ -71,11 +101,68 @@ const drain = (socket: Handle.Socket) =>
     }
   })
 
+/** CPU milliseconds (user + system) this process has used. */
+const cpuMs = (): number => {
+  const usage = process.cpuUsage()
+  return (usage.user + usage.system) / 1000
+}
+
+/** Retired-instruction counts over CPU time: parallel arrays of milliseconds and counts. */
+interface Samples {
+  readonly ms: Array<number>
+  readonly instructions: Array<number>
+}
+
+/** `cpu` with every `run` followed by a sample of the time and the instructions retired so far. */
+const sampling = (cpu: Layer.Layer<Cpu>, samples: Samples): Layer.Layer<Cpu> =>
+  Layer.effect(
+    Cpu,
+    Effect.map(Cpu, (inner) => ({
+      ...inner,
+      run: (thread, budget) => {
+        const stop = inner.run(thread, budget)
+        samples.ms.push(cpuMs())
+        samples.instructions.push(inner.stats().instructions)
+        return stop
+      }
+    }))
+  ).pipe(Layer.provide(cpu))
+
+/** The instructions retired by time `t` (linear between samples). */
+const countAt = (s: Samples, t: number): number => {
+  let lo = 0
+  let hi = s.ms.length - 1
+  if (t <= s.ms[0]!) return s.instructions[0]!
+  if (t >= s.ms[hi]!) return s.instructions[hi]!
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1
+    if (s.ms[mid]! <= t) lo = mid
+    else hi = mid
+  }
+  const f = (t - s.ms[lo]!) / (s.ms[hi]! - s.ms[lo]!)
+  return s.instructions[lo]! + f * (s.instructions[hi]! - s.instructions[lo]!)
+}
+
+/** Milliseconds from `start` until the speed first holds 90% of the second half's speed for a window. */
+const warmUp = (s: Samples, start: number): number => {
+  const n = s.ms.length
+  if (n < 2) return Number.NaN
+  const end = s.ms[n - 1]!
+  const middle = (start + end) / 2
+  const steady = (s.instructions[n - 1]! - countAt(s, middle)) / (end - middle)
+  for (const t of [start, ...s.ms]) {
+    if (t + WARM_WINDOW_MS > end) break
+    if ((countAt(s, t + WARM_WINDOW_MS) - countAt(s, t)) / WARM_WINDOW_MS >= 0.9 * steady) return t - start
+  }
+  return Number.NaN
+}
+
 /** Builds, starts and waits for a guest on the kernel in context; its stdout and the CPU's counters. */
-const runGuest = (name: Guests.Name, image: Uint8Array, scale: number) =>
+const runGuest = (name: Guests.Name, image: Uint8Array, scale: number, samples: Samples | undefined) =>
   Effect.gen(function*() {
     const k = yield* Kernel.Kernel
     const start = performance.now()
+    const startCpu = cpuMs()
     const executable = yield* k.vmo.fromBytes(image, { name, executable: true })
     const builder = yield* ProcessBuilder.make({ name, job: yield* k.job.root(), executable, systemVdso: yield* k.systemVdso() })
     const [stdout, stdoutGuest] = yield* k.socket.create()
@@ -83,57 +170,137 @@ const runGuest = (name: Guests.Name, image: Uint8Array, scale: number) =>
     yield* ProcessBuilder.addArguments(builder, [name, String(scale)])
     const built = yield* ProcessBuilder.build(builder)
     const output = yield* Effect.fork(drain(stdout))
+    if (samples !== undefined) {
+      samples.ms.push(startCpu)
+      samples.instructions.push(0)
+    }
     const process = yield* BuiltProcess.start(built)
     yield* k.object.waitOne(process, Signals.PROCESS_TERMINATED)
     const seconds = (performance.now() - start) / 1000
+    const cpu = (cpuMs() - startCpu) / 1000
     const info = yield* k.process.info(process)
     const text = yield* Fiber.join(output)
     if (info.returnCode !== 0n) return yield* Effect.dieMessage(`${name} returned ${info.returnCode}: ${text}`)
     // A fresh kernel and CPU per run: the counters are this run's.
     const stats: CpuStats | null = (yield* k.executionStats).cpu
-    return { seconds, checksum: checksumOf(text), stats }
+    return { seconds, cpu, checksum: checksumOf(text), stats, warmUpMs: samples === undefined ? Number.NaN : warmUp(samples, startCpu) }
   }).pipe(Effect.scoped)
 
-/** The best of `rounds` runs on a fresh kernel over `cpu` (one kernel per run: nothing carries over). */
-const onZxsim = async (cpu: Layer.Layer<Cpu>, name: Guests.Name, scale: number): Promise<Timed> => {
+/** One run on a fresh kernel over `cpu` (nothing carries over), sampled when `sample` is set. */
+const onZxsim = async (cpu: Layer.Layer<Cpu>, name: Guests.Name, scale: number, sample = false): Promise<Timed> => {
   const image = new Uint8Array(readFileSync(Guests.path(name)))
-  const runtime = ManagedRuntime.make(Kernel.layer.pipe(Layer.provide(cpu)))
+  const samples: Samples | undefined = sample ? { ms: [], instructions: [] } : undefined
+  const runtime = ManagedRuntime.make(Kernel.layer.pipe(Layer.provide(samples === undefined ? cpu : sampling(cpu, samples))))
   try {
-    return await runtime.runPromise(runGuest(name, image, scale))
+    return await runtime.runPromise(runGuest(name, image, scale, samples))
   } finally {
     await runtime.dispose()
   }
 }
 
-/** Runs a host binary, timing it from spawn to exit. */
+/**
+ * Runs argv[1..] as a child and reports its CPU time (user + system, from wait4's rusage, in
+ * microseconds' resolution) as the last line of stderr; exits with the child's status.
+ */
+const RUSAGE = [
+  "import os, sys",
+  "pid = os.fork()",
+  "if pid == 0:",
+  "    os.execvp(sys.argv[1], sys.argv[1:])",
+  "_, status, usage = os.wait4(pid, 0)",
+  "sys.stderr.write('%.6f\\n' % (usage.ru_utime + usage.ru_stime))",
+  "sys.exit(os.waitstatus_to_exitcode(status))"
+].join("\n")
+
+/** Runs a host binary (through python3's wait4): wall-clock and CPU seconds from spawn to exit. */
 const onHost = (command: string, args: ReadonlyArray<string>): Timed => {
   const start = performance.now()
-  const output = execFileSync(command, args, { encoding: "utf8" })
-  return { seconds: (performance.now() - start) / 1000, checksum: checksumOf(output) }
+  const child = spawnSync("python3", ["-c", RUSAGE, command, ...args], { encoding: "utf8" })
+  const seconds = (performance.now() - start) / 1000
+  if (child.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (${child.status}): ${child.stderr}`)
+  const cpu = Number(child.stderr.trim().split("\n").at(-1))
+  return { seconds, cpu, checksum: checksumOf(child.stdout) }
 }
 
-const best = (runs: ReadonlyArray<Timed>): Timed => runs.reduce((a, b) => (b.seconds < a.seconds ? b : a))
+const best = (runs: ReadonlyArray<Timed>): Timed => runs.reduce((a, b) => (b.cpu < a.cpu ? b : a))
 
-/** Builds the peers; undefined for a toolchain that is missing (after saying which package has it). */
+const median = (xs: ReadonlyArray<number>): number => {
+  const sorted = xs.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b)
+  return sorted.length === 0 ? Number.NaN : sorted[(sorted.length - 1) >> 1]!
+}
+
+const PICOLIBC = process.env.PICOLIBC ?? "/usr/lib/picolibc/riscv64-unknown-elf"
+const PEER_GLUE = join(SOURCES, "..", "..", "..", "bench", "peer", "picolibc-linux.c")
+
+/** The guests' compile flags (packages/guest/scripts/build.ts), for the qemu-riscv64 peer. */
+const guestFlags = (): Array<string> => [
+  "--target=riscv64-unknown-elf",
+  "-march=rv64imac",
+  "-mabi=lp64",
+  "-mcmodel=medany",
+  "-mno-relax",
+  "-O2",
+  "-std=gnu11",
+  "-fPIE",
+  "-ffunction-sections",
+  "-fdata-sections",
+  "-fno-stack-protector",
+  "-fno-asynchronous-unwind-tables",
+  "-fno-unwind-tables",
+  "-nostdinc",
+  "-isystem",
+  join(PICOLIBC, "include"),
+  "-isystem",
+  join(execFileSync("clang", ["-print-resource-dir"], { encoding: "utf8" }).trim(), "include")
+]
+
+/**
+ * Builds the peers. qemu-riscv64's: each program compiled exactly as the guest is (clang -O2,
+ * rv64imac, the guests' flags) and linked with the same picolibc and libgcc into a static Linux
+ * executable whose platform glue (peer/picolibc-linux.c: stdout, sbrk, _exit, TLS) uses Linux
+ * system calls, so qemu runs the same guest code, C library included, as zxsim does. Native:
+ * clang -O2 with the host's C library. Undefined for a toolchain that is missing (after saying
+ * which package has it).
+ */
 const buildPeers = (): { native: Map<string, string> | undefined; qemu: Map<string, string> | undefined; notes: Array<string> } => {
   const dir = mkdtempSync(join(tmpdir(), "zxsim-cpu-"))
   const notes: Array<string> = []
-  const build = (compiler: string, flags: ReadonlyArray<string>, suffix: string, packages: string) => {
+  const build = (prepare: () => Array<string>, steps: (name: string, binary: string, prepared: Array<string>) => void, suffix: string, packages: string) => {
     const out = new Map<string, string>()
     try {
+      const prepared = prepare()
       for (const [name] of PROGRAMS) {
         const binary = join(dir, `${name}.${suffix}`)
-        execFileSync(compiler, [...flags, "-o", binary, join(SOURCES, `${name}.c`)], { stdio: "pipe" })
+        steps(name, binary, prepared)
         out.set(name, binary)
       }
       return out
     } catch (e) {
-      notes.push(`${compiler} failed or is missing (Debian: ${packages}): ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`)
+      notes.push(`building the ${suffix} peers failed or a tool is missing (Debian: ${packages}): ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`)
       return undefined
     }
   }
-  const native = build("gcc", ["-O2"], "native", "gcc")
-  let qemu = build("riscv64-linux-gnu-gcc", ["-O2", "-static", "-march=rv64gc"], "rv64", "gcc-riscv64-linux-gnu libc6-dev-riscv64-cross")
+  const native = build(
+    () => [],
+    (name, binary) => execFileSync("clang", ["-O2", "-o", binary, join(SOURCES, `${name}.c`)], { stdio: "pipe" }),
+    "native",
+    "clang"
+  )
+  let qemu = build(
+    () => {
+      const glue = join(dir, "picolibc-linux.o")
+      execFileSync("clang", [...guestFlags(), "-c", "-o", glue, PEER_GLUE], { stdio: "pipe" })
+      const libgcc = execFileSync("riscv64-unknown-elf-gcc", ["-march=rv64imac", "-mabi=lp64", "-print-libgcc-file-name"], { encoding: "utf8" }).trim()
+      return [glue, join(PICOLIBC, "lib", "rv64imac", "lp64", "libc.a"), libgcc]
+    },
+    (name, binary, libraries) => {
+      const object = `${binary}.o`
+      execFileSync("clang", [...guestFlags(), "-c", "-o", object, join(SOURCES, `${name}.c`)], { stdio: "pipe" })
+      execFileSync("ld.lld", ["-static", "-e", "_start", "--gc-sections", "-o", binary, object, ...libraries], { stdio: "pipe" })
+    },
+    "rv64",
+    "clang lld picolibc-riscv64-unknown-elf gcc-riscv64-unknown-elf"
+  )
   if (qemu !== undefined) {
     try {
       execFileSync("qemu-riscv64", ["-version"], { stdio: "pipe" })
@@ -157,11 +324,13 @@ export const entry: Entry = {
     for (const note of peers.notes) process.stdout.write(`cpu: ${note}\n`)
     for (const [name] of PROGRAMS) {
       await onZxsim(RiscvJit.layer, name, 1)
-      await onZxsim(RiscvInterpreter.layer, name, 1)
+      if (INTERPRETER_ROUNDS > 0) await onZxsim(RiscvInterpreter.layer, name, 1)
     }
     const rows: Array<Row> = []
     const ratios = { qemu: [] as Array<number>, native: [] as Array<number>, interpreter: [] as Array<number> }
     const times = { jit: [] as Array<number>, interpreter: [] as Array<number>, qemu: [] as Array<number>, native: [] as Array<number> }
+    const warmUps: Array<number> = []
+    const speeds: Array<number> = []
     let mismatch = false
     for (const [name, scale] of PROGRAMS) {
       const jitRuns: Array<Timed> = []
@@ -170,7 +339,7 @@ export const entry: Entry = {
       const nativeRuns: Array<Timed> = []
       // Interleaved, so a busy moment on a shared machine hits every engine alike.
       for (let round = 0; round < ROUNDS; round++) {
-        jitRuns.push(await onZxsim(RiscvJit.layer, name, scale))
+        jitRuns.push(await onZxsim(RiscvJit.layer, name, scale, true))
         if (round < INTERPRETER_ROUNDS) interpreterRuns.push(await onZxsim(RiscvInterpreter.layer, name, scale))
         const qemuBinary = peers.qemu?.get(name)
         if (qemuBinary !== undefined) qemuRuns.push(onHost("qemu-riscv64", [qemuBinary, String(scale)]))
@@ -178,37 +347,44 @@ export const entry: Entry = {
         if (nativeBinary !== undefined) nativeRuns.push(onHost(nativeBinary, [String(scale)]))
       }
       const jit = best(jitRuns)
-      const interpreter = best(interpreterRuns)
+      const interpreter = interpreterRuns.length > 0 ? best(interpreterRuns) : undefined
       const qemu = qemuRuns.length > 0 ? best(qemuRuns) : undefined
       const native = nativeRuns.length > 0 ? best(nativeRuns) : undefined
       const checksums = [jit, interpreter, qemu, native].flatMap((t) => (t === undefined ? [] : [t.checksum]))
       const agree = checksums.every((c) => c === checksums[0]) && jitRuns.every((r) => r.checksum === jit.checksum)
       if (!agree) mismatch = true
-      const qemuSeconds = qemu?.seconds ?? Number.NaN
-      const nativeSeconds = native?.seconds ?? Number.NaN
-      times.jit.push(jit.seconds)
-      times.interpreter.push(interpreter.seconds)
+      const qemuSeconds = qemu?.cpu ?? Number.NaN
+      const nativeSeconds = native?.cpu ?? Number.NaN
+      const interpreterSeconds = interpreter?.cpu ?? Number.NaN
+      const warm = median(jitRuns.map((r) => r.warmUpMs ?? Number.NaN))
+      warmUps.push(warm)
+      times.jit.push(jit.cpu)
+      if (interpreter !== undefined) {
+        times.interpreter.push(interpreterSeconds)
+        ratios.interpreter.push(interpreterSeconds / jit.cpu)
+      }
       if (qemu !== undefined) {
         times.qemu.push(qemuSeconds)
-        ratios.qemu.push(jit.seconds / qemuSeconds)
+        ratios.qemu.push(qemuSeconds / jit.cpu)
       }
       if (native !== undefined) {
         times.native.push(nativeSeconds)
-        ratios.native.push(jit.seconds / nativeSeconds)
+        ratios.native.push(nativeSeconds / jit.cpu)
       }
-      ratios.interpreter.push(interpreter.seconds / jit.seconds)
       const stats = jit.stats
-      const compiled = stats?.compiledInstructions !== undefined ? ` ${(100 * stats.compiledInstructions / stats.instructions).toFixed(1)}% compiled, ${stats.regionsCompiled} regions in ${stats.modulesCompiled} modules,` : ""
+      const instructions = stats?.instructions ?? 0
+      speeds.push(instructions / jit.cpu)
+      const compiled = stats?.compiledInstructions !== undefined ? ` ${(100 * stats.compiledInstructions / stats.instructions).toFixed(1)}% compiled,` : ""
       rows.push({
         name: `${name} ${scale}`,
         unit: "runs/s",
-        subject: 1 / jit.seconds,
+        subject: 1 / jit.cpu,
         peerName: "qemu-riscv64",
         peer: 1 / qemuSeconds,
-        notes: `jit ${fmt(jit.seconds)}  interpreter ${fmt(interpreter.seconds)}  qemu ${fmt(qemuSeconds)}  native ${fmt(nativeSeconds)}` +
-          `  time jit/qemu ${(jit.seconds / qemuSeconds).toFixed(2)}  jit/native ${(jit.seconds / nativeSeconds).toFixed(2)}` +
-          `  jit speed-up over interpreter ${(interpreter.seconds / jit.seconds).toFixed(1)}x ` +
-          `  ${(stats?.instructions ?? 0) / 1e6 | 0}M instructions,${compiled} checksum ${agree ? jit.checksum : `MISMATCH: jit ${jit.checksum}, interpreter ${interpreter.checksum}, qemu ${qemu?.checksum}, native ${native?.checksum}`}`
+        notes: `jit ${fmt(jit.cpu)} (wall ${fmt(jit.seconds)})  qemu ${fmt(qemuSeconds)}  native ${fmt(nativeSeconds)}  interpreter ${fmt(interpreterSeconds)}` +
+          `  speed vs native ${(nativeSeconds / jit.cpu).toFixed(2)}x  warm-up ${warm.toFixed(0)}ms` +
+          `  ${(instructions / jit.cpu / 1e9).toFixed(2)} G instr/s  ${(instructions / 1e6).toFixed(0)}M instr,${compiled}` +
+          ` checksum ${agree ? jit.checksum : `MISMATCH: jit ${jit.checksum}, interpreter ${interpreter?.checksum}, qemu ${qemu?.checksum}, native ${native?.checksum}`}`
       })
     }
     rows.push({
@@ -217,10 +393,12 @@ export const entry: Entry = {
       subject: 1 / geomean(times.jit),
       peerName: "qemu-riscv64",
       peer: times.qemu.length > 0 ? 1 / geomean(times.qemu) : Number.NaN,
-      notes: `jit ${fmt(geomean(times.jit))}  interpreter ${fmt(geomean(times.interpreter))}  qemu ${fmt(times.qemu.length > 0 ? geomean(times.qemu) : Number.NaN)}` +
+      notes: `jit ${fmt(geomean(times.jit))}  qemu ${fmt(times.qemu.length > 0 ? geomean(times.qemu) : Number.NaN)}` +
         `  native ${fmt(times.native.length > 0 ? geomean(times.native) : Number.NaN)}` +
-        `  time jit/qemu ${geomean(ratios.qemu).toFixed(2)}  jit/native ${geomean(ratios.native).toFixed(2)}` +
-        `  jit speed-up over interpreter ${geomean(ratios.interpreter).toFixed(1)}x`
+        `  interpreter ${fmt(times.interpreter.length > 0 ? geomean(times.interpreter) : Number.NaN)}` +
+        `  speed vs native ${geomean(ratios.native).toFixed(2)}x  warm-up max ${Math.max(...warmUps).toFixed(0)}ms` +
+        `  ${(geomean(speeds) / 1e9).toFixed(2)} G instr/s` +
+        (ratios.interpreter.length > 0 ? `  jit speed-up over interpreter ${geomean(ratios.interpreter).toFixed(1)}x` : "")
     })
     if (mismatch) {
       process.stdout.write("cpu: CHECKSUM MISMATCH (see the rows)\n")

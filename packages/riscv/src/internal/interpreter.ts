@@ -34,6 +34,7 @@ import {
 } from "@zxsim/kernel/Cpu"
 import { Csr, DecodedInstruction, decodeInto, isBitManipulation, Op } from "../Decoder.js"
 import { INSTRET_OFFSET } from "../RegisterFile.js"
+import { atomicSize, isLoadReserved, performAtomic, type Reservation } from "./atomics.js"
 import * as Bitmanip from "./bitmanip.js"
 import { Fpu } from "./fp/fpu.js"
 import * as I64 from "./int64.js"
@@ -114,7 +115,7 @@ export interface InterpreterHooks {
 }
 
 /** The interpreter: one per kernel, shared by every thread it runs. */
-export class Interpreter implements CpuShape {
+export class Interpreter implements CpuShape, Reservation {
   readonly name = "interpreter"
 
   // ---- physical memory --------------------------------------------------------------------
@@ -158,6 +159,8 @@ export class Interpreter implements CpuShape {
   reservedLo = 0
   reservedHi = 0
   reservedSize = 0
+  /** rd's value from the last LR/SC/AMO (see `performAtomic`). */
+  private readonly atomicResult = new Int32Array(2)
   /** Set by the JIT that runs this interpreter as its cold tier. */
   hooks: InterpreterHooks | null = null
   private watchTransfers = false
@@ -529,83 +532,15 @@ export class Interpreter implements CpuShape {
     const r = this.regs
     const lo = r[a]
     const hi = r[a + 1]
-    const wide = op >= Op.LR_D
-    const size = wide ? 8 : 4
-    const base = wide ? op - (Op.LR_D - Op.LR_W) : op
-    if ((lo & (size - 1)) !== 0) {
-      return this.raise(base === Op.LR_W ? "load-misaligned" : "store-misaligned", toNumber(lo, hi))
-    }
-    const phys = this.dataPage(lo, hi, base === Op.LR_W ? Access.READ : Access.WRITE)
+    const size = atomicSize(op)
+    const load = isLoadReserved(op)
+    if ((lo & (size - 1)) !== 0) return this.raise(load ? "load-misaligned" : "store-misaligned", toNumber(lo, hi))
+    const phys = this.dataPage(lo, hi, load ? Access.READ : Access.WRITE)
     if (phys < 0) return false
-    const i32 = this.i32
-    const index = phys >>> 2
-    if (base === Op.LR_W) {
-      const vlo = i32[index]
-      r[d + 1] = wide ? i32[index + 1] : vlo >> 31
-      r[d] = vlo
-      this.reserved = true
-      this.reservedLo = lo
-      this.reservedHi = hi
-      this.reservedSize = size
-      return true
-    }
-    const blo = r[b]
-    const bhi = r[b + 1]
-    if (base === Op.SC_W) {
-      const start = this.reservedLo >>> 0
-      const ok = this.reserved && hi === this.reservedHi && (lo >>> 0) >= start && (lo >>> 0) + size <= start + this.reservedSize
-      this.reserved = false
-      if (ok) {
-        i32[index] = blo
-        if (wide) i32[index + 1] = bhi
-        this.wroteCode(phys, size)
-      }
-      r[d] = ok ? 0 : 1
-      r[d + 1] = 0
-      return true
-    }
-    const olo = i32[index]
-    const ohi = wide ? i32[index + 1] : olo >> 31
-    let nlo = 0
-    let nhi = 0
-    switch (base) {
-      case Op.AMOSWAP_W:
-        nlo = blo
-        nhi = bhi
-        break
-      case Op.AMOADD_W:
-        nlo = (olo + blo) | 0
-        nhi = (ohi + bhi + ((nlo >>> 0) < (olo >>> 0) ? 1 : 0)) | 0
-        break
-      case Op.AMOXOR_W:
-        nlo = olo ^ blo
-        nhi = ohi ^ bhi
-        break
-      case Op.AMOAND_W:
-        nlo = olo & blo
-        nhi = ohi & bhi
-        break
-      case Op.AMOOR_W:
-        nlo = olo | blo
-        nhi = ohi | bhi
-        break
-      default: {
-        // MIN/MAX/MINU/MAXU: compare the old value with rs2 at the operation's width.
-        const chi = wide ? bhi : blo >> 31
-        const signed = base === Op.AMOMIN_W || base === Op.AMOMAX_W
-        const oldBelow = signed
-          ? ohi < chi || (ohi === chi && (olo >>> 0) < (blo >>> 0))
-          : (ohi >>> 0) < (chi >>> 0) || (ohi === chi && (olo >>> 0) < (blo >>> 0))
-        const takeOld = base === Op.AMOMIN_W || base === Op.AMOMINU_W ? oldBelow : !oldBelow
-        nlo = takeOld ? olo : blo
-        nhi = takeOld ? ohi : bhi
-      }
-    }
-    i32[index] = nlo
-    if (wide) i32[index + 1] = nhi
-    this.wroteCode(phys, size)
-    r[d] = olo
-    r[d + 1] = ohi
+    const out = this.atomicResult
+    if (performAtomic(op, this.i32, phys, lo, hi, r[b], r[b + 1], this, out)) this.wroteCode(phys, size)
+    r[d] = out[0]
+    r[d + 1] = out[1]
     return true
   }
 

@@ -29,7 +29,7 @@ import { emitBitManipulation } from "./bitmanip.js"
 import type { Layout } from "./layout.js"
 import { State } from "./layout.js"
 import type { Block, Cfg, Edge, Insn } from "./region.js"
-import { Exit, readsRs1, readsRs2, writesRd } from "./region.js"
+import { directTarget, Exit, readsRs1, readsRs2, writesRd } from "./region.js"
 import { DISPATCH_ENTRIES, SITE_SLOTS, TLB_ENTRIES } from "./tuning.js"
 import { Bytes, type FuncDef, type FuncType, I32, I64, Opcode as W, VOID } from "./wasm.js"
 
@@ -39,6 +39,7 @@ export const TYPES: ReadonlyArray<FuncType> = [
   { params: [I32, I32, I32, I32, I32], results: [I32] } // the atomic helper
 ]
 const REGION_TYPE = 0
+const DEBUG_ENTRIES = false
 
 /** Function indices: the imported atomic helper, then the regions. */
 export const Fn = { ATOMIC: 0 } as const
@@ -247,6 +248,7 @@ export class RegionEmitter {
     const b = this.b
     get(b, RF), b.byte(W.i64Load), b.byte(3), b.u32(PC_OFFSET)
     i64c(b, cfg.entry.start), b.byte(W.i64Sub), set(b, PAGE)
+    if (DEBUG_ENTRIES) i32c(b, 0), i32c(b, 0), b.byte(W.i32Load), b.byte(2), b.u32(this.layout.state + 40), i32c(b, 1), b.byte(W.i32Add), b.byte(W.i32Store), b.byte(2), b.u32(this.layout.state + 40)
     for (let i = 1; i < 32; i++) {
       if ((used & (1 << i)) === 0) continue
       get(b, RF)
@@ -601,7 +603,18 @@ export class RegionEmitter {
         this.doBranch(x, notTaken)
         this.close()
       }
-    } else if (last.op === Op.JALR) {
+    } else if (last.op === Op.JALR && (n < 2 || directTarget(x.insns[n - 2], last) === null)) {
+      // A return: to a return site of the region when the target is its pc, else out.
+      for (const edge of x.edges) {
+        get(b, XPC), this.pushPc(edge.offset), b.byte(W.i64Eq)
+        if (this.isBr(x, edge)) {
+          b.byte(W.brIf), b.u32(this.depth - 1 - this.brLevel(x, edge.target!))
+        } else {
+          this.open(W.if)
+          this.doBranch(x, edge)
+          this.close()
+        }
+      }
       this.br(1)
     } else {
       this.doBranch(x, x.edges[0])

@@ -42,8 +42,8 @@ import {
   PC_OFFSET,
   type StopReason
 } from "@zxsim/kernel/Cpu"
-import { Op } from "../../Decoder.js"
 import { INSTRET_OFFSET } from "../../RegisterFile.js"
+import { atomicSize, isLoadReserved, performAtomic } from "../atomics.js"
 import { Interpreter, type InterpreterHooks, YIELD } from "../interpreter.js"
 import { FIRST_REGION, RegionEmitter, Status, TYPES } from "./emit.js"
 import { FRAMES, type Layout, layoutAt, SITES_BYTES, State } from "./layout.js"
@@ -160,6 +160,8 @@ interface Candidate {
 export class Jit implements CpuShape {
   readonly name = "jit"
   private readonly interp = new Interpreter()
+  /** rd's value from the last atomic helper call. */
+  private readonly atomicResult = new Int32Array(2)
   private readonly hotness: number
   /** Entries of a compiled pc since the last flush before it runs compiled ({@link ENTER_AFTER}, 0 when compiling on first sight). */
   private readonly enterAfter: number
@@ -258,6 +260,7 @@ export class Jit implements CpuShape {
       interpretedInstructions: interpreter.instructions,
       compiledInstructions: this.compiledRetired,
       compiledCalls: this.compiledCalls,
+      regionEntries: this.i32.length > 0 ? this.i32[(this.layout.state + 40) >>> 2] : 0,
       regionsCompiled: this.regionsCompiled,
       regionsLive: this.liveRegions(),
       regionsDropped: this.regionsDropped,
@@ -693,83 +696,19 @@ export class Jit implements CpuShape {
     this.dataPage(lo, hi, info & 3)
   }
 
-  /** LR, SC and the AMOs, with the interpreter's reservation and rules. */
+  /** LR, SC and the AMOs, with the interpreter's reservation and rules (`performAtomic`). */
   private readonly atomic = (op: number, lo: number, hi: number, blo: number, bhi: number): number => {
     this.helperCalls++
     this.stateMoved = false
     this.codeChanged = false
-    const wide = op >= Op.LR_D
-    const size = wide ? 8 : 4
-    const base = wide ? op - (Op.LR_D - Op.LR_W) : op
+    const size = atomicSize(op)
     // Misaligned: the interpreter raises the exception.
     if ((lo & (size - 1)) !== 0) return Status.FAULT
-    const phys = this.dataPage(lo, hi, base === Op.LR_W ? Access.READ : Access.WRITE)
+    const phys = this.dataPage(lo, hi, isLoadReserved(op) ? Access.READ : Access.WRITE)
     if (phys < 0) return Status.FAULT
-    const i32 = this.i32
-    const index = phys >>> 2
-    const interp = this.interp
-    if (base === Op.LR_W) {
-      const vlo = i32[index]
-      this.setValue(vlo, wide ? i32[index + 1] : vlo >> 31)
-      interp.reserved = true
-      interp.reservedLo = lo
-      interp.reservedHi = hi
-      interp.reservedSize = size
-      return this.status()
-    }
-    if (base === Op.SC_W) {
-      const start = interp.reservedLo >>> 0
-      const ok = interp.reserved && hi === interp.reservedHi && (lo >>> 0) >= start &&
-        (lo >>> 0) + size <= start + interp.reservedSize
-      interp.reserved = false
-      if (ok) {
-        i32[index] = blo
-        if (wide) i32[index + 1] = bhi
-        interp.wroteCode(phys, size)
-      }
-      this.setValue(ok ? 0 : 1, 0)
-      return this.status()
-    }
-    const olo = i32[index]
-    const ohi = wide ? i32[index + 1] : olo >> 31
-    let nlo = 0
-    let nhi = 0
-    switch (base) {
-      case Op.AMOSWAP_W:
-        nlo = blo
-        nhi = bhi
-        break
-      case Op.AMOADD_W:
-        nlo = (olo + blo) | 0
-        nhi = (ohi + bhi + ((nlo >>> 0) < (olo >>> 0) ? 1 : 0)) | 0
-        break
-      case Op.AMOXOR_W:
-        nlo = olo ^ blo
-        nhi = ohi ^ bhi
-        break
-      case Op.AMOAND_W:
-        nlo = olo & blo
-        nhi = ohi & bhi
-        break
-      case Op.AMOOR_W:
-        nlo = olo | blo
-        nhi = ohi | bhi
-        break
-      default: {
-        const chi = wide ? bhi : blo >> 31
-        const signed = base === Op.AMOMIN_W || base === Op.AMOMAX_W
-        const oldBelow = signed
-          ? ohi < chi || (ohi === chi && (olo >>> 0) < (blo >>> 0))
-          : (ohi >>> 0) < (chi >>> 0) || (ohi === chi && (olo >>> 0) < (blo >>> 0))
-        const takeOld = base === Op.AMOMIN_W || base === Op.AMOMINU_W ? oldBelow : !oldBelow
-        nlo = takeOld ? olo : blo
-        nhi = takeOld ? ohi : bhi
-      }
-    }
-    i32[index] = nlo
-    if (wide) i32[index + 1] = nhi
-    interp.wroteCode(phys, size)
-    this.setValue(olo, ohi)
+    const out = this.atomicResult
+    if (performAtomic(op, this.i32, phys, lo, hi, blo, bhi, this.interp, out)) this.interp.wroteCode(phys, size)
+    this.setValue(out[0], out[1])
     return this.status()
   }
 

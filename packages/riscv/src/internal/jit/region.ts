@@ -52,7 +52,8 @@ export interface Block {
   readonly insns: Array<Insn>
   /**
    * Successors. After a conditional branch: [taken, not taken]; after JAL: [target]; after JALR:
-   * none (the target is computed); otherwise [next].
+   * the return sites of the region when it is a return (`isReturn`; each taken when the computed
+   * target is its pc, and none matching leaves the region), else none; otherwise [next].
    */
   readonly edges: Array<Edge>
 }
@@ -80,6 +81,24 @@ const isBranch = (op: number): boolean => op >= Op.BEQ && op <= Op.BGEU
 const isStop = (op: number, imm: number): boolean =>
   op === Op.ECALL || op === Op.EBREAK || op === Op.ILLEGAL || (op >= Op.CSRRW && !isBitManipulation(op)) ||
   (op >= Op.CSRRS && op <= Op.CSRRCI && imm < Csr.CYCLE)
+
+/**
+ * The target (offset from the page start) of a JALR whose base register the AUIPC right before it
+ * in the same block set: the call and tail-call sequence of code linked without relaxation. Null
+ * for any other JALR, or a target too far to be an i32 offset.
+ */
+export const directTarget = (before: Insn | null, jalr: Insn): number | null => {
+  if (before === null || before.op !== Op.AUIPC || before.rd === 0 || before.rd !== jalr.rs1) return null
+  if (before.offset + before.length !== jalr.offset) return null
+  const target = (before.offset + before.imm + jalr.imm) & ~1
+  return target === before.offset + before.imm + (jalr.imm & ~1) ? target : null
+}
+
+/**
+ * A JALR that returns (rd = x0, through ra or the alternate link register t0): the region gives it
+ * edges to the return sites of the calls it contains.
+ */
+export const isReturn = (insn: Insn): boolean => insn.op === Op.JALR && insn.rd === 0 && (insn.rs1 === 1 || insn.rs1 === 5)
 
 /** Bit-manipulation operations with a second source register. */
 const bitManipulationReadsRs2 = (op: number): boolean =>
@@ -134,15 +153,19 @@ export const buildCfg = (u16: Uint16Array, frame: number, pagePc: number, entry:
   // Pass 1: find the leaders (block starts) and the instructions translated.
   const leaders = new Set<number>([entry])
   const translated = new Set<number>()
+  const returnSites = new Set<number>()
   const work = [entry]
   while (work.length > 0) {
     let o = work.pop()!
+    let previous: Insn | null = null
     for (;;) {
       if (o >= PAGE || translated.has(o) || translated.size >= limit) break
       const insn = decodeAt(o)
       if (insn === null || isStop(insn.op, insn.imm)) break
       translated.add(o)
       const op = insn.op
+      const before = previous
+      previous = insn
       if (isBranch(op)) {
         const target = o + insn.imm
         if (inPage(target) && !leaders.has(target)) {
@@ -156,11 +179,22 @@ export const buildCfg = (u16: Uint16Array, frame: number, pagePc: number, entry:
         }
         break
       }
-      if (op === Op.JAL) {
-        const target = o + insn.imm
+      const direct = op === Op.JAL ? o + insn.imm : op === Op.JALR ? directTarget(before, insn) : null
+      if (direct !== null) {
+        const target = direct
         if (inPage(target) && !leaders.has(target)) {
           leaders.add(target)
           work.push(target)
+        }
+        // A call inside the page: where it returns joins the region, and the returns of the
+        // region branch there when their target matches (see `isReturn`).
+        const next = o + insn.length
+        if (insn.rd !== 0 && inPage(target) && next < PAGE) {
+          returnSites.add(next)
+          if (!leaders.has(next)) {
+            leaders.add(next)
+            work.push(next)
+          }
         }
         break
       }
@@ -224,12 +258,18 @@ export const buildCfg = (u16: Uint16Array, frame: number, pagePc: number, entry:
         block.edges.push(edgeTo(o))
         break
       }
-      if (op === Op.JAL) {
-        const target = insn.offset + insn.imm
-        block.edges.push(inPage(target) ? edgeTo(target) : { target: null, offset: target, why: Exit.LOOKUP })
+      const n = block.insns.length
+      const direct = op === Op.JAL ? insn.offset + insn.imm : op === Op.JALR && n >= 2 ? directTarget(block.insns[n - 2], insn) : null
+      if (direct !== null) {
+        block.edges.push(inPage(direct) ? edgeTo(direct) : { target: null, offset: direct, why: Exit.LOOKUP })
         break
       }
-      if (op === Op.JALR) break
+      if (op === Op.JALR) {
+        if (isReturn(insn)) {
+          for (const site of returnSites) if (translated.has(site)) block.edges.push(edgeTo(site))
+        }
+        break
+      }
       if (op === Op.FENCE_I) {
         // Translations are dropped eagerly when code is written, so nothing is stale here; the
         // region still ends, and whatever follows is looked up afresh.
