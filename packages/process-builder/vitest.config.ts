@@ -1,9 +1,10 @@
 import { defineProject } from "vitest/config"
+import { project } from "../../vitest.shared.js"
 
-export default defineProject({
+export default defineProject(project({
   test: {
     name: "process-builder",
     include: ["test/**/*.test.ts"],
     testTimeout: 60_000
   }
-})
+}))

@@ -8,7 +8,7 @@
  * together never see a half-written one. Plain JavaScript: it must run before anything is compiled.
  */
 import { build } from "esbuild"
-import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 
@@ -48,6 +48,20 @@ if (!existsSync(bundle) || statSync(bundle).mtimeMs < newestInput()) {
     target: "node20",
     write: false,
     logLevel: "warning",
+    // The workspace packages resolve to their TypeScript sources, not to a build in dist/.
+    conditions: ["@zxsim/source"],
+    // Each workspace source keeps its own import.meta.url (Guests finds the packaged programs
+    // beside itself), not the bundle's.
+    plugins: [{
+      name: "zxsim-import-meta-url",
+      setup(build) {
+        build.onLoad({ filter: /\/packages\/[^/]+\/src\/.*\.ts$/ }, (args) => {
+          const source = readFileSync(args.path, "utf8")
+          if (!source.includes("import.meta.url")) return undefined
+          return { contents: source.replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href)), loader: "ts" }
+        })
+      }
+    }],
     // Some dependencies are CommonJS and call require.
     banner: { js: "import { createRequire as __zxsimCreateRequire } from 'node:module'; const require = __zxsimCreateRequire(import.meta.url);" }
   })

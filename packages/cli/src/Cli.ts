@@ -5,11 +5,12 @@
  *
  * @since 0.1.0
  */
-import { Args, Command, Options, ValidationError } from "@effect/cli"
+import { Args, Command, HelpDoc, Options, ValidationError } from "@effect/cli"
 import type * as CommandExecutor from "@effect/platform/CommandExecutor"
 import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as Path from "@effect/platform/Path"
 import type * as Terminal from "@effect/platform/Terminal"
+import type * as EffectConsole from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Stream from "effect/Stream"
@@ -32,20 +33,36 @@ export interface Environment {
   readonly console: Console
   /** The CPUs `run --cpu NAME` chooses from, by name; the first is the default. */
   readonly cpus: readonly [readonly [string, Layer.Layer<Cpu.Cpu>], ...ReadonlyArray<readonly [string, Layer.Layer<Cpu.Cpu>]>]
+  /** Whether help and errors may use ANSI colour (a terminal without `NO_COLOR`); plain when absent. */
+  readonly color?: boolean | undefined
 }
 
 const encoder = new TextEncoder()
 const line = (console: Console, text: string) => console.stderr(encoder.encode(`${text}\n`))
 
-const elfArg = Args.file({ name: "elf", exists: "either" }).pipe(Args.withDescription("the RISC-V 64 ELF executable"))
-const guestArgs = Args.text({ name: "args" }).pipe(Args.repeated, Args.withDescription("arguments for the program (argv[1..])"))
+const elfArg = Args.text({ name: "elf" }).pipe(
+  Args.withDescription("the RISC-V 64 ELF executable: a path, or the name of a guest packaged in @zxsim/guest (hello)")
+)
+const guestArgs = Args.text({ name: "args" }).pipe(
+  Args.repeated,
+  Args.withDescription("arguments for the program (argv[1..]); after --, arguments that look like options pass through")
+)
+/** `KEY=VALUE`, with a non-empty key: anything else is refused as the command line's error. */
 const envOption = Options.text("env").pipe(
   Options.repeated,
+  Options.withDefault([]),
+  Options.mapEffect((entries) => {
+    const bad = entries.find((entry) => entry.indexOf("=") <= 0)
+    return bad === undefined
+      ? Effect.succeed(entries)
+      : Effect.fail(ValidationError.invalidValue(HelpDoc.p(`--env ${bad}: expected KEY=VALUE`)))
+  }),
   Options.withDescription("an environment variable KEY=VALUE for the program (repeatable)")
 )
-const loaderDirOption = Options.directory("loader-dir").pipe(
+const loaderDirOption = Options.text("loader-dir").pipe(
+  Options.withPseudoName("directory"),
   Options.optional,
-  Options.withDescription("serve fuchsia.ldsvc.Loader from this directory (for programs with PT_INTERP)")
+  Options.withDescription("serve fuchsia.ldsvc.Loader from this directory (for programs with PT_INTERP); it must exist")
 )
 
 /** The CPU layer called `name`, else the environment's default (the first). */
@@ -84,6 +101,7 @@ const runCommand = (env: Environment) =>
           cpuNamed(env, input.cpu),
           stages,
           Effect.gen(function*() {
+            yield* Run.checkLoaderDir(input.loaderDir)
             const code = yield* Run.run({ elf: input.elf, args: input.args, env: input.env, loaderDir: input.loaderDir }, env.console)
             const kernel = yield* Kernel.Kernel
             return { code, execution: yield* kernel.executionStats }
@@ -116,11 +134,11 @@ const runCommand = (env: Environment) =>
 const readelfCommand = (env: Environment) =>
   Command.make("readelf", { elf: elfArg }, (input) =>
     Effect.gen(function*() {
-      const bytes = yield* Run.readElf(input.elf)
-      const headers = yield* Run.parseHeaders(input.elf, bytes)
-      yield* env.console.stdout(encoder.encode(`${Inspect.readelf(bytes, headers)}\n`))
+      const bytes = yield* Run.readElf(yield* Run.locate(input.elf))
+      const text = yield* Effect.mapError(Inspect.readelf(bytes), (e) => new Run.CliError({ message: `${input.elf}: ${e.message}` }))
+      yield* env.console.stdout(encoder.encode(`${text}\n`))
       return 0
-    }).pipe(Effect.catchTag("CliError", reportFailure(env)))).pipe(Command.withDescription("print an ELF file's headers"))
+    }).pipe(Effect.catchTag("CliError", reportFailure(env)))).pipe(Command.withDescription("print the headers of any ELF64 file"))
 
 const vmapsCommand = (env: Environment) =>
   Command.make("vmaps", { elf: elfArg, args: guestArgs, env: envOption, loaderDir: loaderDirOption }, (input) =>
@@ -130,6 +148,7 @@ const vmapsCommand = (env: Environment) =>
         [],
         Effect.gen(function*() {
           const kernel = yield* Kernel.Kernel
+          yield* Run.checkLoaderDir(input.loaderDir)
           const { built } = yield* Run.prepare({ elf: input.elf, args: input.args, env: input.env, loaderDir: input.loaderDir })
           const info = yield* kernel.vmar.info(built.rootVmar).pipe(Effect.mapError((e) => new Run.CliError({ message: e.message })))
           const regions = yield* kernel.vmar.regions(built.rootVmar).pipe(Effect.mapError((e) => new Run.CliError({ message: e.message })))
@@ -157,13 +176,44 @@ export const command = (env: Environment) =>
 /** The exit status of a command line the parser refused (it has printed why, with the usage). */
 export const USAGE_ERROR = 2
 
+const ANSI_SGR = new RegExp(`${String.fromCharCode(0x1b)}\\[[0-9;]*m`, "g")
+
+/**
+ * The text @effect/cli prints, as this command prints it: without colour unless `color`, and with
+ * usage lines naming the command (`$ zxsim run …` where the library writes `$ run …`).
+ */
+export const presentHelp = (text: string, color: boolean): string =>
+  (color ? text : text.replace(ANSI_SGR, "")).replace(/^\$ (?!zxsim\b)/gm, "$ zxsim ")
+
+/**
+ * Effect's console with @effect/cli's output presented by {@link presentHelp} (its errors prefixed
+ * `zxsim: `); `log` goes to `error` if `toError`.
+ */
+const helpConsole = (base: EffectConsole.Console, color: boolean, toError: boolean): EffectConsole.Console => {
+  const shape = (args: ReadonlyArray<unknown>) => args.map((a) => typeof a === "string" ? presentHelp(a, color) : a)
+  return {
+    ...base,
+    log: (...args) => toError ? base.error(...shape(args)) : base.log(...shape(args)),
+    // The parser's complaints, one per line, named like the command's own errors.
+    error: (...args) =>
+      base.error(
+        ...shape(args).map((a) => typeof a === "string" ? a.trim().replace(/^(?!zxsim: )/, "zxsim: ") : a)
+      )
+  }
+}
+
 /**
  * Parses `argv` (as `process.argv`: node and script first) and runs the command; the result is
- * the exit status ({@link USAGE_ERROR} for a command line that does not parse).
+ * the exit status ({@link USAGE_ERROR} for a command line that does not parse, and for no command
+ * at all, which prints the help on stderr). Help and errors are coloured only if the environment
+ * says so (`color`: a terminal, and no `NO_COLOR`).
  */
 export const main = (env: Environment) =>
-  (argv: ReadonlyArray<string>): Effect.Effect<number, unknown, FileSystem.FileSystem | Path.Path | Terminal.Terminal | CommandExecutor.CommandExecutor> =>
-    Command.run(command(env), { name: "zxsim", version: "0.1.0" })(argv).pipe(
-      Effect.map((code) => (typeof code === "number" ? code : 0)),
+  (argv: ReadonlyArray<string>): Effect.Effect<number, unknown, FileSystem.FileSystem | Path.Path | Terminal.Terminal | CommandExecutor.CommandExecutor> => {
+    const bare = argv.length <= 2
+    const cli = Command.run(command(env), { name: "zxsim", version: "0.1.0" })(bare ? [...argv, "--help"] : argv).pipe(
+      Effect.map((code) => (bare ? USAGE_ERROR : typeof code === "number" ? code : 0)),
       Effect.catchIf(ValidationError.isValidationError, () => Effect.succeed(USAGE_ERROR))
     )
+    return Effect.consoleWith((base) => Effect.withConsole(cli, helpConsole(base, env.color === true, bare)))
+  }

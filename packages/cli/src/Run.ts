@@ -8,14 +8,17 @@
  */
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
+import type { PlatformError } from "@effect/platform/Error"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as Elf64Headers from "@zxsim/elf/Elf64Headers"
 import * as Loader from "@zxsim/fidl/Loader"
+import * as Guests from "@zxsim/guest/Guests"
 import type * as Handle from "@zxsim/kernel/Handle"
 import * as Kernel from "@zxsim/kernel/Kernel"
 import { Signals } from "@zxsim/kernel/Signals"
@@ -25,6 +28,7 @@ import * as HandleInfo from "@zxsim/processargs/HandleInfo"
 import * as BuiltProcess from "@zxsim/process-builder/BuiltProcess"
 import * as ProcessBuilder from "@zxsim/process-builder/ProcessBuilder"
 import type { ProcessBuilderError } from "@zxsim/process-builder/ProcessBuilderError"
+import * as CrashReport from "./CrashReport.js"
 
 /** A failure the command reports on one line and exits 1 for. */
 export class CliError extends Data.TaggedError("CliError")<{ readonly message: string }> {}
@@ -49,16 +53,52 @@ export interface RunRequest {
   readonly loaderDir: Option.Option<string>
 }
 
-/** Reads the ELF file; a missing or unreadable file is a CliError naming it. */
+/** The reason a file operation failed, as the command says it. */
+const reasonOf = (e: PlatformError): string =>
+  e._tag === "SystemError" && e.reason === "NotFound"
+    ? "no such file"
+    : e._tag === "SystemError" && e.reason === "PermissionDenied"
+    ? "permission denied"
+    : e.message
+
+/**
+ * The file a program argument names: the path itself, or, when no such file exists and the
+ * argument is the bare name of a guest packaged in `@zxsim/guest` (`hello`), that guest's file.
+ */
+export const locate = (elf: string): Effect.Effect<string, never, FileSystem.FileSystem> =>
+  Effect.gen(function*() {
+    if (elf.includes("/") || !Guests.isName(elf)) return elf
+    const fs = yield* FileSystem.FileSystem
+    const exists = yield* fs.exists(elf).pipe(Effect.orElseSucceed(() => true))
+    return exists ? elf : Guests.path(elf)
+  })
+
+/**
+ * Reads the ELF file: a directory, a missing file and an unreadable one are each a CliError
+ * naming the file (`cannot read FILE: REASON`), so each ends the command the same way.
+ */
 export const readElf = (file: string): Effect.Effect<Uint8Array, CliError, FileSystem.FileSystem> =>
-  Effect.flatMap(FileSystem.FileSystem, (fs) =>
-    fs.readFile(file).pipe(
-      Effect.mapError((e) =>
-        new CliError({
-          message: `cannot read ${file}: ${e._tag === "SystemError" && e.reason === "NotFound" ? "no such file" : e.message}`
-        })
-      )
-    ))
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const fail = (reason: string) => new CliError({ message: `cannot read ${file}: ${reason}` })
+    const info = yield* fs.stat(file).pipe(Effect.mapError((e) => fail(reasonOf(e))))
+    if (info.type === "Directory") return yield* fail("is a directory")
+    return yield* fs.readFile(file).pipe(Effect.mapError((e) => fail(reasonOf(e))))
+  })
+
+/** Checks that a `--loader-dir` names a directory, as a CliError naming it when it does not. */
+export const checkLoaderDir = (dir: Option.Option<string>): Effect.Effect<void, CliError, FileSystem.FileSystem> =>
+  Option.match(dir, {
+    onNone: () => Effect.void,
+    onSome: (dir) =>
+      Effect.flatMap(FileSystem.FileSystem, (fs) =>
+        fs.stat(dir).pipe(
+          Effect.mapError((e) => new CliError({ message: `--loader-dir ${dir}: ${reasonOf(e).replace("file", "directory")}` })),
+          Effect.flatMap((info) =>
+            info.type === "Directory" ? Effect.void : new CliError({ message: `--loader-dir ${dir}: not a directory` })
+          )
+        ))
+  })
 
 /** Parses the ELF headers of a file already read, as a CliError naming the file when they are not acceptable. */
 export const parseHeaders = (file: string, bytes: Uint8Array): Effect.Effect<Elf64Headers.Elf64Headers, CliError> =>
@@ -109,6 +149,8 @@ export interface Prepared {
   readonly stdin: Handle.Socket
   readonly stdout: Handle.Socket
   readonly stderr: Handle.Socket
+  /** What the loader was asked for and did not find, so far (it keeps serving the running program). */
+  readonly missing: ReadonlyArray<string>
 }
 
 /** Builds a process for the request without starting it. */
@@ -118,7 +160,7 @@ export const prepare = (
   Effect.gen(function*() {
     const kernel = yield* Kernel.Kernel
     const path = yield* Path.Path
-    const bytes = yield* readElf(request.elf)
+    const bytes = yield* readElf(yield* locate(request.elf))
     // Checked here too so a file that is not an ELF executable gets a message naming it.
     yield* parseHeaders(request.elf, bytes)
     const name = path.basename(request.elf)
@@ -138,14 +180,23 @@ export const prepare = (
     ]).pipe(Effect.mapError(toCli))
     yield* ProcessBuilder.addArguments(builder, [request.elf, ...request.args]).pipe(Effect.mapError(toCli))
     yield* ProcessBuilder.addEnvironmentVariables(builder, request.env).pipe(Effect.mapError(toCli))
+    // Names the loader was asked for and could not find, to name them when the program fails.
+    const missing: Array<string> = []
     if (Option.isSome(request.loaderDir)) {
       const [client, server] = yield* kernel.channel.create().pipe(Effect.mapError(kernelError("loader channel")))
       const fs = yield* FileSystem.FileSystem
+      const recording = Layer.effect(
+        Loader.Loader,
+        Effect.map(Loader.Loader, (inner) =>
+          Loader.Loader.of({
+            loadObject: (name) =>
+              inner.loadObject(name).pipe(
+                Effect.tapError((e) => e.status === Status.Status.NOT_FOUND ? Effect.sync(() => missing.push(name)) : Effect.void)
+              )
+          }))
+      ).pipe(Layer.provide(Loader.layerFromDirectory(request.loaderDir.value)))
       yield* Effect.forkScoped(
-        Loader.serve(server).pipe(
-          Effect.provide(Loader.layerFromDirectory(request.loaderDir.value)),
-          Effect.provideService(FileSystem.FileSystem, fs)
-        )
+        Loader.serve(server).pipe(Effect.provide(recording), Effect.provideService(FileSystem.FileSystem, fs))
       )
       yield* ProcessBuilder.setLoaderService(builder, client).pipe(Effect.mapError(toCli))
     }
@@ -153,11 +204,14 @@ export const prepare = (
       Effect.mapError((error) =>
         new CliError({
           message: describeBuildError(request.elf, error) +
-            (error._tag === "LoaderMissing" ? " (pass --loader-dir DIR to serve the dynamic linker and libraries from DIR)" : "")
+            (error._tag === "LoaderMissing" ? " (pass --loader-dir DIR to serve the dynamic linker and libraries from DIR)" : "") +
+            (missing.length > 0 && Option.isSome(request.loaderDir)
+              ? ` (${missing.join(", ")}: not found in --loader-dir ${request.loaderDir.value})`
+              : "")
         })
       )
     )
-    return { built, stdin, stdout, stderr }
+    return { built, stdin, stdout, stderr, missing }
   })
 
 /** A process's exit as the command reports it: the exit status, and a note for a killed process. */
@@ -182,7 +236,15 @@ export const run = (
 ): Effect.Effect<bigint, CliError, Kernel.Kernel | FileSystem.FileSystem | Path.Path | Scope.Scope> =>
   Effect.gen(function*() {
     const kernel = yield* Kernel.Kernel
-    const { built, stdin, stdout, stderr } = yield* prepare(request)
+    const { built, missing, stderr, stdin, stdout } = yield* prepare(request)
+    // Crash reports for an exception nobody handles, as Fuchsia's crash service prints them.
+    yield* CrashReport.watch({
+      job: yield* kernel.job.root(),
+      rootVmar: built.rootVmar,
+      process: built.process,
+      fileOf: yield* CrashReport.filesOfRun(yield* locate(request.elf), request.loaderDir),
+      sink: (text) => output.stderr(new TextEncoder().encode(text))
+    })
     const pumps = yield* Effect.forkScoped(Effect.all([pump(stdout, output.stdout), pump(stderr, output.stderr)], { concurrency: 2 }))
     const feeder = yield* Effect.forkScoped(feed(stdin, output.stdin))
     const process = yield* BuiltProcess.start(built).pipe(
@@ -196,5 +258,11 @@ export const run = (
     yield* Fiber.interrupt(feeder)
     yield* Fiber.join(pumps)
     const info = yield* kernel.process.info(process).pipe(Effect.mapError((e) => new CliError({ message: e.message })))
+    if (info.returnCode !== 0n && missing.length > 0 && Option.isSome(request.loaderDir)) {
+      const names = Array.from(new Set(missing)).join(", ")
+      yield* output.stderr(
+        new TextEncoder().encode(`zxsim: ${request.elf}: ${names}: not found in --loader-dir ${request.loaderDir.value}\n`)
+      )
+    }
     return info.returnCode
   }).pipe(Effect.withSpan("zxsim.run"))

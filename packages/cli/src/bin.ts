@@ -26,7 +26,9 @@ const environment: Cli.Environment = {
     // A read error ends the guest's input as end of file would.
     stdin: NodeStream.fromReadable<unknown, Uint8Array>(() => process.stdin, (error) => error).pipe(Stream.catchAll(() => Stream.empty))
   },
-  cpus: [["jit", Zircon.defaultCpu], ["interpreter", RiscvInterpreter.layer]]
+  cpus: [["jit", Zircon.defaultCpu], ["interpreter", RiscvInterpreter.layer]],
+  // Colour only on a terminal, and never with NO_COLOR set to anything (https://no-color.org).
+  color: process.stdout.isTTY === true && process.stderr.isTTY === true && (process.env.NO_COLOR ?? "") === ""
 }
 
 Cli.main(environment)(process.argv).pipe(

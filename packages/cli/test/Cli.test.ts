@@ -3,7 +3,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import { execFile, execFileSync, spawnSync } from "node:child_process"
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs"
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -90,6 +90,52 @@ describe("zxsim run", () => {
       assert.strictEqual(r.code, 252)
       assert.include(r.stderr, "killed by an unhandled exception")
       assert.include(r.stderr, "-1028")
+    }))
+
+  it.live("prints a crash report for each kind of crash: type, pc and fault address as symbol+offset, registers, backtrace", () =>
+    Effect.gen(function*() {
+      const cases: ReadonlyArray<readonly [Guests.Name, ReadonlyArray<string | RegExp>]> = [
+        ["wild_jump", ["FATAL_PAGE_FAULT: fatal page fault (ZX_ERR_NOT_FOUND) executing address 0x1000", /bt#01: pc 0x[0-9a-f]+ \(wild_jump\+0x[0-9a-f]+\) main\+0x[0-9a-f]+ \(from ra\)/]],
+        ["read_unmapped", ["reading address 0x1000", /<== pc 0x[0-9a-f]+ \(read_unmapped\+0x[0-9a-f]+\) main\+0x[0-9a-f]+/]],
+        ["write_code", [/\(ZX_ERR_ACCESS_DENIED\) writing address 0x[0-9a-f]+ \(write_code\+0x[0-9a-f]+\) main/]],
+        ["illegal_instruction", ["UNDEFINED_INSTRUCTION: undefined instruction 0x00000000", /main\+0x[0-9a-f]+/]],
+        ["ecall_outside_vdso", ["POLICY_ERROR: policy error: system call outside the vDSO (ecall with t0 = 0", /main\+0x[0-9a-f]+/]]
+      ]
+      for (const [name, expected] of cases) {
+        const r = yield* zxsim("run", Guests.path(name))
+        assert.strictEqual(r.code, 252, name)
+        assert.include(r.stderr, `<== CRASH: process ${name}[`, name)
+        for (const e of expected) {
+          if (typeof e === "string") assert.include(r.stderr, e, name)
+          else assert.match(r.stderr, e, name)
+        }
+        // Registers, then a backtrace through the start-up's frames, then the modules.
+        assert.match(r.stderr, /x2\/sp 0x[0-9a-f]{16}/, name)
+        assert.match(r.stderr, /bt#\d\d: pc 0x[0-9a-f]+ \([^)]+\) __zx_start_main\+0x[0-9a-f]+/, name)
+        assert.match(r.stderr, /vdso\/libzircon\.so \(load bias 0x[0-9a-f]+\)/, name)
+        // The report comes before the line saying how the process ended.
+        assert.isBelow(r.stderr.indexOf("<== CRASH"), r.stderr.indexOf("killed by an unhandled exception"), name)
+      }
+    }))
+
+  it.live("a Linux binary's first system call is reported as a system call outside the vDSO", () =>
+    Effect.gen(function*() {
+      const linux = fileURLToPath(new URL("./fixtures/linux_hello", import.meta.url))
+      const r = yield* zxsim("run", linux)
+      assert.strictEqual(r.code, 252)
+      assert.include(r.stderr, "policy error: system call outside the vDSO")
+      // write(2) is number 64 on Linux riscv64; the ecall is the program's fifth instruction.
+      assert.include(r.stderr, "as a Linux system call it would be number a7 = 64")
+      assert.match(r.stderr, /<== pc 0x[0-9a-f]+ \(linux_hello\+0x[0-9a-f]+\) _start\+0x[0-9a-f]+/)
+    }))
+
+  it.live("a crash in a dynamically linked program names the library's symbols too", () =>
+    Effect.gen(function*() {
+      const r = yield* zxsim("run", Guests.path("write_relro"), "--loader-dir", Guests.binDirectory)
+      assert.strictEqual(r.code, 252)
+      assert.match(r.stderr, /writing address 0x[0-9a-f]+ \(write_relro\+0x[0-9a-f]+\)/)
+      assert.match(r.stderr, /libfoo\.so \(load bias/)
+      assert.match(r.stderr, /ld\.so\.1 \(load bias/)
     }))
 
   it.live("prints stages with --trace and counters with --stats", () =>
@@ -180,7 +226,7 @@ describe("the zxsim executable", () => {
   const bin = fileURLToPath(new URL("../src/bin.ts", import.meta.url))
   const spawn = (...args: ReadonlyArray<string>) =>
     Effect.async<{ code: number; stdout: string; stderr: string }>((resume) => {
-      execFile(process.execPath, ["--import", "tsx", bin, ...args], (error, stdout, stderr) => {
+      execFile(process.execPath, ["--conditions=@zxsim/source", "--import", "tsx", bin, ...args], (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1
         resume(Effect.succeed({ code, stdout, stderr }))
       })
@@ -188,7 +234,7 @@ describe("the zxsim executable", () => {
 
   it.live("pipes its stdin to the guest", () =>
     Effect.async<{ code: number; stdout: string }>((resume) => {
-      const child = execFile(process.execPath, ["--import", "tsx", bin, "run", Guests.path("cat"), "-c"], (error, stdout) => {
+      const child = execFile(process.execPath, ["--conditions=@zxsim/source", "--import", "tsx", bin, "run", Guests.path("cat"), "-c"], (error, stdout) => {
         resume(Effect.succeed({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout }))
       })
       child.stdin?.end("through a pipe\nand to the end")
@@ -245,4 +291,79 @@ describe("a program of one's own", () => {
       const readelf = yield* zxsim("readelf", join(scratch, "sum-dynamic"))
       assert.include(readelf.stdout, "ld.so.1")
     }), 120_000)
+})
+
+describe("a command line that explains itself", () => {
+  it.live("zxsim alone prints the usage and exits 2", () =>
+    Effect.gen(function*() {
+      const r = yield* zxsim()
+      assert.strictEqual(r.code, Cli.USAGE_ERROR)
+    }))
+
+  it.live("--env without = is refused as a usage error", () =>
+    Effect.gen(function*() {
+      const r = yield* zxsim("run", Guests.path("hello"), "--env", "FOO")
+      assert.strictEqual(r.code, Cli.USAGE_ERROR)
+      assert.strictEqual(r.stdout, "")
+    }))
+
+  it.live("arguments after -- reach the guest even when they look like options", () =>
+    Effect.gen(function*() {
+      const r = yield* zxsim("run", Guests.path("hello"), "--", "--cpu", "-x")
+      assert.strictEqual(r.code, 0)
+      assert.strictEqual(r.stdout, `${Guests.path("hello")}\n--cpu\n-x\n`)
+    }))
+
+  it.live("a packaged guest runs by its bare name from any directory", () =>
+    Effect.gen(function*() {
+      const r = yield* zxsim("run", "hello", "by", "name")
+      assert.strictEqual(r.code, 0)
+      assert.strictEqual(r.stdout, "hello\nby\nname\n")
+    }))
+
+  it.live("a directory, a missing file and a missing --loader-dir are one prefixed line each, exit 1", () =>
+    Effect.gen(function*() {
+      const dir = yield* zxsim("run", scratch)
+      assert.strictEqual(dir.code, 1)
+      assert.strictEqual(dir.stderr, `zxsim: cannot read ${scratch}: is a directory\n`)
+      const missing = join(scratch, "absent")
+      const r = yield* zxsim("run", missing)
+      assert.strictEqual(r.code, 1)
+      assert.strictEqual(r.stderr, `zxsim: cannot read ${missing}: no such file\n`)
+      const loader = yield* zxsim("run", Guests.path("hello_dynamic"), "--loader-dir", missing)
+      assert.strictEqual(loader.code, 1)
+      assert.strictEqual(loader.stderr, `zxsim: --loader-dir ${missing}: no such directory\n`)
+    }))
+
+  it.live("a dynamic linker or library the loader cannot find is named", () =>
+    Effect.gen(function*() {
+      const empty = mkdtempSync(join(scratch, "empty-"))
+      const noLinker = yield* zxsim("run", Guests.path("hello_dynamic"), "--loader-dir", empty)
+      assert.strictEqual(noLinker.code, 1)
+      assert.include(noLinker.stderr, `ld.so.1: not found in --loader-dir ${empty}`)
+      const onlyLinker = mkdtempSync(join(scratch, "linker-"))
+      writeFileSync(join(onlyLinker, "ld.so.1"), new Uint8Array(readFileSync(Guests.libraryPath("ld.so.1"))))
+      const noLibrary = yield* zxsim("run", Guests.path("hello_dynamic"), "--loader-dir", onlyLinker)
+      assert.notStrictEqual(noLibrary.code, 0)
+      assert.include(noLibrary.stderr, `libfoo.so: not found in --loader-dir ${onlyLinker}`)
+    }))
+
+  it.live("readelf reads an ELF64 file of another machine", () =>
+    Effect.gen(function*() {
+      const x86 = writeScratch("x86-64.elf", ElfWriter.write({ ...ElfWriter.staticPie(), header: { type: 3, machine: 62, entry: 0x1000 } }))
+      const r = yield* zxsim("readelf", x86)
+      assert.strictEqual(r.code, 0)
+      assert.include(r.stdout, "Machine:                 X86_64")
+      const text = writeScratch("text.txt", new TextEncoder().encode("not elf at all, but long enough to hold an ELF header......."))
+      const bad = yield* zxsim("readelf", text)
+      assert.strictEqual(bad.code, 1)
+      assert.strictEqual(bad.stderr, `zxsim: ${text}: not an ELF file (no ELF magic)\n`)
+    }))
+
+  it("help is plain text unless colour is asked for, and its usage lines name zxsim", () => {
+    const coloured = `${String.fromCharCode(0x1b)}[0;1mUSAGE${String.fromCharCode(0x1b)}[0m\n\n$ run [--env text...] <elf>`
+    assert.strictEqual(Cli.presentHelp(coloured, false), "USAGE\n\n$ zxsim run [--env text...] <elf>")
+    assert.include(Cli.presentHelp(coloured, true), `${String.fromCharCode(0x1b)}[0;1m`)
+    assert.strictEqual(Cli.presentHelp("$ zxsim", false), "$ zxsim")
+  })
 })

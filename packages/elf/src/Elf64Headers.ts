@@ -25,6 +25,9 @@ import { ParsedHeaders } from "./internal/parse.js"
 /**
  * The message of every parse check: the crate's (verbatim, in `InvalidFileHeader.reason` and
  * `InvalidProgramHeader.reason`) and the hardening checks'.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const Reason: typeof internal.Reason = internal.Reason
 
@@ -32,6 +35,9 @@ export const Reason: typeof internal.Reason = internal.Reason
  * The exclusive upper bound of every 64-bit header field the parser accepts (2^53): below it a
  * JavaScript number holds the value exactly, so addresses and sizes never lose precision. A larger
  * value fails with `Reason.VALUE_NOT_REPRESENTABLE`; no riscv64 address space comes near it.
+ *
+ * @since 0.1.0
+ * @category constants
  */
 export const MAX_FIELD_VALUE = 2 ** 53
 
@@ -44,6 +50,9 @@ const U64 = Schema.Int.pipe(Schema.between(0, MAX_FIELD_VALUE - 1))
 /**
  * The ELF64 file header (`Elf64_Ehdr`) after parsing. The magic is always `\x7fELF` and is not
  * stored; the seven identification padding bytes are ignored.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const Elf64FileHeader = Schema.Struct({
   /** `e_ident[EI_CLASS]`: always ELF64 after parsing. */
@@ -84,10 +93,20 @@ export const Elf64FileHeader = Schema.Struct({
   shstrndx: U16
 })
 
-/** The ELF64 file header (`Elf64_Ehdr`) after parsing. */
+/**
+ * The ELF64 file header (`Elf64_Ehdr`) after parsing.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface Elf64FileHeader extends Schema.Schema.Type<typeof Elf64FileHeader> {}
 
-/** One ELF64 program header (`Elf64_Phdr`) after parsing. */
+/**
+ * One ELF64 program header (`Elf64_Phdr`) after parsing.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const Elf64ProgramHeader = Schema.Struct({
   /** `p_type`: a `SegmentType` value, or any other number (carried through unchecked). */
   type: U32,
@@ -107,24 +126,50 @@ export const Elf64ProgramHeader = Schema.Struct({
   align: U64
 })
 
-/** One ELF64 program header (`Elf64_Phdr`) after parsing. */
+/**
+ * One ELF64 program header (`Elf64_Phdr`) after parsing.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface Elf64ProgramHeader extends Schema.Schema.Type<typeof Elf64ProgramHeader> {}
 
-/** The READ/WRITE/EXECUTE bits of a program header's flags (other bits are ignored, as the crate does). */
+/**
+ * The READ/WRITE/EXECUTE bits of a program header's flags (other bits are ignored, as the crate does).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const segmentFlags = (header: Elf64ProgramHeader): number => header.flags & SEGMENT_FLAGS_MASK
 
-/** Identifies {@link Elf64Headers} values. */
+/**
+ * Identifies {@link Elf64Headers} values.
+ *
+ * @since 0.1.0
+ * @category symbols
+ */
 export const TypeId: unique symbol = Symbol.for("@zxsim/elf/Elf64Headers")
-/** The type of {@link TypeId}. */
+/**
+ * The type of {@link TypeId}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type TypeId = typeof TypeId
 
 /**
  * The checked headers of an ELF64 file: its file header and its program headers in file order.
  * Made only by {@link fromVmo} and {@link fromBytes}, so a value of this type has passed every check
  * and the loader can rely on it (PT_LOAD segments ascending and disjoint, values exact).
+ *
+ * @since 0.1.0
+ * @category models
  */
 export class Elf64Headers {
-  /** @internal */
+  /**
+   * @internal
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
 
   /** @internal */
@@ -135,7 +180,11 @@ export class Elf64Headers {
     readonly programHeaders: ReadonlyArray<Elf64ProgramHeader>
   ) {}
 
-  /** Every program header of type `type` (a `SegmentType` value), in file order. */
+  /**
+   * Every program header of type `type` (a `SegmentType` value), in file order.
+   *
+   * @since 0.1.0
+   */
   programHeadersWithType(type: number): ReadonlyArray<Elf64ProgramHeader> {
     return this.programHeaders.filter((header) => header.type === type)
   }
@@ -144,6 +193,8 @@ export class Elf64Headers {
    * The program header of type `type` if there is one, none if there is none, and
    * `MultipleHeaders` if there are several: for types that must be unique, such as PT_INTERP and
    * PT_GNU_STACK. An `Either` can be yielded in `Effect.gen`.
+   *
+   * @since 0.1.0
    */
   programHeaderWithType(type: number): Either.Either<Option.Option<Elf64ProgramHeader>, MultipleHeaders> {
     let found: Elf64ProgramHeader | undefined
@@ -155,12 +206,20 @@ export class Elf64Headers {
     return Either.right(Option.fromNullable(found))
   }
 
+  /**
+   * @since 0.1.0
+   */
   toJSON(): unknown {
     return { _id: "Elf64Headers", fileHeader: this.fileHeader, programHeaders: this.programHeaders }
   }
 }
 
-/** Whether a value is {@link Elf64Headers}. */
+/**
+ * Whether a value is {@link Elf64Headers}.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
 export const isElf64Headers = (u: unknown): u is Elf64Headers => typeof u === "object" && u !== null && TypeId in u
 
 const fromParsed = (parsed: internal.ParsedHeaders): Elf64Headers =>
@@ -170,6 +229,9 @@ const fromParsed = (parsed: internal.ParsedHeaders): Elf64Headers =>
  * Parses the headers of the ELF file held in `bytes`. The result matches {@link fromVmo} over a VMO
  * holding the same bytes: a file shorter than the 64-byte header reads as if padded with zeros
  * (a VMO's last page is), and an empty one fails with `ReadError(OUT_OF_RANGE)`.
+ *
+ * @since 0.1.0
+ * @category constructors
  */
 export const fromBytes = (bytes: Uint8Array): Either.Either<Elf64Headers, ElfParseError> => {
   if (bytes.length === 0) return Either.left(new ReadError({ status: Status.OUT_OF_RANGE, detail: "reading the file header" }))
@@ -202,6 +264,9 @@ const fileSizeOf = (kernel: Kernel.KernelShape, vmo: Handle.Vmo): Effect.Effect<
  * `e_phnum` > 0) the program header table at `e_phoff`, and nothing else. A failed read fails with
  * `ReadError` and its status; a failed check with the variant and message the crate gives, or with
  * a hardening check's message (see {@link Reason}). The handle needs READ.
+ *
+ * @since 0.1.0
+ * @category constructors
  */
 export const fromVmo = (vmo: Handle.Vmo): Effect.Effect<Elf64Headers, ElfParseError, Kernel.Kernel> =>
   Effect.gen(function*() {

@@ -15,10 +15,20 @@ import * as Elf64Headers from "./Elf64Headers.js"
 import { SegmentType } from "./ElfConstants.js"
 import { type ElfParseError, ParseError, ReadError } from "./ElfParseError.js"
 
-/** Size in bytes of one `Elf64_Dyn` entry. */
+/**
+ * Size in bytes of one `Elf64_Dyn` entry.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const DYN_ENTRY_SIZE = 16
 
-/** `d_tag` values (`DT_*`). */
+/**
+ * `d_tag` values (`DT_*`).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const DynamicTag = {
   NULL: 0,
   NEEDED: 1,
@@ -71,7 +81,12 @@ export const DynamicTag = {
   HIPROC: 0x7fffffff
 } as const
 
-/** One dynamic entry (`Elf64_Dyn`). */
+/**
+ * One dynamic entry (`Elf64_Dyn`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface Elf64Dyn {
   /** `d_tag`: a {@link DynamicTag} value or another number. */
   readonly tag: bigint
@@ -79,21 +94,35 @@ export interface Elf64Dyn {
   readonly value: bigint
 }
 
-/** The entries of an image's dynamic section, in file order. */
+/**
+ * The entries of an image's dynamic section, in file order.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export class Elf64DynSection {
   constructor(
     /** Every entry, including the DT_NULL that ends the list and anything after it. */
     readonly entries: ReadonlyArray<Elf64Dyn>
   ) {}
 
-  /** The first entry with tag `tag`, if any. */
+  /**
+   * The first entry with tag `tag`, if any.
+   *
+   * @since 0.1.0
+   */
   entryWithTag(tag: number | bigint): Option.Option<Elf64Dyn> {
     const wanted = BigInt(tag)
     return Option.fromNullable(this.entries.find((entry) => entry.tag === wanted))
   }
 }
 
-/** Decodes `Elf64_Dyn` entries from bytes (a whole number of entries; a partial last one is ignored). */
+/**
+ * Decodes `Elf64_Dyn` entries from bytes (a whole number of entries; a partial last one is ignored).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const decodeEntries = (bytes: Uint8Array): ReadonlyArray<Elf64Dyn> => {
   const count = Math.floor(bytes.length / DYN_ENTRY_SIZE)
   const view = new DataView(bytes.buffer, bytes.byteOffset, count * DYN_ENTRY_SIZE)
@@ -120,7 +149,12 @@ const entriesRange = (header: Elf64Headers.Elf64ProgramHeader) => ({
   length: Math.floor(header.filesz / DYN_ENTRY_SIZE) * DYN_ENTRY_SIZE
 })
 
-/** Parses the headers of the ELF file in `bytes` and decodes its dynamic section. */
+/**
+ * Parses the headers of the ELF file in `bytes` and decodes its dynamic section.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
 export const fromBytes = (bytes: Uint8Array): Either.Either<Elf64DynSection, ElfParseError> =>
   Either.gen(function*() {
     const headers = yield* Elf64Headers.fromBytes(bytes)
@@ -132,6 +166,9 @@ export const fromBytes = (bytes: Uint8Array): Either.Either<Elf64DynSection, Elf
 /**
  * Parses the headers of the ELF file in `vmo` and reads its dynamic section: ParseError("Dynamic
  * header not found") without a PT_DYNAMIC segment, ReadError when the read fails.
+ *
+ * @since 0.1.0
+ * @category constructors
  */
 export const fromVmo = (vmo: Handle.Vmo): Effect.Effect<Elf64DynSection, ElfParseError, Kernel.Kernel> =>
   Effect.gen(function*() {

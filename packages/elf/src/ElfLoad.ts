@@ -33,7 +33,12 @@ import {
   VmoWrite
 } from "./ElfLoadError.js"
 
-/** What an image needs of its address space (`LoadedElfInfo`). */
+/**
+ * What an image needs of its address space (`LoadedElfInfo`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface LoadedElfInfo {
   /** The page-aligned lowest address of the first PT_LOAD segment (link-time addresses). */
   readonly low: number
@@ -47,6 +52,9 @@ export interface LoadedElfInfo {
  * The span and permissions the image's PT_LOAD segments need: from the page start of the first to
  * the page end of the last (parsing has checked that they ascend and do not overlap), and the union
  * of their flags. `low == high` when there is nothing to load.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const loadedElfInfo = (headers: Elf64Headers): LoadedElfInfo => {
   let low = 0
@@ -65,7 +73,12 @@ export const loadedElfInfo = (headers: Elf64Headers): LoadedElfInfo => {
   return { low, high, maxPerm }
 }
 
-/** A loaded image (`LoadedElf`). */
+/**
+ * A loaded image (`LoadedElf`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface LoadedElf {
   /** The VMAR holding the image; the handle belongs to the scope `loadElf` ran in. */
   readonly vmar: Handle.Vmar
@@ -83,6 +96,9 @@ export interface LoadedElf {
  * Where `mapElfSegments` sends its mappings. `vmarOffset` is relative to the mapper's base;
  * `options` are `VmOption` bits. The crate's tests record mappings through one of these; the
  * loader's maps into a VMAR ({@link vmarMapper}).
+ *
+ * @since 0.1.0
+ * @category models
  */
 export interface Mapper {
   readonly map: (
@@ -94,16 +110,36 @@ export interface Mapper {
   ) => Effect.Effect<number, ZxError>
 }
 
-/** A {@link Mapper} that maps into `vmar` through the kernel (`vmar.map`). */
+/**
+ * A {@link Mapper} that maps into `vmar` through the kernel (`vmar.map`).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const vmarMapper = (kernel: Kernel.KernelShape, vmar: Handle.Vmar): Mapper => ({
   map: (vmarOffset, vmo, vmoOffset, length, options) => kernel.vmar.map(vmar, options, vmarOffset, vmo, vmoOffset, length)
 })
 
-/** Name prefix of the zero-filled VMOs backing bss pages. */
+/**
+ * Name prefix of the zero-filled VMOs backing bss pages.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const VMO_NAME_PREFIX_BSS = "bss:"
-/** Name prefix of the copy-on-write children backing writable segments. */
+/**
+ * Name prefix of the copy-on-write children backing writable segments.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const VMO_NAME_PREFIX_DATA = "data:"
-/** What stands for the file's name when its VMO has none. */
+/**
+ * What stands for the file's name when its VMO has none.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const VMO_NAME_UNKNOWN = "<unknown ELF>"
 
 const encoder = new TextEncoder()
@@ -112,6 +148,9 @@ const decoder = new TextDecoder()
 /**
  * The name of a data or bss VMO: `prefix` followed by the file VMO's name (or `<unknown ELF>` when
  * it has none), cut to Zircon's 31-byte limit without splitting a UTF-8 sequence.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const vmoNameWithPrefix = (name: string, prefix: string): string => {
   const full = encoder.encode(`${prefix}${name.length === 0 ? VMO_NAME_UNKNOWN : name}`)
@@ -124,6 +163,9 @@ export const vmoNameWithPrefix = (name: string, prefix: string): string => {
 /**
  * The `CAN_MAP_*` options a VMAR needs to hold segments with these flags: READ for R, WRITE for W,
  * EXECUTE and READ for X.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const canMapOptions = (flags: number): number => {
   let options = 0
@@ -137,6 +179,9 @@ export const canMapOptions = (flags: number): number => {
  * The `PERM_*` options of a mapping of a segment with these flags: READ for R, WRITE for W, and
  * EXECUTE plus READ_IF_XOM_UNSUPPORTED for X (so an execute-only segment is readable where the
  * hardware cannot execute without reading, as on riscv64 here).
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const permOptions = (flags: number): number => {
   let options = 0
@@ -212,6 +257,9 @@ const mapSegment = (
  * `mapperBase`. On failure the mappings already made stay: the caller owns the target and undoes
  * them (as `loadElf` does by destroying its VMAR). The VMOs made here are closed before it returns;
  * the mappings keep them alive.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const mapElfSegments = (
   vmo: Handle.Vmo,
@@ -241,6 +289,9 @@ export const mapElfSegments = (
  * `vmo.createChild` (SNAPSHOT_AT_LEAST_ON_WRITE), `object.setName` (`data:…`), `vmo.write` (the
  * zero tail), `vmar.map` (SPECIFIC | ALLOW_FAULTS | the segment's permissions), `vmo.create` and
  * `object.setName` (`bss:…`) and `vmar.map` for the bss pages.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const loadElf = (
   vmo: Handle.Vmo,

@@ -28,10 +28,20 @@ import {
 } from "./ElfConstants.js"
 import { DynamicTag } from "./ElfDynamic.js"
 
-/** A 64-bit field value: a number, or a bigint for values a number cannot hold. Stored modulo 2^64. */
+/**
+ * A 64-bit field value: a number, or a bigint for values a number cannot hold. Stored modulo 2^64.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type U64 = number | bigint
 
-/** Fields of the file header; each one left out takes a valid default for a riscv64 ET_DYN file. */
+/**
+ * Fields of the file header; each one left out takes a valid default for a riscv64 ET_DYN file.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface FileHeaderFields {
   /** The four magic bytes (default `\x7fELF`). */
   readonly magic?: ArrayLike<number> | undefined
@@ -59,10 +69,20 @@ export interface FileHeaderFields {
   readonly shstrndx?: number | undefined
 }
 
-/** Every field of a file header, as written. */
+/**
+ * Every field of a file header, as written.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface ResolvedFileHeader extends Required<{ [K in keyof FileHeaderFields]-?: Exclude<FileHeaderFields[K], undefined> }> {}
 
-/** Every field of one program header, as written. */
+/**
+ * Every field of one program header, as written.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface ProgramHeaderFields {
   readonly type: number
   readonly flags: number
@@ -74,13 +94,23 @@ export interface ProgramHeaderFields {
   readonly align: U64
 }
 
-/** One segment of an image: program header fields (all optional) and the payload to place at its offset. */
+/**
+ * One segment of an image: program header fields (all optional) and the payload to place at its offset.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface SegmentSpec extends Partial<ProgramHeaderFields> {
   /** Bytes written at the segment's offset (default none: the range reads as whatever else is there). */
   readonly data?: Uint8Array | undefined
 }
 
-/** A whole image. */
+/**
+ * A whole image.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface ImageSpec {
   readonly header?: FileHeaderFields | undefined
   /** The program headers, in table order. */
@@ -91,7 +121,12 @@ export interface ImageSpec {
   readonly patches?: ReadonlyArray<{ readonly offset: number; readonly bytes: ArrayLike<number> }> | undefined
 }
 
-/** A built image: its bytes and the headers as written (offsets filled in). */
+/**
+ * A built image: its bytes and the headers as written (offsets filled in).
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface ElfImage {
   readonly bytes: Uint8Array
   readonly header: ResolvedFileHeader
@@ -123,7 +158,12 @@ const small = (value: U64): number | undefined => {
 const defaultAlign = (type: number): number =>
   type === SegmentType.LOAD ? PAGE_SIZE : type === SegmentType.DYNAMIC ? 8 : type === SegmentType.INTERP ? 1 : 0
 
-/** The file header fields with defaults filled in, for `segmentCount` program headers. */
+/**
+ * The file header fields with defaults filled in, for `segmentCount` program headers.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const resolveFileHeader = (fields: FileHeaderFields = {}, segmentCount = 0): ResolvedFileHeader => ({
   magic: fields.magic ?? ELF_MAGIC,
   class: fields.class ?? ElfClass.ELF64,
@@ -147,7 +187,12 @@ export const resolveFileHeader = (fields: FileHeaderFields = {}, segmentCount = 
   shstrndx: fields.shstrndx ?? 0
 })
 
-/** The 64 bytes of a file header (defaults as in {@link resolveFileHeader}). */
+/**
+ * The 64 bytes of a file header (defaults as in {@link resolveFileHeader}).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const fileHeader = (fields: FileHeaderFields = {}): Uint8Array => {
   const h = resolveFileHeader(fields)
   const bytes = new Uint8Array(FILE_HEADER_SIZE)
@@ -175,7 +220,12 @@ export const fileHeader = (fields: FileHeaderFields = {}): Uint8Array => {
   return bytes
 }
 
-/** The 56 bytes of one program header. */
+/**
+ * The 56 bytes of one program header.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const programHeader = (fields: ProgramHeaderFields): Uint8Array => {
   const bytes = new Uint8Array(PROGRAM_HEADER_SIZE)
   const view = new DataView(bytes.buffer)
@@ -199,7 +249,12 @@ const congruentOffset = (cursor: number, vaddr: U64): number => {
   return at >= cursor ? at : at + PAGE_SIZE
 }
 
-/** Lays out and writes an image (see the module description for the rules). */
+/**
+ * Lays out and writes an image (see the module description for the rules).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const build = (spec: ImageSpec): ElfImage => {
   const specs = spec.segments ?? []
   const header = resolveFileHeader(spec.header, specs.length)
@@ -258,7 +313,12 @@ export const build = (spec: ImageSpec): ElfImage => {
   return { bytes: buffer.slice(0, size), header, segments }
 }
 
-/** The bytes of {@link build}. */
+/**
+ * The bytes of {@link build}.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const write = (spec: ImageSpec): Uint8Array => build(spec).bytes
 
 const ascii = (text: string): Uint8Array => new TextEncoder().encode(text)
@@ -273,7 +333,12 @@ const dynamicEntries = (entries: ReadonlyArray<readonly [number, number]>): Uint
   return bytes
 }
 
-/** Options of the sample images. */
+/**
+ * Options of the sample images.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface SampleOptions {
   /** The PT_INTERP path (dynamic sample only; default `ld.so.1`). */
   readonly interpreter?: string | undefined
@@ -281,7 +346,12 @@ export interface SampleOptions {
   readonly stackSize?: number | undefined
 }
 
-/** Where the sample images put things (link-time addresses equal file offsets). */
+/**
+ * Where the sample images put things (link-time addresses equal file offsets).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const SampleLayout = {
   /** `e_entry`: the first instruction of the RX segment. */
   entry: 0x1000,
@@ -346,8 +416,16 @@ const sample = (interpreter: string | undefined, options: SampleOptions): ImageS
  * A dynamically linked riscv64 ET_DYN executable: PT_INTERP, PT_LOAD R (headers, interpreter path,
  * string table), RX (code), RW (dynamic section and data, with bss across page boundaries),
  * PT_DYNAMIC (DT_NEEDED libfoo.so) and PT_GNU_STACK. See {@link SampleLayout}.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const dynamicExecutable = (options: SampleOptions = {}): ImageSpec => sample(options.interpreter ?? "ld.so.1", options)
 
-/** The same image as {@link dynamicExecutable} without PT_INTERP: a static PIE. */
+/**
+ * The same image as {@link dynamicExecutable} without PT_INTERP: a static PIE.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const staticPie = (options: SampleOptions = {}): ImageSpec => sample(undefined, options)

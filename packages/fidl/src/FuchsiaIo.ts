@@ -35,12 +35,32 @@ export const OpenFlags = {
   RIGHT_READABLE: 0x1,
   /** The connection may write. Pseudo-directory files are read-only and refuse it. */
   RIGHT_WRITABLE: 0x2,
+  /** Create the node when it does not exist (a directory with DIRECTORY, else a file). */
+  CREATE: 0x10000,
+  /** With CREATE: fail ALREADY_EXISTS when the node exists. */
+  CREATE_IF_ABSENT: 0x20000,
+  /** Truncate a file to 0 bytes on open (needs RIGHT_WRITABLE). */
+  TRUNCATE: 0x40000,
   /** The node must be a directory (NOT_DIR otherwise). */
   DIRECTORY: 0x80000,
+  /** Every write goes to the end of the file. */
+  APPEND: 0x100000,
+  /** Open the node only to query it (GetAttr, Close): no rights, no contents. */
+  NODE_REFERENCE: 0x400000,
   /** Send the `OnOpen` event on the new channel, with the status of the open. */
   DESCRIBE: 0x800000,
   /** The node must not be a directory (NOT_FILE otherwise). */
-  NOT_DIRECTORY: 0x2000000
+  NOT_DIRECTORY: 0x2000000,
+  /** Give the new connection RIGHT_WRITABLE when the connection it is opened through has it. */
+  POSIX_WRITABLE: 0x8000000
+} as const
+
+/** The node type bits of `NodeAttributes.mode` (the POSIX `S_IFMT` values). */
+export const ModeType = {
+  /** A directory (`S_IFDIR`). */
+  DIRECTORY: 0o040000,
+  /** A regular file (`S_IFREG`). */
+  FILE: 0o100000
 } as const
 
 /** `OpenFlags`: a flexible `bits : uint32`, so unknown bits decode and are ignored. */
@@ -117,29 +137,165 @@ export const ReadResponse = Wire.result(Wire.struct({ data: Wire.bytes(MAX_BUF) 
 /** `Close() -> () error zx.Status`: the result union (1 the empty struct, 2 err). */
 export const CloseResponse = Wire.result(Wire.struct({}, { name: "CloseableCloseResponse" }), Wire.status)
 
-/** The selectors whose ordinals the subset uses, by method. */
+/**
+ * `NodeAttributes { mode uint32; id uint64; content_size uint64; storage_size uint64; link_count
+ * uint64; creation_time uint64; modification_time uint64 }`: what `GetAttr` reports. `mode` holds
+ * a {@link ModeType} and the POSIX permission bits; times are nanoseconds since the Unix epoch.
+ */
+export const NodeAttributes = Wire.struct(
+  {
+    mode: Wire.uint32,
+    id: Wire.uint64,
+    contentSize: Wire.uint64,
+    storageSize: Wire.uint64,
+    linkCount: Wire.uint64,
+    creationTime: Wire.uint64,
+    modificationTime: Wire.uint64
+  },
+  { name: "NodeAttributes" }
+)
+
+/** The value of {@link NodeAttributes}. */
+export type NodeAttributesValue = Wire.TypeOf<typeof NodeAttributes>
+
+/** `GetAttr() -> (s zx.Status, attributes NodeAttributes)`. */
+export const GetAttrResponse = Wire.struct({ s: Wire.status, attributes: NodeAttributes }, { name: "NodeGetAttrResponse" })
+
+/** Which attributes `SetAttr` sets (`NodeAttributeFlags`). */
+export const NodeAttributeFlags = {
+  /** Set `creation_time`. */
+  CREATION_TIME: 0x1,
+  /** Set `modification_time`. */
+  MODIFICATION_TIME: 0x2
+} as const
+
+/** `SetAttr(flags NodeAttributeFlags, attributes NodeAttributes)`. */
+export const SetAttrRequest = Wire.struct(
+  { flags: Wire.bits(Wire.uint32, NodeAttributeFlags, { strict: false }), attributes: NodeAttributes },
+  { name: "NodeSetAttrRequest" }
+)
+
+/** `-> (s zx.Status)`. */
+export const SetAttrResponse = Wire.struct({ s: Wire.status }, { name: "NodeSetAttrResponse" })
+
+/** An empty success or a status: the result union of `Sync`, `Resize`, `Unlink`, `Rename`. */
+export const EmptyResult = Wire.result(Wire.struct({}, { name: "EmptyResponse" }), Wire.status)
+
+/** `Write(data vector<uint8>:8192)`. */
+export const WriteRequest = Wire.struct({ data: Wire.bytes(MAX_BUF) }, { name: "WritableWriteRequest" })
+
+/** `-> (actual_count uint64) error zx.Status`. */
+export const WriteResponse = Wire.result(Wire.struct({ actualCount: Wire.uint64 }, { name: "WritableWriteResponse" }), Wire.status)
+
+/** `ReadAt(count uint64, offset uint64)`: reads without moving the seek position. */
+export const ReadAtRequest = Wire.struct({ count: Wire.uint64, offset: Wire.uint64 }, { name: "FileReadAtRequest" })
+
+/** `WriteAt(data vector<uint8>:8192, offset uint64)`: writes without moving the seek position. */
+export const WriteAtRequest = Wire.struct({ data: Wire.bytes(MAX_BUF), offset: Wire.uint64 }, { name: "FileWriteAtRequest" })
+
+/** `SeekOrigin`: where a `Seek` offset counts from. */
+export const SeekOrigin = {
+  /** From the start of the file. */
+  START: 0,
+  /** From the current position. */
+  CURRENT: 1,
+  /** From the end of the file. */
+  END: 2
+} as const
+
+/** `Seek(origin SeekOrigin, offset int64)`. */
+export const SeekRequest = Wire.struct({ origin: Wire.enumOf(Wire.uint32, SeekOrigin), offset: Wire.int64 }, { name: "FileSeekRequest" })
+
+/** `-> (offset_from_start uint64) error zx.Status`. */
+export const SeekResponse = Wire.result(Wire.struct({ offsetFromStart: Wire.uint64 }, { name: "FileSeekResponse" }), Wire.status)
+
+/** `Resize(length uint64)`: truncates or zero-extends the file. */
+export const ResizeRequest = Wire.struct({ length: Wire.uint64 }, { name: "FileResizeRequest" })
+
+/** `UnlinkFlags`: `MUST_BE_DIRECTORY` (the name must be a directory: `rmdir`). */
+export const UnlinkFlags = {
+  /** Refuse (NOT_DIR) unless the entry is a directory. */
+  MUST_BE_DIRECTORY: 0x1n
+} as const
+
+/** `UnlinkOptions` table: `1: flags UnlinkFlags` (a `bits : uint64`). */
+export const UnlinkOptions = Wire.table({ flags: [1, Wire.uint64] }, { name: "UnlinkOptions" })
+
+/** `Unlink(name string:255, options UnlinkOptions)`: removes a file or an empty directory. */
+export const UnlinkRequest = Wire.struct({ name: Wire.string(MAX_NAME_LENGTH), options: UnlinkOptions }, { name: "DirectoryUnlinkRequest" })
+
+/**
+ * `GetToken() -> (s zx.Status, token handle:optional)`: an event standing for this directory, to
+ * name it as the destination of a `Rename` sent on another connection.
+ */
+export const GetTokenResponse = Wire.struct({ s: Wire.status, token: Wire.optional(Wire.handle()) }, { name: "DirectoryGetTokenResponse" })
+
+/** `Rename(src string:255, dst_parent_token handle:EVENT, dst string:255)`. */
+export const RenameRequest = Wire.struct(
+  { src: Wire.string(MAX_NAME_LENGTH), dstParentToken: Wire.handle("EVENT"), dst: Wire.string(MAX_NAME_LENGTH) },
+  { name: "DirectoryRenameRequest" }
+)
+
+/**
+ * The selectors whose ordinals the subset uses, by method: the `@selector` values Fuchsia's
+ * fuchsia.io gives them (io1 names for the methods that predate fuchsia.io's rewrite).
+ */
 export const Selectors = {
   Open: "fuchsia.io1/Directory.Open",
   ReadDirents: "fuchsia.io1/Directory.ReadDirents",
   Rewind: "fuchsia.io1/Directory.Rewind",
   Read: "fuchsia.io/File.Read",
   Close: "fuchsia.io/Node.Close",
-  OnOpen: "fuchsia.io1/Node.OnOpen"
+  OnOpen: "fuchsia.io1/Node.OnOpen",
+  GetAttr: "fuchsia.io1/Node.GetAttr",
+  SetAttr: "fuchsia.io1/Node.SetAttr",
+  Sync: "fuchsia.io/Node.Sync",
+  Write: "fuchsia.io/File.Write",
+  ReadAt: "fuchsia.io/File.ReadAt",
+  WriteAt: "fuchsia.io/File.WriteAt",
+  Seek: "fuchsia.io/File.Seek",
+  Resize: "fuchsia.io/File.Resize",
+  Unlink: "fuchsia.io/Directory.Unlink",
+  GetToken: "fuchsia.io1/Directory.GetToken",
+  Rename: "fuchsia.io/Directory.Rename"
 } as const
 
 const close = Protocol.twoWay(Wire.empty, CloseResponse, { selector: Selectors.Close })
+const getAttr = Protocol.twoWay(Wire.empty, GetAttrResponse, { selector: Selectors.GetAttr })
+const setAttr = Protocol.twoWay(SetAttrRequest, SetAttrResponse, { selector: Selectors.SetAttr })
+const sync = Protocol.twoWay(Wire.empty, EmptyResult, { selector: Selectors.Sync })
 
-/** What a directory connection answers: Open, ReadDirents, Rewind, Close. Every method strict. */
+/**
+ * What a directory connection answers: Open, ReadDirents, Rewind, Unlink, GetToken, Rename and
+ * the node methods (GetAttr, SetAttr, Sync, Close). Every method strict.
+ */
 export const Directory = Protocol.make("fuchsia.io", "Directory", {
   Open: Protocol.oneWay(OpenRequest, { selector: Selectors.Open }),
   ReadDirents: Protocol.twoWay(ReadDirentsRequest, ReadDirentsResponse, { selector: Selectors.ReadDirents }),
   Rewind: Protocol.twoWay(Wire.empty, RewindResponse, { selector: Selectors.Rewind }),
+  Unlink: Protocol.twoWay(UnlinkRequest, EmptyResult, { selector: Selectors.Unlink }),
+  GetToken: Protocol.twoWay(Wire.empty, GetTokenResponse, { selector: Selectors.GetToken }),
+  Rename: Protocol.twoWay(RenameRequest, EmptyResult, { selector: Selectors.Rename }),
+  GetAttr: getAttr,
+  SetAttr: setAttr,
+  Sync: sync,
   Close: close
 })
 
-/** What a file connection answers: Read, Close. */
+/**
+ * What a file connection answers: Read, Write, ReadAt, WriteAt, Seek, Resize and the node
+ * methods (GetAttr, SetAttr, Sync, Close).
+ */
 export const File = Protocol.make("fuchsia.io", "File", {
   Read: Protocol.twoWay(ReadRequest, ReadResponse, { selector: Selectors.Read }),
+  Write: Protocol.twoWay(WriteRequest, WriteResponse, { selector: Selectors.Write }),
+  ReadAt: Protocol.twoWay(ReadAtRequest, ReadResponse, { selector: Selectors.ReadAt }),
+  WriteAt: Protocol.twoWay(WriteAtRequest, WriteResponse, { selector: Selectors.WriteAt }),
+  Seek: Protocol.twoWay(SeekRequest, SeekResponse, { selector: Selectors.Seek }),
+  Resize: Protocol.twoWay(ResizeRequest, EmptyResult, { selector: Selectors.Resize }),
+  GetAttr: getAttr,
+  SetAttr: setAttr,
+  Sync: sync,
   Close: close
 })
 
@@ -238,3 +394,9 @@ export const decodeDirents = (bytes: Uint8Array): Either.Either<ReadonlyArray<Di
   }
   return Either.right(out)
 }
+
+/** The value of {@link SetAttrRequest}. */
+export type SetAttrRequestValue = Wire.TypeOf<typeof SetAttrRequest>
+
+/** The value of {@link RenameRequest}. */
+export type RenameRequestValue = Wire.TypeOf<typeof RenameRequest>

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { sha256 } from "./internal/sha256.js"
+import { sha256 } from "@noble/hashes/sha2.js"
 
 /** The ordinal of the epitaph, the last message a server may send before closing. */
 export const EPITAPH: bigint = 0xffff_ffff_ffff_ffffn
@@ -23,5 +23,5 @@ export const compute = (library: string, protocol: string, method: string): bigi
 /** An ordinal as FIDL tooling prints it: `0x48C5A151D6DF2853`. */
 export const format = (ordinal: bigint): string => `0x${ordinal.toString(16).toUpperCase().padStart(16, "0")}`
 
-/** The SHA-256 digest of `bytes` (synchronous, pure TypeScript). */
+/** The SHA-256 digest of `bytes`: synchronous and platform-free (the audited `@noble/hashes`). */
 export const sha256Digest = (bytes: Uint8Array): Uint8Array => sha256(bytes)

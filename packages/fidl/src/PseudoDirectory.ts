@@ -295,6 +295,11 @@ export const serve = (channel: Handle.Channel, tree: Tree | Directory, options?:
           }
           return "continue"
         }
+        if (method.ordinal !== directoryMethods.Close.ordinal) {
+          // A method of the protocol that in-memory trees do not implement (they are read-only).
+          yield* Transport.closeHandles(message.handles)
+          return yield* reject(ch, new UnexpectedOrdinal({ protocol: protocol.qualifiedName, ordinal: header.ordinal }), Status.NOT_SUPPORTED)
+        }
         // Close, on either kind of connection: answer, then the connection ends.
         yield* Transport.decodeBody(directoryMethods.Close.request, message)
         yield* Transport.reply(ch, directoryMethods.Close, txid, { _tag: "response", value: {} })

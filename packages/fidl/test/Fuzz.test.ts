@@ -21,8 +21,8 @@ const fk = makeFileKernel()
 const pool = makeHandlePool(fk)
 const kernel = fk.kernel
 
-type HandleKind = "VMO" | "CHANNEL" | "SOCKET"
-const handleKind = FastCheck.constantFrom<HandleKind>("VMO", "CHANNEL", "SOCKET")
+type HandleKind = "VMO" | "CHANNEL" | "SOCKET" | "EVENT"
+const handleKind = FastCheck.constantFrom<HandleKind>("VMO", "CHANNEL", "SOCKET", "EVENT")
 
 // The message types under test: every declared request and response, plus a type that exercises
 // unions, tables, boxes and optional handles (whose decoding re-encodes differently when unknown
@@ -134,6 +134,8 @@ const makeHandle = (kind: HandleKind): Effect.Effect<Handle.Handle, unknown, Sco
       return Effect.flatMap(kernel.channel.create(), ([a, b]) => Effect.as(kernel.handle.close(b), a))
     case "SOCKET":
       return Effect.flatMap(kernel.socket.create(), ([a, b]) => Effect.as(kernel.handle.close(b), a))
+    case "EVENT":
+      return kernel.event.create()
   }
 }
 

@@ -53,7 +53,16 @@ const STATIC_START = ["sysroot/src/start.S", "sysroot/src/start.c", "sysroot/src
 /** The start-up of dynamically linked programs (ld.so.1 relocated them and bound zx_* already). */
 const DYNAMIC_START = ["sysroot/src/start-dynamic.S", "sysroot/src/start-dynamic.c"]
 /** The runtime both kinds of program link: the shared start-up and the picolibc glue. */
-const RUNTIME = ["sysroot/src/startup.c", "sysroot/src/stdio.c", "sysroot/src/heap.c", "sysroot/src/exit.c"]
+const RUNTIME = [
+  "sysroot/src/startup.c",
+  "sysroot/src/stdio.c",
+  "sysroot/src/heap.c",
+  "sysroot/src/exit.c",
+  "sysroot/src/posix.c",
+  "sysroot/src/dirent.c",
+  "sysroot/src/process.c",
+  "sysroot/src/fuchsia-io.c"
+]
 /** ld.so.1: a freestanding static PIE calling the vDSO through the same call table. */
 const LDSO = ["sysroot/src/ldso/start.S", "sysroot/src/ldso/ldso.c", "sysroot/src/syscalls.gen.c"]
 /** The vDSO image dynamically linked programs and libraries link against (DT_NEEDED libzircon.so). */
@@ -73,16 +82,17 @@ interface ProgramRecipe {
   readonly sources: ReadonlyArray<string>
   /** The shared libraries in bin/ a dynamic program links against (its DT_NEEDED besides libzircon.so). */
   readonly libraries: ReadonlyArray<Guests.LibraryName>
+  /** printf and scanf with floating point (picolibc's default, double) or integer-only. */
+  readonly printf: Guests.Printf
 }
 
 const programRecipe = (guest: Guests.Guest): ProgramRecipe => {
   const source = guest.kind === "benchmark" ? `src-c/bench/${guest.name}.c` : `src-c/${guest.name}.c`
-  if (guest.name === "static_pie_test_util") return { name: guest.name, linking: "freestanding", sources: [source], libraries: [] }
+  if (guest.name === "static_pie_test_util") return { name: guest.name, linking: "freestanding", sources: [source], libraries: [], printf: "integer" }
   if (guest.kind === "dynamic") {
-    const extra = guest.name === "process_builder_test_util" ? ["sysroot/src/fuchsia-io.c"] : []
-    return { name: guest.name, linking: "dynamic", sources: [source, ...extra], libraries: ["libfoo.so"] }
+    return { name: guest.name, linking: "dynamic", sources: [source], libraries: ["libfoo.so"], printf: guest.printf }
   }
-  return { name: guest.name, linking: "static", sources: [source], libraries: [] }
+  return { name: guest.name, linking: "static", sources: [source], libraries: [], printf: guest.printf }
 }
 
 /** How one runtime file (the dynamic linker, a shared library) is built. */
@@ -208,6 +218,8 @@ const compileFlags = (root: string, tools: Toolchain, flavour: Flavour, warnings
   "-ffunction-sections",
   "-fdata-sections",
   "-fno-stack-protector",
+  // Frame records on every function, so a crash report can walk the stack.
+  "-fno-omit-frame-pointer",
   "-fno-asynchronous-unwind-tables",
   "-fno-unwind-tables",
   "-fno-ident",
@@ -217,11 +229,13 @@ const compileFlags = (root: string, tools: Toolchain, flavour: Flavour, warnings
   "-Wextra",
   ...(warningsAreErrors ? ["-Werror"] : []),
   "-nostdinc",
+  // The sysroot's headers first: its <sys/dirent.h> and <sys/random.h> fill what picolibc leaves
+  // to the system.
+  "-isystem",
+  "sysroot/include",
   ...(flavour === "hosted" ? ["-isystem", path.join(PICOLIBC, "include")] : ["-ffreestanding"]),
   "-isystem",
   tools.resourceInclude,
-  "-isystem",
-  "sysroot/include",
   "-iquote",
   "sysroot/src",
   "-iquote",
@@ -249,11 +263,13 @@ const LINK_FLAGS = [
   "--discard-locals"
 ]
 
-/** What a program linked with picolibc adds to the link before its objects. */
-const PICOLIBC_FLAGS = [
-  // Integer-only printf and scanf: no soft-float formatting code in every program.
-  "--defsym=vfprintf=__i_vfprintf",
-  "--defsym=vfscanf=__i_vfscanf",
+/**
+ * What a program linked with picolibc adds to the link before its objects. picolibc's printf and
+ * scanf handle doubles by default; `integer` picks its integer-only variants (no soft-float
+ * formatting code: a smaller program), as picolibc's own `PICOLIBC_INTEGER_PRINTF_SCANF` does.
+ */
+const picolibcFlags = (printf: Guests.Printf) => [
+  ...(printf === "integer" ? ["--defsym=vfprintf=__i_vfprintf", "--defsym=vfscanf=__i_vfscanf"] : []),
   // exit() calls __call_exitprocs through a weak reference, which must not stay undefined.
   "--undefined=__call_exitprocs"
 ]
@@ -262,7 +278,7 @@ const PICOLIBC_FLAGS = [
 const libcArgs = (tools: Toolchain) => ["--start-group", tools.libc, tools.libgcc, "--end-group"]
 
 /** The link of a static PIE: the start-up and runtime objects, the program's, picolibc. */
-const staticLinkArgs = (output: string, runtime: ReadonlyArray<string>, program: ReadonlyArray<string>, tools: Toolchain) => [
+const staticLinkArgs = (output: string, runtime: ReadonlyArray<string>, program: ReadonlyArray<string>, tools: Toolchain, printf: Guests.Printf) => [
   "-pie",
   "--no-dynamic-linker",
   "-z",
@@ -271,7 +287,7 @@ const staticLinkArgs = (output: string, runtime: ReadonlyArray<string>, program:
   "_start",
   "-o",
   output,
-  ...PICOLIBC_FLAGS,
+  ...picolibcFlags(printf),
   ...runtime,
   ...program,
   ...libcArgs(tools)
@@ -283,7 +299,8 @@ const dynamicLinkArgs = (
   runtime: ReadonlyArray<string>,
   program: ReadonlyArray<string>,
   libraries: ReadonlyArray<string>,
-  tools: Toolchain
+  tools: Toolchain,
+  printf: Guests.Printf
 ) => [
   "-pie",
   "-dynamic-linker",
@@ -297,7 +314,7 @@ const dynamicLinkArgs = (
   "_start",
   "-o",
   output,
-  ...PICOLIBC_FLAGS,
+  ...picolibcFlags(printf),
   ...runtime,
   ...program,
   ...libraries,
@@ -357,9 +374,18 @@ const buildPrograms = async (root: string, objects: string, tools: Toolchain) =>
       if (p.linking === "freestanding") {
         await link(["-pie", "--no-dynamic-linker", "-z", "norelro", "-e", "_start", "-o", output, ...objectsOf(p.sources, "freestanding")])
       } else if (p.linking === "static") {
-        await link(staticLinkArgs(output, objectsOf([...STATIC_START, ...RUNTIME], "hosted"), objectsOf(p.sources, "hosted"), tools))
+        await link(staticLinkArgs(output, objectsOf([...STATIC_START, ...RUNTIME], "hosted"), objectsOf(p.sources, "hosted"), tools, p.printf))
       } else {
-        await link(dynamicLinkArgs(output, objectsOf([...DYNAMIC_START, ...RUNTIME], "hosted"), objectsOf(p.sources, "hosted"), p.libraries.map((l) => path.join("bin", l)), tools))
+        await link(
+          dynamicLinkArgs(
+            output,
+            objectsOf([...DYNAMIC_START, ...RUNTIME], "hosted"),
+            objectsOf(p.sources, "hosted"),
+            p.libraries.map((l) => path.join("bin", l)),
+            tools,
+            p.printf
+          )
+        )
       }
       const bytes = await fs.readFile(path.join(root, output))
       if (p.linking === "dynamic") check(output, ElfChecks.dynamicProgramProblems(bytes, p.libraries), "dynamically linked program")
@@ -452,14 +478,16 @@ interface CcRequest {
   readonly dynamic: boolean
   readonly defines: ReadonlyArray<string>
   readonly includes: ReadonlyArray<string>
+  readonly printf: Guests.Printf
 }
 
-const CC_USAGE = "usage: npm run cc -- [--dynamic] [-I DIR] [-D NAME[=VALUE]] -o OUT SOURCE.c..."
+const CC_USAGE = "usage: npm run cc -- [--dynamic] [--integer-printf] [-I DIR] [-D NAME[=VALUE]] -o OUT SOURCE.c..."
 
 /** Parses `cc`'s arguments, resolving paths against `cwd`; a string says what is wrong. */
 const parseCc = (args: ReadonlyArray<string>, cwd: string): CcRequest | string => {
   let output: string | undefined
   let dynamic = false
+  let printf: Guests.Printf = "double"
   const sources: Array<string> = []
   const defines: Array<string> = []
   const includes: Array<string> = []
@@ -467,6 +495,7 @@ const parseCc = (args: ReadonlyArray<string>, cwd: string): CcRequest | string =
     const arg = args[i]!
     const value = (flag: string) => (arg.length > flag.length ? arg.slice(flag.length) : args[++i])
     if (arg === "--dynamic") dynamic = true
+    else if (arg === "--integer-printf") printf = "integer"
     else if (arg === "-o") output = args[++i]
     else if (arg.startsWith("-I")) {
       const dir = value("-I")
@@ -476,13 +505,14 @@ const parseCc = (args: ReadonlyArray<string>, cwd: string): CcRequest | string =
       const define = value("-D")
       if (define === undefined) return "-D needs a name"
       defines.push(define)
+      if (define === "PICOLIBC_INTEGER_PRINTF_SCANF") printf = "integer"
     } else if (arg.startsWith("-")) return `unknown option ${arg}`
     else if (/\.[cS]$/.test(arg)) sources.push(path.resolve(cwd, arg))
     else return `${arg}: not a .c or .S source`
   }
   if (output === undefined) return "-o OUT is required"
   if (sources.length === 0) return "no sources"
-  return { output: path.resolve(cwd, output), sources, dynamic, defines, includes }
+  return { output: path.resolve(cwd, output), sources, dynamic, defines, includes, printf }
 }
 
 /**
@@ -505,8 +535,8 @@ const cc = async (request: CcRequest, tools: Toolchain) => {
       ...request.sources.map((source, i) => () => compile(source, program[i]!, user))
     ])
     const args = request.dynamic
-      ? dynamicLinkArgs(request.output, runtime, program, [], tools)
-      : staticLinkArgs(request.output, runtime, program, tools)
+      ? dynamicLinkArgs(request.output, runtime, program, [], tools, request.printf)
+      : staticLinkArgs(request.output, runtime, program, tools, request.printf)
     await run(tools.lld, [...LINK_FLAGS, ...args], { cwd: PACKAGE_DIR })
     const bytes = await fs.readFile(request.output)
     if (request.dynamic) check(request.output, ElfChecks.dynamicProgramProblems(bytes, []), "dynamically linked program")

@@ -27,6 +27,8 @@ export const names = [
   "read_unmapped",
   "illegal_instruction",
   "ecall_outside_vdso",
+  "guest_jit",
+  "exception_handler",
   "endless_loop",
   "allocate_forever",
   "channel_flood",
@@ -45,7 +47,9 @@ export const names = [
   "pointer_chase",
   "hello_dynamic",
   "process_builder_test_util",
-  "write_relro"
+  "write_relro",
+  "files",
+  "write_tree"
 ] as const
 
 /** The name of a prebuilt program. */
@@ -67,10 +71,19 @@ export type Ending =
   | { readonly _tag: "Killed"; readonly returnCode: number }
   | { readonly _tag: "RunsUntilKilled"; readonly returnCode: number }
 
+/**
+ * Which printf and scanf a program links: picolibc's default, with floating point (`double`), or
+ * its integer-only variants (`integer`: smaller, and what the programs that print no number with a
+ * fraction use).
+ */
+export type Printf = "double" | "integer"
+
 /** One prebuilt program. */
 export interface Guest {
   readonly name: Name
   readonly kind: Kind
+  /** Its printf and scanf. */
+  readonly printf: Printf
   /** What it does, what it needs from the test (arguments, handles) and what it prints. */
   readonly description: string
   /** How it ends with the inputs its description gives (other return codes mean a failure). */
@@ -85,8 +98,7 @@ export const SYSCALL_KILL = -1024
 const exits = (returnCode: number): Ending => ({ _tag: "Exits", returnCode })
 const killed: Ending = { _tag: "Killed", returnCode: EXCEPTION_KILL }
 
-/** Every prebuilt program with its description and expected ending (sources: `src-c/<name>.c`). */
-export const guests: ReadonlyArray<Guest> = [
+const entries: ReadonlyArray<Omit<Guest, "printf"> & { readonly printf?: Printf }> = [
   {
     name: "hello",
     kind: "program",
@@ -150,6 +162,20 @@ export const guests: ReadonlyArray<Guest> = [
     kind: "hostile",
     description: "Executes ecall (t0 = 0, a0 = 0) from its own code instead of a vDSO stub.",
     ending: killed
+  },
+  {
+    name: "guest_jit",
+    kind: "program",
+    description:
+      "A tiny JIT: writes code into a VMO, makes it executable (argv[1]: 'vmex' with its PA_VMEX_RESOURCE handle, 'ambient' with ZX_HANDLE_INVALID under the job's AMBIENT_MARK_VMO_EXEC policy, 'none' not at all), maps it read+execute and calls it, then patches it through a writable mapping and calls it again; prints 'guest_jit: f(20) = 41, then 60' and exits 0. A refused replace exits 2, a refused mapping 3 (printing the step and status), no vmex handle 4.",
+    ending: exits(0)
+  },
+  {
+    name: "exception_handler",
+    kind: "program",
+    description:
+      "Handles its own threads' exceptions from main through its process's exception channel: an ebreak stepped over, a page fault answered with a value, an undefined instruction ending the thread (THREAD_EXIT); checks the info, the report and the registers; prints a line per case and 'exception_handler: ok', exits 0 (or the number of the failed check).",
+    ending: exits(0)
   },
   {
     name: "endless_loop",
@@ -277,8 +303,26 @@ export const guests: ReadonlyArray<Guest> = [
     description:
       "Writes into its own RELRO (a pointer in .data.rel.ro that ld.so.1 filled in by relocation and then made read-only; PT_INTERP ld.so.1, needs libfoo.so): killed by the kernel; exits 1 if the write went through.",
     ending: killed
+  },
+  {
+    name: "files",
+    kind: "program",
+    printf: "double",
+    description:
+      "POSIX files over fuchsia.io: with a read-write directory at argv[1] (default /data) and a read-only one at argv[2] (default /ro, holding a file `hello.txt` with `hello\\n`), runs open/read/write/lseek/fstat/stat/rename/unlink/mkdir/rmdir/opendir/readdir/getcwd/chdir, stdio's fopen/fprintf/fscanf/fclose/remove, and one call per errno it checks (ENOENT, EEXIST, ENOTDIR, EISDIR, ENOTEMPTY, EACCES, EBADF, ESPIPE, EXDEV, ENAMETOOLONG, EINVAL), printing one line per step and leaving argv[1] as it found it. Exits 0; 1 on the first step that does not behave (the line says which).",
+    ending: exits(0)
+  },
+  {
+    name: "write_tree",
+    kind: "program",
+    description:
+      "Reads lines from stdin and creates what they say below the directory argv[1]: `d PATH` a directory (mkdir), `f PATH HEX` a file holding the bytes HEX (open O_CREAT|O_EXCL, write, close). Exits 0; 1 (and the failing line with strerror on stderr) on a failure.",
+    ending: exits(0)
   }
 ]
+
+/** Every prebuilt program with its description and expected ending (sources: `src-c/<name>.c`). */
+export const guests: ReadonlyArray<Guest> = entries.map((g) => ({ ...g, printf: g.printf ?? "integer" }))
 
 /** The name of a prebuilt runtime file: the dynamic linker or a shared library. */
 export type LibraryName = "ld.so.1" | "libfoo.so" | "libbar.so"
@@ -321,8 +365,15 @@ export const libraryNames: ReadonlyArray<LibraryName> = libraries.map((l) => l.n
 /** The description of one program. */
 export const guest = (name: Name): Guest => guests.find((g) => g.name === name)!
 
-/** The directory holding the prebuilt programs, as a `file:` URL. */
-export const binUrl: URL = new URL("../bin/", import.meta.url)
+/**
+ * The directory holding the prebuilt programs, as a `file:` URL: the package's `bin/`, found from
+ * this module's place in the package (`src/Guests.ts` in the repository, `dist/esm/Guests.js` in
+ * the published build), so it holds from any working directory.
+ */
+export const binUrl: URL = new URL(
+  new URL(".", import.meta.url).pathname.endsWith("/dist/esm/") ? "../../bin/" : "../bin/",
+  import.meta.url
+)
 
 /** The `file:` URL of a prebuilt program. */
 export const url = (name: Name): URL => new URL(name, binUrl)

@@ -35,7 +35,7 @@ describe("build script", () => {
         assert.deepStrictEqual(problems, [], g.name)
       }
     }
-  })
+  }, 300_000)
 
   it("without a toolchain, --check fails and --check --if-available checks the generated files and exits 0", () => {
     const env = { CLANG: "zxsim-test-no-such-clang" }

@@ -48,6 +48,8 @@ export interface RunOptions {
   readonly namespace?: ReadonlyArray<ProcessBuilder.NamespaceEntry>
   /** What the loader serves, by name; no loader at all when undefined. */
   readonly loader?: Readonly<Record<string, Uint8Array>>
+  /** What the guest reads on stdin (PA_FD 0; end of file after it); no stdin when undefined. */
+  readonly stdin?: Uint8Array
   /** Called once the process has started. */
   readonly whileRunning?: (process: Handle.Process) => Effect.Effect<void, unknown, Kernel.Kernel | Scope.Scope>
 }
@@ -81,6 +83,20 @@ export const runGuest = (name: string, options: RunOptions = {}): Effect.Effect<
       const [client, server] = yield* k.channel.create()
       yield* Effect.forkScoped(Loader.serve(server).pipe(Effect.provide(Loader.layerFromMap(options.loader))))
       yield* ProcessBuilder.setLoaderService(builder, client)
+    }
+    if (options.stdin !== undefined) {
+      const [stdin, stdinGuest] = yield* k.socket.create()
+      yield* ProcessBuilder.addHandles(builder, [{ handle: stdinGuest, info: HandleInfo.unsafeMake("FileDescriptor", 0) }])
+      const bytes = options.stdin
+      yield* Effect.forkScoped(Effect.gen(function*() {
+        let offset = 0
+        while (offset < bytes.length) {
+          const signals = yield* k.object.waitOne(stdin, Signals.SOCKET_WRITABLE | Signals.SOCKET_PEER_CLOSED)
+          if ((signals & Signals.SOCKET_WRITABLE) === 0) break
+          offset += yield* k.socket.write(stdin, bytes.subarray(offset))
+        }
+        yield* k.handle.close(stdin)
+      }).pipe(Effect.ignore))
     }
     const [stdout, stdoutGuest] = yield* k.socket.create()
     const [stderr, stderrGuest] = yield* k.socket.create()

@@ -21,7 +21,7 @@ export const versionOf = (command: string, args: ReadonlyArray<string> = ["--ver
 
 /** Runs the build script with `args` (and extra environment), returning its status and output. */
 export const runBuildScript = (args: ReadonlyArray<string>, env: Record<string, string> = {}) => {
-  const result = spawnSync(process.execPath, ["--import", "tsx", path.join(packageDir, "scripts", "build.ts"), ...args], {
+  const result = spawnSync(process.execPath, ["--conditions=@zxsim/source", "--import", "tsx", path.join(packageDir, "scripts", "build.ts"), ...args], {
     cwd: packageDir,
     encoding: "utf8",
     env: { ...process.env, ...env }

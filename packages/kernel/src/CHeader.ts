@@ -5,13 +5,14 @@
  *
  * @since 0.1.0
  */
+import * as Exception from "./Exception.js"
 import { ObjectType } from "./ObjectType.js"
 import { Rights } from "./Rights.js"
 import * as RightsMod from "./Rights.js"
 import { Signals } from "./Signals.js"
 import { Status } from "./Status.js"
 import { InfoTopic, Property, table } from "./Syscalls.js"
-import { PolicyAction, PolicyCondition, ProcessInfoFlags, TaskReturnCode } from "./Task.js"
+import { PolicyAction, PolicyCondition, PolicyMode, PolicyOverride, PolicyTopic, ProcessInfoFlags, TaskReturnCode } from "./Task.js"
 import { VmoChildOption, VmoOption, VmOption } from "./VmOptions.js"
 
 const hex = (n: number) => `0x${(n >>> 0).toString(16).toUpperCase()}u`
@@ -88,6 +89,7 @@ export const syscallsHeader = (): string => {
     "} zx_info_vmar_t;",
     ""
   )
+  lines.push(...Exception.cHeaderLines(), "")
   define("ZX_HANDLE_INVALID", "((zx_handle_t)0)")
   define("ZX_TIME_INFINITE", "INT64_MAX")
   define("ZX_KOID_INVALID", "((zx_koid_t)0)")
@@ -125,6 +127,9 @@ export const syscallsHeader = (): string => {
   for (const [name, value] of Object.entries(TaskReturnCode)) define(`ZX_TASK_RETCODE_${name}`, `(${value})`)
   for (const [name, value] of Object.entries(PolicyCondition)) define(`ZX_POL_${name}`, `${value}u`)
   for (const [name, value] of Object.entries(PolicyAction)) define(`ZX_POL_ACTION_${name}`, `${value}u`)
+  for (const [name, value] of Object.entries(PolicyMode)) define(`ZX_JOB_POL_${name}`, `${value}u`)
+  for (const [name, value] of Object.entries(PolicyTopic)) define(`ZX_JOB_POL_${name}`, hex(value))
+  for (const [name, value] of Object.entries(PolicyOverride)) define(`ZX_POL_OVERRIDE_${name}`, `${value}u`)
   lines.push("", "#ifdef __cplusplus", 'extern "C" {', "#endif", "")
   for (const s of table) {
     lines.push(`// ${s.doc}`)

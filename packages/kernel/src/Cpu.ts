@@ -8,6 +8,22 @@
  */
 import * as Context from "effect/Context"
 
+declare global {
+  /**
+   * The part of the WebAssembly API this package's declarations name (the type of
+   * {@link CpuMemory.memory}), declared as TypeScript's DOM library does so that a consumer whose
+   * `lib` has no DOM (a Node program with `@types/node`) can type-check them; with the DOM library
+   * the two declarations merge.
+   */
+  namespace WebAssembly {
+    /** A WebAssembly linear memory. */
+    interface Memory {
+      readonly buffer: ArrayBuffer
+      grow(delta: number): number
+    }
+  }
+}
+
 /** Bytes of a thread's register file in physical memory. */
 export const REGISTER_FILE_BYTES = 1024
 /** Offset of `x0`..`x31` (8 bytes each, little-endian) in the register file. */

@@ -32,7 +32,7 @@ export interface Recorder {
 export const recorder = (): Recorder => ({ calls: [], injected: undefined })
 
 /** Operations that are not kernel calls (reads of the kernel's own counters) and are never failed. */
-const passive = new Set(["stats", "executionStats", "monotonic"])
+const passive = new Set(["stats", "executionStats", "memoryStats", "monotonic"])
 
 /** Wraps a kernel so that calls are counted into `record` and the planned one fails. */
 export const wrap = (kernel: KernelShape, plan: Plan, record: Recorder): KernelShape => {

@@ -43,6 +43,10 @@ export type Job = Handle<"JOB">
 export type Event = Handle<"EVENT">
 /** One end of an event pair. */
 export type EventPair = Handle<"EVENTPAIR">
+/** A handle to a resource (the vmex resource). */
+export type Resource = Handle<"RESOURCE">
+/** A handle to an exception a handler read from an exception channel. */
+export type Exception = Handle<"EXCEPTION">
 /** A process or a thread or a job: something `task.kill` accepts. */
 export type Task = Handle<"PROCESS" | "THREAD" | "JOB">
 

@@ -11,6 +11,8 @@ import type * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import type { CpuStats } from "./Cpu.js"
+import type { ExceptionInfo, ExceptionReport } from "./Exception.js"
+import type * as Option from "effect/Option"
 import type * as Handle from "./Handle.js"
 import type { ObjectTypeName } from "./ObjectType.js"
 import type { SignalSet } from "./Signals.js"
@@ -70,8 +72,34 @@ export interface KernelStats {
   readonly handles: number
   /** Frames committed to VMO pages. */
   readonly committedFrames: number
+  /**
+   * Frames the kernel holds for its own structures (pages of register files, address-space
+   * roots); with `committedFrames` they are bounded by `memoryBytes`.
+   */
+  readonly kernelFrames: number
   /** Processes that are running (started and not dead). */
   readonly runningProcesses: number
+}
+
+/** How physical memory is used, for diagnostics and benchmarks (it changes as memory grows, so tests of leaks use {@link KernelStats}). */
+export interface MemoryStats {
+  /** Frames VMO pages and kernel structures may hold together (`memoryBytes` / 4 KiB). */
+  readonly budgetFrames: number
+  /** Frames committed to VMO pages. */
+  readonly committedFrames: number
+  /** Frames held for kernel structures (register files, address-space roots). */
+  readonly kernelFrames: number
+  /** Frames CPUs set aside for their tables (outside the budget). */
+  readonly reservedFrames: number
+  /**
+   * Frames the backing `WebAssembly.Memory` has grown to, free ones included. It never shrinks:
+   * frames freed by dead processes are reused before it grows again.
+   */
+  readonly physicalFrames: number
+  /** Times the memory has grown (each detaches its buffer). */
+  readonly growths: number
+  /** Live register files (one per thread). */
+  readonly registerFiles: number
 }
 
 /** Counters of guest execution, for diagnostics and benchmarks. */
@@ -144,8 +172,11 @@ export interface VmoOps {
   readonly setSize: (vmo: Handle.Vmo, size: number) => Effect.Effect<void, ZxError>
   /** A copy-on-write child (`VmoChildOption.SNAPSHOT` or `SNAPSHOT_AT_LEAST_ON_WRITE`). Needs DUPLICATE and READ. */
   readonly createChild: (vmo: Handle.Vmo, options: number, offset: number, size: number) => Effect.Effect<Handle.Vmo, ZxError, Scope.Scope>
-  /** Consumes the handle and returns one with EXECUTE added. */
-  readonly replaceAsExecutable: (vmo: Handle.Vmo) => Effect.Effect<Handle.Vmo, ZxError, Scope.Scope>
+  /**
+   * Consumes the handle and returns one with EXECUTE added. With `vmex` it must be the vmex
+   * resource (WRONG_TYPE, ACCESS_DENIED); without, the host is trusted as the kernel's own loader.
+   */
+  readonly replaceAsExecutable: (vmo: Handle.Vmo, vmex?: Handle.Resource) => Effect.Effect<Handle.Vmo, ZxError, Scope.Scope>
 }
 
 /** VMAR operations. */
@@ -203,15 +234,23 @@ export interface JobOps {
   readonly root: () => Effect.Effect<Handle.Job, never, Scope.Scope>
   /** A child job. Needs MANAGE_JOB. */
   readonly create: (parent: Handle.Job) => Effect.Effect<Handle.Job, ZxError, Scope.Scope>
-  /** Adds policy entries; BAD_STATE once the job has children or processes. Needs SET_POLICY. */
-  readonly setPolicy: (job: Handle.Job, entries: ReadonlyArray<PolicyEntry>) => Effect.Effect<void, ZxError>
+  /**
+   * Adds policy entries as `zx_job_set_policy` does: entries are final (a child job cannot change
+   * them) unless `override` is `PolicyOverride.ALLOW`; an entry that conflicts with a final one is
+   * skipped (`PolicyMode.RELATIVE`, the default) or fails ALREADY_EXISTS (`ABSOLUTE`). All or
+   * nothing; BAD_STATE once the job has children or processes. Needs SET_POLICY.
+   */
+  readonly setPolicy: (job: Handle.Job, entries: ReadonlyArray<PolicyEntry>, mode?: number) => Effect.Effect<void, ZxError>
+  /** The job's action and override for a condition (NEW_ANY and unknown conditions read as DENY, final). Needs GET_POLICY. */
+  readonly getPolicy: (job: Handle.Job, condition: number) => Effect.Effect<{ readonly action: number; readonly override: number }, ZxError>
 }
 
 /** Process operations. */
 export interface ProcessOps {
   /**
    * A new, unstarted process in `job` and its root VMAR (the riscv64 user range). The name is
-   * truncated to 31 bytes. ACCESS_DENIED when the job's policy denies NEW_PROCESS.
+   * truncated to 31 bytes. No job policy applies: NEW_PROCESS is checked against the creating
+   * process's job, and the host is not a process.
    */
   readonly create: (job: Handle.Job, name: string, options?: number) => Effect.Effect<{ readonly process: Handle.Process; readonly rootVmar: Handle.Vmar }, ZxError, Scope.Scope>
   /**
@@ -221,6 +260,8 @@ export interface ProcessOps {
   readonly start: (process: Handle.Process, thread: Handle.Thread, entry: number, stack: number, arg1: Handle.Handle | null, arg2: number) => Effect.Effect<void, ZxError>
   /** Return code, start time and STARTED/EXITED flags. */
   readonly info: (process: Handle.Process) => Effect.Effect<ProcessInfo, ZxError>
+  /** The report of the unhandled exception that killed the process, if that is how it ended. */
+  readonly crashReport: (process: Handle.Process) => Effect.Effect<Option.Option<ExceptionReport>, ZxError>
   /** Reads the process's memory, ignoring mapping permissions (like a debugger). */
   readonly readMemory: (process: Handle.Process, address: number, length: number) => Effect.Effect<Uint8Array, ZxError>
   /** Writes the process's memory, ignoring mapping permissions (like a debugger). */
@@ -231,12 +272,54 @@ export interface ProcessOps {
 export interface ThreadOps {
   /** A new, unstarted thread in the process. Needs MANAGE_THREAD. */
   readonly create: (process: Handle.Process, name: string) => Effect.Effect<Handle.Thread, ZxError, Scope.Scope>
+  /**
+   * The registers of a thread stopped in an exception, as `zx_thread_read_state` gives them
+   * (`ThreadStateKind.GENERAL_REGS` or `FP_REGS`). Needs READ; BAD_STATE when not in an exception.
+   */
+  readonly readState: (thread: Handle.Thread, kind: number) => Effect.Effect<Uint8Array, ZxError>
+  /** Writes the registers of a thread stopped in an exception (the same layouts). Needs WRITE. */
+  readonly writeState: (thread: Handle.Thread, kind: number, bytes: Uint8Array) => Effect.Effect<void, ZxError>
+  /** The report of the exception the thread is stopped in. Needs INSPECT; BAD_STATE when none. */
+  readonly exceptionReport: (thread: Handle.Thread) => Effect.Effect<ExceptionReport, ZxError>
+}
+
+/** Operations on an exception read from an exception channel. */
+export interface ExceptionOps {
+  /** The thread stopped in the exception. */
+  readonly thread: (exception: Handle.Exception) => Effect.Effect<Handle.Thread, ZxError, Scope.Scope>
+  /** Its process (ACCESS_DENIED when the exception came through the thread's own channel). */
+  readonly process: (exception: Handle.Exception) => Effect.Effect<Handle.Process, ZxError, Scope.Scope>
+  /** The exception's state (`ExceptionState`): what closing its last handle does. */
+  readonly getState: (exception: Handle.Exception) => Effect.Effect<number, ZxError>
+  /** Sets the state: TRY_NEXT, HANDLED or THREAD_EXIT (INVALID_ARGS otherwise). Needs SET_PROPERTY. */
+  readonly setState: (exception: Handle.Exception, state: number) => Effect.Effect<void, ZxError>
+  /** The full report: type, pc, fault address, registers. */
+  readonly report: (exception: Handle.Exception) => Effect.Effect<ExceptionReport, ZxError>
+  /** Decodes an exception channel message's bytes (`zx_exception_info_t`); INVALID_ARGS when malformed. */
+  readonly decodeInfo: (bytes: Uint8Array) => Effect.Effect<ExceptionInfo, ZxError>
+}
+
+/** Resource operations. */
+export interface ResourceOps {
+  /**
+   * A handle to the vmex resource, which `zx_vmo_replace_as_executable` needs to make a VMO
+   * executable. The host hands it only to trusted loaders (the process builder passes it to
+   * ld.so.1 as `PA_VMEX_RESOURCE`).
+   */
+  readonly vmex: () => Effect.Effect<Handle.Resource, never, Scope.Scope>
 }
 
 /** Task operations. */
 export interface TaskOps {
   /** Kills a process (return code -1024), a thread, or a job and everything in it. Needs DESTROY. */
   readonly kill: (task: Handle.Task) => Effect.Effect<void, ZxError>
+  /**
+   * Binds an exception channel to the task and returns the handler's end: each exception the task
+   * (or a thread below it) takes arrives as a `zx_exception_info_t` and an exception handle, and
+   * the thread waits until that handle is closed. ALREADY_BOUND while another live channel is
+   * bound; `debugger` binds a process's debugger channel, offered before all others.
+   */
+  readonly createExceptionChannel: (task: Handle.Task, options?: { readonly debugger?: boolean }) => Effect.Effect<Handle.Channel, ZxError, Scope.Scope>
 }
 
 /** The kernel's service interface. */
@@ -252,6 +335,8 @@ export interface KernelShape {
   readonly process: ProcessOps
   readonly thread: ThreadOps
   readonly task: TaskOps
+  readonly exception: ExceptionOps
+  readonly resource: ResourceOps
   /** A handle to the system vDSO (`libzircon.so`): read and execute rights, as the builder needs. */
   readonly systemVdso: () => Effect.Effect<Handle.Vmo, ZxError, Scope.Scope>
   /** Monotonic time in nanoseconds; never 0. */
@@ -260,6 +345,8 @@ export interface KernelShape {
   readonly stats: Effect.Effect<KernelStats>
   /** Syscalls handled and slices run, with the CPU's own counters. */
   readonly executionStats: Effect.Effect<ExecutionStats>
+  /** How physical memory is used and how far the backing memory has grown. */
+  readonly memoryStats: Effect.Effect<MemoryStats>
 }
 
 /** The kernel service's tag. */
@@ -267,7 +354,10 @@ export class Kernel extends Context.Tag("@zxsim/kernel/Kernel")<Kernel, KernelSh
 
 /** How a kernel is set up. */
 export interface KernelOptions {
-  /** Bytes of physical memory VMOs may commit in total; beyond it calls fail NO_MEMORY. Default 1 GiB. */
+  /**
+   * Bytes of physical memory: VMO pages, register files (1 KiB a thread) and address-space roots
+   * (4 KiB a process) together; beyond it calls fail NO_MEMORY. Default 1 GiB.
+   */
   readonly memoryBytes?: number
 }
 

@@ -14,9 +14,11 @@ export const ObjectType = {
   EVENT: 5,
   PORT: 6,
   SOCKET: 14,
+  RESOURCE: 15,
   EVENTPAIR: 16,
   JOB: 17,
-  VMAR: 18
+  VMAR: 18,
+  EXCEPTION: 29
 } as const
 
 /** The name of an object type, such as `"VMO"`. */
@@ -26,4 +28,4 @@ export type ObjectTypeName = Exclude<keyof typeof ObjectType, "NONE">
 export type ObjectType = (typeof ObjectType)[keyof typeof ObjectType]
 
 /** The names of every object type this kernel implements, in number order. */
-export const names: ReadonlyArray<ObjectTypeName> = ["PROCESS", "THREAD", "VMO", "CHANNEL", "EVENT", "PORT", "SOCKET", "EVENTPAIR", "JOB", "VMAR"]
+export const names: ReadonlyArray<ObjectTypeName> = ["PROCESS", "THREAD", "VMO", "CHANNEL", "EVENT", "PORT", "SOCKET", "RESOURCE", "EVENTPAIR", "JOB", "VMAR", "EXCEPTION"]

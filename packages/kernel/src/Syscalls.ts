@@ -347,6 +347,42 @@ const entries: ReadonlyArray<Entry> = [
     params: [p("value_ptr", "const zx_futex_t*"), p("wake_count", "uint32_t")],
     result: "zx_status_t",
     doc: "Wakes up to wake_count threads waiting on the futex at value_ptr, in the order they began waiting."
+  },
+  {
+    name: "task_create_exception_channel",
+    params: [p("handle", "zx_handle_t"), p("options", "uint32_t"), p("out", "zx_handle_t*")],
+    result: "zx_status_t",
+    doc: "Binds an exception channel to a thread, process or job; exceptions arrive as zx_exception_info_t plus an exception handle."
+  },
+  {
+    name: "exception_get_thread",
+    params: [p("handle", "zx_handle_t"), p("out", "zx_handle_t*")],
+    result: "zx_status_t",
+    doc: "A handle to the thread stopped in an exception."
+  },
+  {
+    name: "exception_get_process",
+    params: [p("handle", "zx_handle_t"), p("out", "zx_handle_t*")],
+    result: "zx_status_t",
+    doc: "A handle to the process of the thread stopped in an exception (not through a thread's channel)."
+  },
+  {
+    name: "thread_read_state",
+    params: [p("handle", "zx_handle_t"), p("kind", "uint32_t"), p("buffer", "void*"), p("buffer_size", "size_t")],
+    result: "zx_status_t",
+    doc: "Reads the registers (GENERAL_REGS or FP_REGS) of a thread stopped in an exception."
+  },
+  {
+    name: "thread_write_state",
+    params: [p("handle", "zx_handle_t"), p("kind", "uint32_t"), p("buffer", "const void*"), p("buffer_size", "size_t")],
+    result: "zx_status_t",
+    doc: "Writes the registers (GENERAL_REGS or FP_REGS) of a thread stopped in an exception."
+  },
+  {
+    name: "job_set_policy",
+    params: [p("handle", "zx_handle_t"), p("options", "uint32_t"), p("topic", "uint32_t"), p("policy", "const void*"), p("count", "uint32_t")],
+    result: "zx_status_t",
+    doc: "Adds job policy entries (BASIC_V1 or BASIC_V2), RELATIVE or ABSOLUTE; only on a job with no children or processes."
   }
 ]
 
@@ -375,11 +411,13 @@ export const InfoTopic = {
   HANDLE_VALID: 1,
   HANDLE_BASIC: 2,
   PROCESS: 3 | (1 << 28),
-  VMAR: 7
+  VMAR: 7,
+  THREAD_EXCEPTION_REPORT: 11 | (1 << 28)
 } as const
 
 /** Properties of `object_get_property` / `object_set_property`. */
 export const Property = {
   NAME: 3,
+  EXCEPTION_STATE: 16,
   VMO_CONTENT_SIZE: 17
 } as const

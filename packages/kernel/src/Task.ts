@@ -67,7 +67,34 @@ export const PolicyAction = {
 export interface PolicyEntry {
   readonly condition: number
   readonly action: number
+  /**
+   * Whether child jobs may change the entry (`PolicyOverride`): DENY (the default, as Zircon's
+   * `ZX_JOB_POL_BASIC_V1` entries) makes it final for the job and every job made below it.
+   */
+  readonly override?: number
 }
+
+/** How `job.setPolicy` treats entries that conflict with final ones (`ZX_JOB_POL_RELATIVE`/`ABSOLUTE`). */
+export const PolicyMode = {
+  /** A conflicting entry is skipped: the inherited policy stays. */
+  RELATIVE: 0,
+  /** A conflicting entry fails the whole call with ALREADY_EXISTS. */
+  ABSOLUTE: 1
+} as const
+
+/** Topics of `zx_job_set_policy` (`ZX_JOB_POL_BASIC_V1`, `_V2`): the entry layouts. */
+export const PolicyTopic = {
+  /** `zx_policy_basic_v1_t { condition, policy }`: every entry final. */
+  BASIC_V1: 0,
+  /** `zx_policy_basic_v2_t { condition, action, flags }`: flags is a {@link PolicyOverride}. */
+  BASIC_V2: 0x01000000
+} as const
+
+/** Whether a child job may override an entry (`ZX_POL_OVERRIDE_*`). */
+export const PolicyOverride = {
+  ALLOW: 0,
+  DENY: 1
+} as const
 
 /** The largest name (in bytes, without the terminating NUL) an object may carry; longer names are truncated. */
 export const MAX_NAME_LEN = 31

@@ -7,6 +7,7 @@ import * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Random from "effect/Random"
 import type * as Scope from "effect/Scope"
@@ -21,6 +22,7 @@ export const snapshotStats = (stats: Kernel.KernelStats) => ({
   objects: { ...stats.objects },
   handles: stats.handles,
   committedFrames: stats.committedFrames,
+  kernelFrames: stats.kernelFrames,
   runningProcesses: stats.runningProcesses
 })
 
@@ -32,7 +34,8 @@ export class Baseline extends Context.Tag("@zxsim/kernel/test/Baseline")<Baselin
  * closed the kernel's statistics are back to what they were before the body ran.
  */
 export const withKernel = <A, E>(
-  body: Effect.Effect<A, E, Kernel.Kernel | Scope.Scope | Baseline>
+  body: Effect.Effect<A, E, Kernel.Kernel | Scope.Scope | Baseline>,
+  layer: Layer.Layer<Kernel.Kernel> = Kernel.layer
 ): Effect.Effect<A, E> =>
   Effect.gen(function*() {
     const kernel = yield* Kernel.Kernel
@@ -42,7 +45,7 @@ export const withKernel = <A, E>(
     const after = snapshotStats(yield* kernel.stats)
     assert.deepStrictEqual(after, before, "kernel statistics after the test's scope closed")
     return result
-  }).pipe(Effect.provide(Kernel.layer))
+  }).pipe(Effect.provide(layer))
 
 /**
  * Runs one property case synchronously on a fresh kernel whose placement and handle values are
@@ -51,8 +54,9 @@ export const withKernel = <A, E>(
  */
 export const runCase = <A, E>(
   body: Effect.Effect<A, E, Kernel.Kernel | Scope.Scope | Baseline>,
-  seed: number
-): A => Effect.runSync(withKernel(body).pipe(Effect.withRandom(Random.make(seed))))
+  seed: number,
+  layer: Layer.Layer<Kernel.Kernel> = Kernel.layer
+): A => Effect.runSync(withKernel(body, layer).pipe(Effect.withRandom(Random.make(seed))))
 
 /** What the current test holds now, counted from its {@link Baseline}: handles, frames, objects by type. */
 export const live: Effect.Effect<
@@ -77,7 +81,9 @@ export const live: Effect.Effect<
     SOCKET: count("SOCKET"),
     EVENTPAIR: count("EVENTPAIR"),
     JOB: count("JOB"),
-    VMAR: count("VMAR")
+    VMAR: count("VMAR"),
+    RESOURCE: count("RESOURCE"),
+    EXCEPTION: count("EXCEPTION")
   }
 })
 

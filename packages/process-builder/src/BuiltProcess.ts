@@ -13,7 +13,12 @@ import * as Errors from "./ProcessBuilderError.js"
 /** Span options for stages: no stack capture, which would cost more than many stages themselves. */
 const NO_STACK = { captureStackTrace: false } as const
 
-/** A built, unstarted process. Its handles belong to the scope `build` ran in. */
+/**
+ * A built, unstarted process. Its handles belong to the scope `build` ran in.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface BuiltProcess {
   /** The new process. */
   readonly process: Handle.Process
@@ -43,6 +48,9 @@ export interface BuiltProcess {
  * Starts the process: its initial thread begins at `entry` with the stack pointer, the bootstrap
  * channel's handle and the vDSO base as arguments. The bootstrap handle moves into the process.
  * Returns the process handle.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const start = (built: BuiltProcess): Effect.Effect<Handle.Process, Errors.ProcessStart, Kernel.Kernel> =>
   Effect.flatMap(Kernel.Kernel, (kernel) =>

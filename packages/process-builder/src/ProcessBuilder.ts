@@ -45,19 +45,37 @@ import type { ProcessBuilderError } from "./ProcessBuilderError.js"
 /** Span options for stages: no stack capture, which would cost more than many stages themselves. */
 const NO_STACK = { captureStackTrace: false } as const
 
-/** The stack a static executable gets when its PT_GNU_STACK asks for none: 256 KiB. */
+/**
+ * The stack a static executable gets when its PT_GNU_STACK asks for none: 256 KiB.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const ZIRCON_DEFAULT_STACK_SIZE = 256 << 10
 /**
  * Stack the dynamic linker and C library start-up need besides the bootstrap message (musl's
  * PTHREAD_STACK_MIN): enough that small messages fit the linker's stack in one page.
+ *
+ * @since 0.1.0
+ * @category constants
  */
 export const PTHREAD_STACK_MIN = 3072
-/** How long the builder waits for the loader to hand over the dynamic linker. */
+/**
+ * How long the builder waits for the loader to hand over the dynamic linker.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const LDSO_LOAD_TIMEOUT: Duration.Duration = Duration.seconds(30)
 /** Bytes of one handle value as the guest reads it (`zx_handle_t`). */
 const HANDLE_SIZE = 4
 
-/** A directory to put in the new process's namespace at `path`. */
+/**
+ * A directory to put in the new process's namespace at `path`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface NamespaceEntry {
   /** Where the directory appears, such as "/data". No interior NUL. */
   readonly path: string | CString.CString
@@ -65,7 +83,12 @@ export interface NamespaceEntry {
   readonly directory: Handle.Channel
 }
 
-/** What {@link make} needs. */
+/**
+ * What {@link make} needs.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface ProcessBuilderOptions {
   /** The process's name (truncated to 31 bytes by the kernel). */
   readonly name: string
@@ -79,12 +102,27 @@ export interface ProcessBuilderOptions {
   readonly options?: number
 }
 
-/** Identifies {@link ProcessBuilder} values. */
+/**
+ * Identifies {@link ProcessBuilder} values.
+ *
+ * @since 0.1.0
+ * @category symbols
+ */
 export const TypeId: unique symbol = Symbol.for("@zxsim/process-builder/ProcessBuilder")
-/** The type of {@link TypeId}. */
+/**
+ * The type of {@link TypeId}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type TypeId = typeof TypeId
 
-/** A process being put together; see the module documentation. */
+/**
+ * A process being put together; see the module documentation.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface ProcessBuilder {
   readonly [TypeId]: TypeId
   /** The new process (created by {@link make}). */
@@ -200,6 +238,9 @@ const addDuplicate = (
  * initial thread are created at once, so a caller whose job policy forbids creating processes
  * fails fast (CreateProcess with ACCESS_DENIED). Duplicates of the process, thread and root VMAR
  * handles go into the main bootstrap message. The executable is not parsed until `build`.
+ *
+ * @since 0.1.0
+ * @category constructors
  */
 export const make = (options: ProcessBuilderOptions): Effect.Effect<ProcessBuilder, ProcessBuilderError, Kernel.Kernel | Scope.Scope> =>
   Effect.gen(function*() {
@@ -239,6 +280,9 @@ const refuseConsumed = (builder: Builder) =>
  * Sets the `fuchsia.ldsvc.Loader` client the builder fetches the dynamic linker from, and that the
  * dynamic linker then uses. Required for an executable with PT_INTERP, unused otherwise. A loader
  * set before is closed.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const setLoaderService: {
   (loader: Handle.Channel): (builder: ProcessBuilder) => Effect.Effect<void, ProcessBuilderError>
@@ -253,7 +297,12 @@ export const setLoaderService: {
     if (previous !== null) yield* Effect.ignore(builder.kernel.handle.close(previous))
   }))
 
-/** Sets the vDSO to load instead of the system one. A vDSO set before is closed. */
+/**
+ * Sets the vDSO to load instead of the system one. A vDSO set before is closed.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const setVdsoVmo: {
   (vdso: Handle.Vmo): (builder: ProcessBuilder) => Effect.Effect<void, ProcessBuilderError>
   (builder: ProcessBuilder, vdso: Handle.Vmo): Effect.Effect<void, ProcessBuilderError>
@@ -267,7 +316,12 @@ export const setVdsoVmo: {
     if (previous !== null) yield* Effect.ignore(builder.kernel.handle.close(previous))
   }))
 
-/** Appends arguments (argv) for the main message. A string with an interior NUL is InvalidArg. */
+/**
+ * Appends arguments (argv) for the main message. A string with an interior NUL is InvalidArg.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const addArguments: {
   (args: ReadonlyArray<string | CString.CString>): (builder: ProcessBuilder) => Effect.Effect<void, ProcessBuilderError>
   (builder: ProcessBuilder, args: ReadonlyArray<string | CString.CString>): Effect.Effect<void, ProcessBuilderError>
@@ -280,7 +334,12 @@ export const addArguments: {
     builder.stringBytes = bytes
   }))
 
-/** Appends environment variables (`NAME=VALUE` by convention). A string with an interior NUL is InvalidArg. */
+/**
+ * Appends environment variables (`NAME=VALUE` by convention). A string with an interior NUL is InvalidArg.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const addEnvironmentVariables: {
   (vars: ReadonlyArray<string | CString.CString>): (builder: ProcessBuilder) => Effect.Effect<void, ProcessBuilderError>
   (builder: ProcessBuilder, vars: ReadonlyArray<string | CString.CString>): Effect.Effect<void, ProcessBuilderError>
@@ -293,7 +352,12 @@ export const addEnvironmentVariables: {
     builder.stringBytes = bytes
   }))
 
-/** Sets the least stack size (bytes) the initial thread gets, whatever the ELF file asks for. */
+/**
+ * Sets the least stack size (bytes) the initial thread gets, whatever the ELF file asks for.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const setMinStackSize: {
   (size: number): (builder: ProcessBuilder) => Effect.Effect<void, ProcessBuilderError>
   (builder: ProcessBuilder, size: number): Effect.Effect<void, ProcessBuilderError>
@@ -321,6 +385,9 @@ const AUTOMATIC: ReadonlySet<HandleType> = new Set<HandleType>([
  * builder adds itself (process, thread, root VMAR, loaded VMAR, stack, executable) is InvalidArg.
  * Then an `LdsvcLoader` goes to {@link setLoaderService}, a `VdsoVmo` with argument 0 to
  * {@link setVdsoVmo}, and everything else (including extra vDSOs) is appended in order.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const addHandles: {
   (handles: ReadonlyArray<StartupHandle>): (builder: ProcessBuilder) => Effect.Effect<void, ProcessBuilderError>
@@ -365,6 +432,9 @@ export const addHandles: {
  * the main message as a NamespaceDirectory handle whose argument is the path's index. The table
  * holds at most 65,535 paths (the argument is 16 bits): beyond that InvalidArg, before anything is
  * added; a dead directory handle is BadHandle, also before anything is added.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const addNamespaceEntries: {
   (entries: ReadonlyArray<NamespaceEntry>): (builder: ProcessBuilder) => Effect.Effect<void, ProcessBuilderError>
@@ -393,6 +463,9 @@ export const addNamespaceEntries: {
  * The stack the dynamic linker needs for its bootstrap message: the message's size plus room to
  * read its handles, plus {@link PTHREAD_STACK_MIN}, rounded up to a page. `extraHandles` counts
  * handles not yet in `contents` (the builder passes 1 for the stack VMO it has yet to make).
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const calculateInitialLinkerStackSize = (
   contents: Pick<MessageContents, "args" | "environmentVars" | "namespacePaths" | "handles">,
@@ -414,6 +487,9 @@ export const calculateInitialLinkerStackSize = (
 /**
  * The initial stack pointer for a stack block at `base` of `size` bytes: its top, aligned down to
  * 16 bytes as the RISC-V (and AArch64) ABI asks. x86-64's extra 8-byte offset does not apply here.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const computeInitialStackPointer = (base: number, size: number): number => {
   const top = base + size
@@ -438,6 +514,9 @@ const hex = (n: number) => `0x${n.toString(16)}`
  * sizes, creates and maps the stack; writes the main bootstrap message; releases the reservation.
  * The builder is consumed: on success its process, thread and root VMAR move into the result (in
  * the current scope); on failure everything it held is released.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const build = (self: ProcessBuilder): Effect.Effect<BuiltProcess, ProcessBuilderError, Scope.Scope> =>
   Effect.gen(function*() {

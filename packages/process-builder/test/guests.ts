@@ -50,6 +50,8 @@ export interface RunOptions {
    * socket makes the feeder wait) and closed after the last byte. Without it there is no PA_FD 0.
    */
   readonly stdin?: Uint8Array
+  /** The job to create the process in (the root job by default). */
+  readonly job?: Handle.Job
   /** Called once the process has started (to talk to it, or to kill it). */
   readonly whileRunning?: (process: Handle.Process) => Effect.Effect<void, unknown, Kernel.Kernel | Scope.Scope>
 }
@@ -92,7 +94,8 @@ export const runGuest = (name: Guests.Name, options: RunOptions = {}): Effect.Ef
   Effect.gen(function*() {
     const k = yield* Kernel.Kernel
     const executable = yield* k.vmo.fromBytes(image(name), { name, executable: true })
-    const builder = yield* ProcessBuilder.make({ name, job: yield* k.job.root(), executable, systemVdso: yield* k.systemVdso() })
+    const job = options.job ?? (yield* k.job.root())
+    const builder = yield* ProcessBuilder.make({ name, job, executable, systemVdso: yield* k.systemVdso() })
     const [stdout, stdoutGuest] = yield* k.socket.create()
     const [stderr, stderrGuest] = yield* k.socket.create()
     const stdin = options.stdin === undefined ? undefined : yield* k.socket.create()

@@ -16,16 +16,31 @@ import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 
-/** The brand of {@link CString}. */
+/**
+ * The brand of {@link CString}.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const BrandId = "@zxsim/processargs/CString"
 
-/** Bytes with no NUL among them: the content of a C string, without its terminator. */
+/**
+ * Bytes with no NUL among them: the content of a C string, without its terminator.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type CString = Uint8Array & Brand.Brand<typeof BrandId>
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder("utf-8", { fatal: false })
 
-/** Whether two C strings hold the same bytes. */
+/**
+ * Whether two C strings hold the same bytes.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const equals = (self: Uint8Array, that: Uint8Array): boolean => {
   if (self.length !== that.length) return false
   for (let i = 0; i < self.length; i++) if (self[i] !== that[i]) return false
@@ -35,6 +50,9 @@ export const equals = (self: Uint8Array, that: Uint8Array): boolean => {
 /**
  * The schema of {@link CString}: a `Uint8Array` with no zero byte. Its arbitrary draws short runs of
  * non-zero bytes, printable ASCII more often than not.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const CString: Schema.brand<Schema.filter<typeof Schema.Uint8ArrayFromSelf>, typeof BrandId> = Schema
   .Uint8ArrayFromSelf.pipe(
@@ -51,29 +69,52 @@ export const CString: Schema.brand<Schema.filter<typeof Schema.Uint8ArrayFromSel
     equivalence: () => equals
   })
 
-/** A string or byte array holds a NUL before its end, which a C string cannot carry. */
+/**
+ * A string or byte array holds a NUL before its end, which a C string cannot carry.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export class InteriorNul extends Schema.TaggedError<InteriorNul>("@zxsim/processargs/InteriorNul")("InteriorNul", {
   /** Byte offset of the first NUL. */
   position: Schema.Number,
   /** The input as text (UTF-8, lossy for non-text bytes), for the message. */
   text: Schema.String
 }) {
+  /**
+   * @since 0.1.0
+   */
   override get message(): string {
     return `String ${JSON.stringify(this.text)} contains a NUL at byte ${this.position}; C strings cannot`
   }
 }
 
-/** Whether the bytes can form a C string (no NUL among them). */
+/**
+ * Whether the bytes can form a C string (no NUL among them).
+ *
+ * @since 0.1.0
+ * @category guards
+ */
 export const isValid = (bytes: Uint8Array): boolean => bytes.indexOf(0) === -1
 
-/** A C string holding a copy of `bytes`, or `InteriorNul` when one of them is 0. */
+/**
+ * A C string holding a copy of `bytes`, or `InteriorNul` when one of them is 0.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
 export const fromBytes = (bytes: Uint8Array): Either.Either<CString, InteriorNul> => {
   const nul = bytes.indexOf(0)
   if (nul !== -1) return Either.left(new InteriorNul({ position: nul, text: decoder.decode(bytes) }))
   return Either.right(bytes.slice() as CString)
 }
 
-/** The UTF-8 encoding of `text` as a C string, or `InteriorNul` when the text holds U+0000. */
+/**
+ * The UTF-8 encoding of `text` as a C string, or `InteriorNul` when the text holds U+0000.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
 export const fromString = (text: string): Either.Either<CString, InteriorNul> => {
   const bytes = encoder.encode(text)
   const nul = bytes.indexOf(0)
@@ -81,15 +122,28 @@ export const fromString = (text: string): Either.Either<CString, InteriorNul> =>
   return Either.right(bytes as CString)
 }
 
-/** {@link fromString} for text known to hold no NUL; throws `InteriorNul` otherwise. */
+/**
+ * {@link fromString} for text known to hold no NUL; throws `InteriorNul` otherwise.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
 export const unsafeFromString = (text: string): CString => Either.getOrThrowWith(fromString(text), (error) => error)
 
-/** The C string as text, decoding UTF-8 (invalid sequences become U+FFFD). */
+/**
+ * The C string as text, decoding UTF-8 (invalid sequences become U+FFFD).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const toString = (self: CString): string => decoder.decode(self)
 
 /**
  * A C string from text: decodes a string by UTF-8 encoding it (failing on U+0000), encodes back by
  * UTF-8 decoding. Useful for configuration and command lines, where arguments arrive as text.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const CStringFromString: Schema.Schema<CString, string> = Schema.transformOrFail(Schema.String, CString, {
   strict: true,

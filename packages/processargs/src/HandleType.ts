@@ -13,6 +13,9 @@ import * as Schema from "effect/Schema"
 /**
  * Every handle type by name, with its `PA_*` value. `LogSink` (`PA_LOG_SINK`) is defined by the C
  * header but is not in the Rust enum; it is kept here so messages carrying it decode.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const values = {
   /** `PA_PROC_SELF`: the new process itself. */
@@ -67,6 +70,12 @@ export const values = {
   SmcResource: 0x53,
   /** `PA_SYSTEM_RESOURCE`: the system resource. */
   SystemResource: 0x54,
+  /**
+   * `PA_VMEX_RESOURCE`: the vmex resource, for `zx_vmo_replace_as_executable` (zxsim's own type:
+   * Fuchsia hands it out through `fuchsia.kernel.VmexResource` instead). ld.so.1 uses it for
+   * library VMOs that lack EXECUTE, a JIT for the code it writes.
+   */
+  VmexResource: 0x55,
   /** `PA_USER0`: user-defined. */
   User0: 0xf0,
   /** `PA_USER1`: user-defined. */
@@ -75,21 +84,39 @@ export const values = {
   User2: 0xf2
 } as const
 
-/** The name of a startup handle type, such as `"NamespaceDirectory"`. */
+/**
+ * The name of a startup handle type, such as `"NamespaceDirectory"`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type HandleType = keyof typeof values
 
-/** Every handle type name, in ascending order of value. */
+/**
+ * Every handle type name, in ascending order of value.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const names: ReadonlyArray<HandleType> = Object.keys(values) as Array<HandleType>
 
 /**
  * The handle types as a Schema: a union of the names, so values print readably, compare with `===`
  * and give an arbitrary that draws every type.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const HandleType: Schema.Literal<[HandleType, ...Array<HandleType>]> = Schema.Literal(
   ...(names as [HandleType, ...Array<HandleType>])
 ).annotations({ identifier: "HandleType" })
 
-/** The C names (`PA_PROC_SELF`, …) by type name, for messages and tools that print raw values. */
+/**
+ * The C names (`PA_PROC_SELF`, …) by type name, for messages and tools that print raw values.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const cNames: Readonly<Record<HandleType, string>> = {
   ProcessSelf: "PA_PROC_SELF",
   ThreadSelf: "PA_THREAD_SELF",
@@ -117,6 +144,7 @@ export const cNames: Readonly<Record<HandleType, string>> = {
   IoportResource: "PA_IOPORT_RESOURCE",
   SmcResource: "PA_SMC_RESOURCE",
   SystemResource: "PA_SYSTEM_RESOURCE",
+  VmexResource: "PA_VMEX_RESOURCE",
   User0: "PA_USER0",
   User1: "PA_USER1",
   User2: "PA_USER2"
@@ -129,13 +157,28 @@ const byValue: ReadonlyArray<HandleType | undefined> = (() => {
   return table
 })()
 
-/** The `PA_*` value of a handle type. */
+/**
+ * The `PA_*` value of a handle type.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const toValue = (type: HandleType): number => values[type]
 
-/** The handle type with the given `PA_*` value, or undefined when no type has it (0x12, 0x00, …). */
+/**
+ * The handle type with the given `PA_*` value, or undefined when no type has it (0x12, 0x00, …).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
 export const fromValue = (value: number): HandleType | undefined =>
   Number.isInteger(value) && value >= 0 && value <= 0xff ? byValue[value] : undefined
 
-/** Whether a value is a handle type name. */
+/**
+ * Whether a value is a handle type name.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
 export const isHandleType = (u: unknown): u is HandleType =>
   typeof u === "string" && Object.prototype.hasOwnProperty.call(values, u)

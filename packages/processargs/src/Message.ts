@@ -26,30 +26,68 @@ import type { ProcessargsError } from "./ProcessargsError.js"
 import * as Limits from "./ProcessargsError.js"
 import { BufferTooSmall } from "./ProcessargsError.js"
 
-/** `ZX_PROCARGS_PROTOCOL` (0x4150585d), the header's first word; on the wire `5d 58 50 41`. */
+/**
+ * `ZX_PROCARGS_PROTOCOL` (0x4150585d), the header's first word; on the wire `5d 58 50 41`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const PROTOCOL: number = codec.PROTOCOL
-/** `ZX_PROCARGS_VERSION` (0x1000), the header's second word. */
+/**
+ * `ZX_PROCARGS_VERSION` (0x1000), the header's second word.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const VERSION: number = codec.VERSION
-/** The size of the header: nine u32 fields. */
+/**
+ * The size of the header: nine u32 fields.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const HEADER_SIZE: number = codec.HEADER_SIZE
-/** The most bytes a message may hold (`ZX_CHANNEL_MAX_MSG_BYTES`, 65,536). */
+/**
+ * The most bytes a message may hold (`ZX_CHANNEL_MAX_MSG_BYTES`, 65,536).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const MAX_MESSAGE_BYTES: number = Limits.MAX_MESSAGE_BYTES
-/** The most handles a message may carry (`ZX_CHANNEL_MAX_MSG_HANDLES`, 64). */
+/**
+ * The most handles a message may carry (`ZX_CHANNEL_MAX_MSG_HANDLES`, 64).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const MAX_MESSAGE_HANDLES: number = Limits.MAX_MESSAGE_HANDLES
 
 /**
  * A built message: its bytes and the handles that go with it, in the order of their info words
  * (Rust: `Message`). Writing it moves the handles into the channel, so a message is written once.
+ *
+ * @since 0.1.0
+ * @category models
  */
 export interface Message {
   readonly bytes: Uint8Array
   readonly handles: ReadonlyArray<Handle.Handle>
 }
 
-/** The nine header fields of a message, as read from its first 36 bytes. */
+/**
+ * The nine header fields of a message, as read from its first 36 bytes.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type Header = codec.Header
 
-/** Anything whose encoded size can be computed: contents with handles, or message data with infos. */
+/**
+ * Anything whose encoded size can be computed: contents with handles, or message data with infos.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type Sizeable = MessageContents | MessageData
 
 const handleCountOf = (self: Sizeable): number => ("handles" in self ? self.handles.length : self.handleInfos.length)
@@ -58,6 +96,9 @@ const handleCountOf = (self: Sizeable): number => ("handles" in self ? self.hand
  * The exact byte length of the message these contents encode to (Rust: `calculate_size`), with the
  * errors {@link build} would give. Counts handle-info words, not handles, so placeholder handles
  * (`Handle.invalid`) size a message as well as real ones: the builder's stack sizing relies on it.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const calculateSize = (contents: Sizeable): Either.Either<number, ProcessargsError> =>
   Either.map(
@@ -70,6 +111,9 @@ export const calculateSize = (contents: Sizeable): Either.Either<number, Process
  * Fails with `TooManyHandles` over 64 handles, `TryFromInt` if an offset or count passes u32, and
  * `SizeTooLarge` over 65,536 bytes, checked in that order. Building neither closes nor moves the
  * handles; {@link write} moves them.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const build = (contents: MessageContents): Either.Either<Message, ProcessargsError> => {
   const handles = contents.handles
@@ -82,7 +126,12 @@ export const build = (contents: MessageContents): Either.Either<Message, Process
   return Either.right({ bytes, handles: out })
 }
 
-/** Encodes message data (strings and handle infos, no handles) into bytes, with {@link build}'s errors. */
+/**
+ * Encodes message data (strings and handle infos, no handles) into bytes, with {@link build}'s errors.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const encode = (data: MessageData): Either.Either<Uint8Array, ProcessargsError> => {
   const infos = data.handleInfos
   const l = codec.layout(data.args, data.environmentVars, data.namespacePaths, infos.length)
@@ -97,6 +146,9 @@ export const encode = (data: MessageData): Either.Either<Uint8Array, Processargs
  * {@link encode} without the allocation, for callers that reuse one buffer (a guest stack, a
  * pool). Only the message's bytes are written. Fails like {@link build}, or with `BufferTooSmall`
  * when the message does not fit; nothing is written then.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const encodeInto = (
   contents: Sizeable,
@@ -121,6 +173,9 @@ export const encodeInto = (
 /**
  * Reads and checks a message's header: length between 36 and 65,536 bytes, protocol and version.
  * The offsets and counts are returned unchecked; {@link parse} checks them.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const parseHeader = (
   bytes: Uint8Array
@@ -135,6 +190,9 @@ export const parseHeader = (
  * or do not decode, and any layout other than the one {@link build} writes.
  *
  * The strings returned are views into `bytes`, not copies.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export function parse(bytes: Uint8Array, handleCount: number): Either.Either<MessageData, DecodeError>
 export function parse(bytes: Uint8Array, handles: ReadonlyArray<Handle.Handle>): Either.Either<MessageContents, DecodeError>
@@ -154,6 +212,9 @@ export function parse(
 /**
  * Writes the message to a channel in one kernel write (Rust: `Message::write`). The handles move
  * into the channel and are consumed whether the write succeeds or fails, as Zircon does.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const write: {
   (channel: Handle.Channel): (self: Message) => Effect.Effect<void, ZxError, Kernel.Kernel>
@@ -167,7 +228,12 @@ export const write: {
     )
 )
 
-/** Builds the contents into a message and writes it to the channel: {@link build} then {@link write}. */
+/**
+ * Builds the contents into a message and writes it to the channel: {@link build} then {@link write}.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const send: {
   (channel: Handle.Channel): (contents: MessageContents) => Effect.Effect<void, ProcessargsError | ZxError, Kernel.Kernel>
   (contents: MessageContents, channel: Handle.Channel): Effect.Effect<void, ProcessargsError | ZxError, Kernel.Kernel>
@@ -182,6 +248,9 @@ export const send: {
  * their infos. The handles belong to the current scope. Fails with the kernel's error when no
  * message can be read (SHOULD_WAIT when none is queued, PEER_CLOSED when none will come) or with
  * a {@link DecodeError}; on a decode error the handles are still closed with the scope.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const read = (channel: Handle.Channel): Effect.Effect<MessageContents, DecodeError | ZxError, Kernel.Kernel | Scope.Scope> =>
   Kernel.Kernel.pipe(

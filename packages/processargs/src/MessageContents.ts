@@ -19,18 +19,29 @@ import { MAX_MESSAGE_BYTES, MAX_MESSAGE_HANDLES } from "./ProcessargsError.js"
 /**
  * A handle to pass to a new process and what it is for (Rust: `StartupHandle`). The handle stays
  * owned by its scope until the message carrying it is written, which moves it.
+ *
+ * @since 0.1.0
+ * @category models
  */
 export interface StartupHandle {
   readonly handle: Handle.Handle
   readonly info: HandleInfo.HandleInfo
 }
 
-/** A startup handle from its parts. */
+/**
+ * A startup handle from its parts.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const startupHandle = (handle: Handle.Handle, info: HandleInfo.HandleInfo): StartupHandle => ({ handle, info })
 
 /**
  * The contents of a processargs message with the handles it carries (Rust: `MessageContents`). The
  * arrays are read-only here; a builder may keep mutable arrays of its own and pass them in.
+ *
+ * @since 0.1.0
+ * @category models
  */
 export interface MessageContents {
   readonly args: ReadonlyArray<CString.CString>
@@ -39,15 +50,28 @@ export interface MessageContents {
   readonly handles: ReadonlyArray<StartupHandle>
 }
 
-/** Contents with nothing in them (Rust: `MessageContents::default()`). */
+/**
+ * Contents with nothing in them (Rust: `MessageContents::default()`).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
 export const empty: MessageContents = { args: [], environmentVars: [], namespacePaths: [], handles: [] }
 
-/** Contents from the parts given, the rest empty. */
+/**
+ * Contents from the parts given, the rest empty.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
 export const make = (parts: Partial<MessageContents>): MessageContents => ({ ...empty, ...parts })
 
 /**
  * The data of a message: everything but the handles themselves, with one handle info per handle in
  * order. This is exactly what the bytes encode, so `Message.parse(Message.encode(d))` gives `d`.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const MessageData = Schema.Struct({
   args: Schema.Array(CString.CString),
@@ -56,10 +80,20 @@ export const MessageData = Schema.Struct({
   handleInfos: Schema.Array(HandleInfo.HandleInfoFromSelf)
 }).annotations({ identifier: "MessageData" })
 
-/** The data of a message: its strings and its handle infos. */
+/**
+ * The data of a message: its strings and its handle infos.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface MessageData extends Schema.Schema.Type<typeof MessageData> {}
 
-/** The data of some contents: the same strings, and the infos of its handles in order. */
+/**
+ * The data of some contents: the same strings, and the infos of its handles in order.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const toData = (contents: MessageContents): MessageData => ({
   args: contents.args,
   environmentVars: contents.environmentVars,
@@ -73,7 +107,12 @@ const sameStrings = (a: ReadonlyArray<CString.CString>, b: ReadonlyArray<CString
   return true
 }
 
-/** Whether two message data hold the same strings (byte for byte) and the same handle infos, in order. */
+/**
+ * Whether two message data hold the same strings (byte for byte) and the same handle infos, in order.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const dataEquivalence = (self: MessageData, that: MessageData): boolean =>
   sameStrings(self.args, that.args) &&
   sameStrings(self.environmentVars, that.environmentVars) &&
@@ -81,7 +120,12 @@ export const dataEquivalence = (self: MessageData, that: MessageData): boolean =
   self.handleInfos.length === that.handleInfos.length &&
   self.handleInfos.every((info, i) => info.raw === that.handleInfos[i].raw)
 
-/** Bounds for {@link arbitraryData}. */
+/**
+ * Bounds for {@link arbitraryData}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface ArbitraryOptions {
   /** The most strings in each section. Default 16. */
   readonly maxStrings?: number
@@ -106,6 +150,9 @@ const handleInfoArbitrary: FastCheck.Arbitrary<HandleInfo.HandleInfo> = Arbitrar
  * encoded bytes. Strings mix printable ASCII and arbitrary non-zero bytes; handle infos draw every
  * type and the whole argument range. For other packages' property tests (a builder's message, a
  * guest's start-up code) as well as this package's.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const arbitraryData = (options?: ArbitraryOptions): FastCheck.Arbitrary<MessageData> => {
   const maxStrings = options?.maxStrings ?? 16

@@ -34,6 +34,7 @@ const table: ReadonlyArray<readonly [HandleType.HandleType, number, string]> = [
   ["IoportResource", 0x52, "PA_IOPORT_RESOURCE"],
   ["SmcResource", 0x53, "PA_SMC_RESOURCE"],
   ["SystemResource", 0x54, "PA_SYSTEM_RESOURCE"],
+  ["VmexResource", 0x55, "PA_VMEX_RESOURCE"],
   ["User0", 0xf0, "PA_USER0"],
   ["User1", 0xf1, "PA_USER1"],
   ["User2", 0xf2, "PA_USER2"]

@@ -1,24 +1,46 @@
 /**
- * The long differential run: `npm run difftest -w @zxsim/riscv -- [programs] [first seed]` runs
- * that many random programs (default 100,000) on the interpreter and on the JIT and prints the
- * count, the share of instructions the JIT ran compiled, and every divergence (with the seed that
- * reproduces it). Exits 1 if any program diverged.
+ * The long differential run: `npm run difftest -w @zxsim/riscv -- [programs] [first seed]
+ * [--workers N]` runs that many random programs (default 100,000) on the interpreter and on the
+ * JIT and prints the count, the share of instructions the JIT ran compiled, the throughput, and
+ * every divergence (with the seed that reproduces it). Exits 1 if any program diverged.
+ *
+ * Batches are independent, so they run on a pool of worker threads (`@zxsim/pool`'s WorkerPool),
+ * one per core by default; `--workers 0` runs them in this thread instead. A batch is the same
+ * programs whichever thread runs it, so the findings do not depend on the worker count.
  */
+import * as Effect from "effect/Effect"
+import { fileURLToPath } from "node:url"
+import * as WorkerPool from "@zxsim/pool/WorkerPool"
 import { runBatch } from "../test/utils/Differential.js"
+import { type BatchSummary, DiffBatch } from "./difftest-protocol.js"
 
 const BATCH = 32
-const total = Number(process.argv[2] ?? 100_000)
-const firstSeed = Number(process.argv[3] ?? 1)
+
+const args = process.argv.slice(2)
+const flag = args.indexOf("--workers")
+const workers = flag === -1 ? WorkerPool.defaultSize() : Number(args[flag + 1])
+const positional = flag === -1 ? args : [...args.slice(0, flag), ...args.slice(flag + 2)]
+const total = Number(positional[0] ?? 100_000)
+const firstSeed = Number(positional[1] ?? 1)
+if (!Number.isSafeInteger(total) || total < 0 || !Number.isSafeInteger(firstSeed) || !Number.isSafeInteger(workers) || workers < 0) {
+  process.stderr.write("usage: difftest [programs] [first seed] [--workers N]\n")
+  process.exit(2)
+}
+
+const batches = Array.from({ length: Math.ceil(total / BATCH) }, (_, batch) => ({
+  seed: firstSeed + batch,
+  count: Math.min(BATCH, total - batch * BATCH)
+}))
+
+let started = performance.now()
 let programs = 0
 let compiled = 0
 let instructions = 0
 let modules = 0
 let regions = 0
 let divergent = 0
-const started = performance.now()
-for (let batch = 0; programs < total; batch++) {
-  const count = Math.min(BATCH, total - programs)
-  const result = runBatch(firstSeed + batch, count)
+let done = 0
+const record = (seed: number, result: BatchSummary | ReturnType<typeof runBatch>) => {
   programs += result.programs
   compiled += result.compiled
   instructions += result.total
@@ -26,14 +48,33 @@ for (let batch = 0; programs < total; batch++) {
   regions += result.regions
   for (const d of result.divergences) {
     divergent++
-    process.stdout.write(`divergence: program seed ${d.seed} (batch seed ${firstSeed + batch}), pass ${d.pass}: ${d.what}\n`)
+    process.stdout.write(`divergence: program seed ${d.seed} (batch seed ${seed}), pass ${d.pass}: ${d.what}\n`)
   }
-  if ((batch + 1) % 100 === 0) process.stdout.write(`${programs} programs, ${divergent} divergences\n`)
+  if (++done % 100 === 0) process.stdout.write(`${programs} programs, ${divergent} divergences\n`)
 }
+
+const inThisThread = Effect.forEach(batches, ({ count, seed }) => Effect.sync(() => record(seed, runBatch(seed, count))), { discard: true })
+
+const onWorkers = Effect.scoped(Effect.gen(function*() {
+  const pool = yield* WorkerPool.make<DiffBatch>({
+    entry: fileURLToPath(new URL("./difftest-worker.ts", import.meta.url)),
+    size: workers
+  })
+  // Start timing once the workers are up (their start-up is not the engines' throughput).
+  started = performance.now()
+  yield* Effect.forEach(batches, (b) => Effect.map(pool.execute(new DiffBatch(b)), (result) => record(b.seed, result)), {
+    concurrency: 2 * workers,
+    discard: true
+  })
+}))
+
+await Effect.runPromise(workers === 0 ? inThisThread : onWorkers)
 const seconds = (performance.now() - started) / 1000
 process.stdout.write(
   `programs: ${programs}\ndivergences: ${divergent}\n` +
     `JIT instructions compiled: ${compiled} of ${instructions} (${((100 * compiled) / instructions).toFixed(1)}%)\n` +
-    `modules: ${modules}, regions: ${regions}\ntime: ${seconds.toFixed(1)} s\n`
+    `modules: ${modules}, regions: ${regions}\n` +
+    `workers: ${workers === 0 ? "none (this thread)" : workers}\n` +
+    `time: ${seconds.toFixed(1)} s (${(programs / seconds).toFixed(0)} programs/s)\n`
 )
 process.exit(divergent === 0 ? 0 : 1)

@@ -29,6 +29,9 @@ const out = join(here, "..", "test", "fixtures", "decoder-oracle.txt.gz")
 const count32 = Number(process.argv[2] ?? 250_000)
 let seed = Number(process.argv[3] ?? 0x5eed1234) >>> 0
 
+/** The extensions besides C that the decoder implements (C is added where wanted). */
+const EXTENSIONS = "+m,+a,+f,+d,+zba,+zbb,+zbs"
+
 const work = mkdtempSync(join(tmpdir(), "riscv-oracle-"))
 
 /** A small deterministic generator (xorshift32), so the sample is reproducible. */
@@ -60,7 +63,7 @@ const run = (args: ReadonlyArray<string>, input: string): { stdout: string; stde
 const disassembleArgs = (aliases: boolean) => [
   "--disassemble",
   "-triple=riscv64",
-  "-mattr=+m,+a,+c",
+  `-mattr=${EXTENSIONS},+c`,
   ...(aliases ? ["-M", "numeric"] : ["-M", "no-aliases", "-M", "numeric"])
 ]
 
@@ -89,7 +92,7 @@ const normalize = (line: string): string => {
 
 /** Assembles one instruction per line without the C extension; the 32-bit words, undefined on error. */
 const assemble = (lines: ReadonlyArray<string>): Array<number | undefined> => {
-  const { stderr, stdout } = run(["-triple=riscv64", "-mattr=+m,+a", "-show-encoding"], lines.join("\n") + "\n")
+  const { stderr, stdout } = run(["-triple=riscv64", `-mattr=${EXTENSIONS}`, "-show-encoding"], lines.join("\n") + "\n")
   const failed = new Set<number>()
   for (const m of stderr.matchAll(/input\.txt:(\d+):\d+: error/g)) failed.add(Number(m[1]) - 1)
   const words = [...stdout.matchAll(/# encoding: \[([^\]]*)\]/g)].map((m) =>
@@ -134,8 +137,17 @@ expandable.forEach((i, k) => {
 // ---- 32-bit words ------------------------------------------------------------------------------
 
 const OPCODES = [0x03, 0x0f, 0x13, 0x17, 0x1b, 0x23, 0x2f, 0x33, 0x37, 0x3b, 0x63, 0x67, 0x6f, 0x73]
+// The opcodes of F and D, sampled more often than the others (they have the most encodings).
+const FP_OPCODES = [0x07, 0x27, 0x43, 0x47, 0x4b, 0x4f, 0x53, 0x53, 0x53, 0x53]
 // Opcodes of extensions we do not implement, custom space and reserved space.
-const OTHER_OPCODES = [0x07, 0x27, 0x43, 0x47, 0x4b, 0x4f, 0x53, 0x57, 0x0b, 0x2b, 0x5b, 0x7b, 0x77, 0x6b]
+const OTHER_OPCODES = [0x57, 0x0b, 0x2b, 0x5b, 0x7b, 0x77, 0x6b]
+// OP-FP funct5 values that name operations.
+const FP_FUNCT5 = [0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x08, 0x0b, 0x14, 0x18, 0x1a, 0x1c, 0x1e]
+// funct7 values of OP and OP-32 for M, the base and the bit-manipulation extensions.
+const OP_FUNCT7 = [0x00, 0x20, 0x01, 0x04, 0x05, 0x10, 0x14, 0x24, 0x30, 0x34]
+// OP-IMM and OP-IMM-32 shift-like funct6 values (base, Zba, Zbb, Zbs), and whole funct12 values.
+const IMM_FUNCT6 = [0x00, 0x10, 0x02, 0x0a, 0x12, 0x18, 0x1a]
+const IMM_FUNCT12 = [0x600, 0x601, 0x602, 0x603, 0x604, 0x605, 0x287, 0x6b8, 0x698, 0x680]
 const AMO_FUNCT5 = [0x00, 0x01, 0x02, 0x03, 0x04, 0x08, 0x0c, 0x10, 0x14, 0x18, 0x1c]
 const CSRS = [0xc00, 0xc01, 0xc02, 0xc03, 0xc1f, 0xc80, 0xc81, 0xc82, 0x001, 0x002, 0x003, 0x100, 0x300, 0xf14, 0x7c0]
 
@@ -148,18 +160,39 @@ const sample32 = (): number => {
   const roll = below(100)
   if (roll < 8) return (next() | 3) >>> 0
   let w = next()
-  const opcode = roll < 14 ? pick(OTHER_OPCODES) : pick(OPCODES)
+  const opcode = roll < 12 ? pick(OTHER_OPCODES) : roll < 50 ? pick(FP_OPCODES) : pick(OPCODES)
   w = setField(w, opcode, 0, 7)
   const bias = below(4) !== 0
   switch (opcode) {
     case 0x33:
     case 0x3b:
-      if (bias) w = setField(w, pick([0x00, 0x20, 0x01]), 25, 7)
+      if (bias) w = setField(w, pick(OP_FUNCT7), 25, 7)
+      if (bias && below(4) === 0) w = setField(w, 0, 20, 5)
       break
     case 0x13:
     case 0x1b:
-      if (bias && ((w >>> 12) & 3) === 1) w = setField(w, pick([0x00, 0x10, 0x20]), 26, 6)
-      if (bias && opcode === 0x1b) w = setField(w, pick([0x00, 0x20]), 25, 7)
+      if (bias && ((w >>> 12) & 3) === 1) {
+        if (below(3) === 0) w = setField(w, pick(IMM_FUNCT12), 20, 12)
+        else w = setField(w, pick(IMM_FUNCT6), 26, 6)
+      }
+      if (bias && opcode === 0x1b && below(2) === 0) w = setField(w, pick([0x00, 0x20, 0x30]), 25, 7)
+      break
+    case 0x07:
+    case 0x27:
+      if (bias) w = setField(w, pick([2, 3]), 12, 3)
+      break
+    case 0x43:
+    case 0x47:
+    case 0x4b:
+    case 0x4f:
+      if (bias) w = setField(w, below(2), 25, 2)
+      break
+    case 0x53:
+      if (bias) {
+        w = setField(w, pick(FP_FUNCT5) * 4 + (below(5) === 0 ? below(4) : below(2)), 25, 7)
+        if (below(2) === 0) w = setField(w, below(4), 20, 5)
+        if (below(2) === 0) w = setField(w, pick([0, 1, 2, 3, 4, 7]), 12, 3)
+      }
       break
     case 0x2f:
       if (bias) {

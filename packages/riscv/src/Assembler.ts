@@ -1,5 +1,5 @@
 /**
- * A tiny RV64IMAC assembler for tests: one encode function per instruction format, one per
+ * A tiny RV64GC (plus Zba, Zbb, Zbs) assembler for tests: one encode function per instruction format, one per
  * instruction (named after its mnemonic, operands in assembly order), the compressed forms under
  * {@link C}, a few pseudo-instructions (`li`, `mv`, `nop`, `j`, `ret`), and {@link assemble} to lay
  * out a program with labels. Encoders throw a `RangeError` on an operand that does not fit: a
@@ -342,6 +342,8 @@ export const csrrw = (rd: number, csr: number, rs1: number) => (iType(0x73, rd, 
 export const csrrsi = (rd: number, csr: number, uimm: number) => (iType(0x73, rd, 6, reg(uimm, "uimm"), 0) | ((csr & 0xfff) << 20)) >>> 0
 /** `csrrci rd, csr, uimm`. */
 export const csrrci = (rd: number, csr: number, uimm: number) => (iType(0x73, rd, 7, reg(uimm, "uimm"), 0) | ((csr & 0xfff) << 20)) >>> 0
+/** `csrrwi rd, csr, uimm`. */
+export const csrrwi = (rd: number, csr: number, uimm: number) => (iType(0x73, rd, 5, reg(uimm, "uimm"), 0) | ((csr & 0xfff) << 20)) >>> 0
 /** `rdcycle rd` (`csrrs rd, cycle, x0`). */
 export const rdcycle = (rd: number) => csrrs(rd, 0xc00, 0)
 /** `rdtime rd` (`csrrs rd, time, x0`). */
@@ -392,6 +394,26 @@ const nonZeroReg = (r: number) => {
 
 /** The compressed instructions (RV64C), each producing a 16-bit {@link Half}. */
 export const C = {
+  /** `c.fld rd', uimm(rs1')` (rd', rs1' in 8–15; uimm a multiple of 8 below 256). */
+  fld: (rd: number, offset: number, rs1: number): Half => {
+    check(offset, 8, false, "c.fld offset", 8)
+    return half(0x2000 | (((offset >> 3) & 7) << 10) | (prime(rs1) << 7) | (((offset >> 6) & 3) << 5) | (prime(rd) << 2))
+  },
+  /** `c.fsd rs2', uimm(rs1')`. */
+  fsd: (rs2: number, offset: number, rs1: number): Half => {
+    check(offset, 8, false, "c.fsd offset", 8)
+    return half(0xa000 | (((offset >> 3) & 7) << 10) | (prime(rs1) << 7) | (((offset >> 6) & 3) << 5) | (prime(rs2) << 2))
+  },
+  /** `c.fldsp rd, uimm(sp)` (uimm a multiple of 8 below 512). */
+  fldsp: (rd: number, offset: number): Half => {
+    check(offset, 9, false, "c.fldsp offset", 8)
+    return half(0x2002 | (((offset >> 5) & 1) << 12) | (reg(rd) << 7) | (((offset >> 3) & 3) << 5) | (((offset >> 6) & 7) << 2))
+  },
+  /** `c.fsdsp rs2, uimm(sp)`. */
+  fsdsp: (rs2: number, offset: number): Half => {
+    check(offset, 9, false, "c.fsdsp offset", 8)
+    return half(0xa002 | (((offset >> 3) & 7) << 10) | (((offset >> 6) & 7) << 7) | (reg(rs2) << 2))
+  },
   /** `c.addi4spn rd', sp, uimm` (uimm a non-zero multiple of 4 below 1024). */
   addi4spn: (rd: number, uimm: number) => {
     check(uimm, 10, false, "immediate", 4)
@@ -581,3 +603,128 @@ export const assembleAt = (program: Program, origin: number): { readonly bytes: 
   }
   return { bytes, labels }
 }
+
+// ---- Zba, Zbb, Zbs -----------------------------------------------------------------------------------
+
+/** `add.uw rd, rs1, rs2`. */
+export const addUw = op(0x3b, 0, 0x04)
+/** `sh1add rd, rs1, rs2`. */
+export const sh1add = op(0x33, 2, 0x10)
+/** `sh2add rd, rs1, rs2`. */
+export const sh2add = op(0x33, 4, 0x10)
+/** `sh3add rd, rs1, rs2`. */
+export const sh3add = op(0x33, 6, 0x10)
+/** `sh1add.uw rd, rs1, rs2`. */
+export const sh1addUw = op(0x3b, 2, 0x10)
+/** `sh2add.uw rd, rs1, rs2`. */
+export const sh2addUw = op(0x3b, 4, 0x10)
+/** `sh3add.uw rd, rs1, rs2`. */
+export const sh3addUw = op(0x3b, 6, 0x10)
+/** `slli.uw rd, rs1, shamt` (0–63). */
+export const slliUw = shiftImm(0x1b, 1, 0x02, 6)
+/** `andn rd, rs1, rs2`. */
+export const andn = op(0x33, 7, 0x20)
+/** `orn rd, rs1, rs2`. */
+export const orn = op(0x33, 6, 0x20)
+/** `xnor rd, rs1, rs2`. */
+export const xnor = op(0x33, 4, 0x20)
+/** `min rd, rs1, rs2`. */
+export const min = op(0x33, 4, 0x05)
+/** `minu rd, rs1, rs2`. */
+export const minu = op(0x33, 5, 0x05)
+/** `max rd, rs1, rs2`. */
+export const max = op(0x33, 6, 0x05)
+/** `maxu rd, rs1, rs2`. */
+export const maxu = op(0x33, 7, 0x05)
+/** `rol rd, rs1, rs2`. */
+export const rol = op(0x33, 1, 0x30)
+/** `ror rd, rs1, rs2`. */
+export const ror = op(0x33, 5, 0x30)
+/** `rolw rd, rs1, rs2`. */
+export const rolw = op(0x3b, 1, 0x30)
+/** `rorw rd, rs1, rs2`. */
+export const rorw = op(0x3b, 5, 0x30)
+/** `rori rd, rs1, shamt` (0–63). */
+export const rori = shiftImm(0x13, 5, 0x18, 6)
+/** `roriw rd, rs1, shamt` (0–31). */
+export const roriw = shiftImm(0x1b, 5, 0x18, 5)
+/** `bclr rd, rs1, rs2`. */
+export const bclr = op(0x33, 1, 0x24)
+/** `bext rd, rs1, rs2`. */
+export const bext = op(0x33, 5, 0x24)
+/** `binv rd, rs1, rs2`. */
+export const binv = op(0x33, 1, 0x34)
+/** `bset rd, rs1, rs2`. */
+export const bset = op(0x33, 1, 0x14)
+/** `bclri rd, rs1, index` (0–63). */
+export const bclri = shiftImm(0x13, 1, 0x12, 6)
+/** `bexti rd, rs1, index` (0–63). */
+export const bexti = shiftImm(0x13, 5, 0x12, 6)
+/** `binvi rd, rs1, index` (0–63). */
+export const binvi = shiftImm(0x13, 1, 0x1a, 6)
+/** `bseti rd, rs1, index` (0–63). */
+export const bseti = shiftImm(0x13, 1, 0x0a, 6)
+const unary = (opcode: number, funct3: number, funct12: number) => (rd: number, rs1: number) =>
+  ((funct12 << 20) | (reg(rs1) << 15) | (funct3 << 12) | (reg(rd) << 7) | opcode) >>> 0
+/** `clz rd, rs1`. */
+export const clz = unary(0x13, 1, 0x600)
+/** `ctz rd, rs1`. */
+export const ctz = unary(0x13, 1, 0x601)
+/** `cpop rd, rs1`. */
+export const cpop = unary(0x13, 1, 0x602)
+/** `clzw rd, rs1`. */
+export const clzw = unary(0x1b, 1, 0x600)
+/** `ctzw rd, rs1`. */
+export const ctzw = unary(0x1b, 1, 0x601)
+/** `cpopw rd, rs1`. */
+export const cpopw = unary(0x1b, 1, 0x602)
+/** `sext.b rd, rs1`. */
+export const sextB = unary(0x13, 1, 0x604)
+/** `sext.h rd, rs1`. */
+export const sextH = unary(0x13, 1, 0x605)
+/** `zext.h rd, rs1` (RV64: `packw rd, rs1, x0`). */
+export const zextH = unary(0x3b, 4, 0x080)
+/** `orc.b rd, rs1`. */
+export const orcB = unary(0x13, 5, 0x287)
+/** `rev8 rd, rs1` (RV64). */
+export const rev8 = unary(0x13, 5, 0x6b8)
+
+// ---- F and D -----------------------------------------------------------------------------------------
+
+/** Rounding-mode field values (`DYN` reads `frm`). */
+export const Rm = { RNE: 0, RTZ: 1, RDN: 2, RUP: 3, RMM: 4, DYN: 7 } as const
+
+/** `flw rd, offset(rs1)` (rd an f register). */
+export const flw = (rd: number, offset: number, rs1: number) => iType(0x07, rd, 2, rs1, offset)
+/** `fld rd, offset(rs1)`. */
+export const fld = (rd: number, offset: number, rs1: number) => iType(0x07, rd, 3, rs1, offset)
+/** `fsw rs2, offset(rs1)` (rs2 an f register). */
+export const fsw = (rs2: number, offset: number, rs1: number) => sType(0x27, 2, rs1, rs2, offset)
+/** `fsd rs2, offset(rs1)`. */
+export const fsd = (rs2: number, offset: number, rs1: number) => sType(0x27, 3, rs1, rs2, offset)
+
+/**
+ * An OP-FP instruction: `funct5`, the format (`0` single, `1` double), registers by number and the
+ * funct3 field (a rounding mode, or the operation selector of sign injection, min/max, compares).
+ */
+export const opFp = (funct5: number, fmt: number, rd: number, rs1: number, rs2: number, funct3: number): number =>
+  rType(0x53, rd, funct3 & 7, rs1, rs2, (funct5 << 2) | fmt)
+
+/** A fused multiply-add: `opcode` 0x43 FMADD, 0x47 FMSUB, 0x4b FNMSUB, 0x4f FNMADD. */
+export const fusedMultiplyAdd = (opcode: number, fmt: number, rd: number, rs1: number, rs2: number, rs3: number, rm: number): number =>
+  (rType(opcode, rd, rm & 7, rs1, rs2, fmt & 3) | (reg(rs3) << 27)) >>> 0
+
+/** `fmv.d.x rd, rs1` (f from x, raw bits). */
+export const fmvDX = (rd: number, rs1: number) => opFp(0x1e, 1, rd, rs1, 0, 0)
+/** `fmv.x.d rd, rs1`. */
+export const fmvXD = (rd: number, rs1: number) => opFp(0x1c, 1, rd, rs1, 0, 0)
+/** `fmv.w.x rd, rs1` (boxes the low 32 bits). */
+export const fmvWX = (rd: number, rs1: number) => opFp(0x1e, 0, rd, rs1, 0, 0)
+/** `fmv.x.w rd, rs1` (sign-extends the low 32 bits). */
+export const fmvXW = (rd: number, rs1: number) => opFp(0x1c, 0, rd, rs1, 0, 0)
+/** `frflags rd` (`csrrs rd, fflags, x0`). */
+export const frflags = (rd: number) => csrrs(rd, 0x001, 0)
+/** `fsflags rd, rs1` (`csrrw rd, fflags, rs1`). */
+export const fsflags = (rd: number, rs1: number) => csrrw(rd, 0x001, rs1)
+/** `fsrmi rd, mode` (`csrrwi rd, frm, mode`). */
+export const fsrmi = (rd: number, mode: number) => csrrwi(rd, 0x002, mode)

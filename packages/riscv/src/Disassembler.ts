@@ -6,11 +6,49 @@
  *
  * @since 0.1.0
  */
-import { Csr, decode, type Instruction, mnemonics, Op } from "./Decoder.js"
+import { Csr, decode, fpReadsX, fpWritesX, type Instruction, isFloatingPoint, mnemonics, Op } from "./Decoder.js"
 
 const x = (r: number) => `x${r}`
+const f = (r: number) => `f${r}`
+
+/** Rounding-mode names by `rm` value (5 and 6 are reserved and never decode). */
+const RM_NAMES = ["rne", "rtz", "rdn", "rup", "rmm", "", "", "dyn"]
+
+/**
+ * FP operations LLVM prints without a rounding mode: those whose result is always exact, and
+ * those that have no `rm` field.
+ */
+const withoutRm = (op: number): boolean =>
+  op === Op.FCVT_D_S || op === Op.FCVT_D_W || op === Op.FCVT_D_WU ||
+  (op >= Op.FSGNJ_S && op <= Op.FCLASS_D) || op >= Op.FMV_X_W
+
+/** An FP instruction's text: `f`/`x` register names per operand, the rounding mode last. */
+const formatFp = (insn: Instruction, name: string): string => {
+  const { imm, op, rd, rs1, rs2 } = insn
+  if (op === Op.FLW || op === Op.FLD) return `${name} ${f(rd)}, ${imm}(${x(rs1)})`
+  if (op === Op.FSW || op === Op.FSD) return `${name} ${f(rs2)}, ${imm}(${x(rs1)})`
+  const dest = fpWritesX(op) ? x(rd) : f(rd)
+  const first = fpReadsX(op) ? x(rs1) : f(rs1)
+  const rm = withoutRm(op) ? "" : `, ${RM_NAMES[imm & 7]}`
+  if (op >= Op.FMADD_S && op <= Op.FNMADD_D) return `${name} ${dest}, ${first}, ${f(rs2)}, ${f(imm >>> 3)}${rm}`
+  const binary = (op >= Op.FADD_S && op <= Op.FDIV_D) || (op >= Op.FSGNJ_S && op <= Op.FLE_D)
+  return binary ? `${name} ${dest}, ${first}, ${f(rs2)}${rm}` : `${name} ${dest}, ${first}${rm}`
+}
+
+/** Zbb's one-source operations, printed `op rd, rs1`. */
+const isUnaryBitManipulation = (op: number): boolean =>
+  op === Op.CLZ || op === Op.CLZW || op === Op.CTZ || op === Op.CTZW || op === Op.CPOP || op === Op.CPOPW ||
+  op === Op.SEXT_B || op === Op.SEXT_H || op === Op.ZEXT_H || op === Op.ORC_B || op === Op.REV8
+
+/** Bit-manipulation operations with an immediate (shift amount or bit index). */
+const isImmediateBitManipulation = (op: number): boolean =>
+  op === Op.SLLI_UW || op === Op.RORI || op === Op.RORIW || op === Op.BCLRI || op === Op.BEXTI ||
+  op === Op.BINVI || op === Op.BSETI
 
 const CSR_NAMES: Readonly<Record<number, string>> = {
+  [Csr.FFLAGS]: "fflags",
+  [Csr.FRM]: "frm",
+  [Csr.FCSR]: "fcsr",
   [Csr.CYCLE]: "cycle",
   [Csr.TIME]: "time",
   [Csr.INSTRET]: "instret"
@@ -68,9 +106,11 @@ export const format = (insn: Instruction): string => {
     case Op.ECALL:
     case Op.EBREAK:
       return name
+    case Op.CSRRW:
     case Op.CSRRS:
     case Op.CSRRC:
       return `${name} ${x(rd)}, ${CSR_NAMES[imm]}, ${x(rs1)}`
+    case Op.CSRRWI:
     case Op.CSRRSI:
     case Op.CSRRCI:
       return `${name} ${x(rd)}, ${CSR_NAMES[imm]}, ${rs1}`
@@ -78,6 +118,9 @@ export const format = (insn: Instruction): string => {
     case Op.LR_D:
       return `${name}${ORDERING[imm & 3]} ${x(rd)}, (${x(rs1)})`
     default:
+      if (isFloatingPoint(op)) return formatFp(insn, name)
+      if (isUnaryBitManipulation(op)) return `${name} ${x(rd)}, ${x(rs1)}`
+      if (isImmediateBitManipulation(op)) return `${name} ${x(rd)}, ${x(rs1)}, ${imm}`
       if (op >= Op.SC_W && op <= Op.AMOMAXU_D) return `${name}${ORDERING[imm & 3]} ${x(rd)}, ${x(rs2)}, (${x(rs1)})`
       if (op >= Op.ADDI && op <= Op.SRAI || op >= Op.ADDIW && op <= Op.SRAIW) return `${name} ${x(rd)}, ${x(rs1)}, ${imm}`
       return `${name} ${x(rd)}, ${x(rs1)}, ${x(rs2)}`

@@ -2,8 +2,10 @@
  * The reference interpreter: the `Cpu` the kernel runs guest threads on when exactness matters
  * more than speed, and the semantics the JIT is checked against.
  *
- * What it implements: RV64IMAC, the Zicsr user counters, Zifencei, FENCE, ECALL and EBREAK, with
- * these choices where the ISA leaves one open:
+ * What it implements: RV64GC (I, M, A, F, D, C, Zicsr for the FP CSRs and the read-only user
+ * counters, Zifencei), Zba, Zbb and Zbs, FENCE, ECALL and EBREAK; floating point exact to the ISA
+ * in all five rounding modes with exact `fflags` (see `internal/fp/fpu.ts`). With these choices
+ * where the ISA leaves one open:
  * - Misaligned loads and stores are emulated (also across a page boundary, translating both
  *   pages before touching either, so a faulting store writes nothing). Misaligned LR, SC and AMOs
  *   raise `load-misaligned` (LR) or `store-misaligned` (SC, AMOs).
@@ -20,6 +22,11 @@
  * - AMOs and SC translate for writing only (the kernel never maps a page writable but not
  *   readable), so any failure is a store fault.
  * - pc is always even after a jump; an odd pc set by the host stops with `fetch-misaligned`.
+ * - FP state (`f0`–`f31`, `fcsr`) lives in the register file and starts as the kernel leaves a
+ *   new register file: zero (so a single read from a zeroed register is the canonical NaN).
+ *   `mstatus.FS` is always Dirty: FP instructions are always enabled.
+ * - FCVT.D.S, FCVT.D.W and FCVT.D.WU accept every valid rounding mode (they never round) and,
+ *   like every instruction with `rm`, are illegal with a reserved one.
  *
  * @since 0.1.0
  */

@@ -1,11 +1,11 @@
 /**
- * @zxsim/riscv: the RV64IMAC CPU behind the kernel's `Cpu` port: decoder, disassembler, the
+ * @zxsim/riscv: the RV64GC (+ Zba, Zbb, Zbs) CPU behind the kernel's `Cpu` port: decoder, disassembler, the
  * reference interpreter, and a small assembler for tests.
  *
  * @since 0.1.0
  */
 
-/** Encoders for every RV64IMAC instruction and a program layout with labels, for tests. */
+/** Encoders for every RV64GC and Zba/Zbb/Zbs instruction and a program layout with labels, for tests. */
 export * as Assembler from "./Assembler.js"
 /** Instruction bits to operations, compressed instructions expanded. */
 export * as Decoder from "./Decoder.js"

@@ -1,7 +1,7 @@
 /**
  * The JIT against the interpreter on random programs (see `utils/RandomPrograms.ts` for what they
- * contain and `utils/Differential.ts` for how they run): every stop reason, register, pc and
- * instret, and the memory at the end, must be the same. Each property run is a batch of 32
+ * contain and `utils/Differential.ts` for how they run): every stop reason, register (x, f, fcsr),
+ * pc and instret, and the memory at the end, must be the same. Each property run is a batch of 32
  * programs sharing one machine per engine; 313 runs make 10,016 programs. The long run is
  * `npm run difftest -w @zxsim/riscv -- 100000`.
  */
@@ -17,22 +17,26 @@ describe("JIT against the interpreter", () => {
   let compiled = 0
   let total = 0
 
-  it.prop(
-    "random programs stop the same way with the same registers and memory",
-    [FastCheck.integer({ min: 1, max: 0x7fffffff })],
-    ([seed]) => {
-      const result = runBatch(seed, BATCH)
-      programs += result.programs
-      compiled += result.compiled
-      total += result.total
-      assert.deepStrictEqual(result.divergences, [], `batch seed ${seed}`)
-    },
-    { fastCheck: { numRuns: RUNS } }
-  )
+  // An asynchronous property that gives the event loop a turn between batches: the whole run
+  // takes many seconds, and a worker that blocks that long on a loaded machine misses Vitest's
+  // 60-second RPC deadline ("Timeout calling onTaskUpdate") and fails the run.
+  it("random programs stop the same way with the same registers and memory", () =>
+    FastCheck.assert(
+      FastCheck.asyncProperty(FastCheck.integer({ min: 1, max: 0x7fffffff }), async (seed) => {
+        await new Promise<void>((resolve) => setImmediate(resolve))
+        const result = runBatch(seed, BATCH)
+        programs += result.programs
+        compiled += result.compiled
+        total += result.total
+        assert.deepStrictEqual(result.divergences, [], `batch seed ${seed}`)
+      }),
+      { numRuns: RUNS }
+    ), 600_000)
 
   it("ran at least 10,000 programs, most of their instructions compiled", () => {
     assert.isAtLeast(programs, 10_000)
-    // Every program runs three times on the JIT; the first run mostly warms it up.
-    assert.isAbove(compiled / total, 0.4)
+    // Every program runs three times on the JIT; the first run mostly warms it up. F and D
+    // instructions (about 6% of the random items) run on the interpreter and end regions.
+    assert.isAbove(compiled / total, 0.35)
   })
 })

@@ -18,11 +18,13 @@ describe.each(engines)("Exceptions ($name)", ({ make }) => {
       [0xffffffff, 0xffffffff], // no such opcode
       [A.csrrw(5, 0xc00, 6), A.csrrw(5, 0xc00, 6)], // writes a read-only counter
       [A.csrrs(5, 0xc00, 6), A.csrrs(5, 0xc00, 6)], // sets bits of it
-      [A.csrrs(5, 0x001, 0), A.csrrs(5, 0x001, 0)], // fflags: no F
+      [A.csrrs(5, 0x004, 0), A.csrrs(5, 0x004, 0)], // no such user CSR
       [A.csrrs(5, 0xc80, 0), A.csrrs(5, 0xc80, 0)], // cycleh is RV32-only
       [0x30200073, 0x30200073], // mret: privileged
       [0x10500073, 0x10500073], // wfi: privileged
-      [0x00000053, 0x00000053], // fadd.s: no F
+      [0x00005053, 0x00005053], // fadd.s with the reserved rounding mode 5
+      [0x04000053, 0x04000053], // fadd.h: no Zfh
+      [0x60301013, 0x60301013], // funct12 0x603 beside clz/ctz/cpop: not an instruction
       [{ _tag: "Half", bits: 0x4002 }, 0x4002], // c.lwsp x0: reserved
       [{ _tag: "Half", bits: 0x6081 }, 0x6081], // c.lui x1, 0: reserved
       [0x0000101b | (1 << 25), 0x0000101b | (1 << 25)] // slliw with shamt[5] set

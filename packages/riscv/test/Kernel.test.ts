@@ -18,7 +18,7 @@ import type { Cpu } from "@zxsim/kernel/Cpu"
 import * as RiscvInterpreter from "@zxsim/riscv/RiscvInterpreter"
 import * as RiscvJit from "@zxsim/riscv/RiscvJit"
 
-const { a0, a1, a2, ra, sp, t0, t1, t2 } = A.Reg
+const { a0, a1, a2, a3, ra, sp, t0, t1, t2 } = A.Reg
 
 /** The CPU layers every test runs on (the JIT also with everything compiled on first sight). */
 const cpus: ReadonlyArray<readonly [string, Layer.Layer<Cpu>]> = [
@@ -89,6 +89,31 @@ describe.each(cpus)("%s on the kernel", (_, cpu) => {
       assert.isAtLeast(stats.cpu?.instructions ?? 0, 8 * n)
       assert.isAtLeast(stats.slices, 5)
       assert.isAtLeast(stats.syscalls, 1)
+    })))
+
+  it.effect("FP registers and fcsr are thread state that survives time slices", () =>
+    withKernel(cpu, Effect.gen(function*() {
+      // frm = RUP once, then f1 += 2^-60 many times: rounding up adds one ulp (2^-52) each time,
+      // which only happens if frm, f1 and f4 survive every slice; NX accrues.
+      const n = 20_000
+      const code = yield* run([
+        A.mv(t2, a1),
+        A.fsrmi(0, A.Rm.RUP),
+        A.li(a2, 1), A.opFp(0x1a, 1, 1, a2, 0, A.Rm.RNE), // f1 = 1.0
+        A.li(a2, 0x3c3), A.slli(a2, a2, 52), A.fmvDX(4, a2), // f4 = 2^-60
+        A.li(t0, n),
+        A.label("loop"),
+        A.opFp(0, 1, 1, 1, 4, A.Rm.DYN),
+        // Integer work in between, so the loop spans many slices.
+        A.li(t1, 20), A.label("spin"), A.addi(t1, t1, -1), A.bne(t1, 0, "spin"),
+        A.addi(t0, t0, -1), A.bne(t0, 0, "loop"),
+        A.fmvXD(a0, 1), A.li(a2, 0x3ff), A.slli(a2, a2, 52), A.sub(a0, a0, a2),
+        A.slli(a0, a0, 8), A.csrrs(a3, 0x003, 0), A.or(a0, a0, a3),
+        A.jalr(ra, 0, t2)
+      ])
+      assert.strictEqual(code, BigInt(n * 256 + ((A.Rm.RUP << 5) | 1)))
+      const stats = yield* (yield* Kernel.Kernel).executionStats
+      assert.isAtLeast(stats.slices, 3)
     })))
 
   it.effect("atomics and the stack work in a guest", () =>

@@ -1,8 +1,9 @@
 /**
- * Reference interpreter speed: guest instructions per second on two simple loops (integer ALU
- * work, and loads/stores through the software TLB), each next to a native JavaScript loop that
- * computes the same 64-bit results exactly (as int32 halves, the fastest exact way without
- * BigInt), measured in the same run and checked to compute the same values. Both sides are
+ * Reference interpreter speed: guest instructions per second on three simple loops (integer ALU
+ * work, loads/stores through the software TLB, and double-precision arithmetic), each next to a
+ * native JavaScript loop that computes the same results exactly (64-bit integers as int32 halves,
+ * the fastest exact way without BigInt; doubles as JS numbers, without the exception flags the
+ * guest also computes), measured in the same run and checked to compute the same values. Both sides are
  * reported in guest instructions per second, so the ratio is the interpreter's speed relative to
  * the same work written directly in JS.
  *
@@ -76,6 +77,47 @@ const memoryLoop = [
   A.label("end")
 ]
 
+/**
+ * Seven instructions per iteration, five of them double-precision arithmetic (round to nearest,
+ * inexact results, so the exact flags are work): x = x * a + b (unfused), then x² / b and its root.
+ */
+const floatLoop = [
+  A.li(a0, 1n << 62n),
+  A.li(a1, 0x3fefff2e48e8a71en), A.fmvDX(1, a1), // a = 0.9999
+  A.li(a1, 0x3fd7ae147ae147aen), A.fmvDX(2, a1), // b = 0.37
+  A.li(a1, 0x3ff0000000000000n), A.fmvDX(0, a1), // x = 1
+  A.label("loop"),
+  A.opFp(2, 1, 0, 0, 1, A.Rm.RNE),
+  A.opFp(0, 1, 0, 0, 2, A.Rm.RNE),
+  A.opFp(2, 1, 3, 0, 0, A.Rm.RNE),
+  A.opFp(3, 1, 4, 3, 2, A.Rm.RNE),
+  A.opFp(0x0b, 1, 5, 4, 0, A.Rm.RNE),
+  A.addi(a0, a0, -1),
+  A.bne(a0, 0, "loop"),
+  A.label("end")
+]
+
+/** The FP loop in JS doubles; the result is the last root's bits. */
+const nativeFloat = (): Native => {
+  const a = 0.9999
+  const b = 0.37
+  let x = 1
+  let root = 0
+  return {
+    run: (iterations) => {
+      for (let i = 0; i < iterations; i++) {
+        x = x * a + b
+        root = Math.sqrt((x * x) / b)
+      }
+    },
+    result: () => {
+      const view = new DataView(new ArrayBuffer(8))
+      view.setFloat64(0, root, true)
+      return view.getBigUint64(0, true)
+    }
+  }
+}
+
 /** A native peer: runs iterations, and says what the guest's checked register should hold. */
 interface Native {
   readonly run: (iterations: number) => void
@@ -142,6 +184,7 @@ const nativeMemory = (): Native => {
 }
 
 const guestAlu = (guest: CpuThread) => RegisterFile.readX(guest.memory.memory, guest.registers, a1)
+const guestFloat = (guest: CpuThread) => new DataView(guest.memory.memory.buffer).getBigUint64(guest.registers + 512 + 8 * 5, true)
 const guestMemory = (guest: CpuThread) => {
   const view = new DataView(guest.memory.memory.buffer)
   let x = 0n
@@ -193,6 +236,7 @@ export const entry: Entry = {
   name: "interpreter",
   run: async () => [
     measure("interpreter ALU loop", aluLoop, nativeAlu, guestAlu),
-    measure("interpreter load/store loop", memoryLoop, nativeMemory, guestMemory)
+    measure("interpreter load/store loop", memoryLoop, nativeMemory, guestMemory),
+    measure("interpreter double-precision loop", floatLoop, nativeFloat, guestFloat)
   ]
 }

@@ -45,8 +45,10 @@ export const makeHandlePool = (fk: FileKernel): HandlePool => {
   for (let i = 0; i < 4; i++) vmos.push(run(kernel.vmo.create(4096)))
   for (let i = 0; i < 2; i++) channels.push(...run(kernel.channel.create()))
   for (let i = 0; i < 2; i++) sockets.push(...run(kernel.socket.create()))
-  const byType: Record<string, ReadonlyArray<Handle.Handle>> = { VMO: vmos, CHANNEL: channels, SOCKET: sockets }
-  const all = [...vmos, ...channels, ...sockets]
+  const events: Array<Handle.Handle> = []
+  for (let i = 0; i < 2; i++) events.push(run(kernel.event.create()))
+  const byType: Record<string, ReadonlyArray<Handle.Handle>> = { VMO: vmos, CHANNEL: channels, SOCKET: sockets, EVENT: events }
+  const all = [...vmos, ...channels, ...sockets, ...events]
   const infos = new Map<Handle.Handle, Wire.HandleInfo>()
   for (const handle of all) {
     const info = run(kernel.handle.info(handle))

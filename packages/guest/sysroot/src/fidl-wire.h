@@ -517,4 +517,255 @@ static inline uint64_t zxs_util_env_response(unsigned char* out, uint32_t txid, 
   return size;
 }
 
+// ---------------------------------------------------------------------------------------------
+// The fuchsia.io subset: files (POSIX I/O)
+// ---------------------------------------------------------------------------------------------
+
+// A request whose body is two uint64s (`ReadAt(count, offset)`).
+static inline uint64_t zxs_fidl_u64x2_request(unsigned char* out, uint32_t txid, uint64_t ordinal, uint64_t a,
+                                              uint64_t b) {
+  if (out == NULL) return 32;
+  zxs_fidl_header(out, txid, ordinal);
+  zxs_fidl_put_u64(out + 16, a);
+  zxs_fidl_put_u64(out + 24, b);
+  return 32;
+}
+
+// `Write(data vector<uint8>:8192)`, or with `at_offset` `WriteAt(data, offset)`.
+static inline uint64_t zxs_io_write_request(unsigned char* out, uint32_t txid, int at_offset, const void* data,
+                                            uint64_t length, uint64_t offset) {
+  uint64_t inline_size = at_offset ? 24 : 16;
+  uint64_t size = ZXS_FIDL_HEADER_SIZE + inline_size + zxs_fidl_align8(length);
+  if (out == NULL) return size;
+  zxs_fidl_header(out, txid, at_offset ? ZXS_ORDINAL_IO_WRITE_AT : ZXS_ORDINAL_IO_WRITE);
+  zxs_fidl_put_bytes(out + 16, out + 16 + inline_size, data, length);
+  if (at_offset) zxs_fidl_put_u64(out + 32, offset);
+  return size;
+}
+
+// `Seek(origin SeekOrigin, offset int64)`.
+static inline uint64_t zxs_io_seek_request(unsigned char* out, uint32_t txid, uint32_t origin, int64_t offset) {
+  if (out == NULL) return 32;
+  zxs_fidl_header(out, txid, ZXS_ORDINAL_IO_SEEK);
+  zxs_fidl_put_u32(out + 16, origin);
+  zxs_fidl_zero(out + 20, 4);
+  zxs_fidl_put_u64(out + 24, (uint64_t)offset);
+  return 32;
+}
+
+// `Unlink(name string:255, options UnlinkOptions)`: the table carries field 1 (`flags`) when
+// `flags` is not 0, and no field otherwise.
+static inline uint64_t zxs_io_unlink_request(unsigned char* out, uint32_t txid, const char* name, uint64_t length,
+                                             uint64_t flags) {
+  uint64_t name_size = zxs_fidl_align8(length);
+  uint64_t size = ZXS_FIDL_HEADER_SIZE + 32 + name_size + (flags != 0 ? 16 : 0);
+  if (out == NULL) return size;
+  zxs_fidl_header(out, txid, ZXS_ORDINAL_IO_UNLINK);
+  zxs_fidl_put_bytes(out + 16, out + 48, name, length);
+  unsigned char* table = out + 32;
+  zxs_fidl_put_u64(table, flags != 0 ? 1 : 0);
+  zxs_fidl_put_u64(table + 8, UINT64_MAX);
+  if (flags != 0) {
+    unsigned char* envelope = out + 48 + name_size;
+    zxs_fidl_put_u32(envelope, 8);  // 8 bytes out of line, no handles, not inline
+    zxs_fidl_zero(envelope + 4, 4);
+    zxs_fidl_put_u64(envelope + 8, flags);
+  }
+  return size;
+}
+
+// `Rename(src string:255, dst_parent_token handle:EVENT, dst string:255)`; the token goes with the
+// message.
+static inline uint64_t zxs_io_rename_request(unsigned char* out, uint32_t txid, const char* src, uint64_t src_length,
+                                             const char* dst, uint64_t dst_length) {
+  uint64_t size = ZXS_FIDL_HEADER_SIZE + 40 + zxs_fidl_align8(src_length) + zxs_fidl_align8(dst_length);
+  if (out == NULL) return size;
+  zxs_fidl_header(out, txid, ZXS_ORDINAL_IO_RENAME);
+  uint64_t src_size = zxs_fidl_put_bytes(out + 16, out + 56, src, src_length);
+  zxs_fidl_put_u32(out + 32, UINT32_MAX);
+  zxs_fidl_zero(out + 36, 4);
+  zxs_fidl_put_bytes(out + 40, out + 56 + src_size, dst, dst_length);
+  return size;
+}
+
+// `SetAttr(flags, attributes)` setting only the modification time (nanoseconds since the epoch).
+static inline uint64_t zxs_io_set_mtime_request(unsigned char* out, uint32_t txid, uint64_t mtime) {
+  if (out == NULL) return 16 + 64;
+  zxs_fidl_header(out, txid, ZXS_ORDINAL_IO_SET_ATTR);
+  zxs_fidl_zero(out + 16, 64);
+  zxs_fidl_put_u32(out + 16, ZXS_IO_ATTRIBUTE_MODIFICATION_TIME);
+  zxs_fidl_put_u64(out + 24 + 48, mtime);
+  return 16 + 64;
+}
+
+// A result union's reply: `*err` 0 and the success payload (`*payload`, `*payload_size` bytes,
+// out of line; NULL and 0 for an empty struct, which is inline), or the error status in `*err`.
+// `payload_size` is the exact out-of-line size the success member must have (0 for an empty one).
+static inline int zxs_io_result_response(const unsigned char* bytes, uint32_t num_bytes, uint32_t num_handles,
+                                         uint64_t ordinal, uint64_t payload_size, int32_t* err,
+                                         const unsigned char** payload) {
+  int error = zxs_fidl_check_reply(bytes, num_bytes, ordinal);
+  if (error != ZXS_FIDL_OK) return error;
+  if (num_handles != 0) return ZXS_FIDL_BAD_HANDLES;
+  if (num_bytes < 32) return ZXS_FIDL_SHORT;
+  uint64_t member = zxs_fidl_get_u64(bytes + 16);
+  if (member == 2) {
+    if (num_bytes != 32) return ZXS_FIDL_BAD_SIZE;
+    error = zxs_fidl_inline_status(bytes + 24, err);
+    if (error == ZXS_FIDL_OK && *err == 0) return ZXS_FIDL_BAD_UNION;
+    return error;
+  }
+  if (member != 1) return ZXS_FIDL_BAD_UNION;
+  if (payload_size == 0) {
+    if (num_bytes != 32) return ZXS_FIDL_BAD_SIZE;
+    int32_t value;
+    error = zxs_fidl_inline_status(bytes + 24, &value);
+    if (error != ZXS_FIDL_OK) return error;
+    if (value != 0) return ZXS_FIDL_BAD_PADDING;
+    *payload = NULL;
+    *err = 0;
+    return ZXS_FIDL_OK;
+  }
+  if (zxs_fidl_get_u32(bytes + 24) != payload_size || zxs_fidl_get_u16(bytes + 28) != 0 ||
+      zxs_fidl_get_u16(bytes + 30) != 0) {
+    return ZXS_FIDL_BAD_UNION;
+  }
+  if (num_bytes != 32 + payload_size) return ZXS_FIDL_BAD_SIZE;
+  *payload = bytes + 32;
+  *err = 0;
+  return ZXS_FIDL_OK;
+}
+
+// The reply of `Write`, `WriteAt` (`actual_count`) or `Seek` (`offset_from_start`): a uint64 on
+// success.
+static inline int zxs_io_u64_result_response(const unsigned char* bytes, uint32_t num_bytes, uint32_t num_handles,
+                                             uint64_t ordinal, int32_t* err, uint64_t* value) {
+  const unsigned char* payload;
+  int error = zxs_io_result_response(bytes, num_bytes, num_handles, ordinal, 8, err, &payload);
+  if (error == ZXS_FIDL_OK && *err == 0) *value = zxs_fidl_get_u64(payload);
+  return error;
+}
+
+// The reply of `ReadAt`: as `Read`'s, with its own ordinal.
+static inline int zxs_io_read_at_response(const unsigned char* bytes, uint32_t num_bytes, uint32_t num_handles,
+                                          int32_t* err, const unsigned char** data, uint64_t* size) {
+  zxs_fidl_header_t header;
+  int error = zxs_fidl_read_header(bytes, num_bytes, &header);
+  if (error != ZXS_FIDL_OK) return error;
+  if (header.ordinal != ZXS_ORDINAL_IO_READ_AT) return ZXS_FIDL_WRONG_ORDINAL;
+  if (num_handles != 0) return ZXS_FIDL_BAD_HANDLES;
+  if (num_bytes < 32) return ZXS_FIDL_SHORT;
+  uint64_t member = zxs_fidl_get_u64(bytes + 16);
+  if (member == 2) {
+    if (num_bytes != 32) return ZXS_FIDL_BAD_SIZE;
+    error = zxs_fidl_inline_status(bytes + 24, err);
+    if (error == ZXS_FIDL_OK && *err == 0) return ZXS_FIDL_BAD_UNION;
+    return error;
+  }
+  if (member != 1) return ZXS_FIDL_BAD_UNION;
+  uint32_t envelope_bytes = zxs_fidl_get_u32(bytes + 24);
+  if (zxs_fidl_get_u16(bytes + 28) != 0 || zxs_fidl_get_u16(bytes + 30) != 0) return ZXS_FIDL_BAD_UNION;
+  if (num_bytes < 48) return ZXS_FIDL_SHORT;
+  uint64_t consumed;
+  error = zxs_fidl_get_bytes(bytes + 32, bytes, 48, num_bytes, ZXS_IO_MAX_BUF, 0, data, size, &consumed);
+  if (error != ZXS_FIDL_OK) return error;
+  if (48 + consumed != num_bytes || envelope_bytes != 16 + consumed) return ZXS_FIDL_BAD_SIZE;
+  *err = 0;
+  return ZXS_FIDL_OK;
+}
+
+// `NodeAttributes`, as `GetAttr` reports them.
+#ifndef ZXS_IO_ATTRIBUTES_DEFINED
+#define ZXS_IO_ATTRIBUTES_DEFINED
+typedef struct zxs_io_attributes {
+  uint32_t mode;
+  uint64_t id;
+  uint64_t content_size;
+  uint64_t storage_size;
+  uint64_t link_count;
+  uint64_t creation_time;
+  uint64_t modification_time;
+} zxs_io_attributes_t;
+#endif
+
+// Reads the `GetAttr` reply `{ s int32, attributes NodeAttributes }` (80 bytes).
+static inline int zxs_io_get_attr_response(const unsigned char* bytes, uint32_t num_bytes, uint32_t num_handles,
+                                           int32_t* s, zxs_io_attributes_t* attributes) {
+  int error = zxs_fidl_check_reply(bytes, num_bytes, ZXS_ORDINAL_IO_GET_ATTR);
+  if (error != ZXS_FIDL_OK) return error;
+  if (num_handles != 0) return ZXS_FIDL_BAD_HANDLES;
+  if (num_bytes != 80) return ZXS_FIDL_BAD_SIZE;
+  if (!zxs_fidl_is_zero(bytes + 20, 4) || !zxs_fidl_is_zero(bytes + 28, 4)) return ZXS_FIDL_BAD_PADDING;
+  *s = (int32_t)zxs_fidl_get_u32(bytes + 16);
+  attributes->mode = zxs_fidl_get_u32(bytes + 24);
+  attributes->id = zxs_fidl_get_u64(bytes + 32);
+  attributes->content_size = zxs_fidl_get_u64(bytes + 40);
+  attributes->storage_size = zxs_fidl_get_u64(bytes + 48);
+  attributes->link_count = zxs_fidl_get_u64(bytes + 56);
+  attributes->creation_time = zxs_fidl_get_u64(bytes + 64);
+  attributes->modification_time = zxs_fidl_get_u64(bytes + 72);
+  return ZXS_FIDL_OK;
+}
+
+// Reads a reply `{ s int32 }` (`SetAttr`) with the given ordinal.
+static inline int zxs_io_status_response(const unsigned char* bytes, uint32_t num_bytes, uint32_t num_handles,
+                                         uint64_t ordinal, int32_t* s) {
+  int error = zxs_fidl_check_reply(bytes, num_bytes, ordinal);
+  if (error != ZXS_FIDL_OK) return error;
+  if (num_handles != 0) return ZXS_FIDL_BAD_HANDLES;
+  if (num_bytes != 24) return ZXS_FIDL_BAD_SIZE;
+  if (!zxs_fidl_is_zero(bytes + 20, 4)) return ZXS_FIDL_BAD_PADDING;
+  *s = (int32_t)zxs_fidl_get_u32(bytes + 16);
+  return ZXS_FIDL_OK;
+}
+
+// Reads the `GetToken` reply `{ s int32, token handle:optional }` (24 bytes; a present marker
+// means one handle came).
+static inline int zxs_io_get_token_response(const unsigned char* bytes, uint32_t num_bytes, uint32_t num_handles,
+                                            int32_t* s, int* has_token) {
+  int error = zxs_fidl_check_reply(bytes, num_bytes, ZXS_ORDINAL_IO_GET_TOKEN);
+  if (error != ZXS_FIDL_OK) return error;
+  if (num_bytes != 24) return ZXS_FIDL_BAD_SIZE;
+  uint32_t presence = zxs_fidl_get_u32(bytes + 20);
+  if (presence != 0 && presence != UINT32_MAX) return ZXS_FIDL_BAD_PRESENCE;
+  if (num_handles != (presence != 0 ? 1u : 0u)) return ZXS_FIDL_BAD_HANDLES;
+  *s = (int32_t)zxs_fidl_get_u32(bytes + 16);
+  *has_token = presence != 0;
+  return ZXS_FIDL_OK;
+}
+
+// Reads the `OnOpen` event: the status and the kind of node (`ZXS_IO_DIRENT_DIRECTORY`,
+// `ZXS_IO_DIRENT_FILE`, or 0 when `info` is absent or another kind). A file's `event` and
+// `stream` handles, when present, are counted in `num_handles` and left to the caller to close.
+static inline int zxs_io_on_open_event(const unsigned char* bytes, uint32_t num_bytes, uint32_t num_handles,
+                                       int32_t* s, uint32_t* kind) {
+  zxs_fidl_header_t header;
+  int error = zxs_fidl_read_header(bytes, num_bytes, &header);
+  if (error != ZXS_FIDL_OK) return error;
+  if (header.ordinal != ZXS_ORDINAL_IO_ON_OPEN || header.txid != 0) return ZXS_FIDL_WRONG_ORDINAL;
+  if (num_bytes < 40) return ZXS_FIDL_SHORT;
+  if (!zxs_fidl_is_zero(bytes + 20, 4)) return ZXS_FIDL_BAD_PADDING;
+  *s = (int32_t)zxs_fidl_get_u32(bytes + 16);
+  uint64_t member = zxs_fidl_get_u64(bytes + 24);
+  const unsigned char* envelope = bytes + 32;
+  if (member == 0) {
+    if (num_bytes != 40 || !zxs_fidl_is_zero(envelope, 8) || num_handles != 0) return ZXS_FIDL_BAD_UNION;
+    *kind = 0;
+    return ZXS_FIDL_OK;
+  }
+  uint16_t flags = zxs_fidl_get_u16(envelope + 6);
+  uint16_t handles = zxs_fidl_get_u16(envelope + 4);
+  if (handles != num_handles) return ZXS_FIDL_BAD_HANDLES;
+  if (flags == 1) {
+    if (num_bytes != 40) return ZXS_FIDL_BAD_SIZE;
+  } else if (flags == 0) {
+    uint32_t size = zxs_fidl_get_u32(envelope);
+    if ((size & 7) != 0 || num_bytes != 40 + size) return ZXS_FIDL_BAD_SIZE;
+  } else {
+    return ZXS_FIDL_BAD_UNION;
+  }
+  *kind = member == 3 ? ZXS_IO_DIRENT_DIRECTORY : member == 2 ? ZXS_IO_DIRENT_FILE : 0;
+  return ZXS_FIDL_OK;
+}
+
 #endif  // ZXSIM_FIDL_WIRE_H_

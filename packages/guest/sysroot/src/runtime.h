@@ -22,9 +22,10 @@ ZXS_HIDDEN extern void* __zx_vdso_table[];
 ZXS_HIDDEN int __zx_vdso_init(uintptr_t base);
 ZXS_HIDDEN void* __zx_vdso_bind(size_t number);
 
-// stdio.c: gives stdin, stdout and stderr their sockets, and writes out what stdout and stderr
+// stdio.c: gives descriptors 0, 1 and 2 (and so stdin, stdout and stderr) their sockets, bit i of
+// `terminal_mask` saying descriptor i is a terminal; and writes out what stdout and stderr
 // buffered.
-ZXS_HIDDEN void __zx_stdio_init(zx_handle_t in, zx_handle_t out, zx_handle_t err);
+ZXS_HIDDEN void __zx_stdio_init(zx_handle_t in, zx_handle_t out, zx_handle_t err, int terminal_mask);
 ZXS_HIDDEN void __zx_stdio_flush(void);
 
 // heap.c: the root VMAR the heap reserves its range in.

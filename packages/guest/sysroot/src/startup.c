@@ -57,7 +57,8 @@ size_t zx_startup_namespace(const zx_startup_namespace_entry_t** entries) {
 
 // Sorts one startup handle: the runtime's own, stdio, the namespace table, or the handle table.
 static void keep_handle(zx_handle_t handle, uint32_t info, const unsigned char* bytes, uint32_t num_bytes,
-                        const zx_proc_args_t* header, zx_handle_t* in, zx_handle_t* out, zx_handle_t* err) {
+                        const zx_proc_args_t* header, zx_handle_t* in, zx_handle_t* out, zx_handle_t* err,
+                        int* terminal_mask) {
   uint32_t type = PA_HND_TYPE(info), arg = PA_HND_ARG(info);
   zx_handle_t* own = NULL;
   if (arg == 0 && type == PA_PROC_SELF) own = &process_self;
@@ -69,23 +70,29 @@ static void keep_handle(zx_handle_t handle, uint32_t info, const unsigned char* 
     return;
   }
   if (type == PA_FD) {
+    int terminal = (arg & ZX_STARTUP_FD_TERMINAL) != 0;
+    arg &= ~ZX_STARTUP_FD_TERMINAL;
     if ((arg & ZX_STARTUP_FD_USE_FOR_STDIO) != 0 && *in == ZX_HANDLE_INVALID && *out == ZX_HANDLE_INVALID &&
         *err == ZX_HANDLE_INVALID) {
       *in = handle;
       *out = handle;
       *err = handle;
+      if (terminal) *terminal_mask |= 7;
       return;
     }
     if (arg == 0 && *in == ZX_HANDLE_INVALID) {
       *in = handle;
+      if (terminal) *terminal_mask |= 1 << 0;
       return;
     }
     if (arg == 1 && *out == ZX_HANDLE_INVALID) {
       *out = handle;
+      if (terminal) *terminal_mask |= 1 << 1;
       return;
     }
     if (arg == 2 && *err == ZX_HANDLE_INVALID) {
       *err = handle;
+      if (terminal) *terminal_mask |= 1 << 2;
       return;
     }
   }
@@ -131,13 +138,16 @@ ZXS_HIDDEN __attribute__((noreturn)) void __zx_startup_main(const unsigned char*
   zxs_processargs_strings(bytes, num_bytes, header->environ_off, header->environ_num, envp);
 
   zx_handle_t in = ZX_HANDLE_INVALID, out = ZX_HANDLE_INVALID, err = ZX_HANDLE_INVALID;
+  int terminal_mask = 0;
   for (uint32_t i = 0; i < num_handles; i++) {
-    keep_handle(handles[i], zxs_processargs_info(bytes, header, i), bytes, num_bytes, header, &in, &out, &err);
+    keep_handle(handles[i], zxs_processargs_info(bytes, header, i), bytes, num_bytes, header, &in, &out, &err,
+                &terminal_mask);
   }
 
-  __zx_stdio_init(in, out, err);
   __zx_heap_init(vmar_root_self);
   environ = envp;
+  // After the heap (descriptors are allocated) and the environment (the current directory is $PWD).
+  __zx_stdio_init(in, out, err, terminal_mask);
 
   for (void (*const* f)(void) = __preinit_array_start; f < __preinit_array_end; f++) (*f)();
   for (void (*const* f)(void) = __init_array_start; f < __init_array_end; f++) (*f)();

@@ -9,7 +9,7 @@
 #include "runtime.h"
 #include "static-pie.h"
 
-const size_t __zx_vdso_count = 46;
+const size_t __zx_vdso_count = 52;
 
 const char __zx_vdso_names[] =
     "_zx_handle_close\0"
@@ -58,17 +58,24 @@ const char __zx_vdso_names[] =
     "_zx_object_signal_peer\0"
     "_zx_futex_wait\0"
     "_zx_futex_wake\0"
+    "_zx_task_create_exception_channel\0"
+    "_zx_exception_get_thread\0"
+    "_zx_exception_get_process\0"
+    "_zx_thread_read_state\0"
+    "_zx_thread_write_state\0"
+    "_zx_job_set_policy\0"
     "";
 
 // Where each syscall's name starts in __zx_vdso_names, by syscall number.
-static const uint16_t vdso_name_offsets[46] = {
+static const uint16_t vdso_name_offsets[52] = {
     0, 17, 39, 60, 79, 99, 117, 137, 161, 185, 204, 221,
     239, 256, 274, 291, 307, 322, 335, 349, 366, 383, 404, 434,
     452, 465, 480, 497, 514, 533, 551, 568, 586, 603, 619, 633,
-    648, 672, 686, 701, 726, 747, 764, 785, 808, 823,
+    648, 672, 686, 701, 726, 747, 764, 785, 808, 823, 838, 872,
+    897, 923, 945, 968,
 };
 
-void* __zx_vdso_table[46];
+void* __zx_vdso_table[52];
 
 static zxs_dso_t vdso;
 
@@ -367,3 +374,39 @@ zx_status_t _zx_futex_wake(const zx_futex_t* value_ptr, uint32_t wake_count) {
   return ((zx_status_t (*)(const zx_futex_t*, uint32_t))vdso_entry(45))(value_ptr, wake_count);
 }
 extern __typeof__(_zx_futex_wake) zx_futex_wake __attribute__((weak, alias("_zx_futex_wake")));
+
+// Binds an exception channel to a thread, process or job; exceptions arrive as zx_exception_info_t plus an exception handle.
+zx_status_t _zx_task_create_exception_channel(zx_handle_t handle, uint32_t options, zx_handle_t* out) {
+  return ((zx_status_t (*)(zx_handle_t, uint32_t, zx_handle_t*))vdso_entry(46))(handle, options, out);
+}
+extern __typeof__(_zx_task_create_exception_channel) zx_task_create_exception_channel __attribute__((weak, alias("_zx_task_create_exception_channel")));
+
+// A handle to the thread stopped in an exception.
+zx_status_t _zx_exception_get_thread(zx_handle_t handle, zx_handle_t* out) {
+  return ((zx_status_t (*)(zx_handle_t, zx_handle_t*))vdso_entry(47))(handle, out);
+}
+extern __typeof__(_zx_exception_get_thread) zx_exception_get_thread __attribute__((weak, alias("_zx_exception_get_thread")));
+
+// A handle to the process of the thread stopped in an exception (not through a thread's channel).
+zx_status_t _zx_exception_get_process(zx_handle_t handle, zx_handle_t* out) {
+  return ((zx_status_t (*)(zx_handle_t, zx_handle_t*))vdso_entry(48))(handle, out);
+}
+extern __typeof__(_zx_exception_get_process) zx_exception_get_process __attribute__((weak, alias("_zx_exception_get_process")));
+
+// Reads the registers (GENERAL_REGS or FP_REGS) of a thread stopped in an exception.
+zx_status_t _zx_thread_read_state(zx_handle_t handle, uint32_t kind, void* buffer, size_t buffer_size) {
+  return ((zx_status_t (*)(zx_handle_t, uint32_t, void*, size_t))vdso_entry(49))(handle, kind, buffer, buffer_size);
+}
+extern __typeof__(_zx_thread_read_state) zx_thread_read_state __attribute__((weak, alias("_zx_thread_read_state")));
+
+// Writes the registers (GENERAL_REGS or FP_REGS) of a thread stopped in an exception.
+zx_status_t _zx_thread_write_state(zx_handle_t handle, uint32_t kind, const void* buffer, size_t buffer_size) {
+  return ((zx_status_t (*)(zx_handle_t, uint32_t, const void*, size_t))vdso_entry(50))(handle, kind, buffer, buffer_size);
+}
+extern __typeof__(_zx_thread_write_state) zx_thread_write_state __attribute__((weak, alias("_zx_thread_write_state")));
+
+// Adds job policy entries (BASIC_V1 or BASIC_V2), RELATIVE or ABSOLUTE; only on a job with no children or processes.
+zx_status_t _zx_job_set_policy(zx_handle_t handle, uint32_t options, uint32_t topic, const void* policy, uint32_t count) {
+  return ((zx_status_t (*)(zx_handle_t, uint32_t, uint32_t, const void*, uint32_t))vdso_entry(51))(handle, options, topic, policy, count);
+}
+extern __typeof__(_zx_job_set_policy) zx_job_set_policy __attribute__((weak, alias("_zx_job_set_policy")));

@@ -20,6 +20,12 @@ export const MAX_MSG_HANDLES = 64
  * floods a channel runs out of room instead of running the host out of memory.
  */
 export const MAX_PENDING_MESSAGES = 3500
+/** What a queued message costs the memory budget beside its bytes: its record and each handle's slot. */
+const MESSAGE_OVERHEAD_BYTES = 64
+const HANDLE_SLOT_BYTES = 8
+
+const messageCost = (bytes: Uint8Array, handles: ReadonlyArray<HandleRef>): number =>
+  MESSAGE_OVERHEAD_BYTES + bytes.length + HANDLE_SLOT_BYTES * handles.length
 
 /** A queued message. */
 export interface QueuedMessage {
@@ -82,6 +88,11 @@ export class ChannelObject extends KObject {
       for (const h of handles) h.close()
       fail(Status.SHOULD_WAIT)
     }
+    // A queued message is kernel memory: it counts against the budget until it is read or dropped.
+    if (!this.kernel.memory.chargeBytes(messageCost(bytes, handles))) {
+      for (const h of handles) h.close()
+      fail(Status.NO_MEMORY)
+    }
     peer!.queue.push({ bytes, handles })
     if (peer!.pending === 1) peer!.updateSignals(0, Signals.CHANNEL_READABLE)
   }
@@ -95,6 +106,7 @@ export class ChannelObject extends KObject {
   take(): QueuedMessage {
     const m = this.queue[this.head]!
     this.queue[this.head++] = undefined
+    this.kernel.memory.unchargeBytes(messageCost(m.bytes, m.handles))
     if (this.head > 64 && this.head * 2 > this.queue.length) {
       this.queue.splice(0, this.head)
       this.head = 0

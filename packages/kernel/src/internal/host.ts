@@ -21,11 +21,13 @@ import * as RightsMod from "../Rights.js"
 import { Rights } from "../Rights.js"
 import { Signals } from "../Signals.js"
 import { Status } from "../Status.js"
-import { MAX_NAME_LEN, PolicyAction, PolicyCondition, ProcessOption, TIME_INFINITE, TaskReturnCode } from "../Task.js"
+import { MAX_NAME_LEN, PolicyMode, PolicyOverride, ProcessOption, TIME_INFINITE, TaskReturnCode } from "../Task.js"
 import { PAGE_SIZE, VmoChildOption, VmoOption } from "../VmOptions.js"
 import { ZxError } from "../ZxError.js"
 import { checkLimits, ChannelObject, takeForTransfer } from "./channel.js"
 import { EventObject, EventPairObject } from "./event.js"
+import { taskEnded } from "./exception.js"
+import { makeExceptionHost } from "./exception-host.js"
 import { fail, isFault } from "./fail.js"
 import { HandleRef, type KObject } from "./object.js"
 import type { Scheduling } from "./scheduling.js"
@@ -57,6 +59,7 @@ export const killJob = (job: JobObject, returnCode: bigint): void => {
   job.dead = true
   for (const child of Array.from(job.children)) killJob(child, returnCode)
   for (const process of Array.from(job.processes)) process.kill(returnCode)
+  taskEnded(job)
   job.updateSignals(0, Signals.JOB_TERMINATED)
 }
 
@@ -94,12 +97,13 @@ export const createVmoChild = (parent: VmoObject, parentRights: number, options:
   return ref
 }
 
-/** Creates a process in `job` (ACCESS_DENIED when its policy denies NEW_PROCESS). */
+/**
+ * Creates a process in `job`. The NEW_PROCESS policy is the creator's business, as in Zircon: a
+ * guest's `process_create` applies its own job's policy first; the host is no process and has none.
+ */
 export const createProcess = (kernel: KernelState, job: JobObject, name: string, options: number): ProcessObject => {
   if (options !== ProcessOption.NONE) fail(options === ProcessOption.SHARED ? Status.NOT_SUPPORTED : Status.INVALID_ARGS)
   if (job.dead) fail(Status.BAD_STATE)
-  const action = job.actionFor(PolicyCondition.NEW_PROCESS)
-  if (action === PolicyAction.DENY || action === PolicyAction.DENY_EXCEPTION || action === PolicyAction.KILL) fail(Status.ACCESS_DENIED)
   return new ProcessObject(kernel, job, truncateName(name))
 }
 
@@ -269,6 +273,8 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduling): KernelShap
     return aspace.read(address, length, 0)
   }
 
+  const exceptionHost = makeExceptionHost(kernel, { run, one, resolve })
+
   const shape: KernelShape = {
     handle: {
       close: (handle) =>
@@ -397,14 +403,7 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduling): KernelShap
           if (!isU32(options)) fail(Status.INVALID_ARGS)
           return createVmoChild(ref.object as VmoObject, ref.rights, options, offset, size)
         }),
-      replaceAsExecutable: (vmo) =>
-        one("vmo.replaceAsExecutable", () => {
-          const ref = resolve(vmo, ObjectType.VMO)
-          const moved = ref.move()
-          const fresh = new HandleRef(moved.object, (moved.rights | Rights.EXECUTE) >>> 0)
-          moved.close()
-          return fresh
-        })
+      replaceAsExecutable: (vmo, vmex) => exceptionHost.replaceAsExecutable(vmo, vmex)
     },
 
     vmar: {
@@ -563,8 +562,18 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduling): KernelShap
           if (job.dead) fail(Status.BAD_STATE)
           return new HandleRef(new JobObject(kernel, job), RightsMod.DEFAULT_JOB)
         }),
-      setPolicy: (job, entries) =>
-        run("job.setPolicy", () => (resolve(job, ObjectType.JOB, Rights.SET_POLICY).object as JobObject).setPolicy(entries))
+      setPolicy: (job, entries, mode = PolicyMode.RELATIVE) =>
+        run("job.setPolicy", () =>
+          (resolve(job, ObjectType.JOB, Rights.SET_POLICY).object as JobObject).setPolicy(
+            mode,
+            entries.map((e) => ({ condition: e.condition, action: e.action, override: e.override ?? PolicyOverride.DENY }))
+          )),
+      getPolicy: (job, condition) =>
+        run("job.getPolicy", () => {
+          const object = resolve(job, ObjectType.JOB, Rights.GET_POLICY).object as JobObject
+          if (!Number.isInteger(condition)) fail(Status.INVALID_ARGS)
+          return { action: object.policy.action(condition), override: object.policy.override(condition) }
+        })
     },
 
     process: {
@@ -605,6 +614,7 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduling): KernelShap
           const p = processOf(processHandle, Rights.INSPECT)
           return { returnCode: p.returnCode, startTime: p.startTime, flags: p.flags }
         }),
+      crashReport: exceptionHost.crashReport,
       readMemory: (processHandle, address, length) =>
         run("process.readMemory", () => {
           const p = processOf(processHandle, Rights.READ | Rights.WRITE)
@@ -626,7 +636,10 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduling): KernelShap
           const process = processOf(processHandle, Rights.MANAGE_THREAD)
           if (process.state === TaskState.DEAD) fail(Status.BAD_STATE)
           return new HandleRef(new ThreadObject(kernel, process, truncateName(name)), RightsMod.DEFAULT_THREAD)
-        })
+        }),
+      readState: exceptionHost.readState,
+      writeState: exceptionHost.writeState,
+      exceptionReport: exceptionHost.exceptionReport
     },
 
     task: {
@@ -638,8 +651,12 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduling): KernelShap
           else if (object instanceof ThreadObject) object.terminate()
           else if (object instanceof JobObject) killJob(object, BigInt(TaskReturnCode.SYSCALL_KILL))
           else fail(Status.WRONG_TYPE)
-        })
+        }),
+      createExceptionChannel: exceptionHost.createExceptionChannel
     },
+
+    exception: exceptionHost.exception,
+    resource: exceptionHost.resource,
 
     systemVdso: () =>
       one("systemVdso", () => {
@@ -654,7 +671,18 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduling): KernelShap
       objects: kernel.objectCounts(),
       handles: kernel.liveHandles,
       committedFrames: kernel.memory.committedFrames,
+      kernelFrames: kernel.memory.kernelFrames,
       runningProcesses: scheduler.runningProcesses()
+    })),
+
+    memoryStats: Effect.sync(() => ({
+      budgetFrames: kernel.memory.maxFrames,
+      committedFrames: kernel.memory.committedFrames,
+      kernelFrames: kernel.memory.kernelFrames,
+      reservedFrames: kernel.memory.reservedFrames,
+      physicalFrames: kernel.memory.sizeFrames,
+      growths: kernel.memory.growths,
+      registerFiles: kernel.registerFiles.live
     })),
 
     executionStats: Effect.sync(() => ({

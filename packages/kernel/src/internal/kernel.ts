@@ -12,6 +12,7 @@ import type * as Scope from "effect/Scope"
 import { Cpu } from "../Cpu.js"
 import * as Vdso from "../Vdso.js"
 import { VmoObject } from "./vmo.js"
+import { PAGE_SIZE } from "../VmOptions.js"
 import type { KernelOptions, KernelShape } from "../Kernel.js"
 import { TaskReturnCode } from "../Task.js"
 import { killJob, makeHost } from "./host.js"
@@ -26,8 +27,11 @@ export const make = (options?: KernelOptions): Effect.Effect<KernelShape, never,
     const cpu = yield* Effect.serviceOption(Cpu)
     const clock = yield* Effect.clock
     const seed = [yield* Random.nextInt, yield* Random.nextInt, yield* Random.nextInt, yield* Random.nextInt]
+    // The vDSO's pages are the kernel's own image: they come on top of the memory asked for, so
+    // a kernel of any size boots.
+    const vdsoBytes = Math.ceil(Vdso.image().length / PAGE_SIZE) * PAGE_SIZE
     const state = new KernelState({
-      memoryBytes: options?.memoryBytes ?? DEFAULT_MEMORY,
+      memoryBytes: Math.max(0, options?.memoryBytes ?? DEFAULT_MEMORY) + vdsoBytes,
       seed,
       clock,
       cpu: Option.getOrNull(cpu)

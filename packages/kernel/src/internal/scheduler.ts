@@ -2,8 +2,9 @@
  * Guest threads as fibers. A started thread runs on its own fiber: the CPU runs it within a time
  * slice, the kernel handles the syscall or exception it stopped on, and the slice goes on until its
  * instruction budget is spent; then the fiber yields so other fibers (other guests, the host,
- * timers) get their turn. A syscall that blocks suspends only its thread's fiber. An exception kills
- * the thread's process with Zircon's exception return code; the kernel and every other process go on.
+ * timers) get their turn. A syscall that blocks suspends only its thread's fiber. An exception waits
+ * for a handler (exception channels); unhandled, it kills the thread's process with Zircon's
+ * exception return code; the kernel and every other process go on.
  *
  * Two budgets bound a thread:
  * - **Instructions.** A slice is {@link SLICE_INSTRUCTIONS} instructions, read from the thread's
@@ -23,7 +24,7 @@
 import * as Effect from "effect/Effect"
 import * as FiberSet from "effect/FiberSet"
 import { INSTRET_OFFSET, PC_OFFSET } from "../Cpu.js"
-import { TaskReturnCode } from "../Task.js"
+import { raiseException, reportFromStop } from "./exception.js"
 import { type HostTurn, hostTurn } from "./hostTurn.js"
 import type { Scheduling, SchedulingCounters, SyscallDispatch } from "./scheduling.js"
 import type { KernelState } from "./state.js"
@@ -165,7 +166,9 @@ export class Scheduler implements Scheduling {
           }
           continue
         }
-        thread.process.kill(BigInt(TaskReturnCode.EXCEPTION_KILL))
+        // An exception: the thread waits for a handler; unhandled, its process is killed.
+        yield* raiseException(self.kernel, thread, reportFromStop(self.kernel, thread, stop))
+        yield* self.gate
       }
     })
   }

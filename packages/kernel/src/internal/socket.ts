@@ -49,6 +49,8 @@ export class SocketObject extends KObject {
     const room = SOCKET_CAPACITY - peer!.buffered
     if (data.length > 0 && room === 0) fail(Status.SHOULD_WAIT)
     const n = Math.min(room, data.length)
+    // Buffered bytes are kernel memory: they count against the budget until they are read.
+    if (n > 0 && !this.kernel.memory.chargeBytes(n)) fail(Status.NO_MEMORY)
     peer!.append(data.subarray(0, n))
     if (peer!.buffered >= SOCKET_CAPACITY) this.updateSignals(Signals.SOCKET_WRITABLE, 0)
     return n
@@ -76,6 +78,7 @@ export class SocketObject extends KObject {
     const n = Math.min(max, this.buffered)
     const out = this.buffer.slice(this.start, this.start + n)
     this.start += n
+    this.kernel.memory.unchargeBytes(n)
     if (this.buffered === 0) {
       this.start = 0
       this.end = 0
@@ -88,6 +91,14 @@ export class SocketObject extends KObject {
 
   override signalPeer(): KObject | null {
     return this.peer
+  }
+
+  protected override destroy(): void {
+    // Bytes nobody will read give their memory back.
+    this.kernel.memory.unchargeBytes(this.buffered)
+    this.start = 0
+    this.end = 0
+    this.buffer = new Uint8Array(0)
   }
 
   override onZeroHandles(): void {

@@ -5,11 +5,11 @@
  */
 import type * as Clock from "effect/Clock"
 import type { CpuMemory, CpuShape } from "../Cpu.js"
-import { REGISTER_FILE_BYTES } from "../Cpu.js"
 import { ObjectType } from "../ObjectType.js"
 import { PAGE_SIZE } from "../VmOptions.js"
 import { HandleTable } from "./object.js"
 import { PhysicalMemory } from "./physmem.js"
+import { RegisterFilePool } from "./regfiles.js"
 import type { ProcessObject } from "./task.js"
 import { JobObject } from "./task.js"
 import type { VmoObject } from "./vmo.js"
@@ -36,7 +36,7 @@ const makeRandom = (seed: ReadonlyArray<number>) => {
 
 /** How the kernel is set up. */
 export interface KernelConfig {
-  /** Bytes of physical memory VMOs may commit in total (NO_MEMORY beyond). */
+  /** Bytes of physical memory VMO pages and kernel structures may hold together (NO_MEMORY beyond). */
   readonly memoryBytes: number
   /** Four 32-bit words seeding address-space randomization and handle values. */
   readonly seed: ReadonlyArray<number>
@@ -67,10 +67,12 @@ export class KernelState {
   private aspaceId = 1
   private readonly next32: () => number
   private readonly bootNanos: bigint
-  private readonly freeRegisterFiles: Array<number> = []
+  /** Where threads' register files come from. */
+  readonly registerFiles: RegisterFilePool
 
   constructor(config: KernelConfig) {
     this.memory = new PhysicalMemory({ maxFrames: Math.floor(config.memoryBytes / PAGE_SIZE) })
+    this.registerFiles = new RegisterFilePool(this.memory)
     this.next32 = makeRandom(config.seed)
     this.clock = config.clock
     this.cpu = config.cpu
@@ -136,22 +138,13 @@ export class KernelState {
     return this.clock.unsafeCurrentTimeNanos() - this.bootNanos + 1_000_000n
   }
 
-  /** A zeroed register file for a new thread (byte address in physical memory). */
+  /** A zeroed register file for a new thread (byte address in physical memory), or -1 when memory is spent. */
   allocateRegisterFile(): number {
-    let at = this.freeRegisterFiles.pop()
-    if (at === undefined) {
-      const base = this.memory.reserve(1)
-      for (let off = PAGE_SIZE - REGISTER_FILE_BYTES; off > 0; off -= REGISTER_FILE_BYTES) {
-        this.freeRegisterFiles.push(base + off)
-      }
-      at = base
-    }
-    this.memory.bytes.fill(0, at, at + REGISTER_FILE_BYTES)
-    return at
+    return this.registerFiles.allocate()
   }
 
   freeRegisterFile(at: number): void {
-    this.freeRegisterFiles.push(at)
+    this.registerFiles.free(at)
   }
 
   processDied(process: ProcessObject): void {

@@ -16,9 +16,11 @@ import { Signals } from "../Signals.js"
 import { Status } from "../Status.js"
 import { InfoTopic, Property, table } from "../Syscalls.js"
 import { ECALL_OFFSET, STUB_SIZE } from "../Vdso.js"
-import { PolicyAction, PolicyCondition, TIME_INFINITE, TaskReturnCode } from "../Task.js"
+import { PolicyCondition, TIME_INFINITE, TaskReturnCode } from "../Task.js"
 import { PAGE_SIZE, VmoOption } from "../VmOptions.js"
 import { ChannelObject, checkLimits, type QueuedMessage, takeForTransfer } from "./channel.js"
+import { applyPolicy, BAD_SYSCALL_CODE, isVmex, policyCodeOf, policyReport, raiseException } from "./exception.js"
+import { exceptionHandlers, extraGetProperty, extraInfo, extraSetProperty } from "./exception-syscalls.js"
 import { fail, isFault } from "./fail.js"
 import { childVmarRights, createProcess, createVmoChild, killJob, startProcess, truncateName, waitFor } from "./host.js"
 import { HandleRef, type KObject } from "./object.js"
@@ -117,10 +119,13 @@ export class Call {
     this.writeOut(address, b)
   }
 
+  /** A policy exception the call raises before it returns (an `_EXCEPTION` policy action). */
+  pendingException: { readonly code: number; readonly data: number } | null = null
+
   /** The live handle `value` of the calling process, checked for type and rights. */
   handle(value: number, type?: number, rights?: number): HandleRef {
     const ref = this.process.handles.get(value)
-    if (ref === undefined) fail(Status.BAD_HANDLE)
+    if (ref === undefined) this.badHandle()
     if (type !== undefined && ref!.object.type !== type) fail(Status.WRONG_TYPE)
     if (rights !== undefined && !RightsMod.has(ref!.rights, rights)) fail(Status.ACCESS_DENIED)
     return ref!
@@ -135,12 +140,24 @@ export class Call {
     return this.process.handles.add(ref)
   }
 
-  /** Applies the calling process's job policy to a NEW_* condition. */
+  /**
+   * Applies the calling process's job policy to a condition (NEW_*, AMBIENT_MARK_VMO_EXEC):
+   * DENY fails ACCESS_DENIED, KILL kills the process, the `_EXCEPTION` actions raise a policy
+   * exception before the call returns.
+   */
   policy(condition: number): void {
-    const action = this.process.job.actionFor(condition)
-    if (action === PolicyAction.ALLOW || action === PolicyAction.ALLOW_EXCEPTION) return
-    if (action === PolicyAction.KILL) this.process.kill(BigInt(TaskReturnCode.POLICY_KILL))
-    fail(Status.ACCESS_DENIED)
+    const decision = applyPolicy(this.process.job.actionFor(condition))
+    if (decision.kill) this.process.kill(BigInt(TaskReturnCode.POLICY_KILL))
+    if (decision.exception) this.pendingException = { code: policyCodeOf(condition), data: 0 }
+    if (!decision.allowed) fail(Status.ACCESS_DENIED)
+  }
+
+  /** A handle value that names nothing: BAD_HANDLE, after the job's BAD_HANDLE policy is applied. */
+  badHandle(): never {
+    const decision = applyPolicy(this.process.job.actionFor(PolicyCondition.BAD_HANDLE))
+    if (decision.kill) this.process.kill(BigInt(TaskReturnCode.POLICY_KILL))
+    if (decision.exception) this.pendingException = { code: policyCodeOf(PolicyCondition.BAD_HANDLE), data: 0 }
+    return fail(Status.BAD_HANDLE)
   }
 }
 
@@ -219,6 +236,8 @@ const createPair = (call: Call, condition: number, pair: (kernel: KernelState) =
 }
 
 const handlers: Record<string, Handler> = {
+  ...exceptionHandlers,
+
   handle_close: (call) => {
     const value = call.u32(0)
     if (value === 0) return Status.OK
@@ -234,8 +253,13 @@ const handlers: Record<string, Handler> = {
     for (const v of values) {
       if (v === 0) continue
       const ref = call.process.handles.get(v)
-      if (ref === undefined) status = Status.BAD_HANDLE
-      else ref.close()
+      if (ref === undefined) {
+        try {
+          call.badHandle()
+        } catch (e) {
+          status = faultStatus(e)
+        }
+      } else ref.close()
     }
     return status
   },
@@ -482,8 +506,11 @@ const handlers: Record<string, Handler> = {
         dv.setBigUint64(8, BigInt(v.size), true)
         break
       }
-      default:
-        return fail(Status.NOT_SUPPORTED)
+      default: {
+        const extra = extraInfo(call, value, topic)
+        if (extra === undefined) return fail(Status.NOT_SUPPORTED)
+        record = extra
+      }
     }
     if (bufferSize < record.length) {
       optionalU64(call, actual, 0)
@@ -514,12 +541,14 @@ const handlers: Record<string, Handler> = {
       call.writeU64(value, vmoObject(ref).contentSize)
       return Status.OK
     }
+    if (extraGetProperty(call, ref, property, value, size)) return Status.OK
     return fail(Status.INVALID_ARGS)
   },
 
   object_set_property: (call) => {
     const ref = call.handle(call.u32(0), undefined, Rights.SET_PROPERTY)
     const property = call.u32(1)
+    if (extraSetProperty(call, ref, property, call.size(2), call.size(3))) return Status.OK
     if (property !== Property.NAME) fail(Status.INVALID_ARGS)
     ref.object.name = readName(call, call.size(2), call.size(3))
     return Status.OK
@@ -754,7 +783,12 @@ const handlers: Record<string, Handler> = {
     const vmex = call.u32(1)
     const out = call.u64(2)
     try {
-      if (vmex !== 0) call.handle(vmex)
+      // A vmex resource grants EXECUTE; without one only a job that allows ambient marking does.
+      if (vmex !== 0) {
+        if (!isVmex(call.handle(vmex, ObjectType.RESOURCE).object)) fail(Status.ACCESS_DENIED)
+      } else {
+        call.policy(PolicyCondition.AMBIENT_MARK_VMO_EXEC)
+      }
       if (out < 0) fail(Status.INVALID_ARGS)
       call.probeOut(out, 4)
     } catch (e) {
@@ -970,10 +1004,16 @@ export const dispatchSyscall = (kernel: KernelState, scheduler: Scheduling, thre
   const number = call.number
   const process = thread.process
   // Syscalls are accepted only from the vDSO stub of the syscall being made; anything else is a
-  // policy exception that nothing handles, so the process dies.
+  // policy exception (BAD_SYSCALL, with the number from t0). Handled, the call returns
+  // BAD_SYSCALL unless the handler set the registers itself; unhandled, the process dies.
   if (number < 0 || pc !== process.vdsoCodeStart + number * STUB_SIZE + ECALL_OFFSET || pc >= process.vdsoCodeEnd) {
-    process.kill(BigInt(TaskReturnCode.EXCEPTION_KILL))
-    return null
+    const t0 = new DataView(kernel.memory.memory.buffer).getUint32(thread.registers + T0 * 8, true)
+    return Effect.map(
+      raiseException(kernel, thread, policyReport(kernel, thread, pc, BAD_SYSCALL_CODE, t0)),
+      (outcome) => {
+        if (outcome.resumed && !outcome.registersWritten) call.result(Status.BAD_SYSCALL)
+      }
+    )
   }
   const handler = number < byNumber.length ? byNumber[number] : undefined
   if (handler === undefined) {
@@ -984,9 +1024,24 @@ export const dispatchSyscall = (kernel: KernelState, scheduler: Scheduling, thre
   try {
     outcome = handler(call)
   } catch (e) {
-    finish(call, faultStatus(e))
-    return null
+    outcome = faultStatus(e)
   }
+  const raised = call.pendingException
+  if (raised !== null && thread.state === TaskState.RUNNING) {
+    // The call raised a policy exception: the thread waits for a handler before the call returns.
+    const report = policyReport(kernel, thread, pc, raised.code, raised.data)
+    const settled = outcome
+    return Effect.flatMap(raiseException(kernel, thread, report), (result) => {
+      if (!result.resumed) return Effect.void
+      const rest = complete(call, settled)
+      return rest ?? Effect.void
+    })
+  }
+  return complete(call, outcome)
+}
+
+/** Writes a finished call's result, or returns the Effect that finishes it. */
+const complete = (call: Call, outcome: Outcome): Effect.Effect<void> | null => {
   if (outcome === undefined || typeof outcome === "number" || typeof outcome === "bigint") {
     finish(call, outcome)
     return null

@@ -13,17 +13,20 @@ import { REGISTER_FILE_BYTES } from "../Cpu.js"
 import { ObjectType } from "../ObjectType.js"
 import { Signals } from "../Signals.js"
 import { Status } from "../Status.js"
-import { PolicyAction, PolicyCondition, ProcessInfoFlags } from "../Task.js"
+import { ProcessInfoFlags } from "../Task.js"
 import { USER_ASPACE_BASE, USER_ASPACE_SIZE } from "../VmOptions.js"
 import { fail } from "./fail.js"
+import { taskEnded } from "./exception.js"
 import { HandleTable, KObject } from "./object.js"
+import { JobPolicy, type PolicyInput } from "./policy.js"
 import type { KernelState } from "./state.js"
-import { AddressSpace } from "./vmar.js"
+import { ADDRESS_SPACE_FRAMES, AddressSpace } from "./vmar.js"
 
 export class JobObject extends KObject {
   readonly children = new Set<JobObject>()
   readonly processes = new Set<ProcessObject>()
-  readonly policy: Map<number, number>
+  /** The job policy; replaced whole by `setPolicy`. */
+  policy: JobPolicy
   /** Killed or gone: the job accepts no new child jobs or processes (BAD_STATE). */
   dead = false
   /** Whether the job has left its parent (it had no handles, children or processes left). */
@@ -32,7 +35,7 @@ export class JobObject extends KObject {
   constructor(kernel: KernelState, readonly parent: JobObject | null) {
     super(kernel, ObjectType.JOB)
     // Policy is inherited from the parent when the job is made.
-    this.policy = new Map(parent?.policy ?? [])
+    this.policy = parent === null ? JobPolicy.root() : parent.policy.copy()
     if (parent !== null) {
       parent.children.add(this)
       this.retain()
@@ -44,24 +47,18 @@ export class JobObject extends KObject {
     return this.parent?.koid ?? 0
   }
 
-  /** The action the job's policy gives for a condition (NEW_ANY covers every NEW_* condition). */
+  /** The action the job's policy gives for a condition (`ZX_POL_ACTION_*`). */
   actionFor(condition: number): number {
-    const specific = this.policy.get(condition)
-    if (specific !== undefined) return specific
-    if (condition >= PolicyCondition.NEW_VMO && condition <= PolicyCondition.NEW_PAGER) {
-      return this.policy.get(PolicyCondition.NEW_ANY) ?? PolicyAction.ALLOW
-    }
-    return PolicyAction.ALLOW
+    return this.policy.action(condition)
   }
 
-  /** Sets policy entries; only allowed while the job has no children or processes. */
-  setPolicy(entries: ReadonlyArray<{ readonly condition: number; readonly action: number }>): void {
+  /**
+   * Adds policy entries (see `JobPolicy.withEntries`); only while the job has no children or
+   * processes (BAD_STATE), and all or nothing.
+   */
+  setPolicy(mode: number, entries: ReadonlyArray<PolicyInput>): void {
     if (this.children.size > 0 || this.processes.size > 0) fail(Status.BAD_STATE)
-    for (const e of entries) {
-      if (!Number.isInteger(e.condition) || e.condition < 0 || e.condition > PolicyCondition.AMBIENT_MARK_VMO_EXEC) fail(Status.INVALID_ARGS)
-      if (!Number.isInteger(e.action) || e.action < 0 || e.action > PolicyAction.KILL) fail(Status.INVALID_ARGS)
-    }
-    for (const e of entries) this.policy.set(e.condition, e.action)
+    this.policy = this.policy.withEntries(mode, entries)
   }
 
   override onZeroHandles(): void {
@@ -74,6 +71,7 @@ export class JobObject extends KObject {
     if (this.detached) return
     this.detached = true
     this.dead = true
+    taskEnded(this)
     this.updateSignals(0, Signals.JOB_TERMINATED)
     const parent = this.parent
     parent.children.delete(this)
@@ -110,6 +108,8 @@ export class ProcessObject extends KObject {
   vdsoCodeEnd = -1
 
   constructor(kernel: KernelState, readonly job: JobObject, name: string) {
+    // The address space's root is charged to physical memory: check it fits before anything is made.
+    if (kernel.memory.availableFrames < ADDRESS_SPACE_FRAMES) fail(Status.NO_MEMORY)
     super(kernel, ObjectType.PROCESS)
     this.name = name
     this.handles = new HandleTable(kernel.randomU32())
@@ -137,6 +137,7 @@ export class ProcessObject extends KObject {
     this.returnCode = returnCode
     if (wasStarted) this.flags |= ProcessInfoFlags.EXITED
     for (const thread of Array.from(this.threads)) thread.terminate()
+    taskEnded(this)
     this.futexes.clear()
     this.handles.closeAll()
     this.aspace.destroy()
@@ -157,9 +158,12 @@ export class ThreadObject extends KObject {
   fiber: Fiber.RuntimeFiber<void, never> | null = null
 
   constructor(kernel: KernelState, readonly process: ProcessObject, name: string) {
+    // The register file first: a thread that cannot have one is never made (nor counted).
+    const registers = kernel.allocateRegisterFile()
+    if (registers < 0) fail(Status.NO_MEMORY)
     super(kernel, ObjectType.THREAD)
     this.name = name
-    this.registers = kernel.allocateRegisterFile()
+    this.registers = registers
     process.threads.add(this)
     this.retain()
     process.retain()
@@ -186,6 +190,7 @@ export class ThreadObject extends KObject {
   terminate(): void {
     if (this.state === TaskState.DEAD) return
     this.state = TaskState.DEAD
+    taskEnded(this)
     this.updateSignals(Signals.THREAD_RUNNING | Signals.THREAD_SUSPENDED, Signals.THREAD_TERMINATED)
     const fiber = this.fiber
     this.fiber = null

@@ -11,6 +11,7 @@ import { Status } from "../Status.js"
 import { ALIGN_MASK, ALIGN_SHIFT, CAN_MAP_MASK, PAGE_SIZE, VmOption } from "../VmOptions.js"
 import { fail } from "./fail.js"
 import { KObject } from "./object.js"
+import { RegionTree } from "./regiontree.js"
 import type { KernelState } from "./state.js"
 import type { VmoObject } from "./vmo.js"
 
@@ -94,7 +95,8 @@ type Region = VmarObject | Mapping
 
 /** A node of the address-space tree. */
 export class VmarObject extends KObject {
-  readonly children: Array<Region> = []
+  /** The children, in address order, with the gaps between them (O(log n) map, unmap and lookup). */
+  private readonly children = new RegionTree<Region>()
   destroyed = false
 
   constructor(
@@ -113,69 +115,47 @@ export class VmarObject extends KObject {
     return this.base + this.size
   }
 
-  /** Index of the first child whose end is above `address`. */
-  private firstEndingAbove(address: number): number {
-    const c = this.children
-    let lo = 0
-    let hi = c.length
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      if (c[mid].base + c[mid].size <= address) lo = mid + 1
-      else hi = mid
-    }
-    return lo
+  /** How many children (mappings and VMARs) the VMAR holds directly. */
+  get childCount(): number {
+    return this.children.size
   }
 
   /** The child region containing `address`, if any. */
   childAt(address: number): Region | undefined {
-    const i = this.firstEndingAbove(address)
-    const c = this.children[i]
-    return c !== undefined && c.base <= address ? c : undefined
+    return this.children.at(address)
   }
 
   /** Whether `[start, end)` touches no child. */
   isFree(start: number, end: number): boolean {
-    const i = this.firstEndingAbove(start)
-    const c = this.children[i]
+    const c = this.children.firstEndingAbove(start)
     return c === undefined || c.base >= end
   }
 
   private insert(region: Region): void {
-    const i = this.firstEndingAbove(region.base)
-    this.children.splice(i, 0, region)
+    this.children.insert(region)
   }
 
   private removeChild(region: Region): void {
-    const i = this.children.indexOf(region)
-    if (i >= 0) this.children.splice(i, 1)
+    this.children.remove(region)
   }
 
-  /** Picks a place for `size` bytes aligned to `alignment`, at or below `limit`; -1 when none. */
+  /**
+   * Picks a place for `size` bytes aligned to `alignment`, at or below `limit`; -1 when none.
+   * Compact placement takes the lowest spot. Otherwise a start is drawn uniformly from every
+   * aligned address where the range would fit inside the VMAR, and the range goes at the first
+   * free spot from there (wrapping around to the bottom): in an empty stretch that is the drawn
+   * address itself, so placement is spread over the whole VMAR, reproducible under a seed, and
+   * O(log n) in the number of children (as Zircon's does it, with a gap-augmented tree).
+   */
   private place(size: number, alignment: number, compact: boolean, limit: number): number {
-    const gaps: Array<[number, number]> = []
-    let total = 0
-    let cursor = this.base
-    const consider = (start: number, end: number) => {
-      end = Math.min(end, limit)
-      const first = Math.ceil(start / alignment) * alignment
-      if (first + size > end) return
-      const count = Math.floor((end - size - first) / alignment) + 1
-      gaps.push([first, count])
-      total += count
-    }
-    for (const c of this.children) {
-      if (c.base > cursor) consider(cursor, c.base)
-      cursor = c.base + c.size
-    }
-    if (this.end > cursor) consider(cursor, this.end)
-    if (total === 0) return -1
-    if (compact) return gaps[0][0]
-    let pick = Math.floor(this.kernel.random() * total)
-    for (const [first, count] of gaps) {
-      if (pick < count) return first + pick * alignment
-      pick -= count
-    }
-    return gaps[gaps.length - 1][0]
+    const high = Math.min(limit, this.end)
+    const lowest = Math.ceil(this.base / alignment) * alignment
+    if (lowest + size > high) return -1
+    if (compact) return this.children.findSpot(lowest, size, alignment, this.base, high)
+    const positions = Math.floor((high - size - lowest) / alignment) + 1
+    const drawn = lowest + Math.floor(this.kernel.random() * positions) * alignment
+    const spot = this.children.findSpot(drawn, size, alignment, this.base, high)
+    return spot >= 0 || drawn === lowest ? spot : this.children.findSpot(lowest, size, alignment, this.base, high)
   }
 
   private alignmentOf(options: number): number {
@@ -294,40 +274,34 @@ export class VmarObject extends KObject {
     if (this.destroyed) fail(Status.BAD_STATE)
     const end = start + len
     if (len <= 0 || !isPageAligned(start) || !isPageAligned(len) || start < this.base || end > this.end) fail(Status.INVALID_ARGS)
+    const covered = this.children.overlapping(start, end)
     // Validate first so a refused unmap changes nothing.
-    for (const c of this.children) {
-      if (c.base >= end || c.base + c.size <= start) continue
+    for (const c of covered) {
       if (c instanceof VmarObject) {
         if (mappingsOnly || c.base < start || c.base + c.size > end) fail(Status.INVALID_ARGS)
       }
     }
-    const kept: Array<Region> = []
-    for (const c of this.children.slice()) {
-      if (c.base >= end || c.base + c.size <= start) {
-        kept.push(c)
-        continue
-      }
+    for (const c of covered) {
       if (c instanceof VmarObject) {
+        // Leaves this VMAR's children by itself.
         c.destroyTree()
         continue
       }
-      // A mapping: keep the parts outside the range.
+      // A mapping: keep the parts outside the range (its span changes, so it leaves the tree first).
+      this.children.remove(c)
       if (c.base < start) {
         const tail = c.splitAt(start)
-        kept.push(c)
-        if (tail.end > end) kept.push(tail.splitAt(end))
+        this.children.insert(c)
+        if (tail.end > end) this.children.insert(tail.splitAt(end))
         tail.remove()
       } else if (c.end > end) {
         const tail = c.splitAt(end)
         c.remove()
-        kept.push(tail)
+        this.children.insert(tail)
       } else {
         c.remove()
       }
     }
-    kept.sort((a, b) => a.base - b.base)
-    this.children.length = 0
-    for (const c of kept) this.children.push(c)
     this.kernel.invalidateTranslations()
   }
 
@@ -377,37 +351,39 @@ export class VmarObject extends KObject {
   }
 
   private collectMappings(start: number, end: number, out: Array<Mapping>): void {
-    for (const c of this.children) {
-      if (c.base >= end || c.base + c.size <= start) continue
+    for (const c of this.children.overlapping(start, end)) {
       if (c instanceof VmarObject) c.collectMappings(start, end, out)
       else out.push(c)
     }
   }
 
   private protectMapping(m: Mapping, start: number, end: number, perms: number): void {
+    if (m.base >= start && m.end <= end) {
+      m.perms = perms
+      return
+    }
+    // The mapping is split: its span changes, so it leaves the tree and its parts go back in.
+    this.children.remove(m)
     let target = m
-    const i = this.children.indexOf(m)
     if (m.base < start) {
       target = m.splitAt(start)
-      this.children.splice(i + 1, 0, target)
+      this.children.insert(m)
     }
-    if (target.end > end) {
-      const tail = target.splitAt(end)
-      this.children.splice(this.children.indexOf(target) + 1, 0, tail)
-    }
+    if (target.end > end) this.children.insert(target.splitAt(end))
     target.perms = perms
+    this.children.insert(target)
   }
 
   /** Destroys the VMAR and everything in it; its handles stay open but every later use fails BAD_STATE. */
   destroyTree(): void {
     if (this.destroyed) return
     this.destroyed = true
-    // A child VMAR removes itself from `children` as it goes: walk a copy.
-    for (const c of this.children.slice()) {
+    const children = this.children.toArray()
+    this.children.clear()
+    for (const c of children) {
       if (c instanceof VmarObject) c.destroyTree()
       else c.remove()
     }
-    this.children.length = 0
     const parent = this.parent
     if (parent !== null) {
       this.parent = null
@@ -430,12 +406,20 @@ export class VmarObject extends KObject {
 
   /** Visits every mapping and VMAR below this one, depth first, in address order. */
   walk(visit: (region: Region, depth: number) => void, depth = 0): void {
-    for (const c of this.children) {
+    for (const c of this.children.toArray()) {
       visit(c, depth)
       if (c instanceof VmarObject) c.walk(visit, depth + 1)
     }
   }
 }
+
+/**
+ * Frames an address space is charged for while it lives: Zircon keeps an address space's root
+ * in a page-table page, so creating a process fails NO_MEMORY when physical memory is spent and a
+ * guest cannot make processes without bound. Here the tree is JavaScript objects, so the frame is
+ * only counted, never taken.
+ */
+export const ADDRESS_SPACE_FRAMES = 1
 
 /** A process's address space: the root VMAR and address translation. */
 export class AddressSpace {
@@ -444,8 +428,10 @@ export class AddressSpace {
   /** The process owning the address space. */
   owner: { vdsoCodeStart: number; vdsoCodeEnd: number } | null = null
   private last: Mapping | undefined = undefined
+  private destroyed = false
 
   constructor(readonly kernel: KernelState, base: number, size: number) {
+    if (!kernel.memory.charge(ADDRESS_SPACE_FRAMES)) fail(Status.NO_MEMORY)
     this.id = kernel.nextAddressSpaceId()
     this.root = new VmarObject(kernel, base, size, CAN_MAP_MASK, null, this)
     // The address space holds its root VMAR until it is torn down.
@@ -550,8 +536,11 @@ export class AddressSpace {
 
   /** Tears the whole address space down (the process died). */
   destroy(): void {
+    if (this.destroyed) return
+    this.destroyed = true
     this.last = undefined
     this.root.destroyTree()
     this.root.release()
+    this.kernel.memory.uncharge(ADDRESS_SPACE_FRAMES)
   }
 }

@@ -5,7 +5,7 @@
  * registers in the register file, an `ecall` at the vDSO stub's address, results read back from a0.
  */
 import * as Layer from "effect/Layer"
-import { Cpu, type CpuShape, type CpuThread, type ExceptionKind, INSTRET_OFFSET, PC_OFFSET, type StopReason } from "@zxsim/kernel/Cpu"
+import { Cpu, type CpuShape, type CpuThread, type ExceptionKind, INSTRET_OFFSET, PC_OFFSET, type StopReason, TranslateFault } from "@zxsim/kernel/Cpu"
 import * as Syscalls from "@zxsim/kernel/Syscalls"
 import * as Vdso from "@zxsim/kernel/Vdso"
 
@@ -15,6 +15,7 @@ export type Step =
   | { readonly _tag: "Fault"; readonly kind: ExceptionKind; readonly address: number }
   | { readonly _tag: "EcallAt"; readonly pc: number; readonly number: number }
   | { readonly _tag: "Spin" }
+  | { readonly _tag: "Store"; readonly address: number; readonly bytes: Uint8Array }
 
 /** Access to the running thread's memory and registers from a script. */
 export interface Machine {
@@ -30,6 +31,11 @@ export type Script = (machine: Machine) => Generator<Step, void, bigint>
 /** Builders for steps. */
 export const sys = (name: string, ...args: ReadonlyArray<number | bigint>): Step => ({ _tag: "Syscall", name, args })
 export const spin: Step = { _tag: "Spin" }
+/**
+ * A store by the guest, translated as a CPU does it: a page that cannot be had (unmapped, read-only,
+ * past its VMO, or no memory to commit it) stops the thread with a store fault.
+ */
+export const store = (address: number, bytes: Uint8Array): Step => ({ _tag: "Store", address, bytes })
 export const fault = (kind: ExceptionKind, address = 0): Step => ({ _tag: "Fault", kind, address })
 
 interface Running {
@@ -106,6 +112,20 @@ export class ScriptCpu implements CpuShape {
         this.running.delete(thread.koid)
         const pc = Number(view.getBigUint64(regs + PC_OFFSET, true))
         return { _tag: "Exception", kind: step.kind, address: step.address, pc }
+      }
+      case "Store": {
+        for (let i = 0; i < step.bytes.length; i++) {
+          const at = step.address + i
+          const page = thread.addressSpace.translate(at, 2)
+          if (page < 0) {
+            this.running.delete(thread.koid)
+            const pc = Number(view.getBigUint64(regs + PC_OFFSET, true))
+            const kind = page === TranslateFault.NOT_MAPPED || page === TranslateFault.PERMISSION ? "store-page-fault" : "store-access-fault"
+            return { _tag: "Exception", kind, address: at, pc }
+          }
+          new Uint8Array(thread.memory.memory.buffer)[page + (at % 4096)] = step.bytes[i]
+        }
+        return { _tag: "BudgetSpent" }
       }
       case "EcallAt": {
         view.setBigUint64(regs + 5 * 8, BigInt(step.number), true)

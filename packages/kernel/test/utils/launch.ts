@@ -54,15 +54,21 @@ export const launch = (
     return { process, rootVmar, channel: local }
   })
 
-/** Runs a test body against a fresh kernel driven by a fresh scripted CPU, then checks for leaks. */
-export const withGuests = <A, E>(body: (cpu: ScriptCpu) => Effect.Effect<A, E, Kernel | Scope.Scope>) => {
+/**
+ * Runs a test body against a fresh kernel (made with `options`, 1 GiB by default) driven by a fresh
+ * scripted CPU, then checks for leaks.
+ */
+export const withGuests = <A, E>(
+  body: (cpu: ScriptCpu) => Effect.Effect<A, E, Kernel | Scope.Scope>,
+  options?: KernelModule.KernelOptions
+) => {
   const cpu = new ScriptCpuClass()
   return Effect.gen(function*() {
     const k = yield* Kernel
     const before = yield* k.stats
     yield* Effect.scoped(body(cpu))
     assert.deepStrictEqual(yield* k.stats, before)
-  }).pipe(Effect.provide(KernelModule.layer.pipe(Layer.provide(layer(cpu)))))
+  }).pipe(Effect.provide(KernelModule.layerWith(options ?? {}).pipe(Layer.provide(layer(cpu)))))
 }
 
 /**

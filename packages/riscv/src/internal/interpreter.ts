@@ -27,12 +27,15 @@ import {
   type CpuStats,
   type CpuThread,
   type ExceptionKind,
+  F_REGISTERS_OFFSET,
   PC_OFFSET,
   type StopReason,
   TranslateFault
 } from "@zxsim/kernel/Cpu"
-import { DecodedInstruction, decodeInto, Op } from "../Decoder.js"
+import { Csr, DecodedInstruction, decodeInto, isBitManipulation, Op } from "../Decoder.js"
 import { INSTRET_OFFSET } from "../RegisterFile.js"
+import * as Bitmanip from "./bitmanip.js"
+import { Fpu } from "./fp/fpu.js"
 import * as I64 from "./int64.js"
 
 /** Bytes per page and frame. */
@@ -606,6 +609,71 @@ export class Interpreter implements CpuShape {
     return true
   }
 
+  // ---- extensions ------------------------------------------------------------------------------------
+
+  private readonly fpu = new Fpu()
+
+  /** CSRRW/CSRRS/CSRRC and their immediate forms on `fflags`, `frm` or `fcsr`. */
+  private fpCsr(op: number, csr: number, d: number, a: number): void {
+    const r = this.regs
+    const fpu = this.fpu
+    fpu.attach(this.i32, this.thread!.registers)
+    const immediate = op === Op.CSRRWI || op === Op.CSRRSI || op === Op.CSRRCI
+    // a is 2 * rs1; for the immediate forms rs1 is the immediate itself.
+    const source = immediate ? a >>> 1 : r[a]
+    const writes = op === Op.CSRRW || op === Op.CSRRWI || a !== 0
+    const old = fpu.csr(op, csr, source, writes)
+    r[d] = old
+    r[d + 1] = 0
+  }
+
+  /**
+   * Runs an F, D, FP CSR or bit-manipulation instruction; false after raising its exception
+   * (a fault of an FP load or store, or a reserved rounding mode).
+   */
+  private extension(op: number, imm: number, d: number, a: number, b: number): boolean {
+    const r = this.regs
+    if (isBitManipulation(op)) {
+      Bitmanip.exec(op, imm, r, d, a, b)
+      return true
+    }
+    if (op === Op.CSRRW || op === Op.CSRRWI) {
+      this.fpCsr(op, imm, d, a)
+      return true
+    }
+    const fpu = this.fpu
+    const base = this.thread!.registers >>> 2
+    if (op >= Op.FLW && op <= Op.FSD) {
+      const alo = r[a]
+      const lo = (alo + imm) | 0
+      const hi = (r[a + 1] + (imm >> 31) + ((lo >>> 0) < (alo >>> 0) ? 1 : 0)) | 0
+      const f = base + (F_REGISTERS_OFFSET >>> 2)
+      if (op === Op.FLW || op === Op.FLD) {
+        if (!this.load(lo, hi, op === Op.FLW ? Op.LW : Op.LD)) return false
+        const i32 = this.i32
+        const rd = (d >>> 1) & 31
+        i32[f + 2 * rd] = this.valueLo
+        i32[f + 2 * rd + 1] = op === Op.FLW ? -1 : this.valueHi
+        return true
+      }
+      const rs2 = b >>> 1
+      return this.store(lo, hi, op === Op.FSW ? 4 : 8, this.i32[f + 2 * rs2], this.i32[f + 2 * rs2 + 1])
+    }
+    fpu.attach(this.i32, this.thread!.registers)
+    if (fpu.exec(op, imm, d, a, b, r)) return true
+    return this.raise("illegal-instruction", this.instructionBits())
+  }
+
+  /** The bits of the instruction at pc (for an illegal-instruction report), 0 if unreadable. */
+  private instructionBits(): number {
+    const low = this.u16[(this.pcFrame + this.pcOff) >>> 1]
+    if ((low & 3) !== 3) return low
+    if (this.pcOff < PAGE - 2) return (low | (this.u16[(this.pcFrame + this.pcOff + 2) >>> 1] << 16)) >>> 0
+    const nextLo = (this.pageLo + PAGE) | 0
+    const phys = this.thread!.addressSpace.translate(toNumber(nextLo, nextLo === 0 ? this.pageHi + 1 : this.pageHi), Access.EXECUTE)
+    return phys < 0 ? 0 : (low | (this.u16[phys >>> 1] << 16)) >>> 0
+  }
+
   // ---- the loop --------------------------------------------------------------------------------------
 
   readonly run = (thread: CpuThread, budget: number): StopReason => this.runSlice(thread, budget, false, false)
@@ -1143,6 +1211,10 @@ export class Interpreter implements CpuShape {
         case 91 satisfies typeof Op.CSRRC:
         case 92 satisfies typeof Op.CSRRSI:
         case 93 satisfies typeof Op.CSRRCI: {
+          if (imm < Csr.CYCLE) {
+            this.fpCsr(w & 0xff, imm, d, a)
+            break
+          }
           // cycle, time and instret all read the count of instructions retired before this one.
           const value = this.instretBase + count - 1
           r[d] = value >>> 0
@@ -1163,6 +1235,18 @@ export class Interpreter implements CpuShape {
           this.raise("breakpoint", this.pcNumber())
           return this.finish(count - 1, this.stopReason)
         default:
+          if ((w & 0xff) !== Op.ILLEGAL) {
+            // The extensions: F, D, the FP CSRs, Zba, Zbb, Zbs.
+            this.pcOff = pcOff
+            if (!this.extension(w & 0xff, imm, d, a, b)) return this.finish(count - 1, this.stopReason)
+            code = this.code
+            i8 = this.i8
+            u8 = this.u8
+            i16 = this.i16
+            u16 = this.u16
+            i32 = this.i32
+            break
+          }
           // Op.ILLEGAL: the immediate holds the instruction bits.
           this.pcOff = pcOff
           this.raise("illegal-instruction", imm >>> 0)

@@ -2,8 +2,8 @@
  * Differential runs: the same random programs on the interpreter and on the JIT, from the same
  * state, compared stop by stop. A program runs in `run` calls of its budget; after a syscall or an
  * exception (other than a fetch fault or the final EBREAK) the host moves pc past the instruction
- * and runs on, as a kernel resuming a thread would. Every stop records the stop reason, x0–x31, pc
- * and instret; the end records the data pages and the code page.
+ * and runs on, as a kernel resuming a thread would. Every stop records the stop reason, x0–x31, pc,
+ * f0–f31, fcsr and instret; the end records the data pages and the code page.
  *
  * The programs of a batch share one machine per engine, each in its own read/write/execute code
  * page, and every code page a run changed is restored after it. Every program runs three times on
@@ -83,8 +83,8 @@ const load = (program: RandomProgram, slot: number): Loaded => {
 const pageHolds = (m: Machine, address: number, bytes: Uint8Array): boolean =>
   Buffer.from(m.wasm.buffer, m.physicalAddress(address), PAGE).equals(Buffer.from(bytes.buffer, bytes.byteOffset, PAGE))
 
-/** Registers per stop record: x0–x31, pc, instret. */
-const RECORD = 34
+/** Registers per stop record: x0–x31, pc, instret, f0–f31, fcsr. */
+const RECORD = 67
 
 /**
  * Runs `loaded` on `m` from the program's initial state and records what happens. Afterwards
@@ -98,6 +98,8 @@ const trace = (m: Machine, loaded: Loaded, batch: ReadonlyArray<Loaded>): Trace 
   let regs = new BigUint64Array(m.wasm.buffer, m.registers, 98)
   for (let i = 1; i < 32; i++) regs[i] = program.registers[i]
   regs[32] = BigInt(base)
+  for (let i = 0; i < 32; i++) regs[64 + i] = program.fRegisters[i]
+  regs[96] = BigInt(program.fcsr)
   // instret starts at 0 for every program (counter reads are compared too).
   regs[97] = 0n
   const stops: Array<string> = []
@@ -108,6 +110,7 @@ const trace = (m: Machine, loaded: Loaded, batch: ReadonlyArray<Loaded>): Trace 
     const record = new BigUint64Array(RECORD)
     record.set(regs.subarray(0, 33))
     record[33] = regs[97]
+    record.set(regs.subarray(64, 97), 34)
     stops.push(describeStop(stop))
     records.push(record)
     if (stop._tag === "BudgetSpent") continue
@@ -138,7 +141,8 @@ const describeRecord = (stop: string | undefined, record: BigUint64Array | undef
   if (stop === undefined || record === undefined) return "(no stop)"
   const regs: Array<string> = []
   for (let i = 0; i < 32; i++) regs.push(`x${i}=${record[i].toString(16)}`)
-  return `${stop}; pc ${record[32].toString(16)} instret ${record[33]}; ${regs.join(" ")}`
+  for (let i = 0; i < 32; i++) regs.push(`f${i}=${record[34 + i].toString(16)}`)
+  return `${stop}; pc ${record[32].toString(16)} instret ${record[33]} fcsr ${record[66].toString(16)}; ${regs.join(" ")}`
 }
 
 const sameWords = (a: Uint8Array, b: Uint8Array): boolean =>

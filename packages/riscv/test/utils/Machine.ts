@@ -215,16 +215,23 @@ export class Machine implements CpuThread {
 
   /** Writes bytes as the kernel would: watched frames are announced to the CPU first. */
   write(address: number, data: Uint8Array): void {
-    for (let i = 0; i < data.length; i++) {
+    for (let i = 0; i < data.length;) {
       const at = this.physicalAddress(address + i)
+      const n = Math.min(data.length - i, PAGE - (at % PAGE))
       this.physical.touch(Math.floor(at / PAGE))
-      this.bytes[at] = data[i]
+      this.bytes.set(data.subarray(i, i + n), at)
+      i += n
     }
   }
 
   read(address: number, length: number): Uint8Array {
     const out = new Uint8Array(length)
-    for (let i = 0; i < length; i++) out[i] = this.bytes[this.physicalAddress(address + i)]
+    for (let i = 0; i < length;) {
+      const at = this.physicalAddress(address + i)
+      const n = Math.min(length - i, PAGE - (at % PAGE))
+      out.set(this.bytes.subarray(at, at + n), i)
+      i += n
+    }
     return out
   }
 
@@ -250,6 +257,25 @@ export class Machine implements CpuThread {
 
   setX(i: number, value: bigint | number): void {
     RegisterFile.writeX(this.wasm, this.registers, i, BigInt(value))
+  }
+
+  /** `f<i>` as its 64 raw bits (a single is NaN-boxed: upper 32 bits all ones). */
+  f(i: number): bigint {
+    return new DataView(this.wasm.buffer).getBigUint64(this.registers + 512 + 8 * i, true)
+  }
+
+  /** Sets `f<i>`'s 64 raw bits. */
+  setF(i: number, value: bigint): void {
+    new DataView(this.wasm.buffer).setBigUint64(this.registers + 512 + 8 * i, BigInt.asUintN(64, value), true)
+  }
+
+  /** `fcsr` (frm in bits 7:5, fflags in 4:0). */
+  get fcsr(): number {
+    return new DataView(this.wasm.buffer).getUint32(this.registers + 768, true)
+  }
+
+  set fcsr(value: number) {
+    new DataView(this.wasm.buffer).setUint32(this.registers + 768, value, true)
   }
 
   get pc(): bigint {

@@ -5,7 +5,9 @@
  * of every width into a mapped buffer (misaligned ones, ones crossing into the next page, and ones
  * crossing into a read-only or an unmapped page), AMOs, LR/SC pairs, counter reads, fences,
  * ECALLs, EBREAKs, illegal instructions, accesses through wild pointers, and (in some programs)
- * stores that rewrite an instruction about to run.
+ * stores that rewrite an instruction about to run; and the extensions: every F and D operation
+ * (every rounding mode, dynamic ones under `frm` values that include the reserved ones), FP loads
+ * and stores (compressed too), moves, FP CSR accesses, and every Zba, Zbb and Zbs instruction.
  *
  * Register conventions, so loops stay bounded and memory operations mostly hit the buffer:
  * x1 is the link register, x29/x30 are loop counters, x26 walks through the buffer in strided
@@ -13,6 +15,7 @@
  * x3–x25 only.
  */
 import * as A from "@zxsim/riscv/Assembler"
+import { FP_OPS } from "./FpOps.js"
 
 /** Where the data pages are: two read/write pages, a read-only page, then nothing mapped. */
 export const DATA = 0x20_0000
@@ -84,6 +87,9 @@ export interface RandomProgram {
   readonly budget: number
   /** Whether the program stores into its own code. */
   readonly selfModifying: boolean
+  /** f0..f31 (raw bits) and fcsr at the start. */
+  readonly fRegisters: ReadonlyArray<bigint>
+  readonly fcsr: number
 }
 
 type RegisterEncoder = (rd: number, rs1: number, rs2: number) => number
@@ -109,6 +115,31 @@ const AMOS: ReadonlyArray<readonly [AmoEncoder, number]> = [
   [A.amominD, 8], [A.amomaxD, 8], [A.amominuD, 8], [A.amomaxuD, 8]
 ]
 const BRANCHES = [A.beq, A.bne, A.blt, A.bge, A.bltu, A.bgeu]
+const BITMANIP_REGISTER_OPS: ReadonlyArray<RegisterEncoder> = [
+  A.addUw, A.sh1add, A.sh2add, A.sh3add, A.sh1addUw, A.sh2addUw, A.sh3addUw, A.andn, A.orn, A.xnor, A.min, A.minu,
+  A.max, A.maxu, A.rol, A.ror, A.rolw, A.rorw, A.bclr, A.bext, A.binv, A.bset
+]
+const BITMANIP_IMMEDIATE_OPS: ReadonlyArray<readonly [ImmediateEncoder, number]> = [
+  [A.slliUw, 63], [A.rori, 63], [A.roriw, 31], [A.bclri, 63], [A.bexti, 63], [A.binvi, 63], [A.bseti, 63]
+]
+const BITMANIP_UNARY_OPS: ReadonlyArray<(rd: number, rs1: number) => number> = [
+  A.clz, A.clzw, A.ctz, A.ctzw, A.cpop, A.cpopw, A.sextB, A.sextH, A.zextH, A.orcB, A.rev8
+]
+
+const FLOAT_EDGES: ReadonlyArray<number> = [
+  0, -0, 1, -1, 0.5, 1.5, 2.5, -2.5, 3, 1e-310, -1e-310, 2 ** -1022, 1.7976931348623157e308, Infinity, -Infinity, NaN,
+  2 ** 31, 2 ** 63, 2 ** 64, -(2 ** 63), 16777217, 1 / 3, 2 ** -149, 3.4028234663852886e38
+]
+const float64Bits = (x: number): bigint => {
+  const v = new DataView(new ArrayBuffer(8))
+  v.setFloat64(0, x, true)
+  return v.getBigUint64(0, true)
+}
+const float32Bits = (x: number): bigint => {
+  const v = new DataView(new ArrayBuffer(4))
+  v.setFloat32(0, x, true)
+  return BigInt(v.getUint32(0, true))
+}
 
 /** Writes `value` (low 32 bits) into `rd` with exactly two instructions. */
 const li32 = (rd: number, value: number): Array<number> => {
@@ -368,6 +399,77 @@ export class Generator {
     this.selfModifying = true
   }
 
+  private bitManipulation(): void {
+    const rng = this.rng
+    const rd = rng.chance(0.03) ? 0 : this.free()
+    const kind = rng.int(3)
+    if (kind === 0) this.emit(rng.pick(BITMANIP_REGISTER_OPS)(rd, this.any(), this.any()))
+    else if (kind === 1) {
+      const [op, limit] = rng.pick(BITMANIP_IMMEDIATE_OPS)
+      this.emit(op(rd, this.any(), rng.range(0, limit)))
+    } else this.emit(rng.pick(BITMANIP_UNARY_OPS)(rd, this.any()))
+  }
+
+  /** An F or D instruction: arithmetic, conversions, moves, loads and stores, or an FP CSR access. */
+  private floatingPoint(): void {
+    const rng = this.rng
+    const r = rng.int(100)
+    const f = () => rng.int(32)
+    if (r < 60) {
+      const op = rng.pick(FP_OPS)
+      // Mostly dynamic, sometimes a static mode, rarely a reserved one (illegal).
+      const rm = rng.chance(0.4) ? A.Rm.DYN : rng.chance(0.97) ? rng.int(5) : rng.pick([5, 6])
+      const rd = op.result === "f" ? f() : rng.chance(0.03) ? 0 : this.free()
+      const sources = op.sources.map((k) => (k === "f" ? f() : this.any()))
+      this.emit(op.encode(rd, sources[0] ?? 0, sources[1] ?? 0, sources[2] ?? 0, op.rounds ? rm : 0))
+      return
+    }
+    if (r < 75) {
+      const wide = rng.chance(0.5)
+      const size = wide ? 8 : 4
+      if (rng.chance(0.5)) this.emit((wide ? A.fld : A.flw)(f(), this.offset(size), this.base()))
+      else this.emit((wide ? A.fsd : A.fsw)(f(), this.offset(size), this.base()))
+      return
+    }
+    if (r < 80) {
+      if (rng.chance(0.5)) {
+        const uimm = 8 * rng.int(64)
+        this.emit(rng.chance(0.5) ? A.C.fldsp(f(), uimm) : A.C.fsdsp(f(), uimm))
+        return
+      }
+      const base = this.freePrime()
+      const [baseReg] = rng.pick(BASES)
+      this.emit(A.addi(base, baseReg, rng.range(-300, 100) & ~7))
+      const uimm = 8 * rng.int(32)
+      this.emit(rng.chance(0.5) ? A.C.fld(rng.range(8, 15), uimm, base) : A.C.fsd(rng.range(8, 15), uimm, base))
+      return
+    }
+    if (r < 90) {
+      const moves = [A.fmvDX, A.fmvWX]
+      const reads = [A.fmvXD, A.fmvXW]
+      if (rng.chance(0.5)) this.emit(rng.pick(moves)(f(), this.any()))
+      else this.emit(rng.pick(reads)(rng.chance(0.05) ? 0 : this.free(), f()))
+      return
+    }
+    // FP CSRs: fflags, frm, fcsr, every form; frm may become a reserved value.
+    const csr = rng.range(1, 3)
+    const rd = rng.chance(0.2) ? 0 : this.free()
+    switch (rng.int(6)) {
+      case 0:
+        return this.emit(A.csrrw(rd, csr, this.any()))
+      case 1:
+        return this.emit(A.csrrs(rd, csr, rng.chance(0.5) ? 0 : this.any()))
+      case 2:
+        return this.emit(A.csrrc(rd, csr, rng.chance(0.5) ? 0 : this.any()))
+      case 3:
+        return this.emit(A.csrrwi(rd, csr, rng.chance(0.8) && csr === 2 ? rng.int(5) : rng.int(32)))
+      case 4:
+        return this.emit(A.csrrsi(rd, csr, rng.int(32)))
+      default:
+        return this.emit(A.csrrci(rd, csr, rng.int(32)))
+    }
+  }
+
   /** `n` random items at loop depth `depth`. */
   body(n: number, depth: number, inFunction: boolean): void {
     const rng = this.rng
@@ -391,6 +493,8 @@ export class Generator {
       else if (r < 884) this.emit(rng.chance(0.5) ? A.ebreak() : A.C.ebreak())
       else if (r < 888) this.emit(rng.chance(0.5) ? 0xffffffff : { _tag: "Half", bits: 0 })
       else if (r < 900 && this.allowSelfModifying) this.selfModify()
+      else if (r >= 900 && r < 960) this.floatingPoint()
+      else if (r >= 960 && r < 985) this.bitManipulation()
       else this.alu()
     }
   }
@@ -418,7 +522,16 @@ export class Generator {
       data[i + 3] = v >>> 24
     }
     const budget = rng.chance(0.75) ? 100_000 : rng.pick([1, 2, 3, 5, 17, 40, 100, 300, 1000])
-    return { seed, items, registers, data, budget, selfModifying: this.selfModifying }
+    const fRegisters: Array<bigint> = []
+    for (let i = 0; i < 32; i++) {
+      const roll = rng.int(10)
+      if (roll < 4) fRegisters.push(float64Bits(rng.pick(FLOAT_EDGES)))
+      else if (roll < 7) fRegisters.push(0xffffffff00000000n | float32Bits(rng.pick(FLOAT_EDGES)))
+      else if (roll < 8) fRegisters.push(0xffffffff00000000n | BigInt(rng.next()))
+      else fRegisters.push(rng.u64())
+    }
+    const fcsr = rng.chance(0.8) ? rng.int(5) << 5 : rng.int(256)
+    return { seed, items, registers, data, budget, selfModifying: this.selfModifying, fRegisters, fcsr }
   }
 }
 

@@ -4,7 +4,7 @@
 //
 // At start-up the runtime (crt) reads the processargs bootstrap message and keeps every handle that
 // came with it, keyed by its info word (PA_HND(type, arg)). It takes for itself PA_PROC_SELF,
-// PA_THREAD_SELF, PA_VMAR_ROOT and PA_JOB_DEFAULT (see the accessors below), PA_FD 1 and 2 (stdout
+// PA_THREAD_SELF, PA_VMAR_ROOT and PA_JOB_DEFAULT (see the accessors below), PA_FD 0, 1 and 2 (stdin, stdout
 // and stderr; a PA_FD whose arg has ZX_STARTUP_FD_USE_FOR_STDIO set serves both) and every
 // PA_NS_DIR (the namespace table). Every other handle stays until a program takes it.
 #ifndef ZIRCON_PROCESS_H_
@@ -44,6 +44,9 @@ size_t zx_startup_namespace(const zx_startup_namespace_entry_t** entries);
 
 // The bit of a PA_FD handle's arg asking for the handle to serve as every stdio descriptor.
 #define ZX_STARTUP_FD_USE_FOR_STDIO 0x8000u
+// A zxsim extension: the bit of a PA_FD handle's arg saying the socket is connected to a terminal
+// (isatty answers 1 for it, and stdout is then line-buffered instead of fully buffered).
+#define ZX_STARTUP_FD_TERMINAL 0x4000u
 
 // Return codes of a process whose start-up failed before main ran (besides a trap, -1028, when
 // there is no usable vDSO or its own relocations are not all R_RISCV_RELATIVE).

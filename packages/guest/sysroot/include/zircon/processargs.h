@@ -53,6 +53,7 @@ typedef struct zx_proc_args {
 #define PA_IOPORT_RESOURCE      0x52u  // an I/O port resource
 #define PA_SMC_RESOURCE         0x53u  // an SMC resource
 #define PA_SYSTEM_RESOURCE      0x54u  // the system resource
+#define PA_VMEX_RESOURCE        0x55u  // the vmex resource (zxsim's own type), for zx_vmo_replace_as_executable
 #define PA_USER0                0xf0u  // user-defined
 #define PA_USER1                0xf1u  // user-defined
 #define PA_USER2                0xf2u  // user-defined

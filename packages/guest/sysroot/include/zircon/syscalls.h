@@ -56,6 +56,102 @@ typedef struct zx_info_vmar {
   size_t len;
 } zx_info_vmar_t;
 
+typedef uint32_t zx_excp_type_t;
+
+typedef struct zx_exception_info {
+  zx_koid_t pid;
+  zx_koid_t tid;
+  zx_excp_type_t type;
+  uint8_t padding1[4];
+} zx_exception_info_t;
+
+typedef struct zx_riscv64_exc_data {
+  uint64_t cause;
+  uint64_t tval;
+  uint8_t padding1[8];
+} zx_riscv64_exc_data_t;
+
+typedef struct zx_exception_context {
+  struct {
+    union {
+      zx_riscv64_exc_data_t riscv_64;
+    } u;
+  } arch;
+  uint32_t synth_code;
+  uint32_t synth_data;
+} zx_exception_context_t;
+
+typedef struct zx_exception_header {
+  uint32_t size;
+  zx_excp_type_t type;
+} zx_exception_header_t;
+
+typedef struct zx_exception_report {
+  zx_exception_header_t header;
+  zx_exception_context_t context;
+} zx_exception_report_t;
+
+typedef struct zx_riscv64_thread_state_general_regs {
+  uint64_t pc, ra, sp, gp, tp, t0, t1, t2, s0, s1;
+  uint64_t a0, a1, a2, a3, a4, a5, a6, a7;
+  uint64_t s2, s3, s4, s5, s6, s7, s8, s9, s10, s11;
+  uint64_t t3, t4, t5, t6;
+} zx_riscv64_thread_state_general_regs_t;
+typedef zx_riscv64_thread_state_general_regs_t zx_thread_state_general_regs_t;
+
+typedef struct zx_riscv64_thread_state_fp_regs {
+  uint64_t q[32][2];
+  uint32_t fcsr;
+  uint8_t padding1[12];
+} zx_riscv64_thread_state_fp_regs_t;
+typedef zx_riscv64_thread_state_fp_regs_t zx_thread_state_fp_regs_t;
+
+typedef struct zx_policy_basic_v1 {
+  uint32_t condition;
+  uint32_t policy;
+} zx_policy_basic_v1_t;
+
+typedef struct zx_policy_basic_v2 {
+  uint32_t condition;
+  uint32_t action;
+  uint32_t flags;
+} zx_policy_basic_v2_t;
+
+#define ZX_EXCP_GENERAL ((zx_excp_type_t)0x8u)
+#define ZX_EXCP_FATAL_PAGE_FAULT ((zx_excp_type_t)0x108u)
+#define ZX_EXCP_UNDEFINED_INSTRUCTION ((zx_excp_type_t)0x208u)
+#define ZX_EXCP_SW_BREAKPOINT ((zx_excp_type_t)0x308u)
+#define ZX_EXCP_HW_BREAKPOINT ((zx_excp_type_t)0x408u)
+#define ZX_EXCP_UNALIGNED_ACCESS ((zx_excp_type_t)0x508u)
+#define ZX_EXCP_POLICY_ERROR ((zx_excp_type_t)0x8208u)
+#define ZX_EXCP_SYNTH ((zx_excp_type_t)0x8000u)
+#define ZX_EXCP_IS_ARCH(excp) (((excp) & ZX_EXCP_SYNTH) == 0)
+#define ZX_EXCP_POLICY_CODE_BAD_HANDLE 0u
+#define ZX_EXCP_POLICY_CODE_WRONG_OBJECT 1u
+#define ZX_EXCP_POLICY_CODE_VMAR_WX 2u
+#define ZX_EXCP_POLICY_CODE_NEW_ANY 3u
+#define ZX_EXCP_POLICY_CODE_NEW_VMO 4u
+#define ZX_EXCP_POLICY_CODE_NEW_CHANNEL 5u
+#define ZX_EXCP_POLICY_CODE_NEW_EVENT 6u
+#define ZX_EXCP_POLICY_CODE_NEW_EVENTPAIR 7u
+#define ZX_EXCP_POLICY_CODE_NEW_PORT 8u
+#define ZX_EXCP_POLICY_CODE_NEW_SOCKET 9u
+#define ZX_EXCP_POLICY_CODE_NEW_FIFO 10u
+#define ZX_EXCP_POLICY_CODE_NEW_TIMER 11u
+#define ZX_EXCP_POLICY_CODE_NEW_PROCESS 12u
+#define ZX_EXCP_POLICY_CODE_NEW_PROFILE 13u
+#define ZX_EXCP_POLICY_CODE_NEW_PAGER 14u
+#define ZX_EXCP_POLICY_CODE_AMBIENT_MARK_VMO_EXEC 15u
+#define ZX_EXCP_POLICY_CODE_CHANNEL_FULL_WRITE 16u
+#define ZX_EXCP_POLICY_CODE_PORT_TOO_MANY_PACKETS 17u
+#define ZX_EXCP_POLICY_CODE_BAD_SYSCALL 18u
+#define ZX_EXCEPTION_STATE_TRY_NEXT 0u
+#define ZX_EXCEPTION_STATE_HANDLED 1u
+#define ZX_EXCEPTION_STATE_THREAD_EXIT 2u
+#define ZX_EXCEPTION_CHANNEL_DEBUGGER 1u
+#define ZX_THREAD_STATE_GENERAL_REGS 0u
+#define ZX_THREAD_STATE_FP_REGS 1u
+
 #define ZX_HANDLE_INVALID ((zx_handle_t)0)
 #define ZX_TIME_INFINITE INT64_MAX
 #define ZX_KOID_INVALID ((zx_koid_t)0)
@@ -210,14 +306,18 @@ typedef struct zx_info_vmar {
 #define ZX_OBJ_TYPE_EVENT ((zx_obj_type_t)5u)
 #define ZX_OBJ_TYPE_PORT ((zx_obj_type_t)6u)
 #define ZX_OBJ_TYPE_SOCKET ((zx_obj_type_t)14u)
+#define ZX_OBJ_TYPE_RESOURCE ((zx_obj_type_t)15u)
 #define ZX_OBJ_TYPE_EVENTPAIR ((zx_obj_type_t)16u)
 #define ZX_OBJ_TYPE_JOB ((zx_obj_type_t)17u)
 #define ZX_OBJ_TYPE_VMAR ((zx_obj_type_t)18u)
+#define ZX_OBJ_TYPE_EXCEPTION ((zx_obj_type_t)29u)
 #define ZX_INFO_HANDLE_VALID 0x1u
 #define ZX_INFO_HANDLE_BASIC 0x2u
 #define ZX_INFO_PROCESS 0x10000003u
 #define ZX_INFO_VMAR 0x7u
+#define ZX_INFO_THREAD_EXCEPTION_REPORT 0x1000000Bu
 #define ZX_PROP_NAME 3u
+#define ZX_PROP_EXCEPTION_STATE 16u
 #define ZX_PROP_VMO_CONTENT_SIZE 17u
 #define ZX_INFO_PROCESS_FLAG_STARTED 0x1u
 #define ZX_INFO_PROCESS_FLAG_EXITED 0x2u
@@ -249,6 +349,12 @@ typedef struct zx_info_vmar {
 #define ZX_POL_ACTION_ALLOW_EXCEPTION 2u
 #define ZX_POL_ACTION_DENY_EXCEPTION 3u
 #define ZX_POL_ACTION_KILL 4u
+#define ZX_JOB_POL_RELATIVE 0u
+#define ZX_JOB_POL_ABSOLUTE 1u
+#define ZX_JOB_POL_BASIC_V1 0x0u
+#define ZX_JOB_POL_BASIC_V2 0x1000000u
+#define ZX_POL_OVERRIDE_ALLOW 0u
+#define ZX_POL_OVERRIDE_DENY 1u
 
 #ifdef __cplusplus
 extern "C" {
@@ -392,6 +498,24 @@ zx_status_t _zx_futex_wait(const zx_futex_t* value_ptr, zx_futex_t current_value
 // Wakes up to wake_count threads waiting on the futex at value_ptr, in the order they began waiting.
 zx_status_t zx_futex_wake(const zx_futex_t* value_ptr, uint32_t wake_count);
 zx_status_t _zx_futex_wake(const zx_futex_t* value_ptr, uint32_t wake_count);
+// Binds an exception channel to a thread, process or job; exceptions arrive as zx_exception_info_t plus an exception handle.
+zx_status_t zx_task_create_exception_channel(zx_handle_t handle, uint32_t options, zx_handle_t* out);
+zx_status_t _zx_task_create_exception_channel(zx_handle_t handle, uint32_t options, zx_handle_t* out);
+// A handle to the thread stopped in an exception.
+zx_status_t zx_exception_get_thread(zx_handle_t handle, zx_handle_t* out);
+zx_status_t _zx_exception_get_thread(zx_handle_t handle, zx_handle_t* out);
+// A handle to the process of the thread stopped in an exception (not through a thread's channel).
+zx_status_t zx_exception_get_process(zx_handle_t handle, zx_handle_t* out);
+zx_status_t _zx_exception_get_process(zx_handle_t handle, zx_handle_t* out);
+// Reads the registers (GENERAL_REGS or FP_REGS) of a thread stopped in an exception.
+zx_status_t zx_thread_read_state(zx_handle_t handle, uint32_t kind, void* buffer, size_t buffer_size);
+zx_status_t _zx_thread_read_state(zx_handle_t handle, uint32_t kind, void* buffer, size_t buffer_size);
+// Writes the registers (GENERAL_REGS or FP_REGS) of a thread stopped in an exception.
+zx_status_t zx_thread_write_state(zx_handle_t handle, uint32_t kind, const void* buffer, size_t buffer_size);
+zx_status_t _zx_thread_write_state(zx_handle_t handle, uint32_t kind, const void* buffer, size_t buffer_size);
+// Adds job policy entries (BASIC_V1 or BASIC_V2), RELATIVE or ABSOLUTE; only on a job with no children or processes.
+zx_status_t zx_job_set_policy(zx_handle_t handle, uint32_t options, uint32_t topic, const void* policy, uint32_t count);
+zx_status_t _zx_job_set_policy(zx_handle_t handle, uint32_t options, uint32_t topic, const void* policy, uint32_t count);
 
 #ifdef __cplusplus
 }

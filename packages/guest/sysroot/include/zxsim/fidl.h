@@ -27,6 +27,18 @@
 #define ZXS_ORDINAL_IO_REWIND                  UINT64_C(0x16B1202AF0F34C71)  // fuchsia.io1/Directory.Rewind
 #define ZXS_ORDINAL_IO_READ                    UINT64_C(0x057E419A298C8EDE)  // fuchsia.io/File.Read
 #define ZXS_ORDINAL_IO_CLOSE                   UINT64_C(0x5AC5D459AD7F657E)  // fuchsia.io/Node.Close
+#define ZXS_ORDINAL_IO_ON_OPEN                 UINT64_C(0x7FC7BBB1DBFD1972)  // fuchsia.io1/Node.OnOpen
+#define ZXS_ORDINAL_IO_GET_ATTR                UINT64_C(0x78985E216314DAFD)  // fuchsia.io1/Node.GetAttr
+#define ZXS_ORDINAL_IO_SET_ATTR                UINT64_C(0x4186C0F40D938F46)  // fuchsia.io1/Node.SetAttr
+#define ZXS_ORDINAL_IO_SYNC                    UINT64_C(0x2C5C27CA0AB5DC49)  // fuchsia.io/Node.Sync
+#define ZXS_ORDINAL_IO_WRITE                   UINT64_C(0x6A31437832469F82)  // fuchsia.io/File.Write
+#define ZXS_ORDINAL_IO_READ_AT                 UINT64_C(0x1607A293A60D723E)  // fuchsia.io/File.ReadAt
+#define ZXS_ORDINAL_IO_WRITE_AT                UINT64_C(0x793EEFC0045E792B)  // fuchsia.io/File.WriteAt
+#define ZXS_ORDINAL_IO_SEEK                    UINT64_C(0x78079168162C5207)  // fuchsia.io/File.Seek
+#define ZXS_ORDINAL_IO_RESIZE                  UINT64_C(0x2B80825F0535743A)  // fuchsia.io/File.Resize
+#define ZXS_ORDINAL_IO_UNLINK                  UINT64_C(0x750A0326A78D7BED)  // fuchsia.io/Directory.Unlink
+#define ZXS_ORDINAL_IO_GET_TOKEN               UINT64_C(0x26AE9D18763C8655)  // fuchsia.io1/Directory.GetToken
+#define ZXS_ORDINAL_IO_RENAME                  UINT64_C(0x7060E7723B9928DE)  // fuchsia.io/Directory.Rename
 
 #define ZXS_LDSVC_MAX_NAME_LENGTH              1024  // LoadObject's string:1024
 #define ZXS_UTIL_DISCOVERABLE_NAME "test.processbuilder.Util"
@@ -35,10 +47,24 @@
 #define ZXS_IO_MAX_BUF                         8192  // the most bytes one Read or ReadDirents reply carries
 #define ZXS_IO_OPEN_RIGHT_READABLE             0x1u
 #define ZXS_IO_OPEN_RIGHT_WRITABLE             0x2u
+#define ZXS_IO_OPEN_CREATE                     0x10000u
+#define ZXS_IO_OPEN_CREATE_IF_ABSENT           0x20000u
+#define ZXS_IO_OPEN_TRUNCATE                   0x40000u
 #define ZXS_IO_OPEN_DIRECTORY                  0x80000u
+#define ZXS_IO_OPEN_APPEND                     0x100000u
+#define ZXS_IO_OPEN_NODE_REFERENCE             0x400000u
 #define ZXS_IO_OPEN_DESCRIBE                   0x800000u
 #define ZXS_IO_OPEN_NOT_DIRECTORY              0x2000000u
+#define ZXS_IO_OPEN_POSIX_WRITABLE             0x8000000u
 #define ZXS_IO_DIRENT_DIRECTORY                4
 #define ZXS_IO_DIRENT_FILE                     8
+#define ZXS_IO_MODE_TYPE_DIRECTORY             040000
+#define ZXS_IO_MODE_TYPE_FILE                  0100000
+#define ZXS_IO_SEEK_START                      0
+#define ZXS_IO_SEEK_CURRENT                    1
+#define ZXS_IO_SEEK_END                        2
+#define ZXS_IO_ATTRIBUTE_CREATION_TIME         0x1u
+#define ZXS_IO_ATTRIBUTE_MODIFICATION_TIME     0x2u
+#define ZXS_IO_UNLINK_MUST_BE_DIRECTORY        UINT64_C(1)
 
 #endif  // ZXSIM_FIDL_H_

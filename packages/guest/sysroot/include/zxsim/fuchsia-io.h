@@ -40,6 +40,55 @@ zx_status_t zxs_io_close(zx_handle_t node);
 // the end into a buffer from malloc (NUL-terminated past `*size`; the caller frees it), closes.
 zx_status_t zxs_io_read_file(zx_handle_t dir, const char* path, size_t length, char** data, size_t* size);
 
+// Opens `path` like zxs_io_open with DESCRIBE and waits for the OnOpen event: returns the
+// server's status (NOT_FOUND, ACCESS_DENIED, …) and, on success, the connection in `*out` and the
+// kind of node in `*kind` (ZXS_IO_DIRENT_DIRECTORY or ZXS_IO_DIRENT_FILE).
+zx_status_t zxs_io_open_described(zx_handle_t dir, uint32_t flags, const char* path, size_t length, zx_handle_t* out,
+                                  uint32_t* kind);
+
+// Write(data): writes up to ZXS_IO_MAX_BUF bytes at the file's position; `*actual` says how many.
+zx_status_t zxs_io_write(zx_handle_t file, const void* data, size_t count, size_t* actual);
+
+// Seek(origin ZXS_IO_SEEK_*, offset): the new position from the start in `*result`.
+zx_status_t zxs_io_seek(zx_handle_t file, uint32_t origin, int64_t offset, uint64_t* result);
+
+// Resize(length): truncates or zero-extends the file.
+zx_status_t zxs_io_resize(zx_handle_t file, uint64_t length);
+
+// Sync(): the node's data reaches its storage.
+zx_status_t zxs_io_sync(zx_handle_t node);
+
+// The node's attributes (`NodeAttributes`; the layout is in fidl-wire.h).
+#ifndef ZXS_IO_ATTRIBUTES_DEFINED
+#define ZXS_IO_ATTRIBUTES_DEFINED
+typedef struct zxs_io_attributes {
+  uint32_t mode;
+  uint64_t id;
+  uint64_t content_size;
+  uint64_t storage_size;
+  uint64_t link_count;
+  uint64_t creation_time;
+  uint64_t modification_time;
+} zxs_io_attributes_t;
+#endif
+
+// GetAttr(): the node's attributes.
+zx_status_t zxs_io_get_attr(zx_handle_t node, zxs_io_attributes_t* attributes);
+
+// SetAttr(MODIFICATION_TIME): sets the node's modification time (nanoseconds since the epoch).
+zx_status_t zxs_io_set_mtime(zx_handle_t node, uint64_t mtime);
+
+// Unlink(name, flags ZXS_IO_UNLINK_*): removes the entry `name` of the directory `dir`.
+zx_status_t zxs_io_unlink(zx_handle_t dir, const char* name, size_t length, uint64_t flags);
+
+// GetToken(): an event standing for the directory `dir`, to name it in a Rename.
+zx_status_t zxs_io_get_token(zx_handle_t dir, zx_handle_t* token);
+
+// Rename(src, token, dst): moves the entry `src` of `src_dir` to `dst` in the directory `token`
+// stands for. The token is consumed.
+zx_status_t zxs_io_rename(zx_handle_t src_dir, const char* src, size_t src_length, zx_handle_t token, const char* dst,
+                          size_t dst_length);
+
 #ifdef __cplusplus
 }
 #endif

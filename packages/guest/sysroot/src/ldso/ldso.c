@@ -89,6 +89,10 @@ static const zxs_object_t* scope_objects[MAX_OBJECTS + 1];
 
 static zx_handle_t root_vmar = ZX_HANDLE_INVALID;
 static zx_handle_t loader = ZX_HANDLE_INVALID;
+// The vmex resource, when a startup message carried one (PA_VMEX_RESOURCE): it makes a VMO the
+// loader handed over without ZX_RIGHT_EXECUTE executable. Fuchsia's loaders hand out executable
+// VMOs, so it is rarely needed.
+static zx_handle_t vmex = ZX_HANDLE_INVALID;
 static zx_handle_t log_socket = ZX_HANDLE_INVALID;
 static const char* program_name;
 static int debug, trace;
@@ -262,6 +266,17 @@ static zx_handle_t find_stderr(const unsigned char* bytes, uint32_t num_bytes, c
   return stdio;
 }
 
+// The handle whose info word is `wanted`, or ZX_HANDLE_INVALID.
+static zx_handle_t find_handle(const unsigned char* bytes, uint32_t num_bytes, const zx_handle_t* handles,
+                               uint32_t num_handles, uint32_t wanted) {
+  zx_proc_args_t header;
+  if (zxs_processargs_header(bytes, num_bytes, num_handles, &header) != ZXS_PA_OK) return ZX_HANDLE_INVALID;
+  for (uint32_t i = 0; i < num_handles; i++) {
+    if (zxs_processargs_info(bytes, &header, i) == wanted) return handles[i];
+  }
+  return ZX_HANDLE_INVALID;
+}
+
 // Reads the main message into a scratch mapping, duplicates its stderr socket into log_socket, and
 // writes it unchanged into a fresh channel; returns that channel's other end in `*program`.
 static zx_status_t forward_main_message(zx_handle_t bootstrap, zx_handle_t* program) {
@@ -281,6 +296,12 @@ static zx_status_t forward_main_message(zx_handle_t bootstrap, zx_handle_t* prog
   zx_handle_t* handles = (zx_handle_t*)(scratch + handles_at);
   status = zx_channel_read(bootstrap, 0, bytes, handles, num_bytes, num_handles, &num_bytes, &num_handles);
   if (status == ZX_OK) {
+    // A vmex resource meant for the program serves ld.so.1 too, unless its own message had one.
+    zx_handle_t program_vmex = find_handle(bytes, num_bytes, handles, num_handles, PA_HND(PA_VMEX_RESOURCE, 0));
+    if (vmex == ZX_HANDLE_INVALID && program_vmex != ZX_HANDLE_INVALID &&
+        zx_handle_duplicate(program_vmex, ZX_RIGHT_SAME_RIGHTS, &vmex) != ZX_OK) {
+      vmex = ZX_HANDLE_INVALID;
+    }
     zx_handle_t err = find_stderr(bytes, num_bytes, handles, num_handles);
     if (err != ZX_HANDLE_INVALID && zx_handle_duplicate(err, ZX_RIGHT_SAME_RIGHTS, &log_socket) != ZX_OK) {
       log_socket = ZX_HANDLE_INVALID;
@@ -425,6 +446,17 @@ static load_error_t load_object(zx_handle_t vmo, const char* name, int is_librar
   return LOAD_OK;
 }
 
+// Makes `*vmo` executable with the vmex resource when it lacks ZX_RIGHT_EXECUTE and ld.so.1 has
+// one; without one such a VMO stays as it is (mapping its code then fails ACCESS_DENIED). On
+// failure the handle is gone (replace consumes it).
+static zx_status_t ensure_executable(zx_handle_t* vmo) {
+  zx_info_handle_basic_t info;
+  zx_status_t status = zx_object_get_info(*vmo, ZX_INFO_HANDLE_BASIC, &info, sizeof(info), NULL, NULL);
+  if (status != ZX_OK) return status;
+  if ((info.rights & ZX_RIGHT_EXECUTE) != 0 || vmex == ZX_HANDLE_INVALID) return ZX_OK;
+  return zx_vmo_replace_as_executable(*vmo, vmex, vmo);
+}
+
 // Asks the loader for `name`: the VMO, or the status (the loader's rv, or the call's).
 static unsigned char request[32 + ZXS_LDSVC_MAX_NAME_LENGTH];
 static unsigned char reply[64];
@@ -458,7 +490,7 @@ static zx_status_t fetch(const char* name, zx_handle_t* vmo) {
     return rv != ZX_OK ? rv : ZX_ERR_INTERNAL;
   }
   *vmo = received;
-  return ZX_OK;
+  return ensure_executable(vmo);
 }
 
 static int loaded(const char* name) {
@@ -560,6 +592,7 @@ static void take_linker_handles(const unsigned char* bytes, const zx_proc_args_t
     if (info == PA_HND(PA_LDSVC_LOADER, 0)) slot = &loader;
     if (info == PA_HND(PA_VMO_EXECUTABLE, 0)) slot = &executable_vmo;
     if (info == PA_HND(PA_VMAR_ROOT, 0)) slot = &root_vmar;
+    if (info == PA_HND(PA_VMEX_RESOURCE, 0)) slot = &vmex;
     if (slot != NULL && *slot == ZX_HANDLE_INVALID) {
       *slot = handles[i];
     } else {
@@ -609,6 +642,8 @@ ZXS_HIDDEN __attribute__((noreturn)) void __ldso_main(zx_handle_t bootstrap, uin
   if (status != ZX_OK) fail("cannot pass the bootstrap message on", status);
 
   if (executable_vmo == ZX_HANDLE_INVALID) fail("no executable in the linker message", ZX_ERR_BAD_HANDLE);
+  status = ensure_executable(&executable_vmo);
+  if (status != ZX_OK) fail("cannot make the executable executable", status);
   load_error_t error = load_object(executable_vmo, "executable", 0, 0, &entry);
   zx_handle_close(executable_vmo);
   if (error.status != ZX_OK || error.code != ZXS_DL_OK) fail_load("the executable", error);
@@ -618,6 +653,8 @@ ZXS_HIDDEN __attribute__((noreturn)) void __ldso_main(zx_handle_t bootstrap, uin
   load_dependencies();
   zx_handle_close(loader);
   loader = ZX_HANDLE_INVALID;
+  zx_handle_close(vmex);
+  vmex = ZX_HANDLE_INVALID;
 
   int code = zxs_object_init(&vdso, LIBZIRCON, vdso_base, zxs_find_dynamic(vdso_base));
   if (code != ZXS_DL_OK) fail_load(LIBZIRCON, code_error(code));

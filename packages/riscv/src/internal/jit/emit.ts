@@ -24,7 +24,8 @@
  * @internal
  */
 import { Access, PC_OFFSET } from "@zxsim/kernel/Cpu"
-import { Op } from "../../Decoder.js"
+import { isBitManipulation, Op } from "../../Decoder.js"
+import { emitBitManipulation } from "./bitmanip.js"
 import type { Layout } from "./layout.js"
 import { State } from "./layout.js"
 import type { Block, Cfg, Edge, Insn } from "./region.js"
@@ -711,6 +712,12 @@ export class RegionEmitter {
         b.byte(bitwise), b.byte(W.i64ExtendI32S), this.setX(rd)
         return
       }
+    }
+    if (isBitManipulation(op)) {
+      if (rd === 0) return
+      emitBitManipulation({ b, getX: (r) => this.getX(r), const64: (lo, hi) => i64c(b, lo, hi), scratch: T0 }, insn)
+      this.setX(rd)
+      return
     }
     const rr = RR[op]
     if (rr !== undefined) {

@@ -173,6 +173,8 @@ export class Jit implements CpuShape {
 
   // ---- physical memory and the tables in it ------------------------------------------------------
   private memory: CpuMemory | null = null
+  /** The tables' reservation in each memory this CPU has run on. */
+  private readonly reservations = new WeakMap<CpuMemory, number>()
   private wasmMemory: WebAssembly.Memory | null = null
   private generation = -1
   private epoch = -1
@@ -346,7 +348,14 @@ export class Jit implements CpuShape {
     this.pending = []
     this.memory = memory
     this.wasmMemory = memory.memory
-    this.layout = layoutAt(memory.reserve(FRAMES))
+    // One reservation per memory for the CPU's life: a CPU that goes back to a kernel it ran
+    // before reuses its tables there instead of taking more of that memory's CPU allowance.
+    let base = this.reservations.get(memory)
+    if (base === undefined) {
+      base = memory.reserve(FRAMES)
+      this.reservations.set(memory, base)
+    }
+    this.layout = layoutAt(base)
     this.flushAll = true
     this.emitter = new RegionEmitter(this.layout)
     this.table = new WebAssembly.Table({ element: "anyfunc", initial: 64 })

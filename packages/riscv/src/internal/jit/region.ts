@@ -4,11 +4,11 @@
  * `MAX_REGION_INSTRUCTIONS`), and cut it into basic blocks with edges. Everything the region
  * does not translate becomes an exit edge: to the dispatcher (a jump or fall-through leaving the
  * page, an indirect jump, the instruction limit) or to the interpreter (ECALL, EBREAK, illegal
- * encodings, an instruction straddling the page end), which then runs that instruction itself so
+ * encodings, operations not compiled yet, an instruction straddling the page end), which then runs that instruction itself so
  * its stop reason is exactly the interpreter's.
  * @internal
  */
-import { DecodedInstruction, decodeInto, Op } from "../../Decoder.js"
+import { Csr, DecodedInstruction, decodeInto, isBitManipulation, Op } from "../../Decoder.js"
 
 const PAGE = 4096
 
@@ -72,8 +72,20 @@ export interface Cfg {
 /** Operations that end a block and stay in the region (targets are edges). */
 const isBranch = (op: number): boolean => op >= Op.BEQ && op <= Op.BGEU
 
-/** Operations the region never translates: the interpreter runs them. */
-const isStop = (op: number): boolean => op === Op.ECALL || op === Op.EBREAK || op === Op.ILLEGAL
+/**
+ * Operations the region never translates: the interpreter runs them. Besides the stops, those
+ * the emitter has no translation for yet: F and D, and every CSR access but a counter read (the
+ * FP CSRs live in the register file the interpreter owns).
+ */
+const isStop = (op: number, imm: number): boolean =>
+  op === Op.ECALL || op === Op.EBREAK || op === Op.ILLEGAL || (op >= Op.CSRRW && !isBitManipulation(op)) ||
+  (op >= Op.CSRRS && op <= Op.CSRRCI && imm < Csr.CYCLE)
+
+/** Bit-manipulation operations with a second source register. */
+const bitManipulationReadsRs2 = (op: number): boolean =>
+  isBitManipulation(op) && !(op >= Op.CLZ && op <= Op.CPOPW) && op !== Op.SEXT_B && op !== Op.SEXT_H &&
+  op !== Op.ZEXT_H && op !== Op.ORC_B && op !== Op.REV8 && op !== Op.SLLI_UW && op !== Op.RORI && op !== Op.RORIW &&
+  op !== Op.BCLRI && op !== Op.BEXTI && op !== Op.BINVI && op !== Op.BSETI
 
 /** Whether `op` reads rs1. */
 export const readsRs1 = (op: number): boolean =>
@@ -84,11 +96,12 @@ export const readsRs1 = (op: number): boolean =>
 export const readsRs2 = (op: number): boolean =>
   isBranch(op) || (op >= Op.SB && op <= Op.SD) || (op >= Op.ADD && op <= Op.AND) ||
   (op >= Op.ADDW && op <= Op.SRAW && op !== Op.SLLIW && op !== Op.SRLIW && op !== Op.SRAIW) ||
-  (op >= Op.MUL && op <= Op.REMUW) || (op >= Op.SC_W && op <= Op.AMOMAXU_D && op !== Op.LR_D)
+  (op >= Op.MUL && op <= Op.REMUW) || (op >= Op.SC_W && op <= Op.AMOMAXU_D && op !== Op.LR_D) ||
+  bitManipulationReadsRs2(op)
 
 /** Whether `op` writes rd. */
 export const writesRd = (op: number): boolean =>
-  !(isBranch(op) || (op >= Op.SB && op <= Op.SD) || op === Op.FENCE || op === Op.FENCE_I || isStop(op))
+  !(isBranch(op) || (op >= Op.SB && op <= Op.SD) || op === Op.FENCE || op === Op.FENCE_I || op === Op.ECALL || op === Op.EBREAK || op === Op.ILLEGAL)
 
 /**
  * Decodes the region of the page at frame byte address `frame` (virtual address `pagePc`)
@@ -127,7 +140,7 @@ export const buildCfg = (u16: Uint16Array, frame: number, pagePc: number, entry:
     for (;;) {
       if (o >= PAGE || translated.has(o) || translated.size >= limit) break
       const insn = decodeAt(o)
-      if (insn === null || isStop(insn.op)) break
+      if (insn === null || isStop(insn.op, insn.imm)) break
       translated.add(o)
       const op = insn.op
       if (isBranch(op)) {
@@ -165,7 +178,7 @@ export const buildCfg = (u16: Uint16Array, frame: number, pagePc: number, entry:
     if (offset >= PAGE || !translated.has(offset)) {
       // Past the page, past the limit, or not translatable here.
       const insn = offset < PAGE ? decodeAt(offset) : undefined
-      const interpret = insn === null || (insn !== undefined && isStop(insn.op))
+      const interpret = insn === null || (insn !== undefined && isStop(insn.op, insn.imm))
       return { target: null, offset, why: interpret ? Exit.INTERPRET : Exit.LOOKUP }
     }
     return { target: null, offset, why: Exit.LOOKUP }

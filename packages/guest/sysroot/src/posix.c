@@ -1,0 +1,722 @@
+// POSIX file I/O over fuchsia.io, as Fuchsia's fdio does it: a descriptor table of objects
+// (stdio sockets, file and directory connections), paths resolved through the process's namespace
+// table (the PA_NS_DIR entries; a relative path through the current directory, which starts as
+// $PWD or "/"), and errno values mapped from zx statuses the way fdio maps them.
+//
+// A path is made canonical on the client (".", ".." and repeated "/" resolved textually, as fdio
+// does), then matched against the namespace entry with the longest prefix; the rest goes to that
+// directory's server in one Open. Directories the namespace only implies ("/" above "/data") can
+// be stat'ed, listed and made the current directory, and hold nothing else.
+//
+// Not thread-safe: the descriptor table and the fuchsia.io client's reply buffer are shared.
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+#include <zircon/process.h>
+#include <zircon/syscalls.h>
+#include <zxsim/fuchsia-io.h>
+
+#include "fdio.h"
+
+static zxs_fdio_t* fd_table[ZXS_FD_MAX];
+
+// The current directory: canonical and absolute.
+static char cwd[ZXS_IO_MAX_PATH_LENGTH + 2] = "/";
+
+int __zxs_status_errno(zx_status_t status) {
+  int e;
+  switch (status) {
+    case ZX_ERR_NOT_FOUND: e = ENOENT; break;
+    case ZX_ERR_NO_MEMORY: e = ENOMEM; break;
+    case ZX_ERR_INVALID_ARGS: e = EINVAL; break;
+    case ZX_ERR_BUFFER_TOO_SMALL: e = EINVAL; break;
+    case ZX_ERR_TIMED_OUT: e = ETIMEDOUT; break;
+    case ZX_ERR_UNAVAILABLE: e = EBUSY; break;
+    case ZX_ERR_ALREADY_EXISTS: e = EEXIST; break;
+    case ZX_ERR_PEER_CLOSED: e = EPIPE; break;
+    case ZX_ERR_BAD_STATE: e = EPIPE; break;
+    case ZX_ERR_BAD_PATH: e = ENAMETOOLONG; break;
+    case ZX_ERR_IO: e = EIO; break;
+    case ZX_ERR_NOT_FILE: e = EISDIR; break;
+    case ZX_ERR_NOT_DIR: e = ENOTDIR; break;
+    case ZX_ERR_NOT_SUPPORTED: e = ENOTSUP; break;
+    case ZX_ERR_WRONG_TYPE: e = ENOTSUP; break;
+    case ZX_ERR_OUT_OF_RANGE: e = EINVAL; break;
+    case ZX_ERR_NO_RESOURCES: e = ENOMEM; break;
+    case ZX_ERR_BAD_HANDLE: e = EBADF; break;
+    case ZX_ERR_ACCESS_DENIED: e = EACCES; break;
+    case ZX_ERR_SHOULD_WAIT: e = EAGAIN; break;
+    case ZX_ERR_FILE_BIG: e = EFBIG; break;
+    case ZX_ERR_NO_SPACE: e = ENOSPC; break;
+    case ZX_ERR_NOT_EMPTY: e = ENOTEMPTY; break;
+    case ZX_ERR_CANCELED: e = ECANCELED; break;
+    default: e = EIO; break;
+  }
+  errno = e;
+  return -1;
+}
+
+// --- the descriptor table ---------------------------------------------------------------------
+
+zxs_fdio_t* __zxs_fd_get(int fd) {
+  if (fd < 0 || fd >= ZXS_FD_MAX || fd_table[fd] == NULL) {
+    errno = EBADF;
+    return NULL;
+  }
+  return fd_table[fd];
+}
+
+zxs_fdio_t* __zxs_fdio_new(enum zxs_fdio_kind kind, zx_handle_t handle, int flags) {
+  zxs_fdio_t* io = calloc(1, sizeof *io);
+  if (io == NULL) {
+    zx_handle_close(handle);
+    errno = ENOMEM;
+    return NULL;
+  }
+  io->kind = kind;
+  io->handle = handle;
+  io->flags = flags;
+  return io;
+}
+
+static void fdio_release(zxs_fdio_t* io) {
+  if (--io->refs > 0) return;
+  if (io->kind == ZXS_FDIO_SOCKET) {
+    zx_handle_close(io->handle);
+  } else {
+    zxs_io_close(io->handle);
+  }
+  free(io);
+}
+
+int __zxs_fd_install(zxs_fdio_t* io) {
+  for (int fd = 0; fd < ZXS_FD_MAX; fd++) {
+    if (fd_table[fd] == NULL) {
+      fd_table[fd] = io;
+      io->refs++;
+      return fd;
+    }
+  }
+  errno = EMFILE;
+  return -1;
+}
+
+void __zxs_fdio_init(zx_handle_t in, zx_handle_t out, zx_handle_t err, int terminal_mask) {
+  zx_handle_t handles[3] = {in, out, err};
+  for (int fd = 0; fd < 3; fd++) {
+    if (handles[fd] == ZX_HANDLE_INVALID) continue;
+    // One socket may serve several descriptors (ZX_STARTUP_FD_USE_FOR_STDIO): one object for all.
+    zxs_fdio_t* shared = NULL;
+    for (int other = 0; other < fd; other++) {
+      if (handles[other] == handles[fd] && fd_table[other] != NULL) shared = fd_table[other];
+    }
+    zxs_fdio_t* io = shared != NULL ? shared : __zxs_fdio_new(ZXS_FDIO_SOCKET, handles[fd], O_RDWR);
+    if (io == NULL) continue;
+    io->terminal |= (terminal_mask >> fd) & 1;
+    fd_table[fd] = io;
+    io->refs++;
+  }
+  const char* pwd = getenv("PWD");
+  if (pwd != NULL && pwd[0] == '/') {
+    char canonical[sizeof cwd];
+    if (__zxs_canonical(pwd, canonical, sizeof canonical) == 0) strcpy(cwd, canonical);
+  }
+}
+
+// --- paths ------------------------------------------------------------------------------------
+
+int __zxs_canonical(const char* path, char* out, size_t capacity) {
+  if (path == NULL || path[0] == 0) {
+    errno = ENOENT;
+    return -1;
+  }
+  size_t length = 0;
+  if (path[0] != '/') {
+    length = strlen(cwd);
+    if (length + 1 > capacity) {
+      errno = ENAMETOOLONG;
+      return -1;
+    }
+    memcpy(out, cwd, length + 1);
+    if (length == 1) length = 0;  // "/" : segments append as "/name"
+  }
+  const char* p = path;
+  while (*p != 0) {
+    while (*p == '/') p++;
+    if (*p == 0) break;
+    const char* end = p;
+    while (*end != 0 && *end != '/') end++;
+    size_t n = (size_t)(end - p);
+    if (n == 1 && p[0] == '.') {
+      // stays
+    } else if (n == 2 && p[0] == '.' && p[1] == '.') {
+      while (length > 0 && out[length - 1] != '/') length--;
+      if (length > 0) length--;  // the '/' before the dropped name
+    } else {
+      if (n > ZXS_IO_MAX_NAME_LENGTH || length + 1 + n + 1 > capacity) {
+        errno = ENAMETOOLONG;
+        return -1;
+      }
+      out[length++] = '/';
+      memcpy(out + length, p, n);
+      length += n;
+    }
+    p = end;
+  }
+  if (length == 0) out[length++] = '/';
+  out[length] = 0;
+  return 0;
+}
+
+// Whether namespace path `prefix` (canonical) covers canonical `path`: equal, or a parent of it.
+static size_t covers(const char* prefix, const char* path) {
+  size_t n = strlen(prefix);
+  while (n > 1 && prefix[n - 1] == '/') n--;  // tolerate "/data/"
+  if (n == 1 && prefix[0] == '/') return 1;
+  if (strncmp(prefix, path, n) != 0) return 0;
+  return path[n] == 0 || path[n] == '/' ? n : 0;
+}
+
+int __zxs_resolve(const char* path, zx_handle_t* directory, char* buffer, size_t capacity) {
+  char canonical[ZXS_IO_MAX_PATH_LENGTH + 2];
+  if (__zxs_canonical(path, canonical, sizeof canonical) != 0) return -1;
+  const zx_startup_namespace_entry_t* entries;
+  size_t count = zx_startup_namespace(&entries);
+  size_t best = 0;
+  const zx_startup_namespace_entry_t* found = NULL;
+  for (size_t i = 0; i < count; i++) {
+    if (entries[i].path == NULL || entries[i].handle == ZX_HANDLE_INVALID) continue;
+    size_t n = covers(entries[i].path, canonical);
+    if (n > best) {
+      best = n;
+      found = &entries[i];
+    }
+  }
+  if (found == NULL) {
+    errno = ENOENT;
+    return -1;
+  }
+  const char* rest = canonical + (best == 1 ? 1 : best);
+  while (*rest == '/') rest++;
+  if (*rest == 0) rest = ".";
+  size_t n = strlen(rest);
+  if (n + 1 > capacity || n > ZXS_IO_MAX_PATH_LENGTH) {
+    errno = ENAMETOOLONG;
+    return -1;
+  }
+  memcpy(buffer, rest, n + 1);
+  *directory = found->handle;
+  return 0;
+}
+
+size_t __zxs_namespace_children(const char* path, void (*each)(const char* name, size_t length, void* ctx), void* ctx) {
+  const zx_startup_namespace_entry_t* entries;
+  size_t count = zx_startup_namespace(&entries);
+  size_t found = 0;
+  size_t base = strcmp(path, "/") == 0 ? 0 : strlen(path);
+  for (size_t i = 0; i < count; i++) {
+    const char* entry = entries[i].path;
+    if (entry == NULL || entries[i].handle == ZX_HANDLE_INVALID) continue;
+    if (strncmp(entry, path, base) != 0 || entry[base] != '/') continue;
+    const char* name = entry + base + 1;
+    size_t length = 0;
+    while (name[length] != 0 && name[length] != '/') length++;
+    if (length == 0) continue;
+    // Each child name once: skip it when an earlier entry gave the same one.
+    int seen = 0;
+    for (size_t j = 0; j < i && !seen; j++) {
+      const char* other = entries[j].path;
+      if (other == NULL || entries[j].handle == ZX_HANDLE_INVALID) continue;
+      if (strncmp(other, path, base) == 0 && other[base] == '/' && strncmp(other + base + 1, name, length) == 0 &&
+          (other[base + 1 + length] == 0 || other[base + 1 + length] == '/')) {
+        seen = 1;
+      }
+    }
+    if (seen) continue;
+    if (each != NULL) each(name, length, ctx);
+    found++;
+  }
+  return found;
+}
+
+// Whether canonical `path` is a directory only the namespace implies (an ancestor of entries that
+// no entry covers).
+static int implied_directory(const char* path) {
+  zx_handle_t directory;
+  char rest[ZXS_IO_MAX_PATH_LENGTH + 1];
+  int saved = errno;
+  if (__zxs_resolve(path, &directory, rest, sizeof rest) == 0) return 0;
+  errno = saved;
+  return __zxs_namespace_children(path, NULL, NULL) > 0;
+}
+
+// --- open and the descriptor calls ------------------------------------------------------------
+
+// The fuchsia.io OpenFlags for open(2) flags.
+static uint32_t open_flags(int flags) {
+  uint32_t out = 0;
+  switch (flags & O_ACCMODE) {
+    case O_RDONLY: out |= ZXS_IO_OPEN_RIGHT_READABLE; break;
+    case O_WRONLY: out |= ZXS_IO_OPEN_RIGHT_WRITABLE; break;
+    default: out |= ZXS_IO_OPEN_RIGHT_READABLE | ZXS_IO_OPEN_RIGHT_WRITABLE; break;
+  }
+  if (flags & O_CREAT) out |= ZXS_IO_OPEN_CREATE;
+  if ((flags & O_CREAT) && (flags & O_EXCL)) out |= ZXS_IO_OPEN_CREATE_IF_ABSENT;
+  if (flags & O_TRUNC) out |= ZXS_IO_OPEN_TRUNCATE;
+  if (flags & O_APPEND) out |= ZXS_IO_OPEN_APPEND;
+  if (flags & O_DIRECTORY) out |= ZXS_IO_OPEN_DIRECTORY;
+  return out;
+}
+
+// Opens `path` with fuchsia.io `flags`: the connection and the kind of node, or -1 with errno.
+static int open_node(const char* path, uint32_t flags, zx_handle_t* node, uint32_t* kind) {
+  zx_handle_t directory;
+  char rest[ZXS_IO_MAX_PATH_LENGTH + 1];
+  if (__zxs_resolve(path, &directory, rest, sizeof rest) != 0) return -1;
+  zx_status_t status = zxs_io_open_described(directory, flags, rest, strlen(rest), node, kind);
+  if (status != ZX_OK) return __zxs_status_errno(status);
+  return 0;
+}
+
+int open(const char* path, int flags, ...) {
+  char canonical[ZXS_IO_MAX_PATH_LENGTH + 2];
+  if (__zxs_canonical(path, canonical, sizeof canonical) != 0) return -1;
+  zx_handle_t node;
+  uint32_t kind;
+  if (open_node(canonical, open_flags(flags), &node, &kind) != 0) {
+    if (errno == ENOENT && implied_directory(canonical)) errno = EISDIR;
+    return -1;
+  }
+  if (kind == ZXS_IO_DIRENT_DIRECTORY && (flags & O_ACCMODE) != O_RDONLY) {
+    zxs_io_close(node);
+    errno = EISDIR;
+    return -1;
+  }
+  zxs_fdio_t* io = __zxs_fdio_new(kind == ZXS_IO_DIRENT_DIRECTORY ? ZXS_FDIO_DIRECTORY : ZXS_FDIO_FILE, node,
+                                  flags & (O_ACCMODE | O_APPEND));
+  if (io == NULL) return -1;
+  int fd = __zxs_fd_install(io);
+  if (fd < 0) {
+    io->refs = 1;
+    fdio_release(io);
+  }
+  return fd;
+}
+
+int creat(const char* path, mode_t mode) { return open(path, O_WRONLY | O_CREAT | O_TRUNC, mode); }
+
+int close(int fd) {
+  zxs_fdio_t* io = __zxs_fd_get(fd);
+  if (io == NULL) return -1;
+  // What stdout and stderr buffered for this socket goes out before it closes.
+  if (io->kind == ZXS_FDIO_SOCKET && io->refs == 1 && (fd == 1 || fd == 2)) __zx_stdio_flush();
+  fd_table[fd] = NULL;
+  fdio_release(io);
+  return 0;
+}
+
+int dup2(int fd, int target) {
+  zxs_fdio_t* io = __zxs_fd_get(fd);
+  if (io == NULL) return -1;
+  if (target < 0 || target >= ZXS_FD_MAX) {
+    errno = EBADF;
+    return -1;
+  }
+  if (target == fd) return fd;
+  if (fd_table[target] != NULL) close(target);
+  fd_table[target] = io;
+  io->refs++;
+  return target;
+}
+
+int dup(int fd) {
+  zxs_fdio_t* io = __zxs_fd_get(fd);
+  if (io == NULL) return -1;
+  return __zxs_fd_install(io);
+}
+
+// Writes all of `data` to `socket`, waiting while it is full; -1 when it cannot take it.
+static ssize_t socket_write(zx_handle_t socket, const char* data, size_t size) {
+  size_t done = 0;
+  while (done < size) {
+    size_t actual = 0;
+    zx_status_t status = zx_socket_write(socket, 0, data + done, size - done, &actual);
+    if (status == ZX_OK) {
+      done += actual;
+    } else if (status == ZX_ERR_SHOULD_WAIT) {
+      zx_signals_t observed = 0;
+      status = zx_object_wait_one(socket, ZX_SOCKET_WRITABLE | ZX_SOCKET_PEER_CLOSED, ZX_TIME_INFINITE, &observed);
+      if (status != ZX_OK || (observed & ZX_SOCKET_WRITABLE) == 0) break;
+    } else {
+      break;
+    }
+  }
+  if (done == 0 && size > 0) {
+    errno = EPIPE;
+    return -1;
+  }
+  return (ssize_t)done;
+}
+
+// Reads what `socket` holds (at most `size` bytes), waiting while it is empty; 0 at end of file.
+static ssize_t socket_read(zx_handle_t socket, void* data, size_t size) {
+  for (;;) {
+    size_t actual = 0;
+    zx_status_t status = zx_socket_read(socket, 0, data, size, &actual);
+    if (status == ZX_OK) return (ssize_t)actual;
+    if (status == ZX_ERR_PEER_CLOSED) return 0;
+    if (status != ZX_ERR_SHOULD_WAIT) return __zxs_status_errno(status);
+    zx_signals_t observed = 0;
+    status = zx_object_wait_one(socket, ZX_SOCKET_READABLE | ZX_SOCKET_PEER_CLOSED, ZX_TIME_INFINITE, &observed);
+    if (status != ZX_OK) return __zxs_status_errno(status);
+  }
+}
+
+ssize_t write(int fd, const void* data, size_t size) {
+  zxs_fdio_t* io = __zxs_fd_get(fd);
+  if (io == NULL) return -1;
+  if (io->kind == ZXS_FDIO_SOCKET) return socket_write(io->handle, data, size);
+  if (io->kind == ZXS_FDIO_DIRECTORY || (io->flags & O_ACCMODE) == O_RDONLY) {
+    errno = EBADF;
+    return -1;
+  }
+  size_t done = 0;
+  while (done < size) {
+    size_t actual = 0;
+    zx_status_t status = zxs_io_write(io->handle, (const char*)data + done, size - done, &actual);
+    if (status != ZX_OK) {
+      if (done > 0) break;
+      return __zxs_status_errno(status);
+    }
+    done += actual;
+    if (actual == 0) break;
+  }
+  return (ssize_t)done;
+}
+
+ssize_t read(int fd, void* data, size_t size) {
+  zxs_fdio_t* io = __zxs_fd_get(fd);
+  if (io == NULL) return -1;
+  if (size == 0) return 0;
+  if (io->kind == ZXS_FDIO_SOCKET) return socket_read(io->handle, data, size);
+  if (io->kind == ZXS_FDIO_DIRECTORY) {
+    errno = EISDIR;
+    return -1;
+  }
+  if ((io->flags & O_ACCMODE) == O_WRONLY) {
+    errno = EBADF;
+    return -1;
+  }
+  size_t done = 0;
+  while (done < size) {
+    size_t actual = 0;
+    zx_status_t status = zxs_io_read(io->handle, (char*)data + done, size - done, &actual);
+    if (status != ZX_OK) {
+      if (done > 0) break;
+      return __zxs_status_errno(status);
+    }
+    done += actual;
+    if (actual == 0) break;
+  }
+  return (ssize_t)done;
+}
+
+off_t lseek(int fd, off_t offset, int whence) {
+  zxs_fdio_t* io = __zxs_fd_get(fd);
+  if (io == NULL) return -1;
+  if (io->kind == ZXS_FDIO_SOCKET) {
+    errno = ESPIPE;
+    return -1;
+  }
+  uint32_t origin;
+  switch (whence) {
+    case SEEK_SET: origin = ZXS_IO_SEEK_START; break;
+    case SEEK_CUR: origin = ZXS_IO_SEEK_CURRENT; break;
+    case SEEK_END: origin = ZXS_IO_SEEK_END; break;
+    default: errno = EINVAL; return -1;
+  }
+  if (io->kind == ZXS_FDIO_DIRECTORY) {
+    errno = EINVAL;
+    return -1;
+  }
+  uint64_t result;
+  zx_status_t status = zxs_io_seek(io->handle, origin, offset, &result);
+  if (status != ZX_OK) return __zxs_status_errno(status);
+  return (off_t)result;
+}
+
+// Fills `st` from fuchsia.io attributes.
+static void stat_from(struct stat* st, const zxs_io_attributes_t* a) {
+  memset(st, 0, sizeof *st);
+  st->st_mode = a->mode;
+  st->st_ino = (ino_t)a->id;
+  st->st_size = (off_t)a->content_size;
+  st->st_nlink = (nlink_t)a->link_count;
+  st->st_blksize = 4096;
+  st->st_blocks = (blkcnt_t)((a->storage_size + 511) / 512);
+  st->st_mtim.tv_sec = (time_t)(a->modification_time / 1000000000u);
+  st->st_mtim.tv_nsec = (long)(a->modification_time % 1000000000u);
+  st->st_ctim = st->st_mtim;
+  st->st_atim = st->st_mtim;
+}
+
+int fstat(int fd, struct stat* st) {
+  zxs_fdio_t* io = __zxs_fd_get(fd);
+  if (io == NULL) return -1;
+  if (io->kind == ZXS_FDIO_SOCKET) {
+    memset(st, 0, sizeof *st);
+    st->st_mode = (io->terminal ? S_IFCHR : S_IFIFO) | 0600;
+    st->st_nlink = 1;
+    st->st_blksize = 4096;
+    return 0;
+  }
+  zxs_io_attributes_t attributes;
+  zx_status_t status = zxs_io_get_attr(io->handle, &attributes);
+  if (status != ZX_OK) return __zxs_status_errno(status);
+  stat_from(st, &attributes);
+  return 0;
+}
+
+int stat(const char* path, struct stat* st) {
+  char canonical[ZXS_IO_MAX_PATH_LENGTH + 2];
+  if (__zxs_canonical(path, canonical, sizeof canonical) != 0) return -1;
+  zx_handle_t node;
+  uint32_t kind;
+  if (open_node(canonical, ZXS_IO_OPEN_NODE_REFERENCE, &node, &kind) != 0) {
+    if (errno == ENOENT && implied_directory(canonical)) {
+      memset(st, 0, sizeof *st);
+      st->st_mode = S_IFDIR | 0555;
+      st->st_nlink = 1;
+      st->st_blksize = 4096;
+      return 0;
+    }
+    return -1;
+  }
+  zxs_io_attributes_t attributes;
+  zx_status_t status = zxs_io_get_attr(node, &attributes);
+  zxs_io_close(node);
+  if (status != ZX_OK) return __zxs_status_errno(status);
+  stat_from(st, &attributes);
+  return 0;
+}
+
+int lstat(const char* path, struct stat* st) { return stat(path, st); }
+
+int access(const char* path, int mode) {
+  struct stat st;
+  if (stat(path, &st) != 0) return -1;
+  (void)mode;
+  return 0;
+}
+
+// Opens the directory holding canonical `path` (writable when its namespace entry is) and points
+// `*name` at the last name of `path`. -1 with errno; EBUSY for a namespace entry itself.
+static int open_parent(const char* canonical, zx_handle_t* parent, const char** name) {
+  zx_handle_t directory;
+  char rest[ZXS_IO_MAX_PATH_LENGTH + 1];
+  if (__zxs_resolve(canonical, &directory, rest, sizeof rest) != 0) return -1;
+  if (strcmp(rest, ".") == 0) {
+    errno = EBUSY;
+    return -1;
+  }
+  const char* slash = strrchr(canonical, '/');
+  *name = slash + 1;
+  char* last = strrchr(rest, '/');
+  const char* dir_path = ".";
+  if (last != NULL) {
+    *last = 0;
+    dir_path = rest;
+  }
+  uint32_t kind;
+  zx_status_t status = zxs_io_open_described(
+      directory, ZXS_IO_OPEN_RIGHT_READABLE | ZXS_IO_OPEN_POSIX_WRITABLE | ZXS_IO_OPEN_DIRECTORY, dir_path,
+      strlen(dir_path), parent, &kind);
+  if (status != ZX_OK) return __zxs_status_errno(status);
+  return 0;
+}
+
+static int remove_entry(const char* path, uint64_t flags) {
+  char canonical[ZXS_IO_MAX_PATH_LENGTH + 2];
+  if (__zxs_canonical(path, canonical, sizeof canonical) != 0) return -1;
+  zx_handle_t parent;
+  const char* name;
+  if (open_parent(canonical, &parent, &name) != 0) return -1;
+  zx_status_t status = zxs_io_unlink(parent, name, strlen(name), flags);
+  zxs_io_close(parent);
+  if (status != ZX_OK) return __zxs_status_errno(status);
+  return 0;
+}
+
+int unlink(const char* path) {
+  struct stat st;
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+    errno = EISDIR;
+    return -1;
+  }
+  return remove_entry(path, 0);
+}
+
+int rmdir(const char* path) { return remove_entry(path, ZXS_IO_UNLINK_MUST_BE_DIRECTORY); }
+
+int rename(const char* from, const char* to) {
+  char source[ZXS_IO_MAX_PATH_LENGTH + 2], target[ZXS_IO_MAX_PATH_LENGTH + 2];
+  if (__zxs_canonical(from, source, sizeof source) != 0 || __zxs_canonical(to, target, sizeof target) != 0) return -1;
+  zx_handle_t source_root, target_root;
+  char rest[ZXS_IO_MAX_PATH_LENGTH + 1];
+  if (__zxs_resolve(source, &source_root, rest, sizeof rest) != 0) return -1;
+  if (__zxs_resolve(target, &target_root, rest, sizeof rest) != 0) return -1;
+  if (source_root != target_root) {
+    errno = EXDEV;
+    return -1;
+  }
+  zx_handle_t source_parent, target_parent;
+  const char *source_name, *target_name;
+  if (open_parent(source, &source_parent, &source_name) != 0) return -1;
+  if (open_parent(target, &target_parent, &target_name) != 0) {
+    zxs_io_close(source_parent);
+    return -1;
+  }
+  zx_handle_t token;
+  zx_status_t status = zxs_io_get_token(target_parent, &token);
+  if (status == ZX_OK) {
+    status = zxs_io_rename(source_parent, source_name, strlen(source_name), token, target_name, strlen(target_name));
+  }
+  zxs_io_close(source_parent);
+  zxs_io_close(target_parent);
+  if (status != ZX_OK) return __zxs_status_errno(status);
+  return 0;
+}
+
+int mkdir(const char* path, mode_t mode) {
+  (void)mode;
+  char canonical[ZXS_IO_MAX_PATH_LENGTH + 2];
+  if (__zxs_canonical(path, canonical, sizeof canonical) != 0) return -1;
+  zx_handle_t node;
+  uint32_t kind;
+  if (open_node(canonical,
+                ZXS_IO_OPEN_CREATE | ZXS_IO_OPEN_CREATE_IF_ABSENT | ZXS_IO_OPEN_DIRECTORY | ZXS_IO_OPEN_RIGHT_READABLE,
+                &node, &kind) != 0) {
+    if (errno == ENOENT && implied_directory(canonical)) errno = EEXIST;
+    return -1;
+  }
+  zxs_io_close(node);
+  return 0;
+}
+
+char* getcwd(char* buffer, size_t size) {
+  size_t n = strlen(cwd) + 1;
+  if (buffer == NULL) {
+    if (size == 0) size = n;
+    buffer = malloc(size);
+    if (buffer == NULL) {
+      errno = ENOMEM;
+      return NULL;
+    }
+  }
+  if (size < n) {
+    errno = size == 0 ? EINVAL : ERANGE;
+    return NULL;
+  }
+  memcpy(buffer, cwd, n);
+  return buffer;
+}
+
+int chdir(const char* path) {
+  char canonical[ZXS_IO_MAX_PATH_LENGTH + 2];
+  if (__zxs_canonical(path, canonical, sizeof canonical) != 0) return -1;
+  struct stat st;
+  if (stat(canonical, &st) != 0) return -1;
+  if (!S_ISDIR(st.st_mode)) {
+    errno = ENOTDIR;
+    return -1;
+  }
+  strcpy(cwd, canonical);
+  return 0;
+}
+
+int isatty(int fd) {
+  zxs_fdio_t* io = __zxs_fd_get(fd);
+  if (io == NULL) return 0;
+  if (io->kind != ZXS_FDIO_SOCKET || !io->terminal) {
+    errno = ENOTTY;
+    return 0;
+  }
+  return 1;
+}
+
+int fsync(int fd) {
+  zxs_fdio_t* io = __zxs_fd_get(fd);
+  if (io == NULL) return -1;
+  if (io->kind == ZXS_FDIO_SOCKET) {
+    errno = EINVAL;
+    return -1;
+  }
+  zx_status_t status = zxs_io_sync(io->handle);
+  return status == ZX_OK ? 0 : __zxs_status_errno(status);
+}
+
+int ftruncate(int fd, off_t length) {
+  zxs_fdio_t* io = __zxs_fd_get(fd);
+  if (io == NULL) return -1;
+  if (length < 0) {
+    errno = EINVAL;
+    return -1;
+  }
+  if (io->kind != ZXS_FDIO_FILE || (io->flags & O_ACCMODE) == O_RDONLY) {
+    errno = io->kind == ZXS_FDIO_FILE ? EBADF : EINVAL;
+    return -1;
+  }
+  zx_status_t status = zxs_io_resize(io->handle, (uint64_t)length);
+  return status == ZX_OK ? 0 : __zxs_status_errno(status);
+}
+
+int truncate(const char* path, off_t length) {
+  int fd = open(path, O_WRONLY);
+  if (fd < 0) return -1;
+  int result = ftruncate(fd, length);
+  int saved = errno;
+  close(fd);
+  errno = saved;
+  return result;
+}
+
+int fcntl(int fd, int command, ...) {
+  zxs_fdio_t* io = __zxs_fd_get(fd);
+  if (io == NULL) return -1;
+  va_list ap;
+  va_start(ap, command);
+  int result = -1;
+  switch (command) {
+    case F_DUPFD: {
+      int lowest = va_arg(ap, int);
+      result = -1;
+      errno = EMFILE;
+      for (int target = lowest < 0 ? 0 : lowest; target < ZXS_FD_MAX; target++) {
+        if (fd_table[target] == NULL) {
+          fd_table[target] = io;
+          io->refs++;
+          result = target;
+          break;
+        }
+      }
+      break;
+    }
+    case F_GETFD: result = 0; break;
+    case F_SETFD: result = 0; break;
+    case F_GETFL: result = io->flags; break;
+    case F_SETFL: {
+      int flags = va_arg(ap, int);
+      io->flags = (io->flags & O_ACCMODE) | (flags & O_APPEND);
+      result = 0;
+      break;
+    }
+    default: errno = EINVAL; break;
+  }
+  va_end(ap);
+  return result;
+}

@@ -1,0 +1,175 @@
+/**
+ * A guest run as data: what to run (a prebuilt program by name, or ELF bytes), with which
+ * arguments, environment, stdin, CPU and limits, and what came of it (how it ended, its output,
+ * the instructions it retired). Every shape is a `Schema`, so a request crosses a thread (the
+ * worker pool), a process boundary or a database row (the cluster) checked on both sides, and
+ * every encoded form is plain JSON (bytes as base64, return codes as decimal strings).
+ *
+ * @since 0.1.0
+ */
+import * as Schema from "effect/Schema"
+import * as Guests from "@zxsim/guest/Guests"
+
+/** Bytes as base64 text: what a JSON row or a structured clone carries alike. */
+export const Bytes: Schema.Schema<Uint8Array, string> = Schema.Uint8ArrayFromBase64
+
+/** The CPU a guest runs on: the WebAssembly JIT (the default) or the reference interpreter. */
+export const CpuKind = Schema.Literal("jit", "interpreter")
+
+/** The type of {@link CpuKind}. */
+export type CpuKind = typeof CpuKind.Type
+
+/** A prebuilt program of `@zxsim/guest`, by name; dynamically linked ones get a loader serving its bin/ directory. */
+export class NamedProgram extends Schema.TaggedClass<NamedProgram>()("NamedProgram", {
+  name: Schema.Literal(...Guests.names)
+}) {}
+
+/**
+ * An ELF executable given as bytes. `name` is the process name and the first argument;
+ * `libraries`, when given, are what the loader serves (the dynamic linker `ld.so.1` and the
+ * shared libraries) to a program with PT_INTERP; without them such a program fails to build.
+ */
+export class ElfProgram extends Schema.TaggedClass<ElfProgram>()("ElfProgram", {
+  name: Schema.String,
+  bytes: Bytes,
+  libraries: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Bytes }), { exact: true })
+}) {}
+
+/** What to run. */
+export const Program = Schema.Union(NamedProgram, ElfProgram)
+
+/** The type of {@link Program}. */
+export type Program = typeof Program.Type
+
+const PositiveInt = Schema.Int.pipe(Schema.positive())
+const Count = Schema.NonNegativeInt
+
+/** The deadline a run gets when its request names none: one minute of wall-clock time. */
+export const DEFAULT_DEADLINE_MILLIS = 60_000
+
+/** The stdout and stderr bytes a run may produce together when its request names no limit: 16 MiB. */
+export const DEFAULT_OUTPUT_BYTES = 16 * 1024 * 1024
+
+/**
+ * Limits of one run. Past any of them the guest is killed and the run reports which limit ended
+ * it. `instructions` counts every thread of the process; absent means no limit. The deadline is
+ * wall-clock time from the process's start.
+ */
+export class Limits extends Schema.Class<Limits>("Limits")({
+  instructions: Schema.optionalWith(PositiveInt, { exact: true }),
+  deadlineMillis: Schema.optionalWith(PositiveInt, { default: () => DEFAULT_DEADLINE_MILLIS }),
+  outputBytes: Schema.optionalWith(PositiveInt, { default: () => DEFAULT_OUTPUT_BYTES })
+}) {}
+
+/** A CPU exception that killed a guest: its kind, the pc and the faulting address (or the instruction bits). */
+export class ExceptionReport extends Schema.Class<ExceptionReport>("ExceptionReport")({
+  kind: Schema.Literal(
+    "illegal-instruction",
+    "breakpoint",
+    "fetch-page-fault",
+    "load-page-fault",
+    "store-page-fault",
+    "fetch-access-fault",
+    "load-access-fault",
+    "store-access-fault",
+    "fetch-misaligned",
+    "load-misaligned",
+    "store-misaligned"
+  ),
+  pc: Count,
+  address: Count
+}) {}
+
+/** The guest exited by itself (`zx_process_exit`) with `returnCode`. */
+export class Exited extends Schema.TaggedClass<Exited>()("Exited", {
+  returnCode: Schema.BigInt
+}) {}
+
+/**
+ * The kernel killed the guest: `returnCode` is Zircon's kill code (`EXCEPTION_KILL` for a fault,
+ * an illegal instruction or a syscall from outside the vDSO; `POLICY_KILL`, `OOM_KILL`, …), and
+ * `exception` the CPU exception behind it when there was one.
+ */
+export class Killed extends Schema.TaggedClass<Killed>()("Killed", {
+  returnCode: Schema.BigInt,
+  exception: Schema.OptionFromNullOr(ExceptionReport)
+}) {}
+
+/** The guest was killed once its threads had retired `limit` instructions. */
+export class InstructionLimit extends Schema.TaggedClass<InstructionLimit>()("InstructionLimit", {
+  limit: PositiveInt
+}) {}
+
+/**
+ * The guest's stdout and stderr together passed `limit` bytes: the output holds the first `limit`
+ * and the rest was dropped; a guest still running then was killed.
+ */
+export class OutputLimit extends Schema.TaggedClass<OutputLimit>()("OutputLimit", {
+  limit: PositiveInt
+}) {}
+
+/**
+ * The guest was still running at its deadline and was killed. `workerReplaced`: its worker did
+ * not answer either, so the pool stopped that worker and started another (the output is lost).
+ */
+export class DeadlineExceeded extends Schema.TaggedClass<DeadlineExceeded>()("DeadlineExceeded", {
+  deadlineMillis: PositiveInt,
+  workerReplaced: Schema.Boolean
+}) {}
+
+/** No process ran: the ELF was refused or the builder failed (`reason` says which stage, with the status). */
+export class NotStarted extends Schema.TaggedClass<NotStarted>()("NotStarted", {
+  reason: Schema.String
+}) {}
+
+/** How a run ended. */
+export const Outcome = Schema.Union(Exited, Killed, InstructionLimit, OutputLimit, DeadlineExceeded, NotStarted)
+
+/** The type of {@link Outcome}. */
+export type Outcome = typeof Outcome.Type
+
+/** What came of a run: how it ended, its output, and the instructions its threads retired. */
+export class RunResult extends Schema.Class<RunResult>("RunResult")({
+  outcome: Outcome,
+  stdout: Bytes,
+  stderr: Bytes,
+  instructions: Count,
+  cpu: CpuKind
+}) {}
+
+/**
+ * A run that could not be carried out for a reason outside the guest: the worker running it
+ * died (`WorkerLost`), no worker could be started (`Unavailable`), or the fleet could not
+ * deliver it (`Cluster`). The guest's own failures are outcomes, never this.
+ */
+export class RunFailed extends Schema.TaggedError<RunFailed>()("RunFailed", {
+  reason: Schema.Literal("WorkerLost", "Unavailable", "Cluster"),
+  message: Schema.String
+}) {}
+
+/**
+ * A request to run one guest: the worker protocol's message and the cluster entity's. `stdin`,
+ * when given, is handed over as PA_FD 0 (fed as the guest reads, then closed); without it the
+ * guest has no PA_FD 0. stdout and stderr are always PA_FD 1 and 2.
+ */
+export class RunGuest extends Schema.TaggedRequest<RunGuest>()("RunGuest", {
+  success: RunResult,
+  failure: RunFailed,
+  payload: {
+    program: Program,
+    args: Schema.optionalWith(Schema.Array(Schema.String), { default: () => [] }),
+    env: Schema.optionalWith(Schema.Array(Schema.String), { default: () => [] }),
+    stdin: Schema.optionalWith(Bytes, { exact: true }),
+    cpu: Schema.optionalWith(CpuKind, { default: () => "jit" as const }),
+    limits: Schema.optionalWith(Limits, { default: () => Limits.make({}) })
+  }
+}) {}
+
+/** A request for the prebuilt program `name` with `options` (arguments, environment, stdin, CPU, limits). */
+export const named = (
+  name: Guests.Name,
+  options: Omit<ConstructorParameters<typeof RunGuest>[0], "program"> = {}
+): RunGuest => new RunGuest({ ...options, program: new NamedProgram({ name }) })
+
+/** The program's name: the process name and its first argument. */
+export const programName = (program: Program): string => program.name

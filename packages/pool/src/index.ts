@@ -1,0 +1,17 @@
+/**
+ * @zxsim/pool: many guests at once — on every core of one machine (a pool of kernels on worker
+ * threads) and on many machines (a fleet of runner processes with @effect/cluster).
+ *
+ * @since 0.1.0
+ */
+
+/** Guest runs as Schema data: requests, limits, outcomes, results. */
+export * as GuestRun from "./GuestRun.js"
+/** The guest runner service and its in-process layer. */
+export * as GuestRunner from "./GuestRunner.js"
+/** The guest runner on a pool of worker threads. */
+export * as GuestPool from "./GuestPool.js"
+/** A pool of worker threads with deadlines and replacement, for any Schema request protocol. */
+export * as WorkerPool from "./WorkerPool.js"
+/** Worker entry modules bundled to JavaScript on demand. */
+export * as WorkerBundle from "./WorkerBundle.js"

@@ -1,0 +1,65 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as Arbitrary from "effect/Arbitrary"
+import * as Either from "effect/Either"
+import * as FastCheck from "effect/FastCheck"
+import * as Schema from "effect/Schema"
+import * as GuestRun from "@zxsim/pool/GuestRun"
+
+/**
+ * Encodes `value`, sends the encoded form through `transport` (JSON text, or a structured clone
+ * as between threads), decodes it, and checks the decoded value encodes to the same thing.
+ */
+const roundTrips = <A, I>(schema: Schema.Schema<A, I>, value: A, transport: (encoded: I) => unknown): void => {
+  const encoded = Schema.encodeSync(schema)(value)
+  const decoded = Schema.decodeUnknownSync(schema)(transport(encoded))
+  assert.deepStrictEqual(Schema.encodeSync(schema)(decoded), encoded)
+}
+
+const viaJson = (encoded: unknown) => JSON.parse(JSON.stringify(encoded))
+
+describe("GuestRun schemas", () => {
+  it.prop("a request round-trips through JSON", [Arbitrary.make(GuestRun.RunGuest)], ([request]) => {
+    roundTrips(GuestRun.RunGuest, request, viaJson)
+  }, { fastCheck: { numRuns: 200 } })
+
+  it.prop("a request round-trips through a structured clone", [Arbitrary.make(GuestRun.RunGuest)], ([request]) => {
+    roundTrips(GuestRun.RunGuest, request, structuredClone)
+  }, { fastCheck: { numRuns: 100 } })
+
+  it.prop("a result round-trips through JSON", [Arbitrary.make(GuestRun.RunResult)], ([result]) => {
+    roundTrips(GuestRun.RunResult, result, viaJson)
+  }, { fastCheck: { numRuns: 200 } })
+
+  it.prop("a result round-trips through a structured clone", [Arbitrary.make(GuestRun.RunResult)], ([result]) => {
+    roundTrips(GuestRun.RunResult, result, structuredClone)
+  }, { fastCheck: { numRuns: 100 } })
+
+  it.prop("a failure round-trips through JSON", [Arbitrary.make(GuestRun.RunFailed)], ([failure]) => {
+    roundTrips(GuestRun.RunFailed, failure, viaJson)
+  }, { fastCheck: { numRuns: 50 } })
+
+  it.prop("anything else is refused with a parse error, never a throw", [FastCheck.anything()], ([junk]) => {
+    const request = Schema.decodeUnknownEither(GuestRun.RunGuest)(junk)
+    const result = Schema.decodeUnknownEither(GuestRun.RunResult)(junk)
+    assert.isTrue(Either.isLeft(request) && Either.isLeft(result))
+  }, { fastCheck: { numRuns: 200 } })
+
+  it("a request's defaults: no arguments, no environment, no stdin, the JIT, a one-minute deadline", () => {
+    const request = GuestRun.named("hello")
+    assert.deepStrictEqual(request.args, [])
+    assert.deepStrictEqual(request.env, [])
+    assert.strictEqual(request.stdin, undefined)
+    assert.strictEqual(request.cpu, "jit")
+    assert.strictEqual(request.limits.deadlineMillis, GuestRun.DEFAULT_DEADLINE_MILLIS)
+    assert.strictEqual(request.limits.instructions, undefined)
+    const decoded = Schema.decodeUnknownSync(GuestRun.RunGuest)({ _tag: "RunGuest", program: { _tag: "NamedProgram", name: "hello" } })
+    assert.deepStrictEqual(Schema.encodeSync(GuestRun.RunGuest)(decoded), Schema.encodeSync(GuestRun.RunGuest)(request))
+  })
+
+  it("refuses an unknown program name, a zero deadline and an unknown CPU", () => {
+    const decode = Schema.decodeUnknownEither(GuestRun.RunGuest)
+    assert.isTrue(Either.isLeft(decode({ _tag: "RunGuest", program: { _tag: "NamedProgram", name: "nope" } })))
+    assert.isTrue(Either.isLeft(decode({ _tag: "RunGuest", program: { _tag: "NamedProgram", name: "hello" }, limits: { deadlineMillis: 0 } })))
+    assert.isTrue(Either.isLeft(decode({ _tag: "RunGuest", program: { _tag: "NamedProgram", name: "hello" }, cpu: "arm" })))
+  })
+})
