@@ -35,6 +35,11 @@ export const names = [
   "double_close",
   "foreign_handle",
   "write_relro_static",
+  "spin_syscall",
+  "stdout_flood",
+  "vmo_flood",
+  "thread_flood",
+  "fork_bomb",
   "crc32",
   "sha256",
   "matmul",
@@ -222,6 +227,41 @@ const entries: ReadonlyArray<Omit<Guest, "printf"> & { readonly printf?: Printf 
     description:
       "Writes into its own RELRO (a pointer in .data.rel.ro that its start-up relocated and then made read-only through its LoadedVmar handle): killed by the kernel; exits 1 if the write went through.",
     ending: killed
+  },
+  {
+    name: "spin_syscall",
+    kind: "hostile",
+    description:
+      "Loops on a syscall that completes at once: zx_clock_get_monotonic() (argv[1] \"clock\", the default) or zx_handle_close(ZX_HANDLE_INVALID) (\"close\"). With a count in argv[2] it exits 0 after that many calls; without one it runs until the test kills it. 1 when a call misbehaves, 2 for an unknown argv[1].",
+    ending: { _tag: "RunsUntilKilled", returnCode: SYSCALL_KILL }
+  },
+  {
+    name: "stdout_flood",
+    kind: "hostile",
+    description:
+      "Writes argv[1] bytes (default 512 KiB) to stdout in 64 KiB blocks of a repeating 63-byte line (the digits, a-z, A-Z and a newline). Exits 0; 1 when a write fails.",
+    ending: exits(0)
+  },
+  {
+    name: "vmo_flood",
+    kind: "hostile",
+    description:
+      "Creates argv[1] one-page VMOs (default 10000) in one burst, keeping every handle, prints 'vmo_flood: N VMOs' and exits 0 (the kernel closes them). When one is refused it prints 'vmo_flood: N VMOs, then <status>' and exits 2 for NO_MEMORY or NO_RESOURCES, 1 otherwise.",
+    ending: exits(0)
+  },
+  {
+    name: "thread_flood",
+    kind: "hostile",
+    description:
+      "Creates argv[1] threads (default 1000) in its own process in one burst, never starting them and keeping every handle, prints 'thread_flood: N threads' and exits 0. When one is refused it prints 'thread_flood: N threads, then <status>' and exits 2 for NO_MEMORY or NO_RESOURCES, 1 otherwise.",
+    ending: exits(0)
+  },
+  {
+    name: "fork_bomb",
+    kind: "hostile",
+    description:
+      "Starts child processes in a job of its own (a child of its PA_JOB_DEFAULT job, which it needs), each spinning forever on a `j .` it mapped read+execute from a VMO made executable with zx_vmo_replace_as_executable, until argv[1] children (default 20; 0: until the kernel refuses one). Prints 'fork_bomb: N children[, then <status>]', kills its job with every child (with argv[2] \"keep\" it leaves them running: kill a job above it) and exits 0 (all started), 2 (refused with NO_MEMORY or NO_RESOURCES), 3 (another status), 4 (the kill failed) or 1 (set-up failed).",
+    ending: exits(0)
   },
   {
     name: "crc32",

@@ -34,8 +34,15 @@ export const PC_OFFSET = 256
 export const F_REGISTERS_OFFSET = 512
 /** Offset of the 4-byte `fcsr`. */
 export const FCSR_OFFSET = 768
+/**
+ * Offset of the 64-bit count of instructions the thread has retired (RISC-V's `instret`). The CPU
+ * advances it as it runs the thread; the kernel reads it around each {@link CpuShape.run} to charge
+ * the thread's time slice, so a slice's budget survives the syscalls made within it. A CPU that
+ * leaves it alone gets slices bounded by syscall count and host time only.
+ */
+export const INSTRET_OFFSET = 776
 /** Start of the bytes a CPU may use for its own per-thread state (reservations, counters). */
-export const CPU_PRIVATE_OFFSET = 776
+export const CPU_PRIVATE_OFFSET = 784
 
 /** Memory access kinds, with the same bits as mapping permissions. */
 export const Access = { READ: 1, WRITE: 2, EXECUTE: 4 } as const

@@ -104,8 +104,12 @@ export interface MemoryStats {
 
 /** Counters of guest execution, for diagnostics and benchmarks. */
 export interface ExecutionStats {
+  /** Syscalls guests made. */
   readonly syscalls: number
+  /** Time slices that ran out of instructions. */
   readonly slices: number
+  /** Times a guest thread parked to give the host's event loop its turn (see the README's guarantee). */
+  readonly hostYields: number
   readonly cpu: CpuStats | null
 }
 

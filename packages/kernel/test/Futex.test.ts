@@ -6,7 +6,7 @@ import * as Kernel from "@zxsim/kernel/Kernel"
 import { Signals } from "@zxsim/kernel/Signals"
 import { Status } from "@zxsim/kernel/Status"
 import { TIME_INFINITE } from "@zxsim/kernel/Task"
-import { DATA, launch, withGuests } from "./utils/launch.js"
+import { DATA, hostTurns, launch, withGuests } from "./utils/launch.js"
 import type { Machine, Script, ScriptCpu } from "./utils/ScriptCpu.js"
 import { sys } from "./utils/ScriptCpu.js"
 
@@ -74,7 +74,7 @@ describe("futexes", () => {
           yield sys("process_exit", ok ? 0 : 1)
         })
         // The timed wait ends when the clock passes its deadline.
-        for (let i = 0; i < 10; i++) yield* Effect.yieldNow()
+        yield* hostTurns(20)
         yield* TestClock.adjust(Duration.millis(2))
         yield* k.object.waitOne(process, Signals.PROCESS_TERMINATED)
         assert.strictEqual((yield* k.process.info(process)).returnCode, 0n)

@@ -7,7 +7,7 @@ import * as Kernel from "@zxsim/kernel/Kernel"
 import { Signals } from "@zxsim/kernel/Signals"
 import { Status } from "@zxsim/kernel/Status"
 import { ProcessInfoFlags, TaskReturnCode } from "@zxsim/kernel/Task"
-import { launch, withGuests } from "./utils/launch.js"
+import { hostTurns, launch, withGuests } from "./utils/launch.js"
 import * as ScriptCpu from "./utils/ScriptCpu.js"
 import { fault, spin, sys } from "./utils/ScriptCpu.js"
 
@@ -107,7 +107,7 @@ describe("Scheduler", () => {
           const status = yield sys("object_wait_one", h, Signals.CHANNEL_READABLE, 0x7fffffffffffffffn, 0)
           yield sys("process_exit", status === 0n ? 5 : 6)
         })
-        for (let i = 0; i < 20; i++) yield* Effect.yieldNow()
+        yield* hostTurns(20)
         assert.strictEqual((yield* k.process.info(process)).flags, ProcessInfoFlags.STARTED)
         yield* k.channel.write(channel, new Uint8Array([1]))
         yield* terminated(process)
@@ -125,7 +125,7 @@ describe("Scheduler", () => {
           const status = yield sys("object_wait_one", h, Signals.CHANNEL_READABLE, now + 5_000_000_000n, 0)
           yield sys("process_exit", -status)
         })
-        for (let i = 0; i < 20; i++) yield* Effect.yieldNow()
+        yield* hostTurns(20)
         yield* TestClock.adjust("4 seconds")
         assert.strictEqual((yield* k.process.info(process)).flags, ProcessInfoFlags.STARTED)
         yield* TestClock.adjust("2 seconds")
@@ -143,7 +143,7 @@ describe("Scheduler", () => {
           yield sys("nanosleep", now + 3_000_000_000n)
           yield sys("process_exit", 1)
         })
-        for (let i = 0; i < 20; i++) yield* Effect.yieldNow()
+        yield* hostTurns(20)
         yield* TestClock.adjust("2 seconds")
         assert.strictEqual((yield* k.process.info(process)).flags, ProcessInfoFlags.STARTED)
         yield* TestClock.adjust("1 second")

@@ -12,7 +12,7 @@ import * as Syscalls from "@zxsim/kernel/Syscalls"
 import { InfoTopic } from "@zxsim/kernel/Syscalls"
 import * as Vdso from "@zxsim/kernel/Vdso"
 import { VmOption } from "@zxsim/kernel/VmOptions"
-import { DATA, launch, withGuests } from "./utils/launch.js"
+import { DATA, hostTurns, launch, withGuests } from "./utils/launch.js"
 import * as ScriptCpu from "./utils/ScriptCpu.js"
 import { sys } from "./utils/ScriptCpu.js"
 
@@ -282,7 +282,7 @@ describe("syscalls", () => {
           },
           ({ channel }) =>
             Effect.gen(function*() {
-              for (let i = 0; i < 20; i++) yield* Effect.yieldNow()
+              yield* hostTurns(20)
               yield* Effect.flatMap(Kernel.Kernel, (k) => k.channel.write(channel, new Uint8Array(3)))
             })
         )

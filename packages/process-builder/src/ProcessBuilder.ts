@@ -24,6 +24,7 @@ import * as Scope from "effect/Scope"
 import * as Elf64Headers from "@zxsim/elf/Elf64Headers"
 import { SegmentType } from "@zxsim/elf/ElfConstants"
 import * as ElfLoad from "@zxsim/elf/ElfLoad"
+import * as Ldsvc from "@zxsim/fidl/Ldsvc"
 import * as Loader from "@zxsim/fidl/Loader"
 import * as Handle from "@zxsim/kernel/Handle"
 import * as Kernel from "@zxsim/kernel/Kernel"
@@ -35,6 +36,7 @@ import * as CString from "@zxsim/processargs/CString"
 import * as HandleInfo from "@zxsim/processargs/HandleInfo"
 import type { HandleType } from "@zxsim/processargs/HandleType"
 import * as Message from "@zxsim/processargs/Message"
+import * as ProcessargsError from "@zxsim/processargs/ProcessargsError"
 import type { MessageContents, StartupHandle } from "@zxsim/processargs/MessageContents"
 import type { BuiltProcess } from "./BuiltProcess.js"
 import * as Errors from "./ProcessBuilderError.js"
@@ -145,6 +147,8 @@ class Builder implements ProcessBuilder {
   nonDefaultVdso: Handle.Vmo | null = null
   minStackSize = 0
   consumed = false
+  /** A lower bound of the bytes the arguments and variables take in the main message. */
+  stringBytes = 0
   readonly contents: Contents = { args: [], environmentVars: [], namespacePaths: [], handles: [] }
 
   constructor(
@@ -170,13 +174,51 @@ const adopt = <T extends ObjectTypeName>(builder: Builder, handle: Handle.Handle
     ? inBuilder(builder, builder.kernel.handle.move(handle)).pipe(Effect.mapError(() => new Errors.BadHandle({ reason })))
     : Effect.fail(new Errors.BadHandle({ reason }))
 
-const toCStrings = (values: ReadonlyArray<string | CString.CString>, what: string): Effect.Effect<Array<CString.CString>, Errors.InvalidArg> =>
-  Effect.forEach(values, (value) =>
-    typeof value === "string"
-      ? Either.mapLeft(CString.fromString(value), () => new Errors.InvalidArg({ reason: `${what} contains an interior NUL: ${JSON.stringify(value)}` }))
-      : CString.isValid(value)
-      ? Either.right(value)
-      : Either.left(new Errors.InvalidArg({ reason: `${what} contains an interior NUL` })))
+const toCStrings = (values: ReadonlyArray<string | CString.CString>, what: string): Either.Either<Array<CString.CString>, Errors.InvalidArg> => {
+  // A plain loop: inputs of any length (a million arguments) are checked without deep stacks.
+  const out: Array<CString.CString> = new Array(values.length)
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]
+    if (typeof value === "string") {
+      const converted = CString.fromString(value)
+      if (Either.isLeft(converted)) {
+        return Either.left(new Errors.InvalidArg({ reason: `${what} ${i} contains an interior NUL: ${JSON.stringify(value)}` }))
+      }
+      out[i] = converted.right
+    } else if (CString.isValid(value)) {
+      out[i] = value
+    } else {
+      return Either.left(new Errors.InvalidArg({ reason: `${what} ${i} contains an interior NUL` }))
+    }
+  }
+  return Either.right(out)
+}
+
+/** Appends `items` to `target` one by one (a spread of a long array overflows the call stack). */
+const appendAll = <A>(target: Array<A>, items: ReadonlyArray<A>): void => {
+  for (let i = 0; i < items.length; i++) target.push(items[i])
+}
+
+/**
+ * Checks, before anything is converted, that `values` can still fit the main bootstrap message
+ * beside what the builder holds: each takes at least its UTF-16 length in UTF-8 bytes (every code
+ * unit encodes to at least one byte) plus its NUL, and the message holds 64 KiB. Past that the
+ * build could only fail with `SizeTooLarge`, so it fails now, in time linear in the count: a
+ * million arguments are refused in milliseconds rather than converted one by one. Returns the new
+ * lower bound.
+ */
+const reserveStringBytes = (builder: Builder, values: ReadonlyArray<string | CString.CString>): Either.Either<number, Errors.ProcessArgs> => {
+  let bytes = builder.stringBytes
+  for (let i = 0; i < values.length; i++) {
+    bytes += values[i].length + 1
+    if (bytes + Message.HEADER_SIZE > Message.MAX_MESSAGE_BYTES) {
+      // Count the rest too, so the error says how far over the limit the request is.
+      for (let j = i + 1; j < values.length; j++) bytes += values[j].length + 1
+      return Either.left(new Errors.ProcessArgs({ cause: new ProcessargsError.SizeTooLarge({ size: bytes + Message.HEADER_SIZE }) }))
+    }
+  }
+  return Either.right(bytes)
+}
 
 /** Appends a duplicate of `handle` to `handles` as `type` arg 0 (DuplicateHandle on failure). */
 const addDuplicate = (
@@ -288,7 +330,9 @@ export const addArguments: {
   Effect.gen(function*() {
     const builder = impl(self)
     yield* refuseConsumed(builder)
-    builder.contents.args.push(...(yield* toCStrings(args, "Argument")))
+    const bytes = yield* reserveStringBytes(builder, args)
+    appendAll(builder.contents.args, yield* toCStrings(args, "Argument"))
+    builder.stringBytes = bytes
   }))
 
 /**
@@ -304,7 +348,9 @@ export const addEnvironmentVariables: {
   Effect.gen(function*() {
     const builder = impl(self)
     yield* refuseConsumed(builder)
-    builder.contents.environmentVars.push(...(yield* toCStrings(vars, "Environment variable")))
+    const bytes = yield* reserveStringBytes(builder, vars)
+    appendAll(builder.contents.environmentVars, yield* toCStrings(vars, "Environment variable"))
+    builder.stringBytes = bytes
   }))
 
 /**
@@ -643,6 +689,13 @@ const fetchDynamicLinker = (
   interp: Elf64Headers.Elf64ProgramHeader
 ) =>
   Effect.gen(function*() {
+    // The name goes to the loader as a `string:1024`: a longer one is refused before it is read,
+    // so a PT_INTERP claiming megabytes costs nothing.
+    if (interp.filesz > Ldsvc.MAX_NAME_LENGTH + 1) {
+      return yield* new Errors.InvalidInterpHeader({
+        reason: `PT_INTERP of ${interp.filesz} bytes: the name is longer than ${Ldsvc.MAX_NAME_LENGTH} bytes`
+      })
+    }
     const bytes = yield* kernel.vmo.read(executable, interp.offset, interp.filesz).pipe(
       Effect.mapError((cause) => new Errors.GenericStatus({ reason: "Failed to read from VMO", status: cause.status, cause }))
     )

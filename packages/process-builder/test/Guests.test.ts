@@ -124,7 +124,10 @@ for (const [cpuName, cpu] of cpus) {
           Effect.gen(function*() {
             const k = yield* Kernel.Kernel
             const neighbour = yield* Effect.fork(runGuest("hello", { args: ["neighbour"] }))
+            // A default job to make children in (fork_bomb does, in a job of its own below it).
+            const job = yield* k.handle.duplicate(yield* k.job.root())
             const outcome = yield* runGuest(hostile.name, {
+              handles: [{ handle: job, info: HandleInfo.fromType("DefaultJob") }],
               whileRunning: (process) =>
                 hostile.ending._tag === "RunsUntilKilled"
                   ? Effect.gen(function*() {

@@ -8,6 +8,7 @@ import * as Kernel from "@zxsim/kernel/Kernel"
 import { ProcessInfoFlags } from "@zxsim/kernel/Task"
 import { VmOption, pageEnd } from "@zxsim/kernel/VmOptions"
 import * as HandleInfo from "@zxsim/processargs/HandleInfo"
+import * as Message from "@zxsim/processargs/Message"
 import * as BuiltProcess from "@zxsim/process-builder/BuiltProcess"
 import * as ProcessBuilder from "@zxsim/process-builder/ProcessBuilder"
 import {
@@ -36,6 +37,27 @@ const setupTestUtilBuilder = (setLoader: boolean) =>
     yield* ProcessBuilder.addHandles(builder, [{ handle: dirServer, info: HandleInfo.fromType("DirectoryRequest") }])
     return { builder, dirClient }
   })
+
+/**
+ * The dynamic sample with its PT_INTERP moved to `size` bytes appended to the file: `size - 1`
+ * letters and the NUL.
+ */
+const withInterpreterOf = (size: number): Uint8Array => {
+  const sample = dynamicExecutable()
+  const bytes = new Uint8Array(sample.length + size)
+  bytes.set(sample)
+  bytes.fill(0x6c, sample.length, bytes.length - 1)
+  const view = new DataView(bytes.buffer)
+  const phoff = Number(view.getBigUint64(32, true))
+  const entrySize = view.getUint16(54, true)
+  for (let i = 0; i < view.getUint16(56, true); i++) {
+    const header = phoff + i * entrySize
+    if (view.getUint32(header, true) !== 3) continue
+    view.setBigUint64(header + 8, BigInt(sample.length), true)
+    view.setBigUint64(header + 32, BigInt(size), true)
+  }
+  return bytes
+}
 
 const LINKER_MESSAGE_HANDLES = ["ProcessSelf", "RootVmar", "LdsvcLoader", "LoadedVmar", "ExecutableVmo"] as const
 const MAIN_MESSAGE_HANDLES = ["ProcessSelf", "ThreadSelf", "RootVmar", "VdsoVmo", "StackVmo"] as const
@@ -268,6 +290,86 @@ describe("ProcessBuilder messages and stack", () => {
       yield* ProcessBuilder.build(builder)
       const error = yield* Effect.flip(ProcessBuilder.build(builder))
       assert.strictEqual(error._tag, "InvalidArg")
+    })))
+
+  it.effect("a million arguments are refused at once with ProcessArgs(SizeTooLarge): they can never fit a 64 KiB message", () =>
+    withKernel(Effect.gen(function*() {
+      const builder = yield* builderFor(staticExecutable())
+      const many = Array.from({ length: 1_000_000 }, (_, i) => `a${i}`)
+      const error = yield* Effect.flip(ProcessBuilder.addArguments(builder, many))
+      assert.strictEqual(error._tag, "ProcessArgs")
+      if (error._tag === "ProcessArgs") {
+        assert.strictEqual(error.cause._tag, "SizeTooLarge")
+        assert.isAbove(error.cause._tag === "SizeTooLarge" ? error.cause.size : 0, 1_000_000 * 2)
+      }
+      assert.strictEqual(error.asZxStatus(), -10)
+      // Nothing was added: the builder still builds.
+      yield* ProcessBuilder.addArguments(builder, ["x"])
+      yield* ProcessBuilder.build(builder)
+    })))
+
+  it.effect("arguments and variables that fit one by one but not together are refused when the sum passes 64 KiB", () =>
+    withKernel(Effect.gen(function*() {
+      const builder = yield* builderFor(staticExecutable())
+      const half = "x".repeat(30_000)
+      yield* ProcessBuilder.addArguments(builder, [half])
+      yield* ProcessBuilder.addEnvironmentVariables(builder, [`A=${half}`])
+      const error = yield* Effect.flip(ProcessBuilder.addEnvironmentVariables(builder, [`B=${half}`]))
+      assert.strictEqual(error._tag, "ProcessArgs")
+      // What fits the lower bound but not the message with its handles still fails at build, typed.
+      const near = yield* builderFor(staticExecutable())
+      yield* ProcessBuilder.addArguments(near, ["y".repeat(Message.MAX_MESSAGE_BYTES - Message.HEADER_SIZE - 1)])
+      const late = yield* Effect.flip(ProcessBuilder.build(near))
+      assert.strictEqual(late._tag, "ProcessArgs")
+    })))
+
+  it.effect("an interior NUL among 60,000 arguments is found and named", () =>
+    withKernel(Effect.gen(function*() {
+      const builder = yield* builderFor(staticExecutable())
+      const many = Array.from({ length: 60_000 }, (_, i) => (i === 59_999 ? "\0" : ""))
+      const error = yield* Effect.flip(ProcessBuilder.addArguments(builder, many))
+      assert.strictEqual(error._tag, "InvalidArg")
+      assert.include(error.message, "Argument 59999")
+    })))
+
+  it.effect("a PT_INTERP longer than the loader's 1,024-byte name limit is refused before it is read", () =>
+    withKernel(Effect.gen(function*() {
+      const bytes = withInterpreterOf(10 * 1024 * 1024)
+      const k = yield* Kernel.Kernel
+      const lengths: Array<number> = []
+      const watched: Kernel.KernelShape = {
+        ...k,
+        vmo: {
+          ...k.vmo,
+          read: (vmo, offset, length) => {
+            lengths.push(length)
+            return k.vmo.read(vmo, offset, length)
+          }
+        }
+      }
+      const error = yield* Effect.gen(function*() {
+        const builder = yield* builderFor(bytes)
+        yield* ProcessBuilder.setLoaderService(builder, yield* Effect.orDie(loaderChannel()))
+        return yield* Effect.flip(ProcessBuilder.build(builder))
+      }).pipe(Effect.provideService(Kernel.Kernel, watched))
+      assert.strictEqual(error._tag, "InvalidInterpHeader")
+      assert.include(error.message, "longer than 1024 bytes")
+      assert.isBelow(Math.max(0, ...lengths), 64 * 1024, "no read of the PT_INTERP bytes")
+      // One byte over the limit (1,025 bytes and the NUL) is refused the same way.
+      const builder = yield* builderFor(withInterpreterOf(1026))
+      yield* ProcessBuilder.setLoaderService(builder, yield* Effect.orDie(loaderChannel()))
+      const over = yield* Effect.flip(ProcessBuilder.build(builder))
+      assert.strictEqual(over._tag, "InvalidInterpHeader")
+    })))
+
+  it.effect("a PT_INTERP name of exactly 1,024 bytes is read and asked for", () =>
+    withKernel(Effect.gen(function*() {
+      const builder = yield* builderFor(withInterpreterOf(1025))
+      yield* ProcessBuilder.setLoaderService(builder, yield* loaderChannel())
+      const error = yield* Effect.flip(ProcessBuilder.build(builder))
+      // The loader has no such file: its NOT_FOUND, so the name went through.
+      assert.strictEqual(error._tag, "GenericStatus")
+      assert.strictEqual(error.asZxStatus(), -25)
     })))
 
   it.effect("arguments with an interior NUL are refused", () =>

@@ -1,18 +1,21 @@
 /**
  * The register file as this package's CPUs use it: the kernel's layout (`x0`–`x31` at 0, `pc` at
  * 256, `f0`–`f31` at 512, `fcsr` at 768, every value little-endian) plus the CPU-private words
- * from 776 that the interpreter and the JIT share, so a thread can move between them. Accessors
+ * from 776 (the retired-instruction count the kernel reads, then private words) that the
+ * interpreter and the JIT share, so a thread can move between them. Accessors
  * here use BigInt and are meant for hosts and tests, never for an instruction loop.
  *
  * @since 0.1.0
  */
-import { CPU_PRIVATE_OFFSET, PC_OFFSET, X_REGISTERS_OFFSET } from "@zxsim/kernel/Cpu"
+import * as CpuPort from "@zxsim/kernel/Cpu"
+import { PC_OFFSET, X_REGISTERS_OFFSET } from "@zxsim/kernel/Cpu"
 
 /**
- * Offset of the 64-bit retired-instruction count (`instret`, which `cycle` and `time` also read).
- * It persists across `run` calls, so a thread's counters only grow.
+ * Offset of the 64-bit retired-instruction count (`instret`, which `cycle` and `time` also read):
+ * the kernel's `Cpu.INSTRET_OFFSET`, which it reads to charge time slices. It persists across
+ * `run` calls, so a thread's counters only grow.
  */
-export const INSTRET_OFFSET = CPU_PRIVATE_OFFSET
+export const INSTRET_OFFSET = CpuPort.INSTRET_OFFSET
 
 /** ABI names of `x0`–`x31`, for messages and traces. */
 export const abiNames: ReadonlyArray<string> = [

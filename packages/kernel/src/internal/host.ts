@@ -30,7 +30,7 @@ import { taskEnded } from "./exception.js"
 import { makeExceptionHost } from "./exception-host.js"
 import { fail, isFault } from "./fail.js"
 import { HandleRef, type KObject } from "./object.js"
-import type { Scheduler } from "./scheduler.js"
+import type { Scheduling } from "./scheduling.js"
 import { SocketObject } from "./socket.js"
 import type { KernelState } from "./state.js"
 import { JobObject, ProcessObject, TaskState, ThreadObject } from "./task.js"
@@ -119,7 +119,7 @@ const writeRegister = (kernel: KernelState, registers: number, index: number, va
 /** Starts a process's first thread: moves `arg1` in, sets pc/sp/a0/a1, and schedules the thread. */
 export const startProcess = (
   kernel: KernelState,
-  scheduler: Scheduler,
+  scheduler: Scheduling,
   process: ProcessObject,
   thread: ThreadObject,
   entry: number,
@@ -184,7 +184,7 @@ export const describeRegions = (vmar: VmarObject): Array<RegionInfo> => {
 }
 
 /** The host's view of the kernel. */
-export const makeHost = (kernel: KernelState, scheduler: Scheduler): KernelShape => {
+export const makeHost = (kernel: KernelState, scheduler: Scheduling): KernelShape => {
   const host = kernel.hostTable
 
   const run = <A>(operation: string, f: () => A): Effect.Effect<A, ZxError> =>
@@ -686,8 +686,7 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduler): KernelShape
     })),
 
     executionStats: Effect.sync(() => ({
-      syscalls: scheduler.syscalls,
-      slices: scheduler.slices,
+      ...scheduler.counters(),
       cpu: kernel.cpu?.stats() ?? null
     }))
   }

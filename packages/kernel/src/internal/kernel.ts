@@ -1,5 +1,7 @@
 /**
- * Construction of a kernel: state, scheduler and host view, tied to a scope.
+ * Construction of a kernel: state, scheduler and host view, tied to a scope. The one module that
+ * sees them all: it hands the scheduler the syscall dispatch function, and the syscalls and the host
+ * the scheduler's narrow `Scheduling` face, so none of the three imports another.
  * @internal
  */
 import * as Effect from "effect/Effect"
@@ -16,6 +18,7 @@ import { TaskReturnCode } from "../Task.js"
 import { killJob, makeHost } from "./host.js"
 import { Scheduler } from "./scheduler.js"
 import { KernelState } from "./state.js"
+import { dispatchSyscall } from "./syscalls.js"
 
 const DEFAULT_MEMORY = 1024 * 1024 * 1024
 
@@ -42,7 +45,8 @@ export const make = (options?: KernelOptions): Effect.Effect<KernelShape, never,
     state.vdso = vdso
     state.vdsoCodeOffset = layout.codeOffset
     const fibers = yield* FiberSet.make<void, never>()
-    const scheduler = new Scheduler(state, fibers)
+    // The one place the scheduler meets the syscalls: it is handed their dispatch function.
+    const scheduler: Scheduler = new Scheduler(state, fibers, (thread, pc) => dispatchSyscall(state, scheduler, thread, pc))
     // Runs before the fiber set closes: dead processes stop their threads themselves.
     yield* Effect.addFinalizer(() => Effect.sync(() => killJob(state.rootJob, BigInt(TaskReturnCode.SYSCALL_KILL))))
     return makeHost(state, scheduler)

@@ -24,7 +24,7 @@ import { exceptionHandlers, extraGetProperty, extraInfo, extraSetProperty } from
 import { fail, isFault } from "./fail.js"
 import { childVmarRights, createProcess, createVmoChild, killJob, startProcess, truncateName, waitFor } from "./host.js"
 import { HandleRef, type KObject } from "./object.js"
-import type { Scheduler } from "./scheduler.js"
+import type { Scheduling } from "./scheduling.js"
 import { EventObject, EventPairObject } from "./event.js"
 import { SocketObject } from "./socket.js"
 import { clockNanos, type KernelState } from "./state.js"
@@ -54,7 +54,7 @@ export class Call {
   private readonly view: DataView
   private readonly base: number
 
-  constructor(readonly kernel: KernelState, readonly scheduler: Scheduler, readonly thread: ThreadObject) {
+  constructor(readonly kernel: KernelState, readonly scheduler: Scheduling, readonly thread: ThreadObject) {
     this.process = thread.process
     this.view = new DataView(kernel.memory.memory.buffer)
     this.base = thread.registers
@@ -1028,7 +1028,7 @@ const faultStatus = (e: unknown): number => {
 }
 
 /** Handles the syscall `thread` stopped on; returns an Effect when the handler must suspend. */
-export const dispatchSyscall = (kernel: KernelState, scheduler: Scheduler, thread: ThreadObject, pc: number): Effect.Effect<void> | null => {
+export const dispatchSyscall = (kernel: KernelState, scheduler: Scheduling, thread: ThreadObject, pc: number): Effect.Effect<void> | null => {
   const call = new Call(kernel, scheduler, thread)
   const number = call.number
   const process = thread.process

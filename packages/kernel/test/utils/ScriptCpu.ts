@@ -5,7 +5,7 @@
  * registers in the register file, an `ecall` at the vDSO stub's address, results read back from a0.
  */
 import * as Layer from "effect/Layer"
-import { Cpu, type CpuShape, type CpuThread, type ExceptionKind, PC_OFFSET, type StopReason, TranslateFault } from "@zxsim/kernel/Cpu"
+import { Cpu, type CpuShape, type CpuThread, type ExceptionKind, INSTRET_OFFSET, PC_OFFSET, type StopReason, TranslateFault } from "@zxsim/kernel/Cpu"
 import * as Syscalls from "@zxsim/kernel/Syscalls"
 import * as Vdso from "@zxsim/kernel/Vdso"
 
@@ -99,9 +99,14 @@ export class ScriptCpu implements CpuShape {
       return { _tag: "Exception", kind: "illegal-instruction", address: 0, pc: 0 }
     }
     const step = next.value
+    // The retired-instruction count the kernel charges slices by: a spin retires the whole
+    // budget, any other step one instruction.
+    const retire = (n: number) =>
+      view.setBigUint64(regs + INSTRET_OFFSET, view.getBigUint64(regs + INSTRET_OFFSET, true) + BigInt(n), true)
     switch (step._tag) {
       case "Spin":
         this.instructions += budget
+        retire(budget)
         return { _tag: "BudgetSpent" }
       case "Fault": {
         this.running.delete(thread.koid)
@@ -128,6 +133,7 @@ export class ScriptCpu implements CpuShape {
         return { _tag: "Syscall", pc: step.pc }
       }
       case "Syscall": {
+        retire(1)
         const number = Syscalls.numberOf(step.name)
         view.setBigUint64(regs + 5 * 8, BigInt(number), true)
         step.args.forEach((arg, i) => view.setBigUint64(regs + (10 + i) * 8, BigInt.asUintN(64, BigInt(arg)), true))

@@ -70,3 +70,15 @@ export const withGuests = <A, E>(
     assert.deepStrictEqual(yield* k.stats, before)
   }).pipe(Effect.provide(KernelModule.layerWith(options ?? {}).pipe(Layer.provide(layer(cpu)))))
 }
+
+/**
+ * Lets the host's event loop run `turns` macrotasks. A started or woken guest thread may be parked
+ * until the next macrotask (the kernel's host-liveness gate), so a test that needs a guest to have
+ * reached its blocking call waits for host turns, not fiber yields.
+ */
+export const hostTurns = (turns: number): Effect.Effect<void> =>
+  Effect.async<void>((resume) => {
+    let left = turns
+    const step = () => (--left <= 0 ? resume(Effect.void) : setImmediate(step))
+    setImmediate(step)
+  })
