@@ -73,6 +73,8 @@ const buildBundle = async (
     },
     metafile: true,
     absWorkingDir: root,
+    // The workspace packages resolve to their TypeScript sources, not to a build in dist/.
+    conditions: ["@zxsim/source"],
     logLevel: "silent",
     plugins: [{
       name: "zxsim-workspace",

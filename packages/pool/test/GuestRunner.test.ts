@@ -40,7 +40,7 @@ describe("GuestRunner in process", () => {
             if (c.stdout !== undefined) assert.strictEqual(decode(result.stdout), c.stdout, c.title)
             if (c.stderrIncludes !== undefined) assert.include(decode(result.stderr), c.stderrIncludes, c.title)
           }
-          assert.strictEqual(a.instructions, b.instructions, c.title)
+          if (c.instructionsVary !== true) assert.strictEqual(a.instructions, b.instructions, c.title)
           assert.deepStrictEqual(a.stdout, b.stdout, c.title)
           assert.deepStrictEqual(a.stderr, b.stderr, c.title)
         }
