@@ -54,6 +54,7 @@ export const format = (rows: ReadonlyArray<Row>): string => {
     `${(r.subject / r.peer).toFixed(3)}x` + (r.notes !== undefined ? `  ${r.notes}` : "")
   ])
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)))
-  const fmt = (cols: ReadonlyArray<string>) => cols.map((c, i) => (i === cols.length - 1 ? c : c.padEnd(widths[i]))).join("  ")
+  const fmt = (cols: ReadonlyArray<string>) =>
+    cols.map((c, i) => (i === cols.length - 1 ? c : c.padEnd(widths[i]))).join("  ")
   return [fmt(header), fmt(widths.map((w) => "-".repeat(w))), ...lines.map(fmt)].join("\n")
 }

@@ -27,7 +27,9 @@ describe("README", () => {
     const file = join(dir, "example.ts")
     writeFileSync(file, example)
     try {
-      const output = execFileSync(process.execPath, ["--conditions=@zxsim/source", "--import", "tsx", file], { cwd: root }).toString()
+      const output = execFileSync(process.execPath, ["--conditions=@zxsim/source", "--import", "tsx", file], {
+        cwd: root
+      }).toString()
       assert.strictEqual(output, "hello\nfrom\nzxsim\n 0\n")
     } finally {
       rmSync(dir, { recursive: true, force: true })

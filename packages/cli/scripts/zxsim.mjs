@@ -58,12 +58,18 @@ if (!existsSync(bundle) || statSync(bundle).mtimeMs < newestInput()) {
         build.onLoad({ filter: /\/packages\/[^/]+\/src\/.*\.ts$/ }, (args) => {
           const source = readFileSync(args.path, "utf8")
           if (!source.includes("import.meta.url")) return undefined
-          return { contents: source.replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href)), loader: "ts" }
+          return {
+            contents: source.replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href)),
+            loader: "ts"
+          }
         })
       }
     }],
     // Some dependencies are CommonJS and call require.
-    banner: { js: "import { createRequire as __zxsimCreateRequire } from 'node:module'; const require = __zxsimCreateRequire(import.meta.url);" }
+    banner: {
+      js:
+        "import { createRequire as __zxsimCreateRequire } from 'node:module'; const require = __zxsimCreateRequire(import.meta.url);"
+    }
   })
   mkdirSync(cacheDir, { recursive: true })
   const temporary = `${bundle}.${process.pid}.tmp`

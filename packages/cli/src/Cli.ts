@@ -97,12 +97,19 @@ const runCommand = (env: Environment) =>
       loaderDir: loaderDirOption,
       mount: Options.text("mount").pipe(
         Options.repeated,
-        Options.withDescription("serve the host directory HOST_DIR at GUEST_PATH in the program's namespace: HOST_DIR:GUEST_PATH[:ro] (repeatable)")
+        Options.withDescription(
+          "serve the host directory HOST_DIR at GUEST_PATH in the program's namespace: HOST_DIR:GUEST_PATH[:ro] (repeatable)"
+        )
       ),
-      cwd: Options.text("cwd").pipe(Options.optional, Options.withDescription("the program's current directory (a guest path)")),
+      cwd: Options.text("cwd").pipe(
+        Options.optional,
+        Options.withDescription("the program's current directory (a guest path)")
+      ),
       stack: Options.text("stack").pipe(
         Options.optional,
-        Options.withDescription("the least stack size of the initial thread, such as 8M (default: the ELF file's PT_GNU_STACK, else 256K)")
+        Options.withDescription(
+          "the least stack size of the initial thread, such as 8M (default: the ELF file's PT_GNU_STACK, else 256K)"
+        )
       ),
       trace: Options.boolean("trace").pipe(Options.withDescription("print the build stages with their durations")),
       stats: Options.boolean("stats").pipe(
@@ -123,10 +130,17 @@ const runCommand = (env: Environment) =>
           Effect.gen(function*() {
             yield* Run.checkLoaderDir(input.loaderDir)
             const mounts = yield* Effect.forEach(input.mount, (spec) =>
-              Either.match(Run.parseMount(spec), { onLeft: (message) => new Run.CliError({ message }), onRight: Effect.succeed }))
+              Either.match(Run.parseMount(spec), {
+                onLeft: (message) => new Run.CliError({ message }),
+                onRight: Effect.succeed
+              }))
             const stackSize = yield* Option.match(input.stack, {
               onNone: () => Effect.succeed(Option.none<number>()),
-              onSome: (text) => Either.match(Run.parseSize(text), { onLeft: (message) => new Run.CliError({ message }), onRight: (n) => Effect.succeed(Option.some(n)) })
+              onSome: (text) =>
+                Either.match(Run.parseSize(text), {
+                  onLeft: (message) => new Run.CliError({ message }),
+                  onRight: (n) => Effect.succeed(Option.some(n))
+                })
             })
             const code = yield* Run.run(
               {
@@ -147,7 +161,10 @@ const runCommand = (env: Environment) =>
         )
         const elapsed = performance.now() - started
         if (input.trace || input.stats) {
-          yield* line(env.console, StageTracer.format(stages.filter((s) => s.name !== "zxsim.run")))
+          yield* line(
+            env.console,
+            StageTracer.format(stages.filter((s) => s.name !== "zxsim.run"))
+          )
         }
         if (input.stats) {
           const cpu = result.execution.cpu

@@ -12,19 +12,27 @@
  *
  * @since 0.1.0
  */
-import * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
-import type * as Scope from "effect/Scope"
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as Path from "@effect/platform/Path"
 import * as ElfSymbols from "@zxsim/elf/ElfSymbols"
-import { ExceptionType, type ExceptionReport, PolicyCode, policyCodeName, registerNames, RiscvCause, typeName } from "@zxsim/kernel/Exception"
+import {
+  type ExceptionReport,
+  ExceptionType,
+  PolicyCode,
+  policyCodeName,
+  registerNames,
+  RiscvCause,
+  typeName
+} from "@zxsim/kernel/Exception"
 import type * as Handle from "@zxsim/kernel/Handle"
 import * as Kernel from "@zxsim/kernel/Kernel"
 import type { RegionInfo } from "@zxsim/kernel/Kernel"
 import { Signals } from "@zxsim/kernel/Signals"
 import * as Status from "@zxsim/kernel/Status"
 import * as Vdso from "@zxsim/kernel/Vdso"
-import * as FileSystem from "@effect/platform/FileSystem"
-import * as Path from "@effect/platform/Path"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import type * as Scope from "effect/Scope"
 
 /** A loaded module: the name its file VMO carries, its load bias and extent, and its symbols. */
 export interface Module {
@@ -96,7 +104,8 @@ export const describeAddress = (modules: ReadonlyArray<Module>, address: bigint)
 const accessOf = (cause: number): string =>
   cause === RiscvCause.FETCH_PAGE_FAULT || cause === RiscvCause.FETCH_ACCESS || cause === RiscvCause.FETCH_MISALIGNED
     ? "executing"
-    : cause === RiscvCause.STORE_PAGE_FAULT || cause === RiscvCause.STORE_ACCESS || cause === RiscvCause.STORE_MISALIGNED
+    : cause === RiscvCause.STORE_PAGE_FAULT || cause === RiscvCause.STORE_ACCESS ||
+        cause === RiscvCause.STORE_MISALIGNED
     ? "writing"
     : "reading"
 
@@ -113,10 +122,14 @@ export const describeException = (report: ExceptionReport, modules: ReadonlyArra
     case ExceptionType.UNALIGNED_ACCESS:
       return `unaligned access: ${accessOf(report.cause)} address ${at}`
     case ExceptionType.GENERAL:
-      return `general exception (RISC-V cause ${report.cause}${report.synthCode === 0 ? "" : `, ${Status.toString(report.synthCode | 0)}`}) ${accessOf(report.cause)} address ${at}`
+      return `general exception (RISC-V cause ${report.cause}${
+        report.synthCode === 0 ? "" : `, ${Status.toString(report.synthCode | 0)}`
+      }) ${accessOf(report.cause)} address ${at}`
     case ExceptionType.POLICY_ERROR:
       return report.synthCode === PolicyCode.BAD_SYSCALL
-        ? `policy error: system call outside the vDSO (ecall with t0 = ${report.synthData}; as a Linux system call it would be number a7 = ${report.registers[17]})`
+        ? `policy error: system call outside the vDSO (ecall with t0 = ${report.synthData}; as a Linux system call it would be number a7 = ${
+          report.registers[17]
+        })`
         : `policy error: job policy ${policyCodeName(report.synthCode)} raised an exception`
     default:
       return `exception ${typeName(report.type)}`
@@ -160,20 +173,32 @@ export const backtrace = (
 const hex16 = (v: bigint) => `0x${v.toString(16).padStart(16, "0")}`
 
 /** The whole report as text (lines end with a newline). */
-export const format = (report: ExceptionReport, modules: ReadonlyArray<Module>, frames: ReadonlyArray<Frame>): string => {
+export const format = (
+  report: ExceptionReport,
+  modules: ReadonlyArray<Module>,
+  frames: ReadonlyArray<Frame>
+): string => {
   const lines: Array<string> = []
   lines.push(`<== CRASH: process ${report.processName}[${report.pid}] thread ${report.threadName}[${report.tid}]`)
   lines.push(`<== ${typeName(report.type)}: ${describeException(report, modules)}`)
   lines.push(`<== pc ${describeAddress(modules, report.pc)}`)
   for (let i = 0; i < 32; i += 4) {
     const cells: Array<string> = []
-    for (let j = i; j < i + 4; j++) cells.push(`${`x${j}/${registerNames[j]}`.padStart(8)} ${hex16(report.registers[j])}`)
+    for (let j = i; j < i + 4; j++) {
+      cells.push(`${`x${j}/${registerNames[j]}`.padStart(8)} ${hex16(report.registers[j])}`)
+    }
     lines.push(cells.join("  "))
   }
   lines.push("backtrace:")
-  frames.forEach((f, i) => lines.push(`  bt#${String(i).padStart(2, "0")}: pc ${describeAddress(modules, f.pc)}${f.source === "ra" ? " (from ra)" : ""}`))
+  frames.forEach((f, i) =>
+    lines.push(
+      `  bt#${String(i).padStart(2, "0")}: pc ${describeAddress(modules, f.pc)}${f.source === "ra" ? " (from ra)" : ""}`
+    )
+  )
   lines.push("modules:")
-  for (const m of modules) lines.push(`  0x${m.start.toString(16)}-0x${m.end.toString(16)} ${m.name} (load bias 0x${m.bias.toString(16)})`)
+  for (const m of modules) {
+    lines.push(`  0x${m.start.toString(16)}-0x${m.end.toString(16)} ${m.name} (load bias 0x${m.bias.toString(16)})`)
+  }
   return lines.join("\n") + "\n"
 }
 
@@ -206,7 +231,9 @@ export const watch = (options: WatchOptions): Effect.Effect<void, never, Kernel.
       Effect.forEach(names, (name) =>
         symbolCache.has(name) ? Effect.void : Effect.gen(function*() {
           const bytes = yield* options.fileOf(name)
-          const table = Option.isNone(bytes) ? null : Option.getOrNull(yield* Effect.option(ElfSymbols.read(bytes.value)))
+          const table = Option.isNone(bytes)
+            ? null
+            : Option.getOrNull(yield* Effect.option(ElfSymbols.read(bytes.value)))
           symbolCache.set(name, table)
         }), { discard: true })
     const handleOne = Effect.gen(function*() {
@@ -229,7 +256,8 @@ export const watch = (options: WatchOptions): Effect.Effect<void, never, Kernel.
           Option.isNone(process)
             ? Effect.succeed(null)
             : Effect.orElseSucceed(kernel.process.readMemory(process.value, address, length), () => null)
-        const inCode = modules.length === 0 || modules.some((m) => report.pc >= BigInt(m.start) && report.pc < BigInt(m.end))
+        const inCode = modules.length === 0 ||
+          modules.some((m) => report.pc >= BigInt(m.start) && report.pc < BigInt(m.end))
         const frames = yield* backtrace(report, read, inCode)
         yield* options.sink(format(report, modules, frames))
         // Not handled here: the next handler, or the kernel's kill, decides.
@@ -247,7 +275,11 @@ export const watch = (options: WatchOptions): Effect.Effect<void, never, Kernel.
 export const filesOfRun = (
   elf: string,
   loaderDir: Option.Option<string>
-): Effect.Effect<(name: string) => Effect.Effect<Option.Option<Uint8Array>>, never, FileSystem.FileSystem | Path.Path> =>
+): Effect.Effect<
+  (name: string) => Effect.Effect<Option.Option<Uint8Array>>,
+  never,
+  FileSystem.FileSystem | Path.Path
+> =>
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
     const path = yield* Path.Path
@@ -255,7 +287,9 @@ export const filesOfRun = (
     return (name: string) => {
       if (name.startsWith("vdso/")) return Effect.succeed(Option.some(Vdso.image()))
       if (name === path.basename(elf)) return readIt(elf)
-      if (Option.isSome(loaderDir) && !name.includes("/") && name !== "." && name !== "..") return readIt(path.join(loaderDir.value, name))
+      if (Option.isSome(loaderDir) && !name.includes("/") && name !== "." && name !== "..") {
+        return readIt(path.join(loaderDir.value, name))
+      }
       return Effect.succeed(Option.none())
     }
   })

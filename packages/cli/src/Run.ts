@@ -111,10 +111,13 @@ const environmentOf = (request: RunRequest): ReadonlyArray<string> => {
 
 /** Serves the request's `--mount` directories, each as a namespace entry for a builder. */
 const mountAll = (request: RunRequest) =>
-  Effect.forEach(request.mounts ?? [], (m) =>
-    HostDirectory.mount(m.hostPath, m.guestPath, { readOnly: m.readOnly }).pipe(
-      Effect.mapError((e) => new CliError({ message: `--mount ${m.hostPath}:${m.guestPath}: ${e.reason}` }))
-    ))
+  Effect.forEach(
+    request.mounts ?? [],
+    (m) =>
+      HostDirectory.mount(m.hostPath, m.guestPath, { readOnly: m.readOnly }).pipe(
+        Effect.mapError((e) => new CliError({ message: `--mount ${m.hostPath}:${m.guestPath}: ${e.reason}` }))
+      )
+  )
 
 /** Adds what the request asks of a builder beyond its program: the mounts and the stack size. */
 const configureBuilder = (

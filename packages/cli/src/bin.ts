@@ -7,11 +7,11 @@
  * @since 0.1.0
  */
 import { NodeContext, NodeRuntime, NodeStream } from "@effect/platform-node"
+import * as RiscvInterpreter from "@zxsim/riscv/RiscvInterpreter"
+import * as Zircon from "@zxsim/riscv/Zircon"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Stream from "effect/Stream"
-import * as RiscvInterpreter from "@zxsim/riscv/RiscvInterpreter"
-import * as Zircon from "@zxsim/riscv/Zircon"
 import * as Cli from "./Cli.js"
 
 const write = (stream: NodeJS.WriteStream) => (bytes: Uint8Array) =>
@@ -24,8 +24,14 @@ const environment: Cli.Environment = {
     stdout: write(process.stdout),
     stderr: write(process.stderr),
     // A read error ends the guest's input as end of file would.
-    stdin: NodeStream.fromReadable<unknown, Uint8Array>(() => process.stdin, (error) => error).pipe(Stream.catchAll(() => Stream.empty)),
-    terminals: { stdin: process.stdin.isTTY === true, stdout: process.stdout.isTTY === true, stderr: process.stderr.isTTY === true }
+    stdin: NodeStream.fromReadable<unknown, Uint8Array>(() => process.stdin, (error) => error).pipe(
+      Stream.catchAll(() => Stream.empty)
+    ),
+    terminals: {
+      stdin: process.stdin.isTTY === true,
+      stdout: process.stdout.isTTY === true,
+      stderr: process.stderr.isTTY === true
+    }
   },
   cpus: [["jit", Zircon.defaultCpu], ["interpreter", RiscvInterpreter.layer]],
   // Colour only on a terminal, and never with NO_COLOR set to anything (https://no-color.org).

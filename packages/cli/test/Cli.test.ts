@@ -96,11 +96,20 @@ describe("zxsim run", () => {
   it.live("prints a crash report for each kind of crash: type, pc and fault address as symbol+offset, registers, backtrace", () =>
     Effect.gen(function*() {
       const cases: ReadonlyArray<readonly [Guests.Name, ReadonlyArray<string | RegExp>]> = [
-        ["wild_jump", ["FATAL_PAGE_FAULT: fatal page fault (ZX_ERR_NOT_FOUND) executing address 0x1000", /bt#01: pc 0x[0-9a-f]+ \(wild_jump\+0x[0-9a-f]+\) main\+0x[0-9a-f]+ \(from ra\)/]],
-        ["read_unmapped", ["reading address 0x1000", /<== pc 0x[0-9a-f]+ \(read_unmapped\+0x[0-9a-f]+\) main\+0x[0-9a-f]+/]],
+        ["wild_jump", [
+          "FATAL_PAGE_FAULT: fatal page fault (ZX_ERR_NOT_FOUND) executing address 0x1000",
+          /bt#01: pc 0x[0-9a-f]+ \(wild_jump\+0x[0-9a-f]+\) main\+0x[0-9a-f]+ \(from ra\)/
+        ]],
+        ["read_unmapped", [
+          "reading address 0x1000",
+          /<== pc 0x[0-9a-f]+ \(read_unmapped\+0x[0-9a-f]+\) main\+0x[0-9a-f]+/
+        ]],
         ["write_code", [/\(ZX_ERR_ACCESS_DENIED\) writing address 0x[0-9a-f]+ \(write_code\+0x[0-9a-f]+\) main/]],
         ["illegal_instruction", ["UNDEFINED_INSTRUCTION: undefined instruction 0x00000000", /main\+0x[0-9a-f]+/]],
-        ["ecall_outside_vdso", ["POLICY_ERROR: policy error: system call outside the vDSO (ecall with t0 = 0", /main\+0x[0-9a-f]+/]]
+        ["ecall_outside_vdso", [
+          "POLICY_ERROR: policy error: system call outside the vDSO (ecall with t0 = 0",
+          /main\+0x[0-9a-f]+/
+        ]]
       ]
       for (const [name, expected] of cases) {
         const r = yield* zxsim("run", Guests.path(name))
@@ -215,7 +224,16 @@ describe("zxsim run --mount, --cwd", () => {
       const rw = mkdtempSync(join(tmpdir(), "zxsim-cli-rw-"))
       const ro = mkdtempSync(join(tmpdir(), "zxsim-cli-ro-"))
       writeFileSync(join(ro, "hello.txt"), "hello\n")
-      const r = yield* zxsim("run", Guests.path("files"), "--mount", `${rw}:/data`, "--mount", `${ro}:/ro:ro`, "--cwd", "/data")
+      const r = yield* zxsim(
+        "run",
+        Guests.path("files"),
+        "--mount",
+        `${rw}:/data`,
+        "--mount",
+        `${ro}:/ro:ro`,
+        "--cwd",
+        "/data"
+      )
       assert.include(r.stdout, "ok started in $PWD")
       assert.include(r.stdout, "files: all steps passed", r.stdout + r.stderr)
       assert.strictEqual(r.code, 0)
@@ -349,35 +367,57 @@ describe("a program of one's own", () => {
   const cc = (...args: ReadonlyArray<string>) =>
     execFileSync("npm", ["--prefix", root, "run", "-s", "cc", "--", ...args], { cwd: scratch })
 
-  it.live.runIf(hasGuestToolchain)("compiles with npm run cc, static and dynamic, and runs", () =>
-    Effect.gen(function*() {
-      cc("-DGREETING=\"static\"", "-o", "sum", source)
-      const r = yield* zxsim("run", join(scratch, "sum"), "40", "2")
-      assert.strictEqual(r.stdout, "static 42\n")
-      assert.strictEqual(r.code, 42)
-      cc("--dynamic", "-DGREETING=\"dynamic\"", "-o", "sum-dynamic", "sum.c")
-      const d = yield* zxsim("run", join(scratch, "sum-dynamic"), "7", "--loader-dir", Guests.binDirectory)
-      assert.strictEqual(d.stdout, "dynamic 7\n")
-      assert.strictEqual(d.code, 7)
-      const readelf = yield* zxsim("readelf", join(scratch, "sum-dynamic"))
-      assert.include(readelf.stdout, "ld.so.1")
-    }), 300_000)
+  it.live.runIf(hasGuestToolchain)(
+    "compiles with npm run cc, static and dynamic, and runs",
+    () =>
+      Effect.gen(function*() {
+        cc("-DGREETING=\"static\"", "-o", "sum", source)
+        const r = yield* zxsim("run", join(scratch, "sum"), "40", "2")
+        assert.strictEqual(r.stdout, "static 42\n")
+        assert.strictEqual(r.code, 42)
+        cc("--dynamic", "-DGREETING=\"dynamic\"", "-o", "sum-dynamic", "sum.c")
+        const d = yield* zxsim("run", join(scratch, "sum-dynamic"), "7", "--loader-dir", Guests.binDirectory)
+        assert.strictEqual(d.stdout, "dynamic 7\n")
+        assert.strictEqual(d.code, 7)
+        const readelf = yield* zxsim("readelf", join(scratch, "sum-dynamic"))
+        assert.include(readelf.stdout, "ld.so.1")
+      }),
+    300_000
+  )
 
-  it.live.runIf(hasGuestToolchain)("as a driver: -c objects linked later, -Wl,-z,stack-size, and a failed compile's own diagnostics", () =>
-    Effect.gen(function*() {
-      writeFileSync(join(scratch, "part.c"), "long twice(long x) { return 2 * x; }\n")
-      writeFileSync(join(scratch, "main2.c"), "#include <stdio.h>\nlong twice(long);\nint main(void) { printf(\"%.1f\\n\", (double)twice(21)); return 0; }\n")
-      cc("-O1", "-c", "part.c")
-      cc("-g", "-c", "main2.c", "-o", "main2.o")
-      cc("-o", "joined", "main2.o", "part.o", "-Wl,-z,stack-size=1048576")
-      const r = yield* zxsim("run", join(scratch, "joined"))
-      assert.strictEqual(r.stdout, "42.0\n")
-      writeFileSync(join(scratch, "broken.c"), "int main(void) { return missing_name; }\n")
-      const failed = spawnSync("npm", ["--prefix", root, "run", "-s", "cc", "--", "-o", "broken", "broken.c", "part.c"], { cwd: scratch, encoding: "utf8" })
-      assert.notStrictEqual(failed.status, 0)
-      assert.include(failed.stderr, "use of undeclared identifier 'missing_name'")
-      assert.notInclude(failed.stderr, "ENOTEMPTY")
-    }), 300_000)
+  it.live.runIf(hasGuestToolchain)(
+    "as a driver: -c objects linked later, -Wl,-z,stack-size, and a failed compile's own diagnostics",
+    () =>
+      Effect.gen(function*() {
+        writeFileSync(join(scratch, "part.c"), "long twice(long x) { return 2 * x; }\n")
+        writeFileSync(
+          join(scratch, "main2.c"),
+          "#include <stdio.h>\nlong twice(long);\nint main(void) { printf(\"%.1f\\n\", (double)twice(21)); return 0; }\n"
+        )
+        cc("-O1", "-c", "part.c")
+        cc("-g", "-c", "main2.c", "-o", "main2.o")
+        cc("-o", "joined", "main2.o", "part.o", "-Wl,-z,stack-size=1048576")
+        const r = yield* zxsim("run", join(scratch, "joined"))
+        assert.strictEqual(r.stdout, "42.0\n")
+        writeFileSync(join(scratch, "broken.c"), "int main(void) { return missing_name; }\n")
+        const failed = spawnSync("npm", [
+          "--prefix",
+          root,
+          "run",
+          "-s",
+          "cc",
+          "--",
+          "-o",
+          "broken",
+          "broken.c",
+          "part.c"
+        ], { cwd: scratch, encoding: "utf8" })
+        assert.notStrictEqual(failed.status, 0)
+        assert.include(failed.stderr, "use of undeclared identifier 'missing_name'")
+        assert.notInclude(failed.stderr, "ENOTEMPTY")
+      }),
+    300_000
+  )
 })
 
 describe("a command line that explains itself", () => {

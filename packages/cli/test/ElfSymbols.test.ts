@@ -3,11 +3,11 @@
  * is at hand): names, order, lookups, and malformed files giving a ParseError, never a throw.
  */
 import { assert, describe, it } from "@effect/vitest"
+import * as ElfSymbols from "@zxsim/elf/ElfSymbols"
+import * as Guests from "@zxsim/guest/Guests"
 import * as Effect from "effect/Effect"
 import * as fc from "effect/FastCheck"
 import { readFileSync } from "node:fs"
-import * as Guests from "@zxsim/guest/Guests"
-import * as ElfSymbols from "@zxsim/elf/ElfSymbols"
 
 const bytesOf = (name: Guests.Name) => new Uint8Array(readFileSync(Guests.path(name)))
 
@@ -30,7 +30,15 @@ describe("ElfSymbols", () => {
       assert.strictEqual(ElfSymbols.format(ElfSymbols.lookup(table, main.value)!), "main")
       assert.strictEqual(ElfSymbols.format(ElfSymbols.lookup(table, main.value + 6)!), "main+0x6")
       assert.isUndefined(ElfSymbols.lookup(table, 0))
-      const sized: ElfSymbols.SymbolTable = { symbols: [{ name: "f", value: 0x100, size: 0x10, type: 2, bind: 1 }, { name: "g", value: 0x200, size: 0, type: 2, bind: 1 }] }
+      const sized: ElfSymbols.SymbolTable = {
+        symbols: [{ name: "f", value: 0x100, size: 0x10, type: 2, bind: 1 }, {
+          name: "g",
+          value: 0x200,
+          size: 0,
+          type: 2,
+          bind: 1
+        }]
+      }
       assert.isUndefined(ElfSymbols.lookup(sized, 0x110))
       assert.strictEqual(ElfSymbols.format(ElfSymbols.lookup(sized, 0x10f)!), "f+0xf")
       // An unsized symbol covers up to the next one.
@@ -47,7 +55,10 @@ describe("ElfSymbols", () => {
     Effect.gen(function*() {
       const hello = bytesOf("hello")
       const outcomes = fc.sample(
-        fc.tuple(fc.integer({ min: 0, max: hello.length }), fc.array(fc.tuple(fc.nat(hello.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 8 })),
+        fc.tuple(
+          fc.integer({ min: 0, max: hello.length }),
+          fc.array(fc.tuple(fc.nat(hello.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 8 })
+        ),
         { numRuns: 200, seed: 15 }
       )
       for (const [cut, edits] of outcomes) {

@@ -10,13 +10,13 @@
  *
  * @since 0.1.0
  */
+import type * as Handle from "@zxsim/kernel/Handle"
+import * as Kernel from "@zxsim/kernel/Kernel"
+import { Status } from "@zxsim/kernel/Status"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import type * as Handle from "@zxsim/kernel/Handle"
-import * as Kernel from "@zxsim/kernel/Kernel"
-import { Status } from "@zxsim/kernel/Status"
 import { FILE_HEADER_SIZE, SEGMENT_FLAGS_MASK } from "./ElfConstants.js"
 import { type ElfParseError, InvalidFileHeader, MultipleHeaders, ReadError } from "./ElfParseError.js"
 import * as internal from "./internal/parse.js"
@@ -234,7 +234,9 @@ const fromParsed = (parsed: internal.ParsedHeaders): Elf64Headers =>
  * @category constructors
  */
 export const fromBytes = (bytes: Uint8Array): Either.Either<Elf64Headers, ElfParseError> => {
-  if (bytes.length === 0) return Either.left(new ReadError({ status: Status.OUT_OF_RANGE, detail: "reading the file header" }))
+  if (bytes.length === 0) {
+    return Either.left(new ReadError({ status: Status.OUT_OF_RANGE, detail: "reading the file header" }))
+  }
   let headerBytes = bytes
   if (bytes.length < FILE_HEADER_SIZE) {
     headerBytes = new Uint8Array(FILE_HEADER_SIZE)

@@ -163,5 +163,4 @@ const segmentTypeNames = new Map<number, string>(
  * @since 0.1.0
  * @category utils
  */
-export const segmentTypeName = (type: number): string =>
-  segmentTypeNames.get(type) ?? `0x${(type >>> 0).toString(16)}`
+export const segmentTypeName = (type: number): string => segmentTypeNames.get(type) ?? `0x${(type >>> 0).toString(16)}`

@@ -6,11 +6,11 @@
  *
  * @since 0.1.0
  */
+import type * as Handle from "@zxsim/kernel/Handle"
+import * as Kernel from "@zxsim/kernel/Kernel"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import type * as Handle from "@zxsim/kernel/Handle"
-import * as Kernel from "@zxsim/kernel/Kernel"
 import * as Elf64Headers from "./Elf64Headers.js"
 import { SegmentType } from "./ElfConstants.js"
 import { type ElfParseError, ParseError, ReadError } from "./ElfParseError.js"
@@ -134,7 +134,9 @@ export const decodeEntries = (bytes: Uint8Array): ReadonlyArray<Elf64Dyn> => {
 }
 
 /** The PT_DYNAMIC header, or ParseError("Dynamic header not found"), or MultipleHeaders. */
-const dynamicHeader = (headers: Elf64Headers.Elf64Headers): Either.Either<Elf64Headers.Elf64ProgramHeader, ElfParseError> =>
+const dynamicHeader = (
+  headers: Elf64Headers.Elf64Headers
+): Either.Either<Elf64Headers.Elf64ProgramHeader, ElfParseError> =>
   Either.flatMap(
     headers.programHeaderWithType(SegmentType.DYNAMIC),
     Option.match({

@@ -12,13 +12,13 @@
  *
  * @since 0.1.0
  */
-import * as Effect from "effect/Effect"
-import * as Scope from "effect/Scope"
 import type * as Handle from "@zxsim/kernel/Handle"
 import * as Kernel from "@zxsim/kernel/Kernel"
 import { MAX_NAME_LEN } from "@zxsim/kernel/Task"
 import { pageEnd, pageOffset, pageStart, VmoChildOption, VmOption } from "@zxsim/kernel/VmOptions"
 import type { ZxError } from "@zxsim/kernel/ZxError"
+import * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
 import { type Elf64Headers, type Elf64ProgramHeader, segmentFlags } from "./Elf64Headers.js"
 import { SegmentFlags, SegmentType } from "./ElfConstants.js"
 import {
@@ -117,7 +117,8 @@ export interface Mapper {
  * @category utils
  */
 export const vmarMapper = (kernel: Kernel.KernelShape, vmar: Handle.Vmar): Mapper => ({
-  map: (vmarOffset, vmo, vmoOffset, length, options) => kernel.vmar.map(vmar, options, vmarOffset, vmo, vmoOffset, length)
+  map: (vmarOffset, vmo, vmoOffset, length, options) =>
+    kernel.vmar.map(vmar, options, vmarOffset, vmo, vmoOffset, length)
 })
 
 /**
@@ -214,7 +215,12 @@ const mapSegment = (
     const mustWrite = virtSize > fileSize && pageOffset(fileSize) !== 0
     let target = vmo
     if (mustWrite || (fileSize > 0 && (flags & SegmentFlags.WRITE) !== 0)) {
-      const child = yield* kernel.vmo.createChild(vmo, VmoChildOption.SNAPSHOT_AT_LEAST_ON_WRITE, fileOffset, pageEnd(fileSize))
+      const child = yield* kernel.vmo.createChild(
+        vmo,
+        VmoChildOption.SNAPSHOT_AT_LEAST_ON_WRITE,
+        fileOffset,
+        pageEnd(fileSize)
+      )
         .pipe(Effect.mapError((e) => new VmoCowClone({ status: e.status, segment })))
       yield* kernel.object.setName(child, vmoNameWithPrefix(vmoName, VMO_NAME_PREFIX_DATA)).pipe(
         Effect.mapError((e) => new SetVmoName({ status: e.status, segment }))
@@ -240,7 +246,9 @@ const mapSegment = (
       const bssStart = pageEnd(fileSize)
       const bssSize = pageEnd(virtSize) - bssStart
       if (bssSize > 0) {
-        const bss = yield* kernel.vmo.create(bssSize).pipe(Effect.mapError((e) => new VmoCreate({ status: e.status, segment })))
+        const bss = yield* kernel.vmo.create(bssSize).pipe(
+          Effect.mapError((e) => new VmoCreate({ status: e.status, segment }))
+        )
         yield* kernel.object.setName(bss, vmoNameWithPrefix(vmoName, VMO_NAME_PREFIX_BSS)).pipe(
           Effect.mapError((e) => new SetVmoName({ status: e.status, segment }))
         )
@@ -311,7 +319,9 @@ export const loadElf = (
     )
     const bias = base - info.low
     yield* mapElfSegments(vmo, headers, vmarMapper(kernel, vmar), base, bias).pipe(
-      Effect.onError(() => Effect.zipRight(Effect.ignore(kernel.vmar.destroy(vmar)), Effect.ignore(kernel.handle.close(vmar))))
+      Effect.onError(() =>
+        Effect.zipRight(Effect.ignore(kernel.vmar.destroy(vmar)), Effect.ignore(kernel.handle.close(vmar)))
+      )
     )
     const loaded: LoadedElf = { vmar, vmarBase: base, entry: headers.fileHeader.entry - info.low + base }
     return loaded

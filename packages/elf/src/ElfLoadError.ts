@@ -6,9 +6,9 @@
  *
  * @since 0.1.0
  */
-import * as Schema from "effect/Schema"
 import { Status } from "@zxsim/kernel/Status"
 import * as StatusNames from "@zxsim/kernel/Status"
+import * as Schema from "effect/Schema"
 
 /**
  * Identifies every {@link ElfLoadError}.
@@ -348,8 +348,7 @@ export const ElfLoadError = Schema.Union(
  * @since 0.1.0
  * @category guards
  */
-export const isElfLoadError = (u: unknown): u is ElfLoadError =>
-  typeof u === "object" && u !== null && ErrorTypeId in u
+export const isElfLoadError = (u: unknown): u is ElfLoadError => typeof u === "object" && u !== null && ErrorTypeId in u
 
 /**
  * The zx status the crate maps the error to (`ElfLoadError::as_zx_status`).

@@ -6,9 +6,9 @@
  *
  * @since 0.1.0
  */
-import * as Schema from "effect/Schema"
 import { Status } from "@zxsim/kernel/Status"
 import * as StatusNames from "@zxsim/kernel/Status"
+import * as Schema from "effect/Schema"
 import { segmentTypeName } from "./ElfConstants.js"
 
 /**
@@ -97,13 +97,15 @@ export class ParseError extends Schema.TaggedError<ParseError>("@zxsim/elf/ElfPa
  * @since 0.1.0
  * @category errors
  */
-export class InvalidFileHeader extends Schema.TaggedError<InvalidFileHeader>("@zxsim/elf/ElfParseError/InvalidFileHeader")(
-  "InvalidFileHeader",
-  {
-    reason: Schema.String,
-    detail: Schema.optional(Schema.String)
-  }
-) {
+export class InvalidFileHeader
+  extends Schema.TaggedError<InvalidFileHeader>("@zxsim/elf/ElfParseError/InvalidFileHeader")(
+    "InvalidFileHeader",
+    {
+      reason: Schema.String,
+      detail: Schema.optional(Schema.String)
+    }
+  )
+{
   /**
    * @internal
    * @since 0.1.0
@@ -210,7 +212,13 @@ export type ElfParseError = ReadError | ParseError | InvalidFileHeader | Invalid
  * @since 0.1.0
  * @category utils
  */
-export const ElfParseError = Schema.Union(ReadError, ParseError, InvalidFileHeader, InvalidProgramHeader, MultipleHeaders)
+export const ElfParseError = Schema.Union(
+  ReadError,
+  ParseError,
+  InvalidFileHeader,
+  InvalidProgramHeader,
+  MultipleHeaders
+)
 
 /**
  * Whether a value is an {@link ElfParseError}.

@@ -54,7 +54,9 @@ export const read = (bytes: Uint8Array): Effect.Effect<SymbolTable, ParseError> 
     const shentsize = view.getUint16(0x3a, true)
     const shnum = view.getUint16(0x3c, true)
     if (shnum === 0) return Effect.succeed({ symbols: [] })
-    if (shentsize !== SHDR_SIZE) return Effect.fail(parseError(`section header size ${shentsize}, expected ${SHDR_SIZE}`))
+    if (shentsize !== SHDR_SIZE) {
+      return Effect.fail(parseError(`section header size ${shentsize}, expected ${SHDR_SIZE}`))
+    }
     if (shoff > bytes.length || shoff + shnum * SHDR_SIZE > bytes.length) {
       return Effect.fail(parseError(`section headers at 0x${shoff.toString(16)} (${shnum}) past the end of the file`))
     }
@@ -79,9 +81,15 @@ export const read = (bytes: Uint8Array): Effect.Effect<SymbolTable, ParseError> 
     }
     if (chosen < 0) return Effect.succeed({ symbols: [] })
     const table = section(chosen)
-    if (table.entsize !== SYM_SIZE) return Effect.fail(parseError(`section ${chosen}: symbol size ${table.entsize}, expected ${SYM_SIZE}`))
-    if (table.offset + table.size > bytes.length) return Effect.fail(parseError(`section ${chosen}: symbols past the end of the file`))
-    if (table.link >= shnum) return Effect.fail(parseError(`section ${chosen}: string table ${table.link} does not exist`))
+    if (table.entsize !== SYM_SIZE) {
+      return Effect.fail(parseError(`section ${chosen}: symbol size ${table.entsize}, expected ${SYM_SIZE}`))
+    }
+    if (table.offset + table.size > bytes.length) {
+      return Effect.fail(parseError(`section ${chosen}: symbols past the end of the file`))
+    }
+    if (table.link >= shnum) {
+      return Effect.fail(parseError(`section ${chosen}: string table ${table.link} does not exist`))
+    }
     const strings = section(table.link)
     if (strings.type !== SectionType.STRTAB || strings.offset + strings.size > bytes.length) {
       return Effect.fail(parseError(`section ${table.link}: not a string table inside the file`))

@@ -75,7 +75,9 @@ export interface FileHeaderFields {
  * @since 0.1.0
  * @category models
  */
-export interface ResolvedFileHeader extends Required<{ [K in keyof FileHeaderFields]-?: Exclude<FileHeaderFields[K], undefined> }> {}
+export interface ResolvedFileHeader
+  extends Required<{ [K in keyof FileHeaderFields]-?: Exclude<FileHeaderFields[K], undefined> }>
+{}
 
 /**
  * Every field of one program header, as written.
@@ -151,7 +153,9 @@ const setU64 = (view: DataView, at: number, value: U64): void => {
 
 /** The value as a number when layout can follow it, else undefined. */
 const small = (value: U64): number | undefined => {
-  const n = typeof value === "bigint" ? (value >= 0n && value < BigInt(LAYOUT_LIMIT) ? Number(value) : undefined) : value
+  const n = typeof value === "bigint"
+    ? (value >= 0n && value < BigInt(LAYOUT_LIMIT) ? Number(value) : undefined)
+    : value
   return n !== undefined && Number.isSafeInteger(n) && n >= 0 && n < LAYOUT_LIMIT ? n : undefined
 }
 
@@ -260,7 +264,9 @@ export const build = (spec: ImageSpec): ElfImage => {
   const header = resolveFileHeader(spec.header, specs.length)
   const tableOffset = small(header.phoff)
   // Only a table placed by default extends the file; an explicit `phoff` may point anywhere.
-  const tableEnd = spec.header?.phoff === undefined ? FILE_HEADER_SIZE + specs.length * PROGRAM_HEADER_SIZE : FILE_HEADER_SIZE
+  const tableEnd = spec.header?.phoff === undefined
+    ? FILE_HEADER_SIZE + specs.length * PROGRAM_HEADER_SIZE
+    : FILE_HEADER_SIZE
   let cursor = Math.max(FILE_HEADER_SIZE, tableEnd)
   let natural = cursor
   const segments = specs.map((s) => {
@@ -376,7 +382,12 @@ const sample = (interpreter: string | undefined, options: SampleOptions): ImageS
   // addi a0, zero, 0; jalr zero, 0(ra)
   const text = new Uint8Array([0x13, 0x05, 0x00, 0x00, 0x67, 0x80, 0x00, 0x00])
   const data = new Uint8Array(SampleLayout.data.fileSize)
-  data.set(dynamicEntries([[DynamicTag.NEEDED, 1], [DynamicTag.STRTAB, SampleLayout.strtab], [DynamicTag.STRSZ, 11], [DynamicTag.NULL, 0]]))
+  data.set(
+    dynamicEntries([[DynamicTag.NEEDED, 1], [DynamicTag.STRTAB, SampleLayout.strtab], [DynamicTag.STRSZ, 11], [
+      DynamicTag.NULL,
+      0
+    ]])
+  )
   data.set(ascii("data!"), SampleLayout.dynamic.size)
   const R = SegmentFlags.READ
   const segments: Array<SegmentSpec> = []
@@ -391,7 +402,13 @@ const sample = (interpreter: string | undefined, options: SampleOptions): ImageS
   }
   segments.push(
     { type: SegmentType.LOAD, flags: R, offset: 0, vaddr: 0, data: rodata },
-    { type: SegmentType.LOAD, flags: R | SegmentFlags.EXECUTE, offset: SampleLayout.text.offset, vaddr: SampleLayout.text.offset, data: text },
+    {
+      type: SegmentType.LOAD,
+      flags: R | SegmentFlags.EXECUTE,
+      offset: SampleLayout.text.offset,
+      vaddr: SampleLayout.text.offset,
+      data: text
+    },
     {
       type: SegmentType.LOAD,
       flags: R | SegmentFlags.WRITE,
@@ -407,7 +424,14 @@ const sample = (interpreter: string | undefined, options: SampleOptions): ImageS
       vaddr: SampleLayout.dynamic.offset,
       filesz: SampleLayout.dynamic.size
     },
-    { type: SegmentType.GNU_STACK, flags: R | SegmentFlags.WRITE, offset: 0, vaddr: 0, filesz: 0, memsz: options.stackSize ?? 0 }
+    {
+      type: SegmentType.GNU_STACK,
+      flags: R | SegmentFlags.WRITE,
+      offset: 0,
+      vaddr: 0,
+      filesz: 0,
+      memsz: options.stackSize ?? 0
+    }
   )
   return { header: { type: ElfType.DYN, entry: SampleLayout.entry }, segments }
 }
@@ -420,7 +444,8 @@ const sample = (interpreter: string | undefined, options: SampleOptions): ImageS
  * @since 0.1.0
  * @category utils
  */
-export const dynamicExecutable = (options: SampleOptions = {}): ImageSpec => sample(options.interpreter ?? "ld.so.1", options)
+export const dynamicExecutable = (options: SampleOptions = {}): ImageSpec =>
+  sample(options.interpreter ?? "ld.so.1", options)
 
 /**
  * The same image as {@link dynamicExecutable} without PT_INTERP: a static PIE.

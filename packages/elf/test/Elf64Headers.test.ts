@@ -1,16 +1,16 @@
 import { assert, describe, it } from "@effect/vitest"
+import * as Elf64Headers from "@zxsim/elf/Elf64Headers"
+import { ElfMachine, ElfType, SegmentFlags, SegmentType } from "@zxsim/elf/ElfConstants"
+import * as ElfDynamic from "@zxsim/elf/ElfDynamic"
+import * as ElfParseError from "@zxsim/elf/ElfParseError"
+import * as ElfWriter from "@zxsim/elf/ElfWriter"
+import * as Kernel from "@zxsim/kernel/Kernel"
+import { Rights } from "@zxsim/kernel/Rights"
+import { Status } from "@zxsim/kernel/Status"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Tracer from "effect/Tracer"
-import * as Kernel from "@zxsim/kernel/Kernel"
-import { Rights } from "@zxsim/kernel/Rights"
-import { Status } from "@zxsim/kernel/Status"
-import * as Elf64Headers from "@zxsim/elf/Elf64Headers"
-import * as ElfDynamic from "@zxsim/elf/ElfDynamic"
-import { ElfMachine, ElfType, SegmentFlags, SegmentType } from "@zxsim/elf/ElfConstants"
-import * as ElfParseError from "@zxsim/elf/ElfParseError"
-import * as ElfWriter from "@zxsim/elf/ElfWriter"
 import { HEADER_AARCH64, HEADER_RISCV64, HEADER_X86_64 } from "./fixtures/goldens.js"
 import { countingKernel, type ReadCounter, withKernel } from "./utils/kernel.js"
 import { parseBoth, parseError, parseOk } from "./utils/parse.js"
@@ -193,14 +193,26 @@ describe("Elf64Headers: file header checks, in order", () => {
 
   it.effect("ET_EXEC passes the type check", () =>
     withKernel(Effect.gen(function*() {
-      const headers = yield* parseOk(ElfWriter.write({ header: { type: ElfType.EXEC }, segments: [{ data: new Uint8Array(8) }] }))
+      const headers = yield* parseOk(
+        ElfWriter.write({ header: { type: ElfType.EXEC }, segments: [{ data: new Uint8Array(8) }] })
+      )
       assert.strictEqual(headers.fileHeader.type, ElfType.EXEC)
     })))
 
   it.effect("OS ABI, ABI version, e_version, e_ehsize, e_flags and section fields are not checked", () =>
     withKernel(Effect.gen(function*() {
       const headers = yield* parseOk(ElfWriter.write({
-        header: { osAbi: 3, abiVersion: 7, version: 0, ehsize: 0, flags: 0x5, shoff: 0x1234, shentsize: 1, shnum: 9, shstrndx: 8 },
+        header: {
+          osAbi: 3,
+          abiVersion: 7,
+          version: 0,
+          ehsize: 0,
+          flags: 0x5,
+          shoff: 0x1234,
+          shentsize: 1,
+          shnum: 9,
+          shstrndx: 8
+        },
         segments: []
       }))
       assert.strictEqual(headers.fileHeader.osAbi, 3)
@@ -219,7 +231,15 @@ describe("Elf64Headers: program header checks, in order", () => {
   it.effect("1. filesz > memsz in a PT_LOAD segment (wins over every later check)", () =>
     withKernel(Effect.gen(function*() {
       const error = yield* parseError(oneLoad({}, [
-        { type: SegmentType.LOAD, vaddr: 0, offset: 0x1001, filesz: 0x20, memsz: 0x10, align: 0x1800, data: new Uint8Array(0x20) }
+        {
+          type: SegmentType.LOAD,
+          vaddr: 0,
+          offset: 0x1001,
+          filesz: 0x20,
+          memsz: 0x10,
+          align: 0x1800,
+          data: new Uint8Array(0x20)
+        }
       ]))
       assertProgramHeaderError(error, "filesz > memsz in a PT_LOAD segment", 1)
     })))
@@ -234,7 +254,9 @@ describe("Elf64Headers: program header checks, in order", () => {
 
   it.effect("2. Overlap in virtual addresses also refuses PT_LOADs out of order", () =>
     withKernel(Effect.gen(function*() {
-      const error = yield* parseError(oneLoad({ vaddr: 0x5000 }, [{ type: SegmentType.LOAD, vaddr: 0x1000, data: new Uint8Array(0x10) }]))
+      const error = yield* parseError(
+        oneLoad({ vaddr: 0x5000 }, [{ type: SegmentType.LOAD, vaddr: 0x1000, data: new Uint8Array(0x10) }])
+      )
       assertProgramHeaderError(error, "Overlap in virtual addresses", 1)
     })))
 
@@ -296,12 +318,26 @@ describe("Elf64Headers: hardening checks", () => {
   it.effect("program header table past the end of the file: ReadError(OUT_OF_RANGE)", () =>
     withKernel(Effect.gen(function*() {
       // Beyond the VMO entirely (the crate's read fails the same way).
-      assertReadError(yield* parseError(ElfWriter.write({ header: { phoff: 0x10_0000 }, segments: [{ data: new Uint8Array(8) }] })), Status.OUT_OF_RANGE)
+      assertReadError(
+        yield* parseError(ElfWriter.write({ header: { phoff: 0x10_0000 }, segments: [{ data: new Uint8Array(8) }] })),
+        Status.OUT_OF_RANGE
+      )
       // A count blown up far past the file.
-      assertReadError(yield* parseError(ElfWriter.write({ header: { phnum: 0xfffe }, segments: [{ data: new Uint8Array(8) }] })), Status.OUT_OF_RANGE)
+      assertReadError(
+        yield* parseError(ElfWriter.write({ header: { phnum: 0xfffe }, segments: [{ data: new Uint8Array(8) }] })),
+        Status.OUT_OF_RANGE
+      )
       // An offset beyond 2^53 and one that wraps 2^64.
-      assertReadError(yield* parseError(ElfWriter.write({ header: { phoff: 2n ** 60n }, segments: [{ data: new Uint8Array(8) }] })), Status.OUT_OF_RANGE)
-      assertReadError(yield* parseError(ElfWriter.write({ header: { phoff: 2n ** 64n - 8n }, segments: [{ data: new Uint8Array(8) }] })), Status.OUT_OF_RANGE)
+      assertReadError(
+        yield* parseError(ElfWriter.write({ header: { phoff: 2n ** 60n }, segments: [{ data: new Uint8Array(8) }] })),
+        Status.OUT_OF_RANGE
+      )
+      assertReadError(
+        yield* parseError(
+          ElfWriter.write({ header: { phoff: 2n ** 64n - 8n }, segments: [{ data: new Uint8Array(8) }] })
+        ),
+        Status.OUT_OF_RANGE
+      )
     })))
 
   it.effect("a table in the zero padding after the file's last byte is refused (the crate would read zeros)", () =>
@@ -326,7 +362,10 @@ describe("Elf64Headers: hardening checks", () => {
       assertProgramHeaderError(error, "Segment file range outside the file", 0)
       assert.include(error.message, "[0x1000, 0x3000) but the file has 0x2000 bytes")
       const interp = ElfWriter.write({
-        segments: [{ type: SegmentType.INTERP, offset: 0x1ff0, filesz: 0x20 }, { vaddr: 0, data: new Uint8Array(0x10) }],
+        segments: [{ type: SegmentType.INTERP, offset: 0x1ff0, filesz: 0x20 }, {
+          vaddr: 0,
+          data: new Uint8Array(0x10)
+        }],
         size: 0x2000
       })
       assertProgramHeaderError(yield* parseError(interp), "Segment file range outside the file", 0)
@@ -354,7 +393,9 @@ describe("Elf64Headers: hardening checks", () => {
         assertFileHeaderError(error, "Value does not fit in 53 bits")
         assert.include(error.message, `e_${field} 0x20000000000000`)
       }
-      yield* parseOk(ElfWriter.write({ header: { entry: 2 ** 53 - 1 }, segments: [{ vaddr: 0x1000, data: new Uint8Array(8) }] }))
+      yield* parseOk(
+        ElfWriter.write({ header: { entry: 2 ** 53 - 1 }, segments: [{ vaddr: 0x1000, data: new Uint8Array(8) }] })
+      )
     })))
 
   it.effect("64-bit program header values from 2^53 up are refused (InvalidProgramHeader)", () =>
@@ -380,7 +421,9 @@ describe("Elf64Headers: hardening checks", () => {
         { type: SegmentType.LOAD, vaddr: 2 ** 53 - 0x1000, offset: 0x2000, filesz: 0, memsz: 0x1000 }
       ]))
       assertProgramHeaderError(error, "PT_LOAD segment end does not fit in 53 bits", 1)
-      yield* parseOk(oneLoad({}, [{ type: SegmentType.LOAD, vaddr: 2 ** 53 - 0x2000, offset: 0x2000, filesz: 0, memsz: 0x1000 }]))
+      yield* parseOk(
+        oneLoad({}, [{ type: SegmentType.LOAD, vaddr: 2 ** 53 - 0x2000, offset: 0x2000, filesz: 0, memsz: 0x1000 }])
+      )
     })))
 
   it.effect("the crate's checks run first: a crate failure wins over an earlier header's hardening failure", () =>
@@ -442,7 +485,12 @@ describe("Elf64Headers: reading", () => {
         const spec = ElfWriter.staticPie()
         const big = ElfWriter.write({
           ...spec,
-          segments: [...(spec.segments ?? []), { type: SegmentType.LOAD, flags: R, vaddr: 0x10_0000, data: new Uint8Array(1 << 20).fill(0xab) }]
+          segments: [...(spec.segments ?? []), {
+            type: SegmentType.LOAD,
+            flags: R,
+            vaddr: 0x10_0000,
+            data: new Uint8Array(1 << 20).fill(0xab)
+          }]
         })
         assert.isAbove(big.length, 1 << 20)
         const vmo = yield* kernel.vmo.fromBytes(big)
@@ -508,7 +556,10 @@ describe("Elf64Headers: accessors", () => {
     assert.strictEqual(new ElfParseError.InvalidFileHeader({ reason: "x" }).asZxStatus(), Status.NOT_FOUND)
     assert.strictEqual(new ElfParseError.InvalidProgramHeader({ reason: "x", index: 0 }).asZxStatus(), Status.NOT_FOUND)
     assert.strictEqual(new ElfParseError.MultipleHeaders({ segmentType: 3 }).asZxStatus(), Status.NOT_FOUND)
-    assert.strictEqual(ElfParseError.asZxStatus(new ElfParseError.ReadError({ status: Status.BAD_HANDLE })), Status.BAD_HANDLE)
+    assert.strictEqual(
+      ElfParseError.asZxStatus(new ElfParseError.ReadError({ status: Status.BAD_HANDLE })),
+      Status.BAD_HANDLE
+    )
     assert.isTrue(ElfParseError.isElfParseError(new ElfParseError.ParseError({ reason: "x" })))
     assert.isFalse(ElfParseError.isElfParseError(new Error("x")))
   })

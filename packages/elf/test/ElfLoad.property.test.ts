@@ -1,12 +1,12 @@
 import { assert, describe, it } from "@effect/vitest"
+import * as Elf64Headers from "@zxsim/elf/Elf64Headers"
+import * as ElfLoad from "@zxsim/elf/ElfLoad"
+import * as ElfWriter from "@zxsim/elf/ElfWriter"
+import * as Kernel from "@zxsim/kernel/Kernel"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
 import * as Option from "effect/Option"
-import * as Kernel from "@zxsim/kernel/Kernel"
-import * as Elf64Headers from "@zxsim/elf/Elf64Headers"
-import * as ElfLoad from "@zxsim/elf/ElfLoad"
-import * as ElfWriter from "@zxsim/elf/ElfWriter"
 import { imageDraw, layOut, loadableImageDraw, predict, specOf } from "./utils/images.js"
 import { checkWithKernel, imageVmo, makeProcess } from "./utils/kernel.js"
 
@@ -59,7 +59,12 @@ describe("ElfLoad: properties", () => {
           ])
           const mappings = regions.flatMap((r) => r._tag === "Mapping" ? [r] : [])
           assert.deepStrictEqual(
-            mappings.map((m) => ({ at: m.base - loaded.vmarBase, size: m.size, perms: m.perms, direct: m.vmoKoid === fileKoid })),
+            mappings.map((m) => ({
+              at: m.base - loaded.vmarBase,
+              size: m.size,
+              perms: m.perms,
+              direct: m.vmoKoid === fileKoid
+            })),
             expected.mappings
           )
 

@@ -1,19 +1,19 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
-import * as Random from "effect/Random"
-import * as Scope from "effect/Scope"
-import * as Tracer from "effect/Tracer"
+import { ElfType, SegmentFlags, SegmentType } from "@zxsim/elf/ElfConstants"
+import * as ElfLoad from "@zxsim/elf/ElfLoad"
+import * as ElfLoadError from "@zxsim/elf/ElfLoadError"
+import * as ElfWriter from "@zxsim/elf/ElfWriter"
 import type * as Handle from "@zxsim/kernel/Handle"
 import * as Kernel from "@zxsim/kernel/Kernel"
 import { Rights } from "@zxsim/kernel/Rights"
 import { Status } from "@zxsim/kernel/Status"
 import { VmOption } from "@zxsim/kernel/VmOptions"
 import { ZxError } from "@zxsim/kernel/ZxError"
-import { ElfType, SegmentFlags, SegmentType } from "@zxsim/elf/ElfConstants"
-import * as ElfLoad from "@zxsim/elf/ElfLoad"
-import * as ElfLoadError from "@zxsim/elf/ElfLoadError"
-import * as ElfWriter from "@zxsim/elf/ElfWriter"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Random from "effect/Random"
+import * as Scope from "effect/Scope"
+import * as Tracer from "effect/Tracer"
 import { imageVmo, makeProcess, withKernel, wrappedKernel } from "./utils/kernel.js"
 import { headersOf, loadFailure } from "./utils/load.js"
 
@@ -30,7 +30,16 @@ const VMO_DEFAULT_RIGHTS = Rights.DUPLICATE | Rights.TRANSFER | Rights.READ | Ri
 /** The crate's one-segment image: a PT_LOAD at file offset 4096, vaddr 0x10000. */
 const crateImage = (flags: number, filesz: number, memsz: number): ElfWriter.ImageSpec => ({
   header: { entry: 0x10000 },
-  segments: [{ type: SegmentType.LOAD, flags, offset: PAGE, vaddr: 0x10000, paddr: 0x10000, filesz, memsz, align: PAGE }],
+  segments: [{
+    type: SegmentType.LOAD,
+    flags,
+    offset: PAGE,
+    vaddr: 0x10000,
+    paddr: 0x10000,
+    filesz,
+    memsz,
+    align: PAGE
+  }],
   size: 2 * PAGE
 })
 
@@ -73,14 +82,18 @@ const crateVmo = (options: { fill?: boolean; fuchsia?: boolean; rights?: number;
     return vmo
   })
 
-const koidOf = (handle: Handle.Handle) => Effect.flatMap(Kernel.Kernel, (kernel) => Effect.map(kernel.handle.info(handle), (i) => i.koid))
+const koidOf = (handle: Handle.Handle) =>
+  Effect.flatMap(Kernel.Kernel, (kernel) => Effect.map(kernel.handle.info(handle), (i) => i.koid))
 
-const pageOf = (vmo: Handle.Vmo, offset: number) => Effect.flatMap(Kernel.Kernel, (kernel) => kernel.vmo.read(vmo, offset, PAGE))
+const pageOf = (vmo: Handle.Vmo, offset: number) =>
+  Effect.flatMap(Kernel.Kernel, (kernel) => kernel.vmo.read(vmo, offset, PAGE))
 
 const mappingsOf = (rootVmar: Handle.Vmar) =>
-  Effect.flatMap(Kernel.Kernel, (kernel) =>
-    Effect.map(kernel.vmar.regions(rootVmar), (regions) =>
-      regions.flatMap((r) => r._tag === "Mapping" ? [r] : [])))
+  Effect.flatMap(
+    Kernel.Kernel,
+    (kernel) =>
+      Effect.map(kernel.vmar.regions(rootVmar), (regions) => regions.flatMap((r) => r._tag === "Mapping" ? [r] : []))
+  )
 
 const expectedPage = (prefix: Uint8Array, fill = 0) => {
   const page = new Uint8Array(PAGE).fill(fill)
@@ -97,7 +110,10 @@ describe("ElfLoad: the crate's unit tests (recording mapper, base 0, bias 0) and
     assert.strictEqual(vmoNameWithPrefix("a_great_maximum_length_vmo_name", DATA), "data:a_great_maximum_length_vmo")
     assert.strictEqual(vmoNameWithPrefix("", "a_long_vmo_name_prefix:"), "a_long_vmo_name_prefix:<unknown")
     assert.strictEqual(vmoNameWithPrefix("", "a_great_maximum_length_vmo_name"), "a_great_maximum_length_vmo_name")
-    assert.strictEqual(vmoNameWithPrefix("a_great_maximum_length_vmo_name", "anystringhere"), "anystringherea_great_maximum_le")
+    assert.strictEqual(
+      vmoNameWithPrefix("a_great_maximum_length_vmo_name", "anystringhere"),
+      "anystringherea_great_maximum_le"
+    )
     // Never splits a UTF-8 sequence: 27 ASCII bytes then a 4-byte character that would end at byte 31+.
     assert.strictEqual(vmoNameWithPrefix("x".repeat(23) + "\u{1F600}", DATA), "data:" + "x".repeat(23))
   })
@@ -178,7 +194,10 @@ describe("ElfLoad: the crate's unit tests (recording mapper, base 0, bias 0) and
       assert.strictEqual(mapped.length, 1)
       assert.strictEqual(mapped[0].vmoKoid, yield* koidOf(executable))
       assert.strictEqual(mapped[0].perms, VmOption.PERM_READ | VmOption.PERM_EXECUTE)
-      assert.deepStrictEqual(yield* kernel.process.readMemory(process, loaded.vmarBase, PAGE), new Uint8Array(PAGE).fill(0xff))
+      assert.deepStrictEqual(
+        yield* kernel.process.readMemory(process, loaded.vmarBase, PAGE),
+        new Uint8Array(PAGE).fill(0xff)
+      )
       assert.strictEqual(loaded.entry, loaded.vmarBase)
     })))
 
@@ -427,7 +446,10 @@ describe("ElfLoad: each load error, with the exact variant and status; nothing i
     withKernel(Effect.gen(function*() {
       const kernel = yield* Kernel.Kernel
       const { rootVmar } = yield* makeProcess()
-      const weak = yield* kernel.handle.duplicate(rootVmar, Rights.READ | Rights.WRITE | Rights.OP_CHILDREN | Rights.INSPECT)
+      const weak = yield* kernel.handle.duplicate(
+        rootVmar,
+        Rights.READ | Rights.WRITE | Rights.OP_CHILDREN | Rights.INSPECT
+      )
       const vmo = yield* imageVmo(ElfWriter.write(sample))
       const error = yield* loadFailure(vmo, sampleHeaders, weak)
       assert.strictEqual(error._tag, "VmarAllocate")
@@ -438,7 +460,12 @@ describe("ElfLoad: each load error, with the exact variant and status; nothing i
     withKernel(Effect.gen(function*() {
       const kernel = yield* Kernel.Kernel
       const { rootVmar } = yield* makeProcess()
-      const { vmar } = yield* kernel.vmar.allocate(rootVmar, VmOption.CAN_MAP_READ | VmOption.CAN_MAP_WRITE, 0, 0x10_0000)
+      const { vmar } = yield* kernel.vmar.allocate(
+        rootVmar,
+        VmOption.CAN_MAP_READ | VmOption.CAN_MAP_WRITE,
+        0,
+        0x10_0000
+      )
       const vmo = yield* imageVmo(ElfWriter.write(sample))
       const error = yield* loadFailure(vmo, sampleHeaders, vmar)
       assert.strictEqual(error._tag, "VmarAllocate")
@@ -460,7 +487,10 @@ describe("ElfLoad: each load error, with the exact variant and status; nothing i
       const kernel = yield* Kernel.Kernel
       const { rootVmar } = yield* makeProcess()
       const vmo = yield* imageVmo(ElfWriter.write(sample))
-      const noProperty = yield* kernel.handle.duplicate(vmo, Rights.READ | Rights.MAP | Rights.DUPLICATE | Rights.EXECUTE)
+      const noProperty = yield* kernel.handle.duplicate(
+        vmo,
+        Rights.READ | Rights.MAP | Rights.DUPLICATE | Rights.EXECUTE
+      )
       const error = yield* loadFailure(noProperty, sampleHeaders, rootVmar)
       assert.strictEqual(error._tag, "GetVmoName")
       assert.strictEqual(error.asZxStatus(), Status.ACCESS_DENIED)
@@ -471,7 +501,10 @@ describe("ElfLoad: each load error, with the exact variant and status; nothing i
       const kernel = yield* Kernel.Kernel
       const { rootVmar } = yield* makeProcess()
       const vmo = yield* imageVmo(ElfWriter.write(twoSegments))
-      const noDuplicate = yield* kernel.handle.duplicate(vmo, Rights.READ | Rights.MAP | Rights.GET_PROPERTY | Rights.SET_PROPERTY)
+      const noDuplicate = yield* kernel.handle.duplicate(
+        vmo,
+        Rights.READ | Rights.MAP | Rights.GET_PROPERTY | Rights.SET_PROPERTY
+      )
       const error = yield* loadFailure(noDuplicate, twoSegmentHeaders, rootVmar)
       assert.strictEqual(error._tag, "VmoCowClone")
       assert.strictEqual(error.asZxStatus(), Status.ACCESS_DENIED)
@@ -483,7 +516,10 @@ describe("ElfLoad: each load error, with the exact variant and status; nothing i
       const kernel = yield* Kernel.Kernel
       const { rootVmar } = yield* makeProcess()
       const vmo = yield* imageVmo(ElfWriter.write(twoSegments))
-      const noSetProperty = yield* kernel.handle.duplicate(vmo, Rights.READ | Rights.MAP | Rights.GET_PROPERTY | Rights.DUPLICATE)
+      const noSetProperty = yield* kernel.handle.duplicate(
+        vmo,
+        Rights.READ | Rights.MAP | Rights.GET_PROPERTY | Rights.DUPLICATE
+      )
       const error = yield* loadFailure(noSetProperty, twoSegmentHeaders, rootVmar)
       assert.strictEqual(error._tag, "SetVmoName")
       assert.strictEqual(error.asZxStatus(), Status.ACCESS_DENIED)
@@ -494,7 +530,10 @@ describe("ElfLoad: each load error, with the exact variant and status; nothing i
     Effect.gen(function*() {
       const bytes = ElfWriter.write(twoSegments)
       const frames = Math.ceil(bytes.length / PAGE)
-      const used = Effect.map(Effect.flatMap(Kernel.Kernel, (k) => k.memoryStats), (s) => s.committedFrames + s.kernelFrames)
+      const used = Effect.map(
+        Effect.flatMap(Kernel.Kernel, (k) => k.memoryStats),
+        (s) => s.committedFrames + s.kernelFrames
+      )
       // A kernel with exactly enough memory for the process and the file's pages.
       const needed = yield* withKernel(Effect.gen(function*() {
         const before = yield* used
@@ -523,7 +562,10 @@ describe("ElfLoad: each load error, with the exact variant and status; nothing i
       const kernel = yield* Kernel.Kernel
       const { rootVmar } = yield* makeProcess()
       const vmo = yield* imageVmo(ElfWriter.write(sample))
-      const noMap = yield* kernel.handle.duplicate(vmo, Rights.READ | Rights.GET_PROPERTY | Rights.SET_PROPERTY | Rights.DUPLICATE)
+      const noMap = yield* kernel.handle.duplicate(
+        vmo,
+        Rights.READ | Rights.GET_PROPERTY | Rights.SET_PROPERTY | Rights.DUPLICATE
+      )
       const error = yield* loadFailure(noMap, sampleHeaders, rootVmar)
       assert.strictEqual(error._tag, "VmarMap")
       assert.strictEqual(error.asZxStatus(), Status.ACCESS_DENIED)
@@ -545,7 +587,13 @@ describe("ElfLoad: each load error, with the exact variant and status; nothing i
   it.effect("VmarMap: a write-only segment (INVALID_ARGS: writable mappings must be readable)", () =>
     withKernel(Effect.gen(function*() {
       const { rootVmar } = yield* makeProcess()
-      const spec = { segments: [{ flags: R, vaddr: 0, data: new Uint8Array(8) }, { flags: W, vaddr: 0x1000, data: new Uint8Array(8) }] }
+      const spec = {
+        segments: [{ flags: R, vaddr: 0, data: new Uint8Array(8) }, {
+          flags: W,
+          vaddr: 0x1000,
+          data: new Uint8Array(8)
+        }]
+      }
       const vmo = yield* imageVmo(ElfWriter.write(spec))
       const error = yield* loadFailure(vmo, headersOf(spec), rootVmar)
       assert.strictEqual(error._tag, "VmarMap")
@@ -589,7 +637,10 @@ describe("ElfLoad: each load error, with the exact variant and status; nothing i
       }),
       wrappedKernel((kernel) => ({
         ...kernel,
-        vmo: { ...kernel.vmo, create: () => Effect.fail(new ZxError({ status: Status.NO_MEMORY, operation: "vmo.create" })) }
+        vmo: {
+          ...kernel.vmo,
+          create: () => Effect.fail(new ZxError({ status: Status.NO_MEMORY, operation: "vmo.create" }))
+        }
       }))
     ))
 
@@ -597,7 +648,10 @@ describe("ElfLoad: each load error, with the exact variant and status; nothing i
     const error = new ElfLoadError.VmoRead({ status: Status.IO })
     assert.strictEqual(error.asZxStatus(), Status.IO)
     assert.strictEqual(error.message, "Failed to read from VMO: ZX_ERR_IO")
-    assert.strictEqual(ElfLoadError.asZxStatus(new ElfLoadError.VmarMap({ status: Status.BAD_STATE, segment: 1 })), Status.BAD_STATE)
+    assert.strictEqual(
+      ElfLoadError.asZxStatus(new ElfLoadError.VmarMap({ status: Status.BAD_STATE, segment: 1 })),
+      Status.BAD_STATE
+    )
     assert.isTrue(ElfLoadError.isElfLoadError(new ElfLoadError.NothingToLoad()))
   })
 

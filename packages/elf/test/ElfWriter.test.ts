@@ -1,10 +1,17 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as Either from "effect/Either"
-import * as Option from "effect/Option"
 import * as Elf64Headers from "@zxsim/elf/Elf64Headers"
-import { ElfMachine, ElfType, FILE_HEADER_SIZE, PROGRAM_HEADER_SIZE, SegmentFlags, SegmentType } from "@zxsim/elf/ElfConstants"
+import {
+  ElfMachine,
+  ElfType,
+  FILE_HEADER_SIZE,
+  PROGRAM_HEADER_SIZE,
+  SegmentFlags,
+  SegmentType
+} from "@zxsim/elf/ElfConstants"
 import * as ElfDynamic from "@zxsim/elf/ElfDynamic"
 import * as ElfWriter from "@zxsim/elf/ElfWriter"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 
 const parse = (bytes: Uint8Array) => Either.getOrThrowWith(Elf64Headers.fromBytes(bytes), (e) => new Error(e.message))
 
@@ -33,7 +40,10 @@ describe("ElfWriter", () => {
     assert.isAbove(data.memsz, data.filesz)
     assert.isAbove(Math.floor((data.vaddr + data.memsz - 1) / 4096), Math.floor((data.vaddr + data.filesz) / 4096))
     const interp = Option.getOrThrow(Either.getOrThrow(headers.programHeaderWithType(SegmentType.INTERP)))
-    assert.strictEqual(new TextDecoder().decode(image.bytes.subarray(interp.offset, interp.offset + interp.filesz)), "ld.so.1\0")
+    assert.strictEqual(
+      new TextDecoder().decode(image.bytes.subarray(interp.offset, interp.offset + interp.filesz)),
+      "ld.so.1\0"
+    )
     const dynamic = Either.getOrThrow(ElfDynamic.fromBytes(image.bytes))
     const needed = Option.getOrThrow(dynamic.entryWithTag(ElfDynamic.DynamicTag.NEEDED))
     const strtab = Number(Option.getOrThrow(dynamic.entryWithTag(ElfDynamic.DynamicTag.STRTAB)).value)
@@ -44,10 +54,16 @@ describe("ElfWriter", () => {
   it("the static sample has the same layout without PT_INTERP; options set the interpreter and stack size", () => {
     const headers = parse(ElfWriter.write(ElfWriter.staticPie({ stackSize: 0x20000 })))
     assert.isTrue(Option.isNone(Either.getOrThrow(headers.programHeaderWithType(SegmentType.INTERP))))
-    assert.strictEqual(Option.getOrThrow(Either.getOrThrow(headers.programHeaderWithType(SegmentType.GNU_STACK))).memsz, 0x20000)
+    assert.strictEqual(
+      Option.getOrThrow(Either.getOrThrow(headers.programHeaderWithType(SegmentType.GNU_STACK))).memsz,
+      0x20000
+    )
     const image = ElfWriter.write(ElfWriter.dynamicExecutable({ interpreter: "lib/ld-other.so" }))
     const interp = parse(image).programHeadersWithType(SegmentType.INTERP)[0]
-    assert.strictEqual(new TextDecoder().decode(image.subarray(interp.offset, interp.offset + interp.filesz)), "lib/ld-other.so\0")
+    assert.strictEqual(
+      new TextDecoder().decode(image.subarray(interp.offset, interp.offset + interp.filesz)),
+      "lib/ld-other.so\0"
+    )
   })
 
   it("lays out what is left out: table after the header, PT_LOAD payloads congruent with their addresses", () => {
@@ -76,7 +92,16 @@ describe("ElfWriter", () => {
   it("writes any field as given, including values no parser accepts, and bigint values modulo 2^64", () => {
     const bytes = ElfWriter.write({
       header: { magic: [1, 2, 3, 4], class: 9, phentsize: 1, entry: -1n, shoff: 2n ** 64n + 5n },
-      segments: [{ type: 0xdead, flags: 0xffff_ffff, offset: 2n ** 63n, vaddr: 1, paddr: 2, filesz: 3, memsz: 4, align: 5 }]
+      segments: [{
+        type: 0xdead,
+        flags: 0xffff_ffff,
+        offset: 2n ** 63n,
+        vaddr: 1,
+        paddr: 2,
+        filesz: 3,
+        memsz: 4,
+        align: 5
+      }]
     })
     const view = new DataView(bytes.buffer)
     assert.deepStrictEqual(Array.from(bytes.subarray(0, 5)), [1, 2, 3, 4, 9])
@@ -91,22 +116,50 @@ describe("ElfWriter", () => {
 
   it("size truncates or pads; patches apply last; an explicit phoff or payload-less offset does not grow the file", () => {
     const base = ElfWriter.write({ segments: [{ vaddr: 0, data: new Uint8Array(16).fill(7) }] })
-    assert.strictEqual(ElfWriter.write({ segments: [{ vaddr: 0, data: new Uint8Array(16).fill(7) }], size: 10 }).length, 10)
-    const padded = ElfWriter.write({ segments: [{ vaddr: 0, data: new Uint8Array(16).fill(7) }], size: base.length + 100 })
+    assert.strictEqual(
+      ElfWriter.write({ segments: [{ vaddr: 0, data: new Uint8Array(16).fill(7) }], size: 10 }).length,
+      10
+    )
+    const padded = ElfWriter.write({
+      segments: [{ vaddr: 0, data: new Uint8Array(16).fill(7) }],
+      size: base.length + 100
+    })
     assert.deepStrictEqual(padded.subarray(0, base.length), base)
     assert.isTrue(padded.subarray(base.length).every((b) => b === 0))
-    const patched = ElfWriter.write({ segments: [], patches: [{ offset: 0, bytes: [0] }, { offset: 63, bytes: [0xee] }] })
+    const patched = ElfWriter.write({
+      segments: [],
+      patches: [{ offset: 0, bytes: [0] }, { offset: 63, bytes: [0xee] }]
+    })
     assert.deepStrictEqual([patched[0], patched[63]], [0, 0xee])
-    assert.strictEqual(ElfWriter.write({ header: { phoff: 0x10_0000 }, segments: [{ data: new Uint8Array(4) }] }).length, FILE_HEADER_SIZE + 4)
-    assert.strictEqual(ElfWriter.write({ segments: [{ offset: 0x10_0000, filesz: 0x1000 }] }).length, FILE_HEADER_SIZE + PROGRAM_HEADER_SIZE)
+    assert.strictEqual(
+      ElfWriter.write({ header: { phoff: 0x10_0000 }, segments: [{ data: new Uint8Array(4) }] }).length,
+      FILE_HEADER_SIZE + 4
+    )
+    assert.strictEqual(
+      ElfWriter.write({ segments: [{ offset: 0x10_0000, filesz: 0x1000 }] }).length,
+      FILE_HEADER_SIZE + PROGRAM_HEADER_SIZE
+    )
   })
 
   it("fileHeader and programHeader give the raw records", () => {
     assert.strictEqual(ElfWriter.fileHeader().length, FILE_HEADER_SIZE)
-    const ph = ElfWriter.programHeader({ type: 1, flags: 5, offset: 0x1000, vaddr: 0x2000, paddr: 0x3000, filesz: 8, memsz: 9, align: 0x1000 })
+    const ph = ElfWriter.programHeader({
+      type: 1,
+      flags: 5,
+      offset: 0x1000,
+      vaddr: 0x2000,
+      paddr: 0x3000,
+      filesz: 8,
+      memsz: 9,
+      align: 0x1000
+    })
     const view = new DataView(ph.buffer)
     assert.strictEqual(ph.length, PROGRAM_HEADER_SIZE)
-    assert.deepStrictEqual([view.getUint32(0, true), view.getUint32(4, true), view.getBigUint64(16, true)], [1, 5, 0x2000n])
+    assert.deepStrictEqual([view.getUint32(0, true), view.getUint32(4, true), view.getBigUint64(16, true)], [
+      1,
+      5,
+      0x2000n
+    ])
   })
 })
 
@@ -128,7 +181,10 @@ describe("ElfDynamic", () => {
       ]
     })
     assert.strictEqual(Option.getOrThrow(Either.getLeft(ElfDynamic.fromBytes(two)))._tag, "MultipleHeaders")
-    assert.strictEqual(Option.getOrThrow(Either.getLeft(ElfDynamic.fromBytes(new Uint8Array(10))))._tag, "InvalidFileHeader")
+    assert.strictEqual(
+      Option.getOrThrow(Either.getLeft(ElfDynamic.fromBytes(new Uint8Array(10))))._tag,
+      "InvalidFileHeader"
+    )
   })
 
   it("decodes whole entries only, as 64-bit values", () => {

@@ -1,14 +1,14 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as FastCheck from "effect/FastCheck"
-import * as Runtime from "effect/Runtime"
-import * as Kernel from "@zxsim/kernel/Kernel"
 import * as Elf64Headers from "@zxsim/elf/Elf64Headers"
 import * as ElfLoad from "@zxsim/elf/ElfLoad"
 import * as ElfLoadError from "@zxsim/elf/ElfLoadError"
 import * as ElfParseError from "@zxsim/elf/ElfParseError"
 import * as ElfWriter from "@zxsim/elf/ElfWriter"
+import * as Kernel from "@zxsim/kernel/Kernel"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as FastCheck from "effect/FastCheck"
+import * as Runtime from "effect/Runtime"
 import { bytesFrom, imageDraw, layOut, specOf } from "./utils/images.js"
 import { makeProcess, sameStats, withKernel } from "./utils/kernel.js"
 import { summary } from "./utils/parse.js"
@@ -41,11 +41,25 @@ const edgeU64: FastCheck.Arbitrary<bigint> = FastCheck.oneof(
 )
 
 /** Fields a mutation can overwrite: [offset in the header or program header, width in bytes]. */
-const FILE_FIELDS: ReadonlyArray<readonly [number, number]> = [[4, 1], [5, 1], [6, 1], [16, 2], [18, 2], [24, 8], [32, 8], [
+const FILE_FIELDS: ReadonlyArray<readonly [number, number]> = [
+  [4, 1],
+  [5, 1],
+  [6, 1],
+  [16, 2],
+  [18, 2],
+  [24, 8],
+  [32, 8],
+  [
+    40,
+    8
+  ],
+  [54, 2],
+  [56, 2]
+]
+const SEGMENT_FIELDS: ReadonlyArray<readonly [number, number]> = [[0, 4], [4, 4], [8, 8], [16, 8], [24, 8], [32, 8], [
   40,
   8
-], [54, 2], [56, 2]]
-const SEGMENT_FIELDS: ReadonlyArray<readonly [number, number]> = [[0, 4], [4, 4], [8, 8], [16, 8], [24, 8], [32, 8], [40, 8], [
+], [
   48,
   8
 ]]
@@ -65,7 +79,11 @@ const mutation: FastCheck.Arbitrary<Mutation> = FastCheck.oneof(
     bit: FastCheck.integer({ min: 0, max: 7 }),
     inHeaders: FastCheck.boolean()
   }),
-  FastCheck.record({ _tag: FastCheck.constant("Byte" as const), at: FastCheck.nat(), value: FastCheck.integer({ min: 0, max: 255 }) }),
+  FastCheck.record({
+    _tag: FastCheck.constant("Byte" as const),
+    at: FastCheck.nat(),
+    value: FastCheck.integer({ min: 0, max: 255 })
+  }),
   FastCheck.record({
     _tag: FastCheck.constant("FileField" as const),
     field: FastCheck.integer({ min: 0, max: FILE_FIELDS.length - 1 }),
@@ -83,7 +101,11 @@ const mutation: FastCheck.Arbitrary<Mutation> = FastCheck.oneof(
 
 /** A fuzz case: a valid image and mutations of it, or random bytes. */
 type Recipe =
-  | { readonly _tag: "Mutated"; readonly draw: Parameters<typeof layOut>[0]; readonly mutations: ReadonlyArray<Mutation> }
+  | {
+    readonly _tag: "Mutated"
+    readonly draw: Parameters<typeof layOut>[0]
+    readonly mutations: ReadonlyArray<Mutation>
+  }
   | { readonly _tag: "Random"; readonly seed: number; readonly length: number; readonly elfPrefix: boolean }
 
 const recipe: FastCheck.Arbitrary<Recipe> = FastCheck.oneof(
@@ -176,70 +198,88 @@ const signature = (result: Either.Either<Elf64Headers.Elf64Headers, ElfParseErro
 const VMO_SAMPLE = 8
 
 describe("Fuzz", () => {
-  it.effect("100,000 random and mutated images through parse and load: success or a typed error, nothing leaked", () => {
-    const cpu = process.cpuUsage()
-    let parseFailures = 0
-    return withKernel(Effect.gen(function*() {
-      const kernel = yield* Kernel.Kernel
-      const { rootVmar } = yield* makeProcess("fuzz")
-      const run = Runtime.runSync(yield* Effect.runtime<Kernel.Kernel>())
+  it.effect(
+    "100,000 random and mutated images through parse and load: success or a typed error, nothing leaked",
+    () => {
+      const cpu = process.cpuUsage()
+      let parseFailures = 0
+      return withKernel(Effect.gen(function*() {
+        const kernel = yield* Kernel.Kernel
+        const { rootVmar } = yield* makeProcess("fuzz")
+        const run = Runtime.runSync(yield* Effect.runtime<Kernel.Kernel>())
 
-      /** Through the kernel: parse from a VMO (agreeing with `direct`), load if it parsed, leak nothing. */
-      const throughKernel = (bytes: Uint8Array, direct: Either.Either<Elf64Headers.Elf64Headers, ElfParseError.ElfParseError>) =>
-        Effect.gen(function*() {
-          const before = yield* kernel.stats
-          yield* Effect.scoped(Effect.gen(function*() {
-            const vmo = yield* kernel.vmo.fromBytes(bytes, { name: "fuzz", executable: true })
-            const viaVmo = yield* Effect.either(Elf64Headers.fromVmo(vmo))
-            if (signature(direct) !== signature(viaVmo)) assert.deepStrictEqual(summary(viaVmo), summary(direct))
-            if (Either.isLeft(viaVmo)) return
-            const loaded = yield* Effect.either(ElfLoad.loadElf(vmo, viaVmo.right, rootVmar))
-            if (Either.isLeft(loaded)) {
-              if (!ElfLoadError.isElfLoadError(loaded.left)) assert.fail(`untyped load failure ${String(loaded.left)}`)
-              count(seen.loadErrors, `${loaded.left._tag}(${loaded.left.asZxStatus()})`)
-            } else {
-              seen.loaded++
-              const info = yield* kernel.vmar.info(loaded.right.vmar)
-              if (info.base !== loaded.right.vmarBase) assert.fail("the VMAR is not where the load says")
-              yield* kernel.vmar.destroy(loaded.right.vmar)
-            }
-            // Failed loads left nothing behind; successful ones were destroyed above.
-            if ((yield* kernel.vmar.regions(rootVmar)).length !== 0) assert.fail("the address space is not empty")
-          }))
-          if (!sameStats(before, yield* kernel.stats)) assert.fail("kernel statistics changed")
-        })
+        /** Through the kernel: parse from a VMO (agreeing with `direct`), load if it parsed, leak nothing. */
+        const throughKernel = (
+          bytes: Uint8Array,
+          direct: Either.Either<Elf64Headers.Elf64Headers, ElfParseError.ElfParseError>
+        ) =>
+          Effect.gen(function*() {
+            const before = yield* kernel.stats
+            yield* Effect.scoped(Effect.gen(function*() {
+              const vmo = yield* kernel.vmo.fromBytes(bytes, { name: "fuzz", executable: true })
+              const viaVmo = yield* Effect.either(Elf64Headers.fromVmo(vmo))
+              if (signature(direct) !== signature(viaVmo)) assert.deepStrictEqual(summary(viaVmo), summary(direct))
+              if (Either.isLeft(viaVmo)) return
+              const loaded = yield* Effect.either(ElfLoad.loadElf(vmo, viaVmo.right, rootVmar))
+              if (Either.isLeft(loaded)) {
+                if (!ElfLoadError.isElfLoadError(loaded.left)) {
+                  assert.fail(`untyped load failure ${String(loaded.left)}`)
+                }
+                count(seen.loadErrors, `${loaded.left._tag}(${loaded.left.asZxStatus()})`)
+              } else {
+                seen.loaded++
+                const info = yield* kernel.vmar.info(loaded.right.vmar)
+                if (info.base !== loaded.right.vmarBase) assert.fail("the VMAR is not where the load says")
+                yield* kernel.vmar.destroy(loaded.right.vmar)
+              }
+              // Failed loads left nothing behind; successful ones were destroyed above.
+              if ((yield* kernel.vmar.regions(rootVmar)).length !== 0) assert.fail("the address space is not empty")
+            }))
+            if (!sameStats(before, yield* kernel.stats)) assert.fail("kernel statistics changed")
+          })
 
-      for (let round = 0; round < ROUNDS; round++) {
-        FastCheck.assert(
-          FastCheck.property(recipe, (r) => {
-            seen.cases++
-            const bytes = materialize(r)
-            const direct = Elf64Headers.fromBytes(bytes)
-            if (Either.isLeft(direct)) {
-              const e = direct.left
-              if (!ElfParseError.isElfParseError(e)) assert.fail(`untyped parse failure ${String(e)}`)
-              count(seen.parseErrors, e._tag === "InvalidProgramHeader" || e._tag === "InvalidFileHeader" ? `${e._tag}: ${e.reason}` : e._tag)
-              if (parseFailures++ % VMO_SAMPLE !== 0) return
-            }
-            run(throughKernel(bytes, direct))
-          }),
-          { numRuns: CASES / ROUNDS, seed: 20_240_601 + round }
+        for (let round = 0; round < ROUNDS; round++) {
+          FastCheck.assert(
+            FastCheck.property(recipe, (r) => {
+              seen.cases++
+              const bytes = materialize(r)
+              const direct = Elf64Headers.fromBytes(bytes)
+              if (Either.isLeft(direct)) {
+                const e = direct.left
+                if (!ElfParseError.isElfParseError(e)) assert.fail(`untyped parse failure ${String(e)}`)
+                count(
+                  seen.parseErrors,
+                  e._tag === "InvalidProgramHeader" || e._tag === "InvalidFileHeader"
+                    ? `${e._tag}: ${e.reason}`
+                    : e._tag
+                )
+                if (parseFailures++ % VMO_SAMPLE !== 0) return
+              }
+              run(throughKernel(bytes, direct))
+            }),
+            { numRuns: CASES / ROUNDS, seed: 20_240_601 + round }
+          )
+          // Let the test runner breathe between rounds.
+          yield* Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve)))
+        }
+        const used = process.cpuUsage(cpu)
+        console.log(
+          `fuzz: ${seen.cases} cases, ${total(seen.parseErrors)} parse errors (${
+            Math.ceil(parseFailures / VMO_SAMPLE)
+          } of them also ` +
+            `through a VMO), ${total(seen.loadErrors)} load errors, ${seen.loaded} loaded; CPU ${
+              ((used.user + used.system) / 1e6).toFixed(1)
+            } s\n` +
+            `parse errors: ${JSON.stringify(Object.fromEntries(seen.parseErrors))}\n` +
+            `load errors: ${JSON.stringify(Object.fromEntries(seen.loadErrors))}`
         )
-        // Let the test runner breathe between rounds.
-        yield* Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve)))
-      }
-      const used = process.cpuUsage(cpu)
-      console.log(
-        `fuzz: ${seen.cases} cases, ${total(seen.parseErrors)} parse errors (${Math.ceil(parseFailures / VMO_SAMPLE)} of them also ` +
-          `through a VMO), ${total(seen.loadErrors)} load errors, ${seen.loaded} loaded; CPU ${((used.user + used.system) / 1e6).toFixed(1)} s\n` +
-          `parse errors: ${JSON.stringify(Object.fromEntries(seen.parseErrors))}\n` +
-          `load errors: ${JSON.stringify(Object.fromEntries(seen.loadErrors))}`
-      )
-      assert.strictEqual(seen.cases, CASES)
-      // Every stage is reached often.
-      assert.isAbove(total(seen.parseErrors), 10_000)
-      assert.isAbove(seen.loaded, 10_000)
-      assert.isAbove(total(seen.loadErrors), 1_000)
-    }))
-  }, 300_000)
+        assert.strictEqual(seen.cases, CASES)
+        // Every stage is reached often.
+        assert.isAbove(total(seen.parseErrors), 10_000)
+        assert.isAbove(seen.loaded, 10_000)
+        assert.isAbove(total(seen.loadErrors), 1_000)
+      }))
+    },
+    300_000
+  )
 })

@@ -94,7 +94,13 @@ export class DecodeError extends Schema.TaggedError<DecodeError>("@zxsim/fidl/De
  * - `DepthExceeded`: out-of-line objects would nest deeper than 32 levels.
  * - `MessageTooLarge`: the message is over 65,536 bytes or 64 handles, what a channel carries.
  */
-export const EncodeReason = Schema.Literal("InvalidValue", "TooLong", "UnexpectedNull", "DepthExceeded", "MessageTooLarge")
+export const EncodeReason = Schema.Literal(
+  "InvalidValue",
+  "TooLong",
+  "UnexpectedNull",
+  "DepthExceeded",
+  "MessageTooLarge"
+)
 /** The type of {@link EncodeReason}. */
 export type EncodeReason = typeof EncodeReason.Type
 

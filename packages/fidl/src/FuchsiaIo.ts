@@ -117,13 +117,17 @@ export const NodeInfoDeprecated = Wire.union(
 export type NodeInfo = Wire.TypeOf<typeof NodeInfoDeprecated>
 
 /** `OnOpen(s zx.Status, info NodeInfoDeprecated:optional)`: the event `DESCRIBE` asks for. */
-export const OnOpenEvent = Wire.struct({ s: Wire.status, info: Wire.optional(NodeInfoDeprecated) }, { name: "NodeOnOpenRequest" })
+export const OnOpenEvent = Wire.struct({ s: Wire.status, info: Wire.optional(NodeInfoDeprecated) }, {
+  name: "NodeOnOpenRequest"
+})
 
 /** `ReadDirents(max_bytes uint64)`. */
 export const ReadDirentsRequest = Wire.struct({ maxBytes: Wire.uint64 }, { name: "DirectoryReadDirentsRequest" })
 
 /** `-> (s zx.Status, dirents vector<uint8>:8192)`: packed dirents (see {@link encodeDirents}). */
-export const ReadDirentsResponse = Wire.struct({ s: Wire.status, dirents: Wire.bytes(MAX_BUF) }, { name: "DirectoryReadDirentsResponse" })
+export const ReadDirentsResponse = Wire.struct({ s: Wire.status, dirents: Wire.bytes(MAX_BUF) }, {
+  name: "DirectoryReadDirentsResponse"
+})
 
 /** `Rewind() -> (s zx.Status)`. */
 export const RewindResponse = Wire.struct({ s: Wire.status }, { name: "DirectoryRewindResponse" })
@@ -132,7 +136,10 @@ export const RewindResponse = Wire.struct({ s: Wire.status }, { name: "Directory
 export const ReadRequest = Wire.struct({ count: Wire.uint64 }, { name: "ReadableReadRequest" })
 
 /** `-> (data vector<uint8>:8192) error zx.Status`: the result union (1 success, 2 err). */
-export const ReadResponse = Wire.result(Wire.struct({ data: Wire.bytes(MAX_BUF) }, { name: "ReadableReadResponse" }), Wire.status)
+export const ReadResponse = Wire.result(
+  Wire.struct({ data: Wire.bytes(MAX_BUF) }, { name: "ReadableReadResponse" }),
+  Wire.status
+)
 
 /** `Close() -> () error zx.Status`: the result union (1 the empty struct, 2 err). */
 export const CloseResponse = Wire.result(Wire.struct({}, { name: "CloseableCloseResponse" }), Wire.status)
@@ -159,7 +166,9 @@ export const NodeAttributes = Wire.struct(
 export type NodeAttributesValue = Wire.TypeOf<typeof NodeAttributes>
 
 /** `GetAttr() -> (s zx.Status, attributes NodeAttributes)`. */
-export const GetAttrResponse = Wire.struct({ s: Wire.status, attributes: NodeAttributes }, { name: "NodeGetAttrResponse" })
+export const GetAttrResponse = Wire.struct({ s: Wire.status, attributes: NodeAttributes }, {
+  name: "NodeGetAttrResponse"
+})
 
 /** Which attributes `SetAttr` sets (`NodeAttributeFlags`). */
 export const NodeAttributeFlags = {
@@ -185,13 +194,18 @@ export const EmptyResult = Wire.result(Wire.struct({}, { name: "EmptyResponse" }
 export const WriteRequest = Wire.struct({ data: Wire.bytes(MAX_BUF) }, { name: "WritableWriteRequest" })
 
 /** `-> (actual_count uint64) error zx.Status`. */
-export const WriteResponse = Wire.result(Wire.struct({ actualCount: Wire.uint64 }, { name: "WritableWriteResponse" }), Wire.status)
+export const WriteResponse = Wire.result(
+  Wire.struct({ actualCount: Wire.uint64 }, { name: "WritableWriteResponse" }),
+  Wire.status
+)
 
 /** `ReadAt(count uint64, offset uint64)`: reads without moving the seek position. */
 export const ReadAtRequest = Wire.struct({ count: Wire.uint64, offset: Wire.uint64 }, { name: "FileReadAtRequest" })
 
 /** `WriteAt(data vector<uint8>:8192, offset uint64)`: writes without moving the seek position. */
-export const WriteAtRequest = Wire.struct({ data: Wire.bytes(MAX_BUF), offset: Wire.uint64 }, { name: "FileWriteAtRequest" })
+export const WriteAtRequest = Wire.struct({ data: Wire.bytes(MAX_BUF), offset: Wire.uint64 }, {
+  name: "FileWriteAtRequest"
+})
 
 /** `SeekOrigin`: where a `Seek` offset counts from. */
 export const SeekOrigin = {
@@ -204,10 +218,15 @@ export const SeekOrigin = {
 } as const
 
 /** `Seek(origin SeekOrigin, offset int64)`. */
-export const SeekRequest = Wire.struct({ origin: Wire.enumOf(Wire.uint32, SeekOrigin), offset: Wire.int64 }, { name: "FileSeekRequest" })
+export const SeekRequest = Wire.struct({ origin: Wire.enumOf(Wire.uint32, SeekOrigin), offset: Wire.int64 }, {
+  name: "FileSeekRequest"
+})
 
 /** `-> (offset_from_start uint64) error zx.Status`. */
-export const SeekResponse = Wire.result(Wire.struct({ offsetFromStart: Wire.uint64 }, { name: "FileSeekResponse" }), Wire.status)
+export const SeekResponse = Wire.result(
+  Wire.struct({ offsetFromStart: Wire.uint64 }, { name: "FileSeekResponse" }),
+  Wire.status
+)
 
 /** `Resize(length uint64)`: truncates or zero-extends the file. */
 export const ResizeRequest = Wire.struct({ length: Wire.uint64 }, { name: "FileResizeRequest" })
@@ -222,13 +241,17 @@ export const UnlinkFlags = {
 export const UnlinkOptions = Wire.table({ flags: [1, Wire.uint64] }, { name: "UnlinkOptions" })
 
 /** `Unlink(name string:255, options UnlinkOptions)`: removes a file or an empty directory. */
-export const UnlinkRequest = Wire.struct({ name: Wire.string(MAX_NAME_LENGTH), options: UnlinkOptions }, { name: "DirectoryUnlinkRequest" })
+export const UnlinkRequest = Wire.struct({ name: Wire.string(MAX_NAME_LENGTH), options: UnlinkOptions }, {
+  name: "DirectoryUnlinkRequest"
+})
 
 /**
  * `GetToken() -> (s zx.Status, token handle:optional)`: an event standing for this directory, to
  * name it as the destination of a `Rename` sent on another connection.
  */
-export const GetTokenResponse = Wire.struct({ s: Wire.status, token: Wire.optional(Wire.handle()) }, { name: "DirectoryGetTokenResponse" })
+export const GetTokenResponse = Wire.struct({ s: Wire.status, token: Wire.optional(Wire.handle()) }, {
+  name: "DirectoryGetTokenResponse"
+})
 
 /** `Rename(src string:255, dst_parent_token handle:EVENT, dst string:255)`. */
 export const RenameRequest = Wire.struct(
@@ -376,10 +399,14 @@ export const decodeDirents = (bytes: Uint8Array): Either.Either<ReadonlyArray<Di
   const out: Array<Dirent> = []
   let at = 0
   while (at < bytes.length) {
-    if (at + DIRENT_HEADER_SIZE > bytes.length) return Either.left(`dirent at byte ${at}: header cut off at byte ${bytes.length}`)
+    if (at + DIRENT_HEADER_SIZE > bytes.length) {
+      return Either.left(`dirent at byte ${at}: header cut off at byte ${bytes.length}`)
+    }
     const length = bytes[at + 8]
     const end = at + DIRENT_HEADER_SIZE + length
-    if (end > bytes.length) return Either.left(`dirent at byte ${at}: name of ${length} bytes runs past byte ${bytes.length}`)
+    if (end > bytes.length) {
+      return Either.left(`dirent at byte ${at}: name of ${length} bytes runs past byte ${bytes.length}`)
+    }
     const raw = bytes.subarray(at + DIRENT_HEADER_SIZE, end)
     let name: string
     try {

@@ -45,8 +45,19 @@ export interface ServeOptions {
   readonly readOnly?: boolean
 }
 
-const { RIGHT_READABLE, RIGHT_WRITABLE, CREATE, CREATE_IF_ABSENT, TRUNCATE, DIRECTORY, APPEND, NODE_REFERENCE, DESCRIBE, NOT_DIRECTORY, POSIX_WRITABLE } =
-  FuchsiaIo.OpenFlags
+const {
+  APPEND,
+  CREATE,
+  CREATE_IF_ABSENT,
+  DESCRIBE,
+  DIRECTORY,
+  NODE_REFERENCE,
+  NOT_DIRECTORY,
+  POSIX_WRITABLE,
+  RIGHT_READABLE,
+  RIGHT_WRITABLE,
+  TRUNCATE
+} = FuchsiaIo.OpenFlags
 const RIGHTS = RIGHT_READABLE | RIGHT_WRITABLE
 
 /** A failed step: the zx status the request is answered with. */
@@ -63,7 +74,9 @@ const refuse = (status: number): Effect.Effect<never, Refused> => Effect.fail(ne
 export const statusOfError = (error: PlatformError.PlatformError): number => {
   if (error._tag === "SystemError") {
     const cause: unknown = error.cause
-    const code = typeof cause === "object" && cause !== null && "code" in cause && typeof cause.code === "string" ? cause.code : undefined
+    const code = typeof cause === "object" && cause !== null && "code" in cause && typeof cause.code === "string"
+      ? cause.code
+      : undefined
     switch (code) {
       case "ENOENT":
         return Status.NOT_FOUND
@@ -149,7 +162,9 @@ const warn = (error: FidlError): Effect.Effect<void> =>
  * `/`-separated names (a trailing `/` asks for a directory). A leading `/`, an empty name, `.` or
  * `..` is INVALID_ARGS.
  */
-export const parsePath = (path: string): Either.Either<{ readonly names: ReadonlyArray<string>; readonly mustBeDirectory: boolean }, number> => {
+export const parsePath = (
+  path: string
+): Either.Either<{ readonly names: ReadonlyArray<string>; readonly mustBeDirectory: boolean }, number> => {
   if (path === ".") return Either.right({ names: [], mustBeDirectory: true })
   const mustBeDirectory = path.endsWith("/")
   const names = (mustBeDirectory ? path.slice(0, -1) : path).split("/")
@@ -162,7 +177,8 @@ export const parsePath = (path: string): Either.Either<{ readonly names: Readonl
 /** Whether `name` is one entry name (not empty, `.`, `..`, and without `/` or NUL). */
 const validName = (name: string): boolean => FuchsiaIo.invalidName(name) === undefined && name !== "." && name !== ".."
 
-const nanoseconds = (date: Option.Option<Date>): bigint => Option.match(date, { onNone: () => 0n, onSome: (d) => BigInt(d.getTime()) * 1_000_000n })
+const nanoseconds = (date: Option.Option<Date>): bigint =>
+  Option.match(date, { onNone: () => 0n, onSome: (d) => BigInt(d.getTime()) * 1_000_000n })
 
 /**
  * Serves the host directory `root` on `channel`, and every connection opened through it, until
@@ -189,7 +205,10 @@ export const serve = (
     if (Either.isLeft(rootReal)) return yield* Transport.closeWithEpitaph(channel, statusOfError(rootReal.left))
     const rootInfo = yield* Effect.either(fs.stat(rootReal.right))
     if (Either.isLeft(rootInfo) || rootInfo.right.type !== "Directory") {
-      return yield* Transport.closeWithEpitaph(channel, Either.isLeft(rootInfo) ? statusOfError(rootInfo.left) : Status.NOT_DIR)
+      return yield* Transport.closeWithEpitaph(
+        channel,
+        Either.isLeft(rootInfo) ? statusOfError(rootInfo.left) : Status.NOT_DIR
+      )
     }
     const base = rootReal.right
     const inside = (real: string) => real === base || real.startsWith(base.endsWith(path.sep) ? base : base + path.sep)
@@ -230,7 +249,9 @@ export const serve = (
       })
 
     const describe = (isDirectory: boolean): FuchsiaIo.NodeInfo =>
-      isDirectory ? { _tag: "directory", value: {} } : { _tag: "file", value: { event: Option.none(), stream: Option.none() } }
+      isDirectory
+        ? { _tag: "directory", value: {} }
+        : { _tag: "file", value: { event: Option.none(), stream: Option.none() } }
 
     /** Opens the node an Open names, creating it when asked; the new connection's state. */
     const resolveOpen = (
@@ -247,7 +268,7 @@ export const serve = (
         let rights = reference ? 0 : flags & RIGHTS
         if (!reference && (flags & POSIX_WRITABLE) !== 0) rights |= parent.rights & RIGHT_WRITABLE
         if ((rights & ~parent.rights) !== 0) return yield* refuse(Status.ACCESS_DENIED)
-        const { names, mustBeDirectory } = parsed.right
+        const { mustBeDirectory, names } = parsed.right
         const wantsDirectory = mustBeDirectory || (flags & DIRECTORY) !== 0
         const all = [...parent.names, ...names]
         if (names.length === 0) {
@@ -282,7 +303,12 @@ export const serve = (
         const append = (flags & APPEND) !== 0
         const file = reference
           ? undefined
-          : yield* fsCall(Scope.extend(fs.open(found.real, { flag: (rights & RIGHT_WRITABLE) === 0 ? "r" : append ? "a+" : "r+" }), scope))
+          : yield* fsCall(
+            Scope.extend(
+              fs.open(found.real, { flag: (rights & RIGHT_WRITABLE) === 0 ? "r" : append ? "a+" : "r+" }),
+              scope
+            )
+          )
         if (file !== undefined && (flags & TRUNCATE) !== 0) yield* fsCall(file.truncate(0))
         return { _tag: "File", names: all, rights, file, append, position: 0n }
       })
@@ -301,16 +327,26 @@ export const serve = (
         if (Either.isLeft(state)) {
           yield* Scope.close(scope, Exit.void)
           const status = state.left.status
-          if (describeFlag) yield* Effect.ignore(Transport.send(request.object, FuchsiaIo.NodeEvents.methods.OnOpen, { s: status, info: Option.none() }))
+          if (describeFlag) {
+            yield* Effect.ignore(
+              Transport.send(request.object, FuchsiaIo.NodeEvents.methods.OnOpen, { s: status, info: Option.none() })
+            )
+          }
           return yield* Transport.closeWithEpitaph(request.object, status)
         }
         const moved = yield* Effect.orDie(Scope.extend(kernel.handle.move(request.object), scope))
         if (describeFlag) {
           yield* Effect.ignore(
-            Transport.send(moved, FuchsiaIo.NodeEvents.methods.OnOpen, { s: Status.OK, info: Option.some(describe(state.right._tag === "Directory")) })
+            Transport.send(moved, FuchsiaIo.NodeEvents.methods.OnOpen, {
+              s: Status.OK,
+              info: Option.some(describe(state.right._tag === "Directory"))
+            })
           )
         }
-        yield* FiberSet.run(connections, Effect.ensuring(connection(moved, state.right, scope), Scope.close(scope, Exit.void)))
+        yield* FiberSet.run(
+          connections,
+          Effect.ensuring(connection(moved, state.right, scope), Scope.close(scope, Exit.void))
+        )
       })
 
     /** The listing of a directory: `"."`, then its entries in byte order (names no dirent can hold are left out). */
@@ -328,12 +364,16 @@ export const serve = (
             : info.right.type === "File"
             ? FuchsiaIo.DirentType.FILE
             : 0
-          const ino = Either.isRight(info) ? Option.getOrElse(Option.map(info.right.ino, BigInt), () => FuchsiaIo.INO_UNKNOWN) : FuchsiaIo.INO_UNKNOWN
+          const ino = Either.isRight(info)
+            ? Option.getOrElse(Option.map(info.right.ino, BigInt), () => FuchsiaIo.INO_UNKNOWN)
+            : FuchsiaIo.INO_UNKNOWN
           const dirent = FuchsiaIo.encodeDirent({ ino, type, name })
           if (Either.isRight(dirent)) out.push({ bytes: utf8.encode(name), dirent: dirent.right })
         }
         out.sort((a, b) => compareBytes(a.bytes, b.bytes))
-        const self = Either.getOrThrow(FuchsiaIo.encodeDirent({ ino: FuchsiaIo.INO_UNKNOWN, type: FuchsiaIo.DirentType.DIRECTORY, name: "." }))
+        const self = Either.getOrThrow(
+          FuchsiaIo.encodeDirent({ ino: FuchsiaIo.INO_UNKNOWN, type: FuchsiaIo.DirentType.DIRECTORY, name: "." })
+        )
         return [self, ...out.map((e) => e.dirent)]
       })
 
@@ -368,7 +408,10 @@ export const serve = (
         onSuccess: (value) => ({ _tag: "response" as const, value })
       })
 
-    const fileOf = (state: Connection & { readonly _tag: "File" }, right: number): Effect.Effect<FileSystem.File, Refused> =>
+    const fileOf = (
+      state: Connection & { readonly _tag: "File" },
+      right: number
+    ): Effect.Effect<FileSystem.File, Refused> =>
       state.file === undefined || (state.rights & right) === 0 ? refuse(Status.BAD_HANDLE) : Effect.succeed(state.file)
 
     const readAt = (file: FileSystem.File, offset: bigint, count: bigint): Effect.Effect<Uint8Array, Refused> =>
@@ -385,7 +428,12 @@ export const serve = (
         return buffer.subarray(0, filled)
       })
 
-    const writeAt = (state: Connection & { readonly _tag: "File" }, file: FileSystem.File, offset: bigint, data: Uint8Array) =>
+    const writeAt = (
+      state: Connection & { readonly _tag: "File" },
+      file: FileSystem.File,
+      offset: bigint,
+      data: Uint8Array
+    ) =>
       Effect.gen(function*() {
         if (!state.append) yield* file.seek(offset, "start")
         yield* fsCall(file.writeAll(data))
@@ -419,11 +467,20 @@ export const serve = (
 
     const rename = (state: Connection & { readonly _tag: "Directory" }, request: FuchsiaIo.RenameRequestValue) =>
       Effect.gen(function*() {
-        const info = yield* Effect.mapError(kernel.handle.info(request.dstParentToken), () => new Refused(Status.BAD_HANDLE))
+        const info = yield* Effect.mapError(
+          kernel.handle.info(request.dstParentToken),
+          () => new Refused(Status.BAD_HANDLE)
+        )
         const target = tokens.get(info.koid)
         if (target === undefined) return yield* refuse(Status.BAD_HANDLE)
         const source = yield* childOf(state, request.src)
-        const destination = yield* childOf({ _tag: "Directory", names: target.names, rights: target.rights, listing: undefined, cursor: 0 }, request.dst)
+        const destination = yield* childOf({
+          _tag: "Directory",
+          names: target.names,
+          rights: target.rights,
+          listing: undefined,
+          cursor: 0
+        }, request.dst)
         const link = yield* Effect.either(fs.readLink(source))
         if (Either.isLeft(link)) yield* fsCall(fs.stat(source))
         yield* fsCall(fs.rename(source, destination))
@@ -431,8 +488,12 @@ export const serve = (
 
     const setAttr = (state: Connection, request: FuchsiaIo.SetAttrRequestValue) =>
       Effect.gen(function*() {
-        if ((state.rights & RIGHT_WRITABLE) === 0) return yield* refuse(state._tag === "File" ? Status.BAD_HANDLE : Status.ACCESS_DENIED)
-        if ((request.flags & FuchsiaIo.NodeAttributeFlags.CREATION_TIME) !== 0) return yield* refuse(Status.NOT_SUPPORTED)
+        if ((state.rights & RIGHT_WRITABLE) === 0) {
+          return yield* refuse(state._tag === "File" ? Status.BAD_HANDLE : Status.ACCESS_DENIED)
+        }
+        if ((request.flags & FuchsiaIo.NodeAttributeFlags.CREATION_TIME) !== 0) {
+          return yield* refuse(Status.NOT_SUPPORTED)
+        }
         if ((request.flags & FuchsiaIo.NodeAttributeFlags.MODIFICATION_TIME) === 0) return
         const host = state._tag === "Directory" ? yield* checkDirectory(state.names) : hostPath(state.names)
         const current = yield* fsCall(fs.stat(host))
@@ -440,7 +501,11 @@ export const serve = (
         yield* fsCall(fs.utimes(host, Option.getOrElse(current.atime, () => mtime), mtime))
       })
 
-    const handle = (ch: Handle.Channel, state: Connection, connectionScope: Scope.Scope): Effect.Effect<Step, never, Scope.Scope | Kernel.Kernel> =>
+    const handle = (
+      ch: Handle.Channel,
+      state: Connection,
+      connectionScope: Scope.Scope
+    ): Effect.Effect<Step, never, Scope.Scope | Kernel.Kernel> =>
       Effect.gen(function*() {
         const message = yield* Transport.receive(ch)
         const header = yield* Transport.decodeHeader(message)
@@ -448,13 +513,21 @@ export const serve = (
         const method: Protocol.Method<unknown, unknown> | undefined = protocol.byOrdinal.get(header.ordinal)
         if (method === undefined) {
           yield* Transport.closeHandles(message.handles)
-          return yield* reject(ch, new UnexpectedOrdinal({ protocol: protocol.qualifiedName, ordinal: header.ordinal }), Status.NOT_SUPPORTED)
+          return yield* reject(
+            ch,
+            new UnexpectedOrdinal({ protocol: protocol.qualifiedName, ordinal: header.ordinal }),
+            Status.NOT_SUPPORTED
+          )
         }
         if ((header.txid === 0) !== (method.response === undefined)) {
           yield* Transport.closeHandles(message.handles)
           return yield* reject(
             ch,
-            new DecodeError({ reason: "InvalidHeader", offset: 0, detail: `${method.name} request with txid ${header.txid}` }),
+            new DecodeError({
+              reason: "InvalidHeader",
+              offset: 0,
+              detail: `${method.name} request with txid ${header.txid}`
+            }),
             Status.INVALID_ARGS
           )
         }
@@ -463,9 +536,14 @@ export const serve = (
           case dir.GetAttr.ordinal: {
             yield* Transport.decodeBody(dir.GetAttr.request, message)
             const attrs = yield* Effect.either(attributes(state))
-            yield* Transport.reply(ch, dir.GetAttr, txid, Either.isRight(attrs)
-              ? { s: Status.OK, attributes: attrs.right }
-              : { s: attrs.left.status, attributes: EMPTY_ATTRIBUTES })
+            yield* Transport.reply(
+              ch,
+              dir.GetAttr,
+              txid,
+              Either.isRight(attrs)
+                ? { s: Status.OK, attributes: attrs.right }
+                : { s: attrs.left.status, attributes: EMPTY_ATTRIBUTES }
+            )
             return "continue"
           }
           case dir.SetAttr.ordinal: {
@@ -500,7 +578,10 @@ export const serve = (
               if (state.listing === undefined) {
                 const taken = yield* Effect.either(listing(state.names))
                 if (Either.isLeft(taken)) {
-                  yield* Transport.reply(ch, dir.ReadDirents, txid, { s: taken.left.status, dirents: new Uint8Array(0) })
+                  yield* Transport.reply(ch, dir.ReadDirents, txid, {
+                    s: taken.left.status,
+                    dirents: new Uint8Array(0)
+                  })
                   return "continue"
                 }
                 state.listing = taken.right
@@ -531,7 +612,12 @@ export const serve = (
             }
             case dir.Unlink.ordinal: {
               const { name, options } = yield* Transport.decodeBody(dir.Unlink.request, message)
-              yield* Transport.reply(ch, dir.Unlink, txid, yield* result(Effect.as(unlink(state, name, options.flags ?? 0n), {})))
+              yield* Transport.reply(
+                ch,
+                dir.Unlink,
+                txid,
+                yield* result(Effect.as(unlink(state, name, options.flags ?? 0n), {}))
+              )
               return "continue"
             }
             case dir.GetToken.ordinal: {
@@ -572,7 +658,12 @@ export const serve = (
             }
             case fileMethods.ReadAt.ordinal: {
               const { count, offset } = yield* Transport.decodeBody(fileMethods.ReadAt.request, message)
-              const answer = yield* result(Effect.map(Effect.flatMap(fileOf(state, RIGHT_READABLE), (f) => readAt(f, offset, count)), (data) => ({ data })))
+              const answer = yield* result(
+                Effect.map(
+                  Effect.flatMap(fileOf(state, RIGHT_READABLE), (f) => readAt(f, offset, count)),
+                  (data) => ({ data })
+                )
+              )
               yield* Transport.reply(ch, fileMethods.ReadAt, txid, answer)
               return "continue"
             }
@@ -590,13 +681,16 @@ export const serve = (
             case fileMethods.WriteAt.ordinal: {
               const { data, offset } = yield* Transport.decodeBody(fileMethods.WriteAt.request, message)
               const answer = yield* result(
-                Effect.map(Effect.flatMap(fileOf(state, RIGHT_WRITABLE), (f) => writeAt(state, f, offset, data)), (actualCount) => ({ actualCount }))
+                Effect.map(
+                  Effect.flatMap(fileOf(state, RIGHT_WRITABLE), (f) => writeAt(state, f, offset, data)),
+                  (actualCount) => ({ actualCount })
+                )
               )
               yield* Transport.reply(ch, fileMethods.WriteAt, txid, answer)
               return "continue"
             }
             case fileMethods.Seek.ordinal: {
-              const { origin, offset } = yield* Transport.decodeBody(fileMethods.Seek.request, message)
+              const { offset, origin } = yield* Transport.decodeBody(fileMethods.Seek.request, message)
               const answer = yield* result(Effect.gen(function*() {
                 if (state.file === undefined) return yield* refuse(Status.BAD_HANDLE)
                 const from = origin === FuchsiaIo.SeekOrigin.START
@@ -626,7 +720,11 @@ export const serve = (
           }
         }
         yield* Transport.closeHandles(message.handles)
-        return yield* reject(ch, new UnexpectedOrdinal({ protocol: protocol.qualifiedName, ordinal: header.ordinal }), Status.NOT_SUPPORTED)
+        return yield* reject(
+          ch,
+          new UnexpectedOrdinal({ protocol: protocol.qualifiedName, ordinal: header.ordinal }),
+          Status.NOT_SUPPORTED
+        )
       }).pipe(
         Effect.catchTags({
           PeerClosed: () => Effect.succeed<Step>("stop"),
@@ -649,7 +747,11 @@ export const serve = (
     yield* FiberSet.run(
       connections,
       Effect.ensuring(
-        connection(channel, { _tag: "Directory", names: [], rights: rootRights, listing: undefined, cursor: 0 }, rootScope),
+        connection(
+          channel,
+          { _tag: "Directory", names: [], rights: rootRights, listing: undefined, cursor: 0 },
+          rootScope
+        ),
         Scope.close(rootScope, Exit.void)
       )
     )
@@ -698,7 +800,10 @@ export const mount = (
     const info = yield* Effect.mapError(fs.stat(hostPath), (e) => new MountError({ hostPath, reason: e.message }))
     if (info.type !== "Directory") return yield* new MountError({ hostPath, reason: "not a directory" })
     const kernel = yield* Kernel.Kernel
-    const [client, server] = yield* Effect.mapError(kernel.channel.create(), (e) => new MountError({ hostPath, reason: e.message }))
+    const [client, server] = yield* Effect.mapError(
+      kernel.channel.create(),
+      (e) => new MountError({ hostPath, reason: e.message })
+    )
     yield* Effect.forkScoped(serve(server, hostPath, options))
     return { path: guestPath, directory: client }
   })

@@ -35,14 +35,16 @@ export class IoError extends Schema.TaggedError<IoError>("@zxsim/fidl/IoError")(
 
   override get message(): string {
     const where = this.path === undefined ? "" : ` ${JSON.stringify(this.path)}`
-    return `fuchsia.io ${this.operation}${where}: ${StatusNames.toString(this.status)}${this.detail === undefined ? "" : ` (${this.detail})`}`
+    return `fuchsia.io ${this.operation}${where}: ${StatusNames.toString(this.status)}${
+      this.detail === undefined ? "" : ` (${this.detail})`
+    }`
   }
 }
 
 /** Any failure of a client call: the FIDL layer's, or a status from the server. */
 export type IoClientError = FidlError | IoError
 
-const { DIRECTORY, DESCRIBE, NOT_DIRECTORY, RIGHT_READABLE } = FuchsiaIo.OpenFlags
+const { DESCRIBE, DIRECTORY, NOT_DIRECTORY, RIGHT_READABLE } = FuchsiaIo.OpenFlags
 const methods = FuchsiaIo.Directory.methods
 
 /**
@@ -59,7 +61,8 @@ export const open = (
 ): Effect.Effect<Handle.Channel, FidlError, Kernel.Kernel | Scope.Scope> =>
   Effect.gen(function*() {
     const kernel = yield* Kernel.Kernel
-    const [client, server] = yield* Effect.mapError(kernel.channel.create(), (e) => new TransportError({ operation: "channel.create", status: e.status }))
+    const [client, server] = yield* Effect.mapError(kernel.channel.create(), (e) =>
+      new TransportError({ operation: "channel.create", status: e.status }))
     yield* Transport.send(directory, methods.Open, { flags, mode, path, object: server })
     return client
   })
@@ -90,7 +93,11 @@ export const openDescribed = (
     }
     if (header.ordinal !== onOpen.ordinal) {
       yield* Transport.closeHandles(message.handles)
-      return yield* new UnexpectedOrdinal({ protocol: onOpen.protocol, ordinal: header.ordinal, expected: onOpen.ordinal })
+      return yield* new UnexpectedOrdinal({
+        protocol: onOpen.protocol,
+        ordinal: header.ordinal,
+        expected: onOpen.ordinal
+      })
     }
     const event = yield* Transport.decodeBody(onOpen.request, message)
     if (event.s !== Status.OK) return yield* new IoError({ operation: "Open", path, status: event.s })
@@ -99,7 +106,9 @@ export const openDescribed = (
 
 /** A failure status as an `IoError`; OK as nothing. */
 const check = (operation: string, status: number, path?: string): Effect.Effect<void, IoError> =>
-  status === Status.OK ? Effect.void : Effect.fail(new IoError({ operation, status, ...(path === undefined ? {} : { path }) }))
+  status === Status.OK
+    ? Effect.void
+    : Effect.fail(new IoError({ operation, status, ...(path === undefined ? {} : { path }) }))
 
 /**
  * One ReadDirents(`maxBytes`) call: the next dirents of the connection's listing (the first call
@@ -113,7 +122,9 @@ export const readDirents = (
     const reply = yield* Transport.call(directory, methods.ReadDirents, { maxBytes: BigInt(maxBytes) })
     yield* check("ReadDirents", reply.s)
     const dirents = FuchsiaIo.decodeDirents(reply.dirents)
-    if (Either.isLeft(dirents)) return yield* new IoError({ operation: "ReadDirents", status: Status.IO, detail: dirents.left })
+    if (Either.isLeft(dirents)) {
+      return yield* new IoError({ operation: "ReadDirents", status: Status.IO, detail: dirents.left })
+    }
     return dirents.right
   })
 
@@ -125,7 +136,9 @@ export const rewind = (directory: Handle.Channel): Effect.Effect<void, IoClientE
  * Every entry of the directory, in the server's order, without `"."` and `".."`: Rewind, then
  * ReadDirents until an empty reply.
  */
-export const listDirectory = (directory: Handle.Channel): Effect.Effect<ReadonlyArray<FuchsiaIo.Dirent>, IoClientError, Kernel.Kernel | Scope.Scope> =>
+export const listDirectory = (
+  directory: Handle.Channel
+): Effect.Effect<ReadonlyArray<FuchsiaIo.Dirent>, IoClientError, Kernel.Kernel | Scope.Scope> =>
   Effect.gen(function*() {
     yield* rewind(directory)
     const out: Array<FuchsiaIo.Dirent> = []
@@ -137,9 +150,17 @@ export const listDirectory = (directory: Handle.Channel): Effect.Effect<Readonly
   })
 
 /** One Read(`count`) call: the next bytes from the file's seek position, empty at the end. */
-export const read = (file: Handle.Channel, count: number = FuchsiaIo.MAX_BUF): Effect.Effect<Uint8Array, IoClientError, Kernel.Kernel | Scope.Scope> =>
-  Effect.flatMap(Transport.call(file, FuchsiaIo.File.methods.Read, { count: BigInt(count) }), (reply) =>
-    reply._tag === "response" ? Effect.succeed(reply.value.data) : Effect.fail(new IoError({ operation: "Read", status: reply.value })))
+export const read = (
+  file: Handle.Channel,
+  count: number = FuchsiaIo.MAX_BUF
+): Effect.Effect<Uint8Array, IoClientError, Kernel.Kernel | Scope.Scope> =>
+  Effect.flatMap(
+    Transport.call(file, FuchsiaIo.File.methods.Read, { count: BigInt(count) }),
+    (reply) =>
+      reply._tag === "response"
+        ? Effect.succeed(reply.value.data)
+        : Effect.fail(new IoError({ operation: "Read", status: reply.value }))
+  )
 
 /** The rest of the file from its seek position: Read until an empty reply. */
 export const readAll = (file: Handle.Channel): Effect.Effect<Uint8Array, IoClientError, Kernel.Kernel | Scope.Scope> =>
@@ -168,19 +189,27 @@ export const readAll = (file: Handle.Channel): Effect.Effect<Uint8Array, IoClien
 export const close = (channel: Handle.Channel): Effect.Effect<void, IoClientError, Kernel.Kernel | Scope.Scope> =>
   Effect.flatMap(Kernel.Kernel, (kernel) =>
     Transport.call(channel, methods.Close, undefined).pipe(
-      Effect.flatMap((reply) => (reply._tag === "response" ? Effect.void : Effect.fail(new IoError({ operation: "Close", status: reply.value })))),
+      Effect.flatMap((reply) => (reply._tag === "response"
+        ? Effect.void
+        : Effect.fail(new IoError({ operation: "Close", status: reply.value })))
+      ),
       Effect.ensuring(Effect.ignore(kernel.handle.close(channel)))
     ))
 
 /** An epitaph on a freshly opened channel is the open's failure: report it as such. */
 const openFailure = (path: string) => (error: IoClientError): IoClientError =>
-  error._tag === "PeerClosed" && error.epitaph !== undefined ? new IoError({ operation: "Open", path, status: error.epitaph }) : error
+  error._tag === "PeerClosed" && error.epitaph !== undefined
+    ? new IoError({ operation: "Open", path, status: error.epitaph })
+    : error
 
 /**
  * The contents of the file at `path` below `directory`: Open (RIGHT_READABLE, NOT_DIRECTORY),
  * Read to the end, Close. A failed open is an `IoError` with its status (NOT_FOUND, NOT_FILE, …).
  */
-export const readFile = (directory: Handle.Channel, path: string): Effect.Effect<Uint8Array, IoClientError, Kernel.Kernel> =>
+export const readFile = (
+  directory: Handle.Channel,
+  path: string
+): Effect.Effect<Uint8Array, IoClientError, Kernel.Kernel> =>
   Effect.scoped(Effect.gen(function*() {
     const file = yield* open(directory, path, RIGHT_READABLE | NOT_DIRECTORY)
     const contents = yield* Effect.mapError(readAll(file), openFailure(path))
@@ -234,12 +263,18 @@ const walkRemote = (
     yield* close(directory)
   }))
 
-const walkLocal = (node: LocalNode, prefix: string, out: Array<string>): Effect.Effect<void, IoClientError, Kernel.Kernel> =>
+const walkLocal = (
+  node: LocalNode,
+  prefix: string,
+  out: Array<string>
+): Effect.Effect<void, IoClientError, Kernel.Kernel> =>
   Effect.gen(function*() {
     if (node.mount !== undefined) {
       const mount = node.mount
       const self = open(mount, ".", RIGHT_READABLE | DIRECTORY)
-      return yield* Effect.scoped(Effect.flatMap(self, (channel) => Effect.mapError(walkRemote(channel, prefix, out), openFailure(prefix || "/"))))
+      return yield* Effect.scoped(
+        Effect.flatMap(self, (channel) => Effect.mapError(walkRemote(channel, prefix, out), openFailure(prefix || "/")))
+      )
     }
     for (const name of [...node.children.keys()].sort(byNameBytes)) {
       const path = `${prefix}/${name}`
@@ -257,11 +292,14 @@ const walkLocal = (node: LocalNode, prefix: string, out: Array<string>): Effect.
  * cursors are left alone. A namespace path must be absolute, and no entry may lie below another
  * (INVALID_ARGS otherwise).
  */
-export const walkNamespace = (entries: ReadonlyArray<NamespaceEntry>): Effect.Effect<ReadonlyArray<string>, IoClientError, Kernel.Kernel> =>
+export const walkNamespace = (
+  entries: ReadonlyArray<NamespaceEntry>
+): Effect.Effect<ReadonlyArray<string>, IoClientError, Kernel.Kernel> =>
   Effect.gen(function*() {
     const root: LocalNode = { children: new Map(), mount: undefined }
     for (const entry of entries) {
-      const invalid = (detail: string) => new IoError({ operation: "walkNamespace", path: entry.path, status: Status.INVALID_ARGS, detail })
+      const invalid = (detail: string) =>
+        new IoError({ operation: "walkNamespace", path: entry.path, status: Status.INVALID_ARGS, detail })
       if (!entry.path.startsWith("/")) return yield* invalid("not an absolute path")
       const segments = entry.path === "/" ? [] : entry.path.slice(1).split("/")
       if (segments.some((s) => s === "" || s === "." || s === "..")) return yield* invalid("empty, '.' or '..' segment")
@@ -284,5 +322,7 @@ export const walkNamespace = (entries: ReadonlyArray<NamespaceEntry>): Effect.Ef
   })
 
 /** {@link walkNamespace}'s paths joined with `", "`: the `DumpNamespace` answer. */
-export const dumpNamespace = (entries: ReadonlyArray<NamespaceEntry>): Effect.Effect<string, IoClientError, Kernel.Kernel> =>
+export const dumpNamespace = (
+  entries: ReadonlyArray<NamespaceEntry>
+): Effect.Effect<string, IoClientError, Kernel.Kernel> =>
   Effect.map(walkNamespace(entries), (paths) => paths.join(", "))

@@ -12,7 +12,9 @@ import * as Wire from "./Wire.js"
 export const MAX_NAME_LENGTH = 1024
 
 /** `LoadObject(object_name string:1024)`. */
-export const LoadObjectRequest = Wire.struct({ objectName: Wire.string(MAX_NAME_LENGTH) }, { name: "LoaderLoadObjectRequest" })
+export const LoadObjectRequest = Wire.struct({ objectName: Wire.string(MAX_NAME_LENGTH) }, {
+  name: "LoaderLoadObjectRequest"
+})
 
 /** `-> (rv zx.Status, object zx.Handle:<VMO, optional>)`: the status, and the VMO when it is OK. */
 export const LoadObjectResponse = Wire.struct(

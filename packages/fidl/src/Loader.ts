@@ -42,7 +42,9 @@ export class LoaderError extends Schema.TaggedError<LoaderError>("@zxsim/fidl/Lo
   }
 
   override get message(): string {
-    return `loader: ${JSON.stringify(this.name)}: ${StatusNames.toString(this.status)}${this.detail === undefined ? "" : ` (${this.detail})`}`
+    return `loader: ${JSON.stringify(this.name)}: ${StatusNames.toString(this.status)}${
+      this.detail === undefined ? "" : ` (${this.detail})`
+    }`
   }
 }
 
@@ -76,7 +78,10 @@ export const layerFromMap = (files: Readonly<Record<string, Uint8Array>>): Layer
         loadObject: (name) => {
           const bytes = table.get(name)
           if (bytes === undefined) return Effect.fail(new LoaderError({ name, status: Status.NOT_FOUND }))
-          return Effect.mapError(kernel.vmo.fromBytes(bytes, { name: baseName(name), executable: true }), fromKernel(name))
+          return Effect.mapError(
+            kernel.vmo.fromBytes(bytes, { name: baseName(name), executable: true }),
+            fromKernel(name)
+          )
         }
       })
     })
@@ -87,7 +92,8 @@ export const layerFromMap = (files: Readonly<Record<string, Uint8Array>>): Layer
  * A directory loader refuses anything else with INVALID_ARGS rather than reading outside it.
  */
 const isContainedPath = (name: string): boolean =>
-  name.length > 0 && !name.includes("\0") && name.split("/").every((segment) => segment !== "" && segment !== "." && segment !== "..")
+  name.length > 0 && !name.includes("\0") &&
+  name.split("/").every((segment) => segment !== "" && segment !== "." && segment !== "..")
 
 /**
  * Loads files from a host directory through @effect/platform's `FileSystem`: the object `name`
@@ -95,7 +101,9 @@ const isContainedPath = (name: string): boolean =>
  * file (or a directory in its place) is NOT_FOUND, an unreadable one ACCESS_DENIED, a name that
  * would leave the directory INVALID_ARGS, any other failure IO.
  */
-export const layerFromDirectory = (directory: string): Layer.Layer<Loader, never, Kernel.Kernel | FileSystem.FileSystem> =>
+export const layerFromDirectory = (
+  directory: string
+): Layer.Layer<Loader, never, Kernel.Kernel | FileSystem.FileSystem> =>
   Layer.effect(
     Loader,
     Effect.gen(function*() {
@@ -105,7 +113,9 @@ export const layerFromDirectory = (directory: string): Layer.Layer<Loader, never
       return Loader.of({
         loadObject: (name) => {
           if (!isContainedPath(name)) {
-            return Effect.fail(new LoaderError({ name, status: Status.INVALID_ARGS, detail: "not a path inside the loader's directory" }))
+            return Effect.fail(
+              new LoaderError({ name, status: Status.INVALID_ARGS, detail: "not a path inside the loader's directory" })
+            )
           }
           return fs.readFile(`${root}/${name}`).pipe(
             Effect.mapError((error) => {
@@ -158,10 +168,19 @@ export const parseConfig = (config: string): LookupConfig =>
   config.endsWith("!") ? { prefix: config.slice(0, -1), exclusive: true } : { prefix: config, exclusive: false }
 
 /** Looks `name` up under `config`: prefixed name first, then (unless exclusive) the plain name on NOT_FOUND. */
-const lookup = (loader: LoaderShape, name: string, config: LookupConfig): Effect.Effect<Handle.Vmo, LoaderError, Scope.Scope> => {
+const lookup = (
+  loader: LoaderShape,
+  name: string,
+  config: LookupConfig
+): Effect.Effect<Handle.Vmo, LoaderError, Scope.Scope> => {
   if (config.prefix === "") return loader.loadObject(name)
   const prefixed = loader.loadObject(`${config.prefix}/${name}`)
-  if (config.exclusive) return Effect.mapError(prefixed, (e) => new LoaderError({ name, status: e.status, ...(e.detail === undefined ? {} : { detail: e.detail }) }))
+  if (config.exclusive) {
+    return Effect.mapError(
+      prefixed,
+      (e) => new LoaderError({ name, status: e.status, ...(e.detail === undefined ? {} : { detail: e.detail }) })
+    )
+  }
   return Effect.catchIf(prefixed, (e) => e.status === Status.NOT_FOUND, () => loader.loadObject(name))
 }
 
@@ -172,7 +191,10 @@ const methods = Ldsvc.Loader.methods
 
 /** Logs why a connection is being closed; a malformed request is the client's fault, never a crash. */
 const warn = (error: FidlError | LoaderError): Effect.Effect<Step> =>
-  Effect.as(Effect.logWarning(`${PROTOCOL}: closing the connection`, error).pipe(Effect.annotateLogs("protocol", PROTOCOL)), "stop")
+  Effect.as(
+    Effect.logWarning(`${PROTOCOL}: closing the connection`, error).pipe(Effect.annotateLogs("protocol", PROTOCOL)),
+    "stop"
+  )
 
 /**
  * Answers Loader requests on `channel` from the `Loader` in context until the connection ends:
@@ -187,7 +209,10 @@ export const serve = (channel: Handle.Channel): Effect.Effect<void, never, Loade
     const kernel = yield* Kernel.Kernel
     const connections = yield* FiberSet.make<void, never>()
 
-    const handle = (ch: Handle.Channel, config: { current: LookupConfig }): Effect.Effect<Step, never, Scope.Scope | Kernel.Kernel> =>
+    const handle = (
+      ch: Handle.Channel,
+      config: { current: LookupConfig }
+    ): Effect.Effect<Step, never, Scope.Scope | Kernel.Kernel> =>
       Effect.gen(function*() {
         const message = yield* Transport.receive(ch)
         const header = yield* Transport.decodeHeader(message)
@@ -199,7 +224,11 @@ export const serve = (channel: Handle.Channel): Effect.Effect<void, never, Loade
         if ((header.txid === 0) !== (method.response === undefined)) {
           yield* Transport.closeHandles(message.handles)
           return yield* warn(
-            new DecodeError({ reason: "InvalidHeader", offset: 0, detail: `${method.name} request with txid ${header.txid}` })
+            new DecodeError({
+              reason: "InvalidHeader",
+              offset: 0,
+              detail: `${method.name} request with txid ${header.txid}`
+            })
           )
         }
         const txid = header.txid
@@ -226,7 +255,10 @@ export const serve = (channel: Handle.Channel): Effect.Effect<void, never, Loade
           case methods.LoadObject.ordinal: {
             const request = yield* Transport.decodeBody(methods.LoadObject.request, message)
             // A loader may take long (or forever): stop waiting if the client goes away meanwhile.
-            const peerClosed = Effect.as(Effect.ignore(kernel.object.waitOne(ch, Signals.CHANNEL_PEER_CLOSED)), Option.none())
+            const peerClosed = Effect.as(
+              Effect.ignore(kernel.object.waitOne(ch, Signals.CHANNEL_PEER_CLOSED)),
+              Option.none()
+            )
             const found = yield* Effect.raceFirst(
               Effect.map(Effect.either(lookup(loader, request.objectName, config.current)), Option.some),
               peerClosed
@@ -278,14 +310,22 @@ export interface LoadObjectResult {
  * only for transport and decode problems (the reply itself may say NOT_FOUND, or OK without a
  * VMO), so a caller can tell those cases apart. The VMO belongs to the caller's scope.
  */
-export const callLoadObject = (channel: Handle.Channel, name: string): Effect.Effect<LoadObjectResult, FidlError, Kernel.Kernel | Scope.Scope> =>
-  Transport.call(channel, methods.LoadObject, { objectName: name }).pipe(Effect.withSpan("Loader.callLoadObject", { captureStackTrace: false, attributes: { name } }))
+export const callLoadObject = (
+  channel: Handle.Channel,
+  name: string
+): Effect.Effect<LoadObjectResult, FidlError, Kernel.Kernel | Scope.Scope> =>
+  Transport.call(channel, methods.LoadObject, { objectName: name }).pipe(
+    Effect.withSpan("Loader.callLoadObject", { captureStackTrace: false, attributes: { name } })
+  )
 
 /**
  * {@link callLoadObject}, failing with a `LoaderError` when the status is not OK (any VMO that came
  * with it is closed) or when an OK reply carries no VMO (INTERNAL).
  */
-export const loadObject = (channel: Handle.Channel, name: string): Effect.Effect<Handle.Vmo, FidlError | LoaderError, Kernel.Kernel | Scope.Scope> =>
+export const loadObject = (
+  channel: Handle.Channel,
+  name: string
+): Effect.Effect<Handle.Vmo, FidlError | LoaderError, Kernel.Kernel | Scope.Scope> =>
   Effect.flatMap(callLoadObject(channel, name), (result): Effect.Effect<Handle.Vmo, LoaderError, Kernel.Kernel> => {
     if (result.rv !== Status.OK) {
       return Effect.zipRight(
@@ -300,12 +340,19 @@ export const loadObject = (channel: Handle.Channel, name: string): Effect.Effect
   })
 
 /** Sends Config(`config`) and returns the server's status. */
-export const config = (channel: Handle.Channel, config: string): Effect.Effect<number, FidlError, Kernel.Kernel | Scope.Scope> =>
+export const config = (
+  channel: Handle.Channel,
+  config: string
+): Effect.Effect<number, FidlError, Kernel.Kernel | Scope.Scope> =>
   Effect.map(Transport.call(channel, methods.Config, { config }), (r) => r.rv)
 
 /** Sends Clone(`serverEnd`), moving the channel end to the server, and returns its status. */
-export const clone = (channel: Handle.Channel, serverEnd: Handle.Channel): Effect.Effect<number, FidlError, Kernel.Kernel | Scope.Scope> =>
+export const clone = (
+  channel: Handle.Channel,
+  serverEnd: Handle.Channel
+): Effect.Effect<number, FidlError, Kernel.Kernel | Scope.Scope> =>
   Effect.map(Transport.call(channel, methods.Clone, { loader: serverEnd }), (r) => r.rv)
 
 /** Sends Done: the server closes the connection. */
-export const done = (channel: Handle.Channel): Effect.Effect<void, FidlError, Kernel.Kernel> => Transport.send(channel, methods.Done, undefined)
+export const done = (channel: Handle.Channel): Effect.Effect<void, FidlError, Kernel.Kernel> =>
+  Transport.send(channel, methods.Done, undefined)

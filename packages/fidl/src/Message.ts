@@ -50,7 +50,9 @@ export const EpitaphBody = Wire.struct({ error: Wire.status }, { name: "Epitaph"
  */
 export const decodeHeader = (bytes: Uint8Array): Either.Either<Header, DecodeError> => {
   if (bytes.length < HEADER_SIZE) {
-    return Either.left(new DecodeError({ reason: "InvalidHeader", offset: 0, detail: `message of ${bytes.length} bytes has no header` }))
+    return Either.left(
+      new DecodeError({ reason: "InvalidHeader", offset: 0, detail: `message of ${bytes.length} bytes has no header` })
+    )
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const header: Header = {
@@ -61,10 +63,18 @@ export const decodeHeader = (bytes: Uint8Array): Either.Either<Header, DecodeErr
     ordinal: view.getBigUint64(8, true)
   }
   if (header.magic !== MAGIC_NUMBER) {
-    return Either.left(new DecodeError({ reason: "InvalidHeader", offset: 7, detail: `magic number ${header.magic}, expected ${MAGIC_NUMBER}` }))
+    return Either.left(
+      new DecodeError({
+        reason: "InvalidHeader",
+        offset: 7,
+        detail: `magic number ${header.magic}, expected ${MAGIC_NUMBER}`
+      })
+    )
   }
   if ((header.atRestFlags & AT_REST_FLAG_V2) === 0) {
-    return Either.left(new DecodeError({ reason: "InvalidHeader", offset: 4, detail: "the wire format v2 flag is not set" }))
+    return Either.left(
+      new DecodeError({ reason: "InvalidHeader", offset: 4, detail: "the wire format v2 flag is not set" })
+    )
   }
   return Either.right(header)
 }
@@ -80,7 +90,11 @@ export interface HeaderFields {
  * Encodes a message: header, then `value` as the body of type `body` (nothing for `Wire.empty`).
  * Refuses a message over 65,536 bytes or 64 handles, which no channel would carry.
  */
-export const encode = <A>(body: Wire.Type<A>, fields: HeaderFields, value: A): Either.Either<Wire.Encoded, EncodeError> => {
+export const encode = <A>(
+  body: Wire.Type<A>,
+  fields: HeaderFields,
+  value: A
+): Either.Either<Wire.Encoded, EncodeError> => {
   try {
     return internal.withEncoder((e): Either.Either<Wire.Encoded, EncodeError> => {
       const at = e.alloc(HEADER_SIZE)
@@ -92,7 +106,10 @@ export const encode = <A>(body: Wire.Type<A>, fields: HeaderFields, value: A): E
       internal.encodeInto(e, body, value)
       if (e.end > MAX_BYTES || e.handles.length > MAX_HANDLES) {
         return Either.left(
-          new EncodeError({ reason: "MessageTooLarge", detail: `${e.end} bytes and ${e.handles.length} handles (limits ${MAX_BYTES}, ${MAX_HANDLES})` })
+          new EncodeError({
+            reason: "MessageTooLarge",
+            detail: `${e.end} bytes and ${e.handles.length} handles (limits ${MAX_BYTES}, ${MAX_HANDLES})`
+          })
         )
       }
       return Either.right({ bytes: e.finish(), handles: e.handles })
@@ -131,6 +148,16 @@ export interface Decoded<A> {
 }
 
 /** Decodes a whole message (header and body). */
-export const decode = <A>(body: Wire.Type<A>, bytes: Uint8Array, handles: ReadonlyArray<Wire.HandleInfo> = []): Either.Either<Decoded<A>, DecodeError> =>
-  Either.flatMap(decodeHeader(bytes), (header) =>
-    Either.map(decodeBody(body, bytes, handles), (d) => ({ header, value: d.value, unknownHandles: d.unknownHandles })))
+export const decode = <A>(
+  body: Wire.Type<A>,
+  bytes: Uint8Array,
+  handles: ReadonlyArray<Wire.HandleInfo> = []
+): Either.Either<Decoded<A>, DecodeError> =>
+  Either.flatMap(
+    decodeHeader(bytes),
+    (header) =>
+      Either.map(
+        decodeBody(body, bytes, handles),
+        (d) => ({ header, value: d.value, unknownHandles: d.unknownHandles })
+      )
+  )

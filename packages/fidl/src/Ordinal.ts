@@ -18,7 +18,8 @@ export const fromSelector = (selector: string): bigint => {
 }
 
 /** The ordinal of `library/protocol.method`. */
-export const compute = (library: string, protocol: string, method: string): bigint => fromSelector(`${library}/${protocol}.${method}`)
+export const compute = (library: string, protocol: string, method: string): bigint =>
+  fromSelector(`${library}/${protocol}.${method}`)
 
 /** An ordinal as FIDL tooling prints it: `0x48C5A151D6DF2853`. */
 export const format = (ordinal: bigint): string => `0x${ordinal.toString(16).toUpperCase().padStart(16, "0")}`

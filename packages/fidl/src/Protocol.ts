@@ -34,7 +34,10 @@ export interface MethodSpec<Req, Res> {
 }
 
 /** A one-way method (no response). */
-export const oneWay = <Req>(request: Wire.Type<Req>, options?: { readonly strict?: boolean; readonly selector?: string }): MethodSpec<Req, never> => ({
+export const oneWay = <Req>(
+  request: Wire.Type<Req>,
+  options?: { readonly strict?: boolean; readonly selector?: string }
+): MethodSpec<Req, never> => ({
   request,
   response: undefined,
   strict: options?.strict ?? true,

@@ -56,7 +56,9 @@ export class Directory {
   readonly dirents: ReadonlyArray<Uint8Array>
   constructor(entries: ReadonlyArray<readonly [string, Node]>) {
     for (const [name] of entries) {
-      const problem = name === "." || name === ".." ? `name ${JSON.stringify(name)} is reserved` : FuchsiaIo.invalidName(name)
+      const problem = name === "." || name === ".."
+        ? `name ${JSON.stringify(name)} is reserved`
+        : FuchsiaIo.invalidName(name)
       if (problem !== undefined) throw new Error(`PseudoDirectory: ${problem}`)
     }
     const encoded = entries.map(([name, node]) => ({ name, node, bytes: utf8.encode(name) }))
@@ -64,7 +66,9 @@ export class Directory {
     this.entries = new Map(encoded.map((e) => [e.name, e.node]))
     this.dirents = [
       dirent(".", FuchsiaIo.DirentType.DIRECTORY),
-      ...encoded.map((e) => dirent(e.name, e.node._tag === "File" ? FuchsiaIo.DirentType.FILE : FuchsiaIo.DirentType.DIRECTORY))
+      ...encoded.map((e) =>
+        dirent(e.name, e.node._tag === "File" ? FuchsiaIo.DirentType.FILE : FuchsiaIo.DirentType.DIRECTORY)
+      )
     ]
   }
 }
@@ -88,7 +92,11 @@ export const make = (tree: Tree | Directory): Directory =>
   tree instanceof Directory ? tree : new Directory(
     Object.entries(tree).map(([name, entry]): readonly [string, Node] => [
       name,
-      typeof entry === "string" ? new File(utf8.encode(entry)) : entry instanceof Uint8Array ? new File(entry) : make(entry)
+      typeof entry === "string"
+        ? new File(utf8.encode(entry))
+        : entry instanceof Uint8Array
+        ? new File(entry)
+        : make(entry)
     ])
   )
 
@@ -150,11 +158,17 @@ const describe = (node: Node): FuchsiaIo.NodeInfo =>
  * `min(maxBytes, 8192)` bytes. The count taken is 0 at the end of the listing, or when the next
  * dirent alone is bigger than the budget (the server then answers BUFFER_TOO_SMALL).
  */
-export const takeDirents = (directory: Directory, cursor: number, maxBytes: bigint): { readonly bytes: Uint8Array; readonly taken: number } => {
+export const takeDirents = (
+  directory: Directory,
+  cursor: number,
+  maxBytes: bigint
+): { readonly bytes: Uint8Array; readonly taken: number } => {
   const budget = maxBytes < BigInt(FuchsiaIo.MAX_BUF) ? Number(maxBytes) : FuchsiaIo.MAX_BUF
   let size = 0
   let end = cursor
-  while (end < directory.dirents.length && size + directory.dirents[end].length <= budget) size += directory.dirents[end++].length
+  while (end < directory.dirents.length && size + directory.dirents[end].length <= budget) {
+    size += directory.dirents[end++].length
+  }
   const bytes = new Uint8Array(size)
   let at = 0
   for (let i = cursor; i < end; i++) {
@@ -200,7 +214,11 @@ export interface ServeOptions {
  * with the epitaph NOT_SUPPORTED; a malformed request closes it with INVALID_ARGS; both log a
  * warning with the typed error. Every channel handle is closed when its connection ends.
  */
-export const serve = (channel: Handle.Channel, tree: Tree | Directory, options?: ServeOptions): Effect.Effect<void, never, Kernel.Kernel> =>
+export const serve = (
+  channel: Handle.Channel,
+  tree: Tree | Directory,
+  options?: ServeOptions
+): Effect.Effect<void, never, Kernel.Kernel> =>
   Effect.scoped(Effect.gen(function*() {
     const root = make(tree)
     const kernel = yield* Kernel.Kernel
@@ -220,7 +238,11 @@ export const serve = (channel: Handle.Channel, tree: Tree | Directory, options?:
         const resolved = resolve(parent.node, request.path)
         const status = Either.isLeft(resolved) ? resolved.left : checkOpen(resolved.right, request.flags, parent.rights)
         if (Either.isLeft(resolved) || status !== Status.OK) {
-          if (describeFlag) yield* Effect.ignore(Transport.send(request.object, FuchsiaIo.NodeEvents.methods.OnOpen, { s: status, info: Option.none() }))
+          if (describeFlag) {
+            yield* Effect.ignore(
+              Transport.send(request.object, FuchsiaIo.NodeEvents.methods.OnOpen, { s: status, info: Option.none() })
+            )
+          }
           return yield* Transport.closeWithEpitaph(request.object, status)
         }
         const node = resolved.right
@@ -229,7 +251,12 @@ export const serve = (channel: Handle.Channel, tree: Tree | Directory, options?:
         const scope = yield* Scope.make()
         const moved = yield* Effect.orDie(Scope.extend(kernel.handle.move(request.object), scope))
         if (describeFlag) {
-          yield* Effect.ignore(Transport.send(moved, FuchsiaIo.NodeEvents.methods.OnOpen, { s: Status.OK, info: Option.some(describe(node)) }))
+          yield* Effect.ignore(
+            Transport.send(moved, FuchsiaIo.NodeEvents.methods.OnOpen, {
+              s: Status.OK,
+              info: Option.some(describe(node))
+            })
+          )
         }
         const state: Connection = node._tag === "Directory"
           ? { _tag: "Directory", node, rights, cursor: 0 }
@@ -245,13 +272,21 @@ export const serve = (channel: Handle.Channel, tree: Tree | Directory, options?:
         const method: Protocol.Method<unknown, unknown> | undefined = protocol.byOrdinal.get(header.ordinal)
         if (method === undefined) {
           yield* Transport.closeHandles(message.handles)
-          return yield* reject(ch, new UnexpectedOrdinal({ protocol: protocol.qualifiedName, ordinal: header.ordinal }), Status.NOT_SUPPORTED)
+          return yield* reject(
+            ch,
+            new UnexpectedOrdinal({ protocol: protocol.qualifiedName, ordinal: header.ordinal }),
+            Status.NOT_SUPPORTED
+          )
         }
         if ((header.txid === 0) !== (method.response === undefined)) {
           yield* Transport.closeHandles(message.handles)
           return yield* reject(
             ch,
-            new DecodeError({ reason: "InvalidHeader", offset: 0, detail: `${method.name} request with txid ${header.txid}` }),
+            new DecodeError({
+              reason: "InvalidHeader",
+              offset: 0,
+              detail: `${method.name} request with txid ${header.txid}`
+            }),
             Status.INVALID_ARGS
           )
         }
@@ -265,7 +300,10 @@ export const serve = (channel: Handle.Channel, tree: Tree | Directory, options?:
             case directoryMethods.ReadDirents.ordinal: {
               const { maxBytes } = yield* Transport.decodeBody(directoryMethods.ReadDirents.request, message)
               if ((state.rights & FuchsiaIo.OpenFlags.RIGHT_READABLE) === 0) {
-                yield* Transport.reply(ch, directoryMethods.ReadDirents, txid, { s: Status.BAD_HANDLE, dirents: new Uint8Array(0) })
+                yield* Transport.reply(ch, directoryMethods.ReadDirents, txid, {
+                  s: Status.BAD_HANDLE,
+                  dirents: new Uint8Array(0)
+                })
                 return "continue"
               }
               const { bytes, taken } = takeDirents(state.node, state.cursor, maxBytes)
@@ -289,7 +327,10 @@ export const serve = (channel: Handle.Channel, tree: Tree | Directory, options?:
             yield* Transport.reply(ch, fileMethods.Read, txid, { _tag: "err", value: Status.OUT_OF_RANGE })
           } else {
             const contents = state.node.contents
-            const data = contents.subarray(Math.min(state.seek, contents.length), Math.min(state.seek + Number(count), contents.length))
+            const data = contents.subarray(
+              Math.min(state.seek, contents.length),
+              Math.min(state.seek + Number(count), contents.length)
+            )
             state.seek += data.length
             yield* Transport.reply(ch, fileMethods.Read, txid, { _tag: "response", value: { data } })
           }
@@ -298,7 +339,11 @@ export const serve = (channel: Handle.Channel, tree: Tree | Directory, options?:
         if (method.ordinal !== directoryMethods.Close.ordinal) {
           // A method of the protocol that in-memory trees do not implement (they are read-only).
           yield* Transport.closeHandles(message.handles)
-          return yield* reject(ch, new UnexpectedOrdinal({ protocol: protocol.qualifiedName, ordinal: header.ordinal }), Status.NOT_SUPPORTED)
+          return yield* reject(
+            ch,
+            new UnexpectedOrdinal({ protocol: protocol.qualifiedName, ordinal: header.ordinal }),
+            Status.NOT_SUPPORTED
+          )
         }
         // Close, on either kind of connection: answer, then the connection ends.
         yield* Transport.decodeBody(directoryMethods.Close.request, message)

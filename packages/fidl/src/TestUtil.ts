@@ -15,13 +15,17 @@ export const DISCOVERABLE_NAME = "test.processbuilder.Util"
 export const EnvVar = Wire.struct({ key: Wire.string(), value: Wire.string() }, { name: "EnvVar" })
 
 /** `GetArguments -> (args vector<string>)`. */
-export const GetArgumentsResponse = Wire.struct({ args: Wire.vector(Wire.string()) }, { name: "UtilGetArgumentsResponse" })
+export const GetArgumentsResponse = Wire.struct({ args: Wire.vector(Wire.string()) }, {
+  name: "UtilGetArgumentsResponse"
+})
 /** `GetArgumentCount -> (count uint64)`. */
 export const GetArgumentCountResponse = Wire.struct({ count: Wire.uint64 }, { name: "UtilGetArgumentCountResponse" })
 /** `GetEnvironment -> (vars vector<EnvVar>)`. */
 export const GetEnvironmentResponse = Wire.struct({ vars: Wire.vector(EnvVar) }, { name: "UtilGetEnvironmentResponse" })
 /** `GetEnvironmentCount -> (count uint64)`. */
-export const GetEnvironmentCountResponse = Wire.struct({ count: Wire.uint64 }, { name: "UtilGetEnvironmentCountResponse" })
+export const GetEnvironmentCountResponse = Wire.struct({ count: Wire.uint64 }, {
+  name: "UtilGetEnvironmentCountResponse"
+})
 /** `DumpNamespace -> (contents string)`. */
 export const DumpNamespaceResponse = Wire.struct({ contents: Wire.string() }, { name: "UtilDumpNamespaceResponse" })
 /** `ReadFile(path string)`. */

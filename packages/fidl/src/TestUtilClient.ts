@@ -109,7 +109,11 @@ export const connect = (directoryClient: Handle.Channel): Effect.Effect<Util, Ut
     const kernel = yield* Kernel.Kernel
     const [client, server] = yield* Effect.mapError(
       kernel.channel.create(),
-      (e) => new UtilCallFailed({ method: "Open", cause: new TransportError({ operation: "channel.create", status: e.status }) })
+      (e) =>
+        new UtilCallFailed({
+          method: "Open",
+          cause: new TransportError({ operation: "channel.create", status: e.status })
+        })
     )
     yield* Effect.mapError(
       Transport.send(directoryClient, FuchsiaIo.Directory.methods.Open, {

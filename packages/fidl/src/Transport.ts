@@ -31,47 +31,66 @@ const transportError = (operation: string) => (error: ZxError): PeerClosed | Tra
 export const closeHandles = (handles: ReadonlyArray<Handle.Handle>): Effect.Effect<void, never, Kernel.Kernel> =>
   handles.length === 0
     ? Effect.void
-    : Effect.flatMap(Kernel.Kernel, (kernel) => Effect.forEach(handles, (h) => Effect.ignore(kernel.handle.close(h)), { discard: true }))
+    : Effect.flatMap(
+      Kernel.Kernel,
+      (kernel) => Effect.forEach(handles, (h) => Effect.ignore(kernel.handle.close(h)), { discard: true })
+    )
 
 /** The object type and rights of each handle, as the decoder checks them. */
-export const handleInfos = (handles: ReadonlyArray<Handle.Handle>): Effect.Effect<ReadonlyArray<Wire.HandleInfo>, TransportError, Kernel.Kernel> =>
+export const handleInfos = (
+  handles: ReadonlyArray<Handle.Handle>
+): Effect.Effect<ReadonlyArray<Wire.HandleInfo>, TransportError, Kernel.Kernel> =>
   handles.length === 0
     ? Effect.succeed([])
     : Effect.flatMap(Kernel.Kernel, (kernel) =>
       Effect.forEach(handles, (handle) =>
-        Effect.map(kernel.handle.info(handle), (info): Wire.HandleInfo => ({ handle, type: info.type, rights: info.rights }))).pipe(
+        Effect.map(
+          kernel.handle.info(handle),
+          (info): Wire.HandleInfo => ({ handle, type: info.type, rights: info.rights })
+        )).pipe(
           Effect.mapError((e) => new TransportError({ operation: "handle.info", status: e.status }))
         ))
 
 /** Writes encoded bytes and handles to the channel (the handles move into the message). */
-export const write = (channel: Handle.Channel, message: Wire.Encoded): Effect.Effect<void, PeerClosed | TransportError, Kernel.Kernel> =>
-  Effect.flatMap(Kernel.Kernel, (kernel) =>
-    Effect.mapError(kernel.channel.write(channel, message.bytes, message.handles), transportError("channel.write")))
+export const write = (
+  channel: Handle.Channel,
+  message: Wire.Encoded
+): Effect.Effect<void, PeerClosed | TransportError, Kernel.Kernel> =>
+  Effect.flatMap(
+    Kernel.Kernel,
+    (kernel) =>
+      Effect.mapError(kernel.channel.write(channel, message.bytes, message.handles), transportError("channel.write"))
+  )
 
 /**
  * Reads the next message, waiting for one (READABLE or PEER_CLOSED) when none is queued. Fails
  * with `PeerClosed` once the queue is empty and the peer is gone.
  */
-export const receive = (channel: Handle.Channel): Effect.Effect<Received, PeerClosed | TransportError, Kernel.Kernel | Scope.Scope> =>
+export const receive = (
+  channel: Handle.Channel
+): Effect.Effect<Received, PeerClosed | TransportError, Kernel.Kernel | Scope.Scope> =>
   Effect.flatMap(Kernel.Kernel, (kernel) => {
-    const attempt: Effect.Effect<Received, PeerClosed | TransportError, Scope.Scope> = kernel.channel.read(channel).pipe(
-      Effect.catchIf(
-        (e) => e.status === Status.SHOULD_WAIT,
-        () =>
-          kernel.object.waitOne(channel, Signals.CHANNEL_READABLE | Signals.CHANNEL_PEER_CLOSED).pipe(
-            Effect.mapError(transportError("object.waitOne")),
-            Effect.zipRight(Effect.suspend(() => attempt))
-          )
-      ),
-      Effect.mapError((e) => (e._tag === "ZxError" ? transportError("channel.read")(e) : e))
-    )
+    const attempt: Effect.Effect<Received, PeerClosed | TransportError, Scope.Scope> = kernel.channel.read(channel)
+      .pipe(
+        Effect.catchIf(
+          (e) => e.status === Status.SHOULD_WAIT,
+          () =>
+            kernel.object.waitOne(channel, Signals.CHANNEL_READABLE | Signals.CHANNEL_PEER_CLOSED).pipe(
+              Effect.mapError(transportError("object.waitOne")),
+              Effect.zipRight(Effect.suspend(() => attempt))
+            )
+        ),
+        Effect.mapError((e) => (e._tag === "ZxError" ? transportError("channel.read")(e) : e))
+      )
     return attempt
   })
 
 /** Reads the header of a received message; on rejection closes every handle it carried. */
 export const decodeHeader = (message: Received): Effect.Effect<Message.Header, DecodeError, Kernel.Kernel> => {
   const header = Message.decodeHeader(message.bytes)
-  return Either.isRight(header) ? Effect.succeed(header.right) : Effect.zipRight(closeHandles(message.handles), Effect.fail(header.left))
+  return Either.isRight(header)
+    ? Effect.succeed(header.right)
+    : Effect.zipRight(closeHandles(message.handles), Effect.fail(header.left))
 }
 
 /**
@@ -79,7 +98,10 @@ export const decodeHeader = (message: Received): Effect.Effect<Message.Header, D
  * is closed before the error returns; on success, handles of unknown members are closed and the
  * rest are in the value.
  */
-export const decodeBody = <A>(type: Wire.Type<A>, message: Received): Effect.Effect<A, DecodeError | TransportError, Kernel.Kernel> =>
+export const decodeBody = <A>(
+  type: Wire.Type<A>,
+  message: Received
+): Effect.Effect<A, DecodeError | TransportError, Kernel.Kernel> =>
   Effect.flatMap(
     Effect.tapError(handleInfos(message.handles), () => closeHandles(message.handles)),
     (infos) => {
@@ -95,9 +117,14 @@ export const decode = <A>(
   type: Wire.Type<A>,
   message: Received
 ): Effect.Effect<{ readonly header: Message.Header; readonly value: A }, DecodeError | TransportError, Kernel.Kernel> =>
-  Effect.flatMap(decodeHeader(message), (header) => Effect.map(decodeBody(type, message), (value) => ({ header, value })))
+  Effect.flatMap(
+    decodeHeader(message),
+    (header) => Effect.map(decodeBody(type, message), (value) => ({ header, value }))
+  )
 
-const dynamicFlags = (method: Protocol.Method<unknown, unknown>): number => (method.strict ? 0 : Message.DYNAMIC_FLAG_FLEXIBLE)
+const dynamicFlags = (
+  method: Protocol.Method<unknown, unknown>
+): number => (method.strict ? 0 : Message.DYNAMIC_FLAG_FLEXIBLE)
 
 /** Sends a one-way request (txid 0). */
 export const send = <Req, Res>(
@@ -105,8 +132,10 @@ export const send = <Req, Res>(
   method: Protocol.Method<Req, Res>,
   request: Req
 ): Effect.Effect<void, EncodeError | PeerClosed | TransportError, Kernel.Kernel> =>
-  Effect.flatMap(Message.encode(method.request, { txid: 0, ordinal: method.ordinal, dynamicFlags: dynamicFlags(method) }, request), (m) =>
-    write(channel, m))
+  Effect.flatMap(
+    Message.encode(method.request, { txid: 0, ordinal: method.ordinal, dynamicFlags: dynamicFlags(method) }, request),
+    (m) => write(channel, m)
+  )
 
 /** Sends the reply to request `txid` of a two-way method. */
 export const reply = <Req, Res>(
@@ -163,8 +192,16 @@ export const call = <Req, Res>(
   if (response === undefined) return Effect.dieMessage(`${method.protocol}.${method.name} is one-way: use send`)
   return Effect.gen(function*() {
     const txid = yield* nextTxid
-    const encoded = yield* Message.encode(method.request, { txid, ordinal: method.ordinal, dynamicFlags: dynamicFlags(method) }, request)
-    yield* Effect.catchTag(write(channel, encoded), "PeerClosed", () => Effect.flatMap(queuedEpitaph(channel), (epitaph) => Effect.fail(epitaph)))
+    const encoded = yield* Message.encode(method.request, {
+      txid,
+      ordinal: method.ordinal,
+      dynamicFlags: dynamicFlags(method)
+    }, request)
+    yield* Effect.catchTag(
+      write(channel, encoded),
+      "PeerClosed",
+      () => Effect.flatMap(queuedEpitaph(channel), (epitaph) => Effect.fail(epitaph))
+    )
     while (true) {
       const message = yield* receive(channel)
       const header = yield* decodeHeader(message)
@@ -178,7 +215,11 @@ export const call = <Req, Res>(
       }
       if (header.ordinal !== method.ordinal) {
         yield* closeHandles(message.handles)
-        return yield* new UnexpectedOrdinal({ protocol: method.protocol, ordinal: header.ordinal, expected: method.ordinal })
+        return yield* new UnexpectedOrdinal({
+          protocol: method.protocol,
+          ordinal: header.ordinal,
+          expected: method.ordinal
+        })
       }
       return yield* decodeBody(response, message)
     }

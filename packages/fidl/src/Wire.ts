@@ -117,7 +117,12 @@ export const bits = (
   members: Readonly<Record<string, number>>,
   options?: { readonly strict?: boolean }
 ): Type<number> =>
-  new internal.EnumType("bits", underlying(type, ["uint8", "uint16", "uint32"] satisfies ReadonlyArray<UnsignedType>), members, options?.strict ?? true)
+  new internal.EnumType(
+    "bits",
+    underlying(type, ["uint8", "uint16", "uint32"] satisfies ReadonlyArray<UnsignedType>),
+    members,
+    options?.strict ?? true
+  )
 
 // --- strings, vectors, arrays ---------------------------------------------------------------------
 
@@ -128,10 +133,12 @@ export const string = (max?: number): Nullable<string> => new internal.StringTyp
 export const bytes = (max?: number): Nullable<Uint8Array> => new internal.BytesType(max)
 
 /** `vector<T>:max`. */
-export const vector = <A>(element: Type<A>, max?: number): Nullable<ReadonlyArray<A>> => new internal.VectorType(element, max)
+export const vector = <A>(element: Type<A>, max?: number): Nullable<ReadonlyArray<A>> =>
+  new internal.VectorType(element, max)
 
 /** `array<T, length>`: exactly `length` elements, in-line. */
-export const array = <A>(element: Type<A>, length: number): Type<ReadonlyArray<A>> => new internal.ArrayType(element, length)
+export const array = <A>(element: Type<A>, length: number): Type<ReadonlyArray<A>> =>
+  new internal.ArrayType(element, length)
 
 // --- handles ------------------------------------------------------------------------------------
 
@@ -181,8 +188,10 @@ export type UnionValue<M extends Members> = {
 }[keyof M & string]
 
 /** A strict union: an undeclared ordinal is a decode error. */
-export const union = <const M extends Members>(members: M, options?: { readonly name?: string }): Nullable<UnionValue<M>> =>
-  new internal.UnionType(members, true, options?.name) as Nullable<UnionValue<M>>
+export const union = <const M extends Members>(
+  members: M,
+  options?: { readonly name?: string }
+): Nullable<UnionValue<M>> => new internal.UnionType(members, true, options?.name) as Nullable<UnionValue<M>>
 
 /**
  * A flexible union: an undeclared ordinal decodes as {@link UnknownMember} (its handles are
@@ -191,7 +200,8 @@ export const union = <const M extends Members>(members: M, options?: { readonly 
 export const flexibleUnion = <const M extends Members>(
   members: M,
   options?: { readonly name?: string }
-): Nullable<UnionValue<M> | UnknownMember> => new internal.UnionType(members, false, options?.name) as Nullable<UnionValue<M> | UnknownMember>
+): Nullable<UnionValue<M> | UnknownMember> =>
+  new internal.UnionType(members, false, options?.name) as Nullable<UnionValue<M> | UnknownMember>
 
 /** The value of a table with fields `M`: every field optional. */
 export type TableValue<M extends Members> = {
@@ -210,7 +220,9 @@ export const result = <A, E>(
   response: Type<A>,
   error: Type<E>
 ): Nullable<UnionMember<"response", A> | UnionMember<"err", E>> =>
-  new internal.UnionType({ response: [1, response], err: [2, error] }, true) as Nullable<UnionMember<"response", A> | UnionMember<"err", E>>
+  new internal.UnionType({ response: [1, response], err: [2, error] }, true) as Nullable<
+    UnionMember<"response", A> | UnionMember<"err", E>
+  >
 
 // --- encode and decode --------------------------------------------------------------------------
 
@@ -252,8 +264,11 @@ export const encode = <A>(type: Type<A>, value: A): Either.Either<Encoded, Encod
  * rights), checking every decoder obligation: all bytes and handles consumed, padding zero,
  * presence markers valid, bounds, UTF-8, handle types and rights, nesting depth.
  */
-export const decode = <A>(type: Type<A>, bytes: Uint8Array, handles: ReadonlyArray<HandleInfo> = []): Either.Either<A, DecodeError> =>
-  Either.map(decodeDetailed(type, bytes, handles), (d) => d.value)
+export const decode = <A>(
+  type: Type<A>,
+  bytes: Uint8Array,
+  handles: ReadonlyArray<HandleInfo> = []
+): Either.Either<A, DecodeError> => Either.map(decodeDetailed(type, bytes, handles), (d) => d.value)
 
 /** {@link decode}, also returning the handles of unknown union members and table fields. */
 export const decodeDetailed = <A>(
@@ -269,7 +284,8 @@ export const decodeDetailed = <A>(
 }
 
 /** Values of `type`, for property tests. Types with handles need `options.handle`. */
-export const arbitrary = <A>(type: Type<A>, options: ArbitraryOptions = {}): FastCheck.Arbitrary<A> => type.arbitrary(options)
+export const arbitrary = <A>(type: Type<A>, options: ArbitraryOptions = {}): FastCheck.Arbitrary<A> =>
+  type.arbitrary(options)
 
 /** The number of UTF-8 bytes of a string, as a `string:N` bound counts them. */
 export const utf8Length = internal.utf8Length

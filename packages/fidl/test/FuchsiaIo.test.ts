@@ -55,7 +55,11 @@ describe("fuchsia.io subset ordinals", () => {
       [Directory.methods.Rename.ordinal, PINNED.Rename]
     ]
     for (const [computed, expected] of pinned) assert.strictEqual(computed, expected)
-    const all: Record<string, Protocol.Method<unknown, unknown>> = { ...Directory.methods, ...File.methods, ...NodeEvents.methods }
+    const all: Record<string, Protocol.Method<unknown, unknown>> = {
+      ...Directory.methods,
+      ...File.methods,
+      ...NodeEvents.methods
+    }
     for (const [name, selector] of Object.entries(FuchsiaIo.Selectors)) {
       const method = all[name]
       assert.isDefined(method, name)
@@ -65,7 +69,9 @@ describe("fuchsia.io subset ordinals", () => {
 
   it("every method is strict (dynamic flags 0)", () => {
     for (const protocol of [Directory, File, NodeEvents]) {
-      for (const method of Object.values(protocol.methods) as ReadonlyArray<Protocol.Method<unknown, unknown>>) assert.isTrue(method.strict)
+      for (const method of Object.values(protocol.methods) as ReadonlyArray<Protocol.Method<unknown, unknown>>) {
+        assert.isTrue(method.strict)
+      }
     }
   })
 })
@@ -107,7 +113,14 @@ const REWIND_RESPONSE = hex(`06 00 00 00 02 00 00 01 71 4c f3 f0 2a 20 b1 16 00 
 const bytes = (s: string) => new TextEncoder().encode(s)
 
 /** Encodes, checks the bytes, decodes them back and checks the value. */
-const golden = <A>(type: Wire.Type<A>, txid: number, ordinal: bigint, value: A, expected: Uint8Array, handles: ReadonlyArray<Wire.HandleInfo> = []) => {
+const golden = <A>(
+  type: Wire.Type<A>,
+  txid: number,
+  ordinal: bigint,
+  value: A,
+  expected: Uint8Array,
+  handles: ReadonlyArray<Wire.HandleInfo> = []
+) => {
   const encoded = Either.getOrThrow(Message.encode(type, { txid, ordinal }, value))
   assert.strictEqual(toHex(encoded.bytes), toHex(expected))
   const decoded = Either.getOrThrow(Message.decode(type, expected, handles))
@@ -122,15 +135,33 @@ describe("fuchsia.io golden vectors", () => {
       { ino: FuchsiaIo.INO_UNKNOWN, type: FuchsiaIo.DirentType.DIRECTORY, name: "." },
       { ino: FuchsiaIo.INO_UNKNOWN, type: FuchsiaIo.DirentType.FILE, name: "test_file1" }
     ]))
-    golden(FuchsiaIo.ReadDirentsResponse, 1, Directory.methods.ReadDirents.ordinal, { s: Status.OK, dirents }, READ_DIRENTS_RESPONSE)
+    golden(
+      FuchsiaIo.ReadDirentsResponse,
+      1,
+      Directory.methods.ReadDirents.ordinal,
+      { s: Status.OK, dirents },
+      READ_DIRENTS_RESPONSE
+    )
     const served = PseudoDirectory.takeDirents(PseudoDirectory.make({ test_file1: "x" }), 0, 8192n)
     assert.deepStrictEqual(served, { bytes: dirents, taken: 2 })
   })
 
   it("Read responses: data, end of file (empty), and an error", () => {
     const read = File.methods.Read
-    golden(FuchsiaIo.ReadResponse, 2, read.ordinal, { _tag: "response", value: { data: bytes("hi") } }, READ_RESPONSE_DATA)
-    golden(FuchsiaIo.ReadResponse, 3, read.ordinal, { _tag: "response", value: { data: new Uint8Array(0) } }, READ_RESPONSE_END)
+    golden(
+      FuchsiaIo.ReadResponse,
+      2,
+      read.ordinal,
+      { _tag: "response", value: { data: bytes("hi") } },
+      READ_RESPONSE_DATA
+    )
+    golden(
+      FuchsiaIo.ReadResponse,
+      3,
+      read.ordinal,
+      { _tag: "response", value: { data: new Uint8Array(0) } },
+      READ_RESPONSE_END
+    )
     golden(FuchsiaIo.ReadResponse, 4, read.ordinal, { _tag: "err", value: Status.BAD_HANDLE }, READ_RESPONSE_ERR)
   })
 
@@ -142,33 +173,56 @@ describe("fuchsia.io golden vectors", () => {
   it("Open(\".\", RIGHT_READABLE | DIRECTORY) request with its channel", () => {
     const channel = pool.channels[0]
     const flags = FuchsiaIo.OpenFlags.RIGHT_READABLE | FuchsiaIo.OpenFlags.DIRECTORY
-    golden(Directory.methods.Open.request, 0, Directory.methods.Open.ordinal, { flags, mode: 0, path: ".", object: channel }, OPEN_REQUEST, pool.infosOf([channel]))
+    golden(
+      Directory.methods.Open.request,
+      0,
+      Directory.methods.Open.ordinal,
+      { flags, mode: 0, path: ".", object: channel },
+      OPEN_REQUEST,
+      pool.infosOf([channel])
+    )
   })
 
   it("OnOpen event for a directory", () => {
-    golden(FuchsiaIo.OnOpenEvent, 0, NodeEvents.methods.OnOpen.ordinal, { s: Status.OK, info: Option.some({ _tag: "directory" as const, value: {} }) }, ON_OPEN_DIRECTORY)
+    golden(FuchsiaIo.OnOpenEvent, 0, NodeEvents.methods.OnOpen.ordinal, {
+      s: Status.OK,
+      info: Option.some({ _tag: "directory" as const, value: {} })
+    }, ON_OPEN_DIRECTORY)
   })
 
   it("the largest Read and ReadDirents replies fit a message; one byte more is refused", () => {
     const read = File.methods.Read
-    const full = Message.encode(FuchsiaIo.ReadResponse, { txid: 1, ordinal: read.ordinal }, { _tag: "response", value: { data: new Uint8Array(FuchsiaIo.MAX_BUF) } })
+    const full = Message.encode(FuchsiaIo.ReadResponse, { txid: 1, ordinal: read.ordinal }, {
+      _tag: "response",
+      value: { data: new Uint8Array(FuchsiaIo.MAX_BUF) }
+    })
     assert.strictEqual(Either.getOrThrow(full).bytes.length, 16 + 16 + 16 + FuchsiaIo.MAX_BUF)
-    const over = Message.encode(FuchsiaIo.ReadResponse, { txid: 1, ordinal: read.ordinal }, { _tag: "response", value: { data: new Uint8Array(FuchsiaIo.MAX_BUF + 1) } })
+    const over = Message.encode(FuchsiaIo.ReadResponse, { txid: 1, ordinal: read.ordinal }, {
+      _tag: "response",
+      value: { data: new Uint8Array(FuchsiaIo.MAX_BUF + 1) }
+    })
     assert.isTrue(Either.isLeft(over) && over.left.reason === "TooLong")
     const dirents = Directory.methods.ReadDirents
-    const listing = Message.encode(FuchsiaIo.ReadDirentsResponse, { txid: 1, ordinal: dirents.ordinal }, { s: 0, dirents: new Uint8Array(FuchsiaIo.MAX_BUF) })
+    const listing = Message.encode(FuchsiaIo.ReadDirentsResponse, { txid: 1, ordinal: dirents.ordinal }, {
+      s: 0,
+      dirents: new Uint8Array(FuchsiaIo.MAX_BUF)
+    })
     assert.strictEqual(Either.getOrThrow(listing).bytes.length, 16 + 24 + FuchsiaIo.MAX_BUF)
   })
 
   it("a path over 4095 bytes does not decode", () => {
     const open = Directory.methods.Open
     const channel = pool.channels[1]
-    const long = Message.encode(Wire.struct({ flags: Wire.uint32, mode: Wire.uint32, path: Wire.string(), object: Wire.endpoint }), { txid: 0, ordinal: open.ordinal }, {
-      flags: 0,
-      mode: 0,
-      path: "a".repeat(4096),
-      object: channel
-    })
+    const long = Message.encode(
+      Wire.struct({ flags: Wire.uint32, mode: Wire.uint32, path: Wire.string(), object: Wire.endpoint }),
+      { txid: 0, ordinal: open.ordinal },
+      {
+        flags: 0,
+        mode: 0,
+        path: "a".repeat(4096),
+        object: channel
+      }
+    )
     const decoded = Message.decode(open.request, Either.getOrThrow(long).bytes, pool.infosOf([channel]))
     assert.isTrue(Either.isLeft(decoded) && decoded.left.reason === "TooLong")
   })
@@ -187,7 +241,23 @@ for (const protocol of [Directory, File, NodeEvents]) {
 
 describe("fuchsia.io round trips", () => {
   it("covers every message of the subset", () => {
-    const twoWay = ["Close", "GetAttr", "GetToken", "Read", "ReadAt", "ReadDirents", "Rename", "Resize", "Rewind", "Seek", "SetAttr", "Sync", "Unlink", "Write", "WriteAt"]
+    const twoWay = [
+      "Close",
+      "GetAttr",
+      "GetToken",
+      "Read",
+      "ReadAt",
+      "ReadDirents",
+      "Rename",
+      "Resize",
+      "Rewind",
+      "Seek",
+      "SetAttr",
+      "Sync",
+      "Unlink",
+      "Write",
+      "WriteAt"
+    ]
     assert.deepStrictEqual(
       [...messages.keys()].sort(),
       [...twoWay.flatMap((m) => [`${m} request`, `${m} response`]), "OnOpen event", "Open request"].sort()
@@ -236,7 +306,9 @@ describe("dirents", () => {
     [FastCheck.uint8Array({ maxLength: 80 })],
     ([raw]) => {
       const decoded = FuchsiaIo.decodeDirents(raw)
-      if (Either.isRight(decoded)) assert.deepStrictEqual(Either.getOrThrow(FuchsiaIo.encodeDirents(decoded.right)), raw)
+      if (Either.isRight(decoded)) {
+        assert.deepStrictEqual(Either.getOrThrow(FuchsiaIo.encodeDirents(decoded.right)), raw)
+      }
     },
     { fastCheck: { numRuns: 10_000 } }
   )
@@ -246,12 +318,18 @@ describe("dirents", () => {
     assert.isTrue(Either.isLeft(FuchsiaIo.encodeDirent({ ino: 0n, type: 8, name: "a/b" })))
     assert.isTrue(Either.isLeft(FuchsiaIo.encodeDirent({ ino: 0n, type: 8, name: "x".repeat(256) })))
     assert.isTrue(Either.isRight(FuchsiaIo.encodeDirent({ ino: 0n, type: 8, name: "x".repeat(255) })))
-    assert.deepStrictEqual(FuchsiaIo.decodeDirents(hex("ff ff ff ff ff ff ff ff 01")), Either.left("dirent at byte 0: header cut off at byte 9"))
+    assert.deepStrictEqual(
+      FuchsiaIo.decodeDirents(hex("ff ff ff ff ff ff ff ff 01")),
+      Either.left("dirent at byte 0: header cut off at byte 9")
+    )
     assert.deepStrictEqual(
       FuchsiaIo.decodeDirents(hex("ff ff ff ff ff ff ff ff 02 04 2e")),
       Either.left("dirent at byte 0: name of 2 bytes runs past byte 11")
     )
-    assert.deepStrictEqual(FuchsiaIo.decodeDirents(hex("00 00 00 00 00 00 00 00 01 04 ff")), Either.left("dirent at byte 0: name is not UTF-8"))
+    assert.deepStrictEqual(
+      FuchsiaIo.decodeDirents(hex("00 00 00 00 00 00 00 00 01 04 ff")),
+      Either.left("dirent at byte 0: name is not UTF-8")
+    )
   })
 
   it.prop(

@@ -37,7 +37,9 @@ const targets: Array<Target> = []
 for (const protocol of [Ldsvc.Loader, TestUtil.Util, FuchsiaIo.Directory, FuchsiaIo.File, FuchsiaIo.NodeEvents]) {
   for (const method of Object.values(protocol.methods) as ReadonlyArray<Protocol.Method<unknown, unknown>>) {
     targets.push({ name: `${method.name} request`, type: method.request, ordinal: method.ordinal, canonical: true })
-    if (method.response !== undefined) targets.push({ name: `${method.name} response`, type: method.response, ordinal: method.ordinal, canonical: true })
+    if (method.response !== undefined) {
+      targets.push({ name: `${method.name} response`, type: method.response, ordinal: method.ordinal, canonical: true })
+    }
   }
 }
 const Choice = Wire.union({ n: [1, Wire.uint32], s: [2, Wire.string(16)], h: [3, Wire.handle("VMO")] })
@@ -58,7 +60,10 @@ targets.push({
 /** A valid message of a target: bytes, and the kinds of the handles it carries, in order. */
 const seed = FastCheck.oneof(
   ...targets.map((target, index) =>
-    FastCheck.tuple(Wire.arbitrary(target.type, { handle: pool.source }), FastCheck.integer({ min: 0, max: 0x7fffffff })).map(
+    FastCheck.tuple(
+      Wire.arbitrary(target.type, { handle: pool.source }),
+      FastCheck.integer({ min: 0, max: 0x7fffffff })
+    ).map(
       ([value, txid]) => {
         const encoded = Either.getOrThrow(Message.encode(target.type, { txid, ordinal: target.ordinal }, value))
         const kinds = pool.infosOf(encoded.handles).map((info) => info.type as HandleKind)
@@ -78,20 +83,56 @@ type Mutation =
   | { readonly kind: "retypeHandle"; readonly at: number; readonly handle: HandleKind }
 
 const mutation: FastCheck.Arbitrary<Mutation> = FastCheck.oneof(
-  { weight: 4, arbitrary: FastCheck.record({ kind: FastCheck.constant("set" as const), at: FastCheck.nat(), value: FastCheck.integer({ min: 0, max: 255 }) }) },
+  {
+    weight: 4,
+    arbitrary: FastCheck.record({
+      kind: FastCheck.constant("set" as const),
+      at: FastCheck.nat(),
+      value: FastCheck.integer({ min: 0, max: 255 })
+    })
+  },
   {
     weight: 4,
     arbitrary: FastCheck.record({
       kind: FastCheck.constant("word" as const),
       at: FastCheck.nat(),
-      value: FastCheck.constantFrom(0, 1, 2, 3, 7, 8, 16, 0x7f, 0x80, 0xff, 1024, 1025, 0xffff, 0x8000_0000, 0xffff_ffff)
+      value: FastCheck.constantFrom(
+        0,
+        1,
+        2,
+        3,
+        7,
+        8,
+        16,
+        0x7f,
+        0x80,
+        0xff,
+        1024,
+        1025,
+        0xffff,
+        0x8000_0000,
+        0xffff_ffff
+      )
     })
   },
   { weight: 1, arbitrary: FastCheck.record({ kind: FastCheck.constant("truncate" as const), at: FastCheck.nat() }) },
-  { weight: 1, arbitrary: FastCheck.record({ kind: FastCheck.constant("extend" as const), bytes: FastCheck.uint8Array({ minLength: 1, maxLength: 24 }) }) },
+  {
+    weight: 1,
+    arbitrary: FastCheck.record({
+      kind: FastCheck.constant("extend" as const),
+      bytes: FastCheck.uint8Array({ minLength: 1, maxLength: 24 })
+    })
+  },
   { weight: 1, arbitrary: FastCheck.record({ kind: FastCheck.constant("dropHandle" as const), at: FastCheck.nat() }) },
   { weight: 1, arbitrary: FastCheck.record({ kind: FastCheck.constant("addHandle" as const), handle: handleKind }) },
-  { weight: 1, arbitrary: FastCheck.record({ kind: FastCheck.constant("retypeHandle" as const), at: FastCheck.nat(), handle: handleKind }) }
+  {
+    weight: 1,
+    arbitrary: FastCheck.record({
+      kind: FastCheck.constant("retypeHandle" as const),
+      at: FastCheck.nat(),
+      handle: handleKind
+    })
+  }
 )
 
 const mutate = (bytes: Uint8Array, kinds: ReadonlyArray<HandleKind>, mutations: ReadonlyArray<Mutation>) => {
@@ -103,7 +144,9 @@ const mutate = (bytes: Uint8Array, kinds: ReadonlyArray<HandleKind>, mutations: 
         if (b.length > 0) b[m.at % b.length] = m.value
         break
       case "word":
-        if (b.length >= 4) new DataView(b.buffer, b.byteOffset).setUint32((m.at % Math.floor(b.length / 4)) * 4, m.value, true)
+        if (b.length >= 4) {
+          new DataView(b.buffer, b.byteOffset).setUint32((m.at % Math.floor(b.length / 4)) * 4, m.value, true)
+        }
         break
       case "truncate":
         b = b.slice(0, m.at % (b.length + 1))
@@ -171,7 +214,13 @@ describe("Fuzz", () => {
           if (target.canonical) {
             // What the decoder accepts is exactly what the encoder makes of the value.
             const { header, value } = exit.value
-            const again = Either.getOrThrow(Message.encode(target.type, { txid: header.txid, ordinal: header.ordinal, dynamicFlags: header.dynamicFlags }, value))
+            const again = Either.getOrThrow(
+              Message.encode(target.type, {
+                txid: header.txid,
+                ordinal: header.ordinal,
+                dynamicFlags: header.dynamicFlags
+              }, value)
+            )
             assert.deepStrictEqual(again.bytes.subarray(8), bytes.subarray(8))
             assert.deepStrictEqual(again.handles, handles)
           }

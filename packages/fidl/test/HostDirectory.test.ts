@@ -1,6 +1,6 @@
-import { assert, describe, it } from "@effect/vitest"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as NodePath from "@effect/platform-node/NodePath"
+import { assert, describe, it } from "@effect/vitest"
 import * as FuchsiaIo from "@zxsim/fidl/FuchsiaIo"
 import * as HostDirectory from "@zxsim/fidl/HostDirectory"
 import * as IoClient from "@zxsim/fidl/IoClient"
@@ -18,12 +18,16 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 
-const { CREATE, CREATE_IF_ABSENT, DIRECTORY, NOT_DIRECTORY, POSIX_WRITABLE, RIGHT_READABLE, RIGHT_WRITABLE, TRUNCATE } = FuchsiaIo.OpenFlags
+const { CREATE, CREATE_IF_ABSENT, DIRECTORY, NOT_DIRECTORY, POSIX_WRITABLE, RIGHT_READABLE, RIGHT_WRITABLE, TRUNCATE } =
+  FuchsiaIo.OpenFlags
 const platform = Layer.merge(NodeFileSystem.layer, NodePath.layer)
 const file = FuchsiaIo.File.methods
 const directory = FuchsiaIo.Directory.methods
 
-const snapshot = Effect.flatMap(Kernel.Kernel, (k) => Effect.map(k.stats, (s) => JSON.stringify({ handles: s.handles, objects: s.objects })))
+const snapshot = Effect.flatMap(
+  Kernel.Kernel,
+  (k) => Effect.map(k.stats, (s) => JSON.stringify({ handles: s.handles, objects: s.objects }))
+)
 
 /** Runs `body` on a fresh kernel; everything it made must be gone when its scope closes. */
 const withKernel = <A, E>(body: Effect.Effect<A, E, Kernel.Kernel | Scope.Scope>): Effect.Effect<A, E> =>
@@ -70,7 +74,11 @@ describe("HostDirectory", () => {
     withKernel(Effect.gen(function*() {
       const { root } = temporary()
       const dir = yield* serveHost(root)
-      const { channel } = yield* IoClient.openDescribed(dir, "dir/new.bin", CREATE | RIGHT_READABLE | RIGHT_WRITABLE | NOT_DIRECTORY)
+      const { channel } = yield* IoClient.openDescribed(
+        dir,
+        "dir/new.bin",
+        CREATE | RIGHT_READABLE | RIGHT_WRITABLE | NOT_DIRECTORY
+      )
       const written = yield* Transport.call(channel, file.Write, { data: new TextEncoder().encode("hello world") })
       assert.deepStrictEqual(written, { _tag: "response", value: { actualCount: 11n } })
       const seek = yield* Transport.call(channel, file.Seek, { origin: FuchsiaIo.SeekOrigin.END, offset: -5n })
@@ -80,7 +88,10 @@ describe("HostDirectory", () => {
       yield* Transport.call(channel, file.WriteAt, { data: new TextEncoder().encode("J"), offset: 0n })
       const at = yield* Transport.call(channel, file.ReadAt, { count: 5n, offset: 0n })
       assert.deepStrictEqual(at._tag === "response" ? new TextDecoder().decode(at.value.data) : at, "Jello")
-      assert.deepStrictEqual(yield* Transport.call(channel, file.Resize, { length: 4n }), { _tag: "response", value: {} })
+      assert.deepStrictEqual(yield* Transport.call(channel, file.Resize, { length: 4n }), {
+        _tag: "response",
+        value: {}
+      })
       const attrs = yield* Transport.call(channel, file.GetAttr, undefined)
       assert.strictEqual(attrs.s, Status.OK)
       assert.strictEqual(attrs.attributes.contentSize, 4n)
@@ -93,8 +104,14 @@ describe("HostDirectory", () => {
     withKernel(Effect.gen(function*() {
       const { root } = temporary()
       const dir = yield* serveHost(root)
-      assert.strictEqual(yield* openStatus(dir, "made", CREATE | CREATE_IF_ABSENT | DIRECTORY | RIGHT_READABLE), Status.OK)
-      assert.strictEqual(yield* openStatus(dir, "made", CREATE | CREATE_IF_ABSENT | DIRECTORY | RIGHT_READABLE), Status.ALREADY_EXISTS)
+      assert.strictEqual(
+        yield* openStatus(dir, "made", CREATE | CREATE_IF_ABSENT | DIRECTORY | RIGHT_READABLE),
+        Status.OK
+      )
+      assert.strictEqual(
+        yield* openStatus(dir, "made", CREATE | CREATE_IF_ABSENT | DIRECTORY | RIGHT_READABLE),
+        Status.ALREADY_EXISTS
+      )
       const { channel: sub } = yield* IoClient.openDescribed(dir, "dir", DIRECTORY | RIGHT_READABLE | POSIX_WRITABLE)
       const token = yield* Transport.call(sub, directory.GetToken, undefined)
       assert.strictEqual(token.s, Status.OK)
@@ -103,16 +120,32 @@ describe("HostDirectory", () => {
         const kernel = yield* Kernel.Kernel
         const event = yield* kernel.handle.duplicate(token.token.value)
         yield* Effect.ignore(kernel.handle.close(token.token.value))
-        const renamed = yield* Transport.call(dir, directory.Rename, { src: "inside.txt", dstParentToken: event as Handle.Handle<"EVENT">, dst: "moved.txt" })
+        const renamed = yield* Transport.call(dir, directory.Rename, {
+          src: "inside.txt",
+          dstParentToken: event as Handle.Handle<"EVENT">,
+          dst: "moved.txt"
+        })
         assert.deepStrictEqual(renamed, { _tag: "response", value: {} })
       }
       assert.strictEqual(fs.readFileSync(path.join(root, "dir", "moved.txt"), "utf8"), "inside")
-      const notEmpty = yield* Transport.call(dir, directory.Unlink, { name: "dir", options: { flags: FuchsiaIo.UnlinkFlags.MUST_BE_DIRECTORY } })
+      const notEmpty = yield* Transport.call(dir, directory.Unlink, {
+        name: "dir",
+        options: { flags: FuchsiaIo.UnlinkFlags.MUST_BE_DIRECTORY }
+      })
       assert.deepStrictEqual(notEmpty, { _tag: "err", value: Status.NOT_EMPTY })
-      const notDir = yield* Transport.call(sub, directory.Unlink, { name: "moved.txt", options: { flags: FuchsiaIo.UnlinkFlags.MUST_BE_DIRECTORY } })
+      const notDir = yield* Transport.call(sub, directory.Unlink, {
+        name: "moved.txt",
+        options: { flags: FuchsiaIo.UnlinkFlags.MUST_BE_DIRECTORY }
+      })
       assert.deepStrictEqual(notDir, { _tag: "err", value: Status.NOT_DIR })
-      assert.deepStrictEqual(yield* Transport.call(sub, directory.Unlink, { name: "moved.txt", options: {} }), { _tag: "response", value: {} })
-      assert.deepStrictEqual(yield* Transport.call(dir, directory.Unlink, { name: "..", options: {} }), { _tag: "err", value: Status.INVALID_ARGS })
+      assert.deepStrictEqual(yield* Transport.call(sub, directory.Unlink, { name: "moved.txt", options: {} }), {
+        _tag: "response",
+        value: {}
+      })
+      assert.deepStrictEqual(yield* Transport.call(dir, directory.Unlink, { name: "..", options: {} }), {
+        _tag: "err",
+        value: Status.INVALID_ARGS
+      })
       yield* IoClient.close(sub)
       assert.deepStrictEqual(fs.readdirSync(path.join(root, "dir")), [])
     })))
@@ -125,7 +158,10 @@ describe("HostDirectory", () => {
       assert.strictEqual(yield* openStatus(dir, "inside.txt", RIGHT_WRITABLE), Status.ACCESS_DENIED)
       assert.strictEqual(yield* openStatus(dir, "new.txt", CREATE | RIGHT_READABLE), Status.ACCESS_DENIED)
       assert.strictEqual(yield* openStatus(dir, "inside.txt", TRUNCATE | RIGHT_READABLE), Status.INVALID_ARGS)
-      assert.deepStrictEqual(yield* Transport.call(dir, directory.Unlink, { name: "inside.txt", options: {} }), { _tag: "err", value: Status.ACCESS_DENIED })
+      assert.deepStrictEqual(yield* Transport.call(dir, directory.Unlink, { name: "inside.txt", options: {} }), {
+        _tag: "err",
+        value: Status.ACCESS_DENIED
+      })
       const token = yield* Transport.call(dir, directory.GetToken, undefined)
       assert.strictEqual(token.s, Status.ACCESS_DENIED)
       assert.deepStrictEqual(fs.readdirSync(root).sort(), ["dir", "inside.txt"])
@@ -158,7 +194,10 @@ describe("HostDirectory", () => {
       yield* IoClient.close(channel)
       assert.strictEqual(yield* openStatus(dir, "fine-absolute", RIGHT_READABLE | DIRECTORY), Status.OK)
       // A rename cannot move something out, nor a link be unlinked anywhere but where it is.
-      assert.deepStrictEqual(yield* Transport.call(dir, directory.Unlink, { name: "absolute", options: {} }), { _tag: "response", value: {} })
+      assert.deepStrictEqual(yield* Transport.call(dir, directory.Unlink, { name: "absolute", options: {} }), {
+        _tag: "response",
+        value: {}
+      })
       assert.isTrue(fs.existsSync(path.join(outer, "secret.txt")))
       assert.strictEqual(fs.readFileSync(path.join(outer, "secret.txt"), "utf8"), "outside")
     })))
@@ -167,7 +206,10 @@ describe("HostDirectory", () => {
     withKernel(Effect.gen(function*() {
       const { root } = temporary()
       const epitaph = (client: Handle.Channel) =>
-        Effect.map(Effect.flip(Transport.call(client, directory.Rewind, undefined)), (e) => (e._tag === "PeerClosed" ? e.status : Status.INTERNAL))
+        Effect.map(
+          Effect.flip(Transport.call(client, directory.Rewind, undefined)),
+          (e) => (e._tag === "PeerClosed" ? e.status : Status.INTERNAL)
+        )
       assert.strictEqual(yield* epitaph(yield* serveHost(path.join(root, "missing"))), Status.NOT_FOUND)
       assert.strictEqual(yield* epitaph(yield* serveHost(path.join(root, "inside.txt"))), Status.NOT_DIR)
     })))

@@ -1,5 +1,5 @@
-import { assert, describe, it } from "@effect/vitest"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import { assert, describe, it } from "@effect/vitest"
 import * as Ldsvc from "@zxsim/fidl/Ldsvc"
 import * as Loader from "@zxsim/fidl/Loader"
 import * as Message from "@zxsim/fidl/Message"
@@ -53,7 +53,10 @@ const contentsOf = (vmo: Handle.Vmo) =>
   })
 
 /** Handles and objects the kernel holds, to compare before and after. */
-const snapshot = Effect.flatMap(Kernel.Kernel, (k) => Effect.map(k.stats, (s) => JSON.stringify({ handles: s.handles, objects: s.objects })))
+const snapshot = Effect.flatMap(
+  Kernel.Kernel,
+  (k) => Effect.map(k.stats, (s) => JSON.stringify({ handles: s.handles, objects: s.objects }))
+)
 
 /** Closes the client and waits for the server fiber to end by itself. */
 const hangUp = (client: Handle.Channel, fiber: Fiber.RuntimeFiber<void>) =>
@@ -109,7 +112,10 @@ describe("Loader over a kernel channel", () => {
         Loader.layerFailing(Status.OK),
         Effect.gen(function*() {
           const { client } = yield* connect
-          assert.deepStrictEqual(yield* Loader.callLoadObject(client, "ld.so.1"), { rv: Status.OK, object: Option.none() })
+          assert.deepStrictEqual(yield* Loader.callLoadObject(client, "ld.so.1"), {
+            rv: Status.OK,
+            object: Option.none()
+          })
           const error = yield* Effect.flip(Loader.loadObject(client, "ld.so.1"))
           assert.strictEqual(error._tag === "LoaderError" && error.status, Status.INTERNAL)
         })
@@ -151,7 +157,10 @@ describe("Loader over a kernel channel", () => {
           assert.strictEqual(yield* contentsOf(yield* Loader.loadObject(client, "libc.so")), "libc")
           yield* kernel.handle.close(client)
           yield* Effect.yieldNow()
-          assert.strictEqual(yield* contentsOf(yield* Loader.loadObject(cloneClient, "ld.so.1")), "\x7fELF the dynamic linker")
+          assert.strictEqual(
+            yield* contentsOf(yield* Loader.loadObject(cloneClient, "ld.so.1")),
+            "\x7fELF the dynamic linker"
+          )
           assert.isNull(fiber.unsafePoll())
           yield* hangUp(cloneClient, fiber)
         }))
@@ -166,7 +175,9 @@ describe("Loader over a kernel channel", () => {
         const kernel = yield* Kernel.Kernel
         const { client } = yield* connect
         const load = (ch: Handle.Channel, name: string) =>
-          Effect.flatMap(Loader.loadObject(ch, name), contentsOf).pipe(Effect.catchTag("LoaderError", (e) => Effect.succeed(e.status)))
+          Effect.flatMap(Loader.loadObject(ch, name), contentsOf).pipe(
+            Effect.catchTag("LoaderError", (e) => Effect.succeed(e.status))
+          )
         assert.strictEqual(yield* Loader.config(client, "x"), Status.OK)
         assert.strictEqual(yield* load(client, "libfoo.so"), "prefixed libfoo")
         assert.strictEqual(yield* load(client, "libbar.so"), "plain libbar")
@@ -217,8 +228,11 @@ describe("Loader server robustness", () => {
     return { warnings, layer: Logger.add(logger) }
   }
 
-  const rejectsWith = (tag: string, write: (client: Handle.Channel) => Effect.Effect<void, unknown, Kernel.Kernel | Scope.Scope>) => {
-    const { warnings, layer } = collectWarnings()
+  const rejectsWith = (
+    tag: string,
+    write: (client: Handle.Channel) => Effect.Effect<void, unknown, Kernel.Kernel | Scope.Scope>
+  ) => {
+    const { layer, warnings } = collectWarnings()
     return withLoader(
       Loader.layerFromMap(files),
       Effect.gen(function*() {
@@ -244,23 +258,38 @@ describe("Loader server robustness", () => {
     Effect.flatMap(Kernel.Kernel, (k) => k.channel.write(client, bytes, handles))
 
   it.effect("an unknown ordinal closes the channel and logs UnexpectedOrdinal", () =>
-    rejectsWith("UnexpectedOrdinal", raw(Either.getOrThrow(Message.encode(Wire.empty, { txid: 7, ordinal: 0x1234n }, undefined)).bytes)))
+    rejectsWith(
+      "UnexpectedOrdinal",
+      raw(Either.getOrThrow(Message.encode(Wire.empty, { txid: 7, ordinal: 0x1234n }, undefined)).bytes)
+    ))
 
   it.effect("a malformed request closes the channel, its handles, and logs DecodeError", () =>
     rejectsWith("DecodeError", (client) =>
       Effect.gen(function*() {
         const kernel = yield* Kernel.Kernel
         const method = Ldsvc.Loader.methods.LoadObject
-        const good = Either.getOrThrow(Message.encode(method.request, { txid: 3, ordinal: method.ordinal }, { objectName: "ld.so.1" }))
+        const good = Either.getOrThrow(
+          Message.encode(method.request, { txid: 3, ordinal: method.ordinal }, { objectName: "ld.so.1" })
+        )
         const vmo = yield* kernel.vmo.create(4096)
         // A LoadObject request carrying a handle it has no place for.
         yield* raw(good.bytes, [vmo])(client)
       })))
 
   it.effect("a two-way request with txid 0 closes the channel", () =>
-    rejectsWith("DecodeError", raw(Either.getOrThrow(Message.encode(Ldsvc.ConfigRequest, { txid: 0, ordinal: Ldsvc.Loader.methods.Config.ordinal }, { config: "x" })).bytes)))
+    rejectsWith(
+      "DecodeError",
+      raw(
+        Either.getOrThrow(
+          Message.encode(Ldsvc.ConfigRequest, { txid: 0, ordinal: Ldsvc.Loader.methods.Config.ordinal }, {
+            config: "x"
+          })
+        ).bytes
+      )
+    ))
 
-  it.effect("a message too short for a header closes the channel", () => rejectsWith("DecodeError", raw(new Uint8Array([1, 2, 3]))))
+  it.effect("a message too short for a header closes the channel", () =>
+    rejectsWith("DecodeError", raw(new Uint8Array([1, 2, 3]))))
 })
 
 describe("Loader client", () => {

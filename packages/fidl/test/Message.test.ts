@@ -49,31 +49,47 @@ const loadObject = Ldsvc.Loader.methods.LoadObject
 
 describe("Message golden vectors", () => {
   it("LoadObject(\"ld.so.1\") request encodes to the reference bytes", () => {
-    const encoded = Either.getOrThrow(Message.encode(loadObject.request, { txid: 1, ordinal: loadObject.ordinal }, { objectName: "ld.so.1" }))
+    const encoded = Either.getOrThrow(
+      Message.encode(loadObject.request, { txid: 1, ordinal: loadObject.ordinal }, { objectName: "ld.so.1" })
+    )
     assert.deepStrictEqual(encoded.bytes, LOAD_OBJECT_REQUEST)
     assert.strictEqual(encoded.handles.length, 0)
   })
 
   it("LoadObject request decodes from the reference bytes", () => {
     const decoded = Either.getOrThrow(Message.decode(loadObject.request, LOAD_OBJECT_REQUEST))
-    assert.deepStrictEqual(decoded.header, { txid: 1, atRestFlags: 2, dynamicFlags: 0, magic: 1, ordinal: 0x48C5A151D6DF2853n })
+    assert.deepStrictEqual(decoded.header, {
+      txid: 1,
+      atRestFlags: 2,
+      dynamicFlags: 0,
+      magic: 1,
+      ordinal: 0x48C5A151D6DF2853n
+    })
     assert.deepStrictEqual(decoded.value, { objectName: "ld.so.1" })
   })
 
   it("LoadObject response OK with a VMO, both ways", () => {
     const encoded = Either.getOrThrow(
-      Message.encode(loadObject.response!, { txid: 1, ordinal: loadObject.ordinal }, { rv: Status.OK, object: Option.some(vmo) })
+      Message.encode(loadObject.response!, { txid: 1, ordinal: loadObject.ordinal }, {
+        rv: Status.OK,
+        object: Option.some(vmo)
+      })
     )
     assert.deepStrictEqual(encoded.bytes, LOAD_OBJECT_RESPONSE_OK)
     assert.deepStrictEqual(encoded.handles, [vmo])
-    const decoded = Either.getOrThrow(Message.decode(loadObject.response!, LOAD_OBJECT_RESPONSE_OK, pool.infosOf([vmo])))
+    const decoded = Either.getOrThrow(
+      Message.decode(loadObject.response!, LOAD_OBJECT_RESPONSE_OK, pool.infosOf([vmo]))
+    )
     assert.strictEqual(decoded.value.rv, Status.OK)
     assert.isTrue(Option.isSome(decoded.value.object) && decoded.value.object.value === vmo)
   })
 
   it("LoadObject response NOT_FOUND without a VMO, both ways", () => {
     const encoded = Either.getOrThrow(
-      Message.encode(loadObject.response!, { txid: 1, ordinal: loadObject.ordinal }, { rv: Status.NOT_FOUND, object: Option.none() })
+      Message.encode(loadObject.response!, { txid: 1, ordinal: loadObject.ordinal }, {
+        rv: Status.NOT_FOUND,
+        object: Option.none()
+      })
     )
     assert.deepStrictEqual(encoded.bytes, LOAD_OBJECT_RESPONSE_NOT_FOUND)
     const decoded = Either.getOrThrow(Message.decode(loadObject.response!, LOAD_OBJECT_RESPONSE_NOT_FOUND))
@@ -89,10 +105,14 @@ describe("Message golden vectors", () => {
 
   it("Util.GetArguments response for [arg0, arg1, arg2], both ways (§7.4)", () => {
     const method = TestUtil.Util.methods.GetArguments
-    const encoded = Either.getOrThrow(Message.encode(method.response!, { txid: 5, ordinal: method.ordinal }, { args: ["arg0", "arg1", "arg2"] }))
+    const encoded = Either.getOrThrow(
+      Message.encode(method.response!, { txid: 5, ordinal: method.ordinal }, { args: ["arg0", "arg1", "arg2"] })
+    )
     assert.strictEqual(encoded.bytes.length, 104)
     assert.deepStrictEqual(encoded.bytes, GET_ARGUMENTS_RESPONSE)
-    assert.deepStrictEqual(Either.getOrThrow(Message.decode(method.response!, GET_ARGUMENTS_RESPONSE)).value, { args: ["arg0", "arg1", "arg2"] })
+    assert.deepStrictEqual(Either.getOrThrow(Message.decode(method.response!, GET_ARGUMENTS_RESPONSE)).value, {
+      args: ["arg0", "arg1", "arg2"]
+    })
   })
 
   it("Util.GetEnvironment response lays out EnvVar keys and values in element order", () => {
@@ -106,7 +126,10 @@ describe("Message golden vectors", () => {
   it("epitaph and Done", () => {
     assert.deepStrictEqual(Message.encodeEpitaph(Status.NOT_FOUND), EPITAPH_NOT_FOUND)
     const done = Ldsvc.Loader.methods.Done
-    assert.deepStrictEqual(Either.getOrThrow(Message.encode(done.request, { txid: 0, ordinal: done.ordinal }, undefined)).bytes, DONE)
+    assert.deepStrictEqual(
+      Either.getOrThrow(Message.encode(done.request, { txid: 0, ordinal: done.ordinal }, undefined)).bytes,
+      DONE
+    )
     assert.isTrue(Either.isRight(Message.decode(done.request, DONE)))
     // A body after a header-only method's header is trailing garbage.
     const longer = Message.decode(done.request, new Uint8Array([...DONE, 0, 0, 0, 0, 0, 0, 0, 0]))
@@ -145,7 +168,9 @@ const declared: Array<readonly [string, Wire.Type<unknown>, AnyMethod]> = []
 for (const protocol of [Ldsvc.Loader, TestUtil.Util]) {
   for (const method of Object.values(protocol.methods) as ReadonlyArray<AnyMethod>) {
     declared.push([`${protocol.qualifiedName}.${method.name} request`, method.request, method])
-    if (method.response !== undefined) declared.push([`${protocol.qualifiedName}.${method.name} response`, method.response, method])
+    if (method.response !== undefined) {
+      declared.push([`${protocol.qualifiedName}.${method.name} response`, method.response, method])
+    }
   }
 }
 

@@ -21,7 +21,8 @@ describe("Ordinal", () => {
   it.prop(
     "SHA-256 agrees with node:crypto on any input",
     [FastCheck.uint8Array({ maxLength: 300 })],
-    ([bytes]) => toHex(Ordinal.sha256Digest(bytes)).replace(/ /g, "") === createHash("sha256").update(bytes).digest("hex"),
+    ([bytes]) =>
+      toHex(Ordinal.sha256Digest(bytes)).replace(/ /g, "") === createHash("sha256").update(bytes).digest("hex"),
     { fastCheck: { numRuns: 2_000 } }
   )
 
@@ -45,8 +46,13 @@ describe("Ordinal", () => {
   })
 
   it("clears the top bit and formats as FIDL tooling prints", () => {
-    for (const name of ["a", "b", "fuchsia.io/Directory.Open", "x/y.z"]) assert.isTrue(Ordinal.fromSelector(name) < 2n ** 63n)
+    for (const name of ["a", "b", "fuchsia.io/Directory.Open", "x/y.z"]) {
+      assert.isTrue(Ordinal.fromSelector(name) < 2n ** 63n)
+    }
     assert.strictEqual(Ordinal.format(0x0E01FE768FB1BE1An), "0x0E01FE768FB1BE1A")
-    assert.strictEqual(Ordinal.compute("fuchsia.ldsvc", "Loader", "Done"), Ordinal.fromSelector("fuchsia.ldsvc/Loader.Done"))
+    assert.strictEqual(
+      Ordinal.compute("fuchsia.ldsvc", "Loader", "Done"),
+      Ordinal.fromSelector("fuchsia.ldsvc/Loader.Done")
+    )
   })
 })

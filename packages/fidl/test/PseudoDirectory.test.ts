@@ -21,7 +21,10 @@ const { DESCRIBE, DIRECTORY, NOT_DIRECTORY, RIGHT_READABLE, RIGHT_WRITABLE } = F
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes)
 
 /** Handles and objects the kernel holds, to compare before and after. */
-const snapshot = Effect.flatMap(Kernel.Kernel, (k) => Effect.map(k.stats, (s) => JSON.stringify({ handles: s.handles, objects: s.objects })))
+const snapshot = Effect.flatMap(
+  Kernel.Kernel,
+  (k) => Effect.map(k.stats, (s) => JSON.stringify({ handles: s.handles, objects: s.objects }))
+)
 
 /** Runs `body` on a fresh kernel and checks that everything it made is gone when its scope closes. */
 const withKernel = <A, E>(body: Effect.Effect<A, E, Kernel.Kernel | Scope.Scope>): Effect.Effect<A, E> =>
@@ -123,7 +126,9 @@ describe("PseudoDirectory", () => {
         "/svc",
         "/svc/fuchsia.Foo"
       ])
-      const nested = yield* Effect.flip(IoClient.walkNamespace([{ path: "/pkg", directory: svc.client }, { path: "/pkg/lib", directory: lib.client }]))
+      const nested = yield* Effect.flip(
+        IoClient.walkNamespace([{ path: "/pkg", directory: svc.client }, { path: "/pkg/lib", directory: lib.client }])
+      )
       assert.isTrue(nested._tag === "IoError" && nested.status === Status.INVALID_ARGS)
       const relative = yield* Effect.flip(IoClient.walkNamespace([{ path: "pkg", directory: svc.client }]))
       assert.isTrue(relative._tag === "IoError" && relative.status === Status.INVALID_ARGS)
@@ -328,7 +333,7 @@ describe("PseudoDirectory protocol errors", () => {
     epitaph: number,
     tag: string
   ) => {
-    const { warnings, layer } = collectWarnings()
+    const { layer, warnings } = collectWarnings()
     return withKernel(Effect.gen(function*() {
       const { client, fiber } = yield* serveTree(tree)
       const target = opener === "" ? client : yield* IoClient.open(client, opener, RIGHT_READABLE)
@@ -346,45 +351,84 @@ describe("PseudoDirectory protocol errors", () => {
     Effect.flatMap(Kernel.Kernel, (k) => k.channel.write(channel, bytes, handles))
 
   it.effect("Read on a directory is an unknown method: NOT_SUPPORTED, UnexpectedOrdinal logged", () =>
-    rejects("sub", (ch) => Effect.asVoid(Transport.send(ch, { ...FuchsiaIo.File.methods.Read, response: undefined }, { count: 1n })), Status.NOT_SUPPORTED, "UnexpectedOrdinal"))
+    rejects(
+      "sub",
+      (ch) => Effect.asVoid(Transport.send(ch, { ...FuchsiaIo.File.methods.Read, response: undefined }, { count: 1n })),
+      Status.NOT_SUPPORTED,
+      "UnexpectedOrdinal"
+    ))
 
   it.effect("ReadDirents on a file is an unknown method", () =>
-    rejects("test_file1", raw(Either.getOrThrow(Message.encode(FuchsiaIo.ReadDirentsRequest, { txid: 3, ordinal: FuchsiaIo.Directory.methods.ReadDirents.ordinal }, { maxBytes: 10n })).bytes), Status.NOT_SUPPORTED, "UnexpectedOrdinal"))
+    rejects(
+      "test_file1",
+      raw(
+        Either.getOrThrow(
+          Message.encode(FuchsiaIo.ReadDirentsRequest, {
+            txid: 3,
+            ordinal: FuchsiaIo.Directory.methods.ReadDirents.ordinal
+          }, { maxBytes: 10n })
+        ).bytes
+      ),
+      Status.NOT_SUPPORTED,
+      "UnexpectedOrdinal"
+    ))
 
   it.effect("an ordinal nobody declares", () =>
-    rejects("", raw(Either.getOrThrow(Message.encode(Wire.empty, { txid: 9, ordinal: 0x1234n }, undefined)).bytes), Status.NOT_SUPPORTED, "UnexpectedOrdinal"))
+    rejects(
+      "",
+      raw(Either.getOrThrow(Message.encode(Wire.empty, { txid: 9, ordinal: 0x1234n }, undefined)).bytes),
+      Status.NOT_SUPPORTED,
+      "UnexpectedOrdinal"
+    ))
 
   it.effect("a two-way request without a txid is malformed: INVALID_ARGS, DecodeError logged", () =>
-    rejects("", raw(Either.getOrThrow(Message.encode(Wire.empty, { txid: 0, ordinal: FuchsiaIo.Directory.methods.Rewind.ordinal }, undefined)).bytes), Status.INVALID_ARGS, "DecodeError"))
+    rejects(
+      "",
+      raw(
+        Either.getOrThrow(
+          Message.encode(Wire.empty, { txid: 0, ordinal: FuchsiaIo.Directory.methods.Rewind.ordinal }, undefined)
+        ).bytes
+      ),
+      Status.INVALID_ARGS,
+      "DecodeError"
+    ))
 
   it.effect("an Open whose object is not a channel is malformed, and the handle it carried is closed", () =>
-    rejects("", (ch) =>
-      Effect.gen(function*() {
-        const kernel = yield* Kernel.Kernel
-        const vmo = yield* kernel.vmo.create(4096)
-        const bytes = Either.getOrThrow(Message.encode(
-          Wire.struct({ flags: Wire.uint32, mode: Wire.uint32, path: Wire.string(), object: Wire.handle() }),
-          { txid: 0, ordinal: FuchsiaIo.Directory.methods.Open.ordinal },
-          { flags: 0, mode: 0, path: "sub", object: vmo }
-        ))
-        yield* kernel.channel.write(ch, bytes.bytes, bytes.handles)
-      }), Status.INVALID_ARGS, "DecodeError"))
+    rejects(
+      "",
+      (ch) =>
+        Effect.gen(function*() {
+          const kernel = yield* Kernel.Kernel
+          const vmo = yield* kernel.vmo.create(4096)
+          const bytes = Either.getOrThrow(Message.encode(
+            Wire.struct({ flags: Wire.uint32, mode: Wire.uint32, path: Wire.string(), object: Wire.handle() }),
+            { txid: 0, ordinal: FuchsiaIo.Directory.methods.Open.ordinal },
+            { flags: 0, mode: 0, path: "sub", object: vmo }
+          ))
+          yield* kernel.channel.write(ch, bytes.bytes, bytes.handles)
+        }),
+      Status.INVALID_ARGS,
+      "DecodeError"
+    ))
 })
 
 describe("PseudoDirectory properties", () => {
-  const name = FastCheck.string({ unit: "grapheme-ascii", minLength: 1, maxLength: 12 }).filter((s) => FuchsiaIo.invalidName(s) === undefined && s !== "." && s !== "..")
-  const treeArbitrary: FastCheck.Arbitrary<PseudoDirectory.Tree> = FastCheck.letrec<{ tree: PseudoDirectory.Tree }>((tie) => ({
-    tree: FastCheck.dictionary(
-      name,
-      FastCheck.oneof(
-        { depthSize: "small", withCrossShrink: true },
-        FastCheck.string({ maxLength: 40 }),
-        FastCheck.uint8Array({ maxLength: 40 }),
-        tie("tree")
-      ),
-      { maxKeys: 5 }
-    )
-  })).tree
+  const name = FastCheck.string({ unit: "grapheme-ascii", minLength: 1, maxLength: 12 }).filter((s) =>
+    FuchsiaIo.invalidName(s) === undefined && s !== "." && s !== ".."
+  )
+  const treeArbitrary: FastCheck.Arbitrary<PseudoDirectory.Tree> =
+    FastCheck.letrec<{ tree: PseudoDirectory.Tree }>((tie) => ({
+      tree: FastCheck.dictionary(
+        name,
+        FastCheck.oneof(
+          { depthSize: "small", withCrossShrink: true },
+          FastCheck.string({ maxLength: 40 }),
+          FastCheck.uint8Array({ maxLength: 40 }),
+          tie("tree")
+        ),
+        { maxKeys: 5 }
+      )
+    })).tree
 
   it.effect.prop(
     "any tree: the walk lists every path once, in byte order per directory, and every file reads back",
@@ -404,12 +448,18 @@ describe("PseudoDirectory properties", () => {
         const paths = yield* IoClient.walkNamespace([{ path: "/ns", directory: client }])
         assert.deepStrictEqual(paths, ["/ns", ...want.map(([p]) => p)])
         for (const [path, node] of want) {
-          if (node._tag === "File") assert.deepStrictEqual(yield* IoClient.readFile(client, path.slice(4)), node.contents)
+          if (node._tag === "File") {
+            assert.deepStrictEqual(yield* IoClient.readFile(client, path.slice(4)), node.contents)
+          }
         }
         // Listing in small batches gives the same entries as one big batch.
         const batches: Array<FuchsiaIo.Dirent> = []
         while (true) {
-          const batch = yield* Effect.catchIf(IoClient.readDirents(client, budget), (e) => e._tag === "IoError" && e.status === Status.BUFFER_TOO_SMALL, () => IoClient.readDirents(client))
+          const batch = yield* Effect.catchIf(
+            IoClient.readDirents(client, budget),
+            (e) => e._tag === "IoError" && e.status === Status.BUFFER_TOO_SMALL,
+            () => IoClient.readDirents(client)
+          )
           if (batch.length === 0) break
           batches.push(...batch)
         }

@@ -15,7 +15,10 @@ import type * as Scope from "effect/Scope"
 import * as FakeUtil from "./utils/FakeUtil.js"
 
 /** Handles and objects the kernel holds, to compare before and after. */
-const snapshot = Effect.flatMap(Kernel.Kernel, (k) => Effect.map(k.stats, (s) => JSON.stringify({ handles: s.handles, objects: s.objects })))
+const snapshot = Effect.flatMap(
+  Kernel.Kernel,
+  (k) => Effect.map(k.stats, (s) => JSON.stringify({ handles: s.handles, objects: s.objects }))
+)
 
 /** Runs `body` on a fresh kernel and checks that everything it made is gone when its scope closes. */
 const withKernel = <A, E>(body: Effect.Effect<A, E, Kernel.Kernel | Scope.Scope>): Effect.Effect<A, E> =>
@@ -76,7 +79,9 @@ describe("TestUtilClient against a TypeScript Util server", () => {
       assert.isTrue(failure.error._tag === "EncodeError" && failure.error.reason === "MessageTooLarge")
       // Written by hand instead, the kernel refuses the same bytes.
       const [a, b] = yield* kernel.channel.create()
-      const tooBig = yield* Effect.flip(kernel.channel.write(a, new Uint8Array(Message.HEADER_SIZE + body.bytes.length)))
+      const tooBig = yield* Effect.flip(
+        kernel.channel.write(a, new Uint8Array(Message.HEADER_SIZE + body.bytes.length))
+      )
       assert.strictEqual(tooBig.status, Status.OUT_OF_RANGE)
       yield* kernel.handle.close(b)
       // Later calls fail the same way, without waiting.
@@ -85,7 +90,9 @@ describe("TestUtilClient against a TypeScript Util server", () => {
 
   it.effect("GetEnvironment splits at the first = after the first byte; 10,000 entries are counted", () =>
     withKernel(Effect.gen(function*() {
-      const { program, util } = yield* startFake({ environ: ["VAR1=value2", "VAR2=value2", "=lead=x", "noequals", "", "K="] })
+      const { program, util } = yield* startFake({
+        environ: ["VAR1=value2", "VAR2=value2", "=lead=x", "noequals", "", "K="]
+      })
       assert.deepStrictEqual(yield* util.getEnvironment, [
         { key: "VAR1", value: "value2" },
         { key: "VAR2", value: "value2" },
@@ -182,7 +189,10 @@ describe("TestUtilClient against a TypeScript Util server", () => {
       const kernel = yield* Kernel.Kernel
       const [directoryClient, directoryServer] = yield* kernel.channel.create()
       const util = yield* TestUtilClient.connect(directoryClient)
-      const { header, value } = yield* Transport.decode(FuchsiaIo.OpenRequest, yield* Transport.receive(directoryServer))
+      const { header, value } = yield* Transport.decode(
+        FuchsiaIo.OpenRequest,
+        yield* Transport.receive(directoryServer)
+      )
       assert.strictEqual(header.txid, 0)
       assert.strictEqual(header.ordinal, FuchsiaIo.Directory.methods.Open.ordinal)
       assert.strictEqual(value.flags, FuchsiaIo.OpenFlags.RIGHT_READABLE | FuchsiaIo.OpenFlags.RIGHT_WRITABLE)
@@ -221,7 +231,11 @@ describe("TestUtilClient against a TypeScript Util server", () => {
       assert.strictEqual(wrong.asZxStatus, Status.NOT_SUPPORTED)
       const truncated = yield* Effect.fork(Effect.scoped(Effect.gen(function*() {
         const header = yield* Transport.decodeHeader(yield* Transport.receive(server))
-        const good = Either.getOrThrow(Message.encode(methods.GetLifecycleKoid.response!, { txid: header.txid, ordinal: header.ordinal }, { koid: 5n }))
+        const good = Either.getOrThrow(
+          Message.encode(methods.GetLifecycleKoid.response!, { txid: header.txid, ordinal: header.ordinal }, {
+            koid: 5n
+          })
+        )
         yield* kernel.channel.write(server, good.bytes.subarray(0, 20))
       })))
       const malformed = yield* Effect.flip(util.getLifecycleKoid)
@@ -236,7 +250,13 @@ describe("TestUtilClient against a TypeScript Util server", () => {
     withKernel(Effect.gen(function*() {
       const { program, util } = yield* startFake({ args: ["a", "b"], environ: ["X=1"] })
       const results = yield* Effect.all(
-        Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? Effect.map(util.getArgumentCount, Number) : Effect.map(util.getEnvironmentCount, Number))),
+        Array.from(
+          { length: 20 },
+          (
+            _,
+            i
+          ) => (i % 2 === 0 ? Effect.map(util.getArgumentCount, Number) : Effect.map(util.getEnvironmentCount, Number))
+        ),
         { concurrency: "unbounded" }
       )
       assert.deepStrictEqual(results, Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? 2 : 1)))

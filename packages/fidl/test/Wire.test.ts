@@ -13,9 +13,19 @@ const channel = pool.channels[0]
 
 const encodeHex = <A>(type: Wire.Type<A>, value: A): string => toHex(Either.getOrThrow(Wire.encode(type, value)).bytes)
 
-const rejects = <A>(type: Wire.Type<A>, bytes: Uint8Array, reason: DecodeReason, handles: ReadonlyArray<Wire.HandleInfo> = []) => {
+const rejects = <A>(
+  type: Wire.Type<A>,
+  bytes: Uint8Array,
+  reason: DecodeReason,
+  handles: ReadonlyArray<Wire.HandleInfo> = []
+) => {
   const result = Wire.decode(type, bytes, handles)
-  assert.isTrue(Either.isLeft(result), `expected ${reason}, decoded ${String(Either.isRight(result) && JSON.stringify(result.right, (_, v) => typeof v === "bigint" ? v.toString() : v))}`)
+  assert.isTrue(
+    Either.isLeft(result),
+    `expected ${reason}, decoded ${
+      String(Either.isRight(result) && JSON.stringify(result.right, (_, v) => typeof v === "bigint" ? v.toString() : v))
+    }`
+  )
   if (Either.isLeft(result)) assert.strictEqual(result.left.reason, reason, result.left.message)
 }
 
@@ -69,7 +79,10 @@ describe("Wire layout (hand-derived bytes)", () => {
 
   it("a table is a vector of envelopes up to its highest present field", () => {
     assert.strictEqual(encodeHex(Table, {}), "00 00 00 00 00 00 00 00 ff ff ff ff ff ff ff ff")
-    assert.strictEqual(encodeHex(Table, { a: 1 }), "01 00 00 00 00 00 00 00 ff ff ff ff ff ff ff ff 01 00 00 00 00 00 01 00")
+    assert.strictEqual(
+      encodeHex(Table, { a: 1 }),
+      "01 00 00 00 00 00 00 00 ff ff ff ff ff ff ff ff 01 00 00 00 00 00 01 00"
+    )
     assert.strictEqual(
       encodeHex(Table, { b: 7n }),
       "03 00 00 00 00 00 00 00 ff ff ff ff ff ff ff ff " +
@@ -85,12 +98,19 @@ describe("Wire layout (hand-derived bytes)", () => {
   })
 
   it("absent optional strings, vectors and handles are zeros", () => {
-    const S = Wire.struct({ s: Wire.optional(Wire.string()), v: Wire.optional(Wire.vector(Wire.uint8)), h: Wire.optional(Wire.handle()) })
+    const S = Wire.struct({
+      s: Wire.optional(Wire.string()),
+      v: Wire.optional(Wire.vector(Wire.uint8)),
+      h: Wire.optional(Wire.handle())
+    })
     assert.strictEqual(
       encodeHex(S, { s: Option.none(), v: Option.none(), h: Option.none() }),
       "00 ".repeat(40).trim()
     )
-    assert.strictEqual(encodeHex(S, { s: Option.some(""), v: Option.some([]), h: Option.none() }).slice(0, 47), "00 00 00 00 00 00 00 00 ff ff ff ff ff ff ff ff")
+    assert.strictEqual(
+      encodeHex(S, { s: Option.some(""), v: Option.some([]), h: Option.none() }).slice(0, 47),
+      "00 00 00 00 00 00 00 00 ff ff ff ff ff ff ff ff"
+    )
   })
 
   it("arrays are in-line", () => {
@@ -110,7 +130,8 @@ describe("Wire decoder obligations", () => {
 
   it("TooShort: out-of-line object past the end", () => rejects(Str, good.subarray(0, 16), "TooShort"))
   it("TooShort: primary object past the end", () => rejects(Str, good.subarray(0, 8), "TooShort"))
-  it("TrailingBytes: bytes after the last object", () => rejects(Str, new Uint8Array([...good, 0, 0, 0, 0, 0, 0, 0, 0]), "TrailingBytes"))
+  it("TrailingBytes: bytes after the last object", () =>
+    rejects(Str, new Uint8Array([...good, 0, 0, 0, 0, 0, 0, 0, 0]), "TrailingBytes"))
 
   it("NonZeroPadding: after an out-of-line object, inside a struct, in an inlined envelope", () => {
     const bad = good.slice()
@@ -141,7 +162,11 @@ describe("Wire decoder obligations", () => {
     const bad = good.slice()
     bad[4] = 1
     rejects(Str, bad, "InvalidCount")
-    rejects(Wire.struct({ v: Wire.optional(Wire.vector(Wire.uint8)) }), hex("03 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00"), "InvalidCount")
+    rejects(
+      Wire.struct({ v: Wire.optional(Wire.vector(Wire.uint8)) }),
+      hex("03 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00"),
+      "InvalidCount"
+    )
   })
 
   it("TooLong: over the declared bound", () =>
@@ -154,7 +179,9 @@ describe("Wire decoder obligations", () => {
   })
 
   it("keeps a leading byte-order mark", () => {
-    const bom = Either.getOrThrow(Wire.decode(Str, hex("03 00 00 00 00 00 00 00 ff ff ff ff ff ff ff ff ef bb bf 00 00 00 00 00")))
+    const bom = Either.getOrThrow(
+      Wire.decode(Str, hex("03 00 00 00 00 00 00 00 ff ff ff ff ff ff ff ff ef bb bf 00 00 00 00 00"))
+    )
     assert.strictEqual(bom.s, "\uFEFF")
   })
 
@@ -183,7 +210,8 @@ describe("Wire decoder obligations", () => {
       for (let i = 1; i < levels; i++) v = [v]
       return v
     }
-    const message = (levels: number) => hex("01 00 00 00 00 00 00 00 ff ff ff ff ff ff ff ff ".repeat(levels) + "09 00 00 00 00 00 00 00")
+    const message = (levels: number) =>
+      hex("01 00 00 00 00 00 00 00 ff ff ff ff ff ff ff ff ".repeat(levels) + "09 00 00 00 00 00 00 00")
     const ok = Either.getOrThrow(Wire.encode(nest(32), value(32)))
     assert.deepStrictEqual(ok.bytes, message(32))
     assert.deepStrictEqual(Either.getOrThrow(Wire.decode(nest(32), message(32))), value(32))
@@ -199,7 +227,9 @@ describe("Wire decoder obligations", () => {
     // The string member claims 16 bytes but uses 24.
     rejects(
       Small,
-      hex("02 00 00 00 00 00 00 00 10 00 00 00 00 00 00 00 02 00 00 00 00 00 00 00 ff ff ff ff ff ff ff ff 68 69 00 00 00 00 00 00"),
+      hex(
+        "02 00 00 00 00 00 00 00 10 00 00 00 00 00 00 00 02 00 00 00 00 00 00 00 ff ff ff ff ff ff ff ff 68 69 00 00 00 00 00 00"
+      ),
       "InvalidEnvelope"
     )
     // Handle count 0 for a handle member.
@@ -214,10 +244,14 @@ describe("Wire decoder obligations", () => {
 
   it("UnknownMember for strict unions; flexible ones keep the ordinal and set the handles aside", () => {
     rejects(Small, hex("09 00 00 00 00 00 00 00 05 00 00 00 00 00 01 00"), "UnknownMember")
-    const decoded = Either.getOrThrow(Wire.decodeDetailed(Flexible, hex("09 00 00 00 00 00 00 00 ff ff ff ff 01 00 01 00"), pool.infosOf([vmo])))
+    const decoded = Either.getOrThrow(
+      Wire.decodeDetailed(Flexible, hex("09 00 00 00 00 00 00 00 ff ff ff ff 01 00 01 00"), pool.infosOf([vmo]))
+    )
     assert.deepStrictEqual(decoded.value, { _tag: "$unknown", ordinal: 9n })
     assert.deepStrictEqual(decoded.unknownHandles, [vmo])
-    const outOfLine = Either.getOrThrow(Wire.decode(Flexible, hex("07 00 00 00 00 00 00 00 08 00 00 00 00 00 00 00 ab cd 00 00 00 00 00 01")))
+    const outOfLine = Either.getOrThrow(
+      Wire.decode(Flexible, hex("07 00 00 00 00 00 00 00 08 00 00 00 00 00 00 00 ab cd 00 00 00 00 00 01"))
+    )
     assert.deepStrictEqual(outOfLine, { _tag: "$unknown", ordinal: 7n })
   })
 
@@ -230,14 +264,19 @@ describe("Wire decoder obligations", () => {
     rejects(Wire.struct({ c: Color }), hex("03 00 00 00 00 00 00 00"), "UnknownValue")
     rejects(Wire.struct({ m: Mode }), hex("08 00 00 00 00 00 00 00"), "UnknownValue")
     const Loose = Wire.enumOf(Wire.uint8, { RED: 1 }, { strict: false })
-    assert.deepStrictEqual(Either.getOrThrow(Wire.decode(Wire.struct({ c: Loose }), hex("03 00 00 00 00 00 00 00"))), { c: 3 })
+    assert.deepStrictEqual(Either.getOrThrow(Wire.decode(Wire.struct({ c: Loose }), hex("03 00 00 00 00 00 00 00"))), {
+      c: 3
+    })
   })
 })
 
 describe("Wire encoder refusals", () => {
   const refuses = <A>(type: Wire.Type<A>, value: A, reason: string) => {
     const result = Wire.encode(type, value)
-    assert.isTrue(Either.isLeft(result) && result.left.reason === reason, Either.isLeft(result) ? result.left.message : "encoded")
+    assert.isTrue(
+      Either.isLeft(result) && result.left.reason === reason,
+      Either.isLeft(result) ? result.left.message : "encoded"
+    )
   }
   it("out-of-range integers, over-long strings, unpaired surrogates, the invalid handle", () => {
     refuses(Wire.struct({ a: Wire.uint8 }), { a: 256 }, "InvalidValue")
@@ -308,7 +347,11 @@ describe("Wire round trips", () => {
     [Wire.arbitrary(Everything, { handle: pool.source })],
     ([value]) => {
       const encoded = Either.getOrThrow(Wire.encode(Everything, value))
-      const cut = Wire.decode(Everything, encoded.bytes.subarray(0, encoded.bytes.length - 1), pool.infosOf(encoded.handles))
+      const cut = Wire.decode(
+        Everything,
+        encoded.bytes.subarray(0, encoded.bytes.length - 1),
+        pool.infosOf(encoded.handles)
+      )
       assert.isTrue(Either.isLeft(cut))
     },
     { fastCheck: { numRuns: 1_000 } }

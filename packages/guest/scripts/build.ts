@@ -90,7 +90,9 @@ interface ProgramRecipe {
 
 const programRecipe = (guest: Guests.Guest): ProgramRecipe => {
   const source = guest.kind === "benchmark" ? `src-c/bench/${guest.name}.c` : `src-c/${guest.name}.c`
-  if (guest.name === "static_pie_test_util") return { name: guest.name, linking: "freestanding", sources: [source], libraries: [], printf: "integer" }
+  if (guest.name === "static_pie_test_util") {
+    return { name: guest.name, linking: "freestanding", sources: [source], libraries: [], printf: "integer" }
+  }
   if (guest.kind === "dynamic") {
     return { name: guest.name, linking: "dynamic", sources: [source], libraries: ["libfoo.so"], printf: guest.printf }
   }
@@ -107,7 +109,11 @@ interface LibraryRecipe {
   readonly inputs: ReadonlyArray<string>
 }
 
-const sharedLibrary = (name: Guests.LibraryName, flags: ReadonlyArray<string>, inputs: ReadonlyArray<string>): LibraryRecipe => ({
+const sharedLibrary = (
+  name: Guests.LibraryName,
+  flags: ReadonlyArray<string>,
+  inputs: ReadonlyArray<string>
+): LibraryRecipe => ({
   name,
   sources: [`src-c/lib/${name.replace(/\.so$/, "")}.c`],
   flavour: "library",
@@ -159,7 +165,9 @@ const findToolchain = async (): Promise<Toolchain | { readonly missing: Readonly
   const clangVersion = await version(clang, ["--version"])
   const lldVersion = await version(lld, ["--version"])
   let resourceInclude = ""
-  if (clangVersion !== "") resourceInclude = path.join(firstLine((await run(clang, ["-print-resource-dir"])).stdout), "include")
+  if (clangVersion !== "") {
+    resourceInclude = path.join(firstLine((await run(clang, ["-print-resource-dir"])).stdout), "include")
+  }
   const libc = path.join(PICOLIBC, "lib", MULTILIB, "libc.a")
   if (!existsSync(libc)) missing.push(libc)
   let libgcc = ""
@@ -300,7 +308,13 @@ const picolibcFlags = (printf: Guests.Printf) => [
 const libcArgs = (tools: Toolchain) => ["--start-group", tools.libc, tools.libgcc, "--end-group"]
 
 /** The link of a static PIE: the start-up and runtime objects, the program's, picolibc. */
-const staticLinkArgs = (output: string, runtime: ReadonlyArray<string>, program: ReadonlyArray<string>, tools: Toolchain, printf: Guests.Printf) => [
+const staticLinkArgs = (
+  output: string,
+  runtime: ReadonlyArray<string>,
+  program: ReadonlyArray<string>,
+  tools: Toolchain,
+  printf: Guests.Printf
+) => [
   "-pie",
   "--no-dynamic-linker",
   "-z",
@@ -366,17 +380,20 @@ const buildPrograms = async (root: string, objects: string, tools: Toolchain) =>
   for (const program of programs) {
     const flavour: Flavour = program.linking === "freestanding" ? "freestanding" : "hosted"
     for (const source of program.sources) want(source, flavour)
-    if (program.linking === "static") for (const source of [...STATIC_START, ...RUNTIME]) want(source, "hosted")
-    if (program.linking === "dynamic") for (const source of [...DYNAMIC_START, ...RUNTIME]) want(source, "hosted")
+    if (program.linking === "static") { for (const source of [...STATIC_START, ...RUNTIME]) want(source, "hosted") }
+    if (program.linking === "dynamic") { for (const source of [...DYNAMIC_START, ...RUNTIME]) want(source, "hosted") }
   }
   const jobs = os.availableParallelism?.() ?? os.cpus().length
   await pool(
     jobs,
-    [...compiles].map(([object, { source, flavour }]) => async () => {
-      await run(tools.clang, [...compileFlags(root, tools, flavour), "-c", source, "-o", path.join(objects, object)], { cwd: root })
+    [...compiles].map(([object, { flavour, source }]) => async () => {
+      await run(tools.clang, [...compileFlags(root, tools, flavour), "-c", source, "-o", path.join(objects, object)], {
+        cwd: root
+      })
     })
   )
-  const objectsOf = (sources: ReadonlyArray<string>, flavour: Flavour) => sources.map((s) => path.join(objects, objectName(s, flavour)))
+  const objectsOf = (sources: ReadonlyArray<string>, flavour: Flavour) =>
+    sources.map((s) => path.join(objects, objectName(s, flavour)))
   const link = (args: ReadonlyArray<string>) => run(tools.lld, [...LINK_FLAGS, ...args], { cwd: root })
   await fs.mkdir(path.join(root, "bin"), { recursive: true })
 
@@ -394,9 +411,27 @@ const buildPrograms = async (root: string, objects: string, tools: Toolchain) =>
     programs.map((p) => async () => {
       const output = path.join("bin", p.name)
       if (p.linking === "freestanding") {
-        await link(["-pie", "--no-dynamic-linker", "-z", "norelro", "-e", "_start", "-o", output, ...objectsOf(p.sources, "freestanding")])
+        await link([
+          "-pie",
+          "--no-dynamic-linker",
+          "-z",
+          "norelro",
+          "-e",
+          "_start",
+          "-o",
+          output,
+          ...objectsOf(p.sources, "freestanding")
+        ])
       } else if (p.linking === "static") {
-        await link(staticLinkArgs(output, objectsOf([...STATIC_START, ...RUNTIME], "hosted"), objectsOf(p.sources, "hosted"), tools, p.printf))
+        await link(
+          staticLinkArgs(
+            output,
+            objectsOf([...STATIC_START, ...RUNTIME], "hosted"),
+            objectsOf(p.sources, "hosted"),
+            tools,
+            p.printf
+          )
+        )
       } else {
         await link(
           dynamicLinkArgs(
@@ -410,8 +445,9 @@ const buildPrograms = async (root: string, objects: string, tools: Toolchain) =>
         )
       }
       const bytes = await fs.readFile(path.join(root, output))
-      if (p.linking === "dynamic") check(output, ElfChecks.dynamicProgramProblems(bytes, p.libraries), "dynamically linked program")
-      else check(output, ElfChecks.staticPieProblems(bytes), "static PIE")
+      if (p.linking === "dynamic") {
+        check(output, ElfChecks.dynamicProgramProblems(bytes, p.libraries), "dynamically linked program")
+      } else check(output, ElfChecks.staticPieProblems(bytes), "static PIE")
     })
   )
 }
@@ -428,14 +464,20 @@ const writeManifest = async (root: string, tools: Toolchain) => {
     }
     return out
   }
-  const manifest = { toolchain: tools.versions, programs: await record(Guests.names), libraries: await record(Guests.libraryNames) }
+  const manifest = {
+    toolchain: tools.versions,
+    programs: await record(Guests.names),
+    libraries: await record(Guests.libraryNames)
+  }
   await fs.writeFile(path.join(root, MANIFEST), JSON.stringify(manifest, null, 2) + "\n")
 }
 
 /** Every file the build produces, relative to the build root. */
 const outputs = (withPrograms: boolean): Array<string> => [
   ...Sysroot.generatedFiles().map((f) => `sysroot/${f.path}`),
-  ...(withPrograms ? [...Guests.libraryNames.map((n) => `bin/${n}`), ...Guests.names.map((n) => `bin/${n}`), MANIFEST] : [])
+  ...(withPrograms
+    ? [...Guests.libraryNames.map((n) => `bin/${n}`), ...Guests.names.map((n) => `bin/${n}`), MANIFEST]
+    : [])
 ]
 
 /** A temporary copy of the build inputs (sysroot sources, C sources), with the same layout. */
@@ -500,7 +542,12 @@ interface CcRequest {
   /** Sources to compile (.c, .S), in order. */
   readonly sources: ReadonlyArray<string>
   /** Linker inputs, in command-line order with the compiled sources: objects, archives, -l, -L. */
-  readonly inputs: ReadonlyArray<{ readonly _tag: "source"; readonly index: number } | { readonly _tag: "link"; readonly args: ReadonlyArray<string> }>
+  readonly inputs: ReadonlyArray<
+    { readonly _tag: "source"; readonly index: number } | {
+      readonly _tag: "link"
+      readonly args: ReadonlyArray<string>
+    }
+  >
   /** Only compile (`-c`). */
   readonly compileOnly: boolean
   readonly dynamic: boolean
@@ -643,9 +690,13 @@ const cc = async (request: CcRequest, tools: Toolchain, cwd: string) => {
         await compile(source, partial, [])
         await fs.rename(partial, runtime[i]!).catch(() => fs.copyFile(partial, runtime[i]!))
       }),
-      ...request.sources.map((source, i) => async () => void (await compile(source, program[i]!, request.compilerFlags)))
+      ...request.sources.map((source, i) => async () =>
+        void (await compile(source, program[i]!, request.compilerFlags))
+      )
     ])
-    const linkInputs = request.inputs.flatMap((input) => (input._tag === "source" ? [program[input.index]!] : input.args))
+    const linkInputs = request.inputs.flatMap((
+      input
+    ) => (input._tag === "source" ? [program[input.index]!] : input.args))
     const args = request.dynamic
       ? dynamicLinkArgs(output, runtime, linkInputs, [], tools, request.printf)
       : staticLinkArgs(output, runtime, linkInputs, tools, request.printf)
@@ -660,7 +711,10 @@ const cc = async (request: CcRequest, tools: Toolchain, cwd: string) => {
 
 /** A failed compiler or linker run: its diagnostics, else the error itself. */
 const toolOutput = (error: unknown): string => {
-  if (typeof error === "object" && error !== null && "stderr" in error && typeof error.stderr === "string" && error.stderr !== "") {
+  if (
+    typeof error === "object" && error !== null && "stderr" in error && typeof error.stderr === "string" &&
+    error.stderr !== ""
+  ) {
     return error.stderr.trimEnd()
   }
   return error instanceof Error ? error.message : String(error)
@@ -679,7 +733,11 @@ const mainCc = async (args: ReadonlyArray<string>) => {
   }
   const tools = await findToolchain()
   if ("missing" in tools) {
-    console.error(`cc: guest toolchain not found (missing: ${tools.missing.join(", ")}); on Debian: apt-get install ${DEBIAN_PACKAGES}`)
+    console.error(
+      `cc: guest toolchain not found (missing: ${
+        tools.missing.join(", ")
+      }); on Debian: apt-get install ${DEBIAN_PACKAGES}`
+    )
     process.exit(1)
   }
   try {
@@ -703,7 +761,9 @@ const main = async () => {
   }
   const tools = await findToolchain()
   if ("missing" in tools) {
-    const message = `guest toolchain not found (missing: ${tools.missing.join(", ")}); on Debian: apt-get install ${DEBIAN_PACKAGES}`
+    const message = `guest toolchain not found (missing: ${
+      tools.missing.join(", ")
+    }); on Debian: apt-get install ${DEBIAN_PACKAGES}`
     if (!(check && ifAvailable)) {
       console.error(message)
       process.exit(1)
@@ -717,7 +777,11 @@ const main = async () => {
         console.error(`generated sysroot files differ from the committed ones: ${differing.join(", ")}`)
         process.exit(1)
       }
-      console.log(`${message}\nchecked the ${outputs(false).length} generated sysroot files only (identical); binaries not rebuilt`)
+      console.log(
+        `${message}\nchecked the ${
+          outputs(false).length
+        } generated sysroot files only (identical); binaries not rebuilt`
+      )
     } finally {
       await fs.rm(root, { recursive: true, force: true })
     }
@@ -739,7 +803,11 @@ const main = async () => {
       console.error(`rebuild differs from the committed files: ${differing.join(", ")}`)
       const committed = await committedToolchain()
       if (committed !== null && JSON.stringify(committed) !== JSON.stringify(tools.versions)) {
-        console.error(`the committed files were built with ${JSON.stringify(committed)}; this toolchain is ${JSON.stringify(tools.versions)}`)
+        console.error(
+          `the committed files were built with ${JSON.stringify(committed)}; this toolchain is ${
+            JSON.stringify(tools.versions)
+          }`
+        )
       }
       process.exit(1)
     }

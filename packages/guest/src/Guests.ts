@@ -11,9 +11,9 @@
  *
  * @since 0.1.0
  */
-import * as Effect from "effect/Effect"
 import type { PlatformError } from "@effect/platform/Error"
 import * as FileSystem from "@effect/platform/FileSystem"
+import * as Effect from "effect/Effect"
 
 /** Every prebuilt program, by name (`bin/<name>`). */
 export const names = [
@@ -304,37 +304,43 @@ const entries: ReadonlyArray<Omit<Guest, "printf"> & { readonly printf?: Printf 
   {
     name: "lexer",
     kind: "benchmark",
-    description: "A switch-dispatched state machine tokenizing 192 KiB of generated C-like text, 4 x argv[1] rounds; prints 'lexer … checksum=0x…'.",
+    description:
+      "A switch-dispatched state machine tokenizing 192 KiB of generated C-like text, 4 x argv[1] rounds; prints 'lexer … checksum=0x…'.",
     ending: exits(0)
   },
   {
     name: "lists",
     kind: "benchmark",
-    description: "Linked lists of 20,000 scattered heap nodes: build, reverse, find, merge-sort, free, 4 x argv[1] rounds; prints 'lists … checksum=0x…'.",
+    description:
+      "Linked lists of 20,000 scattered heap nodes: build, reverse, find, merge-sort, free, 4 x argv[1] rounds; prints 'lists … checksum=0x…'.",
     ending: exits(0)
   },
   {
     name: "bytecode",
     kind: "benchmark",
-    description: "A stack-machine bytecode interpreter (switch dispatch) running Collatz and digit sums for 1..5,000, argv[1] rounds; prints 'bytecode … checksum=0x…'.",
+    description:
+      "A stack-machine bytecode interpreter (switch dispatch) running Collatz and digit sums for 1..5,000, argv[1] rounds; prints 'bytecode … checksum=0x…'.",
     ending: exits(0)
   },
   {
     name: "strings",
     kind: "benchmark",
-    description: "String processing with the C library (memcpy, strcpy, strlen, strchr, strtol, strcmp, qsort) over 4,000 key=value records, 2 x argv[1] rounds; prints 'strings … checksum=0x…'.",
+    description:
+      "String processing with the C library (memcpy, strcpy, strlen, strchr, strtol, strcmp, qsort) over 4,000 key=value records, 2 x argv[1] rounds; prints 'strings … checksum=0x…'.",
     ending: exits(0)
   },
   {
     name: "hashtable",
     kind: "benchmark",
-    description: "A chained hash table with 10,000 string keys: insert, look up, delete, reinsert, grow, 2 x argv[1] rounds; prints 'hashtable … checksum=0x…'.",
+    description:
+      "A chained hash table with 10,000 string keys: insert, look up, delete, reinsert, grow, 2 x argv[1] rounds; prints 'hashtable … checksum=0x…'.",
     ending: exits(0)
   },
   {
     name: "malloc_churn",
     kind: "benchmark",
-    description: "malloc/free/realloc churn over a window of 4,096 live blocks, 100,000 steps, 2 x argv[1] rounds; prints 'malloc_churn … checksum=0x…'.",
+    description:
+      "malloc/free/realloc churn over a window of 4,096 live blocks, 100,000 steps, 2 x argv[1] rounds; prints 'malloc_churn … checksum=0x…'.",
     ending: exits(0)
   },
   {
@@ -432,7 +438,8 @@ export const libraries: ReadonlyArray<Library> = [
   {
     name: "libfoo.so",
     kind: "shared-library",
-    description: "An ordinary shared library (RELA, DT_HASH only; needs libbar.so and libzircon.so): foo_self_test, foo_length, foo_version."
+    description:
+      "An ordinary shared library (RELA, DT_HASH only; needs libbar.so and libzircon.so): foo_self_test, foo_length, foo_version."
   },
   {
     name: "libbar.so",

@@ -2,8 +2,8 @@ import { assert, describe, it } from "@effect/vitest"
 import { existsSync, readFileSync } from "node:fs"
 import * as path from "node:path"
 import * as Guests from "../src/Guests.js"
-import * as Sysroot from "../src/Sysroot.js"
 import * as ElfChecks from "../src/internal/elfChecks.js"
+import * as Sysroot from "../src/Sysroot.js"
 import { packageDir, runBuildScript, versionOf } from "./utils.js"
 
 const manifest = JSON.parse(readFileSync(path.join(packageDir, "bin", "manifest.json"), "utf8")) as {
@@ -31,7 +31,9 @@ describe("build script", () => {
       // No toolchain to rebuild with: the committed programs must still be usable.
       for (const g of Guests.guests) {
         const bytes = new Uint8Array(readFileSync(Guests.path(g.name)))
-        const problems = g.kind === "dynamic" ? ElfChecks.dynamicProgramProblems(bytes, ["libfoo.so"]) : ElfChecks.staticPieProblems(bytes)
+        const problems = g.kind === "dynamic"
+          ? ElfChecks.dynamicProgramProblems(bytes, ["libfoo.so"])
+          : ElfChecks.staticPieProblems(bytes)
         assert.deepStrictEqual(problems, [], g.name)
       }
     }
@@ -45,7 +47,10 @@ describe("build script", () => {
     assert.include(strict.stderr, "apt-get install clang lld picolibc-riscv64-unknown-elf gcc-riscv64-unknown-elf")
     const lenient = await runBuildScript(["--check", "--if-available"], env)
     assert.strictEqual(lenient.status, 0, lenient.stderr)
-    assert.include(lenient.stdout, `checked the ${Sysroot.generatedFiles().length} generated sysroot files only (identical); binaries not rebuilt`)
+    assert.include(
+      lenient.stdout,
+      `checked the ${Sysroot.generatedFiles().length} generated sysroot files only (identical); binaries not rebuilt`
+    )
   })
 
   it("refuses unknown arguments", async () => {

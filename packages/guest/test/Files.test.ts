@@ -1,6 +1,6 @@
-import { assert, describe, it } from "@effect/vitest"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as NodePath from "@effect/platform-node/NodePath"
+import { assert, describe, it } from "@effect/vitest"
 import * as HostDirectory from "@zxsim/fidl/HostDirectory"
 import * as Kernel from "@zxsim/kernel/Kernel"
 import * as Effect from "effect/Effect"
@@ -29,18 +29,25 @@ const temporary = (files: Record<string, string> = {}) => {
 
 describe("files over fuchsia.io", () => {
   for (const [cpu, layer] of cpus) {
-    it.effect(`files: every step and errno through a read-write and a read-only mount (${cpu})`, () =>
-      onKernel(layer, Effect.gen(function*() {
-        const rw = temporary()
-        const ro = temporary({ "hello.txt": "hello\n" })
-        const outcome = yield* runGuest("files", {
-          args: ["/data", "/ro"],
-          namespace: [yield* mount(rw, "/data", false), yield* mount(ro, "/ro", true)]
-        })
-        assert.include(outcome.stdout, "files: all steps passed", outcome.stdout)
-        assert.strictEqual(outcome.returnCode, 0n)
-        assert.deepStrictEqual(fs.readdirSync(rw), [])
-        assert.deepStrictEqual(fs.readdirSync(ro), ["hello.txt"])
-      })), 120_000)
+    it.effect(
+      `files: every step and errno through a read-write and a read-only mount (${cpu})`,
+      () =>
+        onKernel(
+          layer,
+          Effect.gen(function*() {
+            const rw = temporary()
+            const ro = temporary({ "hello.txt": "hello\n" })
+            const outcome = yield* runGuest("files", {
+              args: ["/data", "/ro"],
+              namespace: [yield* mount(rw, "/data", false), yield* mount(ro, "/ro", true)]
+            })
+            assert.include(outcome.stdout, "files: all steps passed", outcome.stdout)
+            assert.strictEqual(outcome.returnCode, 0n)
+            assert.deepStrictEqual(fs.readdirSync(rw), [])
+            assert.deepStrictEqual(fs.readdirSync(ro), ["hello.txt"])
+          })
+        ),
+      120_000
+    )
   }
 })

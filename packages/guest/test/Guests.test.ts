@@ -40,7 +40,17 @@ describe("Guests", () => {
       assert.include(["Exits", "Killed", "RunsUntilKilled"], g.ending._tag)
     }
     const killed = Guests.guests.filter((g) => g.ending._tag === "Killed").map((g) => g.name)
-    assert.deepStrictEqual(killed, ["wild_jump", "write_code", "read_unmapped", "illegal_instruction", "ecall_outside_vdso", "write_relro_static", "write_relro", "crash", "recurse"])
+    assert.deepStrictEqual(killed, [
+      "wild_jump",
+      "write_code",
+      "read_unmapped",
+      "illegal_instruction",
+      "ecall_outside_vdso",
+      "write_relro_static",
+      "write_relro",
+      "crash",
+      "recurse"
+    ])
     assert.isTrue(Guests.guests.every((g) => g.ending._tag !== "Killed" || g.ending.returnCode === -1028))
     assert.deepStrictEqual(Guests.guest("endless_loop").ending, { _tag: "RunsUntilKilled", returnCode: -1024 })
     assert.deepStrictEqual(Guests.guest("allocate_forever").ending, { _tag: "Exits", returnCode: 3 })
@@ -66,12 +76,19 @@ describe("Guests", () => {
     for (const library of Guests.libraries) {
       assert.strictEqual(Guests.libraryPath(library.name), path.join(packageDir, "bin", library.name))
       assert.isTrue(library.description.length > 0)
-      assert.isTrue(existsSync(path.join(packageDir, library.name === "ld.so.1" ? "sysroot/src/ldso/ldso.c" : `src-c/lib/${library.name.replace(".so", "")}.c`)))
+      assert.isTrue(
+        existsSync(
+          path.join(
+            packageDir,
+            library.name === "ld.so.1" ? "sysroot/src/ldso/ldso.c" : `src-c/lib/${library.name.replace(".so", "")}.c`
+          )
+        )
+      )
     }
   })
 
   it.effect("reads a program's ELF file", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       for (const name of ["hello", "static_pie_test_util"] as const) {
         const bytes = yield* Guests.read(name)
         assert.deepStrictEqual(bytes, new Uint8Array(readFileSync(Guests.path(name))))
@@ -173,15 +190,24 @@ describe("Guests", () => {
     assert.strictEqual(ElfChecks.staticPieProblems(movedEntry).length, 1)
     assert.throws(() => ElfChecks.read(new Uint8Array(10)))
     const dynamic = bytesOf("hello_dynamic")
-    assert.deepStrictEqual(ElfChecks.staticPieProblems(dynamic).slice(0, 2), ["has PT_INTERP", "has DT_NEEDED: libfoo.so, libzircon.so"])
+    assert.deepStrictEqual(ElfChecks.staticPieProblems(dynamic).slice(0, 2), [
+      "has PT_INTERP",
+      "has DT_NEEDED: libfoo.so, libzircon.so"
+    ])
     assert.deepStrictEqual(ElfChecks.dynamicProgramProblems(hello, []), [
       `PT_INTERP undefined, not "ld.so.1"`,
       "no DT_NEEDED libzircon.so",
       "no R_RISCV_JUMP_SLOT relocation"
     ])
     assert.deepStrictEqual(ElfChecks.dynamicProgramProblems(dynamic, ["libqux.so"]), ["no DT_NEEDED libqux.so"])
-    assert.deepStrictEqual(ElfChecks.sharedLibraryProblems(bytesOf("libbar.so"), "libfoo.so"), [`DT_SONAME "libbar.so", not "libfoo.so"`])
+    assert.deepStrictEqual(ElfChecks.sharedLibraryProblems(bytesOf("libbar.so"), "libfoo.so"), [
+      `DT_SONAME "libbar.so", not "libfoo.so"`
+    ])
     // The program's own TLS (errno) is fine for a program, not for a library.
-    assert.deepStrictEqual(ElfChecks.sharedLibraryProblems(dynamic, "libfoo.so"), ["has PT_INTERP", "has PT_TLS", "DT_SONAME undefined, not \"libfoo.so\""])
+    assert.deepStrictEqual(ElfChecks.sharedLibraryProblems(dynamic, "libfoo.so"), [
+      "has PT_INTERP",
+      "has PT_TLS",
+      "DT_SONAME undefined, not \"libfoo.so\""
+    ])
   })
 })

@@ -37,7 +37,17 @@ const encode = (c: Contents): Uint8Array => {
   const namesOff = environOff + strings(c.env)
   const bytes = new Uint8Array(namesOff + strings(c.names))
   const view = new DataView(bytes.buffer)
-  const header = [0x4150585d, 0x1000, handleInfoOff, argsOff, c.args.length, environOff, c.env.length, namesOff, c.names.length]
+  const header = [
+    0x4150585d,
+    0x1000,
+    handleInfoOff,
+    argsOff,
+    c.args.length,
+    environOff,
+    c.env.length,
+    namesOff,
+    c.names.length
+  ]
   header.forEach((v, i) => view.setUint32(4 * i, v, true))
   c.infos.forEach((v, i) => view.setUint32(handleInfoOff + 4 * i, v, true))
   let at = argsOff
@@ -54,7 +64,9 @@ const hexList = (list: ReadonlyArray<Uint8Array>) =>
     : list.map((s) => (s.length === 0 ? "~" : Buffer.from(s).toString("hex"))).join(",")
 
 const expectedLine = (c: Contents) =>
-  `ok ${hexList(c.args)} ${hexList(c.env)} ${hexList(c.names)} ${c.infos.length === 0 ? "-" : c.infos.map((i) => i.toString(16)).join(",")}`
+  `ok ${hexList(c.args)} ${hexList(c.env)} ${hexList(c.names)} ${
+    c.infos.length === 0 ? "-" : c.infos.map((i) => i.toString(16)).join(",")
+  }`
 
 /** Writes records (u32 num_bytes, u32 num_handles, bytes) and returns the harness's lines. */
 const parseAll = (records: ReadonlyArray<{ readonly bytes: Uint8Array; readonly handles: number }>): Array<string> => {
@@ -71,7 +83,9 @@ const parseAll = (records: ReadonlyArray<{ readonly bytes: Uint8Array; readonly 
 
 const text = (s: string) => new TextEncoder().encode(s)
 
-const arbitraryString = FastCheck.uint8Array({ minLength: 0, maxLength: 24 }).map((b) => b.map((x) => (x === 0 ? 1 : x)))
+const arbitraryString = FastCheck.uint8Array({ minLength: 0, maxLength: 24 }).map((b) =>
+  b.map((x) => (x === 0 ? 1 : x))
+)
 const arbitraryContents: FastCheck.Arbitrary<Contents> = FastCheck.record({
   infos: FastCheck.array(
     FastCheck.tuple(FastCheck.integer({ min: 0, max: 0xff }), FastCheck.integer({ min: 0, max: 0xffff })).map(
@@ -90,7 +104,11 @@ describe("start-up helpers on the host", () => {
     // these tests would exercise (its vDSO name list, in syscall-table order).
     it("the committed programs carry the start-up's vDSO name list", () => {
       const needle = Buffer.from(table.map((s) => `_zx_${s.name}\0`).join(""))
-      for (const name of Guests.guests.filter((g) => g.kind !== "dynamic" && g.name !== "static_pie_test_util").map((g) => g.name)) {
+      for (
+        const name of Guests.guests.filter((g) => g.kind !== "dynamic" && g.name !== "static_pie_test_util").map((g) =>
+          g.name
+        )
+      ) {
         assert.isTrue(readFileSync(Guests.path(name)).includes(needle), name)
       }
     })
@@ -105,7 +123,16 @@ describe("start-up helpers on the host", () => {
     const vdso = path.join(packageDir, "sysroot", "lib", "libzircon.so")
     const symbols = Vdso.layout().symbols
     assert.strictEqual(symbols.length, 2 * table.length)
-    const misses = ["", "zx_", "_zx_", "_zx_handle_clos", "_zx_handle_close_", "zx_nonexistent", "ZX_HANDLE_CLOSE", "libzircon.so"]
+    const misses = [
+      "",
+      "zx_",
+      "_zx_",
+      "_zx_handle_clos",
+      "_zx_handle_close_",
+      "zx_nonexistent",
+      "ZX_HANDLE_CLOSE",
+      "libzircon.so"
+    ]
     const names = [...symbols.map((s) => s.name), ...misses]
     const expected = [...symbols.map((s) => `${s.name} ${s.value.toString(16)}`), ...misses.map((m) => `${m} 0`)]
     for (const mode of [[], ["--sysv"]]) {
@@ -122,9 +149,54 @@ describe("start-up helpers on the host", () => {
   it("parses the golden processargs message of Fuchsia's crate", () => {
     // build_and_write_message: handles [User1 0x1234, NsDir 0, NsDir 1], args, env, two paths.
     const golden = Uint8Array.from([
-      0x5d, 0x58, 0x50, 0x41, 0x00, 0x10, 0x00, 0x00, 0x24, 0x00, 0x00, 0x00, 0x30, 0x00, 0x00, 0x00, 0x03, 0x00,
-      0x00, 0x00, 0x3f, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x47, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00,
-      0xf1, 0x00, 0x34, 0x12, 0x20, 0x00, 0x00, 0x00, 0x20, 0x00, 0x01, 0x00,
+      0x5d,
+      0x58,
+      0x50,
+      0x41,
+      0x00,
+      0x10,
+      0x00,
+      0x00,
+      0x24,
+      0x00,
+      0x00,
+      0x00,
+      0x30,
+      0x00,
+      0x00,
+      0x00,
+      0x03,
+      0x00,
+      0x00,
+      0x00,
+      0x3f,
+      0x00,
+      0x00,
+      0x00,
+      0x01,
+      0x00,
+      0x00,
+      0x00,
+      0x47,
+      0x00,
+      0x00,
+      0x00,
+      0x02,
+      0x00,
+      0x00,
+      0x00,
+      0xf1,
+      0x00,
+      0x34,
+      0x12,
+      0x20,
+      0x00,
+      0x00,
+      0x00,
+      0x20,
+      0x00,
+      0x01,
+      0x00,
       ...text("arg1\0arg2\0arg3\0FOO=BAR\0/data\0/pkg\0")
     ])
     assert.strictEqual(golden.length, 82)
@@ -156,7 +228,17 @@ describe("start-up helpers on the host", () => {
       { bytes: good.subarray(0, good.length - 1), handles: 1 }, // last string not terminated
       { bytes: with_(24, 1), handles: 1 } // an environment string past the end
     ])
-    assert.deepStrictEqual(lines, ["ok 61 - - f0", "error -1", "error -2", "error -2", "error -3", "error -4", "error -4", "error -4", "error -4"])
+    assert.deepStrictEqual(lines, [
+      "ok 61 - - f0",
+      "error -1",
+      "error -2",
+      "error -2",
+      "error -3",
+      "error -4",
+      "error -4",
+      "error -4",
+      "error -4"
+    ])
   })
 
   it("round-trips random messages", () => {
@@ -168,7 +250,10 @@ describe("start-up helpers on the host", () => {
   it("never reads outside a mutated message (under AddressSanitizer when available)", () => {
     const arbitraryMutation = FastCheck.tuple(
       arbitraryContents,
-      FastCheck.array(FastCheck.tuple(FastCheck.nat(), FastCheck.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 }),
+      FastCheck.array(FastCheck.tuple(FastCheck.nat(), FastCheck.integer({ min: 0, max: 255 })), {
+        minLength: 1,
+        maxLength: 6
+      }),
       FastCheck.nat(),
       FastCheck.integer({ min: 0, max: 70 })
     ).map(([contents, flips, cut, handles]) => {

@@ -44,7 +44,9 @@ const expectedLink = (files: ReadonlyArray<string>): Array<string> => {
   for (const [i, elf] of elves.slice(0, files.length).entries()) {
     const words = new Map<number, string>()
     for (const p of elf.phdrs.filter((p) => p.type === 1 && (p.flags & 2) !== 0)) {
-      for (let at = Math.ceil(p.vaddr / 8) * 8; at + 8 <= p.vaddr + p.memsz; at += 8) words.set(at, `=${hex(elf.wordAt(at))}`)
+      for (let at = Math.ceil(p.vaddr / 8) * 8; at + 8 <= p.vaddr + p.memsz; at += 8) {
+        words.set(at, `=${hex(elf.wordAt(at))}`)
+      }
     }
     for (const at of elf.relr) words.set(at, `${i}+${hex(elf.wordAt(at))}`)
     for (const r of elf.relocations) {
@@ -69,7 +71,11 @@ const expectedLink = (files: ReadonlyArray<string>): Array<string> => {
 }
 
 /** A copy of `file` with `edit` applied to its bytes. */
-const edited = (file: string, name: string, edit: (bytes: Uint8Array, elf: Elf.Elf, view: DataView) => void): string => {
+const edited = (
+  file: string,
+  name: string,
+  edit: (bytes: Uint8Array, elf: Elf.Elf, view: DataView) => void
+): string => {
   const bytes = fileBytes(file).slice()
   edit(bytes, Elf.read(bytes), new DataView(bytes.buffer))
   return scratch(name, bytes)
@@ -78,7 +84,7 @@ const edited = (file: string, name: string, edit: (bytes: Uint8Array, elf: Elf.E
 /** The file offset of the dynamic entry with `tag`. */
 const dynamicEntry = (elf: Elf.Elf, view: DataView, tag: number): number => {
   const dyn = elf.phdrs.find((p) => p.type === 2)!
-  for (let at = dyn.offset; ; at += 16) if (Number(view.getBigUint64(at, true)) === tag) return at
+  for (let at = dyn.offset;; at += 16) if (Number(view.getBigUint64(at, true)) === tag) return at
 }
 
 /** The file offset of the dynamic symbol called `name`. */
@@ -102,7 +108,10 @@ const pageStart = (x: number) => x - (x % PAGE)
 const pageEnd = (x: number) => pageStart(x + PAGE - 1)
 
 /** The builder's per-segment algorithm (fuchsia-spec.md §4.3), as `dynlink plan` prints it. */
-const expectedPlan = (p: { offset: number; vaddr: number; filesz: number; memsz: number; flags: number }, low: number): string => {
+const expectedPlan = (
+  p: { offset: number; vaddr: number; filesz: number; memsz: number; flags: number },
+  low: number
+): string => {
   const adjust = p.offset % PAGE
   const fileOffset = p.offset - adjust
   const fileSize = p.filesz + adjust
@@ -112,7 +121,11 @@ const expectedPlan = (p: { offset: number; vaddr: number; filesz: number; memsz:
   const copy = mustWrite || (fileSize > 0 && (p.flags & 2) !== 0)
   const zero = copy && virtSize > fileSize ? pageEnd(fileSize) - fileSize : 0
   const bss = virtSize > fileSize ? Math.max(0, pageEnd(virtSize) - pageEnd(fileSize)) : 0
-  return `vmo_offset=${hex(fileOffset)} map_size=${hex(fileSize === 0 ? 0 : pageEnd(fileSize))} vmar_offset=${hex(virtOffset)} copy=${copy ? 1 : 0} zero=${hex(fileSize)}+${hex(zero)} bss=${hex(virtOffset + pageEnd(fileSize))}+${hex(bss)} flags=${p.flags}`
+  return `vmo_offset=${hex(fileOffset)} map_size=${hex(fileSize === 0 ? 0 : pageEnd(fileSize))} vmar_offset=${
+    hex(virtOffset)
+  } copy=${copy ? 1 : 0} zero=${hex(fileSize)}+${hex(zero)} bss=${hex(virtOffset + pageEnd(fileSize))}+${
+    hex(bss)
+  } flags=${p.flags}`
 }
 
 describe.skipIf(harness === undefined)("ld.so.1's linking code on the host", () => {
@@ -166,14 +179,17 @@ describe.skipIf(harness === undefined)("ld.so.1's linking code on the host", () 
       const out = run("link", ...set, "--vdso", VDSO)
       assert.deepStrictEqual(out, expectedLink(set), program)
       // Every kind of relocation was in the set.
-      const kinds = set.flatMap((f) => Elf.read(fileBytes(f)).relocations.map((r) => `${r.type}${r.implicit ? "rel" : "rela"}`))
+      const kinds = set.flatMap((f) =>
+        Elf.read(fileBytes(f)).relocations.map((r) => `${r.type}${r.implicit ? "rel" : "rela"}`)
+      )
       for (const kind of ["3rela", "2rela", "5rela", "2rel", "5rel"]) assert.include(kinds, kind)
       assert.isTrue(Elf.read(fileBytes(bin("libbar.so"))).relr.length > 0)
     }
   })
 
   it("the search order: the first object of the scope that defines a name wins", () => {
-    const scope = (...names: ReadonlyArray<string>) => (...objects: ReadonlyArray<string>) => run("scope", ...objects, "--", ...names)
+    const scope = (...names: ReadonlyArray<string>) => (...objects: ReadonlyArray<string>) =>
+      run("scope", ...objects, "--", ...names)
     const lookup = scope("foo_length", "bar_word", "zx_channel_read", "main", "nothing")
     const libfoo = Elf.read(fileBytes(bin("libfoo.so"))).symbols.find((s) => s.name === "foo_length")!.value
     const barWord = Elf.read(fileBytes(bin("libbar.so"))).symbols.find((s) => s.name === "bar_word")!.value
@@ -209,9 +225,17 @@ describe.skipIf(harness === undefined)("ld.so.1's linking code on the host", () 
     assert.strictEqual(weakOut[0], "ok")
     const got = Elf.read(fileBytes(weak)).relocations.find((r) => r.type === 2)!.offset
     assert.include(weakOut, `0 ${hex(got)} =0`)
-    const textrel = edited(bin("hello_dynamic"), "textrel", (_b, elf, view) => view.setBigUint64(dynamicEntry(elf, view, 21), 22n, true))
+    const textrel = edited(
+      bin("hello_dynamic"),
+      "textrel",
+      (_b, elf, view) => view.setBigUint64(dynamicEntry(elf, view, 21), 22n, true)
+    )
     assert.deepStrictEqual(set(textrel), ["error init 0 -9"])
-    const relaent = edited(bin("hello_dynamic"), "relaent", (_b, elf, view) => view.setBigUint64(dynamicEntry(elf, view, 9) + 8, 16n, true))
+    const relaent = edited(
+      bin("hello_dynamic"),
+      "relaent",
+      (_b, elf, view) => view.setBigUint64(dynamicEntry(elf, view, 9) + 8, 16n, true)
+    )
     assert.deepStrictEqual(set(relaent), ["error init 0 -8"])
     const jmprel = Number(Elf.read(fileBytes(bin("hello_dynamic"))).dynamic.get(23)!)
     const pastTable = edited(bin("hello_dynamic"), "past", (_b, _e, view) => view.setUint32(jmprel + 12, 0xffff, true))
@@ -246,7 +270,9 @@ describe.skipIf(harness === undefined)("ld.so.1's linking code on the host", () 
       const flags = loads.reduce((f, p) => f | p.flags, 0)
       assert.strictEqual(
         out[0],
-        `span ${hex(low)} ${hex(high)} flags=${flags} dynamic=${dyn === undefined ? "0:0" : `1:${hex(dyn.vaddr)}`} interp=${elf.phdrs.some((p) => p.type === 3) ? 1 : 0} tls=${elf.phdrs.some((p) => p.type === 7) ? 1 : 0}`
+        `span ${hex(low)} ${hex(high)} flags=${flags} dynamic=${
+          dyn === undefined ? "0:0" : `1:${hex(dyn.vaddr)}`
+        } interp=${elf.phdrs.some((p) => p.type === 3) ? 1 : 0} tls=${elf.phdrs.some((p) => p.type === 7) ? 1 : 0}`
       )
       assert.deepStrictEqual(out.slice(1), loads.map((p) => expectedPlan(p, low)), file)
     }
@@ -269,7 +295,13 @@ describe.skipIf(harness === undefined)("ld.so.1's linking code on the host", () 
       filesz: FastCheck.integer({ min: 0, max: 5 * PAGE }),
       extra: FastCheck.integer({ min: 0, max: 5 * PAGE }),
       flags: FastCheck.integer({ min: 1, max: 7 })
-    }).map((r) => ({ offset: r.page * PAGE + r.within, vaddr: r.vpage * PAGE + r.within, filesz: r.filesz, memsz: r.filesz + r.extra, flags: r.flags }))
+    }).map((r) => ({
+      offset: r.page * PAGE + r.within,
+      vaddr: r.vpage * PAGE + r.within,
+      filesz: r.filesz,
+      memsz: r.filesz + r.extra,
+      flags: r.flags
+    }))
     const all = [...cases, ...FastCheck.sample(arbitrary, { numRuns: 300, seed: 7 }).filter((p) => p.memsz > 0)]
     for (const p of all) {
       const low = pageStart(p.vaddr)
@@ -277,14 +309,22 @@ describe.skipIf(harness === undefined)("ld.so.1's linking code on the host", () 
       assert.deepStrictEqual(out, [expectedPlan(p, low)], JSON.stringify(p))
     }
     // The crate's expectations in words: no zero-length mapping; a partial bss page means a copy.
-    assert.deepStrictEqual(run("plan", "1000", "10000", "0", "1", "6", "10000"), ["vmo_offset=1000 map_size=0 vmar_offset=0 copy=0 zero=0+0 bss=0+1000 flags=6"])
-    assert.deepStrictEqual(run("plan", "1000", "10000", "8", "100", "5", "10000"), ["vmo_offset=1000 map_size=1000 vmar_offset=0 copy=1 zero=8+ff8 bss=1000+0 flags=5"])
+    assert.deepStrictEqual(run("plan", "1000", "10000", "0", "1", "6", "10000"), [
+      "vmo_offset=1000 map_size=0 vmar_offset=0 copy=0 zero=0+0 bss=0+1000 flags=6"
+    ])
+    assert.deepStrictEqual(run("plan", "1000", "10000", "8", "100", "5", "10000"), [
+      "vmo_offset=1000 map_size=1000 vmar_offset=0 copy=1 zero=8+ff8 bss=1000+0 flags=5"
+    ])
   }, 240_000)
 
   it("refuses images that are not RISC-V ET_DYN files with sane segments", () => {
     const hello = bin("hello_dynamic")
-    const image = (name: string, edit: (bytes: Uint8Array, elf: Elf.Elf, view: DataView) => void) => run("image", edited(hello, name, edit))
-    assert.deepStrictEqual(run("image", scratch("text", new TextEncoder().encode("#!/bin/sh\necho this is no ELF file at all\n"))), ["error -1"])
+    const image = (name: string, edit: (bytes: Uint8Array, elf: Elf.Elf, view: DataView) => void) =>
+      run("image", edited(hello, name, edit))
+    assert.deepStrictEqual(
+      run("image", scratch("text", new TextEncoder().encode("#!/bin/sh\necho this is no ELF file at all\n"))),
+      ["error -1"]
+    )
     assert.deepStrictEqual(image("machine", (_b, _e, view) => view.setUint16(18, 62, true)), ["error -2"])
     assert.deepStrictEqual(image("exec", (_b, _e, view) => view.setUint16(16, 2, true)), ["error -3"])
     assert.deepStrictEqual(image("phentsize", (_b, _e, view) => view.setUint16(54, 32, true)), ["error -4"])

@@ -4,13 +4,13 @@
  * random values: every message ld.so.1 and the test util send or receive, and the decoders'
  * refusals of malformed ones.
  */
+import { assert, describe, it } from "@effect/vitest"
 import * as FuchsiaIo from "@zxsim/fidl/FuchsiaIo"
 import * as Ldsvc from "@zxsim/fidl/Ldsvc"
 import * as Message from "@zxsim/fidl/Message"
 import * as TestUtil from "@zxsim/fidl/TestUtil"
 import type * as Wire from "@zxsim/fidl/Wire"
 import * as Kernel from "@zxsim/kernel/Kernel"
-import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
@@ -37,7 +37,9 @@ const run = (commands: ReadonlyArray<string>): Array<string> => {
 const utf8 = new TextEncoder()
 const hexOf = (bytes: Uint8Array) => (bytes.length === 0 ? "-" : Buffer.from(bytes).toString("hex"))
 const bytesOf = (hex: string) => new Uint8Array(Buffer.from(hex.replace(/\s+/g, ""), "hex"))
-const listOf = (strings: ReadonlyArray<string>) => (strings.length === 0 ? "-" : strings.map((s) => (s === "" ? "~" : hexOf(utf8.encode(s)))).join(","))
+const listOf = (
+  strings: ReadonlyArray<string>
+) => (strings.length === 0 ? "-" : strings.map((s) => (s === "" ? "~" : hexOf(utf8.encode(s)))).join(","))
 const ord = (n: bigint) => n.toString(16)
 const encode = <A>(type: Wire.Type<A>, txid: number, ordinal: bigint, value: A) =>
   Either.getOrThrow(Message.encode(type, { txid, ordinal }, value)).bytes
@@ -66,9 +68,17 @@ describe.skipIf(harness === undefined)("the C side's FIDL on the host", () => {
   it("fuchsia.ldsvc LoadObject: the golden vectors of fuchsia-spec.md §6, and random names as @zxsim/fidl encodes them", () => {
     const golden = bytesOf("01000000 02000001 5328dfd6 51a1c548 07000000 00000000 ffffffff ffffffff 6c642e73 6f2e3100")
     const names = FastCheck.sample(cString, { numRuns: CASES, seed: 1 })
-    const out = run([`ldsvc-request ${hexOf(utf8.encode("ld.so.1"))}`, ...names.map((n) => `ldsvc-request ${hexOf(utf8.encode(n))}`)])
+    const out = run([
+      `ldsvc-request ${hexOf(utf8.encode("ld.so.1"))}`,
+      ...names.map((n) => `ldsvc-request ${hexOf(utf8.encode(n))}`)
+    ])
     assert.strictEqual(out[0], hexOf(golden))
-    names.forEach((name, i) => assert.strictEqual(out[i + 1], hexOf(encode(Ldsvc.LoadObjectRequest, 1, loadObject.ordinal, { objectName: name }))))
+    names.forEach((name, i) =>
+      assert.strictEqual(
+        out[i + 1],
+        hexOf(encode(Ldsvc.LoadObjectRequest, 1, loadObject.ordinal, { objectName: name }))
+      )
+    )
 
     const ok = bytesOf("01000000 02000001 5328dfd6 51a1c548 00000000 ffffffff")
     const notFound = bytesOf("01000000 02000001 5328dfd6 51a1c548 e7ffffff 00000000")
@@ -96,7 +106,14 @@ describe.skipIf(harness === undefined)("the C side's FIDL on the host", () => {
       61726732 00000000`)
     const lists = FastCheck.sample(FastCheck.array(cString, { maxLength: 12 }), { numRuns: CASES, seed: 2 })
     const envs = FastCheck.sample(
-      FastCheck.array(FastCheck.oneof(cString, FastCheck.tuple(cString, cString).map(([k, v]) => `${k}=${v}`), FastCheck.constantFrom("", "=", "==x", "=a=b", "a=")), { maxLength: 12 }),
+      FastCheck.array(
+        FastCheck.oneof(
+          cString,
+          FastCheck.tuple(cString, cString).map(([k, v]) => `${k}=${v}`),
+          FastCheck.constantFrom("", "=", "==x", "=a=b", "a=")
+        ),
+        { maxLength: 12 }
+      ),
       { numRuns: CASES, seed: 3 }
     )
     const numbers = FastCheck.sample(FastCheck.bigUint({ max: (1n << 64n) - 1n }), { numRuns: 20, seed: 4 })
@@ -112,11 +129,19 @@ describe.skipIf(harness === undefined)("the C side's FIDL on the host", () => {
     const out = run(commands)
     const expected = [
       hexOf(golden),
-      ...lists.map((l, i) => hexOf(encode(TestUtil.GetArgumentsResponse, i + 1, util.GetArguments.ordinal, { args: l }))),
-      ...envs.map((e, i) => hexOf(encode(TestUtil.GetEnvironmentResponse, i + 7, util.GetEnvironment.ordinal, { vars: split(e) }))),
+      ...lists.map((l, i) =>
+        hexOf(encode(TestUtil.GetArgumentsResponse, i + 1, util.GetArguments.ordinal, { args: l }))
+      ),
+      ...envs.map((e, i) =>
+        hexOf(encode(TestUtil.GetEnvironmentResponse, i + 7, util.GetEnvironment.ordinal, { vars: split(e) }))
+      ),
       ...envs.map((e) => String(split(e).length)),
-      ...numbers.map((n, i) => hexOf(encode(TestUtil.GetArgumentCountResponse, i + 1, util.GetArgumentCount.ordinal, { count: n }))),
-      ...texts.map((t, i) => hexOf(encode(TestUtil.DumpNamespaceResponse, i + 1, util.DumpNamespace.ordinal, { contents: t })))
+      ...numbers.map((n, i) =>
+        hexOf(encode(TestUtil.GetArgumentCountResponse, i + 1, util.GetArgumentCount.ordinal, { count: n }))
+      ),
+      ...texts.map((t, i) =>
+        hexOf(encode(TestUtil.DumpNamespaceResponse, i + 1, util.DumpNamespace.ordinal, { contents: t }))
+      )
     ]
     assert.deepStrictEqual(out, expected)
     assert.strictEqual(golden.length, 104)
@@ -136,7 +161,9 @@ describe.skipIf(harness === undefined)("the C side's FIDL on the host", () => {
       [good.subarray(0, 24), 0, "error -1"]
     ]
     const out = run([
-      ...paths.map((p) => `read-file-decode ${hexOf(encode(TestUtil.ReadFileRequest, 1, util.ReadFile.ordinal, { path: p }))} 0`),
+      ...paths.map((p) =>
+        `read-file-decode ${hexOf(encode(TestUtil.ReadFileRequest, 1, util.ReadFile.ordinal, { path: p }))} 0`
+      ),
       ...bad.map(([b, h]) => `read-file-decode ${hexOf(b)} ${h}`),
       "util-empty 16 0",
       "util-empty 24 0",
@@ -156,7 +183,11 @@ describe.skipIf(harness === undefined)("the C side's FIDL on the host", () => {
       const k = yield* Kernel.Kernel
       const [, server] = yield* k.channel.create()
       const opens = FastCheck.sample(
-        FastCheck.record({ flags: FastCheck.integer({ min: 0, max: 0xffffffff }), mode: FastCheck.integer({ min: 0, max: 0xffffffff }), path: FastCheck.string({ unit: "binary", maxLength: 60 }) }),
+        FastCheck.record({
+          flags: FastCheck.integer({ min: 0, max: 0xffffffff }),
+          mode: FastCheck.integer({ min: 0, max: 0xffffffff }),
+          path: FastCheck.string({ unit: "binary", maxLength: 60 })
+        }),
         { numRuns: CASES, seed: 8 }
       )
       const encoded = opens.map((o) => encode(FuchsiaIo.OpenRequest, 0, io.Open.ordinal, { ...o, object: server }))
@@ -198,24 +229,40 @@ describe.skipIf(harness === undefined)("the C side's FIDL on the host", () => {
         FastCheck.record({
           ino: FastCheck.bigUint({ max: (1n << 64n) - 1n }),
           type: FastCheck.integer({ min: 0, max: 255 }),
-          name: FastCheck.string({ unit: "grapheme", minLength: 1, maxLength: 30 }).filter((n) => FuchsiaIo.invalidName(n) === undefined)
+          name: FastCheck.string({ unit: "grapheme", minLength: 1, maxLength: 30 }).filter((n) =>
+            FuchsiaIo.invalidName(n) === undefined
+          )
         }),
         { maxLength: 10 }
       ),
       { numRuns: 60, seed: 11 }
     )
     const closes = [{ _tag: "response" as const, value: {} }, { _tag: "err" as const, value: -2 }]
-    const readOk = encode(FuchsiaIo.ReadResponse, 1, FuchsiaIo.File.methods.Read.ordinal, { _tag: "response", value: { data: new Uint8Array([1, 2, 3]) } })
+    const readOk = encode(FuchsiaIo.ReadResponse, 1, FuchsiaIo.File.methods.Read.ordinal, {
+      _tag: "response",
+      value: { data: new Uint8Array([1, 2, 3]) }
+    })
     const readErr = encode(FuchsiaIo.ReadResponse, 1, FuchsiaIo.File.methods.Read.ordinal, { _tag: "err", value: -25 })
-    const direntsOk = encode(FuchsiaIo.ReadDirentsResponse, 1, io.ReadDirents.ordinal, { s: 0, dirents: new Uint8Array(8) })
+    const direntsOk = encode(FuchsiaIo.ReadDirentsResponse, 1, io.ReadDirents.ordinal, {
+      s: 0,
+      dirents: new Uint8Array(8)
+    })
     const commands = [
       `u64-message 1 ${ord(io.ReadDirents.ordinal)} 8192`,
       `u64-message 1 ${ord(FuchsiaIo.File.methods.Read.ordinal)} 8192`,
       `empty-message 1 ${ord(io.Rewind.ordinal)}`,
       `empty-message 1 ${ord(io.Close.ordinal)}`,
-      ...dirents.map((d) => `dirents-response ${hexOf(encode(FuchsiaIo.ReadDirentsResponse, 1, io.ReadDirents.ordinal, { s: d.s, dirents: d.data }))} 0`),
-      ...[0, -2].map((s) => `rewind-response ${hexOf(encode(FuchsiaIo.RewindResponse, 1, io.Rewind.ordinal, { s }))} 0`),
-      ...reads.map((r) => `read-response ${hexOf(encode(FuchsiaIo.ReadResponse, 1, FuchsiaIo.File.methods.Read.ordinal, r))} 0`),
+      ...dirents.map((d) =>
+        `dirents-response ${
+          hexOf(encode(FuchsiaIo.ReadDirentsResponse, 1, io.ReadDirents.ordinal, { s: d.s, dirents: d.data }))
+        } 0`
+      ),
+      ...[0, -2].map((s) =>
+        `rewind-response ${hexOf(encode(FuchsiaIo.RewindResponse, 1, io.Rewind.ordinal, { s }))} 0`
+      ),
+      ...reads.map((r) =>
+        `read-response ${hexOf(encode(FuchsiaIo.ReadResponse, 1, FuchsiaIo.File.methods.Read.ordinal, r))} 0`
+      ),
       ...closes.map((c) => `close-response ${hexOf(encode(FuchsiaIo.CloseResponse, 1, io.Close.ordinal, c))} 0`),
       `close-encode 9`,
       ...[-25, 0, -2].map((s) => `epitaph-encode ${s}`),
@@ -249,7 +296,9 @@ describe.skipIf(harness === undefined)("the C side's FIDL on the host", () => {
       "ok -51",
       "error -3",
       ...entries.map((e) =>
-        e.length === 0 ? "ok -" : `ok ${e.map((d) => `${d.ino.toString(16)}:${d.type}:${hexOf(utf8.encode(d.name))}`).join(",")}`
+        e.length === 0
+          ? "ok -"
+          : `ok ${e.map((d) => `${d.ino.toString(16)}:${d.type}:${hexOf(utf8.encode(d.name))}`).join(",")}`
       ),
       "error -10",
       "error -10",
@@ -276,8 +325,13 @@ describe.skipIf(harness === undefined)("the C side's FIDL on the host", () => {
     }
     const samples = [
       ...FastCheck.sample(FastCheck.uint8Array({ maxLength: 12 }), { numRuns: 300, seed: 13 }),
-      ...FastCheck.sample(FastCheck.string({ unit: "binary", maxLength: 20 }).map((s) => utf8.encode(s)), { numRuns: 100, seed: 14 }),
-      ...["ed a0 80", "c0 80", "f4 90 80 80", "e0 80 80", "f0 80 80 80", "ef bf bd", "f4 8f bf bf", "c2", "e2 82"].map(bytesOf)
+      ...FastCheck.sample(FastCheck.string({ unit: "binary", maxLength: 20 }).map((s) => utf8.encode(s)), {
+        numRuns: 100,
+        seed: 14
+      }),
+      ...["ed a0 80", "c0 80", "f4 90 80 80", "e0 80 80", "f0 80 80 80", "ef bf bd", "f4 8f bf bf", "c2", "e2 82"].map(
+        bytesOf
+      )
     ]
     assert.deepStrictEqual(run(samples.map((b) => `utf8 ${hexOf(b)}`)), samples.map((b) => (valid(b) ? "1" : "0")))
   })

@@ -1,9 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
-import { table } from "@zxsim/kernel/Syscalls"
-import * as Vdso from "@zxsim/kernel/Vdso"
-import { Status } from "@zxsim/kernel/Status"
 import * as FuchsiaIo from "@zxsim/fidl/FuchsiaIo"
 import * as Ordinal from "@zxsim/fidl/Ordinal"
+import { Status } from "@zxsim/kernel/Status"
+import { table } from "@zxsim/kernel/Syscalls"
+import * as Vdso from "@zxsim/kernel/Vdso"
 import { readFileSync } from "node:fs"
 import * as path from "node:path"
 import * as Sysroot from "../src/Sysroot.js"
@@ -54,7 +54,9 @@ describe("Sysroot", () => {
   it("fidl.h carries every ordinal the C side uses, as @zxsim/fidl computes them", () => {
     const header = Sysroot.fidlHeader()
     const defined = new Map(
-      [...header.matchAll(/^#define (ZXS_ORDINAL_\w+) +UINT64_C\(0x([0-9A-F]{16})\)  \/\/ (\S+)$/gm)].map((m) => [m[1]!, { value: BigInt(`0x${m[2]}`), selector: m[3]! }])
+      [...header.matchAll(/^#define (ZXS_ORDINAL_\w+) +UINT64_C\(0x([0-9A-F]{16})\) {2}\/\/ (\S+)$/gm)].map((
+        m
+      ) => [m[1]!, { value: BigInt(`0x${m[2]}`), selector: m[3]! }])
     )
     assert.strictEqual(defined.size, Sysroot.ordinals().length)
     for (const entry of Sysroot.ordinals()) {
@@ -68,7 +70,7 @@ describe("Sysroot", () => {
     assert.strictEqual(defined.get("ZXS_ORDINAL_UTIL_GET_LIFECYCLE_KOID")!.value, 0x0daecfc0fe4c8f60n)
     assert.strictEqual(defined.get("ZXS_ORDINAL_IO_OPEN")!.value, FuchsiaIo.Directory.methods.Open.ordinal)
     assert.strictEqual(defined.get("ZXS_ORDINAL_IO_READ")!.value, FuchsiaIo.File.methods.Read.ordinal)
-    assert.include(header, '#define ZXS_UTIL_DISCOVERABLE_NAME "test.processbuilder.Util"')
+    assert.include(header, "#define ZXS_UTIL_DISCOVERABLE_NAME \"test.processbuilder.Util\"")
     assert.match(header, /#define ZXS_IO_OPEN_NOT_DIRECTORY +0x2000000u/)
     assert.match(header, /#define ZXS_IO_MAX_BUF +8192/)
   })
@@ -89,7 +91,9 @@ describe("Sysroot", () => {
     // Bound lazily: the name each entry is looked up by starts at its offset in the name list.
     const names = /const char __zx_vdso_names\[\] =\n((?: {4}"\w+\\0"\n)+)/.exec(source)?.[1] ?? ""
     const list = [...names.matchAll(/"(\w+)\\0"/g)].map((m) => m[1]).join("\0") + "\0"
-    const offsets = (/vdso_name_offsets\[\d+\] = \{\n([^}]*)\}/.exec(source)?.[1] ?? "").split(/[,\s]+/).filter((x) => x !== "").map(Number)
+    const offsets = (/vdso_name_offsets\[\d+\] = \{\n([^}]*)\}/.exec(source)?.[1] ?? "").split(/[,\s]+/).filter((x) =>
+      x !== ""
+    ).map(Number)
     assert.deepStrictEqual(offsets.map((o) => list.slice(o, list.indexOf("\0", o))), table.map((s) => `_zx_${s.name}`))
     assert.include(source, `const size_t __zx_vdso_count = ${table.length};`)
   })

@@ -59,7 +59,14 @@ export const read = (bytes: Uint8Array): Elf => {
   const phdrs: Array<Phdr> = []
   for (let i = 0; i < u16(56); i++) {
     const at = num(32) + i * 56
-    phdrs.push({ type: u32(at), flags: u32(at + 4), offset: num(at + 8), vaddr: num(at + 16), filesz: num(at + 32), memsz: num(at + 40) })
+    phdrs.push({
+      type: u32(at),
+      flags: u32(at + 4),
+      offset: num(at + 8),
+      vaddr: num(at + 16),
+      filesz: num(at + 32),
+      memsz: num(at + 40)
+    })
   }
   const fileOffset = (address: number): number | undefined => {
     const p = phdrs.find((p) => p.type === 1 && address >= p.vaddr && address < p.vaddr + p.filesz)

@@ -4,7 +4,9 @@
  * entries, a loader serving files for dynamically linked programs), start, wait for the end, and
  * collect the output and return code. Each test provides a fresh kernel and checks for leaks.
  */
+import { assert } from "@effect/vitest"
 import * as Loader from "@zxsim/fidl/Loader"
+import type { Cpu } from "@zxsim/kernel/Cpu"
 import type * as Handle from "@zxsim/kernel/Handle"
 import * as Kernel from "@zxsim/kernel/Kernel"
 import { Signals } from "@zxsim/kernel/Signals"
@@ -12,10 +14,8 @@ import * as BuiltProcess from "@zxsim/process-builder/BuiltProcess"
 import * as ProcessBuilder from "@zxsim/process-builder/ProcessBuilder"
 import * as HandleInfo from "@zxsim/processargs/HandleInfo"
 import type { StartupHandle } from "@zxsim/processargs/MessageContents"
-import type { Cpu } from "@zxsim/kernel/Cpu"
 import * as RiscvInterpreter from "@zxsim/riscv/RiscvInterpreter"
 import * as RiscvJit from "@zxsim/riscv/RiscvJit"
-import { assert } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
@@ -76,11 +76,19 @@ const drain = (socket: Handle.Socket) =>
   })
 
 /** Builds and starts the program in bin/`name` (its first argument is `name`), and waits for its end. */
-export const runGuest = (name: string, options: RunOptions = {}): Effect.Effect<Outcome, unknown, Kernel.Kernel | Scope.Scope> =>
+export const runGuest = (
+  name: string,
+  options: RunOptions = {}
+): Effect.Effect<Outcome, unknown, Kernel.Kernel | Scope.Scope> =>
   Effect.gen(function*() {
     const k = yield* Kernel.Kernel
     const executable = yield* k.vmo.fromBytes(binFile(name), { name, executable: true })
-    const builder = yield* ProcessBuilder.make({ name, job: yield* k.job.root(), executable, systemVdso: yield* k.systemVdso() })
+    const builder = yield* ProcessBuilder.make({
+      name,
+      job: yield* k.job.root(),
+      executable,
+      systemVdso: yield* k.systemVdso()
+    })
     if (options.loader !== undefined) {
       const [client, server] = yield* k.channel.create()
       yield* Effect.forkScoped(Loader.serve(server).pipe(Effect.provide(Loader.layerFromMap(options.loader))))
@@ -89,17 +97,22 @@ export const runGuest = (name: string, options: RunOptions = {}): Effect.Effect<
     if (options.minStackSize !== undefined) yield* ProcessBuilder.setMinStackSize(builder, options.minStackSize)
     if (options.stdin !== undefined) {
       const [stdin, stdinGuest] = yield* k.socket.create()
-      yield* ProcessBuilder.addHandles(builder, [{ handle: stdinGuest, info: HandleInfo.unsafeMake("FileDescriptor", 0) }])
+      yield* ProcessBuilder.addHandles(builder, [{
+        handle: stdinGuest,
+        info: HandleInfo.unsafeMake("FileDescriptor", 0)
+      }])
       const bytes = options.stdin
-      yield* Effect.forkScoped(Effect.gen(function*() {
-        let offset = 0
-        while (offset < bytes.length) {
-          const signals = yield* k.object.waitOne(stdin, Signals.SOCKET_WRITABLE | Signals.SOCKET_PEER_CLOSED)
-          if ((signals & Signals.SOCKET_WRITABLE) === 0) break
-          offset += yield* k.socket.write(stdin, bytes.subarray(offset))
-        }
-        yield* k.handle.close(stdin)
-      }).pipe(Effect.ignore))
+      yield* Effect.forkScoped(
+        Effect.gen(function*() {
+          let offset = 0
+          while (offset < bytes.length) {
+            const signals = yield* k.object.waitOne(stdin, Signals.SOCKET_WRITABLE | Signals.SOCKET_PEER_CLOSED)
+            if ((signals & Signals.SOCKET_WRITABLE) === 0) break
+            offset += yield* k.socket.write(stdin, bytes.subarray(offset))
+          }
+          yield* k.handle.close(stdin)
+        }).pipe(Effect.ignore)
+      )
     }
     const [stdout, stdoutGuest] = yield* k.socket.create()
     const [stderr, stderrGuest] = yield* k.socket.create()
@@ -128,7 +141,10 @@ export const cpus: ReadonlyArray<readonly [string, Layer.Layer<Cpu>]> = [
 ]
 
 /** Runs `body` on a fresh kernel with `cpu`, and checks nothing leaked once its scope closed. */
-export const onKernel = <A, E>(cpu: Layer.Layer<Cpu>, body: Effect.Effect<A, E, Kernel.Kernel | Scope.Scope>): Effect.Effect<A, E> =>
+export const onKernel = <A, E>(
+  cpu: Layer.Layer<Cpu>,
+  body: Effect.Effect<A, E, Kernel.Kernel | Scope.Scope>
+): Effect.Effect<A, E> =>
   Effect.gen(function*() {
     const k = yield* Kernel.Kernel
     const before = yield* k.stats

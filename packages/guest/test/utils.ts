@@ -27,7 +27,13 @@ export const runBuildScript = (
   // Asynchronous: a rebuild of every program takes a minute on a busy machine, and the test
   // worker must keep answering vitest meanwhile.
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--conditions=@zxsim/source", "--import", "tsx", path.join(packageDir, "scripts", "build.ts"), ...args], {
+    const child = spawn(process.execPath, [
+      "--conditions=@zxsim/source",
+      "--import",
+      "tsx",
+      path.join(packageDir, "scripts", "build.ts"),
+      ...args
+    ], {
       cwd: packageDir,
       env: { ...process.env, ...env }
     })
@@ -63,7 +69,9 @@ export const buildHostProgram = (name: string, directory: string): string | unde
     "-o",
     output
   ]
-  const sanitized = spawnSync(hostCompiler, ["-fsanitize=address,undefined", "-fno-sanitize-recover=all", ...base], { encoding: "utf8" })
+  const sanitized = spawnSync(hostCompiler, ["-fsanitize=address,undefined", "-fno-sanitize-recover=all", ...base], {
+    encoding: "utf8"
+  })
   if (sanitized.status !== 0) {
     const plain = spawnSync(hostCompiler, base, { encoding: "utf8" })
     if (plain.status !== 0) throw new Error(`cannot build test/host/${name}.c: ${plain.stderr}`)
@@ -78,6 +86,8 @@ export const runHostProgram = (program: string, args: ReadonlyArray<string>): st
     maxBuffer: 64 << 20,
     env: { ...process.env, ASAN_OPTIONS: "detect_leaks=0" }
   })
-  if (result.status !== 0) throw new Error(`${path.basename(program)} ${args[0]} exited ${result.status}: ${result.stdout}${result.stderr}`)
+  if (result.status !== 0) {
+    throw new Error(`${path.basename(program)} ${args[0]} exited ${result.status}: ${result.stdout}${result.stderr}`)
+  }
   return result.stdout
 }

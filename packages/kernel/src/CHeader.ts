@@ -12,7 +12,15 @@ import * as RightsMod from "./Rights.js"
 import { Signals } from "./Signals.js"
 import { Status } from "./Status.js"
 import { InfoTopic, Property, table } from "./Syscalls.js"
-import { PolicyAction, PolicyCondition, PolicyMode, PolicyOverride, PolicyTopic, ProcessInfoFlags, TaskReturnCode } from "./Task.js"
+import {
+  PolicyAction,
+  PolicyCondition,
+  PolicyMode,
+  PolicyOverride,
+  PolicyTopic,
+  ProcessInfoFlags,
+  TaskReturnCode
+} from "./Task.js"
 import { VmoChildOption, VmoOption, VmOption } from "./VmOptions.js"
 
 const hex = (n: number) => `0x${(n >>> 0).toString(16).toUpperCase()}u`
@@ -114,7 +122,12 @@ export const syscallsHeader = (): string => {
   lines.push("")
   for (const [name, value] of Object.entries(Signals)) {
     // The user signals under Zircon's names (ZX_USER_SIGNAL_0 … _7, ZX_USER_SIGNAL_ALL).
-    if (name !== "NONE") define(name.startsWith("USER_") ? `ZX_USER_SIGNAL_${name.slice(5)}` : `ZX_${name}`, `((zx_signals_t)${hex(value)})`)
+    if (name !== "NONE") {
+      define(
+        name.startsWith("USER_") ? `ZX_USER_SIGNAL_${name.slice(5)}` : `ZX_${name}`,
+        `((zx_signals_t)${hex(value)})`
+      )
+    }
   }
   define("ZX_EVENTPAIR_PEER_CLOSED", "ZX_OBJECT_PEER_CLOSED")
   lines.push("")
@@ -133,7 +146,7 @@ export const syscallsHeader = (): string => {
   for (const [name, value] of Object.entries(PolicyMode)) define(`ZX_JOB_POL_${name}`, `${value}u`)
   for (const [name, value] of Object.entries(PolicyTopic)) define(`ZX_JOB_POL_${name}`, hex(value))
   for (const [name, value] of Object.entries(PolicyOverride)) define(`ZX_POL_OVERRIDE_${name}`, `${value}u`)
-  lines.push("", "#ifdef __cplusplus", 'extern "C" {', "#endif", "")
+  lines.push("", "#ifdef __cplusplus", "extern \"C\" {", "#endif", "")
   for (const s of table) {
     lines.push(`// ${s.doc}`)
     lines.push(`${prototype(s.name, "zx_")};`)

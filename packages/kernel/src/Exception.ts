@@ -108,8 +108,38 @@ export const EXCEPTION_REPORT_BYTES = 40
 
 /** The RISC-V ABI names of x0..x31. */
 export const registerNames: ReadonlyArray<string> = [
-  "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4", "a5",
-  "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6"
+  "zero",
+  "ra",
+  "sp",
+  "gp",
+  "tp",
+  "t0",
+  "t1",
+  "t2",
+  "s0",
+  "s1",
+  "a0",
+  "a1",
+  "a2",
+  "a3",
+  "a4",
+  "a5",
+  "a6",
+  "a7",
+  "s2",
+  "s3",
+  "s4",
+  "s5",
+  "s6",
+  "s7",
+  "s8",
+  "s9",
+  "s10",
+  "s11",
+  "t3",
+  "t4",
+  "t5",
+  "t6"
 ]
 
 /** What `zx_exception_info_t` says: which process and thread, and the type. */
@@ -223,7 +253,9 @@ export const cHeaderLines = (): ReadonlyArray<string> => {
     ""
   ]
   const define = (name: string, value: string) => lines.push(`#define ${name} ${value}`)
-  for (const [name, value] of Object.entries(ExceptionType)) define(`ZX_EXCP_${name}`, `((zx_excp_type_t)0x${value.toString(16)}u)`)
+  for (const [name, value] of Object.entries(ExceptionType)) {
+    define(`ZX_EXCP_${name}`, `((zx_excp_type_t)0x${value.toString(16)}u)`)
+  }
   define("ZX_EXCP_SYNTH", "((zx_excp_type_t)0x8000u)")
   define("ZX_EXCP_IS_ARCH(excp)", "(((excp) & ZX_EXCP_SYNTH) == 0)")
   for (const [name, value] of Object.entries(PolicyCode)) define(`ZX_EXCP_POLICY_CODE_${name}`, `${value}u`)

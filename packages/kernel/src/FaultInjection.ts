@@ -37,17 +37,16 @@ const passive = new Set(["stats", "executionStats", "memoryStats", "monotonic"])
 /** Wraps a kernel so that calls are counted into `record` and the planned one fails. */
 export const wrap = (kernel: KernelShape, plan: Plan, record: Recorder): KernelShape => {
   /** A kernel call that counts itself and fails when it is the planned one. */
-  const counted = (operation: string, call: (...args: Array<unknown>) => unknown) =>
-    (...args: Array<unknown>) =>
-      Effect.suspend(() => {
-        if (plan.only !== undefined && !plan.only(operation)) return toEffect(call(...args))
-        record.calls.push(operation)
-        if (plan.failAt !== undefined && record.calls.length === plan.failAt) {
-          record.injected = operation
-          return Effect.fail(new ZxError({ status: plan.status, operation: `${operation} (injected)` }))
-        }
-        return toEffect(call(...args))
-      })
+  const counted = (operation: string, call: (...args: Array<unknown>) => unknown) => (...args: Array<unknown>) =>
+    Effect.suspend(() => {
+      if (plan.only !== undefined && !plan.only(operation)) return toEffect(call(...args))
+      record.calls.push(operation)
+      if (plan.failAt !== undefined && record.calls.length === plan.failAt) {
+        record.injected = operation
+        return Effect.fail(new ZxError({ status: plan.status, operation: `${operation} (injected)` }))
+      }
+      return toEffect(call(...args))
+    })
   // Proxies keep the kernel's own type: every call answers as the kernel's does, except that the
   // planned one fails with a ZxError, which any kernel call may.
   const group = <G extends object>(name: string, ops: G): G =>

@@ -7,13 +7,13 @@
  *
  * @since 0.1.0
  */
-import type * as Types from "effect/Types"
 import { type Inspectable, NodeInspectSymbol } from "effect/Inspectable"
 import { type Pipeable, pipeArguments } from "effect/Pipeable"
-import type { ObjectTypeName } from "./ObjectType.js"
-import * as ObjectTypes from "./ObjectType.js"
+import type * as Types from "effect/Types"
 import type { HandleRef } from "./internal/object.js"
 import type { KernelState } from "./internal/state.js"
+import type { ObjectTypeName } from "./ObjectType.js"
+import * as ObjectTypes from "./ObjectType.js"
 
 /** Identifies {@link Handle} values. */
 export const TypeId: unique symbol = Symbol.for("@zxsim/kernel/Handle")
@@ -60,7 +60,6 @@ export class HandleImpl implements Handle<never> {
   ) {}
 
   pipe() {
-    // eslint-disable-next-line prefer-rest-params
     return pipeArguments(this, arguments)
   }
 

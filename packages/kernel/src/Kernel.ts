@@ -9,15 +9,15 @@
 import * as Context from "effect/Context"
 import type * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import type * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import type { CpuStats } from "./Cpu.js"
 import type { ExceptionInfo, ExceptionReport } from "./Exception.js"
-import type * as Option from "effect/Option"
 import type * as Handle from "./Handle.js"
+import * as internal from "./internal/kernel.js"
 import type { ObjectTypeName } from "./ObjectType.js"
 import type { SignalSet } from "./Signals.js"
 import type { PolicyEntry, ProcessInfo, VmarInfo } from "./Task.js"
-import * as internal from "./internal/kernel.js"
 import type { ZxError } from "./ZxError.js"
 
 /** What `handle.info` reports (`zx_info_handle_basic_t`). */
@@ -118,11 +118,19 @@ export interface HandleOps {
   /** Closes the handle. Closing the invalid handle does nothing; a closed or moved one fails BAD_HANDLE. */
   readonly close: (handle: Handle.Handle) => Effect.Effect<void, ZxError>
   /** A new handle to the same object with `rights` (a subset) or the same rights (`Rights.SAME_RIGHTS`). */
-  readonly duplicate: <T extends ObjectTypeName>(handle: Handle.Handle<T>, rights?: number) => Effect.Effect<Handle.Handle<T>, ZxError, Scope.Scope>
+  readonly duplicate: <T extends ObjectTypeName>(
+    handle: Handle.Handle<T>,
+    rights?: number
+  ) => Effect.Effect<Handle.Handle<T>, ZxError, Scope.Scope>
   /** Like `duplicate`, but the source handle is consumed (even when the call fails). */
-  readonly replace: <T extends ObjectTypeName>(handle: Handle.Handle<T>, rights?: number) => Effect.Effect<Handle.Handle<T>, ZxError, Scope.Scope>
+  readonly replace: <T extends ObjectTypeName>(
+    handle: Handle.Handle<T>,
+    rights?: number
+  ) => Effect.Effect<Handle.Handle<T>, ZxError, Scope.Scope>
   /** Transfers the handle to the current scope: the old `Handle` dies, the new one is closed with this scope. */
-  readonly move: <T extends ObjectTypeName>(handle: Handle.Handle<T>) => Effect.Effect<Handle.Handle<T>, ZxError, Scope.Scope>
+  readonly move: <T extends ObjectTypeName>(
+    handle: Handle.Handle<T>
+  ) => Effect.Effect<Handle.Handle<T>, ZxError, Scope.Scope>
   /** Basic facts of the handle: koid, related koid, object type, rights. */
   readonly info: (handle: Handle.Handle) => Effect.Effect<HandleBasicInfo, ZxError>
 }
@@ -159,7 +167,10 @@ export interface VmoOps {
   /** A VMO of `size` bytes (rounded up to pages), zero-filled. `options`: `VmoOption.RESIZABLE`. */
   readonly create: (size: number, options?: number) => Effect.Effect<Handle.Vmo, ZxError, Scope.Scope>
   /** A VMO holding `bytes`, named `name`, with EXECUTE added when `executable` (as a loader hands out). */
-  readonly fromBytes: (bytes: Uint8Array, options?: { readonly name?: string; readonly executable?: boolean }) => Effect.Effect<Handle.Vmo, ZxError, Scope.Scope>
+  readonly fromBytes: (
+    bytes: Uint8Array,
+    options?: { readonly name?: string; readonly executable?: boolean }
+  ) => Effect.Effect<Handle.Vmo, ZxError, Scope.Scope>
   /** Reads `length` bytes at `offset`. Needs READ; OUT_OF_RANGE past the size. */
   readonly read: (vmo: Handle.Vmo, offset: number, length: number) => Effect.Effect<Uint8Array, ZxError>
   /** Writes `bytes` at `offset`. Needs WRITE; OUT_OF_RANGE past the size. */
@@ -171,20 +182,40 @@ export interface VmoOps {
   /** Resizes a resizable VMO. Needs WRITE and RESIZE; UNAVAILABLE for a fixed-size VMO. */
   readonly setSize: (vmo: Handle.Vmo, size: number) => Effect.Effect<void, ZxError>
   /** A copy-on-write child (`VmoChildOption.SNAPSHOT` or `SNAPSHOT_AT_LEAST_ON_WRITE`). Needs DUPLICATE and READ. */
-  readonly createChild: (vmo: Handle.Vmo, options: number, offset: number, size: number) => Effect.Effect<Handle.Vmo, ZxError, Scope.Scope>
+  readonly createChild: (
+    vmo: Handle.Vmo,
+    options: number,
+    offset: number,
+    size: number
+  ) => Effect.Effect<Handle.Vmo, ZxError, Scope.Scope>
   /**
    * Consumes the handle and returns one with EXECUTE added. With `vmex` it must be the vmex
    * resource (WRONG_TYPE, ACCESS_DENIED); without, the host is trusted as the kernel's own loader.
    */
-  readonly replaceAsExecutable: (vmo: Handle.Vmo, vmex?: Handle.Resource) => Effect.Effect<Handle.Vmo, ZxError, Scope.Scope>
+  readonly replaceAsExecutable: (
+    vmo: Handle.Vmo,
+    vmex?: Handle.Resource
+  ) => Effect.Effect<Handle.Vmo, ZxError, Scope.Scope>
 }
 
 /** VMAR operations. */
 export interface VmarOps {
   /** A child VMAR of `size` bytes; with `VmOption.SPECIFIC` at `offset` from the parent's base, else placed at random. */
-  readonly allocate: (parent: Handle.Vmar, options: number, offset: number, size: number) => Effect.Effect<{ readonly vmar: Handle.Vmar; readonly base: number }, ZxError, Scope.Scope>
+  readonly allocate: (
+    parent: Handle.Vmar,
+    options: number,
+    offset: number,
+    size: number
+  ) => Effect.Effect<{ readonly vmar: Handle.Vmar; readonly base: number }, ZxError, Scope.Scope>
   /** Maps `len` bytes of `vmo` from `vmoOffset`; returns the address. */
-  readonly map: (vmar: Handle.Vmar, options: number, vmarOffset: number, vmo: Handle.Vmo, vmoOffset: number, len: number) => Effect.Effect<number, ZxError>
+  readonly map: (
+    vmar: Handle.Vmar,
+    options: number,
+    vmarOffset: number,
+    vmo: Handle.Vmo,
+    vmoOffset: number,
+    len: number
+  ) => Effect.Effect<number, ZxError>
   /** Unmaps mappings and destroys child VMARs in the range. */
   readonly unmap: (vmar: Handle.Vmar, address: number, len: number) => Effect.Effect<void, ZxError>
   /** Changes the permissions of the mapped range. */
@@ -205,9 +236,16 @@ export interface ChannelOps {
    * Writes a message: at most 65,536 bytes and 64 handles (OUT_OF_RANGE). The handles move into
    * the message and are consumed even when the write fails.
    */
-  readonly write: (channel: Handle.Channel, bytes: Uint8Array, handles?: ReadonlyArray<Handle.Handle>) => Effect.Effect<void, ZxError>
+  readonly write: (
+    channel: Handle.Channel,
+    bytes: Uint8Array,
+    handles?: ReadonlyArray<Handle.Handle>
+  ) => Effect.Effect<void, ZxError>
   /** Reads the next message: SHOULD_WAIT when none is queued, PEER_CLOSED when none ever will be. */
-  readonly read: (channel: Handle.Channel, limits?: ChannelReadLimits) => Effect.Effect<ChannelMessage, ZxError, Scope.Scope>
+  readonly read: (
+    channel: Handle.Channel,
+    limits?: ChannelReadLimits
+  ) => Effect.Effect<ChannelMessage, ZxError, Scope.Scope>
 }
 
 /** Socket operations. */
@@ -240,9 +278,16 @@ export interface JobOps {
    * skipped (`PolicyMode.RELATIVE`, the default) or fails ALREADY_EXISTS (`ABSOLUTE`). All or
    * nothing; BAD_STATE once the job has children or processes. Needs SET_POLICY.
    */
-  readonly setPolicy: (job: Handle.Job, entries: ReadonlyArray<PolicyEntry>, mode?: number) => Effect.Effect<void, ZxError>
+  readonly setPolicy: (
+    job: Handle.Job,
+    entries: ReadonlyArray<PolicyEntry>,
+    mode?: number
+  ) => Effect.Effect<void, ZxError>
   /** The job's action and override for a condition (NEW_ANY and unknown conditions read as DENY, final). Needs GET_POLICY. */
-  readonly getPolicy: (job: Handle.Job, condition: number) => Effect.Effect<{ readonly action: number; readonly override: number }, ZxError>
+  readonly getPolicy: (
+    job: Handle.Job,
+    condition: number
+  ) => Effect.Effect<{ readonly action: number; readonly override: number }, ZxError>
 }
 
 /** Process operations. */
@@ -252,12 +297,23 @@ export interface ProcessOps {
    * truncated to 31 bytes. No job policy applies: NEW_PROCESS is checked against the creating
    * process's job, and the host is not a process.
    */
-  readonly create: (job: Handle.Job, name: string, options?: number) => Effect.Effect<{ readonly process: Handle.Process; readonly rootVmar: Handle.Vmar }, ZxError, Scope.Scope>
+  readonly create: (
+    job: Handle.Job,
+    name: string,
+    options?: number
+  ) => Effect.Effect<{ readonly process: Handle.Process; readonly rootVmar: Handle.Vmar }, ZxError, Scope.Scope>
   /**
    * Starts the process's first thread at `entry` with stack pointer `stack`; `arg1` moves into the
    * process (its value lands in a0) and `arg2` lands in a1. BAD_STATE once started.
    */
-  readonly start: (process: Handle.Process, thread: Handle.Thread, entry: number, stack: number, arg1: Handle.Handle | null, arg2: number) => Effect.Effect<void, ZxError>
+  readonly start: (
+    process: Handle.Process,
+    thread: Handle.Thread,
+    entry: number,
+    stack: number,
+    arg1: Handle.Handle | null,
+    arg2: number
+  ) => Effect.Effect<void, ZxError>
   /** Return code, start time and STARTED/EXITED flags. */
   readonly info: (process: Handle.Process) => Effect.Effect<ProcessInfo, ZxError>
   /** The report of the unhandled exception that killed the process, if that is how it ended. */
@@ -319,7 +375,10 @@ export interface TaskOps {
    * the thread waits until that handle is closed. ALREADY_BOUND while another live channel is
    * bound; `debugger` binds a process's debugger channel, offered before all others.
    */
-  readonly createExceptionChannel: (task: Handle.Task, options?: { readonly debugger?: boolean }) => Effect.Effect<Handle.Channel, ZxError, Scope.Scope>
+  readonly createExceptionChannel: (
+    task: Handle.Task,
+    options?: { readonly debugger?: boolean }
+  ) => Effect.Effect<Handle.Channel, ZxError, Scope.Scope>
 }
 
 /** The kernel's service interface. */
@@ -368,8 +427,7 @@ export interface KernelOptions {
  * `TestClock` drives deadlines and sleeps). Guest threads run on the `Cpu` found in the context;
  * without one, a started process is marked running but its thread never executes.
  */
-export const make = (options?: KernelOptions): Effect.Effect<KernelShape, never, Scope.Scope> =>
-  internal.make(options)
+export const make = (options?: KernelOptions): Effect.Effect<KernelShape, never, Scope.Scope> => internal.make(options)
 
 /** The in-memory kernel as a layer. Provide a `Cpu` layer to it to run guests. */
 export const layer: Layer.Layer<Kernel> = Layer.scoped(Kernel, make())

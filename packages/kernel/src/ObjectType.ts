@@ -28,4 +28,17 @@ export type ObjectTypeName = Exclude<keyof typeof ObjectType, "NONE">
 export type ObjectType = (typeof ObjectType)[keyof typeof ObjectType]
 
 /** The names of every object type this kernel implements, in number order. */
-export const names: ReadonlyArray<ObjectTypeName> = ["PROCESS", "THREAD", "VMO", "CHANNEL", "EVENT", "PORT", "SOCKET", "RESOURCE", "EVENTPAIR", "JOB", "VMAR", "EXCEPTION"]
+export const names: ReadonlyArray<ObjectTypeName> = [
+  "PROCESS",
+  "THREAD",
+  "VMO",
+  "CHANNEL",
+  "EVENT",
+  "PORT",
+  "SOCKET",
+  "RESOURCE",
+  "EVENTPAIR",
+  "JOB",
+  "VMAR",
+  "EXCEPTION"
+]

@@ -48,14 +48,16 @@ export const PROPERTY = Rights.GET_PROPERTY | Rights.SET_PROPERTY
 export const POLICY = Rights.GET_POLICY | Rights.SET_POLICY
 
 /** Default rights of a channel endpoint (0xF00E): basic without DUPLICATE, plus I/O and signals. */
-export const DEFAULT_CHANNEL = (Rights.TRANSFER | Rights.WAIT | Rights.INSPECT | IO | Rights.SIGNAL | Rights.SIGNAL_PEER) >>> 0
+export const DEFAULT_CHANNEL =
+  (Rights.TRANSFER | Rights.WAIT | Rights.INSPECT | IO | Rights.SIGNAL | Rights.SIGNAL_PEER) >>> 0
 /** Default rights of a VMO (0xD0EF); a resizable VMO also gets RESIZE. VMOs are not executable by default. */
 export const DEFAULT_VMO = (BASIC | IO | PROPERTY | Rights.MAP | Rights.SIGNAL) >>> 0
 /** Default rights of a VMAR handle (0x208003): basic without WAIT, plus OP_CHILDREN. */
 export const DEFAULT_VMAR = ((BASIC & ~Rights.WAIT) | Rights.OP_CHILDREN) >>> 0
 /** Default rights of a process handle (0x6D3CF). */
 export const DEFAULT_PROCESS =
-  (BASIC | IO | PROPERTY | Rights.ENUMERATE | Rights.DESTROY | Rights.SIGNAL | Rights.MANAGE_PROCESS | Rights.MANAGE_THREAD) >>> 0
+  (BASIC | IO | PROPERTY | Rights.ENUMERATE | Rights.DESTROY | Rights.SIGNAL | Rights.MANAGE_PROCESS |
+    Rights.MANAGE_THREAD) >>> 0
 /** Default rights of a thread handle (0x4D2CF). */
 export const DEFAULT_THREAD = (BASIC | IO | PROPERTY | Rights.DESTROY | Rights.SIGNAL | Rights.MANAGE_THREAD) >>> 0
 /** Default rights of a job handle (0x7DFCF). */
@@ -75,7 +77,8 @@ export const DEFAULT_EVENTPAIR = (BASIC | Rights.SIGNAL | Rights.SIGNAL_PEER) >>
 export const ROOT_VMAR = (DEFAULT_VMAR | Rights.READ | Rights.WRITE | Rights.EXECUTE) >>> 0
 
 /** Whether `rights` holds every bit of `required`. */
-export const has = (rights: RightsMask, required: RightsMask): boolean => ((rights & required) >>> 0) === (required >>> 0)
+export const has = (rights: RightsMask, required: RightsMask): boolean =>
+  ((rights & required) >>> 0) === (required >>> 0)
 
 /** Whether `subset` grants nothing that `superset` does not. */
 export const isSubset = (subset: RightsMask, superset: RightsMask): boolean => ((subset & ~superset) >>> 0) === 0

@@ -58,7 +58,12 @@ const entries: ReadonlyArray<Entry> = [
   },
   {
     name: "object_wait_one",
-    params: [p("handle", "zx_handle_t"), p("signals", "zx_signals_t"), p("deadline", "zx_time_t"), p("observed", "zx_signals_t*")],
+    params: [
+      p("handle", "zx_handle_t"),
+      p("signals", "zx_signals_t"),
+      p("deadline", "zx_time_t"),
+      p("observed", "zx_signals_t*")
+    ],
     result: "zx_status_t",
     doc: "Waits for any of the signals on an object, until the deadline."
   },
@@ -89,7 +94,12 @@ const entries: ReadonlyArray<Entry> = [
   },
   {
     name: "object_set_property",
-    params: [p("handle", "zx_handle_t"), p("property", "uint32_t"), p("value", "const void*"), p("value_size", "size_t")],
+    params: [
+      p("handle", "zx_handle_t"),
+      p("property", "uint32_t"),
+      p("value", "const void*"),
+      p("value_size", "size_t")
+    ],
     result: "zx_status_t",
     doc: "Sets a property of an object (NAME)."
   },
@@ -148,13 +158,25 @@ const entries: ReadonlyArray<Entry> = [
   },
   {
     name: "socket_write",
-    params: [p("handle", "zx_handle_t"), p("options", "uint32_t"), p("buffer", "const void*"), p("buffer_size", "size_t"), p("actual", "size_t*")],
+    params: [
+      p("handle", "zx_handle_t"),
+      p("options", "uint32_t"),
+      p("buffer", "const void*"),
+      p("buffer_size", "size_t"),
+      p("actual", "size_t*")
+    ],
     result: "zx_status_t",
     doc: "Writes to a socket as much as fits."
   },
   {
     name: "socket_read",
-    params: [p("handle", "zx_handle_t"), p("options", "uint32_t"), p("buffer", "void*"), p("buffer_size", "size_t"), p("actual", "size_t*")],
+    params: [
+      p("handle", "zx_handle_t"),
+      p("options", "uint32_t"),
+      p("buffer", "void*"),
+      p("buffer_size", "size_t"),
+      p("actual", "size_t*")
+    ],
     result: "zx_status_t",
     doc: "Reads from a socket."
   },
@@ -172,7 +194,12 @@ const entries: ReadonlyArray<Entry> = [
   },
   {
     name: "vmo_write",
-    params: [p("handle", "zx_handle_t"), p("buffer", "const void*"), p("offset", "uint64_t"), p("buffer_size", "size_t")],
+    params: [
+      p("handle", "zx_handle_t"),
+      p("buffer", "const void*"),
+      p("offset", "uint64_t"),
+      p("buffer_size", "size_t")
+    ],
     result: "zx_status_t",
     doc: "Writes bytes to a VMO."
   },
@@ -190,7 +217,13 @@ const entries: ReadonlyArray<Entry> = [
   },
   {
     name: "vmo_create_child",
-    params: [p("handle", "zx_handle_t"), p("options", "uint32_t"), p("offset", "uint64_t"), p("size", "uint64_t"), p("out", "zx_handle_t*")],
+    params: [
+      p("handle", "zx_handle_t"),
+      p("options", "uint32_t"),
+      p("offset", "uint64_t"),
+      p("size", "uint64_t"),
+      p("out", "zx_handle_t*")
+    ],
     result: "zx_status_t",
     doc: "Creates a copy-on-write child of a VMO."
   },
@@ -280,18 +313,35 @@ const entries: ReadonlyArray<Entry> = [
   },
   {
     name: "thread_create",
-    params: [p("process", "zx_handle_t"), p("name", "const char*"), p("name_size", "size_t"), p("options", "uint32_t"), p("out", "zx_handle_t*")],
+    params: [
+      p("process", "zx_handle_t"),
+      p("name", "const char*"),
+      p("name_size", "size_t"),
+      p("options", "uint32_t"),
+      p("out", "zx_handle_t*")
+    ],
     result: "zx_status_t",
     doc: "Creates a thread in a process."
   },
   {
     name: "thread_start",
-    params: [p("handle", "zx_handle_t"), p("thread_entry", "zx_vaddr_t"), p("stack", "zx_vaddr_t"), p("arg1", "uintptr_t"), p("arg2", "uintptr_t")],
+    params: [
+      p("handle", "zx_handle_t"),
+      p("thread_entry", "zx_vaddr_t"),
+      p("stack", "zx_vaddr_t"),
+      p("arg1", "uintptr_t"),
+      p("arg2", "uintptr_t")
+    ],
     result: "zx_status_t",
     doc: "Starts a thread of a running process."
   },
   { name: "thread_exit", params: [], result: "void", noreturn: true, doc: "Exits the calling thread." },
-  { name: "task_kill", params: [p("handle", "zx_handle_t")], result: "zx_status_t", doc: "Kills a process, thread or job." },
+  {
+    name: "task_kill",
+    params: [p("handle", "zx_handle_t")],
+    result: "zx_status_t",
+    doc: "Kills a process, thread or job."
+  },
   {
     name: "job_create",
     params: [p("parent_job", "zx_handle_t"), p("options", "uint32_t"), p("out", "zx_handle_t*")],
@@ -299,7 +349,12 @@ const entries: ReadonlyArray<Entry> = [
     doc: "Creates a child job."
   },
   { name: "clock_get_monotonic", params: [], result: "zx_time_t", doc: "Reads the monotonic clock (ns)." },
-  { name: "nanosleep", params: [p("deadline", "zx_time_t")], result: "zx_status_t", doc: "Sleeps until the monotonic deadline." },
+  {
+    name: "nanosleep",
+    params: [p("deadline", "zx_time_t")],
+    result: "zx_status_t",
+    doc: "Sleeps until the monotonic deadline."
+  },
   {
     name: "cprng_draw",
     params: [p("buffer", "void*"), p("buffer_size", "size_t")],
@@ -352,7 +407,8 @@ const entries: ReadonlyArray<Entry> = [
     name: "task_create_exception_channel",
     params: [p("handle", "zx_handle_t"), p("options", "uint32_t"), p("out", "zx_handle_t*")],
     result: "zx_status_t",
-    doc: "Binds an exception channel to a thread, process or job; exceptions arrive as zx_exception_info_t plus an exception handle."
+    doc:
+      "Binds an exception channel to a thread, process or job; exceptions arrive as zx_exception_info_t plus an exception handle."
   },
   {
     name: "exception_get_thread",
@@ -380,15 +436,23 @@ const entries: ReadonlyArray<Entry> = [
   },
   {
     name: "job_set_policy",
-    params: [p("handle", "zx_handle_t"), p("options", "uint32_t"), p("topic", "uint32_t"), p("policy", "const void*"), p("count", "uint32_t")],
+    params: [
+      p("handle", "zx_handle_t"),
+      p("options", "uint32_t"),
+      p("topic", "uint32_t"),
+      p("policy", "const void*"),
+      p("count", "uint32_t")
+    ],
     result: "zx_status_t",
-    doc: "Adds job policy entries (BASIC_V1 or BASIC_V2), RELATIVE or ABSOLUTE; only on a job with no children or processes."
+    doc:
+      "Adds job policy entries (BASIC_V1 or BASIC_V2), RELATIVE or ABSOLUTE; only on a job with no children or processes."
   },
   {
     name: "clock_get",
     params: [p("clock_id", "uint32_t"), p("out", "zx_time_t*")],
     result: "zx_status_t",
-    doc: "Reads a clock (ns): ZX_CLOCK_MONOTONIC, ZX_CLOCK_UTC (since the Unix epoch) or ZX_CLOCK_THREAD (the caller's CPU time)."
+    doc:
+      "Reads a clock (ns): ZX_CLOCK_MONOTONIC, ZX_CLOCK_UTC (since the Unix epoch) or ZX_CLOCK_THREAD (the caller's CPU time)."
   }
 ]
 

@@ -254,7 +254,18 @@ const build = (): { image: Uint8Array; layout: VdsoLayout } => {
 
   // Section headers.
   shstr.forEach((s, i) => w.bytes.set(new TextEncoder().encode(s), shstrOff + shstrOffsets[i]))
-  const shdr = (i: number, type: number, flags: number, addr: number, offset: number, size: number, link: number, info: number, alignment: number, entsize: number) => {
+  const shdr = (
+    i: number,
+    type: number,
+    flags: number,
+    addr: number,
+    offset: number,
+    size: number,
+    link: number,
+    info: number,
+    alignment: number,
+    entsize: number
+  ) => {
     const b = shoff + i * 64
     w.u32(b, shstrOffsets[i])
     w.u32(b + 4, type)

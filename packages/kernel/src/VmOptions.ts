@@ -27,8 +27,8 @@ export const VmOption = {
 /** The three mapping permissions. */
 export const PERM_MASK = VmOption.PERM_READ | VmOption.PERM_WRITE | VmOption.PERM_EXECUTE
 /** The `CAN_MAP_*` bits a VMAR carries. */
-export const CAN_MAP_MASK =
-  VmOption.CAN_MAP_SPECIFIC | VmOption.CAN_MAP_READ | VmOption.CAN_MAP_WRITE | VmOption.CAN_MAP_EXECUTE
+export const CAN_MAP_MASK = VmOption.CAN_MAP_SPECIFIC | VmOption.CAN_MAP_READ | VmOption.CAN_MAP_WRITE |
+  VmOption.CAN_MAP_EXECUTE
 
 /** Shift of the alignment field: `ALIGN_n = log2(n) << 24`. */
 export const ALIGN_SHIFT = 24

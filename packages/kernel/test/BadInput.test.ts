@@ -5,9 +5,6 @@
  * leaves no object, handle or frame behind (every test checks the statistics afterwards).
  */
 import { assert, describe, it } from "@effect/vitest"
-import * as Effect from "effect/Effect"
-import * as FastCheck from "effect/FastCheck"
-import type * as Scope from "effect/Scope"
 import * as Handle from "@zxsim/kernel/Handle"
 import * as Kernel from "@zxsim/kernel/Kernel"
 import type { ObjectTypeName } from "@zxsim/kernel/ObjectType"
@@ -15,8 +12,11 @@ import * as Rights from "@zxsim/kernel/Rights"
 import { Signals } from "@zxsim/kernel/Signals"
 import * as StatusModule from "@zxsim/kernel/Status"
 import { PolicyAction, PolicyCondition } from "@zxsim/kernel/Task"
-import { align, USER_ASPACE_BASE, USER_ASPACE_SIZE, VmOption, VmoChildOption, VmoOption } from "@zxsim/kernel/VmOptions"
+import { align, USER_ASPACE_BASE, USER_ASPACE_SIZE, VmoChildOption, VmoOption, VmOption } from "@zxsim/kernel/VmOptions"
 import type { ZxError } from "@zxsim/kernel/ZxError"
+import * as Effect from "effect/Effect"
+import * as FastCheck from "effect/FastCheck"
+import type * as Scope from "effect/Scope"
 import { attempt, kernel, live, PAGE, pretend, runCase, statusOf, withKernel } from "./support.js"
 
 const R = Rights.Rights
@@ -116,7 +116,10 @@ const callsWith = (k: Kernel.KernelShape, h: Handle.Handle, f: Fixtures): Readon
 /** The object type a call's handle position wants; undefined for calls that take any object. */
 const wants = (name: string): ObjectTypeName | undefined => {
   // task.kill takes any task, and checks DESTROY before the type.
-  if (name.startsWith("handle.") || name.startsWith("object.") || name === "channel.write (handles)" || name === "task.kill") {
+  if (
+    name.startsWith("handle.") || name.startsWith("object.") || name === "channel.write (handles)" ||
+    name === "task.kill"
+  ) {
     return undefined
   }
   if (name.startsWith("vmo.") || name === "vmar.map (vmo)") return "VMO"
@@ -241,7 +244,10 @@ describe("bad input", () => {
         }
         // A handle without TRANSFER cannot travel.
         const stuck = yield* k.handle.duplicate(f.vmo, R.READ)
-        assert.strictEqual(yield* outcome(k.channel.write(f.channel, new Uint8Array(0), [stuck])), "ZX_ERR_ACCESS_DENIED")
+        assert.strictEqual(
+          yield* outcome(k.channel.write(f.channel, new Uint8Array(0), [stuck])),
+          "ZX_ERR_ACCESS_DENIED"
+        )
       })))
   })
 
@@ -329,17 +335,26 @@ describe("bad input", () => {
           assert.strictEqual(yield* outcome(call), "ZX_ERR_INVALID_ARGS", name)
         }
         yield* expectInvalid("vmo.create options", k.vmo.create(PAGE, 1 << 8))
-        yield* expectInvalid("vmo.createChild options", k.vmo.createChild(f.vmo, VmoChildOption.SNAPSHOT | (1 << 12), 0, PAGE))
+        yield* expectInvalid(
+          "vmo.createChild options",
+          k.vmo.createChild(f.vmo, VmoChildOption.SNAPSHOT | (1 << 12), 0, PAGE)
+        )
         yield* expectInvalid("vmar.allocate options", k.vmar.allocate(f.rootVmar, VmOption.PERM_READ, 0, PAGE))
         yield* expectInvalid("vmar.allocate ALIGN 9", k.vmar.allocate(f.rootVmar, align(9), 0, PAGE))
         yield* expectInvalid("vmar.allocate ALIGN 33", k.vmar.allocate(f.rootVmar, align(33), 0, PAGE))
         yield* expectInvalid("vmar.map ALIGN 33", k.vmar.map(f.rootVmar, PERM_READ | align(33), 0, f.fixed, 0, PAGE))
         yield* expectInvalid("vmar.map unknown bit", k.vmar.map(f.rootVmar, PERM_READ | (1 << 20), 0, f.fixed, 0, PAGE))
-        yield* expectInvalid("vmar.protect unknown bit", k.vmar.protect(f.rootVmar, PERM_READ | SPECIFIC, USER_ASPACE_BASE, PAGE))
+        yield* expectInvalid(
+          "vmar.protect unknown bit",
+          k.vmar.protect(f.rootVmar, PERM_READ | SPECIFIC, USER_ASPACE_BASE, PAGE)
+        )
         yield* expectInvalid("object.signal non-user bits", k.object.signal(f.vmo, 0, Signals.OBJECT_READABLE))
         yield* expectInvalid("process.create options", k.process.create(f.job, "p", 4))
         const empty = yield* k.job.create(f.job)
-        yield* expectInvalid("job.setPolicy condition", k.job.setPolicy(empty, [{ condition: 16, action: PolicyAction.DENY }]))
+        yield* expectInvalid(
+          "job.setPolicy condition",
+          k.job.setPolicy(empty, [{ condition: 16, action: PolicyAction.DENY }])
+        )
         // An unknown action is NOT_SUPPORTED, as Zircon's AddBasicPolicy answers.
         assert.strictEqual(
           yield* outcome(k.job.setPolicy(empty, [{ condition: PolicyCondition.NEW_PROCESS, action: 5 }])),
@@ -361,7 +376,10 @@ describe("bad input", () => {
           ["vmo.createChild", k.vmo.createChild(f.vmo, VmoChildOption.SNAPSHOT, top, 2 * PAGE)],
           ["vmar.allocate", k.vmar.allocate(f.rootVmar, SPECIFIC, USER_ASPACE_SIZE - PAGE, 2 * PAGE)],
           ["vmar.allocate huge", k.vmar.allocate(f.rootVmar, SPECIFIC, top, 2 * PAGE)],
-          ["vmar.map vmar end", k.vmar.map(f.rootVmar, PERM_READ | SPECIFIC, USER_ASPACE_SIZE - PAGE, f.fixed, 0, 2 * PAGE)],
+          [
+            "vmar.map vmar end",
+            k.vmar.map(f.rootVmar, PERM_READ | SPECIFIC, USER_ASPACE_SIZE - PAGE, f.fixed, 0, 2 * PAGE)
+          ],
           ["vmar.map vmo end", k.vmar.map(f.rootVmar, PERM_READ | VmOption.ALLOW_FAULTS, 0, f.vmo, top, 2 * PAGE)],
           ["vmar.unmap", k.vmar.unmap(f.rootVmar, top, 2 * PAGE)],
           ["vmar.unmap past the end", k.vmar.unmap(f.rootVmar, USER_ASPACE_BASE + USER_ASPACE_SIZE - PAGE, 2 * PAGE)],
@@ -436,13 +454,33 @@ describe("bad input", () => {
   describe("properties", () => {
     /** A number for any numeric argument: valid-looking, boundary, or junk. */
     const numberArb = FastCheck.oneof(
-      FastCheck.constantFrom(0, 1, PAGE - 1, PAGE, 2 * PAGE, 16 * PAGE, 65536, USER_ASPACE_BASE, USER_ASPACE_SIZE, 2 ** 38, 2 ** 40),
+      FastCheck.constantFrom(
+        0,
+        1,
+        PAGE - 1,
+        PAGE,
+        2 * PAGE,
+        16 * PAGE,
+        65536,
+        USER_ASPACE_BASE,
+        USER_ASPACE_SIZE,
+        2 ** 38,
+        2 ** 40
+      ),
       FastCheck.constantFrom(...JUNK),
       FastCheck.integer({ min: -10, max: 20 * PAGE }),
       FastCheck.double({ noNaN: false })
     )
     const optionsArb = FastCheck.oneof(
-      FastCheck.constantFrom(0, PERM_READ, RW, RW | SPECIFIC, VmOption.CAN_MAP_READ | VmOption.CAN_MAP_WRITE, VmoOption.RESIZABLE, VmoChildOption.SNAPSHOT),
+      FastCheck.constantFrom(
+        0,
+        PERM_READ,
+        RW,
+        RW | SPECIFIC,
+        VmOption.CAN_MAP_READ | VmOption.CAN_MAP_WRITE,
+        VmoOption.RESIZABLE,
+        VmoChildOption.SNAPSHOT
+      ),
       FastCheck.integer({ min: 0, max: 0xffffffff }),
       FastCheck.constantFrom(...JUNK)
     )
@@ -461,75 +499,78 @@ describe("bad input", () => {
       "any call with any handle and any numbers: a typed error or success, and nothing left behind",
       [FastCheck.array(opArb, { minLength: 1, maxLength: 12 }), FastCheck.integer()],
       ([ops, seed]) =>
-        runCase(Effect.gen(function*() {
-          const k = yield* kernel
-          const f = yield* fixtures
-          const closed = yield* k.vmo.create(PAGE)
-          yield* k.handle.close(closed)
-          const weak = yield* k.handle.duplicate(f.vmo, R.READ | R.TRANSFER)
-          // Kept out of the pool: a started process runs until killed, even with no handles left.
-          const keeper = yield* k.handle.duplicate(f.process)
-          const pool: Array<Handle.Handle> = [
-            f.vmo,
-            f.rootVmar,
-            f.channel,
-            f.peer,
-            f.socket,
-            f.socketPeer,
-            f.job,
-            f.process,
-            f.thread,
-            weak,
-            closed,
-            Handle.invalid
-          ]
-          for (const op of ops) {
-            const h = pool[op.handle % pool.length]
-            const o = pool[op.other % pool.length]
-            const { a, b, c, options } = op
-            const bytes = new Uint8Array(Number.isSafeInteger(a) && a >= 0 && a <= 70_000 ? a : 3)
-            const calls: ReadonlyArray<Call> = [
-              k.handle.duplicate(h, options),
-              k.handle.replace(h, options),
-              k.handle.info(h),
-              k.object.waitOne(h, options, 0n),
-              k.object.signal(h, a, b),
-              k.object.setName(h, "x".repeat(Number.isSafeInteger(a) && a >= 0 && a < 100 ? a : 40)),
-              k.vmo.create(a, options),
-              k.vmo.read(pretend<"VMO">(h), a, Math.min(Number.isFinite(b) ? b : 0, 2 ** 20)),
-              k.vmo.write(pretend<"VMO">(h), a, bytes.subarray(0, 100)),
-              k.vmo.setSize(pretend<"VMO">(h), a),
-              k.vmo.createChild(pretend<"VMO">(h), options, a, b),
-              k.vmo.replaceAsExecutable(pretend<"VMO">(h)),
-              k.vmar.allocate(pretend<"VMAR">(h), options, a, b),
-              k.vmar.map(pretend<"VMAR">(h), options, a, pretend<"VMO">(o), b, c),
-              k.vmar.unmap(pretend<"VMAR">(h), a, b),
-              k.vmar.protect(pretend<"VMAR">(h), options, a, b),
-              k.vmar.destroy(pretend<"VMAR">(h)),
-              k.vmar.info(pretend<"VMAR">(h)),
-              // Sending an endpoint over its own channel queues it on itself: a cycle that Zircon
-              // leaks too, so the sweep does not make one.
-              k.channel.write(pretend<"CHANNEL">(h), bytes, o === f.channel || o === f.peer ? [] : [o]),
-              k.channel.read(pretend<"CHANNEL">(h), { maxBytes: a, maxHandles: b }),
-              k.socket.write(pretend<"SOCKET">(h), bytes),
-              k.socket.read(pretend<"SOCKET">(h), a),
-              k.job.create(pretend<"JOB">(h)),
-              k.job.setPolicy(pretend<"JOB">(h), [{ condition: a, action: b }]),
-              k.process.create(pretend<"JOB">(h), "p", options),
-              k.process.start(pretend<"PROCESS">(h), pretend<"THREAD">(o), a, b, null, c),
-              k.process.info(pretend<"PROCESS">(h)),
-              k.process.readMemory(pretend<"PROCESS">(h), a, Math.min(Number.isFinite(b) ? b : 0, 2 ** 20)),
-              k.process.writeMemory(pretend<"PROCESS">(h), a, bytes.subarray(0, 100)),
-              k.thread.create(pretend<"PROCESS">(h), "t"),
-              k.task.kill(pretend<"PROCESS">(h)),
-              k.handle.close(h)
+        runCase(
+          Effect.gen(function*() {
+            const k = yield* kernel
+            const f = yield* fixtures
+            const closed = yield* k.vmo.create(PAGE)
+            yield* k.handle.close(closed)
+            const weak = yield* k.handle.duplicate(f.vmo, R.READ | R.TRANSFER)
+            // Kept out of the pool: a started process runs until killed, even with no handles left.
+            const keeper = yield* k.handle.duplicate(f.process)
+            const pool: Array<Handle.Handle> = [
+              f.vmo,
+              f.rootVmar,
+              f.channel,
+              f.peer,
+              f.socket,
+              f.socketPeer,
+              f.job,
+              f.process,
+              f.thread,
+              weak,
+              closed,
+              Handle.invalid
             ]
-            // `attempt` fails the case on anything but success or a ZxError.
-            yield* attempt(calls[op.call % calls.length])
-          }
-          // A started process keeps running until killed; kill it so the scope can end clean.
-          yield* k.task.kill(keeper)
-        }), seed),
+            for (const op of ops) {
+              const h = pool[op.handle % pool.length]
+              const o = pool[op.other % pool.length]
+              const { a, b, c, options } = op
+              const bytes = new Uint8Array(Number.isSafeInteger(a) && a >= 0 && a <= 70_000 ? a : 3)
+              const calls: ReadonlyArray<Call> = [
+                k.handle.duplicate(h, options),
+                k.handle.replace(h, options),
+                k.handle.info(h),
+                k.object.waitOne(h, options, 0n),
+                k.object.signal(h, a, b),
+                k.object.setName(h, "x".repeat(Number.isSafeInteger(a) && a >= 0 && a < 100 ? a : 40)),
+                k.vmo.create(a, options),
+                k.vmo.read(pretend<"VMO">(h), a, Math.min(Number.isFinite(b) ? b : 0, 2 ** 20)),
+                k.vmo.write(pretend<"VMO">(h), a, bytes.subarray(0, 100)),
+                k.vmo.setSize(pretend<"VMO">(h), a),
+                k.vmo.createChild(pretend<"VMO">(h), options, a, b),
+                k.vmo.replaceAsExecutable(pretend<"VMO">(h)),
+                k.vmar.allocate(pretend<"VMAR">(h), options, a, b),
+                k.vmar.map(pretend<"VMAR">(h), options, a, pretend<"VMO">(o), b, c),
+                k.vmar.unmap(pretend<"VMAR">(h), a, b),
+                k.vmar.protect(pretend<"VMAR">(h), options, a, b),
+                k.vmar.destroy(pretend<"VMAR">(h)),
+                k.vmar.info(pretend<"VMAR">(h)),
+                // Sending an endpoint over its own channel queues it on itself: a cycle that Zircon
+                // leaks too, so the sweep does not make one.
+                k.channel.write(pretend<"CHANNEL">(h), bytes, o === f.channel || o === f.peer ? [] : [o]),
+                k.channel.read(pretend<"CHANNEL">(h), { maxBytes: a, maxHandles: b }),
+                k.socket.write(pretend<"SOCKET">(h), bytes),
+                k.socket.read(pretend<"SOCKET">(h), a),
+                k.job.create(pretend<"JOB">(h)),
+                k.job.setPolicy(pretend<"JOB">(h), [{ condition: a, action: b }]),
+                k.process.create(pretend<"JOB">(h), "p", options),
+                k.process.start(pretend<"PROCESS">(h), pretend<"THREAD">(o), a, b, null, c),
+                k.process.info(pretend<"PROCESS">(h)),
+                k.process.readMemory(pretend<"PROCESS">(h), a, Math.min(Number.isFinite(b) ? b : 0, 2 ** 20)),
+                k.process.writeMemory(pretend<"PROCESS">(h), a, bytes.subarray(0, 100)),
+                k.thread.create(pretend<"PROCESS">(h), "t"),
+                k.task.kill(pretend<"PROCESS">(h)),
+                k.handle.close(h)
+              ]
+              // `attempt` fails the case on anything but success or a ZxError.
+              yield* attempt(calls[op.call % calls.length])
+            }
+            // A started process keeps running until killed; kill it so the scope can end clean.
+            yield* k.task.kill(keeper)
+          }),
+          seed
+        ),
       { fastCheck: { numRuns: 1000 } }
     )
   })

@@ -1,11 +1,22 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as Effect from "effect/Effect"
-import * as FastCheck from "effect/FastCheck"
 import * as Handle from "@zxsim/kernel/Handle"
 import * as Rights from "@zxsim/kernel/Rights"
 import { Signals } from "@zxsim/kernel/Signals"
 import { Status } from "@zxsim/kernel/Status"
-import { assertBytes, expectStatus, failureOf, kernel, live, PAGE, pretend, ramp, runCase, withKernel } from "./support.js"
+import * as Effect from "effect/Effect"
+import * as FastCheck from "effect/FastCheck"
+import {
+  assertBytes,
+  expectStatus,
+  failureOf,
+  kernel,
+  live,
+  PAGE,
+  pretend,
+  ramp,
+  runCase,
+  withKernel
+} from "./support.js"
 
 const R = Rights.Rights
 
@@ -290,29 +301,32 @@ describe("Channel", () => {
       "channel limits hold at the boundaries: ≤ 65,536 bytes and ≤ 64 handles pass, more is OUT_OF_RANGE",
       [bytesArb, handlesArb, FastCheck.nat(255), FastCheck.integer()],
       ([byteCount, handleCount, seed, kernelSeed]) =>
-        runCase(Effect.gen(function*() {
-          const k = yield* kernel
-          const [a, b] = yield* k.channel.create()
-          const vmo = yield* k.vmo.create(PAGE)
-          const handles: Array<Handle.Handle> = []
-          for (let i = 0; i < handleCount; i++) handles.push(yield* k.handle.duplicate(vmo))
-          const bytes = ramp(byteCount, seed)
-          const exit = yield* Effect.exit(k.channel.write(a, bytes, handles))
-          // Whatever happens, the sender's handles are gone.
-          assert.isTrue(handles.every((h) => !Handle.isLive(h)))
-          const fits = byteCount <= 65536 && handleCount <= 64
-          if (exit._tag === "Success") {
-            assert.isTrue(fits)
-            const message = yield* k.channel.read(b)
-            assertBytes(message.bytes, bytes)
-            assert.strictEqual(message.handles.length, handleCount)
-          } else {
-            assert.isFalse(fits)
-            assert.strictEqual(failureOf(exit.cause).status, Status.OUT_OF_RANGE)
-            yield* expectStatus(k.channel.read(b), Status.SHOULD_WAIT)
-            assert.strictEqual((yield* live).handles, 3)
-          }
-        }), kernelSeed),
+        runCase(
+          Effect.gen(function*() {
+            const k = yield* kernel
+            const [a, b] = yield* k.channel.create()
+            const vmo = yield* k.vmo.create(PAGE)
+            const handles: Array<Handle.Handle> = []
+            for (let i = 0; i < handleCount; i++) handles.push(yield* k.handle.duplicate(vmo))
+            const bytes = ramp(byteCount, seed)
+            const exit = yield* Effect.exit(k.channel.write(a, bytes, handles))
+            // Whatever happens, the sender's handles are gone.
+            assert.isTrue(handles.every((h) => !Handle.isLive(h)))
+            const fits = byteCount <= 65536 && handleCount <= 64
+            if (exit._tag === "Success") {
+              assert.isTrue(fits)
+              const message = yield* k.channel.read(b)
+              assertBytes(message.bytes, bytes)
+              assert.strictEqual(message.handles.length, handleCount)
+            } else {
+              assert.isFalse(fits)
+              assert.strictEqual(failureOf(exit.cause).status, Status.OUT_OF_RANGE)
+              yield* expectStatus(k.channel.read(b), Status.SHOULD_WAIT)
+              assert.strictEqual((yield* live).handles, 3)
+            }
+          }),
+          kernelSeed
+        ),
       { fastCheck: { numRuns: 1000 } }
     )
   })

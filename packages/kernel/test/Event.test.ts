@@ -1,11 +1,11 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as Effect from "effect/Effect"
-import * as Fiber from "effect/Fiber"
 import { ObjectType } from "@zxsim/kernel/ObjectType"
 import * as Rights from "@zxsim/kernel/Rights"
 import { Signals } from "@zxsim/kernel/Signals"
 import { Status } from "@zxsim/kernel/Status"
 import { PolicyAction, PolicyCondition } from "@zxsim/kernel/Task"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import { expectStatus, kernel, live, withKernel } from "./support.js"
 import { DATA, launch, withGuests } from "./utils/launch.js"
 import { sys } from "./utils/ScriptCpu.js"
@@ -120,11 +120,19 @@ describe("event syscalls", () => {
           { condition: PolicyCondition.NEW_EVENT, action: PolicyAction.DENY },
           { condition: PolicyCondition.NEW_EVENTPAIR, action: PolicyAction.DENY }
         ])
-        const { process } = yield* launch(cpu, function*() {
-          const event = yield sys("event_create", 0, DATA)
-          const pair = yield sys("eventpair_create", 0, DATA, DATA + 4)
-          yield sys("process_exit", event === BigInt(Status.ACCESS_DENIED) && pair === BigInt(Status.ACCESS_DENIED) ? 0 : 1)
-        }, "denied", job)
+        const { process } = yield* launch(
+          cpu,
+          function*() {
+            const event = yield sys("event_create", 0, DATA)
+            const pair = yield sys("eventpair_create", 0, DATA, DATA + 4)
+            yield sys(
+              "process_exit",
+              event === BigInt(Status.ACCESS_DENIED) && pair === BigInt(Status.ACCESS_DENIED) ? 0 : 1
+            )
+          },
+          "denied",
+          job
+        )
         yield* k.object.waitOne(process, Signals.PROCESS_TERMINATED)
         assert.strictEqual((yield* k.process.info(process)).returnCode, 0n)
         assert.strictEqual(ObjectType.EVENTPAIR, 16)

@@ -6,12 +6,12 @@
  * tested with a CPU in @zxsim/riscv (ExceptionChannels, JobPolicy).
  */
 import { assert, describe, it } from "@effect/vitest"
-import * as Effect from "effect/Effect"
 import { ThreadStateKind } from "@zxsim/kernel/Exception"
 import * as Rights from "@zxsim/kernel/Rights"
 import { Signals } from "@zxsim/kernel/Signals"
 import { Status } from "@zxsim/kernel/Status"
 import { VmOption } from "@zxsim/kernel/VmOptions"
+import * as Effect from "effect/Effect"
 import { expectStatus, kernel, live, PAGE, withKernel } from "./support.js"
 
 describe("Exception", () => {
@@ -63,7 +63,10 @@ describe("Exception", () => {
       const { rootVmar } = yield* k.process.create(yield* k.job.root(), "p")
       const plain = yield* k.vmo.create(PAGE)
       // Without EXECUTE a mapping cannot be executable.
-      yield* expectStatus(k.vmar.map(rootVmar, VmOption.PERM_READ | VmOption.PERM_EXECUTE, 0, plain, 0, PAGE), Status.ACCESS_DENIED)
+      yield* expectStatus(
+        k.vmar.map(rootVmar, VmOption.PERM_READ | VmOption.PERM_EXECUTE, 0, plain, 0, PAGE),
+        Status.ACCESS_DENIED
+      )
       const vmex = yield* k.resource.vmex()
       const again = yield* k.resource.vmex()
       assert.strictEqual((yield* k.handle.info(vmex)).koid, (yield* k.handle.info(again)).koid)

@@ -1,9 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import * as FaultInjection from "@zxsim/kernel/FaultInjection"
 import * as Kernel from "@zxsim/kernel/Kernel"
 import { Status } from "@zxsim/kernel/Status"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 
 /** Makes a VMO, a VMAR child of a new process, and maps one into the other. */
 const workload = Effect.gen(function*() {
@@ -19,12 +19,16 @@ describe("FaultInjection", () => {
   it.effect("counts every kernel call, then fails exactly the chosen one", () =>
     Effect.gen(function*() {
       const counting = FaultInjection.recorder()
-      yield* workload.pipe(Effect.provide(FaultInjection.layer({ status: Status.NO_MEMORY }, counting).pipe(Layer.provide(Kernel.layer))))
+      yield* workload.pipe(
+        Effect.provide(FaultInjection.layer({ status: Status.NO_MEMORY }, counting).pipe(Layer.provide(Kernel.layer)))
+      )
       assert.deepStrictEqual(counting.calls, ["job.root", "process.create", "vmo.create", "vmar.allocate", "vmar.map"])
       for (let i = 1; i <= counting.calls.length; i++) {
         const record = FaultInjection.recorder()
         const error = yield* workload.pipe(
-          Effect.provide(FaultInjection.layer({ failAt: i, status: Status.NO_MEMORY }, record).pipe(Layer.provide(Kernel.layer))),
+          Effect.provide(
+            FaultInjection.layer({ failAt: i, status: Status.NO_MEMORY }, record).pipe(Layer.provide(Kernel.layer))
+          ),
           Effect.flip
         )
         assert.strictEqual(record.injected, counting.calls[i - 1])
@@ -36,7 +40,9 @@ describe("FaultInjection", () => {
     Effect.gen(function*() {
       const record = FaultInjection.recorder()
       const stats = yield* Effect.flatMap(Kernel.Kernel, (k) => k.stats).pipe(
-        Effect.provide(FaultInjection.layer({ failAt: 1, status: Status.INTERNAL }, record).pipe(Layer.provide(Kernel.layer)))
+        Effect.provide(
+          FaultInjection.layer({ failAt: 1, status: Status.INTERNAL }, record).pipe(Layer.provide(Kernel.layer))
+        )
       )
       assert.strictEqual(stats.handles, 0)
       assert.deepStrictEqual(record.calls, [])

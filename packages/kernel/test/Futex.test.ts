@@ -1,11 +1,11 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
-import * as TestClock from "effect/TestClock"
 import * as Kernel from "@zxsim/kernel/Kernel"
 import { Signals } from "@zxsim/kernel/Signals"
 import { Status } from "@zxsim/kernel/Status"
 import { TIME_INFINITE } from "@zxsim/kernel/Task"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as TestClock from "effect/TestClock"
 import { DATA, hostTurns, launch, withGuests } from "./utils/launch.js"
 import type { Machine, Script, ScriptCpu } from "./utils/ScriptCpu.js"
 import { sys } from "./utils/ScriptCpu.js"
@@ -24,7 +24,11 @@ let nextEntry = 0x7000_0000
  * Launches `main` with `helpers` extra threads: each helper's thread handle arrives in the
  * bootstrap channel, and main starts them (`startHelpers`) at their scripts' entries.
  */
-const launchWithHelpers = (cpu: ScriptCpu, main: (m: Machine, helpers: ReadonlyArray<number>) => ReturnType<Script>, helpers: ReadonlyArray<Script>) =>
+const launchWithHelpers = (
+  cpu: ScriptCpu,
+  main: (m: Machine, helpers: ReadonlyArray<number>) => ReturnType<Script>,
+  helpers: ReadonlyArray<Script>
+) =>
   Effect.gen(function*() {
     const k = yield* Kernel.Kernel
     const entries = helpers.map((script) => {

@@ -1,14 +1,14 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as Effect from "effect/Effect"
-import * as FastCheck from "effect/FastCheck"
-import * as Scope from "effect/Scope"
 import * as Handle from "@zxsim/kernel/Handle"
 import * as Kernel from "@zxsim/kernel/Kernel"
 import * as Rights from "@zxsim/kernel/Rights"
 import * as StatusMod from "@zxsim/kernel/Status"
 import { Status } from "@zxsim/kernel/Status"
-import { VmOption, VmoOption } from "@zxsim/kernel/VmOptions"
-import { expectStatus, failureOf, kernel, live, statusOf, runCase, withKernel } from "./support.js"
+import { VmoOption, VmOption } from "@zxsim/kernel/VmOptions"
+import * as Effect from "effect/Effect"
+import * as FastCheck from "effect/FastCheck"
+import * as Scope from "effect/Scope"
+import { expectStatus, failureOf, kernel, live, runCase, statusOf, withKernel } from "./support.js"
 
 const R = Rights.Rights
 
@@ -243,16 +243,18 @@ describe("Handle", () => {
     it.effect("a handle of another kernel is BAD_HANDLE here", () =>
       withKernel(Effect.gen(function*() {
         const k = yield* kernel
-        const foreign = yield* Effect.scoped(Effect.gen(function*() {
-          const other = yield* Kernel.Kernel
-          const vmo = yield* other.vmo.create(4096)
-          // Use it here while it is alive in its own kernel.
-          const status = yield* statusOf(k.vmo.read(vmo, 0, 1))
-          assert.strictEqual(status, Status.BAD_HANDLE)
-          assert.strictEqual(yield* statusOf(k.handle.close(vmo)), Status.BAD_HANDLE)
-          assert.isTrue(Handle.isLive(vmo))
-          return vmo
-        }).pipe(Effect.provide(Kernel.layer)))
+        const foreign = yield* Effect.scoped(
+          Effect.gen(function*() {
+            const other = yield* Kernel.Kernel
+            const vmo = yield* other.vmo.create(4096)
+            // Use it here while it is alive in its own kernel.
+            const status = yield* statusOf(k.vmo.read(vmo, 0, 1))
+            assert.strictEqual(status, Status.BAD_HANDLE)
+            assert.strictEqual(yield* statusOf(k.handle.close(vmo)), Status.BAD_HANDLE)
+            assert.isTrue(Handle.isLive(vmo))
+            return vmo
+          }).pipe(Effect.provide(Kernel.layer))
+        )
         assert.isFalse(Handle.isLive(foreign))
       })))
   })
@@ -328,41 +330,55 @@ describe("Handle", () => {
 
     it.prop(
       "duplicated and replaced rights never grow",
-      [FastCheck.array(FastCheck.tuple(FastCheck.boolean(), FastCheck.nat(7), rightsArb), { minLength: 1, maxLength: 12 }), FastCheck.integer()],
+      [
+        FastCheck.array(FastCheck.tuple(FastCheck.boolean(), FastCheck.nat(7), rightsArb), {
+          minLength: 1,
+          maxLength: 12
+        }),
+        FastCheck.integer()
+      ],
       ([steps, kernelSeed]) =>
-        runCase(Effect.gen(function*() {
-          const k = yield* kernel
-          const [c0] = yield* k.channel.create()
-          const root = yield* k.job.root()
-          const handles: Array<Handle.Handle> = [yield* k.vmo.create(4096), c0, root, (yield* k.socket.create())[0]]
-          for (const [replace, pick, asked] of steps) {
-            const source = handles[pick % handles.length]
-            const before = (yield* k.handle.info(source)).rights
-            const call = replace ? k.handle.replace(source, asked) : k.handle.duplicate(source, asked)
-            const exit = yield* Effect.exit(call)
-            const wanted = asked === R.SAME_RIGHTS ? before : asked
-            const grows = !Rights.isSubset(wanted, before)
-            if (exit._tag === "Success") {
-              const got = (yield* k.handle.info(exit.value)).rights
-              assert.isTrue(Rights.isSubset(got, before), `rights 0x${got.toString(16)} exceed 0x${before.toString(16)}`)
-              assert.strictEqual(got, wanted)
-              assert.isFalse(grows)
-              assert.isTrue(replace || Rights.has(before, R.DUPLICATE))
-              if (replace) handles[pick % handles.length] = exit.value
-              else handles.push(exit.value)
-            } else {
-              const expected = !replace && !Rights.has(before, R.DUPLICATE) ? Status.ACCESS_DENIED : Status.INVALID_ARGS
-              assert.isTrue(replace ? grows : grows || expected === Status.ACCESS_DENIED)
-              assert.strictEqual(failureOf(exit.cause).statusName, StatusMod.toString(expected))
-              // A replace consumes the source even when it fails.
-              if (replace) {
-                assert.isFalse(Handle.isLive(source))
-                handles.splice(pick % handles.length, 1)
-                if (handles.length === 0) handles.push(yield* k.vmo.create(0))
+        runCase(
+          Effect.gen(function*() {
+            const k = yield* kernel
+            const [c0] = yield* k.channel.create()
+            const root = yield* k.job.root()
+            const handles: Array<Handle.Handle> = [yield* k.vmo.create(4096), c0, root, (yield* k.socket.create())[0]]
+            for (const [replace, pick, asked] of steps) {
+              const source = handles[pick % handles.length]
+              const before = (yield* k.handle.info(source)).rights
+              const call = replace ? k.handle.replace(source, asked) : k.handle.duplicate(source, asked)
+              const exit = yield* Effect.exit(call)
+              const wanted = asked === R.SAME_RIGHTS ? before : asked
+              const grows = !Rights.isSubset(wanted, before)
+              if (exit._tag === "Success") {
+                const got = (yield* k.handle.info(exit.value)).rights
+                assert.isTrue(
+                  Rights.isSubset(got, before),
+                  `rights 0x${got.toString(16)} exceed 0x${before.toString(16)}`
+                )
+                assert.strictEqual(got, wanted)
+                assert.isFalse(grows)
+                assert.isTrue(replace || Rights.has(before, R.DUPLICATE))
+                if (replace) handles[pick % handles.length] = exit.value
+                else handles.push(exit.value)
+              } else {
+                const expected = !replace && !Rights.has(before, R.DUPLICATE)
+                  ? Status.ACCESS_DENIED
+                  : Status.INVALID_ARGS
+                assert.isTrue(replace ? grows : grows || expected === Status.ACCESS_DENIED)
+                assert.strictEqual(failureOf(exit.cause).statusName, StatusMod.toString(expected))
+                // A replace consumes the source even when it fails.
+                if (replace) {
+                  assert.isFalse(Handle.isLive(source))
+                  handles.splice(pick % handles.length, 1)
+                  if (handles.length === 0) handles.push(yield* k.vmo.create(0))
+                }
               }
             }
-          }
-        }), kernelSeed),
+          }),
+          kernelSeed
+        ),
       { fastCheck: { numRuns: 1000 } }
     )
   })

@@ -1,16 +1,15 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as Effect from "effect/Effect"
-import * as Fiber from "effect/Fiber"
-import * as Layer from "effect/Layer"
-import * as TestClock from "effect/TestClock"
 import * as Kernel from "@zxsim/kernel/Kernel"
 import { Signals } from "@zxsim/kernel/Signals"
 import { Status } from "@zxsim/kernel/Status"
 import { ProcessInfoFlags, TaskReturnCode } from "@zxsim/kernel/Task"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
+import * as TestClock from "effect/TestClock"
 import { hostTurns, launch, withGuests } from "./utils/launch.js"
 import * as ScriptCpu from "./utils/ScriptCpu.js"
 import { fault, spin, sys } from "./utils/ScriptCpu.js"
-
 
 const terminated = (process: Parameters<Kernel.KernelShape["process"]["info"]>[0]) =>
   Effect.flatMap(Kernel.Kernel, (k) => k.object.waitOne(process, Signals.PROCESS_TERMINATED))

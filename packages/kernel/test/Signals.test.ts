@@ -1,13 +1,13 @@
 import { assert, describe, it } from "@effect/vitest"
+import * as Rights from "@zxsim/kernel/Rights"
+import { Signals } from "@zxsim/kernel/Signals"
+import { Status } from "@zxsim/kernel/Status"
+import { ProcessInfoFlags, TIME_INFINITE } from "@zxsim/kernel/Task"
+import { USER_ASPACE_BASE } from "@zxsim/kernel/VmOptions"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as TestClock from "effect/TestClock"
-import * as Rights from "@zxsim/kernel/Rights"
-import { Signals } from "@zxsim/kernel/Signals"
-import { Status } from "@zxsim/kernel/Status"
-import { TIME_INFINITE, ProcessInfoFlags } from "@zxsim/kernel/Task"
-import { USER_ASPACE_BASE } from "@zxsim/kernel/VmOptions"
 import { expectStatus, kernel, withKernel } from "./support.js"
 
 const R = Rights.Rights
@@ -137,7 +137,10 @@ describe("Signals", () => {
         yield* Effect.yieldNow()
         yield* Fiber.interrupt(waiter)
         yield* k.channel.write(a, new Uint8Array(0))
-        assert.strictEqual(yield* k.object.waitOne(b, Signals.CHANNEL_READABLE), Signals.CHANNEL_READABLE | Signals.CHANNEL_WRITABLE)
+        assert.strictEqual(
+          yield* k.object.waitOne(b, Signals.CHANNEL_READABLE),
+          Signals.CHANNEL_READABLE | Signals.CHANNEL_WRITABLE
+        )
       })))
 
     it.effect("a process's TERMINATED wakes its waiters", () =>

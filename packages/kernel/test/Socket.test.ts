@@ -1,8 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as Effect from "effect/Effect"
 import * as Rights from "@zxsim/kernel/Rights"
 import { Signals } from "@zxsim/kernel/Signals"
 import { Status } from "@zxsim/kernel/Status"
+import * as Effect from "effect/Effect"
 import { assertBytes, expectStatus, kernel, live, ramp, withKernel } from "./support.js"
 
 const R = Rights.Rights

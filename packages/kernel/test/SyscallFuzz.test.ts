@@ -8,13 +8,13 @@
  * killed by the test when it blocks) every object and handle it made is gone too.
  */
 import { assert, describe, it } from "@effect/vitest"
+import * as Kernel from "@zxsim/kernel/Kernel"
+import { Signals } from "@zxsim/kernel/Signals"
+import * as Syscalls from "@zxsim/kernel/Syscalls"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as FastCheck from "effect/FastCheck"
 import * as Option from "effect/Option"
-import * as Kernel from "@zxsim/kernel/Kernel"
-import { Signals } from "@zxsim/kernel/Signals"
-import * as Syscalls from "@zxsim/kernel/Syscalls"
 import { DATA, launch, VDSO_CODE, withGuests } from "./utils/launch.js"
 import { sys } from "./utils/ScriptCpu.js"
 
@@ -34,10 +34,18 @@ const handleArg: FastCheck.Arbitrary<Arg> = FastCheck.oneof(
 
 /** Mostly aligned places in the data page; also its very end, read-only code, and nowhere. */
 const pointerArg: FastCheck.Arbitrary<Arg> = FastCheck.oneof(
-  { arbitrary: FastCheck.integer({ min: 0, max: DATA_SIZE / 8 - 1 }).map((slot) => constant(BigInt(DATA + slot * 8))), weight: 6 },
-  { arbitrary: FastCheck.integer({ min: 1, max: 64 }).map((back) => constant(BigInt(DATA + DATA_SIZE - back))), weight: 1 },
   {
-    arbitrary: FastCheck.constantFrom(0n, BigInt(VDSO_CODE), BigInt(DATA + DATA_SIZE), 1n << 47n, (1n << 64n) - 8n).map(constant),
+    arbitrary: FastCheck.integer({ min: 0, max: DATA_SIZE / 8 - 1 }).map((slot) => constant(BigInt(DATA + slot * 8))),
+    weight: 6
+  },
+  {
+    arbitrary: FastCheck.integer({ min: 1, max: 64 }).map((back) => constant(BigInt(DATA + DATA_SIZE - back))),
+    weight: 1
+  },
+  {
+    arbitrary: FastCheck.constantFrom(0n, BigInt(VDSO_CODE), BigInt(DATA + DATA_SIZE), 1n << 47n, (1n << 64n) - 8n).map(
+      constant
+    ),
     weight: 1
   },
   { arbitrary: FastCheck.bigUint((1n << 64n) - 1n).map(constant), weight: 1 }
@@ -48,10 +56,15 @@ const sizeArg: FastCheck.Arbitrary<Arg> = FastCheck.oneof(
   { arbitrary: FastCheck.integer({ min: 0, max: 64 }).map((n) => constant(BigInt(n))), weight: 4 },
   { arbitrary: FastCheck.constantFrom(4096n, 8192n, 65536n).map(constant), weight: 2 },
   { arbitrary: FastCheck.integer({ min: 0, max: DATA_SIZE + 8 }).map((n) => constant(BigInt(n))), weight: 1 },
-  { arbitrary: FastCheck.constantFrom(1n << 32n, 1n << 40n, (1n << 63n) - 1n, (1n << 64n) - 1n).map(constant), weight: 1 }
+  {
+    arbitrary: FastCheck.constantFrom(1n << 32n, 1n << 40n, (1n << 63n) - 1n, (1n << 64n) - 1n).map(constant),
+    weight: 1
+  }
 )
 
-const timeArg: FastCheck.Arbitrary<Arg> = FastCheck.constantFrom(0n, 1n, 1_000_000n, (1n << 63n) - 1n, -1n).map(constant)
+const timeArg: FastCheck.Arbitrary<Arg> = FastCheck.constantFrom(0n, 1n, 1_000_000n, (1n << 63n) - 1n, -1n).map(
+  constant
+)
 
 /** Options, rights, signals, topics: mostly the values calls accept (0, SAME_RIGHTS, one bit), some junk. */
 const flagsArg: FastCheck.Arbitrary<Arg> = FastCheck.oneof(
@@ -107,7 +120,10 @@ describe("syscall fuzz", () => {
             yield sys("process_exit", 0)
           })
           // A call that blocks for good (a wait with no deadline, a full socket) ends with a kill.
-          const ended = yield* k.object.waitOne(process, Signals.PROCESS_TERMINATED).pipe(Effect.timeout(Duration.millis(200)), Effect.option)
+          const ended = yield* k.object.waitOne(process, Signals.PROCESS_TERMINATED).pipe(
+            Effect.timeout(Duration.millis(200)),
+            Effect.option
+          )
           if (Option.isNone(ended)) {
             yield* k.task.kill(process)
             yield* k.object.waitOne(process, Signals.PROCESS_TERMINATED)

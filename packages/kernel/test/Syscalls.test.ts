@@ -1,7 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as Effect from "effect/Effect"
-import type * as Scope from "effect/Scope"
-import { syscallsHeader, prototype } from "@zxsim/kernel/CHeader"
+import { prototype, syscallsHeader } from "@zxsim/kernel/CHeader"
 import type * as Handle from "@zxsim/kernel/Handle"
 import * as Kernel from "@zxsim/kernel/Kernel"
 import { ObjectType } from "@zxsim/kernel/ObjectType"
@@ -12,16 +10,19 @@ import * as Syscalls from "@zxsim/kernel/Syscalls"
 import { InfoTopic } from "@zxsim/kernel/Syscalls"
 import * as Vdso from "@zxsim/kernel/Vdso"
 import { VmOption } from "@zxsim/kernel/VmOptions"
+import * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
 import { DATA, hostTurns, launch, withGuests } from "./utils/launch.js"
-import * as ScriptCpu from "./utils/ScriptCpu.js"
+import type * as ScriptCpu from "./utils/ScriptCpu.js"
 import { sys } from "./utils/ScriptCpu.js"
-
 
 /** Runs a script to its exit and returns the exit code. */
 const exitCode = (
   cpu: ScriptCpu.ScriptCpu,
   script: ScriptCpu.Script,
-  setup?: (l: { channel: Handle.Channel; rootVmar: Handle.Vmar }) => Effect.Effect<void, unknown, Kernel.Kernel | Scope.Scope>
+  setup?: (
+    l: { channel: Handle.Channel; rootVmar: Handle.Vmar }
+  ) => Effect.Effect<void, unknown, Kernel.Kernel | Scope.Scope>
 ) =>
   Effect.gen(function*() {
     const k = yield* Kernel.Kernel
@@ -67,7 +68,7 @@ describe("syscalls", () => {
     withGuests((cpu) =>
       Effect.gen(function*() {
         const k = yield* Kernel.Kernel
-        const { code, channel } = yield* exitCode(cpu, function*(m) {
+        const { channel, code } = yield* exitCode(cpu, function*(m) {
           const h = m.a(0)
           m.write(DATA, enc("hello"))
           const status = yield sys("channel_write", h, 0, DATA, 5, 0, 0)
@@ -144,7 +145,10 @@ describe("syscalls", () => {
           const a = yield sys("handle_close", h)
           const b = yield sys("handle_close", h)
           const foreign = yield sys("handle_close", 0x12345673)
-          yield sys("process_exit", a === 0n && b === BigInt(Status.BAD_HANDLE) && foreign === BigInt(Status.BAD_HANDLE) ? 0 : 1)
+          yield sys(
+            "process_exit",
+            a === 0n && b === BigInt(Status.BAD_HANDLE) && foreign === BigInt(Status.BAD_HANDLE) ? 0 : 1
+          )
         })
         assert.strictEqual(code, 0n)
       })
@@ -208,7 +212,16 @@ describe("syscalls", () => {
             if (created !== 0n) yield sys("process_exit", 1)
             const child = m.u32(DATA + 200)
             const childVmar = m.u32(DATA + 204)
-            const mapped = yield sys("vmar_map", childVmar, 0x1 | 0x4 | 0x10, 0x1000_0000, vdsoValue, Vdso.layout().codeOffset, 4096, DATA + 208)
+            const mapped = yield sys(
+              "vmar_map",
+              childVmar,
+              0x1 | 0x4 | 0x10,
+              0x1000_0000,
+              vdsoValue,
+              Vdso.layout().codeOffset,
+              4096,
+              DATA + 208
+            )
             if (mapped !== 0n) yield sys("process_exit", 2)
             const thread = yield sys("thread_create", child, DATA + 128, 5, 0, DATA + 216)
             if (thread !== 0n) yield sys("process_exit", 3)
@@ -240,14 +253,25 @@ describe("syscalls", () => {
             yield sys("object_wait_one", boot, Signals.CHANNEL_READABLE, 0x7fffffffffffffffn, 0)
             yield sys("channel_read", boot, 0, DATA, DATA + 64, 64, 1, 0, 0)
             const vmar = m.u32(DATA + 64)
-            const writable = yield sys("vmar_allocate", vmar, VmOption.CAN_MAP_READ | VmOption.CAN_MAP_WRITE, 0, 4096, DATA + 100, DATA + 104)
+            const writable = yield sys(
+              "vmar_allocate",
+              vmar,
+              VmOption.CAN_MAP_READ | VmOption.CAN_MAP_WRITE,
+              0,
+              4096,
+              DATA + 100,
+              DATA + 104
+            )
             const readable = yield sys("vmar_allocate", vmar, VmOption.CAN_MAP_READ, 0, 4096, DATA + 100, DATA + 104)
             yield sys("process_exit", writable === BigInt(Status.ACCESS_DENIED) && readable === 0n ? 0 : 1)
           },
           ({ channel, rootVmar }) =>
             Effect.gen(function*() {
               const k = yield* Kernel.Kernel
-              const readOnly = yield* k.handle.duplicate(rootVmar, Rights.DUPLICATE | Rights.TRANSFER | Rights.READ | Rights.OP_CHILDREN | Rights.INSPECT)
+              const readOnly = yield* k.handle.duplicate(
+                rootVmar,
+                Rights.DUPLICATE | Rights.TRANSFER | Rights.READ | Rights.OP_CHILDREN | Rights.INSPECT
+              )
               yield* k.channel.write(channel, new Uint8Array(1), [readOnly])
             })
         )

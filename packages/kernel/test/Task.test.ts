@@ -1,15 +1,22 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as Clock from "effect/Clock"
-import * as Effect from "effect/Effect"
-import * as Random from "effect/Random"
-import * as TestClock from "effect/TestClock"
 import * as Cpu from "@zxsim/kernel/Cpu"
 import * as Handle from "@zxsim/kernel/Handle"
 import * as Rights from "@zxsim/kernel/Rights"
 import { Signals } from "@zxsim/kernel/Signals"
 import { Status } from "@zxsim/kernel/Status"
-import { PolicyAction, PolicyCondition, PolicyMode, PolicyOverride, ProcessInfoFlags, TaskReturnCode } from "@zxsim/kernel/Task"
+import {
+  PolicyAction,
+  PolicyCondition,
+  PolicyMode,
+  PolicyOverride,
+  ProcessInfoFlags,
+  TaskReturnCode
+} from "@zxsim/kernel/Task"
 import { USER_ASPACE_BASE, VmOption } from "@zxsim/kernel/VmOptions"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Random from "effect/Random"
+import * as TestClock from "effect/TestClock"
 import { expectStatus, kernel, live, PAGE, pretend, withKernel } from "./support.js"
 
 const R = Rights.Rights
@@ -73,7 +80,8 @@ describe("Task", () => {
       withKernel(Effect.gen(function*() {
         const k = yield* kernel
         const root = yield* k.job.root()
-        const action = (job: Handle.Job) => Effect.map(k.job.getPolicy(job, PolicyCondition.NEW_PROCESS), (p) => p.action)
+        const action = (job: Handle.Job) =>
+          Effect.map(k.job.getPolicy(job, PolicyCondition.NEW_PROCESS), (p) => p.action)
         const any = yield* k.job.create(root)
         yield* k.job.setPolicy(any, [{ condition: PolicyCondition.NEW_ANY, action: PolicyAction.DENY }])
         assert.strictEqual(yield* action(any), PolicyAction.DENY)
@@ -96,10 +104,17 @@ describe("Task", () => {
         const parent = yield* k.job.create(root)
         yield* k.job.setPolicy(parent, [
           { condition: PolicyCondition.NEW_PROCESS, action: PolicyAction.DENY },
-          { condition: PolicyCondition.BAD_HANDLE, action: PolicyAction.ALLOW_EXCEPTION, override: PolicyOverride.ALLOW }
+          {
+            condition: PolicyCondition.BAD_HANDLE,
+            action: PolicyAction.ALLOW_EXCEPTION,
+            override: PolicyOverride.ALLOW
+          }
         ])
         const child = yield* k.job.create(parent)
-        assert.deepStrictEqual(yield* k.job.getPolicy(child, PolicyCondition.NEW_PROCESS), { action: PolicyAction.DENY, override: PolicyOverride.DENY })
+        assert.deepStrictEqual(yield* k.job.getPolicy(child, PolicyCondition.NEW_PROCESS), {
+          action: PolicyAction.DENY,
+          override: PolicyOverride.DENY
+        })
         // RELATIVE skips a conflicting entry; ABSOLUTE refuses the whole call and changes nothing.
         yield* k.job.setPolicy(child, [{ condition: PolicyCondition.NEW_PROCESS, action: PolicyAction.ALLOW }])
         assert.strictEqual((yield* k.job.getPolicy(child, PolicyCondition.NEW_PROCESS)).action, PolicyAction.DENY)
@@ -110,17 +125,35 @@ describe("Task", () => {
         yield* expectStatus(absolute, Status.ALREADY_EXISTS)
         assert.strictEqual((yield* k.job.getPolicy(child, PolicyCondition.NEW_VMO)).action, PolicyAction.ALLOW)
         // Repeating a final entry exactly is accepted, even ABSOLUTE.
-        yield* k.job.setPolicy(child, [{ condition: PolicyCondition.NEW_PROCESS, action: PolicyAction.DENY }], PolicyMode.ABSOLUTE)
+        yield* k.job.setPolicy(
+          child,
+          [{ condition: PolicyCondition.NEW_PROCESS, action: PolicyAction.DENY }],
+          PolicyMode.ABSOLUTE
+        )
         // An entry left open (override ALLOW) can be changed below, and then made final.
-        yield* k.job.setPolicy(child, [{ condition: PolicyCondition.BAD_HANDLE, action: PolicyAction.KILL }], PolicyMode.ABSOLUTE)
-        assert.deepStrictEqual(yield* k.job.getPolicy(child, PolicyCondition.BAD_HANDLE), { action: PolicyAction.KILL, override: PolicyOverride.DENY })
+        yield* k.job.setPolicy(
+          child,
+          [{ condition: PolicyCondition.BAD_HANDLE, action: PolicyAction.KILL }],
+          PolicyMode.ABSOLUTE
+        )
+        assert.deepStrictEqual(yield* k.job.getPolicy(child, PolicyCondition.BAD_HANDLE), {
+          action: PolicyAction.KILL,
+          override: PolicyOverride.DENY
+        })
         const grandchild = yield* k.job.create(child)
         yield* expectStatus(
-          k.job.setPolicy(grandchild, [{ condition: PolicyCondition.BAD_HANDLE, action: PolicyAction.ALLOW }], PolicyMode.ABSOLUTE),
+          k.job.setPolicy(
+            grandchild,
+            [{ condition: PolicyCondition.BAD_HANDLE, action: PolicyAction.ALLOW }],
+            PolicyMode.ABSOLUTE
+          ),
           Status.ALREADY_EXISTS
         )
         // Too many entries; an unknown mode or override.
-        const many = Array.from({ length: 17 }, () => ({ condition: PolicyCondition.NEW_VMO, action: PolicyAction.DENY }))
+        const many = Array.from(
+          { length: 17 },
+          () => ({ condition: PolicyCondition.NEW_VMO, action: PolicyAction.DENY })
+        )
         const fresh = yield* k.job.create(root)
         yield* expectStatus(k.job.setPolicy(fresh, many), Status.OUT_OF_RANGE)
         yield* expectStatus(k.job.setPolicy(fresh, [{ condition: 4, action: 1 }], 2), Status.INVALID_ARGS)
@@ -142,7 +175,10 @@ describe("Task", () => {
         const weak = yield* k.handle.duplicate(job, Rights.DEFAULT_JOB & ~R.SET_POLICY)
         yield* expectStatus(k.job.setPolicy(weak, deny), Status.ACCESS_DENIED)
         yield* expectStatus(k.job.setPolicy(job, [{ condition: 99, action: PolicyAction.DENY }]), Status.INVALID_ARGS)
-        yield* expectStatus(k.job.setPolicy(job, [{ condition: PolicyCondition.NEW_PROCESS, action: 99 }]), Status.NOT_SUPPORTED)
+        yield* expectStatus(
+          k.job.setPolicy(job, [{ condition: PolicyCondition.NEW_PROCESS, action: 99 }]),
+          Status.NOT_SUPPORTED
+        )
         yield* expectStatus(k.job.setPolicy(job, [{ condition: 1.5, action: PolicyAction.DENY }]), Status.INVALID_ARGS)
         // A refused entry list changes nothing.
         yield* expectStatus(k.job.setPolicy(job, [...deny, { condition: -1, action: 0 }]), Status.INVALID_ARGS)
@@ -343,7 +379,10 @@ describe("Task", () => {
         const k = yield* kernel
         const { process, thread } = yield* newProcess()
         yield* expectStatus(k.process.start(process, thread, 0, STACK, null, 0), Status.INVALID_ARGS)
-        yield* expectStatus(k.process.start(process, thread, USER_ASPACE_BASE - PAGE, STACK, null, 0), Status.INVALID_ARGS)
+        yield* expectStatus(
+          k.process.start(process, thread, USER_ASPACE_BASE - PAGE, STACK, null, 0),
+          Status.INVALID_ARGS
+        )
         yield* expectStatus(k.process.start(process, thread, 2 ** 38, STACK, null, 0), Status.INVALID_ARGS)
         assert.strictEqual((yield* k.process.info(process)).flags, 0)
       })))
@@ -358,7 +397,9 @@ describe("Task", () => {
         run: (thread) => {
           const view = new DataView(thread.memory.memory.buffer)
           const x: Array<bigint> = []
-          for (let i = 0; i < 32; i++) x.push(view.getBigUint64(thread.registers + Cpu.X_REGISTERS_OFFSET + i * 8, true))
+          for (let i = 0; i < 32; i++) {
+            x.push(view.getBigUint64(thread.registers + Cpu.X_REGISTERS_OFFSET + i * 8, true))
+          }
           const pc = view.getBigUint64(thread.registers + Cpu.PC_OFFSET, true)
           starts.push({ x, pc })
           return { _tag: "Exception", kind: "illegal-instruction", address: 0, pc: Number(pc) }

@@ -1,22 +1,25 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as Effect from "effect/Effect"
-import * as FastCheck from "effect/FastCheck"
-import * as Random from "effect/Random"
 import type * as Handle from "@zxsim/kernel/Handle"
 import * as Kernel from "@zxsim/kernel/Kernel"
 import * as Rights from "@zxsim/kernel/Rights"
 import { Status } from "@zxsim/kernel/Status"
-import {
-  align,
-  USER_ASPACE_BASE,
-  USER_ASPACE_SIZE,
-  VmOption,
-  VmoOption
-} from "@zxsim/kernel/VmOptions"
+import { align, USER_ASPACE_BASE, USER_ASPACE_SIZE, VmoOption, VmOption } from "@zxsim/kernel/VmOptions"
+import * as Effect from "effect/Effect"
+import * as FastCheck from "effect/FastCheck"
+import * as Random from "effect/Random"
 import { attempt, expectStatus, kernel, live, PAGE, ramp, runCase, withKernel } from "./support.js"
 
 const R = Rights.Rights
-const { CAN_MAP_EXECUTE, CAN_MAP_READ, CAN_MAP_SPECIFIC, CAN_MAP_WRITE, PERM_EXECUTE, PERM_READ, PERM_WRITE, SPECIFIC } = VmOption
+const {
+  CAN_MAP_EXECUTE,
+  CAN_MAP_READ,
+  CAN_MAP_SPECIFIC,
+  CAN_MAP_WRITE,
+  PERM_EXECUTE,
+  PERM_READ,
+  PERM_WRITE,
+  SPECIFIC
+} = VmOption
 const RW = PERM_READ | PERM_WRITE
 
 /** A fresh process in the root job: its handle and root VMAR. */
@@ -167,7 +170,10 @@ describe("Vmar", () => {
         const { rootVmar } = yield* newProcess()
         const readOnly = yield* k.vmar.allocate(rootVmar, CAN_MAP_READ, 0, 16 * PAGE)
         yield* expectStatus(k.vmar.allocate(readOnly.vmar, CAN_MAP_WRITE, 0, PAGE), Status.ACCESS_DENIED)
-        yield* expectStatus(k.vmar.allocate(readOnly.vmar, CAN_MAP_READ | CAN_MAP_EXECUTE, 0, PAGE), Status.ACCESS_DENIED)
+        yield* expectStatus(
+          k.vmar.allocate(readOnly.vmar, CAN_MAP_READ | CAN_MAP_EXECUTE, 0, PAGE),
+          Status.ACCESS_DENIED
+        )
         // Without CAN_MAP_SPECIFIC nothing can be placed at a chosen offset in it.
         yield* expectStatus(k.vmar.allocate(readOnly.vmar, SPECIFIC, 0, PAGE), Status.ACCESS_DENIED)
         const vmo = yield* k.vmo.create(PAGE)
@@ -505,7 +511,10 @@ describe("Vmar", () => {
         // Reducing through the parent reaches into the child.
         yield* k.vmar.protect(rootVmar, PERM_READ, inner, 5 * PAGE - PAGE)
         const perms = () =>
-          Effect.map(k.vmar.regions(rootVmar), (rs) => rs.flatMap((r) => r._tag === "Mapping" ? [[r.base, r.perms]] : []))
+          Effect.map(
+            k.vmar.regions(rootVmar),
+            (rs) => rs.flatMap((r) => r._tag === "Mapping" ? [[r.base, r.perms]] : [])
+          )
         assert.deepStrictEqual(yield* perms(), [[inner, PERM_READ], [outer, PERM_READ]])
         // Raising them again through the parent would raise a sub-region's mapping: refused.
         yield* expectStatus(k.vmar.protect(rootVmar, RW, inner, 5 * PAGE - PAGE), Status.ACCESS_DENIED)
@@ -525,7 +534,9 @@ describe("Vmar", () => {
         const all = CAN_MAP_READ | CAN_MAP_WRITE | CAN_MAP_SPECIFIC
         const parent = yield* k.vmar.allocate(rootVmar, all | SPECIFIC, 0x100000, 64 * PAGE)
         const children: Array<Handle.Vmar> = []
-        for (let i = 0; i < 5; i++) children.push((yield* k.vmar.allocate(parent.vmar, all | SPECIFIC, i * 8 * PAGE, 4 * PAGE)).vmar)
+        for (let i = 0; i < 5; i++) {
+          children.push((yield* k.vmar.allocate(parent.vmar, all | SPECIFIC, i * 8 * PAGE, 4 * PAGE)).vmar)
+        }
         const grandchild = yield* k.vmar.allocate(children[2], all | SPECIFIC, 2 * PAGE, PAGE)
         const vmo = yield* k.vmo.create(PAGE)
         yield* k.vmar.map(parent.vmar, RW | SPECIFIC, 60 * PAGE, vmo, 0, PAGE)
@@ -601,10 +612,34 @@ describe("Vmar", () => {
 
   describe("properties", () => {
     type Op =
-      | { readonly _tag: "allocate"; readonly at: number; readonly specific: boolean; readonly offset: number; readonly pages: number; readonly alignLog: number; readonly canMap: number }
-      | { readonly _tag: "map"; readonly at: number; readonly specific: boolean; readonly offset: number; readonly vmoPage: number; readonly pages: number; readonly write: boolean; readonly faults: boolean; readonly overwrite: boolean }
+      | {
+        readonly _tag: "allocate"
+        readonly at: number
+        readonly specific: boolean
+        readonly offset: number
+        readonly pages: number
+        readonly alignLog: number
+        readonly canMap: number
+      }
+      | {
+        readonly _tag: "map"
+        readonly at: number
+        readonly specific: boolean
+        readonly offset: number
+        readonly vmoPage: number
+        readonly pages: number
+        readonly write: boolean
+        readonly faults: boolean
+        readonly overwrite: boolean
+      }
       | { readonly _tag: "unmap"; readonly at: number; readonly offset: number; readonly pages: number }
-      | { readonly _tag: "protect"; readonly at: number; readonly offset: number; readonly pages: number; readonly write: boolean }
+      | {
+        readonly _tag: "protect"
+        readonly at: number
+        readonly offset: number
+        readonly pages: number
+        readonly write: boolean
+      }
       | { readonly _tag: "destroy"; readonly at: number }
 
     const ARENA_PAGES = 96
@@ -670,7 +705,11 @@ describe("Vmar", () => {
         assert.isAbove(r.size, 0)
         assert.strictEqual(r.base % PAGE, 0)
         assert.strictEqual(r.size % PAGE, 0)
-        assert.isAtLeast(r.base, parent.cursor, `region at 0x${r.base.toString(16)} overlaps its predecessor or leaves its parent`)
+        assert.isAtLeast(
+          r.base,
+          parent.cursor,
+          `region at 0x${r.base.toString(16)} overlaps its predecessor or leaves its parent`
+        )
         assert.isAtMost(r.base + r.size, parent.end, `region at 0x${r.base.toString(16)} ends past its parent`)
         parent.cursor = r.base + r.size
         if (r._tag === "Vmar") parents.push({ base: r.base, end: r.base + r.size, cursor: r.base })
@@ -681,62 +720,84 @@ describe("Vmar", () => {
       "random allocate/map/unmap/protect/destroy sequences never overlap and stay in bounds",
       [FastCheck.array(opArb, { minLength: 1, maxLength: 30 }), FastCheck.integer()],
       ([ops, kernelSeed]) =>
-        runCase(Effect.gen(function*() {
-          const k = yield* kernel
-          const { rootVmar } = yield* newProcess()
-          const vmo = yield* k.vmo.create(8 * PAGE)
-          const all = CAN_MAP_READ | CAN_MAP_WRITE | CAN_MAP_SPECIFIC
-          const arena = yield* k.vmar.allocate(rootVmar, all, 0, ARENA_PAGES * PAGE)
-          const vmars: Array<{ handle: Handle.Vmar; base: number; size: number }> = [
-            { handle: rootVmar, base: USER_ASPACE_BASE, size: USER_ASPACE_SIZE },
-            { handle: arena.vmar, base: arena.base, size: ARENA_PAGES * PAGE }
-          ]
-          for (const op of ops) {
-            // Mostly the arena and what is in it; sometimes the root.
-            const target = vmars[op.at % vmars.length]
-            switch (op._tag) {
-              case "allocate": {
-                const options = op.canMap | (op.specific ? SPECIFIC : 0) | (op.alignLog === 0 ? 0 : align(op.alignLog))
-                const result = yield* attempt(k.vmar.allocate(target.handle, options, op.specific ? op.offset * PAGE : 0, op.pages * PAGE))
-                if (result._tag === "Some") {
-                  const { base, vmar } = result.value
-                  assert.isAtLeast(base, target.base)
-                  assert.isAtMost(base + op.pages * PAGE, target.base + target.size)
-                  if (op.alignLog !== 0) assert.strictEqual(base % 2 ** op.alignLog, 0)
-                  if (op.specific) assert.strictEqual(base, target.base + op.offset * PAGE)
-                  vmars.push({ handle: vmar, base, size: op.pages * PAGE })
+        runCase(
+          Effect.gen(function*() {
+            const k = yield* kernel
+            const { rootVmar } = yield* newProcess()
+            const vmo = yield* k.vmo.create(8 * PAGE)
+            const all = CAN_MAP_READ | CAN_MAP_WRITE | CAN_MAP_SPECIFIC
+            const arena = yield* k.vmar.allocate(rootVmar, all, 0, ARENA_PAGES * PAGE)
+            const vmars: Array<{ handle: Handle.Vmar; base: number; size: number }> = [
+              { handle: rootVmar, base: USER_ASPACE_BASE, size: USER_ASPACE_SIZE },
+              { handle: arena.vmar, base: arena.base, size: ARENA_PAGES * PAGE }
+            ]
+            for (const op of ops) {
+              // Mostly the arena and what is in it; sometimes the root.
+              const target = vmars[op.at % vmars.length]
+              switch (op._tag) {
+                case "allocate": {
+                  const options = op.canMap | (op.specific ? SPECIFIC : 0) |
+                    (op.alignLog === 0 ? 0 : align(op.alignLog))
+                  const result = yield* attempt(
+                    k.vmar.allocate(target.handle, options, op.specific ? op.offset * PAGE : 0, op.pages * PAGE)
+                  )
+                  if (result._tag === "Some") {
+                    const { base, vmar } = result.value
+                    assert.isAtLeast(base, target.base)
+                    assert.isAtMost(base + op.pages * PAGE, target.base + target.size)
+                    if (op.alignLog !== 0) assert.strictEqual(base % 2 ** op.alignLog, 0)
+                    if (op.specific) assert.strictEqual(base, target.base + op.offset * PAGE)
+                    vmars.push({ handle: vmar, base, size: op.pages * PAGE })
+                  }
+                  break
                 }
-                break
-              }
-              case "map": {
-                const placement = op.specific ? (op.overwrite ? VmOption.SPECIFIC_OVERWRITE : SPECIFIC) : 0
-                const options = PERM_READ | (op.write ? PERM_WRITE : 0) | placement |
-                  (op.faults ? VmOption.ALLOW_FAULTS : 0)
-                const result = yield* attempt(k.vmar.map(target.handle, options, op.specific ? op.offset * PAGE : 0, vmo, op.vmoPage * PAGE, op.pages * PAGE))
-                if (result._tag === "Some") {
-                  assert.isAtLeast(result.value, target.base)
-                  assert.isAtMost(result.value + op.pages * PAGE, target.base + target.size)
-                  if (op.specific) assert.strictEqual(result.value, target.base + op.offset * PAGE)
-                  assert.isTrue(op.faults || (op.vmoPage + op.pages) <= 8)
+                case "map": {
+                  const placement = op.specific ? (op.overwrite ? VmOption.SPECIFIC_OVERWRITE : SPECIFIC) : 0
+                  const options = PERM_READ | (op.write ? PERM_WRITE : 0) | placement |
+                    (op.faults ? VmOption.ALLOW_FAULTS : 0)
+                  const result = yield* attempt(
+                    k.vmar.map(
+                      target.handle,
+                      options,
+                      op.specific ? op.offset * PAGE : 0,
+                      vmo,
+                      op.vmoPage * PAGE,
+                      op.pages * PAGE
+                    )
+                  )
+                  if (result._tag === "Some") {
+                    assert.isAtLeast(result.value, target.base)
+                    assert.isAtMost(result.value + op.pages * PAGE, target.base + target.size)
+                    if (op.specific) assert.strictEqual(result.value, target.base + op.offset * PAGE)
+                    assert.isTrue(op.faults || (op.vmoPage + op.pages) <= 8)
+                  }
+                  break
                 }
-                break
+                case "unmap":
+                  yield* attempt(k.vmar.unmap(target.handle, target.base + op.offset * PAGE, op.pages * PAGE))
+                  break
+                case "protect":
+                  yield* attempt(
+                    k.vmar.protect(
+                      target.handle,
+                      PERM_READ | (op.write ? PERM_WRITE : 0),
+                      target.base + op.offset * PAGE,
+                      op.pages * PAGE
+                    )
+                  )
+                  break
+                case "destroy": {
+                  const status = yield* attempt(k.vmar.destroy(target.handle))
+                  if (status._tag === "Some") yield* expectStatus(k.vmar.info(target.handle), Status.BAD_STATE)
+                  break
+                }
               }
-              case "unmap":
-                yield* attempt(k.vmar.unmap(target.handle, target.base + op.offset * PAGE, op.pages * PAGE))
-                break
-              case "protect":
-                yield* attempt(k.vmar.protect(target.handle, PERM_READ | (op.write ? PERM_WRITE : 0), target.base + op.offset * PAGE, op.pages * PAGE))
-                break
-              case "destroy": {
-                const status = yield* attempt(k.vmar.destroy(target.handle))
-                if (status._tag === "Some") yield* expectStatus(k.vmar.info(target.handle), Status.BAD_STATE)
-                break
-              }
+              const regions = yield* k.vmar.regions(rootVmar)
+              checkTree(regions, USER_ASPACE_BASE, USER_ASPACE_BASE + USER_ASPACE_SIZE)
             }
-            const regions = yield* k.vmar.regions(rootVmar)
-            checkTree(regions, USER_ASPACE_BASE, USER_ASPACE_BASE + USER_ASPACE_SIZE)
-          }
-        }), kernelSeed),
+          }),
+          kernelSeed
+        ),
       { fastCheck: { numRuns: 1000 } }
     )
   })

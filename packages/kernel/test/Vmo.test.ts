@@ -1,11 +1,11 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as Effect from "effect/Effect"
-import * as FastCheck from "effect/FastCheck"
 import * as Handle from "@zxsim/kernel/Handle"
 import * as Kernel from "@zxsim/kernel/Kernel"
 import * as Rights from "@zxsim/kernel/Rights"
 import { Status } from "@zxsim/kernel/Status"
-import { VmOption, VmoChildOption, VmoOption } from "@zxsim/kernel/VmOptions"
+import { VmoChildOption, VmoOption, VmOption } from "@zxsim/kernel/VmOptions"
+import * as Effect from "effect/Effect"
+import * as FastCheck from "effect/FastCheck"
 import { assertBytes, expectStatus, kernel, live, PAGE, ramp, runCase, withKernel } from "./support.js"
 
 const R = Rights.Rights
@@ -345,14 +345,29 @@ describe("Vmo", () => {
         const { rootVmar } = yield* k.process.create(root, "exec")
         yield* k.vmar.map(rootVmar, VmOption.PERM_READ | VmOption.PERM_EXECUTE, 0, exec, 0, PAGE)
         const plain = yield* k.vmo.create(PAGE)
-        yield* expectStatus(k.vmar.map(rootVmar, VmOption.PERM_READ | VmOption.PERM_EXECUTE, 0, plain, 0, PAGE), Status.ACCESS_DENIED)
+        yield* expectStatus(
+          k.vmar.map(rootVmar, VmOption.PERM_READ | VmOption.PERM_EXECUTE, 0, plain, 0, PAGE),
+          Status.ACCESS_DENIED
+        )
       })))
   })
 
   describe("properties", () => {
     type Op =
-      | { readonly _tag: "write"; readonly target: number; readonly offset: number; readonly length: number; readonly seed: number }
-      | { readonly _tag: "snapshot"; readonly target: number; readonly page: number; readonly pages: number; readonly atLeastOnWrite: boolean }
+      | {
+        readonly _tag: "write"
+        readonly target: number
+        readonly offset: number
+        readonly length: number
+        readonly seed: number
+      }
+      | {
+        readonly _tag: "snapshot"
+        readonly target: number
+        readonly page: number
+        readonly pages: number
+        readonly atLeastOnWrite: boolean
+      }
       | { readonly _tag: "close"; readonly target: number }
       | { readonly _tag: "resize"; readonly target: number; readonly size: number }
 
@@ -377,7 +392,10 @@ describe("Vmo", () => {
           atLeastOnWrite: FastCheck.boolean()
         })
       },
-      { weight: 1, arbitrary: FastCheck.record({ _tag: FastCheck.constant("close" as const), target: FastCheck.nat() }) },
+      {
+        weight: 1,
+        arbitrary: FastCheck.record({ _tag: FastCheck.constant("close" as const), target: FastCheck.nat() })
+      },
       {
         weight: 1,
         arbitrary: FastCheck.record({
@@ -392,73 +410,81 @@ describe("Vmo", () => {
       "copy-on-write: after a snapshot, parent and child never see each other's writes",
       [FastCheck.integer({ min: 0, max: 6 }), FastCheck.array(opArb, { maxLength: 24 }), FastCheck.integer()],
       ([initialPages, ops, kernelSeed]) =>
-        runCase(Effect.gen(function*() {
-          const k = yield* kernel
-          // The model: each live VMO's expected bytes.
-          // `known` marks the bytes the model is sure of: a SNAPSHOT_AT_LEAST_ON_WRITE child may
-          // still show its parent's later writes in pages it has not written itself.
-          const vmos: Array<{ readonly handle: Handle.Vmo; model: Uint8Array; known: Uint8Array }> = []
-          // Every VMO is resizable, so the sequences can shrink and grow them too.
-          const first = yield* k.vmo.create(initialPages * PAGE, VmoOption.RESIZABLE)
-          vmos.push({ handle: first, model: new Uint8Array(initialPages * PAGE), known: new Uint8Array(initialPages * PAGE).fill(1) })
-          for (const op of ops) {
-            if (vmos.length === 0) break
-            const entry = vmos[op.target % vmos.length]
-            switch (op._tag) {
-              case "write": {
-                const size = entry.model.length
-                const offset = size === 0 ? 0 : op.offset % (size + 1)
-                const length = Math.min(op.length, size - offset)
-                const bytes = ramp(length, op.seed)
-                yield* k.vmo.write(entry.handle, offset, bytes)
-                entry.model.set(bytes, offset)
-                entry.known.fill(1, offset, offset + length)
-                break
-              }
-              case "snapshot": {
-                const options = (op.atLeastOnWrite ? VmoChildOption.SNAPSHOT_AT_LEAST_ON_WRITE : VmoChildOption.SNAPSHOT) |
-                  VmoChildOption.RESIZABLE
-                const child = yield* k.vmo.createChild(entry.handle, options, op.page * PAGE, op.pages * PAGE)
-                const from = Math.min(op.page * PAGE, entry.model.length)
-                const to = Math.min((op.page + op.pages) * PAGE, entry.model.length)
-                const model = new Uint8Array(op.pages * PAGE)
-                model.set(entry.model.subarray(from, to))
-                // Past the parent's end the child reads zeros either way.
-                const known = new Uint8Array(op.pages * PAGE).fill(1)
-                if (op.atLeastOnWrite) known.fill(0)
-                else known.set(entry.known.subarray(from, to))
-                vmos.push({ handle: child, model, known })
-                break
-              }
-              case "resize": {
-                yield* k.vmo.setSize(entry.handle, op.size)
-                // The size rounds up to pages; from the new size to the page end reads zero.
-                const size = Math.ceil(op.size / PAGE) * PAGE
-                const model = new Uint8Array(size)
-                const known = new Uint8Array(size).fill(1)
-                model.set(entry.model.subarray(0, Math.min(op.size, entry.model.length)))
-                known.set(entry.known.subarray(0, Math.min(op.size, entry.known.length)))
-                entry.model = model
-                entry.known = known
-                break
-              }
-              case "close": {
-                yield* k.handle.close(entry.handle)
-                vmos.splice(op.target % vmos.length, 1)
-                break
+        runCase(
+          Effect.gen(function*() {
+            const k = yield* kernel
+            // The model: each live VMO's expected bytes.
+            // `known` marks the bytes the model is sure of: a SNAPSHOT_AT_LEAST_ON_WRITE child may
+            // still show its parent's later writes in pages it has not written itself.
+            const vmos: Array<{ readonly handle: Handle.Vmo; model: Uint8Array; known: Uint8Array }> = []
+            // Every VMO is resizable, so the sequences can shrink and grow them too.
+            const first = yield* k.vmo.create(initialPages * PAGE, VmoOption.RESIZABLE)
+            vmos.push({
+              handle: first,
+              model: new Uint8Array(initialPages * PAGE),
+              known: new Uint8Array(initialPages * PAGE).fill(1)
+            })
+            for (const op of ops) {
+              if (vmos.length === 0) break
+              const entry = vmos[op.target % vmos.length]
+              switch (op._tag) {
+                case "write": {
+                  const size = entry.model.length
+                  const offset = size === 0 ? 0 : op.offset % (size + 1)
+                  const length = Math.min(op.length, size - offset)
+                  const bytes = ramp(length, op.seed)
+                  yield* k.vmo.write(entry.handle, offset, bytes)
+                  entry.model.set(bytes, offset)
+                  entry.known.fill(1, offset, offset + length)
+                  break
+                }
+                case "snapshot": {
+                  const options =
+                    (op.atLeastOnWrite ? VmoChildOption.SNAPSHOT_AT_LEAST_ON_WRITE : VmoChildOption.SNAPSHOT) |
+                    VmoChildOption.RESIZABLE
+                  const child = yield* k.vmo.createChild(entry.handle, options, op.page * PAGE, op.pages * PAGE)
+                  const from = Math.min(op.page * PAGE, entry.model.length)
+                  const to = Math.min((op.page + op.pages) * PAGE, entry.model.length)
+                  const model = new Uint8Array(op.pages * PAGE)
+                  model.set(entry.model.subarray(from, to))
+                  // Past the parent's end the child reads zeros either way.
+                  const known = new Uint8Array(op.pages * PAGE).fill(1)
+                  if (op.atLeastOnWrite) known.fill(0)
+                  else known.set(entry.known.subarray(from, to))
+                  vmos.push({ handle: child, model, known })
+                  break
+                }
+                case "resize": {
+                  yield* k.vmo.setSize(entry.handle, op.size)
+                  // The size rounds up to pages; from the new size to the page end reads zero.
+                  const size = Math.ceil(op.size / PAGE) * PAGE
+                  const model = new Uint8Array(size)
+                  const known = new Uint8Array(size).fill(1)
+                  model.set(entry.model.subarray(0, Math.min(op.size, entry.model.length)))
+                  known.set(entry.known.subarray(0, Math.min(op.size, entry.known.length)))
+                  entry.model = model
+                  entry.known = known
+                  break
+                }
+                case "close": {
+                  yield* k.handle.close(entry.handle)
+                  vmos.splice(op.target % vmos.length, 1)
+                  break
+                }
               }
             }
-          }
-          for (const { handle, known, model } of vmos) {
-            const bytes = yield* k.vmo.read(handle, 0, model.length)
-            for (let i = 0; i < model.length; i++) {
-              if (known[i] !== 0 && bytes[i] !== model[i]) assert.fail(`byte ${i}: ${bytes[i]} !== ${model[i]}`)
+            for (const { handle, known, model } of vmos) {
+              const bytes = yield* k.vmo.read(handle, 0, model.length)
+              for (let i = 0; i < model.length; i++) {
+                if (known[i] !== 0 && bytes[i] !== model[i]) assert.fail(`byte ${i}: ${bytes[i]} !== ${model[i]}`)
+              }
             }
-          }
-          // Frames in use never exceed the pages the live VMOs could hold.
-          const pages = vmos.reduce((n, v) => n + v.model.length / PAGE, 0)
-          assert.isAtMost((yield* live).frames, pages)
-        }), kernelSeed),
+            // Frames in use never exceed the pages the live VMOs could hold.
+            const pages = vmos.reduce((n, v) => n + v.model.length / PAGE, 0)
+            assert.isAtMost((yield* live).frames, pages)
+          }),
+          kernelSeed
+        ),
       { fastCheck: { numRuns: 1000 } }
     )
   })

@@ -3,6 +3,11 @@
  * assertions, and checks that a failure is a typed `ZxError` rather than a defect.
  */
 import { assert } from "@effect/vitest"
+import type * as Handle from "@zxsim/kernel/Handle"
+import * as Kernel from "@zxsim/kernel/Kernel"
+import type { ObjectTypeName } from "@zxsim/kernel/ObjectType"
+import * as Status from "@zxsim/kernel/Status"
+import { isZxError, type ZxError } from "@zxsim/kernel/ZxError"
 import * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -11,11 +16,6 @@ import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Random from "effect/Random"
 import type * as Scope from "effect/Scope"
-import type * as Handle from "@zxsim/kernel/Handle"
-import * as Kernel from "@zxsim/kernel/Kernel"
-import type { ObjectTypeName } from "@zxsim/kernel/ObjectType"
-import * as Status from "@zxsim/kernel/Status"
-import { isZxError, type ZxError } from "@zxsim/kernel/ZxError"
 
 /** The statistics a test compares before and after its scope (everything the kernel counts). */
 export const snapshotStats = (stats: Kernel.KernelStats) => ({
@@ -97,8 +97,7 @@ export const kernel = Kernel.Kernel
 export const expectStatus = <A, R>(
   self: Effect.Effect<A, ZxError, R>,
   status: number
-): Effect.Effect<ZxError, never, R> =>
-{
+): Effect.Effect<ZxError, never, R> => {
   // Where the expectation was written, so a failure points at the test line.
   const at = new Error().stack?.split("\n")[2]?.trim() ?? ""
   return Effect.map(Effect.exit(self), (exit) => {

@@ -4,12 +4,12 @@
  *
  * @since 0.1.0
  */
-import * as Effect from "effect/Effect"
 import type * as Elf64Headers from "@zxsim/elf/Elf64Headers"
 import type * as Handle from "@zxsim/kernel/Handle"
 import * as Kernel from "@zxsim/kernel/Kernel"
-import * as Errors from "./ProcessBuilderError.js"
+import * as Effect from "effect/Effect"
 import { stage } from "./internal/stage.js"
+import * as Errors from "./ProcessBuilderError.js"
 
 /** Span options for stages: no stack capture, which would cost more than many stages themselves. */
 const NO_STACK = { captureStackTrace: false } as const
@@ -54,8 +54,11 @@ export interface BuiltProcess {
  * @category utils
  */
 export const start = (built: BuiltProcess): Effect.Effect<Handle.Process, Errors.ProcessStart, Kernel.Kernel> =>
-  Effect.flatMap(Kernel.Kernel, (kernel) =>
-    kernel.process.start(built.process, built.thread, built.entry, built.stack, built.bootstrap, built.vdsoBase).pipe(
-      Effect.mapError((cause) => new Errors.ProcessStart({ status: cause.status, cause })),
-      Effect.as(built.process)
-    )).pipe(stage("BuiltProcess.start", NO_STACK))
+  Effect.flatMap(
+    Kernel.Kernel,
+    (kernel) =>
+      kernel.process.start(built.process, built.thread, built.entry, built.stack, built.bootstrap, built.vdsoBase).pipe(
+        Effect.mapError((cause) => new Errors.ProcessStart({ status: cause.status, cause })),
+        Effect.as(built.process)
+      )
+  ).pipe(stage("BuiltProcess.start", NO_STACK))

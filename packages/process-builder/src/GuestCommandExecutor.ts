@@ -158,7 +158,11 @@ export interface Options {
    * {@link FD_TERMINAL}, so the guest's `isatty` answers 1 and its stdout is line-buffered.
    */
   readonly terminals?:
-    | { readonly stdin?: boolean | undefined; readonly stdout?: boolean | undefined; readonly stderr?: boolean | undefined }
+    | {
+      readonly stdin?: boolean | undefined
+      readonly stdout?: boolean | undefined
+      readonly stderr?: boolean | undefined
+    }
     | undefined
   /**
    * Called with each builder before it builds: add handles, namespace entries (mounts), a stack

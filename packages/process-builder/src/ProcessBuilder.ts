@@ -12,15 +12,6 @@
  *
  * @since 0.1.0
  */
-import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as ExecutionStrategy from "effect/ExecutionStrategy"
-import * as Exit from "effect/Exit"
-import { dual } from "effect/Function"
-import * as Option from "effect/Option"
-import * as Scope from "effect/Scope"
 import * as Elf64Headers from "@zxsim/elf/Elf64Headers"
 import { SegmentType } from "@zxsim/elf/ElfConstants"
 import * as ElfLoad from "@zxsim/elf/ElfLoad"
@@ -36,12 +27,21 @@ import * as CString from "@zxsim/processargs/CString"
 import * as HandleInfo from "@zxsim/processargs/HandleInfo"
 import type { HandleType } from "@zxsim/processargs/HandleType"
 import * as Message from "@zxsim/processargs/Message"
-import * as ProcessargsError from "@zxsim/processargs/ProcessargsError"
 import type { MessageContents, StartupHandle } from "@zxsim/processargs/MessageContents"
+import * as ProcessargsError from "@zxsim/processargs/ProcessargsError"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as ExecutionStrategy from "effect/ExecutionStrategy"
+import * as Exit from "effect/Exit"
+import { dual } from "effect/Function"
+import * as Option from "effect/Option"
+import * as Scope from "effect/Scope"
 import type { BuiltProcess } from "./BuiltProcess.js"
+import { stage } from "./internal/stage.js"
 import * as Errors from "./ProcessBuilderError.js"
 import type { ProcessBuilderError } from "./ProcessBuilderError.js"
-import { stage } from "./internal/stage.js"
 
 /** Span options for stages: no stack capture, which would cost more than many stages themselves. */
 const NO_STACK = { captureStackTrace: false } as const
@@ -166,15 +166,25 @@ class Builder implements ProcessBuilder {
 const impl = (builder: ProcessBuilder): Builder => builder as Builder
 
 /** Runs a kernel call inside the builder's scope (so the handles it makes belong to the builder). */
-const inBuilder = <A, E>(builder: Builder, effect: Effect.Effect<A, E, Scope.Scope>) => Scope.extend(effect, builder.scope)
+const inBuilder = <A, E>(builder: Builder, effect: Effect.Effect<A, E, Scope.Scope>) =>
+  Scope.extend(effect, builder.scope)
 
 /** Moves a caller's handle into the builder's scope; a dead handle is refused with `reason`. */
-const adopt = <T extends ObjectTypeName>(builder: Builder, handle: Handle.Handle<T>, reason: string): Effect.Effect<Handle.Handle<T>, Errors.BadHandle> =>
+const adopt = <T extends ObjectTypeName>(
+  builder: Builder,
+  handle: Handle.Handle<T>,
+  reason: string
+): Effect.Effect<Handle.Handle<T>, Errors.BadHandle> =>
   Handle.isLive(handle)
-    ? inBuilder(builder, builder.kernel.handle.move(handle)).pipe(Effect.mapError(() => new Errors.BadHandle({ reason })))
+    ? inBuilder(builder, builder.kernel.handle.move(handle)).pipe(
+      Effect.mapError(() => new Errors.BadHandle({ reason }))
+    )
     : Effect.fail(new Errors.BadHandle({ reason }))
 
-const toCStrings = (values: ReadonlyArray<string | CString.CString>, what: string): Either.Either<Array<CString.CString>, Errors.InvalidArg> => {
+const toCStrings = (
+  values: ReadonlyArray<string | CString.CString>,
+  what: string
+): Either.Either<Array<CString.CString>, Errors.InvalidArg> => {
   // A plain loop: inputs of any length (a million arguments) are checked without deep stacks.
   const out: Array<CString.CString> = new Array(values.length)
   for (let i = 0; i < values.length; i++) {
@@ -182,7 +192,9 @@ const toCStrings = (values: ReadonlyArray<string | CString.CString>, what: strin
     if (typeof value === "string") {
       const converted = CString.fromString(value)
       if (Either.isLeft(converted)) {
-        return Either.left(new Errors.InvalidArg({ reason: `${what} ${i} contains an interior NUL: ${JSON.stringify(value)}` }))
+        return Either.left(
+          new Errors.InvalidArg({ reason: `${what} ${i} contains an interior NUL: ${JSON.stringify(value)}` })
+        )
       }
       out[i] = converted.right
     } else if (CString.isValid(value)) {
@@ -207,14 +219,19 @@ const appendAll = <A>(target: Array<A>, items: ReadonlyArray<A>): void => {
  * million arguments are refused in milliseconds rather than converted one by one. Returns the new
  * lower bound.
  */
-const reserveStringBytes = (builder: Builder, values: ReadonlyArray<string | CString.CString>): Either.Either<number, Errors.ProcessArgs> => {
+const reserveStringBytes = (
+  builder: Builder,
+  values: ReadonlyArray<string | CString.CString>
+): Either.Either<number, Errors.ProcessArgs> => {
   let bytes = builder.stringBytes
   for (let i = 0; i < values.length; i++) {
     bytes += values[i].length + 1
     if (bytes + Message.HEADER_SIZE > Message.MAX_MESSAGE_BYTES) {
       // Count the rest too, so the error says how far over the limit the request is.
       for (let j = i + 1; j < values.length; j++) bytes += values[j].length + 1
-      return Either.left(new Errors.ProcessArgs({ cause: new ProcessargsError.SizeTooLarge({ size: bytes + Message.HEADER_SIZE }) }))
+      return Either.left(
+        new Errors.ProcessArgs({ cause: new ProcessargsError.SizeTooLarge({ size: bytes + Message.HEADER_SIZE }) })
+      )
     }
   }
   return Either.right(bytes)
@@ -243,7 +260,9 @@ const addDuplicate = (
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: ProcessBuilderOptions): Effect.Effect<ProcessBuilder, ProcessBuilderError, Kernel.Kernel | Scope.Scope> =>
+export const make = (
+  options: ProcessBuilderOptions
+): Effect.Effect<ProcessBuilder, ProcessBuilderError, Kernel.Kernel | Scope.Scope> =>
   Effect.gen(function*() {
     const kernel = yield* Kernel.Kernel
     if (!Handle.isLive(options.job)) return yield* new Errors.BadHandle({ reason: "Invalid job handle" })
@@ -255,7 +274,9 @@ export const make = (options: ProcessBuilderOptions): Effect.Effect<ProcessBuild
       )
       // The crate does not check the system vDSO here (a dead one fails when build loads it).
       const systemVdso = Handle.isLive(options.systemVdso)
-        ? yield* kernel.handle.move(options.systemVdso).pipe(Effect.mapError(() => new Errors.BadHandle({ reason: "Invalid vDSO handle" })))
+        ? yield* kernel.handle.move(options.systemVdso).pipe(
+          Effect.mapError(() => new Errors.BadHandle({ reason: "Invalid vDSO handle" }))
+        )
         : null
       const { process, rootVmar } = yield* kernel.process.create(options.job, options.name, options.options ?? 0).pipe(
         Effect.mapError((cause) => new Errors.CreateProcess({ status: cause.status, cause }))
@@ -275,7 +296,9 @@ export const make = (options: ProcessBuilderOptions): Effect.Effect<ProcessBuild
   }).pipe(stage("ProcessBuilder.make", { ...NO_STACK, attributes: { name: options.name } }))
 
 const refuseConsumed = (builder: Builder) =>
-  builder.consumed ? Effect.fail(new Errors.InvalidArg({ reason: "ProcessBuilder has already been built" })) : Effect.void
+  builder.consumed
+    ? Effect.fail(new Errors.InvalidArg({ reason: "ProcessBuilder has already been built" }))
+    : Effect.void
 
 /**
  * Sets the `fuchsia.ldsvc.Loader` client the builder fetches the dynamic linker from, and that the
@@ -366,7 +389,9 @@ export const setMinStackSize: {
   Effect.gen(function*() {
     const builder = impl(self)
     yield* refuseConsumed(builder)
-    if (!Number.isSafeInteger(size) || size < 0) return yield* new Errors.InvalidArg({ reason: `Invalid minimum stack size ${size}` })
+    if (!Number.isSafeInteger(size) || size < 0) {
+      return yield* new Errors.InvalidArg({ reason: `Invalid minimum stack size ${size}` })
+    }
     builder.minStackSize = size
   }))
 
@@ -406,7 +431,9 @@ export const addHandles: {
         })
       }
       if (AUTOMATIC.has(type)) {
-        return yield* new Errors.InvalidArg({ reason: `Cannot add a ${type} handle directly, it will be automatically added` })
+        return yield* new Errors.InvalidArg({
+          reason: `Cannot add a ${type} handle directly, it will be automatically added`
+        })
       }
     }
     if (new Set(handles.map((h) => h.handle)).size !== handles.length) {
@@ -415,7 +442,9 @@ export const addHandles: {
     for (const h of handles) {
       if (h.info.type === "LdsvcLoader") {
         const channel = Handle.narrow(h.handle, "CHANNEL")
-        if (channel === undefined) return yield* new Errors.InvalidArg({ reason: "An LdsvcLoader handle must be a channel" })
+        if (channel === undefined) {
+          return yield* new Errors.InvalidArg({ reason: "An LdsvcLoader handle must be a channel" })
+        }
         yield* setLoaderService(builder, channel)
       } else if (h.info.type === "VdsoVmo" && h.info.arg === 0) {
         const vmo = Handle.narrow(h.handle, "VMO")
@@ -450,7 +479,9 @@ export const addNamespaceEntries: {
       return yield* new Errors.InvalidArg({ reason: "Can't add namespace entries, limit reached" })
     }
     for (const entry of entries) {
-      if (!Handle.isLive(entry.directory)) return yield* new Errors.BadHandle({ reason: "Invalid handle in namespace entry" })
+      if (!Handle.isLive(entry.directory)) {
+        return yield* new Errors.BadHandle({ reason: "Invalid handle in namespace entry" })
+      }
     }
     const paths = yield* toCStrings(entries.map((e) => e.path), "Namespace path")
     for (let i = 0; i < entries.length; i++) {
@@ -529,7 +560,10 @@ export const build = (self: ProcessBuilder): Effect.Effect<BuiltProcess, Process
     // The stages use the kernel the builder was made with and their own scope, provided together
     // (each provide costs about as much as a kernel call).
     const exit = yield* Effect.exit(
-      Effect.provide(buildStages(builder, outer), Context.make(Kernel.Kernel, builder.kernel).pipe(Context.add(Scope.Scope, stages)))
+      Effect.provide(
+        buildStages(builder, outer),
+        Context.make(Kernel.Kernel, builder.kernel).pipe(Context.add(Scope.Scope, stages))
+      )
     )
     yield* Scope.close(stages, exit)
     if (Exit.isFailure(exit)) yield* Scope.close(builder.scope, exit)
@@ -548,16 +582,21 @@ const buildStages = (builder: Builder, outer: Scope.Scope) =>
       stage("ProcessBuilder.parseHeaders", NO_STACK)
     )
     const [bootstrapRead, bootstrapWrite] = yield* kernel.channel.create().pipe(
-      Effect.mapError((cause) => new Errors.GenericStatus({ reason: "Failed to create bootstrap channel", status: cause.status, cause }))
+      Effect.mapError((cause) =>
+        new Errors.GenericStatus({ reason: "Failed to create bootstrap channel", status: cause.status, cause })
+      )
     )
-    const interp = yield* Either.mapLeft(headers.programHeaderWithType(SegmentType.INTERP), (cause) => new Errors.ElfParse({ cause }))
+    const interp = yield* Either.mapLeft(headers.programHeaderWithType(SegmentType.INTERP), (cause) =>
+      new Errors.ElfParse({ cause }))
 
     let loaded: ElfLoad.LoadedElf
     let reservation: { readonly vmar: Handle.Vmar; readonly state: { destroyed: boolean } } | null = null
     const dynamic = Option.isSome(interp)
     if (Option.isSome(interp)) {
       const loader = builder.loader
-      if (loader === null) return yield* new Errors.LoaderMissing()
+      if (loader === null) {
+        return yield* new Errors.LoaderMissing()
+      }
       builder.loader = null
       // A libc with sanitizer support may want the low half of the address space for shadow
       // memory, so nothing the builder maps may land there. The reservation must exist before
@@ -565,11 +604,13 @@ const buildStages = (builder: Builder, outer: Scope.Scope) =>
       reservation = yield* reserveLowAddressSpace(kernel, builder.rootVmar)
       const linker = yield* fetchDynamicLinker(kernel, loader, executable, interp.value)
       const linkerHeaders = yield* Elf64Headers.fromVmo(linker).pipe(
-          Effect.mapError((cause) => new Errors.ElfParse({ cause })),
+        Effect.mapError((cause) =>
+          new Errors.ElfParse({ cause })
+        ),
         stage("ProcessBuilder.parseLinkerHeaders", NO_STACK)
       )
       loaded = yield* ElfLoad.loadElf(linker, linkerHeaders, builder.rootVmar).pipe(
-          Effect.mapError((cause) => new Errors.ElfLoad({ cause })),
+        Effect.mapError((cause) => new Errors.ElfLoad({ cause })),
         stage("ProcessBuilder.loadLinker", NO_STACK)
       )
       // The linker's own message goes first: it reads it before handing the main one to the program.
@@ -589,7 +630,7 @@ const buildStages = (builder: Builder, outer: Scope.Scope) =>
       }).pipe(stage("ProcessBuilder.writeLinkerMessage", NO_STACK))
     } else {
       loaded = yield* ElfLoad.loadElf(executable, headers, builder.rootVmar).pipe(
-          Effect.mapError((cause) => new Errors.ElfLoad({ cause })),
+        Effect.mapError((cause) => new Errors.ElfLoad({ cause })),
         stage("ProcessBuilder.loadElf", NO_STACK)
       )
       contents.handles.push({ handle: loaded.vmar, info: HandleInfo.fromType("LoadedVmar") })
@@ -603,13 +644,16 @@ const buildStages = (builder: Builder, outer: Scope.Scope) =>
       stackSize = yield* calculateInitialLinkerStackSize(contents, 1)
       stackName = `stack: msg of ${hex(stackSize)}`
     } else {
-      const gnuStack = yield* Either.mapLeft(headers.programHeaderWithType(SegmentType.GNU_STACK), (cause) => new Errors.ElfParse({ cause }))
+      const gnuStack = yield* Either.mapLeft(headers.programHeaderWithType(SegmentType.GNU_STACK), (cause) =>
+        new Errors.ElfParse({ cause }))
       const explicit = Option.isSome(gnuStack) && gnuStack.value.memsz > 0
       stackSize = pageEnd(explicit ? gnuStack.value.memsz : ZIRCON_DEFAULT_STACK_SIZE)
       stackName = `stack: ${explicit ? "explicit" : "default"} ${hex(stackSize)}`
     }
     // The name keeps the size the ELF file or the message asked for, as the crate's does.
-    if (stackSize < builder.minStackSize) stackSize = pageEnd(builder.minStackSize)
+    if (stackSize < builder.minStackSize) {
+      stackSize = pageEnd(builder.minStackSize)
+    }
     const stack = yield* createStack(kernel, builder.rootVmar, stackSize, stackName, contents)
 
     yield* writeMessage(kernel, bootstrapWrite, contents).pipe(stage("ProcessBuilder.writeMainMessage", NO_STACK))
@@ -617,7 +661,9 @@ const buildStages = (builder: Builder, outer: Scope.Scope) =>
     // Destroyed explicitly, so a built process never has half its address space reserved.
     if (reservation !== null) {
       yield* kernel.vmar.destroy(reservation.vmar).pipe(
-        Effect.mapError((cause) => new Errors.DestroyReservationVMAR({ status: cause.status, cause })),
+        Effect.mapError((cause) =>
+          new Errors.DestroyReservationVMAR({ status: cause.status, cause })
+        ),
         stage("ProcessBuilder.destroyReservation", NO_STACK)
       )
       reservation.state.destroyed = true
@@ -629,7 +675,9 @@ const buildStages = (builder: Builder, outer: Scope.Scope) =>
     const move = <T extends ObjectTypeName>(handle: Handle.Handle<T>) =>
       kernel.handle.move(handle).pipe(
         Effect.tap((moved) => Effect.sync(() => handed.push(moved))),
-        Effect.mapError((cause) => new Errors.Internal({ reason: "Failed to hand over a built process handle", detail: cause.message }))
+        Effect.mapError((cause) =>
+          new Errors.Internal({ reason: "Failed to hand over a built process handle", detail: cause.message })
+        )
       )
     // One Scope.extend for all the moves: each provide of a scope costs as much as a kernel call.
     return yield* Effect.gen(function*() {
@@ -661,14 +709,18 @@ const buildStages = (builder: Builder, outer: Scope.Scope) =>
 const reserveLowAddressSpace = (kernel: Kernel.KernelShape, rootVmar: Handle.Vmar) =>
   Effect.gen(function*() {
     const info = yield* kernel.vmar.info(rootVmar).pipe(
-      Effect.mapError((cause) => new Errors.GenericStatus({ reason: "Failed to get VMAR info", status: cause.status, cause }))
+      Effect.mapError((cause) =>
+        new Errors.GenericStatus({ reason: "Failed to get VMAR info", status: cause.status, cause })
+      )
     )
     const size = pageEnd(Math.floor((info.base + info.len) / 2)) - info.base
     if (size <= 0) return null
     const state = { destroyed: false }
     const reservation = yield* Effect.acquireRelease(
       kernel.vmar.allocate(rootVmar, VmOption.SPECIFIC, 0, size).pipe(
-        Effect.mapError((cause) => new Errors.GenericStatus({ reason: "Failed to allocate reservation VMAR", status: cause.status, cause }))
+        Effect.mapError((cause) =>
+          new Errors.GenericStatus({ reason: "Failed to allocate reservation VMAR", status: cause.status, cause })
+        )
       ),
       ({ vmar }) => (state.destroyed ? Effect.void : Effect.ignore(kernel.vmar.destroy(vmar)))
     )
@@ -697,7 +749,9 @@ const fetchDynamicLinker = (
       })
     }
     const bytes = yield* kernel.vmo.read(executable, interp.offset, interp.filesz).pipe(
-      Effect.mapError((cause) => new Errors.GenericStatus({ reason: "Failed to read from VMO", status: cause.status, cause }))
+      Effect.mapError((cause) =>
+        new Errors.GenericStatus({ reason: "Failed to read from VMO", status: cause.status, cause })
+      )
     )
     if (bytes.length === 0 || bytes[bytes.length - 1] !== 0) {
       return yield* new Errors.InvalidInterpHeader({ reason: "Missing null terminator" })
@@ -714,7 +768,10 @@ const fetchDynamicLinker = (
     )
     if (result.rv !== 0) {
       yield* Effect.forEach(Option.toArray(result.object), (vmo) => Effect.ignore(kernel.handle.close(vmo)))
-      return yield* new Errors.GenericStatus({ reason: "Failed to load dynamic linker from fuchsia.ldsvc.Loader", status: result.rv })
+      return yield* new Errors.GenericStatus({
+        reason: "Failed to load dynamic linker from fuchsia.ldsvc.Loader",
+        status: result.rv
+      })
     }
     if (Option.isNone(result.object)) {
       return yield* new Errors.GenericStatus({ reason: "load_object status was OK but no VMO", status: -1 })
@@ -753,7 +810,8 @@ const createStack = (
   contents: Contents
 ) =>
   Effect.gen(function*() {
-    const generic = (reason: string) => (cause: ZxError) => new Errors.GenericStatus({ reason, status: cause.status, cause })
+    const generic = (reason: string) => (cause: ZxError) =>
+      new Errors.GenericStatus({ reason, status: cause.status, cause })
     const vmo = yield* kernel.vmo.create(size).pipe(
       Effect.mapError(generic("Failed to create VMO for initial thread stack"))
     )

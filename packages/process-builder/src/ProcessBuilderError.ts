@@ -6,13 +6,13 @@
  *
  * @since 0.1.0
  */
-import * as Schema from "effect/Schema"
 import { ElfLoadError } from "@zxsim/elf/ElfLoadError"
 import { ElfParseError } from "@zxsim/elf/ElfParseError"
 import { FidlError } from "@zxsim/fidl/FidlError"
-import { ProcessargsError } from "@zxsim/processargs/ProcessargsError"
 import * as Status from "@zxsim/kernel/Status"
 import { ZxError } from "@zxsim/kernel/ZxError"
+import { ProcessargsError } from "@zxsim/processargs/ProcessargsError"
+import * as Schema from "effect/Schema"
 
 /**
  * Identifies every {@link ProcessBuilderError}.
@@ -101,7 +101,9 @@ export class BadHandle extends Schema.TaggedError<BadHandle>("@zxsim/process-bui
  * @since 0.1.0
  * @category errors
  */
-export class CreateProcess extends Schema.TaggedError<CreateProcess>("@zxsim/process-builder/CreateProcess")("CreateProcess", statusFields) {
+export class CreateProcess
+  extends Schema.TaggedError<CreateProcess>("@zxsim/process-builder/CreateProcess")("CreateProcess", statusFields)
+{
   /**
    * @since 0.1.0
    */
@@ -128,7 +130,9 @@ export class CreateProcess extends Schema.TaggedError<CreateProcess>("@zxsim/pro
  * @since 0.1.0
  * @category errors
  */
-export class CreateThread extends Schema.TaggedError<CreateThread>("@zxsim/process-builder/CreateThread")("CreateThread", statusFields) {
+export class CreateThread
+  extends Schema.TaggedError<CreateThread>("@zxsim/process-builder/CreateThread")("CreateThread", statusFields)
+{
   /**
    * @since 0.1.0
    */
@@ -155,7 +159,9 @@ export class CreateThread extends Schema.TaggedError<CreateThread>("@zxsim/proce
  * @since 0.1.0
  * @category errors
  */
-export class ProcessStart extends Schema.TaggedError<ProcessStart>("@zxsim/process-builder/ProcessStart")("ProcessStart", statusFields) {
+export class ProcessStart
+  extends Schema.TaggedError<ProcessStart>("@zxsim/process-builder/ProcessStart")("ProcessStart", statusFields)
+{
   /**
    * @since 0.1.0
    */
@@ -269,10 +275,12 @@ export class ProcessArgs extends Schema.TaggedError<ProcessArgs>("@zxsim/process
  * @since 0.1.0
  * @category errors
  */
-export class GenericStatus extends Schema.TaggedError<GenericStatus>("@zxsim/process-builder/GenericStatus")("GenericStatus", {
-  reason: Schema.String,
-  ...statusFields
-}) {
+export class GenericStatus
+  extends Schema.TaggedError<GenericStatus>("@zxsim/process-builder/GenericStatus")("GenericStatus", {
+    reason: Schema.String,
+    ...statusFields
+  })
+{
   /**
    * @since 0.1.0
    */
@@ -329,10 +337,12 @@ export class Internal extends Schema.TaggedError<Internal>("@zxsim/process-build
  * @since 0.1.0
  * @category errors
  */
-export class InvalidInterpHeader extends Schema.TaggedError<InvalidInterpHeader>("@zxsim/process-builder/InvalidInterpHeader")(
-  "InvalidInterpHeader",
-  { reason: Schema.String }
-) {
+export class InvalidInterpHeader
+  extends Schema.TaggedError<InvalidInterpHeader>("@zxsim/process-builder/InvalidInterpHeader")(
+    "InvalidInterpHeader",
+    { reason: Schema.String }
+  )
+{
   /**
    * @since 0.1.0
    */
@@ -359,7 +369,9 @@ export class InvalidInterpHeader extends Schema.TaggedError<InvalidInterpHeader>
  * @since 0.1.0
  * @category errors
  */
-export class LoaderMissing extends Schema.TaggedError<LoaderMissing>("@zxsim/process-builder/LoaderMissing")("LoaderMissing", {}) {
+export class LoaderMissing
+  extends Schema.TaggedError<LoaderMissing>("@zxsim/process-builder/LoaderMissing")("LoaderMissing", {})
+{
   /**
    * @since 0.1.0
    */
@@ -386,10 +398,12 @@ export class LoaderMissing extends Schema.TaggedError<LoaderMissing>("@zxsim/pro
  * @since 0.1.0
  * @category errors
  */
-export class LoadDynamicLinker extends Schema.TaggedError<LoadDynamicLinker>("@zxsim/process-builder/LoadDynamicLinker")(
-  "LoadDynamicLinker",
-  { cause: FidlError }
-) {
+export class LoadDynamicLinker
+  extends Schema.TaggedError<LoadDynamicLinker>("@zxsim/process-builder/LoadDynamicLinker")(
+    "LoadDynamicLinker",
+    { cause: FidlError }
+  )
+{
   /**
    * @since 0.1.0
    */
@@ -445,10 +459,12 @@ export class LoadDynamicLinkerTimeout extends Schema.TaggedError<LoadDynamicLink
  * @since 0.1.0
  * @category errors
  */
-export class WriteBootstrapMessage extends Schema.TaggedError<WriteBootstrapMessage>("@zxsim/process-builder/WriteBootstrapMessage")(
-  "WriteBootstrapMessage",
-  statusFields
-) {
+export class WriteBootstrapMessage
+  extends Schema.TaggedError<WriteBootstrapMessage>("@zxsim/process-builder/WriteBootstrapMessage")(
+    "WriteBootstrapMessage",
+    statusFields
+  )
+{
   /**
    * @since 0.1.0
    */

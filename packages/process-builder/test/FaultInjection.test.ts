@@ -1,11 +1,11 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
 import * as FaultInjection from "@zxsim/kernel/FaultInjection"
 import * as Kernel from "@zxsim/kernel/Kernel"
 import { Status } from "@zxsim/kernel/Status"
 import * as ProcessBuilder from "@zxsim/process-builder/ProcessBuilder"
 import type { ProcessBuilderError } from "@zxsim/process-builder/ProcessBuilderError"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import { dynamicExecutable, loaderChannel, staticExecutable } from "./fixtures.js"
 
 /** The status every injected failure carries. */
@@ -38,7 +38,10 @@ const LOAD_SAMPLE = [
   ["object.setName", "ElfLoad"],
   ["vmar.map", "ElfLoad"]
 ] as const
-const LOAD_VDSO = [...PARSE, ["vmar.allocate", "ElfLoad"], ["object.getName", "ElfLoad"], ["vmar.map", "ElfLoad"], ["vmar.map", "ElfLoad"]] as const
+const LOAD_VDSO = [...PARSE, ["vmar.allocate", "ElfLoad"], ["object.getName", "ElfLoad"], ["vmar.map", "ElfLoad"], [
+  "vmar.map",
+  "ElfLoad"
+]] as const
 const STACK = [
   ["vmo.create", "GenericStatus"],
   ["object.setName", "GenericStatus"],
@@ -106,11 +109,17 @@ const run = (dynamic: boolean, failAt: number | undefined) =>
   Effect.gen(function*() {
     const real = yield* Kernel.Kernel
     const record = FaultInjection.recorder()
-    const executable = yield* real.vmo.fromBytes(dynamic ? dynamicExecutable() : staticExecutable(), { executable: true })
+    const executable = yield* real.vmo.fromBytes(dynamic ? dynamicExecutable() : staticExecutable(), {
+      executable: true
+    })
     const job = yield* real.job.root()
     const systemVdso = yield* real.systemVdso()
     const loader = yield* loaderChannel()
-    const wrapped = FaultInjection.wrap(real, failAt === undefined ? { status: INJECTED } : { failAt, status: INJECTED }, record)
+    const wrapped = FaultInjection.wrap(
+      real,
+      failAt === undefined ? { status: INJECTED } : { failAt, status: INJECTED },
+      record
+    )
     const exit = yield* Effect.exit(
       Effect.gen(function*() {
         const builder = yield* ProcessBuilder.make({ name: "fault", job, executable, systemVdso })

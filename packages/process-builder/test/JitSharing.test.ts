@@ -1,10 +1,10 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as Effect from "effect/Effect"
 import * as Kernel from "@zxsim/kernel/Kernel"
 import { Signals } from "@zxsim/kernel/Signals"
-import * as RiscvJit from "@zxsim/riscv/RiscvJit"
 import * as BuiltProcess from "@zxsim/process-builder/BuiltProcess"
 import * as ProcessBuilder from "@zxsim/process-builder/ProcessBuilder"
+import * as RiscvJit from "@zxsim/riscv/RiscvJit"
+import * as Effect from "effect/Effect"
 import { onKernel } from "./fixtures.js"
 import { image } from "./guests.js"
 

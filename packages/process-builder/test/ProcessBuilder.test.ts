@@ -1,16 +1,16 @@
 import { assert, describe, it } from "@effect/vitest"
+import * as Handle from "@zxsim/kernel/Handle"
+import * as Kernel from "@zxsim/kernel/Kernel"
+import { ProcessInfoFlags } from "@zxsim/kernel/Task"
+import { pageEnd, VmOption } from "@zxsim/kernel/VmOptions"
+import * as BuiltProcess from "@zxsim/process-builder/BuiltProcess"
+import * as ProcessBuilder from "@zxsim/process-builder/ProcessBuilder"
+import * as HandleInfo from "@zxsim/processargs/HandleInfo"
+import * as Message from "@zxsim/processargs/Message"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as TestClock from "effect/TestClock"
-import * as Handle from "@zxsim/kernel/Handle"
-import * as Kernel from "@zxsim/kernel/Kernel"
-import { ProcessInfoFlags } from "@zxsim/kernel/Task"
-import { VmOption, pageEnd } from "@zxsim/kernel/VmOptions"
-import * as HandleInfo from "@zxsim/processargs/HandleInfo"
-import * as Message from "@zxsim/processargs/Message"
-import * as BuiltProcess from "@zxsim/process-builder/BuiltProcess"
-import * as ProcessBuilder from "@zxsim/process-builder/ProcessBuilder"
 import {
   builderFor,
   dynamicExecutable,
@@ -31,7 +31,10 @@ const setupTestUtilBuilder = (setLoader: boolean) =>
     const k = yield* Kernel.Kernel
     const builder = yield* builderFor(dynamicExecutable())
     if (setLoader) {
-      yield* ProcessBuilder.addHandles(builder, [{ handle: yield* loaderChannel(), info: HandleInfo.fromType("LdsvcLoader") }])
+      yield* ProcessBuilder.addHandles(builder, [{
+        handle: yield* loaderChannel(),
+        info: HandleInfo.fromType("LdsvcLoader")
+      }])
     }
     const [dirClient, dirServer] = yield* k.channel.create()
     yield* ProcessBuilder.addHandles(builder, [{ handle: dirServer, info: HandleInfo.fromType("DirectoryRequest") }])
@@ -84,7 +87,9 @@ describe("ProcessBuilder (seed twins that need no running guest)", () => {
       for (const type of [...LINKER_MESSAGE_HANDLES, ...MAIN_MESSAGE_HANDLES]) {
         if (type === "LdsvcLoader" || type === "VdsoVmo") continue
         const vmo = yield* k.vmo.create(1)
-        const error = yield* Effect.flip(ProcessBuilder.addHandles(builder, [{ handle: vmo, info: HandleInfo.fromType(type) }]))
+        const error = yield* Effect.flip(
+          ProcessBuilder.addHandles(builder, [{ handle: vmo, info: HandleInfo.fromType(type) }])
+        )
         assert.strictEqual(error._tag, "InvalidArg", type)
       }
     })))
@@ -101,11 +106,17 @@ describe("ProcessBuilder (seed twins that need no running guest)", () => {
         executable: yield* k.vmo.create(1),
         systemVdso: yield* k.systemVdso()
       }))
-      yield* expectBadHandle(ProcessBuilder.make({ name: "test_vmo", job, executable: Handle.invalid, systemVdso: yield* k.systemVdso() }))
+      yield* expectBadHandle(
+        ProcessBuilder.make({ name: "test_vmo", job, executable: Handle.invalid, systemVdso: yield* k.systemVdso() })
+      )
       const { builder } = yield* setupTestUtilBuilder(true)
       yield* expectBadHandle(ProcessBuilder.setLoaderService(builder, Handle.invalid))
-      yield* expectBadHandle(ProcessBuilder.addHandles(builder, [{ handle: Handle.invalid, info: HandleInfo.fromType("User0") }]))
-      yield* expectBadHandle(ProcessBuilder.addHandles(builder, [{ handle: Handle.invalid, info: HandleInfo.fromType("User0") }]))
+      yield* expectBadHandle(
+        ProcessBuilder.addHandles(builder, [{ handle: Handle.invalid, info: HandleInfo.fromType("User0") }])
+      )
+      yield* expectBadHandle(
+        ProcessBuilder.addHandles(builder, [{ handle: Handle.invalid, info: HandleInfo.fromType("User0") }])
+      )
       yield* expectBadHandle(ProcessBuilder.addNamespaceEntries(builder, [{ path: "/dir", directory: Handle.invalid }]))
     })))
 
@@ -135,7 +146,10 @@ describe("ProcessBuilder (seed twins that need no running guest)", () => {
     withKernel(Effect.gen(function*() {
       const k = yield* Kernel.Kernel
       const { builder } = yield* setupTestUtilBuilder(true)
-      yield* ProcessBuilder.addHandles(builder, [{ handle: yield* k.vmo.create(1), info: HandleInfo.fromType("VdsoVmo") }])
+      yield* ProcessBuilder.addHandles(builder, [{
+        handle: yield* k.vmo.create(1),
+        info: HandleInfo.fromType("VdsoVmo")
+      }])
       const error = yield* Effect.flip(ProcessBuilder.build(builder))
       assert.strictEqual(error._tag, "ElfParse")
       if (error._tag === "ElfParse") assert.strictEqual(error.cause._tag, "InvalidFileHeader")
@@ -146,7 +160,10 @@ describe("ProcessBuilder (seed twins that need no running guest)", () => {
       const k = yield* Kernel.Kernel
       const builder = yield* builderFor(dynamicExecutable())
       yield* ProcessBuilder.setLoaderService(builder, yield* loaderChannel())
-      yield* ProcessBuilder.addHandles(builder, [{ handle: yield* k.systemVdso(), info: HandleInfo.unsafeMake("VdsoVmo", 1) }])
+      yield* ProcessBuilder.addHandles(builder, [{
+        handle: yield* k.systemVdso(),
+        info: HandleInfo.unsafeMake("VdsoVmo", 1)
+      }])
       const built = yield* ProcessBuilder.build(builder)
       yield* readMessage(built.bootstrap)
       const main = yield* readMessage(built.bootstrap)
@@ -200,11 +217,23 @@ describe("ProcessBuilder messages and stack", () => {
       assert.deepStrictEqual(linker.args.map(text), ["prog"])
       assert.deepStrictEqual(linker.environmentVars.map(text), ["LD_DEBUG=1", "LD_TRACE=yes"])
       assert.deepStrictEqual(linker.namespacePaths, [])
-      assert.deepStrictEqual(linker.handleInfos.map((i) => i.type), ["LdsvcLoader", "ExecutableVmo", "LoadedVmar", "ProcessSelf", "RootVmar"])
+      assert.deepStrictEqual(linker.handleInfos.map((i) => i.type), [
+        "LdsvcLoader",
+        "ExecutableVmo",
+        "LoadedVmar",
+        "ProcessSelf",
+        "RootVmar"
+      ])
       const main = yield* readMessage(built.bootstrap)
       assert.deepStrictEqual(main.args.map(text), ["prog", "a1", "a2"])
       assert.deepStrictEqual(main.environmentVars.map(text), ["LD_DEBUG=1", "HOME=/", "LD_TRACE=yes", "XLD_DEBUG=no"])
-      assert.deepStrictEqual(main.handleInfos.map((i) => i.type), ["ProcessSelf", "ThreadSelf", "RootVmar", "VdsoVmo", "StackVmo"])
+      assert.deepStrictEqual(main.handleInfos.map((i) => i.type), [
+        "ProcessSelf",
+        "ThreadSelf",
+        "RootVmar",
+        "VdsoVmo",
+        "StackVmo"
+      ])
     })))
 
   it.effect("a static executable gets LoadedVmar in the main message and one message only", () =>
@@ -237,13 +266,21 @@ describe("ProcessBuilder messages and stack", () => {
         { bytes: staticExecutable(), setup: [] as Array<string>, size: 0x40000, name: "stack: default 0x40000" },
         { bytes: staticExecutable({ stackSize: 0x12345 }), setup: [], size: 0x13000, name: "stack: explicit 0x13000" },
         { bytes: dynamicExecutable(), setup: [], size: 0x1000, name: "stack: msg of 0x1000" },
-        { bytes: dynamicExecutable(), setup: Array.from({ length: 10_000 }, () => "arg"), size: 0xb000, name: "stack: msg of 0xb000" }
+        {
+          bytes: dynamicExecutable(),
+          setup: Array.from({ length: 10_000 }, () => "arg"),
+          size: 0xb000,
+          name: "stack: msg of 0xb000"
+        }
       ]
       for (const c of cases) {
         const builder = yield* builderFor(c.bytes)
         yield* ProcessBuilder.setLoaderService(builder, yield* loaderChannel())
         const [, dirServer] = yield* k.channel.create()
-        yield* ProcessBuilder.addHandles(builder, [{ handle: dirServer, info: HandleInfo.fromType("DirectoryRequest") }])
+        yield* ProcessBuilder.addHandles(builder, [{
+          handle: dirServer,
+          info: HandleInfo.fromType("DirectoryRequest")
+        }])
         yield* ProcessBuilder.addArguments(builder, c.setup)
         const built = yield* ProcessBuilder.build(builder)
         assert.strictEqual(yield* k.vmo.getSize(built.stackVmo), c.size)

@@ -6,16 +6,16 @@
  * cleanly, and nothing is left in the kernel afterwards.
  */
 import { assert, describe, it } from "@effect/vitest"
-import * as Effect from "effect/Effect"
-import * as FastCheck from "effect/FastCheck"
 import * as FuchsiaIo from "@zxsim/fidl/FuchsiaIo"
 import * as PseudoDirectory from "@zxsim/fidl/PseudoDirectory"
 import * as TestUtilClient from "@zxsim/fidl/TestUtilClient"
 import * as Kernel from "@zxsim/kernel/Kernel"
 import { Signals } from "@zxsim/kernel/Signals"
-import * as HandleInfo from "@zxsim/processargs/HandleInfo"
 import * as BuiltProcess from "@zxsim/process-builder/BuiltProcess"
 import * as ProcessBuilder from "@zxsim/process-builder/ProcessBuilder"
+import * as HandleInfo from "@zxsim/processargs/HandleInfo"
+import * as Effect from "effect/Effect"
+import * as FastCheck from "effect/FastCheck"
 import { cpus } from "./cpus.js"
 import { onKernel } from "./fixtures.js"
 import { binLoader, image } from "./guests.js"
@@ -34,14 +34,15 @@ const argsArbitrary = FastCheck.array(text(0), { maxLength: 24 })
 const envArbitrary = FastCheck.array(envVar, { maxLength: 24 })
 
 /** A directory tree of one to four entries per directory: names any directory may hold, files with text contents. */
-const treeArbitrary: FastCheck.Arbitrary<PseudoDirectory.Tree> = FastCheck.letrec<{ tree: PseudoDirectory.Tree }>((tie) => ({
-  tree: FastCheck.dictionary(
-    FastCheck.string({ unit: "grapheme", minLength: 1, maxLength: 10 })
-      .filter((s) => FuchsiaIo.invalidName(s) === undefined && s !== "." && s !== ".."),
-    FastCheck.oneof({ depthSize: "small", withCrossShrink: true }, text(0), tie("tree")),
-    { minKeys: 1, maxKeys: 4 }
-  )
-})).tree
+const treeArbitrary: FastCheck.Arbitrary<PseudoDirectory.Tree> =
+  FastCheck.letrec<{ tree: PseudoDirectory.Tree }>((tie) => ({
+    tree: FastCheck.dictionary(
+      FastCheck.string({ unit: "grapheme", minLength: 1, maxLength: 10 })
+        .filter((s) => FuchsiaIo.invalidName(s) === undefined && s !== "." && s !== ".."),
+      FastCheck.oneof({ depthSize: "small", withCrossShrink: true }, text(0), tie("tree")),
+      { minKeys: 1, maxKeys: 4 }
+    )
+  })).tree
 
 /** One to three trees mounted at distinct top-level paths. */
 const mountsArbitrary = FastCheck.uniqueArray(
@@ -61,7 +62,9 @@ const expectedWalk = (mounts: ReadonlyArray<readonly [string, PseudoDirectory.Tr
       const entry = tree[name]
       paths.push(`${prefix}/${name}`)
       if (typeof entry === "string") files.push([`${prefix}/${name}`, entry])
-      else if (!(entry instanceof Uint8Array) && !(entry instanceof PseudoDirectory.Directory)) visit(entry, `${prefix}/${name}`)
+      else if (!(entry instanceof Uint8Array) && !(entry instanceof PseudoDirectory.Directory)) {
+        visit(entry, `${prefix}/${name}`)
+      }
     }
   }
   for (const [path, tree] of [...mounts].sort(([a], [b]) => byBytes(a, b))) {
@@ -84,7 +87,12 @@ const reported = (
   Effect.gen(function*() {
     const k = yield* Kernel.Kernel
     const executable = yield* k.vmo.fromBytes(image("process_builder_test_util"), { executable: true })
-    const builder = yield* ProcessBuilder.make({ name: "test_util", job: yield* k.job.root(), executable, systemVdso: yield* k.systemVdso() })
+    const builder = yield* ProcessBuilder.make({
+      name: "test_util",
+      job: yield* k.job.root(),
+      executable,
+      systemVdso: yield* k.systemVdso()
+    })
     const loader = yield* binLoader
     const [dirClient, dirServer] = yield* k.channel.create()
     yield* ProcessBuilder.addHandles(builder, [

@@ -1,8 +1,8 @@
 /** The CPU layers every end-to-end test runs on: the reference interpreter and the JIT. */
-import type * as Layer from "effect/Layer"
 import type { Cpu } from "@zxsim/kernel/Cpu"
 import * as RiscvInterpreter from "@zxsim/riscv/RiscvInterpreter"
 import * as RiscvJit from "@zxsim/riscv/RiscvJit"
+import type * as Layer from "effect/Layer"
 
 export const cpus: ReadonlyArray<readonly [string, Layer.Layer<Cpu>]> = [
   ["interpreter", RiscvInterpreter.layer],

@@ -3,23 +3,24 @@
  * on a real kernel channel from an in-memory map, and builders set up as the seed's helpers do.
  */
 import { assert } from "@effect/vitest"
-import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
-import type * as Scope from "effect/Scope"
 import * as ElfWriter from "@zxsim/elf/ElfWriter"
 import * as Loader from "@zxsim/fidl/Loader"
 import type { Cpu } from "@zxsim/kernel/Cpu"
 import type * as Handle from "@zxsim/kernel/Handle"
 import * as Kernel from "@zxsim/kernel/Kernel"
+import * as ProcessBuilder from "@zxsim/process-builder/ProcessBuilder"
 import * as Message from "@zxsim/processargs/Message"
 import type { MessageData } from "@zxsim/processargs/MessageContents"
-import * as ProcessBuilder from "@zxsim/process-builder/ProcessBuilder"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Scope from "effect/Scope"
 
 /** The seed's test util path, used as the process name (34 bytes: the kernel truncates it). */
 export const TEST_UTIL_BIN = "/pkg/bin/process_builder_test_util"
 
 /** A dynamically linked executable (PT_INTERP "ld.so.1"). */
-export const dynamicExecutable = (options: ElfWriter.SampleOptions = {}) => ElfWriter.write(ElfWriter.dynamicExecutable(options))
+export const dynamicExecutable = (options: ElfWriter.SampleOptions = {}) =>
+  ElfWriter.write(ElfWriter.dynamicExecutable(options))
 /** A static PIE. */
 export const staticExecutable = (options: ElfWriter.SampleOptions = {}) => ElfWriter.write(ElfWriter.staticPie(options))
 /** What the in-memory loader serves: a dynamic linker image under the name PT_INTERP asks for. */
@@ -55,7 +56,13 @@ export const builderFor = (bytes: Uint8Array, name = TEST_UTIL_BIN) =>
   })
 
 /** Reads the next bootstrap message from `channel` and decodes it (handles stay in the scope). */
-export const readMessage = (channel: Handle.Channel): Effect.Effect<MessageData & { readonly handles: ReadonlyArray<Handle.Handle> }, unknown, Kernel.Kernel | Scope.Scope> =>
+export const readMessage = (
+  channel: Handle.Channel
+): Effect.Effect<
+  MessageData & { readonly handles: ReadonlyArray<Handle.Handle> },
+  unknown,
+  Kernel.Kernel | Scope.Scope
+> =>
   Effect.gen(function*() {
     const k = yield* Kernel.Kernel
     const raw = yield* k.channel.read(channel)
@@ -81,4 +88,8 @@ export const onKernel = <A, E>(
     yield* Effect.scoped(body)
     for (let i = 0; i < 20; i++) yield* Effect.yieldNow()
     assert.deepStrictEqual(yield* k.stats, before)
-  }).pipe(Effect.provide(cpu === undefined ? Kernel.layerWith(options ?? {}) : Kernel.layerWith(options ?? {}).pipe(Layer.provide(cpu))))
+  }).pipe(
+    Effect.provide(
+      cpu === undefined ? Kernel.layerWith(options ?? {}) : Kernel.layerWith(options ?? {}).pipe(Layer.provide(cpu))
+    )
+  )

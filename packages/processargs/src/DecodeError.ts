@@ -5,8 +5,8 @@
  *
  * @since 0.1.0
  */
-import * as Schema from "effect/Schema"
 import { Status } from "@zxsim/kernel/Status"
+import * as Schema from "effect/Schema"
 import { InvalidHandleInfo, UnknownHandleType } from "./HandleInfo.js"
 
 /**
@@ -68,10 +68,13 @@ interface Base {
  * @since 0.1.0
  * @category errors
  */
-export class TruncatedHeader extends Schema.TaggedError<TruncatedHeader>("@zxsim/processargs/DecodeError/TruncatedHeader")(
-  "TruncatedHeader",
-  { length: Schema.Number }
-) implements Base {
+export class TruncatedHeader
+  extends Schema.TaggedError<TruncatedHeader>("@zxsim/processargs/DecodeError/TruncatedHeader")(
+    "TruncatedHeader",
+    { length: Schema.Number }
+  )
+  implements Base
+{
   /**
    * @internal
    * @since 0.1.0
@@ -99,10 +102,13 @@ export class TruncatedHeader extends Schema.TaggedError<TruncatedHeader>("@zxsim
  * @since 0.1.0
  * @category errors
  */
-export class MessageTooLarge extends Schema.TaggedError<MessageTooLarge>("@zxsim/processargs/DecodeError/MessageTooLarge")(
-  "MessageTooLarge",
-  { length: Schema.Number }
-) implements Base {
+export class MessageTooLarge
+  extends Schema.TaggedError<MessageTooLarge>("@zxsim/processargs/DecodeError/MessageTooLarge")(
+    "MessageTooLarge",
+    { length: Schema.Number }
+  )
+  implements Base
+{
   /**
    * @internal
    * @since 0.1.0
@@ -222,10 +228,13 @@ export class HandleCountOutOfRange extends Schema.TaggedError<HandleCountOutOfRa
  * @since 0.1.0
  * @category errors
  */
-export class OffsetOutOfBounds extends Schema.TaggedError<OffsetOutOfBounds>("@zxsim/processargs/DecodeError/OffsetOutOfBounds")(
-  "OffsetOutOfBounds",
-  { field: OffsetField, offset: Schema.Number, length: Schema.Number }
-) implements Base {
+export class OffsetOutOfBounds
+  extends Schema.TaggedError<OffsetOutOfBounds>("@zxsim/processargs/DecodeError/OffsetOutOfBounds")(
+    "OffsetOutOfBounds",
+    { field: OffsetField, offset: Schema.Number, length: Schema.Number }
+  )
+  implements Base
+{
   /**
    * @internal
    * @since 0.1.0
@@ -378,10 +387,13 @@ export class NonCanonicalLayout extends Schema.TaggedError<NonCanonicalLayout>(
  * @since 0.1.0
  * @category errors
  */
-export class CountOutOfBounds extends Schema.TaggedError<CountOutOfBounds>("@zxsim/processargs/DecodeError/CountOutOfBounds")(
-  "CountOutOfBounds",
-  { section: Section, count: Schema.Number, offset: Schema.Number, length: Schema.Number }
-) implements Base {
+export class CountOutOfBounds
+  extends Schema.TaggedError<CountOutOfBounds>("@zxsim/processargs/DecodeError/CountOutOfBounds")(
+    "CountOutOfBounds",
+    { section: Section, count: Schema.Number, offset: Schema.Number, length: Schema.Number }
+  )
+  implements Base
+{
   /**
    * @internal
    * @since 0.1.0

@@ -108,7 +108,6 @@ export class HandleInfo implements Equal.Equal, Inspectable, Pipeable {
    * @since 0.1.0
    */
   pipe() {
-    // eslint-disable-next-line prefer-rest-params
     return pipeArguments(this, arguments)
   }
 

@@ -12,14 +12,14 @@
  *
  * @since 0.1.0
  */
+import type * as Handle from "@zxsim/kernel/Handle"
+import * as Kernel from "@zxsim/kernel/Kernel"
+import type { ZxError } from "@zxsim/kernel/ZxError"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import { dual } from "effect/Function"
 import type * as Scope from "effect/Scope"
-import type * as Handle from "@zxsim/kernel/Handle"
-import * as Kernel from "@zxsim/kernel/Kernel"
-import type { ZxError } from "@zxsim/kernel/ZxError"
-import type { DecodeError, TruncatedHeader, MessageTooLarge, BadProtocol, BadVersion } from "./DecodeError.js"
+import type { BadProtocol, BadVersion, DecodeError, MessageTooLarge, TruncatedHeader } from "./DecodeError.js"
 import * as codec from "./internal/codec.js"
 import type { MessageContents, MessageData } from "./MessageContents.js"
 import type { ProcessargsError } from "./ProcessargsError.js"
@@ -120,7 +120,15 @@ export const build = (contents: MessageContents): Either.Either<Message, Process
   const l = codec.layout(contents.args, contents.environmentVars, contents.namespacePaths, handles.length)
   if (Either.isLeft(l)) return Either.left(l.left)
   const bytes = new Uint8Array(l.right.size)
-  codec.writeMessage(bytes, 0, l.right, contents.args, contents.environmentVars, contents.namespacePaths, (i) => handles[i].info.raw)
+  codec.writeMessage(
+    bytes,
+    0,
+    l.right,
+    contents.args,
+    contents.environmentVars,
+    contents.namespacePaths,
+    (i) => handles[i].info.raw
+  )
   const out = new Array<Handle.Handle>(handles.length)
   for (let i = 0; i < handles.length; i++) out[i] = handles[i].handle
   return Either.right({ bytes, handles: out })
@@ -162,10 +170,26 @@ export const encodeInto = (
   if (size > available) return Either.left(new BufferTooSmall({ needed: size, available }))
   if ("handles" in contents) {
     const handles = contents.handles
-    codec.writeMessage(target, offset, l.right, contents.args, contents.environmentVars, contents.namespacePaths, (i) => handles[i].info.raw)
+    codec.writeMessage(
+      target,
+      offset,
+      l.right,
+      contents.args,
+      contents.environmentVars,
+      contents.namespacePaths,
+      (i) => handles[i].info.raw
+    )
   } else {
     const infos = contents.handleInfos
-    codec.writeMessage(target, offset, l.right, contents.args, contents.environmentVars, contents.namespacePaths, (i) => infos[i].raw)
+    codec.writeMessage(
+      target,
+      offset,
+      l.right,
+      contents.args,
+      contents.environmentVars,
+      contents.namespacePaths,
+      (i) => infos[i].raw
+    )
   }
   return Either.right(size)
 }
@@ -195,7 +219,10 @@ export const parseHeader = (
  * @category utils
  */
 export function parse(bytes: Uint8Array, handleCount: number): Either.Either<MessageData, DecodeError>
-export function parse(bytes: Uint8Array, handles: ReadonlyArray<Handle.Handle>): Either.Either<MessageContents, DecodeError>
+export function parse(
+  bytes: Uint8Array,
+  handles: ReadonlyArray<Handle.Handle>
+): Either.Either<MessageContents, DecodeError>
 export function parse(
   bytes: Uint8Array,
   handles: number | ReadonlyArray<Handle.Handle>
@@ -224,7 +251,10 @@ export const write: {
   (self: Message, channel: Handle.Channel): Effect.Effect<void, ZxError, Kernel.Kernel> =>
     Kernel.Kernel.pipe(
       Effect.flatMap((kernel) => kernel.channel.write(channel, self.bytes, self.handles)),
-      Effect.withSpan("Message.write", { captureStackTrace: false, attributes: { bytes: self.bytes.length, handles: self.handles.length } })
+      Effect.withSpan("Message.write", {
+        captureStackTrace: false,
+        attributes: { bytes: self.bytes.length, handles: self.handles.length }
+      })
     )
 )
 
@@ -235,11 +265,16 @@ export const write: {
  * @category utils
  */
 export const send: {
-  (channel: Handle.Channel): (contents: MessageContents) => Effect.Effect<void, ProcessargsError | ZxError, Kernel.Kernel>
+  (
+    channel: Handle.Channel
+  ): (contents: MessageContents) => Effect.Effect<void, ProcessargsError | ZxError, Kernel.Kernel>
   (contents: MessageContents, channel: Handle.Channel): Effect.Effect<void, ProcessargsError | ZxError, Kernel.Kernel>
 } = dual(
   2,
-  (contents: MessageContents, channel: Handle.Channel): Effect.Effect<void, ProcessargsError | ZxError, Kernel.Kernel> =>
+  (
+    contents: MessageContents,
+    channel: Handle.Channel
+  ): Effect.Effect<void, ProcessargsError | ZxError, Kernel.Kernel> =>
     Effect.flatMap(build(contents), (message) => write(message, channel))
 )
 
@@ -252,7 +287,9 @@ export const send: {
  * @since 0.1.0
  * @category utils
  */
-export const read = (channel: Handle.Channel): Effect.Effect<MessageContents, DecodeError | ZxError, Kernel.Kernel | Scope.Scope> =>
+export const read = (
+  channel: Handle.Channel
+): Effect.Effect<MessageContents, DecodeError | ZxError, Kernel.Kernel | Scope.Scope> =>
   Kernel.Kernel.pipe(
     Effect.flatMap((kernel) => kernel.channel.read(channel)),
     Effect.flatMap((message) => parse(message.bytes, message.handles)),

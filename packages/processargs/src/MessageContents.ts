@@ -7,10 +7,10 @@
  *
  * @since 0.1.0
  */
+import type * as Handle from "@zxsim/kernel/Handle"
 import * as Arbitrary from "effect/Arbitrary"
 import * as FastCheck from "effect/FastCheck"
 import * as Schema from "effect/Schema"
-import type * as Handle from "@zxsim/kernel/Handle"
 import * as CString from "./CString.js"
 import * as HandleInfo from "./HandleInfo.js"
 import { HEADER_SIZE } from "./internal/codec.js"

@@ -5,8 +5,8 @@
  *
  * @since 0.1.0
  */
-import * as Schema from "effect/Schema"
 import { Status } from "@zxsim/kernel/Status"
+import * as Schema from "effect/Schema"
 
 /**
  * Identifies every {@link ProcessargsError}.

@@ -1,9 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
+import * as CString from "@zxsim/processargs/CString"
 import * as Arbitrary from "effect/Arbitrary"
 import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
 import * as Schema from "effect/Schema"
-import * as CString from "@zxsim/processargs/CString"
 
 describe("CString", () => {
   it("refuses an interior NUL with a typed error, never truncating", () => {

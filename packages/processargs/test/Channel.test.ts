@@ -1,7 +1,4 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import type * as Scope from "effect/Scope"
 import * as Handle from "@zxsim/kernel/Handle"
 import * as Kernel from "@zxsim/kernel/Kernel"
 import { Status } from "@zxsim/kernel/Status"
@@ -9,6 +6,9 @@ import * as CString from "@zxsim/processargs/CString"
 import * as HandleInfo from "@zxsim/processargs/HandleInfo"
 import * as Message from "@zxsim/processargs/Message"
 import * as MessageContents from "@zxsim/processargs/MessageContents"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import type * as Scope from "effect/Scope"
 import { crateVector } from "./fixtures/crateVector.js"
 
 const c = CString.unsafeFromString
@@ -30,7 +30,10 @@ const vmos = (count: number) =>
   Effect.flatMap(Kernel.Kernel, (kernel) => Effect.all(Array.from({ length: count }, () => kernel.vmo.create(1))))
 
 const koids = (handles: ReadonlyArray<Handle.Handle>) =>
-  Effect.flatMap(Kernel.Kernel, (kernel) => Effect.forEach(handles, (h) => Effect.map(kernel.handle.info(h), (i) => i.koid)))
+  Effect.flatMap(
+    Kernel.Kernel,
+    (kernel) => Effect.forEach(handles, (h) => Effect.map(kernel.handle.info(h), (i) => i.koid))
+  )
 
 describe("Message over a kernel channel", () => {
   it.effect("build_and_write_message", () =>
@@ -79,7 +82,9 @@ describe("Message over a kernel channel", () => {
       // One byte over: SizeTooLarge from build, nothing written.
       const over = Message.build(MessageContents.make({ args: [c("a".repeat(argLimit + 1))] }))
       assert.isTrue(Either.isLeft(over) && over.left._tag === "SizeTooLarge")
-      const error = yield* Effect.flip(Message.send(MessageContents.make({ args: [c("a".repeat(argLimit + 1))] }), writer))
+      const error = yield* Effect.flip(
+        Message.send(MessageContents.make({ args: [c("a".repeat(argLimit + 1))] }), writer)
+      )
       assert.strictEqual(error._tag, "SizeTooLarge")
       const nothing = yield* Effect.flip(kernel.channel.read(reader))
       assert.strictEqual(nothing._tag === "ZxError" && nothing.status, Status.SHOULD_WAIT)
@@ -140,7 +145,9 @@ describe("Message over a kernel channel", () => {
       const [writer, reader] = yield* kernel.channel.create()
       yield* kernel.handle.close(reader)
       const handles = yield* vmos(2)
-      const contents = MessageContents.make({ handles: handles.map((h) => MessageContents.startupHandle(h, HandleInfo.fromType("User0"))) })
+      const contents = MessageContents.make({
+        handles: handles.map((h) => MessageContents.startupHandle(h, HandleInfo.fromType("User0")))
+      })
       const error = yield* Effect.flip(Message.send(contents, writer))
       assert.isTrue(error._tag === "ZxError" && error.status === Status.PEER_CLOSED)
       assert.isFalse(handles.some(Handle.isLive))
@@ -166,7 +173,10 @@ describe("Message over a kernel channel", () => {
         args: [c("app")],
         handles: [MessageContents.startupHandle(Handle.invalid, HandleInfo.fromType("User0"))]
       })
-      const withReal = { ...placeholders, handles: [MessageContents.startupHandle(real, HandleInfo.fromType("StackVmo"))] }
+      const withReal = {
+        ...placeholders,
+        handles: [MessageContents.startupHandle(real, HandleInfo.fromType("StackVmo"))]
+      }
       assert.strictEqual(yield* Message.calculateSize(placeholders), yield* Message.calculateSize(withReal))
     })))
 })

@@ -1,8 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as Either from "effect/Either"
 import { Status } from "@zxsim/kernel/Status"
 import type * as DecodeError from "@zxsim/processargs/DecodeError"
 import * as Message from "@zxsim/processargs/Message"
+import * as Either from "effect/Either"
 import { crateVector } from "./fixtures/crateVector.js"
 
 // The crate vector with edits: `word(i, v)` sets header field i, `byte(at, v)` one byte.
@@ -27,7 +27,11 @@ const ENVIRON_NUM = 6
 const NAMES_OFF = 7
 const NAMES_NUM = 8
 
-const fails = (bytes: Uint8Array, handleCount: number, expected: Partial<DecodeError.DecodeError> & { readonly _tag: string }) => {
+const fails = (
+  bytes: Uint8Array,
+  handleCount: number,
+  expected: Partial<DecodeError.DecodeError> & { readonly _tag: string }
+) => {
   const result = Message.parse(bytes, handleCount)
   assert.isTrue(Either.isLeft(result), `expected ${expected._tag}`)
   if (Either.isLeft(result)) {
@@ -71,8 +75,17 @@ describe("Message.parse errors", () => {
   })
 
   it("OffsetOutOfBounds for any offset before the header's end or past the message", () => {
-    fails(edit([["word", HANDLE_INFO_OFF, 32]]), 3, { _tag: "OffsetOutOfBounds", field: "handle_info_off", offset: 32, length: 82 })
-    fails(edit([["word", HANDLE_INFO_OFF, 0xffffffff]]), 3, { _tag: "OffsetOutOfBounds", field: "handle_info_off", offset: 0xffffffff })
+    fails(edit([["word", HANDLE_INFO_OFF, 32]]), 3, {
+      _tag: "OffsetOutOfBounds",
+      field: "handle_info_off",
+      offset: 32,
+      length: 82
+    })
+    fails(edit([["word", HANDLE_INFO_OFF, 0xffffffff]]), 3, {
+      _tag: "OffsetOutOfBounds",
+      field: "handle_info_off",
+      offset: 0xffffffff
+    })
     fails(edit([["word", ARGS_OFF, 83]]), 3, { _tag: "OffsetOutOfBounds", field: "args_off", offset: 83 })
     fails(edit([["word", ENVIRON_OFF, 0]]), 3, { _tag: "OffsetOutOfBounds", field: "environ_off", offset: 0 })
     fails(edit([["word", NAMES_OFF, 1000]]), 3, { _tag: "OffsetOutOfBounds", field: "names_off", offset: 1000 })
@@ -101,13 +114,34 @@ describe("Message.parse errors", () => {
   })
 
   it("NonCanonicalLayout for a gap or overlap between sections", () => {
-    fails(edit([["word", ENVIRON_OFF, 62]]), 3, { _tag: "NonCanonicalLayout", field: "environ_off", offset: 62, expected: 63 })
-    fails(edit([["word", NAMES_OFF, 72]]), 3, { _tag: "NonCanonicalLayout", field: "names_off", offset: 72, expected: 71 })
+    fails(edit([["word", ENVIRON_OFF, 62]]), 3, {
+      _tag: "NonCanonicalLayout",
+      field: "environ_off",
+      offset: 62,
+      expected: 63
+    })
+    fails(edit([["word", NAMES_OFF, 72]]), 3, {
+      _tag: "NonCanonicalLayout",
+      field: "names_off",
+      offset: 72,
+      expected: 71
+    })
   })
 
   it("CountOutOfBounds when a section claims more strings than bytes remain", () => {
-    fails(edit([["word", ARGS_NUM, 0xffffffff]]), 3, { _tag: "CountOutOfBounds", section: "args", count: 0xffffffff, offset: 48 })
-    fails(edit([["word", NAMES_NUM, 12]]), 3, { _tag: "CountOutOfBounds", section: "names", count: 12, offset: 71, length: 82 })
+    fails(edit([["word", ARGS_NUM, 0xffffffff]]), 3, {
+      _tag: "CountOutOfBounds",
+      section: "args",
+      count: 0xffffffff,
+      offset: 48
+    })
+    fails(edit([["word", NAMES_NUM, 12]]), 3, {
+      _tag: "CountOutOfBounds",
+      section: "names",
+      count: 12,
+      offset: 71,
+      length: 82
+    })
   })
 
   it("MissingNul when a string runs to the end", () => {

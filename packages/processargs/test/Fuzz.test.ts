@@ -1,11 +1,11 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as Either from "effect/Either"
-import * as FastCheck from "effect/FastCheck"
-import * as Schema from "effect/Schema"
 import { Status } from "@zxsim/kernel/Status"
 import * as DecodeError from "@zxsim/processargs/DecodeError"
 import * as Message from "@zxsim/processargs/Message"
 import * as MessageContents from "@zxsim/processargs/MessageContents"
+import * as Either from "effect/Either"
+import * as FastCheck from "effect/FastCheck"
+import * as Schema from "effect/Schema"
 
 const RUNS = 100_000
 
@@ -24,11 +24,26 @@ const u32 = FastCheck.oneof(
 )
 
 const mutation: FastCheck.Arbitrary<Mutation> = FastCheck.oneof(
-  FastCheck.record({ kind: FastCheck.constant("flip" as const), at: FastCheck.nat(), bit: FastCheck.integer({ min: 0, max: 7 }) }),
-  FastCheck.record({ kind: FastCheck.constant("set" as const), at: FastCheck.nat(), value: FastCheck.constantFrom(0, 0xff, 0x24, 1) }),
-  FastCheck.record({ kind: FastCheck.constant("word" as const), field: FastCheck.integer({ min: 0, max: 8 }), value: u32 }),
+  FastCheck.record({
+    kind: FastCheck.constant("flip" as const),
+    at: FastCheck.nat(),
+    bit: FastCheck.integer({ min: 0, max: 7 })
+  }),
+  FastCheck.record({
+    kind: FastCheck.constant("set" as const),
+    at: FastCheck.nat(),
+    value: FastCheck.constantFrom(0, 0xff, 0x24, 1)
+  }),
+  FastCheck.record({
+    kind: FastCheck.constant("word" as const),
+    field: FastCheck.integer({ min: 0, max: 8 }),
+    value: u32
+  }),
   FastCheck.record({ kind: FastCheck.constant("truncate" as const), drop: FastCheck.integer({ min: 1, max: 12 }) }),
-  FastCheck.record({ kind: FastCheck.constant("extend" as const), bytes: FastCheck.uint8Array({ minLength: 1, maxLength: 8 }) }),
+  FastCheck.record({
+    kind: FastCheck.constant("extend" as const),
+    bytes: FastCheck.uint8Array({ minLength: 1, maxLength: 8 })
+  }),
   FastCheck.record({ kind: FastCheck.constant("delete" as const), at: FastCheck.nat() })
 )
 
@@ -73,7 +88,11 @@ const handleCountNear = (n: number) =>
   )
 
 // Valid messages with a few mutations each, and the received handle count near the true one.
-const mutated: FastCheck.Arbitrary<Case> = MessageContents.arbitraryData({ maxStrings: 5, maxStringLength: 12, maxHandles: 8 })
+const mutated: FastCheck.Arbitrary<Case> = MessageContents.arbitraryData({
+  maxStrings: 5,
+  maxStringLength: 12,
+  maxHandles: 8
+})
   .chain((d) =>
     FastCheck.record({
       mutations: FastCheck.array(mutation, { minLength: 1, maxLength: 3 }),
@@ -87,7 +106,10 @@ const mutated: FastCheck.Arbitrary<Case> = MessageContents.arbitraryData({ maxSt
 // A valid protocol and version, then anything.
 const header = new Uint8Array([0x5d, 0x58, 0x50, 0x41, 0x00, 0x10, 0x00, 0x00])
 const random: FastCheck.Arbitrary<Case> = FastCheck.record({
-  prefix: FastCheck.oneof({ arbitrary: FastCheck.constant(true), weight: 3 }, { arbitrary: FastCheck.constant(false), weight: 1 }),
+  prefix: FastCheck.oneof({ arbitrary: FastCheck.constant(true), weight: 3 }, {
+    arbitrary: FastCheck.constant(false),
+    weight: 1
+  }),
   tail: FastCheck.uint8Array({ maxLength: 96 }),
   handleCount: FastCheck.oneof(FastCheck.integer({ min: 0, max: 4 }), FastCheck.integer({ min: -1, max: 65 }))
 }).map(({ handleCount, prefix, tail }) => ({
@@ -139,6 +161,8 @@ describe("Message.parse fuzz", () => {
       "TrailingBytes",
       "BadHandleInfo"
     ]
-    for (const tag of expected) assert.isAtLeast(outcomes.get(tag) ?? 0, 1, `${tag} never seen: ${JSON.stringify([...outcomes])}`)
+    for (const tag of expected) {
+      assert.isAtLeast(outcomes.get(tag) ?? 0, 1, `${tag} never seen: ${JSON.stringify([...outcomes])}`)
+    }
   })
 })

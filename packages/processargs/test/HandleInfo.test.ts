@@ -1,10 +1,10 @@
 import { assert, describe, it } from "@effect/vitest"
+import * as HandleInfo from "@zxsim/processargs/HandleInfo"
+import * as HandleType from "@zxsim/processargs/HandleType"
 import * as Either from "effect/Either"
 import * as Equal from "effect/Equal"
 import * as FastCheck from "effect/FastCheck"
 import * as Schema from "effect/Schema"
-import * as HandleInfo from "@zxsim/processargs/HandleInfo"
-import * as HandleType from "@zxsim/processargs/HandleType"
 
 // The PA_* table of the format description, written out here rather than read from the module.
 const table: ReadonlyArray<readonly [HandleType.HandleType, number, string]> = [
@@ -92,7 +92,9 @@ describe("HandleInfo", () => {
     assert.isTrue(Either.isLeft(both) && both.left._tag === "InvalidHandleInfo")
     const unknown = HandleInfo.fromRaw(0x00050012)
     assert.isTrue(Either.isLeft(unknown) && unknown.left._tag === "UnknownHandleType")
-    if (Either.isLeft(unknown)) assert.strictEqual(unknown.left.message, "Unknown handle type 0x12 in handle info 0x00050012")
+    if (Either.isLeft(unknown)) {
+      assert.strictEqual(unknown.left.message, "Unknown handle type 0x12 in handle info 0x00050012")
+    }
     const zero = HandleInfo.fromRaw(0)
     assert.isTrue(Either.isLeft(zero) && zero.left._tag === "UnknownHandleType")
   })
@@ -121,8 +123,12 @@ describe("HandleInfo", () => {
     { raw: FastCheck.oneof(FastCheck.nat({ max: 0xffffffff }), FastCheck.integer({ min: 0, max: 0xffff })) },
     ({ raw }) => {
       const result = HandleInfo.fromRaw(raw)
-      if ((raw & 0xff00) !== 0) return Either.isLeft(result) && result.left._tag === "InvalidHandleInfo" && result.left.raw === raw
-      if (!known.has(raw & 0xff)) return Either.isLeft(result) && result.left._tag === "UnknownHandleType" && result.left.raw === raw
+      if ((raw & 0xff00) !== 0) {
+        return Either.isLeft(result) && result.left._tag === "InvalidHandleInfo" && result.left.raw === raw
+      }
+      if (!known.has(raw & 0xff)) {
+        return Either.isLeft(result) && result.left._tag === "UnknownHandleType" && result.left.raw === raw
+      }
       return Either.isRight(result) && result.right.raw === raw
     },
     { fastCheck: { numRuns: 10_000 } }

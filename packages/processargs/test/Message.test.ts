@@ -1,8 +1,4 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as Arbitrary from "effect/Arbitrary"
-import * as Either from "effect/Either"
-import * as FastCheck from "effect/FastCheck"
-import * as Schema from "effect/Schema"
 import * as Handle from "@zxsim/kernel/Handle"
 import { Status } from "@zxsim/kernel/Status"
 import * as CString from "@zxsim/processargs/CString"
@@ -10,6 +6,10 @@ import * as HandleInfo from "@zxsim/processargs/HandleInfo"
 import * as Message from "@zxsim/processargs/Message"
 import * as MessageContents from "@zxsim/processargs/MessageContents"
 import * as ProcessargsError from "@zxsim/processargs/ProcessargsError"
+import * as Arbitrary from "effect/Arbitrary"
+import * as Either from "effect/Either"
+import * as FastCheck from "effect/FastCheck"
+import * as Schema from "effect/Schema"
 import { crateVector } from "./fixtures/crateVector.js"
 import { ascii, concat, headerWords, hex } from "./utils/bytes.js"
 
@@ -43,7 +43,9 @@ const text = (d: MessageContents.MessageData) => ({
 const encodeOrThrow = (d: MessageContents.MessageData): Uint8Array => Either.getOrThrowWith(Message.encode(d), (e) => e)
 
 // Golden vectors: every byte written here from the format description, not produced by the encoder.
-const goldens: ReadonlyArray<{ readonly name: string; readonly data: MessageContents.MessageData; readonly bytes: Uint8Array }> = [
+const goldens: ReadonlyArray<
+  { readonly name: string; readonly data: MessageContents.MessageData; readonly bytes: Uint8Array }
+> = [
   {
     name: "the crate's build_and_write_message vector (82 bytes)",
     data: data({
@@ -208,7 +210,8 @@ describe("Message properties", () => {
     const parsed = Message.parse(built.bytes, built.handles)
     if (Either.isLeft(parsed)) return false
     const back = MessageContents.toData(parsed.right)
-    return MessageContents.dataEquivalence(back, d) && parsed.right.handles.every((h, i) => h.handle === contents.handles[i].handle)
+    return MessageContents.dataEquivalence(back, d) &&
+      parsed.right.handles.every((h, i) => h.handle === contents.handles[i].handle)
   }, { fastCheck: { numRuns: RUNS } })
 
   it.prop("calculateSize(c) == build(c).bytes.length == encodeInto's length", { d: arbitrary }, ({ d }) => {
@@ -221,29 +224,37 @@ describe("Message properties", () => {
       target.every((b, i) => b === built.bytes[i])
   }, { fastCheck: { numRuns: RUNS } })
 
-  it.prop("every header offset is inside the buffer, in order, and handle_info_off is 4-aligned", { d: arbitrary }, ({ d }) => {
-    const bytes = encodeOrThrow(d)
-    const [protocol, version, infoOff, argsOff, argsNum, environOff, environNum, namesOff, namesNum] = headerWords(bytes)
-    const n = d.handleInfos.length
-    const length = bytes.length
-    const nuls = (from: number, to: number) => {
-      let count = 0
-      for (let i = from; i < to; i++) if (bytes[i] === 0) count++
-      return count
-    }
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-    return protocol === 0x4150585d && version === 0x1000 &&
-      infoOff === 36 && infoOff % 4 === 0 &&
-      [infoOff, argsOff, environOff, namesOff].every((offset) => offset >= 36 && offset <= length) &&
-      argsOff === infoOff + 4 * n && argsOff <= environOff && environOff <= namesOff &&
-      argsNum === d.args.length && environNum === d.environmentVars.length && namesNum === d.namespacePaths.length &&
-      // Each section holds exactly its strings' NULs and ends with one, right where the next starts.
-      nuls(argsOff, environOff) === argsNum && nuls(environOff, namesOff) === environNum && nuls(namesOff, length) === namesNum &&
-      (argsOff === environOff || bytes[environOff - 1] === 0) &&
-      (environOff === namesOff || bytes[namesOff - 1] === 0) &&
-      (namesOff === length || bytes[length - 1] === 0) &&
-      d.handleInfos.every((info, i) => view.getUint32(infoOff + 4 * i, true) === info.raw)
-  }, { fastCheck: { numRuns: RUNS } })
+  it.prop(
+    "every header offset is inside the buffer, in order, and handle_info_off is 4-aligned",
+    { d: arbitrary },
+    ({ d }) => {
+      const bytes = encodeOrThrow(d)
+      const [protocol, version, infoOff, argsOff, argsNum, environOff, environNum, namesOff, namesNum] = headerWords(
+        bytes
+      )
+      const n = d.handleInfos.length
+      const length = bytes.length
+      const nuls = (from: number, to: number) => {
+        let count = 0
+        for (let i = from; i < to; i++) if (bytes[i] === 0) count++
+        return count
+      }
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+      return protocol === 0x4150585d && version === 0x1000 &&
+        infoOff === 36 && infoOff % 4 === 0 &&
+        [infoOff, argsOff, environOff, namesOff].every((offset) => offset >= 36 && offset <= length) &&
+        argsOff === infoOff + 4 * n && argsOff <= environOff && environOff <= namesOff &&
+        argsNum === d.args.length && environNum === d.environmentVars.length && namesNum === d.namespacePaths.length &&
+        // Each section holds exactly its strings' NULs and ends with one, right where the next starts.
+        nuls(argsOff, environOff) === argsNum && nuls(environOff, namesOff) === environNum &&
+        nuls(namesOff, length) === namesNum &&
+        (argsOff === environOff || bytes[environOff - 1] === 0) &&
+        (environOff === namesOff || bytes[namesOff - 1] === 0) &&
+        (namesOff === length || bytes[length - 1] === 0) &&
+        d.handleInfos.every((info, i) => view.getUint32(infoOff + 4 * i, true) === info.raw)
+    },
+    { fastCheck: { numRuns: RUNS } }
+  )
 
   const padding = new Uint8Array(Message.MAX_MESSAGE_BYTES).fill(0x7a)
   // Pads contents with one string so that the message is exactly `target` bytes, at a drawn place.
@@ -287,7 +298,10 @@ describe("Message properties", () => {
 
   it.prop(
     "contents with exactly 64 handles build; 65 is TooManyHandles",
-    { d: MessageContents.arbitraryData({ maxHandles: 0 }), infos: FastCheck.array(Arbitrary.make(HandleInfo.HandleInfoFromSelf), { minLength: 65, maxLength: 65 }) },
+    {
+      d: MessageContents.arbitraryData({ maxHandles: 0 }),
+      infos: FastCheck.array(Arbitrary.make(HandleInfo.HandleInfoFromSelf), { minLength: 65, maxLength: 65 })
+    },
     ({ d, infos }) => {
       const sixtyFour = { ...d, handleInfos: infos.slice(0, 64) }
       const bytes = encodeOrThrow(sixtyFour)

@@ -78,7 +78,9 @@ const disassemble = (lines: ReadonlyArray<string>, aliases: boolean): Array<stri
   const result: Array<string | undefined> = []
   let t = 0
   for (let i = 0; i < lines.length; i++) result.push(invalid.has(i) ? undefined : texts[t++])
-  if (t !== texts.length) throw new Error(`llvm-mc: ${texts.length} outputs for ${lines.length - invalid.size} valid lines`)
+  if (t !== texts.length) {
+    throw new Error(`llvm-mc: ${texts.length} outputs for ${lines.length - invalid.size} valid lines`)
+  }
   return result
 }
 

@@ -20,10 +20,39 @@
 
 /** Register numbers by ABI name (and `x0`–`x31`). */
 export const Reg = {
-  zero: 0, ra: 1, sp: 2, gp: 3, tp: 4, t0: 5, t1: 6, t2: 7, s0: 8, fp: 8, s1: 9,
-  a0: 10, a1: 11, a2: 12, a3: 13, a4: 14, a5: 15, a6: 16, a7: 17,
-  s2: 18, s3: 19, s4: 20, s5: 21, s6: 22, s7: 23, s8: 24, s9: 25, s10: 26, s11: 27,
-  t3: 28, t4: 29, t5: 30, t6: 31
+  zero: 0,
+  ra: 1,
+  sp: 2,
+  gp: 3,
+  tp: 4,
+  t0: 5,
+  t1: 6,
+  t2: 7,
+  s0: 8,
+  fp: 8,
+  s1: 9,
+  a0: 10,
+  a1: 11,
+  a2: 12,
+  a3: 13,
+  a4: 14,
+  a5: 15,
+  a6: 16,
+  a7: 17,
+  s2: 18,
+  s3: 19,
+  s4: 20,
+  s5: 21,
+  s6: 22,
+  s7: 23,
+  s8: 24,
+  s9: 25,
+  s10: 26,
+  s11: 27,
+  t3: 28,
+  t4: 29,
+  t5: 30,
+  t6: 31
 } as const
 
 /** A compressed (16-bit) instruction in a program. */
@@ -59,7 +88,11 @@ const check = (value: number, bits: number, signed: boolean, what: string, multi
   const min = signed ? -(2 ** (bits - 1)) : 0
   const max = signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1
   if (!Number.isInteger(value) || value < min || value > max || value % multiple !== 0) {
-    throw new RangeError(`${what} ${value} does not fit ${signed ? "signed" : "unsigned"} ${bits} bits${multiple > 1 ? ` as a multiple of ${multiple}` : ""}`)
+    throw new RangeError(
+      `${what} ${value} does not fit ${signed ? "signed" : "unsigned"} ${bits} bits${
+        multiple > 1 ? ` as a multiple of ${multiple}` : ""
+      }`
+    )
   }
 }
 const reg = (r: number, what = "register"): number => {
@@ -82,7 +115,8 @@ export const iType = (opcode: number, rd: number, funct3: number, rs1: number, i
 /** S-type with a signed 12-bit offset. */
 export const sType = (opcode: number, funct3: number, rs1: number, rs2: number, imm: number): number => {
   check(imm, 12, true, "offset")
-  return ((((imm >> 5) & 0x7f) << 25) | (reg(rs2) << 20) | (reg(rs1) << 15) | (funct3 << 12) | ((imm & 31) << 7) | opcode) >>> 0
+  return ((((imm >> 5) & 0x7f) << 25) | (reg(rs2) << 20) | (reg(rs1) << 15) | (funct3 << 12) | ((imm & 31) << 7) |
+    opcode) >>> 0
 }
 
 /** B-type with a signed 13-bit, even offset. */
@@ -94,7 +128,9 @@ export const bType = (opcode: number, funct3: number, rs1: number, rs2: number, 
 
 /** U-type with the 20-bit upper immediate (signed or unsigned 20-bit value). */
 export const uType = (opcode: number, rd: number, imm20: number): number => {
-  if (!Number.isInteger(imm20) || imm20 < -(2 ** 19) || imm20 >= 2 ** 20) throw new RangeError(`upper immediate ${imm20} does not fit 20 bits`)
+  if (!Number.isInteger(imm20) || imm20 < -(2 ** 19) || imm20 >= 2 ** 20) {
+    throw new RangeError(`upper immediate ${imm20} does not fit 20 bits`)
+  }
   return (((imm20 & 0xfffff) << 12) | (reg(rd) << 7) | opcode) >>> 0
 }
 
@@ -187,10 +223,11 @@ export const ori = opImm(6)
 /** `andi rd, rs1, imm`. */
 export const andi = opImm(7)
 
-const shiftImm = (opcode: number, funct3: number, funct6: number, bits: number) => (rd: number, rs1: number, shamt: number) => {
-  check(shamt, bits, false, "shift amount")
-  return ((funct6 << 26) | (shamt << 20) | (reg(rs1) << 15) | (funct3 << 12) | (reg(rd) << 7) | opcode) >>> 0
-}
+const shiftImm =
+  (opcode: number, funct3: number, funct6: number, bits: number) => (rd: number, rs1: number, shamt: number) => {
+    check(shamt, bits, false, "shift amount")
+    return ((funct6 << 26) | (shamt << 20) | (reg(rs1) << 15) | (funct3 << 12) | (reg(rd) << 7) | opcode) >>> 0
+  }
 /** `slli rd, rs1, shamt` (0–63). */
 export const slli = shiftImm(0x13, 1, 0, 6)
 /** `srli rd, rs1, shamt` (0–63). */
@@ -333,17 +370,23 @@ export const ecall = () => 0x00000073
 /** `ebreak`. */
 export const ebreak = () => 0x00100073
 /** `csrrs rd, csr, rs1`. */
-export const csrrs = (rd: number, csr: number, rs1: number) => (iType(0x73, rd, 2, rs1, 0) | ((csr & 0xfff) << 20)) >>> 0
+export const csrrs = (rd: number, csr: number, rs1: number) =>
+  (iType(0x73, rd, 2, rs1, 0) | ((csr & 0xfff) << 20)) >>> 0
 /** `csrrc rd, csr, rs1`. */
-export const csrrc = (rd: number, csr: number, rs1: number) => (iType(0x73, rd, 3, rs1, 0) | ((csr & 0xfff) << 20)) >>> 0
+export const csrrc = (rd: number, csr: number, rs1: number) =>
+  (iType(0x73, rd, 3, rs1, 0) | ((csr & 0xfff) << 20)) >>> 0
 /** `csrrw rd, csr, rs1`. */
-export const csrrw = (rd: number, csr: number, rs1: number) => (iType(0x73, rd, 1, rs1, 0) | ((csr & 0xfff) << 20)) >>> 0
+export const csrrw = (rd: number, csr: number, rs1: number) =>
+  (iType(0x73, rd, 1, rs1, 0) | ((csr & 0xfff) << 20)) >>> 0
 /** `csrrsi rd, csr, uimm`. */
-export const csrrsi = (rd: number, csr: number, uimm: number) => (iType(0x73, rd, 6, reg(uimm, "uimm"), 0) | ((csr & 0xfff) << 20)) >>> 0
+export const csrrsi = (rd: number, csr: number, uimm: number) =>
+  (iType(0x73, rd, 6, reg(uimm, "uimm"), 0) | ((csr & 0xfff) << 20)) >>> 0
 /** `csrrci rd, csr, uimm`. */
-export const csrrci = (rd: number, csr: number, uimm: number) => (iType(0x73, rd, 7, reg(uimm, "uimm"), 0) | ((csr & 0xfff) << 20)) >>> 0
+export const csrrci = (rd: number, csr: number, uimm: number) =>
+  (iType(0x73, rd, 7, reg(uimm, "uimm"), 0) | ((csr & 0xfff) << 20)) >>> 0
 /** `csrrwi rd, csr, uimm`. */
-export const csrrwi = (rd: number, csr: number, uimm: number) => (iType(0x73, rd, 5, reg(uimm, "uimm"), 0) | ((csr & 0xfff) << 20)) >>> 0
+export const csrrwi = (rd: number, csr: number, uimm: number) =>
+  (iType(0x73, rd, 5, reg(uimm, "uimm"), 0) | ((csr & 0xfff) << 20)) >>> 0
 /** `rdcycle rd` (`csrrs rd, cycle, x0`). */
 export const rdcycle = (rd: number) => csrrs(rd, 0xc00, 0)
 /** `rdtime rd` (`csrrs rd, time, x0`). */
@@ -397,17 +440,23 @@ export const C = {
   /** `c.fld rd', uimm(rs1')` (rd', rs1' in 8–15; uimm a multiple of 8 below 256). */
   fld: (rd: number, offset: number, rs1: number): Half => {
     check(offset, 8, false, "c.fld offset", 8)
-    return half(0x2000 | (((offset >> 3) & 7) << 10) | (prime(rs1) << 7) | (((offset >> 6) & 3) << 5) | (prime(rd) << 2))
+    return half(
+      0x2000 | (((offset >> 3) & 7) << 10) | (prime(rs1) << 7) | (((offset >> 6) & 3) << 5) | (prime(rd) << 2)
+    )
   },
   /** `c.fsd rs2', uimm(rs1')`. */
   fsd: (rs2: number, offset: number, rs1: number): Half => {
     check(offset, 8, false, "c.fsd offset", 8)
-    return half(0xa000 | (((offset >> 3) & 7) << 10) | (prime(rs1) << 7) | (((offset >> 6) & 3) << 5) | (prime(rs2) << 2))
+    return half(
+      0xa000 | (((offset >> 3) & 7) << 10) | (prime(rs1) << 7) | (((offset >> 6) & 3) << 5) | (prime(rs2) << 2)
+    )
   },
   /** `c.fldsp rd, uimm(sp)` (uimm a multiple of 8 below 512). */
   fldsp: (rd: number, offset: number): Half => {
     check(offset, 9, false, "c.fldsp offset", 8)
-    return half(0x2002 | (((offset >> 5) & 1) << 12) | (reg(rd) << 7) | (((offset >> 3) & 3) << 5) | (((offset >> 6) & 7) << 2))
+    return half(
+      0x2002 | (((offset >> 5) & 1) << 12) | (reg(rd) << 7) | (((offset >> 3) & 3) << 5) | (((offset >> 6) & 7) << 2)
+    )
   },
   /** `c.fsdsp rs2, uimm(sp)`. */
   fsdsp: (rs2: number, offset: number): Half => {
@@ -423,7 +472,9 @@ export const C = {
   /** `c.lw rd', uimm(rs1')`. */
   lw: (rd: number, uimm: number, rs1: number) => {
     check(uimm, 7, false, "offset", 4)
-    return half((2 << 13) | bits(uimm, 3, 3, 10) | (prime(rs1) << 7) | bit(uimm, 2, 6) | bit(uimm, 6, 5) | (prime(rd) << 2))
+    return half(
+      (2 << 13) | bits(uimm, 3, 3, 10) | (prime(rs1) << 7) | bit(uimm, 2, 6) | bit(uimm, 6, 5) | (prime(rd) << 2)
+    )
   },
   /** `c.ld rd', uimm(rs1')`. */
   ld: (rd: number, uimm: number, rs1: number) => {
@@ -433,7 +484,9 @@ export const C = {
   /** `c.sw rs2', uimm(rs1')`. */
   sw: (rs2: number, uimm: number, rs1: number) => {
     check(uimm, 7, false, "offset", 4)
-    return half((6 << 13) | bits(uimm, 3, 3, 10) | (prime(rs1) << 7) | bit(uimm, 2, 6) | bit(uimm, 6, 5) | (prime(rs2) << 2))
+    return half(
+      (6 << 13) | bits(uimm, 3, 3, 10) | (prime(rs1) << 7) | bit(uimm, 2, 6) | bit(uimm, 6, 5) | (prime(rs2) << 2)
+    )
   },
   /** `c.sd rs2', uimm(rs1')`. */
   sd: (rs2: number, uimm: number, rs1: number) => {
@@ -461,7 +514,9 @@ export const C = {
   addi16sp: (imm: number) => {
     check(imm, 10, true, "immediate", 16)
     if (imm === 0) throw new RangeError("c.addi16sp immediate must not be 0")
-    return half((3 << 13) | 1 | bit(imm, 9, 12) | (2 << 7) | bit(imm, 4, 6) | bit(imm, 6, 5) | bits(imm, 7, 2, 3) | bit(imm, 5, 2))
+    return half(
+      (3 << 13) | 1 | bit(imm, 9, 12) | (2 << 7) | bit(imm, 4, 6) | bit(imm, 6, 5) | bits(imm, 7, 2, 3) | bit(imm, 5, 2)
+    )
   },
   /** `c.lui rd, imm6` (rd not x0 or x2; the 6-bit signed upper immediate, not 0). */
   lui: (rd: number, imm6: number) => {
@@ -550,7 +605,8 @@ function compressedBranch(funct3: number, rs1: number, target: Target): Half | D
   const rs = prime(rs1)
   const encode = (o: number) => {
     check(o, 9, true, "branch offset", 2)
-    return (funct3 << 13) | 1 | bit(o, 8, 12) | bits(o, 3, 2, 10) | (rs << 7) | bits(o, 6, 2, 5) | bits(o, 1, 2, 3) | bit(o, 5, 2)
+    return (funct3 << 13) | 1 | bit(o, 8, 12) | bits(o, 3, 2, 10) | (rs << 7) | bits(o, 6, 2, 5) | bits(o, 1, 2, 3) |
+      bit(o, 5, 2)
   }
   return typeof target === "number" ? half(encode(target)) : deferred(2, target, encode)
 }
@@ -570,13 +626,24 @@ const flatten = (program: Program, out: Array<Flat>): Array<Flat> => {
 }
 
 const lengthOf = (item: Flat): number =>
-  typeof item === "number" ? 4 : item instanceof Uint8Array ? item.length : item._tag === "Half" ? 2 : item._tag === "Label" ? 0 : item.length
+  typeof item === "number"
+    ? 4
+    : item instanceof Uint8Array
+    ? item.length
+    : item._tag === "Half"
+    ? 2
+    : item._tag === "Label"
+    ? 0
+    : item.length
 
 /** Lays out a program as bytes (little-endian), resolving labels. */
 export const assemble = (program: Program): Uint8Array => assembleAt(program, 0).bytes
 
 /** {@link assemble}, also returning each label's address given the program starts at `origin`. */
-export const assembleAt = (program: Program, origin: number): { readonly bytes: Uint8Array; readonly labels: ReadonlyMap<string, number> } => {
+export const assembleAt = (
+  program: Program,
+  origin: number
+): { readonly bytes: Uint8Array; readonly labels: ReadonlyMap<string, number> } => {
   const items = flatten(program, [])
   const labels = new Map<string, number>()
   let size = 0
@@ -711,8 +778,15 @@ export const opFp = (funct5: number, fmt: number, rd: number, rs1: number, rs2: 
   rType(0x53, rd, funct3 & 7, rs1, rs2, (funct5 << 2) | fmt)
 
 /** A fused multiply-add: `opcode` 0x43 FMADD, 0x47 FMSUB, 0x4b FNMSUB, 0x4f FNMADD. */
-export const fusedMultiplyAdd = (opcode: number, fmt: number, rd: number, rs1: number, rs2: number, rs3: number, rm: number): number =>
-  (rType(opcode, rd, rm & 7, rs1, rs2, fmt & 3) | (reg(rs3) << 27)) >>> 0
+export const fusedMultiplyAdd = (
+  opcode: number,
+  fmt: number,
+  rd: number,
+  rs1: number,
+  rs2: number,
+  rs3: number,
+  rm: number
+): number => (rType(opcode, rd, rm & 7, rs1, rs2, fmt & 3) | (reg(rs3) << 27)) >>> 0
 
 /** `fmv.d.x rd, rs1` (f from x, raw bits). */
 export const fmvDX = (rd: number, rs1: number) => opFp(0x1e, 1, rd, rs1, 0, 0)

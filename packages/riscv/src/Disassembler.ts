@@ -122,7 +122,9 @@ export const format = (insn: Instruction): string => {
       if (isUnaryBitManipulation(op)) return `${name} ${x(rd)}, ${x(rs1)}`
       if (isImmediateBitManipulation(op)) return `${name} ${x(rd)}, ${x(rs1)}, ${imm}`
       if (op >= Op.SC_W && op <= Op.AMOMAXU_D) return `${name}${ORDERING[imm & 3]} ${x(rd)}, ${x(rs2)}, (${x(rs1)})`
-      if (op >= Op.ADDI && op <= Op.SRAI || op >= Op.ADDIW && op <= Op.SRAIW) return `${name} ${x(rd)}, ${x(rs1)}, ${imm}`
+      if (op >= Op.ADDI && op <= Op.SRAI || op >= Op.ADDIW && op <= Op.SRAIW) {
+        return `${name} ${x(rd)}, ${x(rs1)}, ${imm}`
+      }
       return `${name} ${x(rd)}, ${x(rs1)}, ${x(rs2)}`
   }
 }

@@ -30,8 +30,8 @@
  *
  * @since 0.1.0
  */
-import * as Layer from "effect/Layer"
 import { Cpu, type CpuShape } from "@zxsim/kernel/Cpu"
+import * as Layer from "effect/Layer"
 import * as internal from "./internal/interpreter.js"
 
 /** A new interpreter. Each instance keeps its own TLBs, decode caches and counters. */

@@ -25,8 +25,8 @@
  *
  * @since 0.1.0
  */
-import * as Layer from "effect/Layer"
 import { Cpu, type CpuShape } from "@zxsim/kernel/Cpu"
+import * as Layer from "effect/Layer"
 import { Jit, type JitOptions } from "./internal/jit/engine.js"
 
 /**

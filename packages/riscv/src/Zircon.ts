@@ -6,9 +6,9 @@
  *
  * @since 0.1.0
  */
-import * as Layer from "effect/Layer"
 import type { Cpu } from "@zxsim/kernel/Cpu"
 import * as Kernel from "@zxsim/kernel/Kernel"
+import * as Layer from "effect/Layer"
 import * as RiscvJit from "./RiscvJit.js"
 
 /** The CPU the embedded default uses: the JIT (`RiscvInterpreter.layer` is the reference). */

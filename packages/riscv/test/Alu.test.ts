@@ -13,14 +13,49 @@ type RegisterEncoder = (rd: number, rs1: number, rs2: number) => number
 type ImmediateEncoder = (rd: number, rs1: number, imm: number) => number
 
 const registerEncoders: Readonly<Record<string, RegisterEncoder>> = {
-  add: A.add, sub: A.sub, sll: A.sll, slt: A.slt, sltu: A.sltu, xor: A.xor, srl: A.srl, sra: A.sra, or: A.or, and: A.and,
-  addw: A.addw, subw: A.subw, sllw: A.sllw, srlw: A.srlw, sraw: A.sraw,
-  mul: A.mul, mulh: A.mulh, mulhsu: A.mulhsu, mulhu: A.mulhu, div: A.div, divu: A.divu, rem: A.rem, remu: A.remu,
-  mulw: A.mulw, divw: A.divw, divuw: A.divuw, remw: A.remw, remuw: A.remuw
+  add: A.add,
+  sub: A.sub,
+  sll: A.sll,
+  slt: A.slt,
+  sltu: A.sltu,
+  xor: A.xor,
+  srl: A.srl,
+  sra: A.sra,
+  or: A.or,
+  and: A.and,
+  addw: A.addw,
+  subw: A.subw,
+  sllw: A.sllw,
+  srlw: A.srlw,
+  sraw: A.sraw,
+  mul: A.mul,
+  mulh: A.mulh,
+  mulhsu: A.mulhsu,
+  mulhu: A.mulhu,
+  div: A.div,
+  divu: A.divu,
+  rem: A.rem,
+  remu: A.remu,
+  mulw: A.mulw,
+  divw: A.divw,
+  divuw: A.divuw,
+  remw: A.remw,
+  remuw: A.remuw
 }
 const immediateEncoders: Readonly<Record<string, ImmediateEncoder>> = {
-  addi: A.addi, slti: A.slti, sltiu: A.sltiu, xori: A.xori, ori: A.ori, andi: A.andi,
-  slli: A.slli, srli: A.srli, srai: A.srai, addiw: A.addiw, slliw: A.slliw, srliw: A.srliw, sraiw: A.sraiw
+  addi: A.addi,
+  slti: A.slti,
+  sltiu: A.sltiu,
+  xori: A.xori,
+  ori: A.ori,
+  andi: A.andi,
+  slli: A.slli,
+  srli: A.srli,
+  srai: A.srai,
+  addiw: A.addiw,
+  slliw: A.slliw,
+  srliw: A.srliw,
+  sraiw: A.sraiw
 }
 
 const hex = (x: bigint) => "0x" + x.toString(16)
@@ -49,7 +84,9 @@ describe.each(engines)("ALU ($name)", ({ make }) => {
         ])
         for (const a of EDGE_VALUES) {
           for (const b of EDGE_VALUES) {
-            for (const [r, v] of [[5, a], [6, b], [7, 0xdeadn], [8, a], [9, b], [10, a], [11, b], [12, a]] as const) m.setX(r, v)
+            for (const [r, v] of [[5, a], [6, b], [7, 0xdeadn], [8, a], [9, b], [10, a], [11, b], [12, a]] as const) {
+              m.setX(r, v)
+            }
             m.pc = CODE
             expectBreak()
             const want = model(a, b)

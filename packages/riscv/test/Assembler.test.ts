@@ -4,19 +4,43 @@
  * operands out of range are refused, labels resolve, and `li` loads any 64-bit value.
  */
 import { assert, describe, it } from "@effect/vitest"
-import * as FastCheck from "effect/FastCheck"
+import { RiscvInterpreter } from "@zxsim/riscv"
 import * as A from "@zxsim/riscv/Assembler"
 import { disassemble } from "@zxsim/riscv/Disassembler"
-import { RiscvInterpreter } from "@zxsim/riscv"
+import * as FastCheck from "effect/FastCheck"
 import { Machine } from "./utils/Machine.js"
 import { EDGE_VALUES } from "./utils/Model.js"
 import { kindOf } from "./utils/stops.js"
 
 const registerEncoders: Readonly<Record<string, (rd: number, rs1: number, rs2: number) => number>> = {
-  add: A.add, sub: A.sub, sll: A.sll, slt: A.slt, sltu: A.sltu, xor: A.xor, srl: A.srl, sra: A.sra, or: A.or, and: A.and,
-  addw: A.addw, subw: A.subw, sllw: A.sllw, srlw: A.srlw, sraw: A.sraw,
-  mul: A.mul, mulh: A.mulh, mulhsu: A.mulhsu, mulhu: A.mulhu, div: A.div, divu: A.divu, rem: A.rem, remu: A.remu,
-  mulw: A.mulw, divw: A.divw, divuw: A.divuw, remw: A.remw, remuw: A.remuw
+  add: A.add,
+  sub: A.sub,
+  sll: A.sll,
+  slt: A.slt,
+  sltu: A.sltu,
+  xor: A.xor,
+  srl: A.srl,
+  sra: A.sra,
+  or: A.or,
+  and: A.and,
+  addw: A.addw,
+  subw: A.subw,
+  sllw: A.sllw,
+  srlw: A.srlw,
+  sraw: A.sraw,
+  mul: A.mul,
+  mulh: A.mulh,
+  mulhsu: A.mulhsu,
+  mulhu: A.mulhu,
+  div: A.div,
+  divu: A.divu,
+  rem: A.rem,
+  remu: A.remu,
+  mulw: A.mulw,
+  divw: A.divw,
+  divuw: A.divuw,
+  remw: A.remw,
+  remuw: A.remuw
 }
 
 const text = (item: number | A.Half | A.Deferred | A.Label) =>
@@ -61,7 +85,9 @@ describe("Assembler", () => {
       [A.slliw(1, 2, 31), "slliw x1, x2, 31"],
       [A.srliw(1, 2, 0), "srliw x1, x2, 0"],
       [A.sraiw(1, 2, 31), "sraiw x1, x2, 31"],
-      ...Object.entries(registerEncoders).map(([name, encode]) => [encode(31, 30, 29), `${name} x31, x30, x29`] as const),
+      ...Object.entries(registerEncoders).map(([name, encode]) =>
+        [encode(31, 30, 29), `${name} x31, x30, x29`] as const
+      ),
       [A.lrW(5, 6), "lr.w x5, (x6)"],
       [A.lrD(5, 6, { aq: true }), "lr.d.aq x5, (x6)"],
       [A.scW(5, 7, 6, { rl: true }), "sc.w.rl x5, x7, (x6)"],
@@ -175,7 +201,9 @@ describe("Assembler", () => {
   })
 
   const m = new Machine(RiscvInterpreter.make())
-  it.prop("li loads any 64-bit value", [FastCheck.oneof(FastCheck.constantFrom(...EDGE_VALUES), FastCheck.bigUintN(64), FastCheck.bigUintN(33))], ([v]) => {
+  it.prop("li loads any 64-bit value", [
+    FastCheck.oneof(FastCheck.constantFrom(...EDGE_VALUES), FastCheck.bigUintN(64), FastCheck.bigUintN(33))
+  ], ([v]) => {
     m.load([A.li(5, v), A.ebreak()])
     assert.strictEqual(kindOf(m.run()), "breakpoint")
     assert.strictEqual(m.x(5), v)

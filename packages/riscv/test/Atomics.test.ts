@@ -18,7 +18,9 @@ const s32 = (x: bigint) => BigInt.asIntN(32, x)
 const u32 = (x: bigint) => BigInt.asUintN(32, x)
 
 /** The new memory value per AMO, from the manual, on values of the operation's width. */
-const amos: ReadonlyArray<readonly [string, AmoEncoder, AmoEncoder, (old: bigint, src: bigint, wide: boolean) => bigint]> = [
+const amos: ReadonlyArray<
+  readonly [string, AmoEncoder, AmoEncoder, (old: bigint, src: bigint, wide: boolean) => bigint]
+> = [
   ["amoswap", A.amoswapW, A.amoswapD, (_, v) => v],
   ["amoadd", A.amoaddW, A.amoaddD, (m, v) => m + v],
   ["amoxor", A.amoxorW, A.amoxorD, (m, v) => m ^ v],
@@ -45,7 +47,9 @@ describe.each(engines)("Atomics ($name)", ({ make }) => {
             m.pc = CODE
             assert.strictEqual(kind(m.run()), "breakpoint")
             const what = `${name}.${wide ? "d" : "w"} [${hex(old)}], ${hex(src)}`
-            const result = wide ? u64(model(old, src, true)) : (old & 0xffffffff00000000n) | u32(model(u32(old), u32(src), false))
+            const result = wide
+              ? u64(model(old, src, true))
+              : (old & 0xffffffff00000000n) | u32(model(u32(old), u32(src), false))
             assert.strictEqual(hex(m.x(7)), hex(wide ? old : u64(s32(old))), `${what}: rd`)
             assert.strictEqual(hex(m.readU64(DATA)), hex(result), `${what}: memory`)
             // With x0 as destination the memory still changes.
@@ -139,6 +143,9 @@ describe.each(engines)("Atomics ($name)", ({ make }) => {
       assert.strictEqual(m.x(6), 0x66n)
       assert.strictEqual(m.readU64(page), 3n)
     }
-    assert.deepStrictEqual(m.exec([A.lrD(6, 5), A.ebreak()], { 5: 0x31_0000 }), exception("load-page-fault", 0x31_0000, CODE))
+    assert.deepStrictEqual(
+      m.exec([A.lrD(6, 5), A.ebreak()], { 5: 0x31_0000 }),
+      exception("load-page-fault", 0x31_0000, CODE)
+    )
   })
 })

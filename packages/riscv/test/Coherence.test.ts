@@ -36,7 +36,14 @@ describe.each(engines)("Code coherence ($name)", ({ make }) => {
       A.bne(7, 0, "loop"),
       A.ebreak()
     ])
-    const { labels } = A.assembleAt([A.li(7, 2), A.label("target"), A.addi(5, 0, 1), A.add(6, 6, 5), A.li(8, PATCHED), A.label("auipc")], 0x5000)
+    const { labels } = A.assembleAt([
+      A.li(7, 2),
+      A.label("target"),
+      A.addi(5, 0, 1),
+      A.add(6, 6, 5),
+      A.li(8, PATCHED),
+      A.label("auipc")
+    ], 0x5000)
     assert.strictEqual(labels.get("auipc")! - labels.get("target")!, 16)
     assert.strictEqual(kindOf(m.run()), "breakpoint")
     // First pass adds 1, second adds 42.
@@ -64,10 +71,12 @@ describe.each(engines)("Code coherence ($name)", ({ make }) => {
 
   it("a store to the upper half of a 32-bit instruction, or to one byte of it, is seen", () => {
     // addi x5, x0, 0 keeps its immediate in the upper half: rewrite it after the first pass.
-    for (const [store, offset, value, want] of [
-      [A.sh, 2, PATCHED >>> 16, 42n],
-      [A.sb, 3, PATCHED >>> 24, 32n]
-    ] as const) {
+    for (
+      const [store, offset, value, want] of [
+        [A.sh, 2, PATCHED >>> 16, 42n],
+        [A.sb, 3, PATCHED >>> 24, 32n]
+      ] as const
+    ) {
       const m = rwx([
         A.li(7, 2),
         A.label("loop"),
@@ -97,10 +106,15 @@ describe.each(engines)("Code coherence ($name)", ({ make }) => {
     assert.deepStrictEqual(m.run(), exception("breakpoint", second + 4, second + 4))
     assert.strictEqual(m.x(5), 1n)
     // Store 8 bytes at second - 2: two bytes of padding, then the new instruction, then ebreak's low half.
-    m.write(0x5000, A.assemble([
-      A.li(9, second), A.li(8, (BigInt(PATCHED) << 16n) | (BigInt(A.ebreak() & 0xffff) << 48n)),
-      A.sd(8, -2, 9), A.jalr(1, 0, 9)
-    ]))
+    m.write(
+      0x5000,
+      A.assemble([
+        A.li(9, second),
+        A.li(8, (BigInt(PATCHED) << 16n) | (BigInt(A.ebreak() & 0xffff) << 48n)),
+        A.sd(8, -2, 9),
+        A.jalr(1, 0, 9)
+      ])
+    )
     m.pc = 0x5000
     assert.deepStrictEqual(m.run(), exception("breakpoint", second + 4, second + 4))
     assert.strictEqual(m.x(5), 42n)
@@ -121,7 +135,10 @@ describe.each(engines)("Code coherence ($name)", ({ make }) => {
     assert.strictEqual(kindOf(m.run()), "breakpoint")
     assert.strictEqual(m.x(5), 1n)
     m.map(0x20_0000, PAGE, R | X)
-    m.write(0x20_0000, A.assemble([A.li(9, alias), A.li(8, PATCHED), A.sw(8, 0, 9), A.fenceI(), A.li(9, code), A.jalr(0, 0, 9)]))
+    m.write(
+      0x20_0000,
+      A.assemble([A.li(9, alias), A.li(8, PATCHED), A.sw(8, 0, 9), A.fenceI(), A.li(9, code), A.jalr(0, 0, 9)])
+    )
     m.pc = 0x20_0000
     assert.deepStrictEqual(m.run(), exception("breakpoint", code + 4, code + 4))
     assert.strictEqual(m.x(5), 42n)

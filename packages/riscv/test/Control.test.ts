@@ -174,9 +174,13 @@ describe.each(engines)("Control flow ($name)", ({ make }) => {
 
   it("a budget stops after exactly that many instructions, and resuming finishes the same way", () => {
     const program = [
-      A.li(5, 0), A.li(6, 37),
+      A.li(5, 0),
+      A.li(6, 37),
       A.label("loop"),
-      A.add(7, 7, 5), A.mul(8, 7, 6), A.xor(9, 9, 8), A.addi(5, 5, 1),
+      A.add(7, 7, 5),
+      A.mul(8, 7, 6),
+      A.xor(9, 9, 8),
+      A.addi(5, 5, 1),
       A.bne(5, 6, "loop"),
       A.ebreak()
     ]

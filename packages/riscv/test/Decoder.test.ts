@@ -1,8 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
-import { readFileSync } from "node:fs"
-import { gunzipSync } from "node:zlib"
 import { decode, type Instruction, instructionLength, Op } from "@zxsim/riscv/Decoder"
 import { disassemble, format } from "@zxsim/riscv/Disassembler"
+import { readFileSync } from "node:fs"
+import { gunzipSync } from "node:zlib"
 
 /**
  * The oracle: what `llvm-mc --disassemble -triple=riscv64 -mattr=+m,+a,+f,+d,+c,+zba,+zbb,+zbs -M no-aliases -M numeric`
@@ -53,19 +53,27 @@ const deliberate = ({ expected, long, word }: Entry, insn: Instruction): string 
   if (!long && (word & 0xf003) === 0x8002) {
     const rd = (word >>> 7) & 31
     const rs2 = (word >>> 2) & 31
-    if (expected === `addi x${rd}, x${rs2}, 0`) return format(insn) === `add x${rd}, x0, x${rs2}` ? "" : "c.mv must expand to add rd, x0, rs2"
+    if (expected === `addi x${rd}, x${rs2}, 0`) {
+      return format(insn) === `add x${rd}, x0, x${rs2}`
+        ? ""
+        : "c.mv must expand to add rd, x0, rs2"
+    }
   }
   if (long) {
     // CSRs: the FP CSRs, and reads of cycle, time and instret; everything else is illegal.
     if (opcode === 0x73 && funct3 !== 0 && /^csrr/.test(mnemonic)) {
       const csr = word >>> 20
       const rs1 = (word >>> 15) & 31
-      const readsCounter = (csr === 0xc00 || csr === 0xc01 || csr === 0xc02) && rs1 === 0 && funct3 !== 1 && funct3 !== 5
+      const readsCounter = (csr === 0xc00 || csr === 0xc01 || csr === 0xc02) && rs1 === 0 && funct3 !== 1 &&
+        funct3 !== 5
       if (!readsCounter && csr > 3) return illegal ? "" : `${expected} must be illegal`
     }
     // FCVT.D.S, FCVT.D.W and FCVT.D.WU never round, but their rm field is still a rounding mode
     // (the reserved 5 and 6 are illegal, dyn reads frm); LLVM 14 accepts only rm = 0.
-    if (opcode === 0x53 && expected === "illegal" && [0x42000000, 0xd2000000, 0xd2100000].includes((word & 0xfff00000) >>> 0)) {
+    if (
+      opcode === 0x53 && expected === "illegal" &&
+      [0x42000000, 0xd2000000, 0xd2100000].includes((word & 0xfff00000) >>> 0)
+    ) {
       const text = format(insn)
       if (funct3 === 5 || funct3 === 6) return illegal ? "" : "reserved rounding mode"
       return /^fcvt\.d\.(s|w|wu) f\d+, [xf]\d+$/.test(text) ? "" : `${text}: not an exact conversion`
@@ -120,7 +128,20 @@ describe("Decoder", () => {
     // Most of the table is plain agreement; the deliberate differences stay a minority, and each
     // kind of them occurs (so no rule is dead).
     assert.isAbove(agreed, 250_000)
-    const kinds = ["unimp", "hint", "lui", "addi", "csrrs", "csrrc", "csrrw", "csrrsi", "csrrci", "csrrwi", "mret", "illegal"]
+    const kinds = [
+      "unimp",
+      "hint",
+      "lui",
+      "addi",
+      "csrrs",
+      "csrrc",
+      "csrrw",
+      "csrrsi",
+      "csrrci",
+      "csrrwi",
+      "mret",
+      "illegal"
+    ]
     for (const kind of kinds) assert.isAbove(rules.get(kind) ?? 0, 0, kind)
   })
 

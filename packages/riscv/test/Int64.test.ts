@@ -10,9 +10,18 @@ import { EDGE_VALUES, registerOps } from "./utils/Model.js"
 
 type Helper = (r: Int32Array, d: number, a: number, b: number) => void
 const helpers: ReadonlyArray<readonly [string, Helper]> = [
-  ["mul", I64.mul], ["mulh", I64.mulh], ["mulhsu", I64.mulhsu], ["mulhu", I64.mulhu],
-  ["div", I64.div], ["divu", I64.divu], ["rem", I64.rem], ["remu", I64.remu],
-  ["divw", I64.divw], ["divuw", I64.divuw], ["remw", I64.remw], ["remuw", I64.remuw]
+  ["mul", I64.mul],
+  ["mulh", I64.mulh],
+  ["mulhsu", I64.mulhsu],
+  ["mulhu", I64.mulhu],
+  ["div", I64.div],
+  ["divu", I64.divu],
+  ["rem", I64.rem],
+  ["remu", I64.remu],
+  ["divw", I64.divw],
+  ["divuw", I64.divuw],
+  ["remw", I64.remw],
+  ["remuw", I64.remuw]
 ]
 
 const r = new Int32Array(8)
@@ -26,7 +35,9 @@ const get = (i: number) => (BigInt(r[2 * i + 1] >>> 0) << 32n) | BigInt(r[2 * i]
 const value = FastCheck.oneof(
   FastCheck.constantFrom(...EDGE_VALUES),
   FastCheck.integer({ min: 0, max: 64 }).chain((bits) => FastCheck.bigUintN(64).map((v) => v >> BigInt(64 - bits))),
-  FastCheck.integer({ min: 0, max: 64 }).chain((bits) => FastCheck.bigUintN(64).map((v) => BigInt.asUintN(64, -(v >> BigInt(64 - bits)))))
+  FastCheck.integer({ min: 0, max: 64 }).chain((bits) =>
+    FastCheck.bigUintN(64).map((v) => BigInt.asUintN(64, -(v >> BigInt(64 - bits))))
+  )
 )
 
 describe("64-bit helpers", () => {

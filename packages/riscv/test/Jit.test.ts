@@ -40,10 +40,15 @@ describe("RiscvJit", () => {
   it("runs a hot loop compiled, with the interpreter's result and instret", () => {
     const { compiled } = both((m) =>
       m.load([
-        A.li(a0, 100_000), A.li(a1, 0),
+        A.li(a0, 100_000),
+        A.li(a1, 0),
         A.label("loop"),
-        A.add(a1, a1, a0), A.xori(a1, a1, 0x55), A.addi(a0, a0, -1), A.bne(a0, 0, "loop"),
-        A.rdinstret(a2), A.ebreak()
+        A.add(a1, a1, a0),
+        A.xori(a1, a1, 0x55),
+        A.addi(a0, a0, -1),
+        A.bne(a0, 0, "loop"),
+        A.rdinstret(a2),
+        A.ebreak()
       ])
     )
     assert.isAbove(stat(compiled.cpu, "compiledInstructions"), 390_000)
@@ -56,15 +61,20 @@ describe("RiscvJit", () => {
     // `addi t2, x0, 1000` and executes fence.i.
     const patched = A.addi(t2, 0, 1000)
     const program = [
-      A.li(a0, 100), A.li(a1, 0), A.li(a3, patched),
+      A.li(a0, 100),
+      A.li(a1, 0),
+      A.li(a3, patched),
       A.label("loop"),
       A.auipc(a4, 0),
       A.addi(t2, 0, 1), // a4 + 4
       A.add(a1, a1, t2),
-      A.addi(t1, a0, -50), A.bne(t1, 0, "skip"),
-      A.sw(a3, 4, a4), A.fenceI(),
+      A.addi(t1, a0, -50),
+      A.bne(t1, 0, "skip"),
+      A.sw(a3, 4, a4),
+      A.fenceI(),
       A.label("skip"),
-      A.addi(a0, a0, -1), A.bne(a0, 0, "loop"),
+      A.addi(a0, a0, -1),
+      A.bne(a0, 0, "loop"),
       A.ebreak()
     ]
     const { compiled } = both((m) => {
@@ -82,14 +92,19 @@ describe("RiscvJit", () => {
     // `callee` (its own page) returns a constant; the hot caller rewrites the constant halfway.
     const callee = 0x6000
     const caller = [
-      A.li(a0, 40), A.li(a1, 0), A.li(t0, callee), A.li(a3, A.addi(a2, 0, 7)),
+      A.li(a0, 40),
+      A.li(a1, 0),
+      A.li(t0, callee),
+      A.li(a3, A.addi(a2, 0, 7)),
       A.label("loop"),
       A.jalr(1, 0, t0),
       A.add(a1, a1, a2),
-      A.addi(t1, a0, -20), A.bne(t1, 0, "skip"),
+      A.addi(t1, a0, -20),
+      A.bne(t1, 0, "skip"),
       A.sw(a3, 0, t0),
       A.label("skip"),
-      A.addi(a0, a0, -1), A.bne(a0, 0, "loop"),
+      A.addi(a0, a0, -1),
+      A.bne(a0, 0, "loop"),
       A.ebreak()
     ]
     const { compiled } = both((m) => {
@@ -106,11 +121,15 @@ describe("RiscvJit", () => {
 
   it("a permission fault in compiled code stops exactly where the interpreter stops", () => {
     // Stores walk up a read/write page into a read-only one.
-    const { interpreter, compiled } = both((m) => {
+    const { compiled, interpreter } = both((m) => {
       m.load([
-        A.li(a0, DATA + PAGE - 64), A.li(a1, 0),
+        A.li(a0, DATA + PAGE - 64),
+        A.li(a1, 0),
         A.label("loop"),
-        A.sd(a1, 0, a0), A.addi(a1, a1, 1), A.addi(a0, a0, 8), A.j("loop")
+        A.sd(a1, 0, a0),
+        A.addi(a1, a1, 1),
+        A.addi(a0, a0, 8),
+        A.j("loop")
       ])
       m.protect(DATA + PAGE, PAGE, R)
     })
@@ -122,14 +141,21 @@ describe("RiscvJit", () => {
   })
 
   it("accesses crossing into the next page load and store the right bytes, and fault all-or-nothing", () => {
-    const { interpreter, compiled } = both((m) => {
+    const { compiled, interpreter } = both((m) => {
       m.load([
-        A.li(a0, DATA + PAGE - 3), A.li(a1, 0x1122334455667788n), A.li(a2, 200),
+        A.li(a0, DATA + PAGE - 3),
+        A.li(a1, 0x1122334455667788n),
+        A.li(a2, 200),
         A.label("loop"),
-        A.sd(a1, 0, a0), A.ld(a3, 0, a0), A.lw(a4, 1, a0), A.addi(a1, a1, 3),
-        A.addi(a2, a2, -1), A.bne(a2, 0, "loop"),
+        A.sd(a1, 0, a0),
+        A.ld(a3, 0, a0),
+        A.lw(a4, 1, a0),
+        A.addi(a1, a1, 3),
+        A.addi(a2, a2, -1),
+        A.bne(a2, 0, "loop"),
         // Then one that crosses into an unmapped page: nothing may be written.
-        A.li(a0, DATA + 0x10000 - 4), A.sd(a1, 0, a0),
+        A.li(a0, DATA + 0x10000 - 4),
+        A.sd(a1, 0, a0),
         A.ebreak()
       ])
     })
@@ -146,7 +172,13 @@ describe("RiscvJit", () => {
     m.load([A.li(a0, 0), A.label("loop"), A.addi(a0, a0, 1), A.j("loop")])
     const stops: Array<StopReason> = []
     for (let i = 0; i < 5; i++) stops.push(m.run(200_000))
-    assert.deepStrictEqual(stops.map(kindOf), ["BudgetSpent", "BudgetSpent", "BudgetSpent", "BudgetSpent", "BudgetSpent"])
+    assert.deepStrictEqual(stops.map(kindOf), [
+      "BudgetSpent",
+      "BudgetSpent",
+      "BudgetSpent",
+      "BudgetSpent",
+      "BudgetSpent"
+    ])
     assert.strictEqual(m.instret, 1_000_000n)
     // li, then 999,999 instructions of the loop, alternating addi and j.
     assert.strictEqual(m.x(a0), 500_000n)
@@ -156,7 +188,17 @@ describe("RiscvJit", () => {
   it("the kernel's writes to compiled code, and unmap and protect under it, take effect", () => {
     const cpu = jit()
     const m = new Machine(cpu)
-    const loop = (value: number) => [A.li(a0, 1000), A.li(a1, 0), A.label("l"), A.addi(a1, a1, value), A.addi(a0, a0, -1), A.bne(a0, 0, "l"), A.ebreak()]
+    const loop = (
+      value: number
+    ) => [
+      A.li(a0, 1000),
+      A.li(a1, 0),
+      A.label("l"),
+      A.addi(a1, a1, value),
+      A.addi(a0, a0, -1),
+      A.bne(a0, 0, "l"),
+      A.ebreak()
+    ]
     m.load(loop(1))
     assert.strictEqual(kindOf(m.run()), "breakpoint")
     assert.strictEqual(m.x(a1), 1000n)
@@ -182,7 +224,17 @@ describe("RiscvJit", () => {
   it("two address spaces mapping different code at the same address each run their own", () => {
     const a = new Machine(jit())
     const b = new Machine(a.cpu, { share: a })
-    const loop = (value: number) => [A.li(a0, 500), A.li(a1, 0), A.label("l"), A.addi(a1, a1, value), A.addi(a0, a0, -1), A.bne(a0, 0, "l"), A.ebreak()]
+    const loop = (
+      value: number
+    ) => [
+      A.li(a0, 500),
+      A.li(a1, 0),
+      A.label("l"),
+      A.addi(a1, a1, value),
+      A.addi(a0, a0, -1),
+      A.bne(a0, 0, "l"),
+      A.ebreak()
+    ]
     a.load(loop(1))
     b.load(loop(5))
     for (let i = 0; i < 3; i++) {
@@ -198,7 +250,13 @@ describe("RiscvJit", () => {
     for (const item of [A.ecall(), A.ebreak(), 0xffffffff, A.csrrw(5, 0xc00, 6)]) {
       both((m) =>
         m.load([
-          A.li(a0, 300), A.label("loop"), A.addi(a0, a0, -1), A.bne(a0, 0, "loop"), A.rdcycle(a1), item, A.ebreak()
+          A.li(a0, 300),
+          A.label("loop"),
+          A.addi(a0, a0, -1),
+          A.bne(a0, 0, "loop"),
+          A.rdcycle(a1),
+          item,
+          A.ebreak()
         ])
       )
     }

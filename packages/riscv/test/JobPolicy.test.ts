@@ -7,9 +7,6 @@
  * resource makes a VMO executable whatever the policy; anything else is refused. Nothing leaks.
  */
 import { assert, describe, it } from "@effect/vitest"
-import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
-import type * as Scope from "effect/Scope"
 import type { Cpu } from "@zxsim/kernel/Cpu"
 import { ExceptionState, ExceptionType } from "@zxsim/kernel/Exception"
 import type * as Handle from "@zxsim/kernel/Handle"
@@ -21,6 +18,9 @@ import * as Vdso from "@zxsim/kernel/Vdso"
 import { VmOption } from "@zxsim/kernel/VmOptions"
 import * as A from "@zxsim/riscv/Assembler"
 import * as RiscvInterpreter from "@zxsim/riscv/RiscvInterpreter"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Scope from "effect/Scope"
 
 const { a0, a1, a2, a3, a4, a5, ra, s0, s1, sp, t2 } = A.Reg
 
@@ -51,7 +51,11 @@ const runIn = (
   program: A.Program,
   options: {
     readonly arg?: Handle.Handle
-    readonly handle?: (exception: Handle.Exception, type: number, code: number) => Effect.Effect<void, unknown, Kernel.Kernel>
+    readonly handle?: (
+      exception: Handle.Exception,
+      type: number,
+      code: number
+    ) => Effect.Effect<void, unknown, Kernel.Kernel>
   } = {}
 ) =>
   Effect.gen(function*() {
@@ -60,7 +64,14 @@ const runIn = (
     yield* k.job.setPolicy(job, policy)
     const channel = options.handle === undefined ? undefined : yield* k.task.createExceptionChannel(job)
     const { process, rootVmar } = yield* k.process.create(job, "policy")
-    const vdsoAt = yield* k.vmar.map(rootVmar, VmOption.PERM_READ | VmOption.PERM_EXECUTE, 0, yield* k.systemVdso(), layout.codeOffset, 4096)
+    const vdsoAt = yield* k.vmar.map(
+      rootVmar,
+      VmOption.PERM_READ | VmOption.PERM_EXECUTE,
+      0,
+      yield* k.systemVdso(),
+      layout.codeOffset,
+      4096
+    )
     const code = yield* k.vmo.fromBytes(A.assemble([A.mv(s0, a0), A.mv(s1, a1), ...program]), { executable: true })
     const codeAt = yield* k.vmar.map(rootVmar, VmOption.PERM_READ | VmOption.PERM_EXECUTE, 0, code, 0, 4096)
     const data = yield* k.vmo.create(65536)
@@ -70,16 +81,18 @@ const runIn = (
     const handled: Array<number> = []
     if (channel !== undefined && options.handle !== undefined) {
       const handle = options.handle
-      yield* Effect.forkScoped(Effect.forever(Effect.gen(function*() {
-        yield* k.object.waitOne(channel, Signals.CHANNEL_READABLE)
-        const message = yield* k.channel.read(channel)
-        const info = yield* k.exception.decodeInfo(message.bytes)
-        const exception = message.handles[0] as Handle.Exception
-        const report = yield* k.exception.report(exception)
-        handled.push(report.synthCode)
-        yield* handle(exception, info.type, report.synthCode)
-        yield* k.handle.close(exception)
-      })).pipe(Effect.ignore))
+      yield* Effect.forkScoped(
+        Effect.forever(Effect.gen(function*() {
+          yield* k.object.waitOne(channel, Signals.CHANNEL_READABLE)
+          const message = yield* k.channel.read(channel)
+          const info = yield* k.exception.decodeInfo(message.bytes)
+          const exception = message.handles[0] as Handle.Exception
+          const report = yield* k.exception.report(exception)
+          handled.push(report.synthCode)
+          yield* handle(exception, info.type, report.synthCode)
+          yield* k.handle.close(exception)
+        })).pipe(Effect.ignore)
+      )
     }
     yield* k.object.waitOne(process, Signals.PROCESS_TERMINATED)
     return { code: (yield* k.process.info(process)).returnCode, handled }
@@ -90,14 +103,27 @@ const closeForeign: A.Program = [A.li(a0, 0x12345673), ...syscall("handle_close"
 
 /** process_create(s0 = job, name = sp, 0, 0, sp-16, sp-8), exit with the status. */
 const createProcess: A.Program = [
-  A.mv(a0, s0), A.mv(a1, sp), A.li(a2, 0), A.li(a3, 0), A.addi(a4, sp, -16), A.addi(a5, sp, -8),
-  ...syscall("process_create"), ...exit
+  A.mv(a0, s0),
+  A.mv(a1, sp),
+  A.li(a2, 0),
+  A.li(a3, 0),
+  A.addi(a4, sp, -16),
+  A.addi(a5, sp, -8),
+  ...syscall("process_create"),
+  ...exit
 ]
 
 /** vmo_create(4096, 0, sp-8); vmo_replace_as_executable(vmo, s0, sp-16); exit with the status. */
 const markExecutable: A.Program = [
-  A.li(a0, 4096), A.li(a1, 0), A.addi(a2, sp, -8), ...syscall("vmo_create"),
-  A.lw(a0, -8, sp), A.mv(a1, s0), A.addi(a2, sp, -16), ...syscall("vmo_replace_as_executable"), ...exit
+  A.li(a0, 4096),
+  A.li(a1, 0),
+  A.addi(a2, sp, -8),
+  ...syscall("vmo_create"),
+  A.lw(a0, -8, sp),
+  A.mv(a1, s0),
+  A.addi(a2, sp, -16),
+  ...syscall("vmo_replace_as_executable"),
+  ...exit
 ]
 
 const handled = (state: number) => (exception: Handle.Exception) =>
@@ -109,68 +135,94 @@ const EXCEPTION_KILL = BigInt(TaskReturnCode.EXCEPTION_KILL)
 
 describe("job policy in guests", () => {
   it.effect("BAD_HANDLE: allow and deny answer BAD_HANDLE, the exception actions stop the thread first, kill kills", () =>
-    withKernel(cpu, Effect.gen(function*() {
-      const entry = (action: number) => [{ condition: PolicyCondition.BAD_HANDLE, action }]
-      const bad = BigInt(Status.BAD_HANDLE)
-      assert.strictEqual((yield* runIn(entry(PolicyAction.ALLOW), closeForeign)).code, bad)
-      assert.strictEqual((yield* runIn(entry(PolicyAction.DENY), closeForeign)).code, bad)
-      for (const action of [PolicyAction.ALLOW_EXCEPTION, PolicyAction.DENY_EXCEPTION]) {
-        const types: Array<number> = []
-        const r = yield* runIn(entry(action), closeForeign, {
-          handle: (e, type) => Effect.zipRight(Effect.sync(() => types.push(type)), handled(ExceptionState.HANDLED)(e))
-        })
-        assert.strictEqual(r.code, bad)
-        assert.deepStrictEqual(types, [ExceptionType.POLICY_ERROR])
-        assert.deepStrictEqual(r.handled, [PolicyCondition.BAD_HANDLE])
-        // Nobody handles it: the process dies of the exception.
-        assert.strictEqual((yield* runIn(entry(action), closeForeign)).code, EXCEPTION_KILL)
-      }
-      assert.strictEqual((yield* runIn(entry(PolicyAction.KILL), closeForeign)).code, POLICY_KILL)
-      // ZX_HANDLE_INVALID is not a bad handle: closing it is OK, using it BAD_HANDLE without the policy.
-      assert.strictEqual((yield* runIn(entry(PolicyAction.KILL), [A.li(a0, 0), ...syscall("handle_close"), ...exit])).code, 0n)
-      const useInvalid: A.Program = [A.li(a0, 0), A.addi(a1, sp, -8), ...syscall("vmo_get_size"), ...exit]
-      assert.strictEqual((yield* runIn(entry(PolicyAction.KILL), useInvalid)).code, bad)
-    })))
+    withKernel(
+      cpu,
+      Effect.gen(function*() {
+        const entry = (action: number) => [{ condition: PolicyCondition.BAD_HANDLE, action }]
+        const bad = BigInt(Status.BAD_HANDLE)
+        assert.strictEqual((yield* runIn(entry(PolicyAction.ALLOW), closeForeign)).code, bad)
+        assert.strictEqual((yield* runIn(entry(PolicyAction.DENY), closeForeign)).code, bad)
+        for (const action of [PolicyAction.ALLOW_EXCEPTION, PolicyAction.DENY_EXCEPTION]) {
+          const types: Array<number> = []
+          const r = yield* runIn(entry(action), closeForeign, {
+            handle: (e, type) =>
+              Effect.zipRight(Effect.sync(() => types.push(type)), handled(ExceptionState.HANDLED)(e))
+          })
+          assert.strictEqual(r.code, bad)
+          assert.deepStrictEqual(types, [ExceptionType.POLICY_ERROR])
+          assert.deepStrictEqual(r.handled, [PolicyCondition.BAD_HANDLE])
+          // Nobody handles it: the process dies of the exception.
+          assert.strictEqual((yield* runIn(entry(action), closeForeign)).code, EXCEPTION_KILL)
+        }
+        assert.strictEqual((yield* runIn(entry(PolicyAction.KILL), closeForeign)).code, POLICY_KILL)
+        // ZX_HANDLE_INVALID is not a bad handle: closing it is OK, using it BAD_HANDLE without the policy.
+        assert.strictEqual(
+          (yield* runIn(entry(PolicyAction.KILL), [A.li(a0, 0), ...syscall("handle_close"), ...exit])).code,
+          0n
+        )
+        const useInvalid: A.Program = [A.li(a0, 0), A.addi(a1, sp, -8), ...syscall("vmo_get_size"), ...exit]
+        assert.strictEqual((yield* runIn(entry(PolicyAction.KILL), useInvalid)).code, bad)
+      })
+    ))
 
   it.effect("NEW_PROCESS: a guest's zx_process_create under each action", () =>
-    withKernel(cpu, Effect.gen(function*() {
-      const k = yield* Kernel.Kernel
-      const entry = (action: number) => [{ condition: PolicyCondition.NEW_PROCESS, action }]
-      const run = (action: number, handle?: (e: Handle.Exception) => Effect.Effect<void, unknown, Kernel.Kernel>) =>
-        Effect.gen(function*() {
-          const target = yield* k.job.create(yield* k.job.root())
-          return yield* runIn(entry(action), createProcess, handle === undefined ? { arg: target } : { arg: target, handle })
+    withKernel(
+      cpu,
+      Effect.gen(function*() {
+        const k = yield* Kernel.Kernel
+        const entry = (action: number) => [{ condition: PolicyCondition.NEW_PROCESS, action }]
+        const run = (action: number, handle?: (e: Handle.Exception) => Effect.Effect<void, unknown, Kernel.Kernel>) =>
+          Effect.gen(function*() {
+            const target = yield* k.job.create(yield* k.job.root())
+            return yield* runIn(
+              entry(action),
+              createProcess,
+              handle === undefined ? { arg: target } : { arg: target, handle }
+            )
+          })
+        assert.strictEqual((yield* run(PolicyAction.ALLOW)).code, 0n)
+        assert.strictEqual((yield* run(PolicyAction.DENY)).code, BigInt(Status.ACCESS_DENIED))
+        const allowed = yield* run(PolicyAction.ALLOW_EXCEPTION, handled(ExceptionState.HANDLED))
+        assert.deepStrictEqual(allowed, { code: 0n, handled: [PolicyCondition.NEW_PROCESS] })
+        const denied = yield* run(PolicyAction.DENY_EXCEPTION, handled(ExceptionState.HANDLED))
+        assert.deepStrictEqual(denied, { code: BigInt(Status.ACCESS_DENIED), handled: [PolicyCondition.NEW_PROCESS] })
+        assert.strictEqual((yield* run(PolicyAction.KILL)).code, POLICY_KILL)
+        // NEW_ANY stands for NEW_PROCESS too.
+        const target = yield* k.job.create(yield* k.job.root())
+        const any = yield* runIn([{ condition: PolicyCondition.NEW_ANY, action: PolicyAction.DENY }], createProcess, {
+          arg: target
         })
-      assert.strictEqual((yield* run(PolicyAction.ALLOW)).code, 0n)
-      assert.strictEqual((yield* run(PolicyAction.DENY)).code, BigInt(Status.ACCESS_DENIED))
-      const allowed = yield* run(PolicyAction.ALLOW_EXCEPTION, handled(ExceptionState.HANDLED))
-      assert.deepStrictEqual(allowed, { code: 0n, handled: [PolicyCondition.NEW_PROCESS] })
-      const denied = yield* run(PolicyAction.DENY_EXCEPTION, handled(ExceptionState.HANDLED))
-      assert.deepStrictEqual(denied, { code: BigInt(Status.ACCESS_DENIED), handled: [PolicyCondition.NEW_PROCESS] })
-      assert.strictEqual((yield* run(PolicyAction.KILL)).code, POLICY_KILL)
-      // NEW_ANY stands for NEW_PROCESS too.
-      const target = yield* k.job.create(yield* k.job.root())
-      const any = yield* runIn([{ condition: PolicyCondition.NEW_ANY, action: PolicyAction.DENY }], createProcess, { arg: target })
-      assert.strictEqual(any.code, BigInt(Status.ACCESS_DENIED))
-    })))
+        assert.strictEqual(any.code, BigInt(Status.ACCESS_DENIED))
+      })
+    ))
 
   it.effect("AMBIENT_MARK_VMO_EXEC: replace_as_executable without a vmex under each action; a vmex resource always works", () =>
-    withKernel(cpu, Effect.gen(function*() {
-      const k = yield* Kernel.Kernel
-      const entry = (action: number) => [{ condition: PolicyCondition.AMBIENT_MARK_VMO_EXEC, action }]
-      const denied = BigInt(Status.ACCESS_DENIED)
-      assert.strictEqual((yield* runIn(entry(PolicyAction.ALLOW), markExecutable)).code, 0n)
-      assert.strictEqual((yield* runIn(entry(PolicyAction.DENY), markExecutable)).code, denied)
-      const a = yield* runIn(entry(PolicyAction.ALLOW_EXCEPTION), markExecutable, { handle: handled(ExceptionState.HANDLED) })
-      assert.deepStrictEqual(a, { code: 0n, handled: [PolicyCondition.AMBIENT_MARK_VMO_EXEC] })
-      const d = yield* runIn(entry(PolicyAction.DENY_EXCEPTION), markExecutable, { handle: handled(ExceptionState.HANDLED) })
-      assert.deepStrictEqual(d, { code: denied, handled: [PolicyCondition.AMBIENT_MARK_VMO_EXEC] })
-      assert.strictEqual((yield* runIn(entry(PolicyAction.KILL), markExecutable)).code, POLICY_KILL)
-      // With the vmex resource the policy does not matter.
-      const vmex = yield* k.resource.vmex()
-      assert.strictEqual((yield* runIn(entry(PolicyAction.KILL), markExecutable, { arg: vmex })).code, 0n)
-      // Any other object in its place is refused.
-      const [end] = yield* k.channel.create()
-      assert.strictEqual((yield* runIn(entry(PolicyAction.ALLOW), markExecutable, { arg: end })).code, BigInt(Status.WRONG_TYPE))
-    })))
+    withKernel(
+      cpu,
+      Effect.gen(function*() {
+        const k = yield* Kernel.Kernel
+        const entry = (action: number) => [{ condition: PolicyCondition.AMBIENT_MARK_VMO_EXEC, action }]
+        const denied = BigInt(Status.ACCESS_DENIED)
+        assert.strictEqual((yield* runIn(entry(PolicyAction.ALLOW), markExecutable)).code, 0n)
+        assert.strictEqual((yield* runIn(entry(PolicyAction.DENY), markExecutable)).code, denied)
+        const a = yield* runIn(entry(PolicyAction.ALLOW_EXCEPTION), markExecutable, {
+          handle: handled(ExceptionState.HANDLED)
+        })
+        assert.deepStrictEqual(a, { code: 0n, handled: [PolicyCondition.AMBIENT_MARK_VMO_EXEC] })
+        const d = yield* runIn(entry(PolicyAction.DENY_EXCEPTION), markExecutable, {
+          handle: handled(ExceptionState.HANDLED)
+        })
+        assert.deepStrictEqual(d, { code: denied, handled: [PolicyCondition.AMBIENT_MARK_VMO_EXEC] })
+        assert.strictEqual((yield* runIn(entry(PolicyAction.KILL), markExecutable)).code, POLICY_KILL)
+        // With the vmex resource the policy does not matter.
+        const vmex = yield* k.resource.vmex()
+        assert.strictEqual((yield* runIn(entry(PolicyAction.KILL), markExecutable, { arg: vmex })).code, 0n)
+        // Any other object in its place is refused.
+        const [end] = yield* k.channel.create()
+        assert.strictEqual(
+          (yield* runIn(entry(PolicyAction.ALLOW), markExecutable, { arg: end })).code,
+          BigInt(Status.WRONG_TYPE)
+        )
+      })
+    ))
 })

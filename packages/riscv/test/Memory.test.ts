@@ -11,16 +11,22 @@ import { CODE, DATA, engines, Machine, PAGE, R, W, X } from "./utils/Machine.js"
 
 const hex = (x: bigint) => "0x" + x.toString(16)
 const bytesOf = (...xs: ReadonlyArray<number>) => new Uint8Array(xs)
-const fault = (stop: StopReason) => (stop._tag === "Exception" ? `${stop.kind} @${stop.address.toString(16)} pc ${stop.pc.toString(16)}` : stop._tag)
+const fault = (
+  stop: StopReason
+) => (stop._tag === "Exception" ? `${stop.kind} @${stop.address.toString(16)} pc ${stop.pc.toString(16)}` : stop._tag)
 
 describe.each(engines)("Memory ($name)", ({ make }) => {
   const fresh = () => new Machine(make())
-  const expectBreak = (m: Machine, stop: StopReason) => assert.strictEqual(fault(stop), `breakpoint @${Number(m.pc).toString(16)} pc ${Number(m.pc).toString(16)}`)
+  const expectBreak = (m: Machine, stop: StopReason) =>
+    assert.strictEqual(fault(stop), `breakpoint @${Number(m.pc).toString(16)} pc ${Number(m.pc).toString(16)}`)
 
   it("loads sign- or zero-extend each width", () => {
     const m = fresh()
     m.load([A.ebreak()])
-    m.write(DATA, bytesOf(0xf0, 0xe1, 0xd2, 0xc3, 0xb4, 0xa5, 0x96, 0x87, 0x7f, 0x7f, 0xff, 0x7f, 0xff, 0xff, 0xff, 0x7f))
+    m.write(
+      DATA,
+      bytesOf(0xf0, 0xe1, 0xd2, 0xc3, 0xb4, 0xa5, 0x96, 0x87, 0x7f, 0x7f, 0xff, 0x7f, 0xff, 0xff, 0xff, 0x7f)
+    )
     const cases: ReadonlyArray<readonly [(rd: number, offset: number, rs1: number) => number, number, bigint]> = [
       [A.lb, 0, 0xfffffffffffffff0n],
       [A.lbu, 0, 0xf0n],
@@ -48,12 +54,13 @@ describe.each(engines)("Memory ($name)", ({ make }) => {
   it("stores write only their width, little-endian", () => {
     const m = fresh()
     const value = 0x1122334455667788n
-    const cases: ReadonlyArray<readonly [(rs2: number, offset: number, rs1: number) => number, ReadonlyArray<number>]> = [
-      [A.sb, [0xaa, 0xaa, 0xaa, 0xaa, 0x88, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa]],
-      [A.sh, [0xaa, 0xaa, 0xaa, 0xaa, 0x88, 0x77, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa]],
-      [A.sw, [0xaa, 0xaa, 0xaa, 0xaa, 0x88, 0x77, 0x66, 0x55, 0xaa, 0xaa, 0xaa, 0xaa]],
-      [A.sd, [0xaa, 0xaa, 0xaa, 0xaa, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11]]
-    ]
+    const cases: ReadonlyArray<readonly [(rs2: number, offset: number, rs1: number) => number, ReadonlyArray<number>]> =
+      [
+        [A.sb, [0xaa, 0xaa, 0xaa, 0xaa, 0x88, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa]],
+        [A.sh, [0xaa, 0xaa, 0xaa, 0xaa, 0x88, 0x77, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa]],
+        [A.sw, [0xaa, 0xaa, 0xaa, 0xaa, 0x88, 0x77, 0x66, 0x55, 0xaa, 0xaa, 0xaa, 0xaa]],
+        [A.sd, [0xaa, 0xaa, 0xaa, 0xaa, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11]]
+      ]
     for (const [op, want] of cases) {
       m.load([op(6, 4, 5), A.ebreak()])
       m.write(DATA, new Uint8Array(12).fill(0xaa))
@@ -92,7 +99,14 @@ describe.each(engines)("Memory ($name)", ({ make }) => {
     const m = fresh()
     m.load([A.ebreak()])
     const value = 0x8877665544332211n
-    const widths: ReadonlyArray<readonly [number, (rs2: number, o: number, rs1: number) => number, (rd: number, o: number, rs1: number) => number, (v: bigint) => bigint]> = [
+    const widths: ReadonlyArray<
+      readonly [
+        number,
+        (rs2: number, o: number, rs1: number) => number,
+        (rd: number, o: number, rs1: number) => number,
+        (v: bigint) => bigint
+      ]
+    > = [
       [2, A.sh, A.lh, (v) => BigInt.asUintN(64, BigInt.asIntN(16, v))],
       [2, A.sh, A.lhu, (v) => BigInt.asUintN(16, v)],
       [4, A.sw, A.lw, (v) => BigInt.asUintN(64, BigInt.asIntN(32, v))],
@@ -106,7 +120,10 @@ describe.each(engines)("Memory ($name)", ({ make }) => {
           m.write(at - 8, new Uint8Array(24).fill(0xee))
           expectBreak(m, m.exec([store(6, 0, 5), load(7, 0, 5), A.ebreak()], { 5: at, 6: value }))
           assert.strictEqual(hex(m.x(7)), hex(extend(value)), `size ${size} at ${at.toString(16)}`)
-          const want = [...new Uint8Array(8).fill(0xee), ...[0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88].slice(0, size)]
+          const want = [
+            ...new Uint8Array(8).fill(0xee),
+            ...[0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88].slice(0, size)
+          ]
           assert.deepStrictEqual([...m.read(at - 8, 8 + size)], want)
           assert.deepStrictEqual([...m.read(at + size, 8)], new Array(8).fill(0xee))
         }
@@ -170,10 +187,16 @@ describe.each(engines)("Memory ($name)", ({ make }) => {
     expectBreak(m, m.exec(program, { 5: DATA, 6: 5n }))
     assert.strictEqual(m.x(7), 5n)
     m.protect(DATA, PAGE, R)
-    assert.strictEqual(fault(m.exec(program, { 5: DATA, 6: 6n })), `store-page-fault @${DATA.toString(16)} pc ${CODE.toString(16)}`)
+    assert.strictEqual(
+      fault(m.exec(program, { 5: DATA, 6: 6n })),
+      `store-page-fault @${DATA.toString(16)} pc ${CODE.toString(16)}`
+    )
     assert.strictEqual(m.readU64(DATA), 5n)
     m.unmap(DATA, PAGE)
-    assert.strictEqual(fault(m.exec([A.ld(7, 0, 5), A.ebreak()], { 5: DATA })), `load-page-fault @${DATA.toString(16)} pc ${CODE.toString(16)}`)
+    assert.strictEqual(
+      fault(m.exec([A.ld(7, 0, 5), A.ebreak()], { 5: DATA })),
+      `load-page-fault @${DATA.toString(16)} pc ${CODE.toString(16)}`
+    )
     // Mapped again, to a fresh (zero) frame.
     m.map(DATA, PAGE, R | W)
     expectBreak(m, m.exec([A.ld(7, 0, 5), A.ebreak()], { 5: DATA, 7: 9n }))
@@ -188,16 +211,26 @@ describe.each(engines)("Memory ($name)", ({ make }) => {
     m.map(region, pages * PAGE, R | W, true)
     m.load([
       // for (i = 0; i < pages; i++) *(u64*)(region + i * PAGE + 8) = i + 1
-      A.li(5, region), A.li(6, 0), A.li(7, pages),
+      A.li(5, region),
+      A.li(6, 0),
+      A.li(7, pages),
       A.label("fill"),
-      A.addi(8, 6, 1), A.sd(8, 8, 5),
-      A.addi(6, 6, 1), A.li(9, PAGE), A.add(5, 5, 9),
+      A.addi(8, 6, 1),
+      A.sd(8, 8, 5),
+      A.addi(6, 6, 1),
+      A.li(9, PAGE),
+      A.add(5, 5, 9),
       A.blt(6, 7, "fill"),
       // sum them back
-      A.li(5, region), A.li(6, 0), A.li(10, 0),
+      A.li(5, region),
+      A.li(6, 0),
+      A.li(10, 0),
       A.label("sum"),
-      A.ld(8, 8, 5), A.add(10, 10, 8),
-      A.addi(6, 6, 1), A.li(9, PAGE), A.add(5, 5, 9),
+      A.ld(8, 8, 5),
+      A.add(10, 10, 8),
+      A.addi(6, 6, 1),
+      A.li(9, PAGE),
+      A.add(5, 5, 9),
       A.blt(6, 7, "sum"),
       A.ebreak()
     ])
@@ -212,10 +245,14 @@ describe.each(engines)("Memory ($name)", ({ make }) => {
   it("the TLB spares translate calls on a page used again and again", () => {
     const m = fresh()
     m.load([
-      A.li(5, DATA), A.li(6, 1000),
+      A.li(5, DATA),
+      A.li(6, 1000),
       A.label("loop"),
-      A.ld(7, 0, 5), A.addi(7, 7, 1), A.sd(7, 0, 5),
-      A.addi(6, 6, -1), A.bne(6, 0, "loop"),
+      A.ld(7, 0, 5),
+      A.addi(7, 7, 1),
+      A.sd(7, 0, 5),
+      A.addi(6, 6, -1),
+      A.bne(6, 0, "loop"),
       A.ebreak()
     ])
     const before = m.translateCalls

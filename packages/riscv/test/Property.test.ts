@@ -5,9 +5,9 @@
  * manual's C chapter gives it, independently of the decoder.
  */
 import { assert, describe, it } from "@effect/vitest"
-import * as FastCheck from "effect/FastCheck"
 import * as A from "@zxsim/riscv/Assembler"
 import { disassemble } from "@zxsim/riscv/Disassembler"
+import * as FastCheck from "effect/FastCheck"
 import { CODE, engines, Machine } from "./utils/Machine.js"
 import { EDGE_VALUES, immediateOps, registerOps, sext32, shiftLimits, u64 } from "./utils/Model.js"
 import { kindOf } from "./utils/stops.js"
@@ -26,23 +26,66 @@ const set = (x: Array<bigint>, rd: number, value: bigint) => {
 type RegisterEncoder = (rd: number, rs1: number, rs2: number) => number
 type ImmediateEncoder = (rd: number, rs1: number, imm: number) => number
 const registerEncoders: Readonly<Record<string, RegisterEncoder>> = {
-  add: A.add, sub: A.sub, sll: A.sll, slt: A.slt, sltu: A.sltu, xor: A.xor, srl: A.srl, sra: A.sra, or: A.or, and: A.and,
-  addw: A.addw, subw: A.subw, sllw: A.sllw, srlw: A.srlw, sraw: A.sraw,
-  mul: A.mul, mulh: A.mulh, mulhsu: A.mulhsu, mulhu: A.mulhu, div: A.div, divu: A.divu, rem: A.rem, remu: A.remu,
-  mulw: A.mulw, divw: A.divw, divuw: A.divuw, remw: A.remw, remuw: A.remuw
+  add: A.add,
+  sub: A.sub,
+  sll: A.sll,
+  slt: A.slt,
+  sltu: A.sltu,
+  xor: A.xor,
+  srl: A.srl,
+  sra: A.sra,
+  or: A.or,
+  and: A.and,
+  addw: A.addw,
+  subw: A.subw,
+  sllw: A.sllw,
+  srlw: A.srlw,
+  sraw: A.sraw,
+  mul: A.mul,
+  mulh: A.mulh,
+  mulhsu: A.mulhsu,
+  mulhu: A.mulhu,
+  div: A.div,
+  divu: A.divu,
+  rem: A.rem,
+  remu: A.remu,
+  mulw: A.mulw,
+  divw: A.divw,
+  divuw: A.divuw,
+  remw: A.remw,
+  remuw: A.remuw
 }
 const immediateEncoders: Readonly<Record<string, ImmediateEncoder>> = {
-  addi: A.addi, slti: A.slti, sltiu: A.sltiu, xori: A.xori, ori: A.ori, andi: A.andi,
-  slli: A.slli, srli: A.srli, srai: A.srai, addiw: A.addiw, slliw: A.slliw, srliw: A.srliw, sraiw: A.sraiw
+  addi: A.addi,
+  slti: A.slti,
+  sltiu: A.sltiu,
+  xori: A.xori,
+  ori: A.ori,
+  andi: A.andi,
+  slli: A.slli,
+  srli: A.srli,
+  srai: A.srai,
+  addiw: A.addiw,
+  slliw: A.slliw,
+  srliw: A.srliw,
+  sraiw: A.sraiw
 }
 
 const reg = FastCheck.integer({ min: 0, max: 31 })
 const regPrime = FastCheck.integer({ min: 8, max: 15 })
 const nonZero = FastCheck.integer({ min: 1, max: 31 })
-const imm12 = FastCheck.oneof(FastCheck.integer({ min: -2048, max: 2047 }), FastCheck.constantFrom(0, 1, -1, 2047, -2048))
+const imm12 = FastCheck.oneof(
+  FastCheck.integer({ min: -2048, max: 2047 }),
+  FastCheck.constantFrom(0, 1, -1, 2047, -2048)
+)
 const imm6 = FastCheck.integer({ min: -32, max: 31 })
 
-const registerStep: FastCheck.Arbitrary<Step> = FastCheck.tuple(FastCheck.constantFrom(...Object.keys(registerOps)), reg, reg, reg)
+const registerStep: FastCheck.Arbitrary<Step> = FastCheck.tuple(
+  FastCheck.constantFrom(...Object.keys(registerOps)),
+  reg,
+  reg,
+  reg
+)
   .map(([name, rd, rs1, rs2]) => ({
     item: registerEncoders[name](rd, rs1, rs2),
     length: 4,
@@ -59,7 +102,11 @@ const immediateStep: FastCheck.Arbitrary<Step> = FastCheck.constantFrom(...Objec
   }))
 })
 
-const upperStep: FastCheck.Arbitrary<Step> = FastCheck.tuple(FastCheck.boolean(), reg, FastCheck.integer({ min: 0, max: 0xfffff }))
+const upperStep: FastCheck.Arbitrary<Step> = FastCheck.tuple(
+  FastCheck.boolean(),
+  reg,
+  FastCheck.integer({ min: 0, max: 0xfffff })
+)
   .map(([isLui, rd, imm20]) => {
     const value = BigInt.asIntN(32, BigInt(imm20) << 12n)
     return {
@@ -71,7 +118,12 @@ const upperStep: FastCheck.Arbitrary<Step> = FastCheck.tuple(FastCheck.boolean()
 
 /** The compressed register-register forms, by the name of the operation they expand to. */
 const compressedRegisterOps: Readonly<Record<string, (rd: number, rs2: number) => A.Half>> = {
-  sub: A.C.sub, xor: A.C.xor, or: A.C.or, and: A.C.and, subw: A.C.subw, addw: A.C.addw
+  sub: A.C.sub,
+  xor: A.C.xor,
+  or: A.C.or,
+  and: A.C.and,
+  subw: A.C.subw,
+  addw: A.C.addw
 }
 const c = (item: A.Half, apply: Step["apply"]): Step => ({ item, length: 2, apply })
 
@@ -89,7 +141,9 @@ const compressedStep: FastCheck.Arbitrary<Step> = FastCheck.oneof(
   FastCheck.tuple(regPrime, FastCheck.integer({ min: 1, max: 255 })).map(([rd, i]) =>
     c(A.C.addi4spn(rd, i * 4), (x) => set(x, rd, x[2] + BigInt(i * 4)))
   ),
-  FastCheck.tuple(reg, FastCheck.integer({ min: 0, max: 63 })).map(([rd, s]) => c(A.C.slli(rd, s), (x) => set(x, rd, x[rd] << BigInt(s)))),
+  FastCheck.tuple(reg, FastCheck.integer({ min: 0, max: 63 })).map(([rd, s]) =>
+    c(A.C.slli(rd, s), (x) => set(x, rd, x[rd] << BigInt(s)))
+  ),
   FastCheck.tuple(regPrime, FastCheck.integer({ min: 0, max: 63 })).map(([rd, s]) =>
     c(A.C.srli(rd, s), (x) => set(x, rd, x[rd] >> BigInt(s)))
   ),
@@ -97,9 +151,9 @@ const compressedStep: FastCheck.Arbitrary<Step> = FastCheck.oneof(
     c(A.C.srai(rd, s), (x) => set(x, rd, BigInt.asIntN(64, x[rd]) >> BigInt(s)))
   ),
   FastCheck.tuple(regPrime, imm6).map(([rd, i]) => c(A.C.andi(rd, i), (x) => set(x, rd, x[rd] & u64(BigInt(i))))),
-  FastCheck.tuple(FastCheck.constantFrom(...Object.keys(compressedRegisterOps)), regPrime, regPrime).map(([name, rd, rs2]) =>
-    c(compressedRegisterOps[name](rd, rs2), (x) => set(x, rd, registerOps[name](x[rd], x[rs2])))
-  ),
+  FastCheck.tuple(FastCheck.constantFrom(...Object.keys(compressedRegisterOps)), regPrime, regPrime).map((
+    [name, rd, rs2]
+  ) => c(compressedRegisterOps[name](rd, rs2), (x) => set(x, rd, registerOps[name](x[rd], x[rs2])))),
   FastCheck.tuple(reg, nonZero).map(([rd, rs2]) => c(A.C.mv(rd, rs2), (x) => set(x, rd, x[rs2]))),
   FastCheck.tuple(reg, nonZero).map(([rd, rs2]) => c(A.C.add(rd, rs2), (x) => set(x, rd, x[rd] + x[rs2]))),
   FastCheck.constant(c(A.C.nop(), () => {}))
@@ -118,7 +172,10 @@ describe.each(engines)("Random ALU programs ($name)", ({ make }) => {
 
   it.prop(
     "end with the registers of the BigInt model",
-    { registers: FastCheck.array(value64, { minLength: 32, maxLength: 32 }), steps: FastCheck.array(step, { minLength: 1, maxLength: 64 }) },
+    {
+      registers: FastCheck.array(value64, { minLength: 32, maxLength: 32 }),
+      steps: FastCheck.array(step, { minLength: 1, maxLength: 64 })
+    },
     ({ registers, steps }) => {
       const x = registers.map((v, i) => (i === 0 ? 0n : v))
       m.load([...steps.map((s) => s.item), A.ebreak()])

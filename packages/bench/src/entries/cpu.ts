@@ -26,6 +26,16 @@
  * picolibc-riscv64-unknown-elf gcc-riscv64-unknown-elf, as the guest build does) and
  * qemu-riscv64 (Debian: qemu-user), and python3 to read the peers' CPU time (wait4). Missing tools are named and their columns left empty; nothing is installed.
  */
+import * as Guests from "@zxsim/guest/Guests"
+import { Cpu, type CpuStats } from "@zxsim/kernel/Cpu"
+import type * as Handle from "@zxsim/kernel/Handle"
+import * as Kernel from "@zxsim/kernel/Kernel"
+import { Signals } from "@zxsim/kernel/Signals"
+import * as BuiltProcess from "@zxsim/process-builder/BuiltProcess"
+import * as ProcessBuilder from "@zxsim/process-builder/ProcessBuilder"
+import * as HandleInfo from "@zxsim/processargs/HandleInfo"
+import * as RiscvInterpreter from "@zxsim/riscv/RiscvInterpreter"
+import * as RiscvJit from "@zxsim/riscv/RiscvJit"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
@@ -34,16 +44,6 @@ import { execFileSync, spawnSync } from "node:child_process"
 import { mkdtempSync, readFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import * as Guests from "@zxsim/guest/Guests"
-import { Cpu, type CpuStats } from "@zxsim/kernel/Cpu"
-import type * as Handle from "@zxsim/kernel/Handle"
-import * as Kernel from "@zxsim/kernel/Kernel"
-import { Signals } from "@zxsim/kernel/Signals"
-import * as HandleInfo from "@zxsim/processargs/HandleInfo"
-import * as BuiltProcess from "@zxsim/process-builder/BuiltProcess"
-import * as ProcessBuilder from "@zxsim/process-builder/ProcessBuilder"
-import * as RiscvInterpreter from "@zxsim/riscv/RiscvInterpreter"
-import * as RiscvJit from "@zxsim/riscv/RiscvJit"
 import type { Entry, Row } from "../Bench.js"
 
 /**
@@ -88,7 +88,8 @@ interface Timed {
   readonly warmUpMs?: number
 }
 
-const checksumOf = (output: string): string => /checksum=(\S+)/.exec(output)?.[1] ?? `(no checksum in ${JSON.stringify(output.slice(0, 80))})`
+const checksumOf = (output: string): string =>
+  /checksum=(\S+)/.exec(output)?.[1] ?? `(no checksum in ${JSON.stringify(output.slice(0, 80))})`
 
 const drain = (socket: Handle.Socket) =>
   Effect.gen(function*() {
@@ -164,9 +165,17 @@ const runGuest = (name: Guests.Name, image: Uint8Array, scale: number, samples: 
     const start = performance.now()
     const startCpu = cpuMs()
     const executable = yield* k.vmo.fromBytes(image, { name, executable: true })
-    const builder = yield* ProcessBuilder.make({ name, job: yield* k.job.root(), executable, systemVdso: yield* k.systemVdso() })
+    const builder = yield* ProcessBuilder.make({
+      name,
+      job: yield* k.job.root(),
+      executable,
+      systemVdso: yield* k.systemVdso()
+    })
     const [stdout, stdoutGuest] = yield* k.socket.create()
-    yield* ProcessBuilder.addHandles(builder, [{ handle: stdoutGuest, info: HandleInfo.unsafeMake("FileDescriptor", 1) }])
+    yield* ProcessBuilder.addHandles(builder, [{
+      handle: stdoutGuest,
+      info: HandleInfo.unsafeMake("FileDescriptor", 1)
+    }])
     yield* ProcessBuilder.addArguments(builder, [name, String(scale)])
     const built = yield* ProcessBuilder.build(builder)
     const output = yield* Effect.fork(drain(stdout))
@@ -183,14 +192,22 @@ const runGuest = (name: Guests.Name, image: Uint8Array, scale: number, samples: 
     if (info.returnCode !== 0n) return yield* Effect.dieMessage(`${name} returned ${info.returnCode}: ${text}`)
     // A fresh kernel and CPU per run: the counters are this run's.
     const stats: CpuStats | null = (yield* k.executionStats).cpu
-    return { seconds, cpu, checksum: checksumOf(text), stats, warmUpMs: samples === undefined ? Number.NaN : warmUp(samples, startCpu) }
+    return {
+      seconds,
+      cpu,
+      checksum: checksumOf(text),
+      stats,
+      warmUpMs: samples === undefined ? Number.NaN : warmUp(samples, startCpu)
+    }
   }).pipe(Effect.scoped)
 
 /** One run on a fresh kernel over `cpu` (nothing carries over), sampled when `sample` is set. */
 const onZxsim = async (cpu: Layer.Layer<Cpu>, name: Guests.Name, scale: number, sample = false): Promise<Timed> => {
   const image = new Uint8Array(readFileSync(Guests.path(name)))
   const samples: Samples | undefined = sample ? { ms: [], instructions: [] } : undefined
-  const runtime = ManagedRuntime.make(Kernel.layer.pipe(Layer.provide(samples === undefined ? cpu : sampling(cpu, samples))))
+  const runtime = ManagedRuntime.make(
+    Kernel.layer.pipe(Layer.provide(samples === undefined ? cpu : sampling(cpu, samples)))
+  )
   try {
     return await runtime.runPromise(runGuest(name, image, scale, samples))
   } finally {
@@ -262,10 +279,19 @@ const guestFlags = (): Array<string> => [
  * clang -O2 with the host's C library. Undefined for a toolchain that is missing (after saying
  * which package has it).
  */
-const buildPeers = (): { native: Map<string, string> | undefined; qemu: Map<string, string> | undefined; notes: Array<string> } => {
+const buildPeers = (): {
+  native: Map<string, string> | undefined
+  qemu: Map<string, string> | undefined
+  notes: Array<string>
+} => {
   const dir = mkdtempSync(join(tmpdir(), "zxsim-cpu-"))
   const notes: Array<string> = []
-  const build = (prepare: () => Array<string>, steps: (name: string, binary: string, prepared: Array<string>) => void, suffix: string, packages: string) => {
+  const build = (
+    prepare: () => Array<string>,
+    steps: (name: string, binary: string, prepared: Array<string>) => void,
+    suffix: string,
+    packages: string
+  ) => {
     const out = new Map<string, string>()
     try {
       const prepared = prepare()
@@ -276,7 +302,11 @@ const buildPeers = (): { native: Map<string, string> | undefined; qemu: Map<stri
       }
       return out
     } catch (e) {
-      notes.push(`building the ${suffix} peers failed or a tool is missing (Debian: ${packages}): ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`)
+      notes.push(
+        `building the ${suffix} peers failed or a tool is missing (Debian: ${packages}): ${
+          e instanceof Error ? e.message.split("\n")[0] : String(e)
+        }`
+      )
       return undefined
     }
   }
@@ -290,13 +320,19 @@ const buildPeers = (): { native: Map<string, string> | undefined; qemu: Map<stri
     () => {
       const glue = join(dir, "picolibc-linux.o")
       execFileSync("clang", [...guestFlags(), "-c", "-o", glue, PEER_GLUE], { stdio: "pipe" })
-      const libgcc = execFileSync("riscv64-unknown-elf-gcc", ["-march=rv64imac", "-mabi=lp64", "-print-libgcc-file-name"], { encoding: "utf8" }).trim()
+      const libgcc = execFileSync("riscv64-unknown-elf-gcc", [
+        "-march=rv64imac",
+        "-mabi=lp64",
+        "-print-libgcc-file-name"
+      ], { encoding: "utf8" }).trim()
       return [glue, join(PICOLIBC, "lib", "rv64imac", "lp64", "libc.a"), libgcc]
     },
     (name, binary, libraries) => {
       const object = `${binary}.o`
       execFileSync("clang", [...guestFlags(), "-c", "-o", object, join(SOURCES, `${name}.c`)], { stdio: "pipe" })
-      execFileSync("ld.lld", ["-static", "-e", "_start", "--gc-sections", "-o", binary, object, ...libraries], { stdio: "pipe" })
+      execFileSync("ld.lld", ["-static", "-e", "_start", "--gc-sections", "-o", binary, object, ...libraries], {
+        stdio: "pipe"
+      })
     },
     "rv64",
     "clang lld picolibc-riscv64-unknown-elf gcc-riscv64-unknown-elf"
@@ -314,7 +350,9 @@ const buildPeers = (): { native: Map<string, string> | undefined; qemu: Map<stri
 
 const geomean = (xs: ReadonlyArray<number>): number => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length)
 
-const fmt = (seconds: number): string => (Number.isNaN(seconds) ? "-" : seconds < 1 ? `${(seconds * 1000).toFixed(1)}ms` : `${seconds.toFixed(2)}s`)
+const fmt = (
+  seconds: number
+): string => (Number.isNaN(seconds) ? "-" : seconds < 1 ? `${(seconds * 1000).toFixed(1)}ms` : `${seconds.toFixed(2)}s`)
 
 /** The CPU benchmark: the benchmark guests on the JIT and the interpreter against qemu-riscv64 and native code. */
 export const entry: Entry = {
@@ -328,7 +366,12 @@ export const entry: Entry = {
     }
     const rows: Array<Row> = []
     const ratios = { qemu: [] as Array<number>, native: [] as Array<number>, interpreter: [] as Array<number> }
-    const times = { jit: [] as Array<number>, interpreter: [] as Array<number>, qemu: [] as Array<number>, native: [] as Array<number> }
+    const times = {
+      jit: [] as Array<number>,
+      interpreter: [] as Array<number>,
+      qemu: [] as Array<number>,
+      native: [] as Array<number>
+    }
     const warmUps: Array<number> = []
     const speeds: Array<number> = []
     let mismatch = false
@@ -374,17 +417,28 @@ export const entry: Entry = {
       const stats = jit.stats
       const instructions = stats?.instructions ?? 0
       speeds.push(instructions / jit.cpu)
-      const compiled = stats?.compiledInstructions !== undefined ? ` ${(100 * stats.compiledInstructions / stats.instructions).toFixed(1)}% compiled,` : ""
+      const compiled = stats?.compiledInstructions !== undefined
+        ? ` ${(100 * stats.compiledInstructions / stats.instructions).toFixed(1)}% compiled,`
+        : ""
       rows.push({
         name: `${name} ${scale}`,
         unit: "runs/s",
         subject: 1 / jit.cpu,
         peerName: "qemu-riscv64",
         peer: 1 / qemuSeconds,
-        notes: `jit ${fmt(jit.cpu)} (wall ${fmt(jit.seconds)})  qemu ${fmt(qemuSeconds)}  native ${fmt(nativeSeconds)}  interpreter ${fmt(interpreterSeconds)}` +
+        notes:
+          `jit ${fmt(jit.cpu)} (wall ${fmt(jit.seconds)})  qemu ${fmt(qemuSeconds)}  native ${
+            fmt(nativeSeconds)
+          }  interpreter ${fmt(interpreterSeconds)}` +
           `  speed vs native ${(nativeSeconds / jit.cpu).toFixed(2)}x  warm-up ${warm.toFixed(0)}ms` +
-          `  ${(instructions / jit.cpu / 1e9).toFixed(2)} G instr/s  ${(instructions / 1e6).toFixed(0)}M instr,${compiled}` +
-          ` checksum ${agree ? jit.checksum : `MISMATCH: jit ${jit.checksum}, interpreter ${interpreter?.checksum}, qemu ${qemu?.checksum}, native ${native?.checksum}`}`
+          `  ${(instructions / jit.cpu / 1e9).toFixed(2)} G instr/s  ${
+            (instructions / 1e6).toFixed(0)
+          }M instr,${compiled}` +
+          ` checksum ${
+            agree
+              ? jit.checksum
+              : `MISMATCH: jit ${jit.checksum}, interpreter ${interpreter?.checksum}, qemu ${qemu?.checksum}, native ${native?.checksum}`
+          }`
       })
     }
     rows.push({
@@ -398,7 +452,9 @@ export const entry: Entry = {
         `  interpreter ${fmt(times.interpreter.length > 0 ? geomean(times.interpreter) : Number.NaN)}` +
         `  speed vs native ${geomean(ratios.native).toFixed(2)}x  warm-up max ${Math.max(...warmUps).toFixed(0)}ms` +
         `  ${(geomean(speeds) / 1e9).toFixed(2)} G instr/s` +
-        (ratios.interpreter.length > 0 ? `  jit speed-up over interpreter ${geomean(ratios.interpreter).toFixed(1)}x` : "")
+        (ratios.interpreter.length > 0
+          ? `  jit speed-up over interpreter ${geomean(ratios.interpreter).toFixed(1)}x`
+          : "")
     })
     if (mismatch) {
       process.stdout.write("cpu: CHECKSUM MISMATCH (see the rows)\n")

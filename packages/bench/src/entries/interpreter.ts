@@ -31,7 +31,10 @@ const { a0, a1, a2, a3, a4, a5, t0, t1 } = A.Reg
 const thread = (program: A.Program): CpuThread => {
   const memory = new WebAssembly.Memory({ initial: 1 })
   new Uint8Array(memory.buffer).set(A.assemble(program), PAGE)
-  const frames = new Map([[CODE / PAGE, { frame: 1, perms: Access.READ | Access.EXECUTE }], [DATA / PAGE, { frame: 2, perms: Access.READ | Access.WRITE }]])
+  const frames = new Map([[CODE / PAGE, { frame: 1, perms: Access.READ | Access.EXECUTE }], [DATA / PAGE, {
+    frame: 2,
+    perms: Access.READ | Access.WRITE
+  }]])
   RegisterFile.writePc(memory, 0, BigInt(CODE))
   return {
     registers: 0,
@@ -50,7 +53,8 @@ const thread = (program: A.Program): CpuThread => {
 
 /** Seven instructions per iteration of integer work; a0 counts down from far away. */
 const aluLoop = [
-  A.li(a0, 1n << 62n), A.li(a1, 0x0123_4567_89ab_cdefn),
+  A.li(a0, 1n << 62n),
+  A.li(a1, 0x0123_4567_89ab_cdefn),
   A.label("loop"),
   A.add(a1, a1, a0),
   A.xor(a3, a1, a0),
@@ -64,7 +68,8 @@ const aluLoop = [
 
 /** Eight instructions per iteration, a load and a store among them, over 256 words of one page. */
 const memoryLoop = [
-  A.li(a0, 1n << 62n), A.li(a2, DATA),
+  A.li(a0, 1n << 62n),
+  A.li(a2, DATA),
   A.label("loop"),
   A.andi(t0, a0, 0xff),
   A.slli(t0, t0, 3),
@@ -83,9 +88,12 @@ const memoryLoop = [
  */
 const floatLoop = [
   A.li(a0, 1n << 62n),
-  A.li(a1, 0x3fefff2e48e8a71en), A.fmvDX(1, a1), // a = 0.9999
-  A.li(a1, 0x3fd7ae147ae147aen), A.fmvDX(2, a1), // b = 0.37
-  A.li(a1, 0x3ff0000000000000n), A.fmvDX(0, a1), // x = 1
+  A.li(a1, 0x3fefff2e48e8a71en),
+  A.fmvDX(1, a1), // a = 0.9999
+  A.li(a1, 0x3fd7ae147ae147aen),
+  A.fmvDX(2, a1), // b = 0.37
+  A.li(a1, 0x3ff0000000000000n),
+  A.fmvDX(0, a1), // x = 1
   A.label("loop"),
   A.opFp(2, 1, 0, 0, 1, A.Rm.RNE),
   A.opFp(0, 1, 0, 0, 2, A.Rm.RNE),
@@ -184,7 +192,8 @@ const nativeMemory = (): Native => {
 }
 
 const guestAlu = (guest: CpuThread) => RegisterFile.readX(guest.memory.memory, guest.registers, a1)
-const guestFloat = (guest: CpuThread) => new DataView(guest.memory.memory.buffer).getBigUint64(guest.registers + 512 + 8 * 5, true)
+const guestFloat = (guest: CpuThread) =>
+  new DataView(guest.memory.memory.buffer).getBigUint64(guest.registers + 512 + 8 * 5, true)
 const guestMemory = (guest: CpuThread) => {
   const view = new DataView(guest.memory.memory.buffer)
   let x = 0n
@@ -198,13 +207,20 @@ const shape = (program: A.Program) => {
   return { prologue: labels.get("loop")! / 4, body: (labels.get("end")! - labels.get("loop")!) / 4 }
 }
 
-const measure = (name: string, program: A.Program, native: () => Native, guestResult: (guest: CpuThread) => bigint): Row => {
+const measure = (
+  name: string,
+  program: A.Program,
+  native: () => Native,
+  guestResult: (guest: CpuThread) => bigint
+): Row => {
   // The peer must compute what the guest computes: compare after 1,000 iterations.
   const { body, prologue } = shape(program)
   const check = { cpu: RiscvInterpreter.make(), guest: thread(program), native: native() }
   check.cpu.run(check.guest, prologue + body * 1000)
   check.native.run(1000)
-  if (guestResult(check.guest) !== check.native.result()) throw new Error(`${name}: the native peer computes something else`)
+  if (guestResult(check.guest) !== check.native.result()) {
+    throw new Error(`${name}: the native peer computes something else`)
+  }
 
   const cpu = RiscvInterpreter.make()
   const guest = thread(program)

@@ -5,8 +5,9 @@
  *
  * @since 0.1.0
  */
+import type { MessageContents } from "@zxsim/processargs"
+import { CString, HandleInfo, Message } from "@zxsim/processargs"
 import * as Either from "effect/Either"
-import { CString, HandleInfo, Message, MessageContents } from "@zxsim/processargs"
 import { type Entry, opsPerSecond, type Row } from "../Bench.js"
 
 // Each rate is the best of ROUNDS interleaved runs of MEASURE_MS, so a busy moment on a shared
@@ -63,7 +64,7 @@ const large: MessageContents.MessageData = {
 
 let sink = 0
 
-const copier = (bytes: number): (() => void) => {
+const copier = (bytes: number): () => void => {
   const source = Buffer.alloc(bytes, 0x61)
   const target = Buffer.alloc(bytes)
   return () => {

@@ -3,6 +3,15 @@
  * embedded kernel and CPU, against posix_spawn + waitpid of a native static C program that returns
  * 0, timed by a native C harness built here with the machine's gcc, in the same run.
  */
+import { StageTracer } from "@zxsim/cli"
+import * as Guests from "@zxsim/guest/Guests"
+import type * as Handle from "@zxsim/kernel/Handle"
+import * as Kernel from "@zxsim/kernel/Kernel"
+import { Signals } from "@zxsim/kernel/Signals"
+import * as BuiltProcess from "@zxsim/process-builder/BuiltProcess"
+import * as ProcessBuilder from "@zxsim/process-builder/ProcessBuilder"
+import * as RiscvInterpreter from "@zxsim/riscv/RiscvInterpreter"
+import * as Zircon from "@zxsim/riscv/Zircon"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
@@ -12,15 +21,6 @@ import { execFileSync } from "node:child_process"
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import * as Guests from "@zxsim/guest/Guests"
-import type * as Handle from "@zxsim/kernel/Handle"
-import * as Kernel from "@zxsim/kernel/Kernel"
-import { Signals } from "@zxsim/kernel/Signals"
-import * as RiscvInterpreter from "@zxsim/riscv/RiscvInterpreter"
-import * as Zircon from "@zxsim/riscv/Zircon"
-import * as BuiltProcess from "@zxsim/process-builder/BuiltProcess"
-import * as ProcessBuilder from "@zxsim/process-builder/ProcessBuilder"
-import { StageTracer } from "@zxsim/cli"
 import type { Entry, Row } from "../Bench.js"
 
 const ZERO_C = "int main(void) { return 0; }\n"
@@ -78,7 +78,12 @@ const spawnOnce = (file: Handle.Vmo) =>
   Effect.gen(function*() {
     const k = yield* Kernel.Kernel
     const executable = yield* k.handle.duplicate(file)
-    const builder = yield* ProcessBuilder.make({ name: "exit_code", job: yield* k.job.root(), executable, systemVdso: yield* k.systemVdso() })
+    const builder = yield* ProcessBuilder.make({
+      name: "exit_code",
+      job: yield* k.job.root(),
+      executable,
+      systemVdso: yield* k.systemVdso()
+    })
     const process = yield* BuiltProcess.start(yield* ProcessBuilder.build(builder))
     yield* k.object.waitOne(process, Signals.PROCESS_TERMINATED)
     const info = yield* k.process.info(process)
@@ -94,7 +99,9 @@ const measureOn = async (
   const runtime = ManagedRuntime.make(layer)
   const fileScope = await runtime.runPromise(Scope.make())
   const file = await runtime.runPromise(
-    Effect.flatMap(Kernel.Kernel, (k) => k.vmo.fromBytes(image, { name: "exit_code", executable: true })).pipe(Scope.extend(fileScope))
+    Effect.flatMap(Kernel.Kernel, (k) => k.vmo.fromBytes(image, { name: "exit_code", executable: true })).pipe(
+      Scope.extend(fileScope)
+    )
   )
   try {
     const measure = (ms: number) =>

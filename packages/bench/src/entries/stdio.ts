@@ -5,11 +5,6 @@
  * read(2)/write(2), and a character at a time through getchar/putchar (picolibc's buffered stdio,
  * stdout fully buffered as it is when it is not a terminal). The guest runs on the JIT.
  */
-import { spawn } from "node:child_process"
-import { readFileSync } from "node:fs"
-import * as Effect from "effect/Effect"
-import * as Fiber from "effect/Fiber"
-import * as Layer from "effect/Layer"
 import * as Guests from "@zxsim/guest/Guests"
 import type * as Handle from "@zxsim/kernel/Handle"
 import * as Kernel from "@zxsim/kernel/Kernel"
@@ -18,6 +13,11 @@ import * as BuiltProcess from "@zxsim/process-builder/BuiltProcess"
 import * as ProcessBuilder from "@zxsim/process-builder/ProcessBuilder"
 import * as HandleInfo from "@zxsim/processargs/HandleInfo"
 import * as RiscvJit from "@zxsim/riscv/RiscvJit"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
+import { spawn } from "node:child_process"
+import { readFileSync } from "node:fs"
 import type { Entry, Row } from "../Bench.js"
 
 /** The bytes copied per run. */
@@ -27,8 +27,16 @@ const SIZE = 8 * 1024 * 1024
 const guestCat = (input: Uint8Array, args: ReadonlyArray<string>) =>
   Effect.gen(function*() {
     const k = yield* Kernel.Kernel
-    const executable = yield* k.vmo.fromBytes(new Uint8Array(readFileSync(Guests.path("cat"))), { name: "cat", executable: true })
-    const builder = yield* ProcessBuilder.make({ name: "cat", job: yield* k.job.root(), executable, systemVdso: yield* k.systemVdso() })
+    const executable = yield* k.vmo.fromBytes(new Uint8Array(readFileSync(Guests.path("cat"))), {
+      name: "cat",
+      executable: true
+    })
+    const builder = yield* ProcessBuilder.make({
+      name: "cat",
+      job: yield* k.job.root(),
+      executable,
+      systemVdso: yield* k.systemVdso()
+    })
     const [stdin, stdinGuest] = yield* k.socket.create()
     const [stdout, stdoutGuest] = yield* k.socket.create()
     yield* ProcessBuilder.addHandles(builder, [
@@ -73,7 +81,9 @@ const hostCat = (input: Uint8Array): Promise<number> =>
     let copied = 0
     child.stdout.on("data", (chunk: Buffer) => (copied += chunk.length))
     child.on("error", reject)
-    child.on("close", () => (copied === input.length ? resolve((performance.now() - started) / 1000) : reject(new Error(`host cat copied ${copied} bytes`))))
+    child.on("close", () => (copied === input.length
+      ? resolve((performance.now() - started) / 1000)
+      : reject(new Error(`host cat copied ${copied} bytes`))))
     child.stdin.end(input)
   })
 
@@ -91,7 +101,13 @@ export const entry: Entry = {
     for (const [title, args] of [["cat, read/write blocks", []], ["cat -c, getchar/putchar", ["-c"]]] as const) {
       const result = await Effect.runPromise(guestCat(input, args))
       if (result.copied !== input.length) throw new Error(`${title}: copied ${result.copied} of ${input.length} bytes`)
-      rows.push({ name: `${title} (8 MiB)`, unit: "MB/s", subject: SIZE / 1e6 / result.seconds, peerName: "host cat", peer: SIZE / 1e6 / host })
+      rows.push({
+        name: `${title} (8 MiB)`,
+        unit: "MB/s",
+        subject: SIZE / 1e6 / result.seconds,
+        peerName: "host cat",
+        peer: SIZE / 1e6 / host
+      })
     }
     return rows
   }

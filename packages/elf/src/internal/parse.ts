@@ -10,6 +10,8 @@
  * 2^53 (so the loader's page arithmetic is exact), and every segment's file bytes inside the file.
  * @internal
  */
+import { Status } from "@zxsim/kernel/Status"
+import type { Elf64FileHeader, Elf64ProgramHeader } from "../Elf64Headers.js"
 import {
   CURRENT_ARCH,
   ELF_MAGIC,
@@ -24,8 +26,6 @@ import {
   segmentTypeName
 } from "../ElfConstants.js"
 import { InvalidFileHeader, InvalidProgramHeader, ReadError } from "../ElfParseError.js"
-import type { Elf64FileHeader, Elf64ProgramHeader } from "../Elf64Headers.js"
-import { Status } from "@zxsim/kernel/Status"
 
 /** The messages of every check, the crate's verbatim and the hardening ones. */
 export const Reason = {
@@ -92,20 +92,28 @@ export const readFileHeader = (bytes: Uint8Array): RawFileHeader | InvalidFileHe
       })
     }
   }
-  if (bytes[4] !== ElfClass.ELF64) return new InvalidFileHeader({ reason: Reason.INVALID_CLASS, detail: `EI_CLASS ${bytes[4]}` })
+  if (bytes[4] !== ElfClass.ELF64) {
+    return new InvalidFileHeader({ reason: Reason.INVALID_CLASS, detail: `EI_CLASS ${bytes[4]}` })
+  }
   if (bytes[5] !== NATIVE_ENCODING) {
     return new InvalidFileHeader({ reason: Reason.INVALID_DATA_ENCODING, detail: `EI_DATA ${bytes[5]}` })
   }
-  if (bytes[6] !== ElfVersion.CURRENT) return new InvalidFileHeader({ reason: Reason.INVALID_VERSION, detail: `EI_VERSION ${bytes[6]}` })
+  if (bytes[6] !== ElfVersion.CURRENT) {
+    return new InvalidFileHeader({ reason: Reason.INVALID_VERSION, detail: `EI_VERSION ${bytes[6]}` })
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, FILE_HEADER_SIZE)
   const phentsize = view.getUint16(54, true)
   if (phentsize !== PROGRAM_HEADER_SIZE) {
     return new InvalidFileHeader({ reason: Reason.INVALID_PROGRAM_HEADER_SIZE, detail: `e_phentsize ${phentsize}` })
   }
   const phnum = view.getUint16(56, true)
-  if (phnum === 0xffff) return new InvalidFileHeader({ reason: Reason.TOO_MANY_PROGRAM_HEADERS, detail: `e_phnum ${phnum}` })
+  if (phnum === 0xffff) {
+    return new InvalidFileHeader({ reason: Reason.TOO_MANY_PROGRAM_HEADERS, detail: `e_phnum ${phnum}` })
+  }
   const machine = view.getUint16(18, true)
-  if (machine !== CURRENT_ARCH) return new InvalidFileHeader({ reason: Reason.INVALID_ARCHITECTURE, detail: `e_machine ${machine}` })
+  if (machine !== CURRENT_ARCH) {
+    return new InvalidFileHeader({ reason: Reason.INVALID_ARCHITECTURE, detail: `e_machine ${machine}` })
+  }
   const type = view.getUint16(16, true)
   if (type !== ElfType.DYN && type !== ElfType.EXEC) {
     return new InvalidFileHeader({ reason: Reason.INVALID_TYPE, detail: `e_type ${type}` })
@@ -146,9 +154,9 @@ export const tableExtent = (
   if (header.phoff + BigInt(length) > BigInt(fileSize)) {
     return new ReadError({
       status: Status.OUT_OF_RANGE,
-      detail: `program header table [${hex(header.phoff)}, ${hex(header.phoff + BigInt(length))}) ends past the end of the file (${
-        hex(fileSize)
-      } bytes)`
+      detail: `program header table [${hex(header.phoff)}, ${
+        hex(header.phoff + BigInt(length))
+      }) ends past the end of the file (${hex(fileSize)} bytes)`
     })
   }
   return { offset: Number(header.phoff), length }
@@ -224,7 +232,11 @@ const crateChecks = (headers: ReadonlyArray<RawProgramHeader>): InvalidProgramHe
       }
     } else if (h.type === SegmentType.GNU_STACK) {
       if ((h.flags & SegmentFlags.EXECUTE) !== 0) {
-        return new InvalidProgramHeader({ reason: Reason.EXECUTABLE_STACK, index: i, detail: `p_flags ${hex(h.flags)}` })
+        return new InvalidProgramHeader({
+          reason: Reason.EXECUTABLE_STACK,
+          index: i,
+          detail: `p_flags ${hex(h.flags)}`
+        })
       }
     }
   }

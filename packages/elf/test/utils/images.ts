@@ -3,11 +3,11 @@
  * random sizes, page offsets, alignments, permissions and bss tails, and the outcome the kernel's
  * rules predict for each.
  */
-import * as FastCheck from "effect/FastCheck"
-import { Status } from "@zxsim/kernel/Status"
-import { VmOption } from "@zxsim/kernel/VmOptions"
 import { SegmentFlags, SegmentType } from "@zxsim/elf/ElfConstants"
 import type * as ElfWriter from "@zxsim/elf/ElfWriter"
+import { Status } from "@zxsim/kernel/Status"
+import { VmOption } from "@zxsim/kernel/VmOptions"
+import * as FastCheck from "effect/FastCheck"
 
 const PAGE = 4096
 const pageEnd = (x: number) => Math.ceil(x / PAGE) * PAGE
@@ -53,7 +53,12 @@ export const segmentDraw = (maxFile: number, maxBss: number, aligns = ALIGNMENTS
   })
 
 /** Draws an image of 1 to `maxSegments` segments. */
-export const imageDraw = (maxSegments = 8, maxFile = 3 * PAGE, maxBss = 3 * PAGE, aligns = ALIGNMENTS): FastCheck.Arbitrary<ImageDraw> =>
+export const imageDraw = (
+  maxSegments = 8,
+  maxFile = 3 * PAGE,
+  maxBss = 3 * PAGE,
+  aligns = ALIGNMENTS
+): FastCheck.Arbitrary<ImageDraw> =>
   FastCheck.record({
     basePage: FastCheck.integer({ min: 0, max: 64 }),
     segments: FastCheck.array(segmentDraw(maxFile, maxBss, aligns), { minLength: 1, maxLength: maxSegments })
@@ -173,16 +178,21 @@ export const predict = (segments: ReadonlyArray<LaidOutSegment>): Expected => {
     const virtSize = s.memsz + adjust
     const start = s.vaddr - adjust - low
     const perms = mappedPerms(s.flags)
-    const copy = (virtSize > fileSize && fileSize % PAGE !== 0) || (fileSize > 0 && (s.flags & SegmentFlags.WRITE) !== 0)
+    const copy = (virtSize > fileSize && fileSize % PAGE !== 0) ||
+      (fileSize > 0 && (s.flags & SegmentFlags.WRITE) !== 0)
     const planned: Array<ExpectedMapping> = []
     if (fileSize > 0) planned.push({ at: start, size: pageEnd(fileSize), perms, direct: !copy })
     const bssSize = pageEnd(virtSize) - pageEnd(fileSize)
-    if (virtSize > fileSize && bssSize > 0) planned.push({ at: start + pageEnd(fileSize), size: bssSize, perms, direct: false })
+    if (virtSize > fileSize && bssSize > 0) {
+      planned.push({ at: start + pageEnd(fileSize), size: bssSize, perms, direct: false })
+    }
     for (const m of planned) {
       if ((perms & VmOption.PERM_WRITE) !== 0 && (perms & VmOption.PERM_READ) === 0) {
         return { _tag: "VmarMap", segment: i, status: Status.INVALID_ARGS }
       }
-      if ((perms & VmOption.PERM_EXECUTE) !== 0 && !m.direct) return { _tag: "VmarMap", segment: i, status: Status.ACCESS_DENIED }
+      if ((perms & VmOption.PERM_EXECUTE) !== 0 && !m.direct) {
+        return { _tag: "VmarMap", segment: i, status: Status.ACCESS_DENIED }
+      }
       mappings.push(m)
     }
   }

@@ -3,13 +3,13 @@
  * inject failures, and a process to load into.
  */
 import { assert } from "@effect/vitest"
+import type * as Handle from "@zxsim/kernel/Handle"
+import * as Kernel from "@zxsim/kernel/Kernel"
 import * as Effect from "effect/Effect"
 import * as FastCheck from "effect/FastCheck"
 import * as Layer from "effect/Layer"
 import * as Runtime from "effect/Runtime"
 import type * as Scope from "effect/Scope"
-import type * as Handle from "@zxsim/kernel/Handle"
-import * as Kernel from "@zxsim/kernel/Kernel"
 
 /** Runs a scoped test body against a fresh kernel (default options, or `layer`). */
 export const withKernel = <A, E>(
@@ -57,7 +57,10 @@ export const makeProcess = (name = "elf-test"): Effect.Effect<
   })
 
 /** A VMO holding `bytes`, named, readable and executable (as a loader hands out). */
-export const imageVmo = (bytes: Uint8Array, name = "image"): Effect.Effect<Handle.Vmo, never, Kernel.Kernel | Scope.Scope> =>
+export const imageVmo = (
+  bytes: Uint8Array,
+  name = "image"
+): Effect.Effect<Handle.Vmo, never, Kernel.Kernel | Scope.Scope> =>
   Effect.flatMap(Kernel.Kernel, (kernel) => Effect.orDie(kernel.vmo.fromBytes(bytes, { name, executable: true })))
 
 /** The kernel's statistics. */
@@ -65,7 +68,9 @@ export const stats = Effect.flatMap(Kernel.Kernel, (kernel) => kernel.stats)
 
 /** Whether two statistics snapshots are equal (cheaper than a deep assertion in a hot loop). */
 export const sameStats = (a: Kernel.KernelStats, b: Kernel.KernelStats): boolean => {
-  if (a.handles !== b.handles || a.committedFrames !== b.committedFrames || a.runningProcesses !== b.runningProcesses) return false
+  if (a.handles !== b.handles || a.committedFrames !== b.committedFrames || a.runningProcesses !== b.runningProcesses) {
+    return false
+  }
   for (const key of Object.keys(a.objects)) if (a.objects[key] !== b.objects[key]) return false
   return true
 }

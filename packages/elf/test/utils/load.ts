@@ -2,15 +2,15 @@
  * Loading helpers: load and check that a failed load leaves nothing behind.
  */
 import { assert } from "@effect/vitest"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import type * as Scope from "effect/Scope"
-import type * as Handle from "@zxsim/kernel/Handle"
-import * as Kernel from "@zxsim/kernel/Kernel"
 import * as Elf64Headers from "@zxsim/elf/Elf64Headers"
 import * as ElfLoad from "@zxsim/elf/ElfLoad"
 import type { ElfLoadError } from "@zxsim/elf/ElfLoadError"
 import * as ElfWriter from "@zxsim/elf/ElfWriter"
+import type * as Handle from "@zxsim/kernel/Handle"
+import * as Kernel from "@zxsim/kernel/Kernel"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import type * as Scope from "effect/Scope"
 
 /** Headers of an image described for the writer (which must parse). */
 export const headersOf = (spec: ElfWriter.ImageSpec): Elf64Headers.Elf64Headers =>

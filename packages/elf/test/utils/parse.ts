@@ -2,12 +2,12 @@
  * Parsing helpers: parse bytes both ways (through a VMO and directly) and check the two agree.
  */
 import { assert } from "@effect/vitest"
+import * as Elf64Headers from "@zxsim/elf/Elf64Headers"
+import type { ElfParseError } from "@zxsim/elf/ElfParseError"
+import * as Kernel from "@zxsim/kernel/Kernel"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as Scope from "effect/Scope"
-import * as Kernel from "@zxsim/kernel/Kernel"
-import * as Elf64Headers from "@zxsim/elf/Elf64Headers"
-import type { ElfParseError } from "@zxsim/elf/ElfParseError"
 
 /** A comparable summary of a parse result. */
 export const summary = (result: Either.Either<Elf64Headers.Elf64Headers, ElfParseError>): unknown =>
@@ -41,7 +41,9 @@ export const parseError = (bytes: Uint8Array): Effect.Effect<ElfParseError, neve
     }))
 
 /** The headers of a parse that must succeed. */
-export const parseOk = (bytes: Uint8Array): Effect.Effect<Elf64Headers.Elf64Headers, never, Kernel.Kernel | Scope.Scope> =>
+export const parseOk = (
+  bytes: Uint8Array
+): Effect.Effect<Elf64Headers.Elf64Headers, never, Kernel.Kernel | Scope.Scope> =>
   Effect.flatMap(parseBoth(bytes), (result) =>
     Either.match(result, {
       onLeft: (e) => Effect.dieMessage(`expected success, got ${e._tag}: ${e.message}`),

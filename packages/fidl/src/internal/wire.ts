@@ -96,7 +96,10 @@ const truncateUtf8 = (s: string, max: number): string => {
 const codePoint: FastCheck.Arbitrary<number> = FastCheck.oneof(
   { weight: 4, arbitrary: FastCheck.integer({ min: 0x20, max: 0x7e }) },
   { weight: 1, arbitrary: FastCheck.integer({ min: 0, max: 0x7ff }) },
-  { weight: 1, arbitrary: FastCheck.integer({ min: 0x800, max: 0xffff - 0x800 }).map((c) => (c >= 0xd800 ? c + 0x800 : c)) },
+  {
+    weight: 1,
+    arbitrary: FastCheck.integer({ min: 0x800, max: 0xffff - 0x800 }).map((c) => (c >= 0xd800 ? c + 0x800 : c))
+  },
   { weight: 1, arbitrary: FastCheck.integer({ min: 0x10000, max: 0x10ffff }) }
 )
 
@@ -190,11 +193,17 @@ export class Decoder {
     const offset = this.end
     const padded = align8(size)
     if (offset + padded > this.bytes.length) {
-      reject("TooShort", at, `out-of-line object of ${size} bytes at ${offset} runs past the end (${this.bytes.length} bytes)`)
+      reject(
+        "TooShort",
+        at,
+        `out-of-line object of ${size} bytes at ${offset} runs past the end (${this.bytes.length} bytes)`
+      )
     }
     const bytes = this.bytes
     for (let i = offset + size; i < offset + padded; i++) {
-      if (bytes[i] !== 0) reject("NonZeroPadding", i, `padding byte after an out-of-line object is 0x${bytes[i].toString(16)}`)
+      if (bytes[i] !== 0) {
+        reject("NonZeroPadding", i, `padding byte after an out-of-line object is 0x${bytes[i].toString(16)}`)
+      }
     }
     this.end = offset + padded
     return offset
@@ -203,7 +212,11 @@ export class Decoder {
   /** Takes the next handle, for the marker at `at`. */
   takeHandle(at: number): HandleInfo {
     if (this.nextHandle >= this.handles.length) {
-      reject("MissingHandles", at, `handle marker #${this.nextHandle} but the message carries ${this.handles.length} handles`)
+      reject(
+        "MissingHandles",
+        at,
+        `handle marker #${this.nextHandle} but the message carries ${this.handles.length} handles`
+      )
     }
     return this.handles[this.nextHandle++]
   }
@@ -211,7 +224,11 @@ export class Decoder {
   /** Skips `count` handles of an unknown envelope, keeping them for the caller to close. */
   skipHandles(count: number, at: number): void {
     if (this.nextHandle + count > this.handles.length) {
-      reject("MissingHandles", at, `envelope declares ${count} handles but only ${this.handles.length - this.nextHandle} remain`)
+      reject(
+        "MissingHandles",
+        at,
+        `envelope declares ${count} handles but only ${this.handles.length - this.nextHandle} remain`
+      )
     }
     for (let i = 0; i < count; i++) this.unknownHandles.push(this.handles[this.nextHandle++].handle)
   }
@@ -482,7 +499,9 @@ export class EnumType extends WireType<number> {
 
   decode(d: Decoder, offset: number): number {
     const value = this.underlying.decode(d, offset)
-    if (this.strict && !this.known(value)) reject("UnknownValue", offset, `${this.description}: ${value} is not a member`)
+    if (this.strict && !this.known(value)) {
+      reject("UnknownValue", offset, `${this.description}: ${value} is not a member`)
+    }
     return value
   }
 
@@ -507,7 +526,8 @@ export class HandleType<T extends ObjectTypeName> extends NullableType<Handle.Ha
 
   constructor(readonly objectType: T | undefined, readonly rights: number) {
     super()
-    this.description = `zx.Handle:${objectType ?? "NONE"}` + (rights === Rights.Rights.SAME_RIGHTS ? "" : `,0x${rights.toString(16)}`)
+    this.description = `zx.Handle:${objectType ?? "NONE"}` +
+      (rights === Rights.Rights.SAME_RIGHTS ? "" : `,0x${rights.toString(16)}`)
   }
 
   encodeOrNull(e: Encoder, offset: number, value: Handle.Handle<T> | null): void {
@@ -544,7 +564,13 @@ export class HandleType<T extends ObjectTypeName> extends NullableType<Handle.Ha
 // --- strings and vectors ----------------------------------------------------------------------
 
 /** Reads a vector header; returns the count, or -1 for an absent vector. */
-const readVectorHeader = (d: Decoder, offset: number, description: string, nullable: boolean, max: number | undefined): number => {
+const readVectorHeader = (
+  d: Decoder,
+  offset: number,
+  description: string,
+  nullable: boolean,
+  max: number | undefined
+): number => {
   const v = d.view
   const count = v.getUint32(offset, true)
   const high = v.getUint32(offset + 4, true)
@@ -557,7 +583,11 @@ const readVectorHeader = (d: Decoder, offset: number, description: string, nulla
     return -1
   }
   if (p0 !== PRESENT32 || p1 !== PRESENT32) {
-    reject("InvalidPresence", offset + 8, `${description}: presence marker 0x${p1.toString(16)}${p0.toString(16).padStart(8, "0")}`)
+    reject(
+      "InvalidPresence",
+      offset + 8,
+      `${description}: presence marker 0x${p1.toString(16)}${p0.toString(16).padStart(8, "0")}`
+    )
   }
   if (max !== undefined && count > max) reject("TooLong", offset, `${description}: ${count} elements`)
   return count
@@ -672,7 +702,9 @@ export class BytesType extends NullableType<Uint8Array> {
   encodeOrNull(e: Encoder, offset: number, value: Uint8Array | null, depth: number): void {
     if (value === null) return
     if (!(value instanceof Uint8Array)) refuse("InvalidValue", `${this.description}: not a Uint8Array`)
-    if (this.max !== undefined && value.length > this.max) refuse("TooLong", `${this.description}: ${value.length} bytes`)
+    if (this.max !== undefined && value.length > this.max) {
+      refuse("TooLong", `${this.description}: ${value.length} bytes`)
+    }
     writeVectorHeader(e, offset, value.length)
     if (value.length === 0) return
     checkDepth(depth + 1, this.description)
@@ -751,7 +783,9 @@ export class ArrayType<E> extends WireType<ReadonlyArray<E>> {
   }
 
   encode(e: Encoder, offset: number, value: ReadonlyArray<E>, depth: number): void {
-    if (!Array.isArray(value) || value.length !== this.length) refuse("InvalidValue", `${this.description}: needs ${this.length} elements`)
+    if (!Array.isArray(value) || value.length !== this.length) {
+      refuse("InvalidValue", `${this.description}: needs ${this.length} elements`)
+    }
     const size = this.element.inlineSize
     for (let i = 0; i < this.length; i++) this.element.encode(e, offset + i * size, value[i], depth)
   }
@@ -879,7 +913,10 @@ export class BoxType<A> extends WireType<Option.Option<A>> {
   }
 
   arbitrary(options: ArbitraryOptions): FastCheck.Arbitrary<Option.Option<A>> {
-    return FastCheck.oneof(FastCheck.constant(Option.none<A>()), this.struct.arbitrary(options).map((a) => Option.some(a)))
+    return FastCheck.oneof(
+      FastCheck.constant(Option.none<A>()),
+      this.struct.arbitrary(options).map((a) => Option.some(a))
+    )
   }
 }
 
@@ -910,7 +947,12 @@ const encodeEnvelope = <A>(e: Encoder, offset: number, type: WireType<A>, value:
  * Reads the envelope at `offset`: its value (for a known `type`), {@link ABSENT}, or {@link SKIPPED}
  * for an unknown member whose bytes are skipped and whose handles are set aside.
  */
-const decodeEnvelope = <A>(d: Decoder, offset: number, depth: number, type: WireType<A> | undefined): A | typeof ABSENT | typeof SKIPPED => {
+const decodeEnvelope = <A>(
+  d: Decoder,
+  offset: number,
+  depth: number,
+  type: WireType<A> | undefined
+): A | typeof ABSENT | typeof SKIPPED => {
   const v = d.view
   const numBytes = v.getUint32(offset, true)
   const numHandles = v.getUint16(offset + 4, true)
@@ -927,7 +969,9 @@ const decodeEnvelope = <A>(d: Decoder, offset: number, depth: number, type: Wire
       d.skipHandles(numHandles, offset)
       return SKIPPED
     }
-    if (type.inlineSize > 4) reject("InvalidEnvelope", offset, `inlined envelope for ${type.description} (${type.inlineSize} bytes)`)
+    if (type.inlineSize > 4) {
+      reject("InvalidEnvelope", offset, `inlined envelope for ${type.description} (${type.inlineSize} bytes)`)
+    }
     if (depth + 1 > MAX_DEPTH) reject("DepthExceeded", offset, `envelope at depth ${depth + 1}`)
     value = type.decode(d, offset, depth + 1)
     d.zeros(offset + type.inlineSize, offset + 4, "inlined envelope padding")
@@ -938,7 +982,9 @@ const decodeEnvelope = <A>(d: Decoder, offset: number, depth: number, type: Wire
       d.skipHandles(numHandles, offset)
       return SKIPPED
     }
-    if (type.inlineSize <= 4) reject("InvalidEnvelope", offset, `out-of-line envelope for ${type.description}, which must be inlined`)
+    if (type.inlineSize <= 4) {
+      reject("InvalidEnvelope", offset, `out-of-line envelope for ${type.description}, which must be inlined`)
+    }
     const start = d.end
     const at = d.claim(type.inlineSize, depth + 1, offset)
     value = type.decode(d, at, depth + 1)
@@ -947,7 +993,11 @@ const decodeEnvelope = <A>(d: Decoder, offset: number, depth: number, type: Wire
     }
   }
   if (d.nextHandle - handlesBefore !== numHandles) {
-    reject("InvalidEnvelope", offset, `envelope declares ${numHandles} handles, its content has ${d.nextHandle - handlesBefore}`)
+    reject(
+      "InvalidEnvelope",
+      offset,
+      `envelope declares ${numHandles} handles, its content has ${d.nextHandle - handlesBefore}`
+    )
   }
   return value
 }
@@ -982,16 +1032,25 @@ export class UnionType extends NullableType<UnionValueAny> {
   private readonly byName = new Map<string, UnionCase>()
   private readonly byOrdinal = new Map<bigint, UnionCase>()
 
-  constructor(members: Readonly<Record<string, readonly [number, WireType<unknown>]>>, readonly strict: boolean, name?: string) {
+  constructor(
+    members: Readonly<Record<string, readonly [number, WireType<unknown>]>>,
+    readonly strict: boolean,
+    name?: string
+  ) {
     super()
     for (const [memberName, [ordinal, type]] of Object.entries(members)) {
-      if (!Number.isInteger(ordinal) || ordinal < 1) throw new Error(`union member ${memberName}: ordinal ${ordinal} must be >= 1`)
+      if (!Number.isInteger(ordinal) || ordinal < 1) {
+        throw new Error(`union member ${memberName}: ordinal ${ordinal} must be >= 1`)
+      }
       const c = { name: memberName, ordinal: BigInt(ordinal), type }
       if (this.byOrdinal.has(c.ordinal)) throw new Error(`union member ${memberName}: ordinal ${ordinal} used twice`)
       this.byName.set(memberName, c)
       this.byOrdinal.set(c.ordinal, c)
     }
-    this.description = name ?? `${strict ? "strict" : "flexible"} union { ${Array.from(this.byName.values()).map((c) => `${c.ordinal}: ${c.name} ${c.type.description}`).join("; ")} }`
+    this.description = name ??
+      `${strict ? "strict" : "flexible"} union { ${
+        Array.from(this.byName.values()).map((c) => `${c.ordinal}: ${c.name} ${c.type.description}`).join("; ")
+      } }`
   }
 
   encodeOrNull(e: Encoder, offset: number, value: UnionValueAny | null, depth: number): void {
@@ -1015,7 +1074,9 @@ export class UnionType extends NullableType<UnionValueAny> {
     const c = this.byOrdinal.get(ordinal)
     if (c === undefined && this.strict) reject("UnknownMember", offset, `${this.description}: ordinal ${ordinal}`)
     const value = decodeEnvelope(d, offset + 8, depth, c?.type)
-    if (value === ABSENT) reject("InvalidEnvelope", offset + 8, `${this.description}: member ${ordinal} has an absent envelope`)
+    if (value === ABSENT) {
+      reject("InvalidEnvelope", offset + 8, `${this.description}: member ${ordinal} has an absent envelope`)
+    }
     if (value === SKIPPED) return { _tag: "$unknown", ordinal }
     return { _tag: c!.name, value }
   }
@@ -1048,7 +1109,9 @@ export class TableType<A> extends WireType<A> {
     const list: Array<TableField> = []
     const byOrdinal: Array<TableField | undefined> = []
     for (const [fieldName, [ordinal, type]] of Object.entries(fields)) {
-      if (!Number.isInteger(ordinal) || ordinal < 1 || ordinal > 64) throw new Error(`table field ${fieldName}: ordinal ${ordinal} must be 1..64`)
+      if (!Number.isInteger(ordinal) || ordinal < 1 || ordinal > 64) {
+        throw new Error(`table field ${fieldName}: ordinal ${ordinal} must be 1..64`)
+      }
       if (byOrdinal[ordinal] !== undefined) throw new Error(`table field ${fieldName}: ordinal ${ordinal} used twice`)
       const f = { name: fieldName, ordinal, type }
       list.push(f)
@@ -1057,7 +1120,8 @@ export class TableType<A> extends WireType<A> {
     list.sort((a, b) => a.ordinal - b.ordinal)
     this.fields = list
     this.byOrdinal = byOrdinal
-    this.description = name ?? `table { ${list.map((f) => `${f.ordinal}: ${f.name} ${f.type.description}`).join("; ")} }`
+    this.description = name ??
+      `table { ${list.map((f) => `${f.ordinal}: ${f.name} ${f.type.description}`).join("; ")} }`
   }
 
   encode(e: Encoder, offset: number, value: A, depth: number): void {
@@ -1136,14 +1200,23 @@ export interface Decoded<A> {
  * Decodes the primary object at `start` and everything after it, checking that every byte and
  * every handle was consumed. Throws {@link Reject}.
  */
-export const decodeFrom = <A>(type: WireType<A>, bytes: Uint8Array, handles: ReadonlyArray<HandleInfo>, start: number): Decoded<A> => {
+export const decodeFrom = <A>(
+  type: WireType<A>,
+  bytes: Uint8Array,
+  handles: ReadonlyArray<HandleInfo>,
+  start: number
+): Decoded<A> => {
   const d = new Decoder(bytes, handles, start)
   let value: A
   if (type.inlineSize === 0) {
     value = undefined as A
   } else {
     if (start + type.inlineSize > bytes.length) {
-      reject("TooShort", start, `${type.description} needs ${type.inlineSize} bytes, the message has ${bytes.length - start}`)
+      reject(
+        "TooShort",
+        start,
+        `${type.description} needs ${type.inlineSize} bytes, the message has ${bytes.length - start}`
+      )
     }
     const at = d.claim(type.inlineSize, 0, start)
     value = type.decode(d, at, 0)

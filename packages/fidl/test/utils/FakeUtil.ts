@@ -47,7 +47,10 @@ export const splitEnviron = (environ: ReadonlyArray<string>): ReadonlyArray<Wire
 const decoder = new TextDecoder()
 
 /** Serves the outgoing directory on `directory` until it and every Util connection are closed. */
-export const serveOutgoing = (directory: Handle.Channel, options: FakeUtilOptions): Effect.Effect<FakeUtilReport, never, Kernel.Kernel> =>
+export const serveOutgoing = (
+  directory: Handle.Channel,
+  options: FakeUtilOptions
+): Effect.Effect<FakeUtilReport, never, Kernel.Kernel> =>
   Effect.scoped(Effect.gen(function*() {
     const kernel = yield* Kernel.Kernel
     const connections = yield* FiberSet.make<void, never>()
@@ -69,7 +72,10 @@ export const serveOutgoing = (directory: Handle.Channel, options: FakeUtilOption
     }
 
     /** One request on a Util connection; "stop" ends the connection. */
-    const answer = (ch: Handle.Channel, koid: bigint): Effect.Effect<"continue" | "stop", never, Kernel.Kernel | Scope.Scope> =>
+    const answer = (
+      ch: Handle.Channel,
+      koid: bigint
+    ): Effect.Effect<"continue" | "stop", never, Kernel.Kernel | Scope.Scope> =>
       Effect.gen(function*() {
         const message = yield* Transport.receive(ch)
         const header = yield* Transport.decodeHeader(message)
@@ -82,7 +88,10 @@ export const serveOutgoing = (directory: Handle.Channel, options: FakeUtilOption
         const txid = header.txid
         // Methods without parameters: the request must be the header alone.
         if (method.ordinal !== util.ReadFile.ordinal) yield* Transport.decodeBody(method.request, message)
-        const reply = <Req, Res>(m: Protocol.Method<Req, Res>, response: Res): Effect.Effect<"continue" | "stop", never, Kernel.Kernel> =>
+        const reply = <Req, Res>(
+          m: Protocol.Method<Req, Res>,
+          response: Res
+        ): Effect.Effect<"continue" | "stop", never, Kernel.Kernel> =>
           Effect.match(Transport.reply(ch, m, txid, response), {
             onFailure: (error) => {
               replyFailures.push({ method: m.name, error })
@@ -100,7 +109,10 @@ export const serveOutgoing = (directory: Handle.Channel, options: FakeUtilOption
           case util.GetEnvironmentCount.ordinal:
             return yield* reply(util.GetEnvironmentCount, { count: BigInt(vars.length) })
           case util.DumpNamespace.ordinal: {
-            const contents = yield* Effect.catchAll(IoClient.dumpNamespace(namespace), (e) => Effect.succeed(`dump failed: ${e.message}`))
+            const contents = yield* Effect.catchAll(
+              IoClient.dumpNamespace(namespace),
+              (e) => Effect.succeed(`dump failed: ${e.message}`)
+            )
             return yield* reply(util.DumpNamespace, { contents })
           }
           case util.ReadFile.ordinal: {
@@ -118,7 +130,10 @@ export const serveOutgoing = (directory: Handle.Channel, options: FakeUtilOption
       const koid = lifecycle ?? 0n
       lifecycle = undefined
       served++
-      const loop: Effect.Effect<void, never, Kernel.Kernel> = Effect.flatMap(Effect.scoped(answer(ch, koid)), (step) => (step === "continue" ? loop : Effect.void))
+      const loop: Effect.Effect<void, never, Kernel.Kernel> = Effect.flatMap(
+        Effect.scoped(answer(ch, koid)),
+        (step) => (step === "continue" ? loop : Effect.void)
+      )
       return Effect.ensuring(Effect.provideService(loop, Kernel.Kernel, kernel), Effect.ignore(kernel.handle.close(ch)))
     }
 
@@ -141,8 +156,17 @@ export const serveOutgoing = (directory: Handle.Channel, options: FakeUtilOption
       return "continue" as const
     }).pipe(Effect.scoped, Effect.catchAll(() => Effect.succeed("stop" as const)))
 
-    const directoryLoop: Effect.Effect<void, never, Kernel.Kernel> = Effect.flatMap(route, (step) => (step === "continue" ? directoryLoop : Effect.void))
-    yield* FiberSet.run(connections, Effect.ensuring(Effect.provideService(directoryLoop, Kernel.Kernel, kernel), Effect.ignore(kernel.handle.close(directory))))
+    const directoryLoop: Effect.Effect<void, never, Kernel.Kernel> = Effect.flatMap(
+      route,
+      (step) => (step === "continue" ? directoryLoop : Effect.void)
+    )
+    yield* FiberSet.run(
+      connections,
+      Effect.ensuring(
+        Effect.provideService(directoryLoop, Kernel.Kernel, kernel),
+        Effect.ignore(kernel.handle.close(directory))
+      )
+    )
     yield* FiberSet.awaitEmpty(connections)
     return { connections: served, replyFailures }
   }))

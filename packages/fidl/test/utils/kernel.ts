@@ -2,13 +2,13 @@
  * Test support: a kernel built synchronously that lives for a whole test file (for synchronous
  * properties that need real handles), a pool of handles of several object types, and helpers.
  */
+import type * as Wire from "@zxsim/fidl/Wire"
 import type * as Handle from "@zxsim/kernel/Handle"
 import * as Kernel from "@zxsim/kernel/Kernel"
 import type { ObjectTypeName } from "@zxsim/kernel/ObjectType"
 import * as Effect from "effect/Effect"
 import * as FastCheck from "effect/FastCheck"
 import * as Scope from "effect/Scope"
-import type * as Wire from "@zxsim/fidl/Wire"
 
 /** A kernel for synchronous use, with a scope that owns what is created through `run`. */
 export interface FileKernel {
@@ -47,7 +47,12 @@ export const makeHandlePool = (fk: FileKernel): HandlePool => {
   for (let i = 0; i < 2; i++) sockets.push(...run(kernel.socket.create()))
   const events: Array<Handle.Handle> = []
   for (let i = 0; i < 2; i++) events.push(run(kernel.event.create()))
-  const byType: Record<string, ReadonlyArray<Handle.Handle>> = { VMO: vmos, CHANNEL: channels, SOCKET: sockets, EVENT: events }
+  const byType: Record<string, ReadonlyArray<Handle.Handle>> = {
+    VMO: vmos,
+    CHANNEL: channels,
+    SOCKET: sockets,
+    EVENT: events
+  }
   const all = [...vmos, ...channels, ...sockets, ...events]
   const infos = new Map<Handle.Handle, Wire.HandleInfo>()
   for (const handle of all) {

@@ -98,7 +98,9 @@ export const read = (bytes: Uint8Array): ElfFacts => {
   }
 
   const interp = phdrs.find((p) => p.type === PT_INTERP)
-  const interpreter = interp === undefined ? undefined : cString(bytes.subarray(0, interp.offset + interp.filesz), interp.offset)
+  const interpreter = interp === undefined
+    ? undefined
+    : cString(bytes.subarray(0, interp.offset + interp.filesz), interp.offset)
 
   const relocationTypes: Array<number> = []
   const relocationTables: Array<number> = []
@@ -187,7 +189,9 @@ const common = (facts: ElfFacts, found: Array<string>) => {
 
 const entryAtStart = (facts: ElfFacts, found: Array<string>) => {
   if (facts.start === undefined) found.push("no _start symbol")
-  else if (facts.start !== facts.entry) found.push(`entry 0x${facts.entry.toString(16)} is not _start (0x${facts.start.toString(16)})`)
+  else if (facts.start !== facts.entry) {
+    found.push(`entry 0x${facts.entry.toString(16)} is not _start (0x${facts.start.toString(16)})`)
+  }
   if (facts.undefinedWeak.length > 0) found.push(`undefined weak symbols: ${facts.undefinedWeak.join(", ")}`)
 }
 
@@ -207,7 +211,9 @@ export const staticPieProblems = (bytes: Uint8Array): Array<string> => {
   if (facts.programHeaderTypes.includes(PT_INTERP)) found.push("has PT_INTERP")
   if (facts.needed.length > 0) found.push(`has DT_NEEDED: ${facts.needed.join(", ")}`)
   const other = facts.relocationTypes.filter((t) => t !== RelocationType.RELATIVE)
-  if (other.length > 0) found.push(`dynamic relocation types other than R_RISCV_RELATIVE: ${[...new Set(other)].join(", ")}`)
+  if (other.length > 0) {
+    found.push(`dynamic relocation types other than R_RISCV_RELATIVE: ${[...new Set(other)].join(", ")}`)
+  }
   const tables = facts.relocationTables.filter((t) => t !== DT_RELA)
   if (tables.length > 0) found.push(`relocation tables other than DT_RELA: ${tables.join(", ")}`)
   entryAtStart(facts, found)

@@ -8,7 +8,8 @@ import { Rights } from "../Rights.js"
 import { Signals } from "../Signals.js"
 import { Status } from "../Status.js"
 import { fail } from "./fail.js"
-import { HandleRef, KObject } from "./object.js"
+import type { HandleRef } from "./object.js"
+import { KObject } from "./object.js"
 import type { KernelState } from "./state.js"
 
 /** The most bytes one message may carry. */
@@ -129,7 +130,7 @@ export class ChannelObject extends KObject {
       // Calls waiting for a reply on the peer will never get one (null: peer closed).
       const waiters = peer.callWaiters
       peer.callWaiters = null
-      if (waiters !== null) for (const waiter of waiters.values()) waiter(null)
+      if (waiters !== null) { for (const waiter of waiters.values()) waiter(null) }
       this.peerKoid = peer.koid
       peer.peerKoid = this.koid
       peer.peer = null
@@ -162,7 +163,10 @@ export const checkLimits = (byteCount: number, handleCount: number): void => {
  * right ACCESS_DENIED, the channel's own handle NOT_SUPPORTED. Zircon consumes the handles even
  * when the write fails, so on any failure they are all closed.
  */
-export const takeForTransfer = (channel: ChannelObject, refs: ReadonlyArray<HandleRef | undefined>): Array<HandleRef> => {
+export const takeForTransfer = (
+  channel: ChannelObject,
+  refs: ReadonlyArray<HandleRef | undefined>
+): Array<HandleRef> => {
   let status: number = Status.OK
   const seen = new Set<HandleRef>()
   for (const ref of refs) {

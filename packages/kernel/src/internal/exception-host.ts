@@ -15,6 +15,7 @@ import * as RightsMod from "../Rights.js"
 import { Rights } from "../Rights.js"
 import { Status } from "../Status.js"
 import type { ZxError } from "../ZxError.js"
+import { readThreadState, writeThreadState } from "./exception-syscalls.js"
 import {
   activeException,
   ChannelType,
@@ -27,7 +28,6 @@ import {
   setExceptionState,
   vmexResource
 } from "./exception.js"
-import { readThreadState, writeThreadState } from "./exception-syscalls.js"
 import { fail } from "./fail.js"
 import { HandleRef } from "./object.js"
 import type { KernelState } from "./state.js"
@@ -66,7 +66,11 @@ export const makeExceptionHost = (kernel: KernelState, tools: HostTools) => {
       run("exception.decodeInfo", (): ExceptionInfo => {
         if (bytes.length !== EXCEPTION_INFO_BYTES) fail(Status.INVALID_ARGS)
         const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-        return { pid: Number(view.getBigUint64(0, true)), tid: Number(view.getBigUint64(8, true)), type: view.getUint32(16, true) }
+        return {
+          pid: Number(view.getBigUint64(0, true)),
+          tid: Number(view.getBigUint64(8, true)),
+          type: view.getUint32(16, true)
+        }
       })
   }
 
@@ -81,11 +85,16 @@ export const makeExceptionHost = (kernel: KernelState, tools: HostTools) => {
       one("task.createExceptionChannel", () => {
         const ref = resolve(task)
         const type = ref.object.type
-        if (type !== ObjectType.THREAD && type !== ObjectType.PROCESS && type !== ObjectType.JOB) fail(Status.WRONG_TYPE)
+        if (type !== ObjectType.THREAD && type !== ObjectType.PROCESS && type !== ObjectType.JOB) {
+          fail(Status.WRONG_TYPE)
+        }
         const needed = (Rights.INSPECT | Rights.DUPLICATE | Rights.TRANSFER | Rights.MANAGE_THREAD |
           (type === ObjectType.THREAD ? 0 : Rights.ENUMERATE)) >>> 0
         if (!RightsMod.has(ref.rights, needed)) fail(Status.ACCESS_DENIED)
-        return new HandleRef(createExceptionChannel(kernel, ref.object, options?.debugger === true), EXCEPTION_CHANNEL_RIGHTS)
+        return new HandleRef(
+          createExceptionChannel(kernel, ref.object, options?.debugger === true),
+          EXCEPTION_CHANNEL_RIGHTS
+        )
       }),
     readState: (thread: Handle.Thread, kind: number) =>
       run("thread.readState", () => {
@@ -108,7 +117,10 @@ export const makeExceptionHost = (kernel: KernelState, tools: HostTools) => {
         return current!.report
       }),
     crashReport: (process: Handle.Process) =>
-      run("process.crashReport", () => Option.fromNullable(crashOf(resolve(process, ObjectType.PROCESS, Rights.INSPECT).object as ProcessObject))),
+      run(
+        "process.crashReport",
+        () => Option.fromNullable(crashOf(resolve(process, ObjectType.PROCESS, Rights.INSPECT).object as ProcessObject))
+      ),
     replaceAsExecutable: (vmo: Handle.Vmo, vmex?: Handle.Resource) =>
       one("vmo.replaceAsExecutable", () => {
         const ref = resolve(vmo, ObjectType.VMO)

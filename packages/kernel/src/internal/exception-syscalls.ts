@@ -6,7 +6,13 @@
  * @internal
  */
 import { F_REGISTERS_OFFSET, FCSR_OFFSET, PC_OFFSET } from "../Cpu.js"
-import { EXCEPTION_REPORT_BYTES, ExceptionChannelOption, FP_REGS_BYTES, GENERAL_REGS_BYTES, ThreadStateKind } from "../Exception.js"
+import {
+  EXCEPTION_REPORT_BYTES,
+  ExceptionChannelOption,
+  FP_REGS_BYTES,
+  GENERAL_REGS_BYTES,
+  ThreadStateKind
+} from "../Exception.js"
 import { ObjectType } from "../ObjectType.js"
 import * as RightsMod from "../Rights.js"
 import { Rights } from "../Rights.js"
@@ -44,7 +50,9 @@ export const readThreadState = (kernel: KernelState, thread: ThreadObject, kind:
   }
   if (kind === ThreadStateKind.FP_REGS) {
     const out = new Uint8Array(FP_REGS_BYTES)
-    for (let i = 0; i < 32; i++) out.set(mem.subarray(base + F_REGISTERS_OFFSET + i * 8, base + F_REGISTERS_OFFSET + i * 8 + 8), i * 16)
+    for (let i = 0; i < 32; i++) {
+      out.set(mem.subarray(base + F_REGISTERS_OFFSET + i * 8, base + F_REGISTERS_OFFSET + i * 8 + 8), i * 16)
+    }
     out.set(mem.subarray(base + FCSR_OFFSET, base + FCSR_OFFSET + 4), 512)
     return out
   }
@@ -141,7 +149,11 @@ export const exceptionHandlers: Record<string, (call: Call) => number> = {
     const thread = stoppedThread(call, call.u32(0), true)
     const kind = call.u32(1)
     const size = call.size(3)
-    const expected = kind === ThreadStateKind.GENERAL_REGS ? GENERAL_REGS_BYTES : kind === ThreadStateKind.FP_REGS ? FP_REGS_BYTES : -1
+    const expected = kind === ThreadStateKind.GENERAL_REGS
+      ? GENERAL_REGS_BYTES
+      : kind === ThreadStateKind.FP_REGS
+      ? FP_REGS_BYTES
+      : -1
     if (expected < 0 || size !== expected) fail(Status.INVALID_ARGS)
     writeThreadState(call.kernel, thread, kind, call.readIn(call.size(2), size))
     activeException(thread)!.registersWritten = true

@@ -40,8 +40,9 @@ const DEAD = 2
 export const ChannelType = { NONE: 0, DEBUGGER: 1, THREAD: 2, PROCESS: 3, JOB: 4 } as const
 
 /** Rights of an exception handle: basic and property (read and set the state). */
-export const EXCEPTION_RIGHTS = (Rights.TRANSFER | Rights.DUPLICATE | Rights.WAIT | Rights.INSPECT | Rights.GET_PROPERTY |
-  Rights.SET_PROPERTY) >>> 0
+export const EXCEPTION_RIGHTS =
+  (Rights.TRANSFER | Rights.DUPLICATE | Rights.WAIT | Rights.INSPECT | Rights.GET_PROPERTY |
+    Rights.SET_PROPERTY) >>> 0
 /** Rights of the handler's end of an exception channel. */
 export const EXCEPTION_CHANNEL_RIGHTS = (Rights.TRANSFER | Rights.WAIT | Rights.READ) >>> 0
 /** Rights of a vmex resource handle. */
@@ -89,7 +90,12 @@ export class ExceptionObject extends KObject {
   /** Called once when the last handle closes, with the state the handler left. */
   onClosed: ((state: number) => void) | null = null
 
-  constructor(kernel: KernelState, readonly thread: ThreadObject, readonly report: ExceptionReport, readonly channelType: number) {
+  constructor(
+    kernel: KernelState,
+    readonly thread: ThreadObject,
+    readonly report: ExceptionReport,
+    readonly channelType: number
+  ) {
     super(kernel, ObjectType.EXCEPTION)
     thread.retain()
   }
@@ -196,7 +202,10 @@ const isDead = (task: KObject): boolean => {
 }
 
 /** x0..x31 and pc of a thread, read from its register file. */
-export const readRegisters = (kernel: KernelState, thread: ThreadObject): { readonly x: Array<bigint>; readonly pc: bigint } => {
+export const readRegisters = (
+  kernel: KernelState,
+  thread: ThreadObject
+): { readonly x: Array<bigint>; readonly pc: bigint } => {
   const view = new DataView(kernel.memory.memory.buffer)
   const x: Array<bigint> = []
   for (let i = 0; i < 32; i++) x.push(i === 0 ? 0n : view.getBigUint64(thread.registers + i * 8, true))
@@ -205,7 +214,11 @@ export const readRegisters = (kernel: KernelState, thread: ThreadObject): { read
 
 /** Zircon's type and the RISC-V cause of each CPU exception kind. */
 const KINDS: Record<ExceptionKind, { readonly type: number; readonly cause: number; readonly access: number }> = {
-  "illegal-instruction": { type: ExceptionType.UNDEFINED_INSTRUCTION, cause: RiscvCause.ILLEGAL_INSTRUCTION, access: 0 },
+  "illegal-instruction": {
+    type: ExceptionType.UNDEFINED_INSTRUCTION,
+    cause: RiscvCause.ILLEGAL_INSTRUCTION,
+    access: 0
+  },
   "breakpoint": { type: ExceptionType.SW_BREAKPOINT, cause: RiscvCause.BREAKPOINT, access: 0 },
   "fetch-page-fault": { type: ExceptionType.FATAL_PAGE_FAULT, cause: RiscvCause.FETCH_PAGE_FAULT, access: 4 },
   "load-page-fault": { type: ExceptionType.FATAL_PAGE_FAULT, cause: RiscvCause.LOAD_PAGE_FAULT, access: 1 },
@@ -236,11 +249,21 @@ const faultStatus = (fault: number): number => {
 
 const baseReport = (kernel: KernelState, thread: ThreadObject) => {
   const { x } = readRegisters(kernel, thread)
-  return { pid: thread.process.koid, tid: thread.koid, registers: x, threadName: thread.name, processName: thread.process.name }
+  return {
+    pid: thread.process.koid,
+    tid: thread.koid,
+    registers: x,
+    threadName: thread.name,
+    processName: thread.process.name
+  }
 }
 
 /** The report of an architectural exception the CPU stopped on. */
-export const reportFromStop = (kernel: KernelState, thread: ThreadObject, stop: Extract<StopReason, { _tag: "Exception" }>): ExceptionReport => {
+export const reportFromStop = (
+  kernel: KernelState,
+  thread: ThreadObject,
+  stop: Extract<StopReason, { _tag: "Exception" }>
+): ExceptionReport => {
   const k = KINDS[stop.kind] ?? { type: ExceptionType.GENERAL, cause: 0, access: 0 }
   const isFault = k.cause !== RiscvCause.ILLEGAL_INSTRUCTION && k.cause !== RiscvCause.BREAKPOINT
   let synthCode = 0
@@ -263,7 +286,13 @@ export const reportFromStop = (kernel: KernelState, thread: ThreadObject, stop: 
 }
 
 /** The report of a policy exception raised by a syscall at `pc` (`code`: a {@link PolicyCode}). */
-export const policyReport = (kernel: KernelState, thread: ThreadObject, pc: number, code: number, data: number): ExceptionReport => ({
+export const policyReport = (
+  kernel: KernelState,
+  thread: ThreadObject,
+  pc: number,
+  code: number,
+  data: number
+): ExceptionReport => ({
   ...baseReport(kernel, thread),
   type: ExceptionType.POLICY_ERROR,
   cause: 0,
@@ -311,7 +340,11 @@ const GONE: ExceptionOutcome = { resumed: false, registersWritten: false }
  * Stops `thread` in an exception until a handler decides (see the module comment). Succeeds with
  * `resumed` when the thread should continue, not when it exited or its process was killed.
  */
-export const raiseException = (kernel: KernelState, thread: ThreadObject, report: ExceptionReport): Effect.Effect<ExceptionOutcome> =>
+export const raiseException = (
+  kernel: KernelState,
+  thread: ThreadObject,
+  report: ExceptionReport
+): Effect.Effect<ExceptionOutcome> =>
   Effect.gen(function*() {
     const record: ActiveException = { report, registersWritten: false }
     active.set(thread, record)
@@ -366,7 +399,9 @@ export const setExceptionState = (exception: ExceptionObject, state: number): vo
  * What a syscall's policy check decided: whether the call may go on, and whether it raises a
  * policy exception first (the `_EXCEPTION` actions). KILL kills the caller's process.
  */
-export const applyPolicy = (action: number): { readonly allowed: boolean; readonly exception: boolean; readonly kill: boolean } => ({
+export const applyPolicy = (
+  action: number
+): { readonly allowed: boolean; readonly exception: boolean; readonly kill: boolean } => ({
   allowed: action === PolicyAction.ALLOW || action === PolicyAction.ALLOW_EXCEPTION,
   exception: action === PolicyAction.ALLOW_EXCEPTION || action === PolicyAction.DENY_EXCEPTION,
   kill: action === PolicyAction.KILL

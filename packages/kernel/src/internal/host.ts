@@ -8,33 +8,28 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Scope from "effect/Scope"
 import * as Handle from "../Handle.js"
-import type {
-  ChannelMessage,
-  ChannelReadLimits,
-  HandleBasicInfo,
-  KernelShape,
-  RegionInfo
-} from "../Kernel.js"
+import type { ChannelMessage, ChannelReadLimits, HandleBasicInfo, KernelShape, RegionInfo } from "../Kernel.js"
 import { ObjectType, type ObjectTypeName } from "../ObjectType.js"
 import * as ObjectTypes from "../ObjectType.js"
 import * as RightsMod from "../Rights.js"
 import { Rights } from "../Rights.js"
 import { Signals } from "../Signals.js"
 import { Status } from "../Status.js"
-import { MAX_NAME_LEN, PolicyMode, PolicyOverride, ProcessOption, TIME_INFINITE, TaskReturnCode } from "../Task.js"
+import { MAX_NAME_LEN, PolicyMode, PolicyOverride, ProcessOption, TaskReturnCode, TIME_INFINITE } from "../Task.js"
 import { PAGE_SIZE, VmoChildOption, VmoOption } from "../VmOptions.js"
 import { ZxError } from "../ZxError.js"
-import { checkLimits, ChannelObject, takeForTransfer } from "./channel.js"
+import { ChannelObject, checkLimits, takeForTransfer } from "./channel.js"
 import { EventObject, EventPairObject } from "./event.js"
-import { taskEnded } from "./exception.js"
 import { makeExceptionHost } from "./exception-host.js"
+import { taskEnded } from "./exception.js"
 import { fail, isFault } from "./fail.js"
 import { HandleRef, type KObject } from "./object.js"
 import type { Scheduling } from "./scheduling.js"
 import { SocketObject } from "./socket.js"
 import type { KernelState } from "./state.js"
 import { JobObject, ProcessObject, TaskState, ThreadObject } from "./task.js"
-import { type AddressSpace, Mapping, VmarObject } from "./vmar.js"
+import type { Mapping } from "./vmar.js"
+import { type AddressSpace, VmarObject } from "./vmar.js"
 import { MAX_VMO_SIZE, VmoObject } from "./vmo.js"
 
 /** Truncates a name to Zircon's 31-byte limit without splitting a UTF-8 sequence. */
@@ -76,14 +71,22 @@ export const childVmarRights = (vmar: VmarObject): number => {
 }
 
 /** Makes a VMO child per Zircon's rules (only snapshot kinds are supported here). */
-export const createVmoChild = (parent: VmoObject, parentRights: number, options: number, offset: number, size: number): HandleRef => {
+export const createVmoChild = (
+  parent: VmoObject,
+  parentRights: number,
+  options: number,
+  offset: number,
+  size: number
+): HandleRef => {
   if (!RightsMod.has(parentRights, Rights.DUPLICATE | Rights.READ)) fail(Status.ACCESS_DENIED)
   const known = VmoChildOption.SNAPSHOT | VmoChildOption.SNAPSHOT_AT_LEAST_ON_WRITE | VmoChildOption.RESIZABLE |
     VmoChildOption.NO_WRITE | VmoChildOption.SLICE | VmoChildOption.REFERENCE
   if ((options & ~known) !== 0) fail(Status.INVALID_ARGS)
   const snapshot = (options & (VmoChildOption.SNAPSHOT | VmoChildOption.SNAPSHOT_AT_LEAST_ON_WRITE)) !== 0
   if (!snapshot) fail(Status.NOT_SUPPORTED)
-  if ((options & VmoChildOption.SNAPSHOT) !== 0 && (options & VmoChildOption.SNAPSHOT_AT_LEAST_ON_WRITE) !== 0) fail(Status.INVALID_ARGS)
+  if ((options & VmoChildOption.SNAPSHOT) !== 0 && (options & VmoChildOption.SNAPSHOT_AT_LEAST_ON_WRITE) !== 0) {
+    fail(Status.INVALID_ARGS)
+  }
   if (!isSize(offset) || !isSize(size) || offset % PAGE_SIZE !== 0) fail(Status.INVALID_ARGS)
   if (size > MAX_VMO_SIZE || offset + size > MAX_VMO_SIZE) fail(Status.OUT_OF_RANGE)
   const resizable = (options & VmoChildOption.RESIZABLE) !== 0
@@ -102,7 +105,9 @@ export const createVmoChild = (parent: VmoObject, parentRights: number, options:
  * guest's `process_create` applies its own job's policy first; the host is no process and has none.
  */
 export const createProcess = (kernel: KernelState, job: JobObject, name: string, options: number): ProcessObject => {
-  if (options !== ProcessOption.NONE) fail(options === ProcessOption.SHARED ? Status.NOT_SUPPORTED : Status.INVALID_ARGS)
+  if (options !== ProcessOption.NONE) {
+    fail(options === ProcessOption.SHARED ? Status.NOT_SUPPORTED : Status.INVALID_ARGS)
+  }
   if (job.dead) fail(Status.BAD_STATE)
   return new ProcessObject(kernel, job, truncateName(name))
 }
@@ -258,15 +263,15 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduling): KernelShap
       return fresh ? Effect.zipRight(Scope.addFinalizer(scope, closeOwned(scope, target)), body) : body
     })
 
-  const one = <T extends ObjectTypeName>(operation: string, f: () => HandleRef) =>
-    own(operation, () => wrap(f()))
+  const one = (operation: string, f: () => HandleRef) => own(operation, () => wrap(f()))
 
   const vmoOf = (h: Handle.Handle, rights?: number) => resolve(h, ObjectType.VMO, rights).object as VmoObject
   const vmarOf = (h: Handle.Handle, rights?: number) => {
     const ref = resolve(h, ObjectType.VMAR, rights)
     return { vmar: ref.object as VmarObject, rights: ref.rights }
   }
-  const processOf = (h: Handle.Handle, rights?: number) => resolve(h, ObjectType.PROCESS, rights).object as ProcessObject
+  const processOf = (h: Handle.Handle, rights?: number) =>
+    resolve(h, ObjectType.PROCESS, rights).object as ProcessObject
 
   const readMemory = (aspace: AddressSpace, address: number, length: number) => {
     if (!isSize(address) || !isSize(length)) fail(Status.INVALID_ARGS)
@@ -308,7 +313,12 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduling): KernelShap
       info: (handle) =>
         run("handle.info", (): HandleBasicInfo => {
           const ref = resolve(handle)
-          return { koid: ref.object.koid, relatedKoid: ref.object.relatedKoid(), type: typeName(ref.object.type), rights: ref.rights }
+          return {
+            koid: ref.object.koid,
+            relatedKoid: ref.object.relatedKoid(),
+            type: typeName(ref.object.type),
+            rights: ref.rights
+          }
         })
     },
 
@@ -331,7 +341,9 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduling): KernelShap
       signal: (handle, clear, set) =>
         run("object.signal", () => {
           const ref = resolve(handle, undefined, Rights.SIGNAL)
-          if (!isU32(clear) || !isU32(set) || ((clear | set) & ~ref.object.signalable()) !== 0) fail(Status.INVALID_ARGS)
+          if (!isU32(clear) || !isU32(set) || ((clear | set) & ~ref.object.signalable()) !== 0) {
+            fail(Status.INVALID_ARGS)
+          }
           ref.object.updateSignals(clear >>> 0, set >>> 0)
         }),
       signalPeer: (handle, clear, set) =>
@@ -339,7 +351,9 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduling): KernelShap
           const ref = resolve(handle, undefined, Rights.SIGNAL_PEER)
           const peer = ref.object.signalPeer()
           if (peer === undefined) fail(Status.NOT_SUPPORTED)
-          if (!isU32(clear) || !isU32(set) || ((clear | set) & ~ref.object.signalable()) !== 0) fail(Status.INVALID_ARGS)
+          if (!isU32(clear) || !isU32(set) || ((clear | set) & ~ref.object.signalable()) !== 0) {
+            fail(Status.INVALID_ARGS)
+          }
           if (peer === null) fail(Status.PEER_CLOSED)
           peer!.updateSignals(clear >>> 0, set >>> 0)
         }),
@@ -416,11 +430,11 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduling): KernelShap
             const child = vmar.allocate(options >>> 0, offset, size, rights)
             const handle: Handle.Vmar = wrap(new HandleRef(child, childVmarRights(child)))
             return { vmar: handle, base: child.base }
-          },
+          }
         ),
       map: (vmarHandle, options, vmarOffset, vmoHandle, vmoOffset, len) =>
         run("vmar.map", () => {
-          const { vmar, rights } = vmarOf(vmarHandle)
+          const { rights, vmar } = vmarOf(vmarHandle)
           const vmoRef = resolve(vmoHandle, ObjectType.VMO, Rights.MAP)
           if (!isSize(vmarOffset) || !isSize(vmoOffset) || !isSize(len) || !isU32(options)) fail(Status.INVALID_ARGS)
           return vmar.map(options >>> 0, vmarOffset, vmoRef.object as VmoObject, vmoOffset, len, rights, vmoRef.rights)
@@ -463,7 +477,10 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduling): KernelShap
       createPair: () =>
         own("event.createPair", () => {
           const [a, b] = EventPairObject.pair(kernel)
-          return [wrap(new HandleRef(a, RightsMod.DEFAULT_EVENTPAIR)), wrap(new HandleRef(b, RightsMod.DEFAULT_EVENTPAIR))] as const
+          return [
+            wrap(new HandleRef(a, RightsMod.DEFAULT_EVENTPAIR)),
+            wrap(new HandleRef(b, RightsMod.DEFAULT_EVENTPAIR))
+          ] as const
         })
     },
 
@@ -476,7 +493,7 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduling): KernelShap
             const ha = wrap(new HandleRef(a, RightsMod.DEFAULT_CHANNEL))
             const hb = wrap(new HandleRef(b, RightsMod.DEFAULT_CHANNEL))
             return [ha, hb] as const
-          },
+          }
         ),
       write: (channel, bytes, handles = []) =>
         run("channel.write", () => {
@@ -518,8 +535,8 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduling): KernelShap
             }
             const m = object.take()
             return { bytes: m.bytes, handles: m.handles.map((ref) => wrap(ref)) }
-          },
-).pipe(
+          }
+        ).pipe(
           Effect.catchAllDefect((defect) =>
             defect instanceof ChannelTooSmall
               ? Effect.fail(
@@ -542,10 +559,13 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduling): KernelShap
             const ha = wrap(new HandleRef(a, RightsMod.DEFAULT_SOCKET))
             const hb = wrap(new HandleRef(b, RightsMod.DEFAULT_SOCKET))
             return [ha, hb] as const
-          },
+          }
         ),
       write: (socket, bytes) =>
-        run("socket.write", () => (resolve(socket, ObjectType.SOCKET, Rights.WRITE).object as SocketObject).write(bytes)),
+        run(
+          "socket.write",
+          () => (resolve(socket, ObjectType.SOCKET, Rights.WRITE).object as SocketObject).write(bytes)
+        ),
       read: (socket, max) =>
         run("socket.read", () => {
           if (!isSize(max)) fail(Status.INVALID_ARGS)
@@ -554,8 +574,7 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduling): KernelShap
     },
 
     job: {
-      root: () =>
-        Effect.orDie(one<"JOB">("job.root", () => new HandleRef(kernel.rootJob, RightsMod.DEFAULT_JOB))),
+      root: () => Effect.orDie(one("job.root", () => new HandleRef(kernel.rootJob, RightsMod.DEFAULT_JOB))),
       create: (parent) =>
         one("job.create", () => {
           const job = resolve(parent, ObjectType.JOB, Rights.MANAGE_JOB).object as JobObject
@@ -566,7 +585,11 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduling): KernelShap
         run("job.setPolicy", () =>
           (resolve(job, ObjectType.JOB, Rights.SET_POLICY).object as JobObject).setPolicy(
             mode,
-            entries.map((e) => ({ condition: e.condition, action: e.action, override: e.override ?? PolicyOverride.DENY }))
+            entries.map((e) => ({
+              condition: e.condition,
+              action: e.action,
+              override: e.override ?? PolicyOverride.DENY
+            }))
           )),
       getPolicy: (job, condition) =>
         run("job.getPolicy", () => {
@@ -586,7 +609,7 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduling): KernelShap
             const processHandle = wrap(new HandleRef(process, RightsMod.DEFAULT_PROCESS))
             const rootVmar = wrap(new HandleRef(process.aspace.root, RightsMod.ROOT_VMAR))
             return { process: processHandle, rootVmar }
-          },
+          }
         ),
       start: (processHandle, threadHandle, entry, stack, arg1, arg2) =>
         Effect.flatMap(
@@ -661,8 +684,11 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduling): KernelShap
     systemVdso: () =>
       one("systemVdso", () => {
         if (kernel.vdso === null) fail(Status.NOT_FOUND)
-        return new HandleRef(kernel.vdso!, (Rights.DUPLICATE | Rights.TRANSFER | Rights.WAIT | Rights.INSPECT | Rights.READ |
-          Rights.EXECUTE | Rights.MAP | Rights.GET_PROPERTY) >>> 0)
+        return new HandleRef(
+          kernel.vdso!,
+          (Rights.DUPLICATE | Rights.TRANSFER | Rights.WAIT | Rights.INSPECT | Rights.READ |
+            Rights.EXECUTE | Rights.MAP | Rights.GET_PROPERTY) >>> 0
+        )
       }),
 
     monotonic: Effect.sync(() => kernel.monotonic()),

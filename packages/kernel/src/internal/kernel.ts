@@ -10,15 +10,15 @@ import * as Option from "effect/Option"
 import * as Random from "effect/Random"
 import type * as Scope from "effect/Scope"
 import { Cpu } from "../Cpu.js"
-import * as Vdso from "../Vdso.js"
-import { VmoObject } from "./vmo.js"
-import { PAGE_SIZE } from "../VmOptions.js"
 import type { KernelOptions, KernelShape } from "../Kernel.js"
 import { TaskReturnCode } from "../Task.js"
+import * as Vdso from "../Vdso.js"
+import { PAGE_SIZE } from "../VmOptions.js"
 import { killJob, makeHost } from "./host.js"
 import { Scheduler } from "./scheduler.js"
 import { KernelState } from "./state.js"
 import { dispatchSyscall } from "./syscalls.js"
+import { VmoObject } from "./vmo.js"
 
 const DEFAULT_MEMORY = 1024 * 1024 * 1024
 
@@ -46,7 +46,11 @@ export const make = (options?: KernelOptions): Effect.Effect<KernelShape, never,
     state.vdsoCodeOffset = layout.codeOffset
     const fibers = yield* FiberSet.make<void, never>()
     // The one place the scheduler meets the syscalls: it is handed their dispatch function.
-    const scheduler: Scheduler = new Scheduler(state, fibers, (thread, pc) => dispatchSyscall(state, scheduler, thread, pc))
+    const scheduler: Scheduler = new Scheduler(
+      state,
+      fibers,
+      (thread, pc) => dispatchSyscall(state, scheduler, thread, pc)
+    )
     // Runs before the fiber set closes: dead processes stop their threads themselves.
     yield* Effect.addFinalizer(() => Effect.sync(() => killJob(state.rootJob, BigInt(TaskReturnCode.SYSCALL_KILL))))
     return makeHost(state, scheduler)

@@ -7,10 +7,10 @@
  * when its last reference goes, `destroy` frees what it owns.
  * @internal
  */
-import type { KernelState } from "./state.js"
 import { Signals } from "../Signals.js"
 import { Status } from "../Status.js"
 import { fail } from "./fail.js"
+import type { KernelState } from "./state.js"
 
 /** A pending `waitOne`: called with the object's signals when they change or when it is cancelled. */
 export interface Waiter {

@@ -81,7 +81,7 @@ export class JobPolicy {
         next.addOne(mode, e.condition, e.action, e.override)
       }
     }
-    if (anyOverride !== null) for (const c of NEW_OBJECT_CONDITIONS) next.overrides[c] = anyOverride
+    if (anyOverride !== null) { for (const c of NEW_OBJECT_CONDITIONS) next.overrides[c] = anyOverride }
     return next
   }
 
@@ -89,7 +89,9 @@ export class JobPolicy {
     if (!Number.isInteger(action) || action < 0) fail(Status.INVALID_ARGS)
     if (action > PolicyAction.KILL) fail(Status.NOT_SUPPORTED)
     if (!isOverride(override)) fail(Status.INVALID_ARGS)
-    if (!Number.isInteger(condition) || condition < 0 || condition >= CONDITIONS || condition === PolicyCondition.NEW_ANY) {
+    if (
+      !Number.isInteger(condition) || condition < 0 || condition >= CONDITIONS || condition === PolicyCondition.NEW_ANY
+    ) {
       fail(Status.INVALID_ARGS)
     }
     if (this.overrides[condition] === PolicyOverride.ALLOW) {

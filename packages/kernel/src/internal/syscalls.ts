@@ -15,21 +15,22 @@ import { Rights } from "../Rights.js"
 import { Signals } from "../Signals.js"
 import { Status } from "../Status.js"
 import { InfoTopic, Property, table } from "../Syscalls.js"
+import { PolicyCondition, TaskReturnCode, TIME_INFINITE } from "../Task.js"
 import { ECALL_OFFSET, STUB_SIZE } from "../Vdso.js"
-import { PolicyCondition, TIME_INFINITE, TaskReturnCode } from "../Task.js"
 import { PAGE_SIZE, VmoOption } from "../VmOptions.js"
 import { ChannelObject, checkLimits, type QueuedMessage, takeForTransfer } from "./channel.js"
-import { applyPolicy, BAD_SYSCALL_CODE, isVmex, policyCodeOf, policyReport, raiseException } from "./exception.js"
+import { EventObject, EventPairObject } from "./event.js"
 import { exceptionHandlers, extraGetProperty, extraInfo, extraSetProperty } from "./exception-syscalls.js"
+import { applyPolicy, BAD_SYSCALL_CODE, isVmex, policyCodeOf, policyReport, raiseException } from "./exception.js"
 import { fail, isFault } from "./fail.js"
 import { childVmarRights, createProcess, createVmoChild, killJob, startProcess, truncateName, waitFor } from "./host.js"
 import { HandleRef, type KObject } from "./object.js"
 import type { Scheduling } from "./scheduling.js"
-import { EventObject, EventPairObject } from "./event.js"
 import { SocketObject } from "./socket.js"
 import { clockNanos, type KernelState } from "./state.js"
 import { JobObject, ProcessObject, TaskState, ThreadObject } from "./task.js"
-import { Access, VmarObject } from "./vmar.js"
+import type { VmarObject } from "./vmar.js"
+import { Access } from "./vmar.js"
 import { MAX_VMO_SIZE, VmoObject } from "./vmo.js"
 
 const T0 = 5
@@ -225,13 +226,17 @@ const takeGuestHandles = (call: Call, channel: ChannelObject, values: ReadonlyAr
 
 let nextCallTxid = 1
 
-
 /**
  * `<object>_create(options, out0, out1)` for the objects made in pairs (channels, sockets, event
  * pairs): options must be 0, both outputs are probed before anything is made, the job's policy
  * for `condition` is applied, and each end gets a handle with `rights`.
  */
-const createPair = (call: Call, condition: number, pair: (kernel: KernelState) => readonly [KObject, KObject], rights: number): number => {
+const createPair = (
+  call: Call,
+  condition: number,
+  pair: (kernel: KernelState) => readonly [KObject, KObject],
+  rights: number
+): number => {
   if (call.u32(0) !== 0) fail(Status.INVALID_ARGS)
   const out0 = call.size(1)
   const out1 = call.size(2)
@@ -339,7 +344,9 @@ const handlers: Record<string, Handler> = {
       // Nothing to wait for: a plain sleep until the deadline.
       if (deadline >= TIME_INFINITE) return Effect.as(Effect.never, Status.OK)
       const now = call.kernel.monotonic()
-      return deadline <= now ? Status.TIMED_OUT : Effect.as(Effect.sleep(Duration.nanos(deadline - now)), Status.TIMED_OUT)
+      return deadline <= now
+        ? Status.TIMED_OUT
+        : Effect.as(Effect.sleep(Duration.nanos(deadline - now)), Status.TIMED_OUT)
     }
     const raw = call.readIn(itemsAt, count * 12)
     const view = new DataView(raw.buffer)
@@ -472,7 +479,8 @@ const handlers: Record<string, Handler> = {
     return Status.OK
   },
 
-  eventpair_create: (call) => createPair(call, PolicyCondition.NEW_EVENTPAIR, EventPairObject.pair, RightsMod.DEFAULT_EVENTPAIR),
+  eventpair_create: (call) =>
+    createPair(call, PolicyCondition.NEW_EVENTPAIR, EventPairObject.pair, RightsMod.DEFAULT_EVENTPAIR),
 
   object_get_info: (call) => {
     const value = call.u32(0)
@@ -563,7 +571,8 @@ const handlers: Record<string, Handler> = {
     return Status.OK
   },
 
-  channel_create: (call) => createPair(call, PolicyCondition.NEW_CHANNEL, ChannelObject.pair, RightsMod.DEFAULT_CHANNEL),
+  channel_create: (call) =>
+    createPair(call, PolicyCondition.NEW_CHANNEL, ChannelObject.pair, RightsMod.DEFAULT_CHANNEL),
 
   channel_read: (call) => {
     const channel = call.handle(call.u32(0), ObjectType.CHANNEL, Rights.READ).object as ChannelObject
@@ -1028,7 +1037,12 @@ const faultStatus = (e: unknown): number => {
 }
 
 /** Handles the syscall `thread` stopped on; returns an Effect when the handler must suspend. */
-export const dispatchSyscall = (kernel: KernelState, scheduler: Scheduling, thread: ThreadObject, pc: number): Effect.Effect<void> | null => {
+export const dispatchSyscall = (
+  kernel: KernelState,
+  scheduler: Scheduling,
+  thread: ThreadObject,
+  pc: number
+): Effect.Effect<void> | null => {
   const call = new Call(kernel, scheduler, thread)
   const number = call.number
   const process = thread.process

@@ -32,7 +32,6 @@ export const Fault = {
 
 const isPageAligned = (x: number): boolean => x % PAGE_SIZE === 0
 
-
 /** The handle right each CAN_MAP_READ/WRITE/EXECUTE bit needs. */
 const CAN_MAP_RIGHTS: ReadonlyArray<readonly [number, number]> = [
   [VmOption.CAN_MAP_READ, Rights.READ],
@@ -85,7 +84,15 @@ export class Mapping {
 
   /** Splits off and returns the part from `at` on; this one keeps `[base, at)`. */
   splitAt(at: number): Mapping {
-    const tail = new Mapping(at, this.end - at, this.vmo, this.vmoOffset + (at - this.base), this.perms, this.maxPerms, this.parent)
+    const tail = new Mapping(
+      at,
+      this.end - at,
+      this.vmo,
+      this.vmoOffset + (at - this.base),
+      this.perms,
+      this.maxPerms,
+      this.parent
+    )
     this.size = at - this.base
     return tail
   }
@@ -195,7 +202,13 @@ export class VmarObject extends KObject {
    * CAN_MAP_WRITE and CAN_MAP_EXECUTE need READ, WRITE and EXECUTE on it (ACCESS_DENIED).
    */
   allocate(options: number, offset: number, size: number, parentRights: number): VmarObject {
-    if (!rightsCover(parentRights, options & (VmOption.CAN_MAP_READ | VmOption.CAN_MAP_WRITE | VmOption.CAN_MAP_EXECUTE), CAN_MAP_RIGHTS)) {
+    if (
+      !rightsCover(
+        parentRights,
+        options & (VmOption.CAN_MAP_READ | VmOption.CAN_MAP_WRITE | VmOption.CAN_MAP_EXECUTE),
+        CAN_MAP_RIGHTS
+      )
+    ) {
       fail(Status.ACCESS_DENIED)
     }
     if (this.destroyed) fail(Status.BAD_STATE)
@@ -217,7 +230,15 @@ export class VmarObject extends KObject {
    * Maps `len` bytes of `vmo` from `vmoOffset`. `vmarRights` and `vmoRights` are the rights of the
    * handles the caller used: they bound the permissions, now and for later `protect` calls.
    */
-  map(options: number, vmarOffset: number, vmo: VmoObject, vmoOffset: number, len: number, vmarRights: number, vmoRights: number): number {
+  map(
+    options: number,
+    vmarOffset: number,
+    vmo: VmoObject,
+    vmoOffset: number,
+    len: number,
+    vmarRights: number,
+    vmoRights: number
+  ): number {
     if (this.destroyed) fail(Status.BAD_STATE)
     const known = VmOption.PERM_READ | VmOption.PERM_WRITE | VmOption.PERM_EXECUTE | VmOption.SPECIFIC |
       VmOption.SPECIFIC_OVERWRITE | VmOption.MAP_RANGE | VmOption.REQUIRE_NON_RESIZABLE | VmOption.ALLOW_FAULTS |
@@ -262,7 +283,9 @@ export class VmarObject extends KObject {
     const both = vmarRights & vmoRights
     if ((this.canMap & VmOption.CAN_MAP_READ) !== 0 && (both & Rights.READ) !== 0) allowed |= VmOption.PERM_READ
     if ((this.canMap & VmOption.CAN_MAP_WRITE) !== 0 && (both & Rights.WRITE) !== 0) allowed |= VmOption.PERM_WRITE
-    if ((this.canMap & VmOption.CAN_MAP_EXECUTE) !== 0 && (both & Rights.EXECUTE) !== 0) allowed |= VmOption.PERM_EXECUTE
+    if ((this.canMap & VmOption.CAN_MAP_EXECUTE) !== 0 && (both & Rights.EXECUTE) !== 0) {
+      allowed |= VmOption.PERM_EXECUTE
+    }
     return allowed
   }
 
@@ -273,7 +296,9 @@ export class VmarObject extends KObject {
   unmapRange(start: number, len: number, mappingsOnly = false): void {
     if (this.destroyed) fail(Status.BAD_STATE)
     const end = start + len
-    if (len <= 0 || !isPageAligned(start) || !isPageAligned(len) || start < this.base || end > this.end) fail(Status.INVALID_ARGS)
+    if (len <= 0 || !isPageAligned(start) || !isPageAligned(len) || start < this.base || end > this.end) {
+      fail(Status.INVALID_ARGS)
+    }
     const covered = this.children.overlapping(start, end)
     // Validate first so a refused unmap changes nothing.
     for (const c of covered) {
@@ -310,13 +335,25 @@ export class VmarObject extends KObject {
    * throughout (NOT_FOUND otherwise) and may not gain a permission its handles did not allow.
    */
   protect(options: number, start: number, len: number, vmarRights: number): void {
-    if (!rightsCover(vmarRights, options & (VmOption.PERM_READ | VmOption.PERM_WRITE | VmOption.PERM_EXECUTE), PERM_RIGHTS)) {
+    if (
+      !rightsCover(
+        vmarRights,
+        options & (VmOption.PERM_READ | VmOption.PERM_WRITE | VmOption.PERM_EXECUTE),
+        PERM_RIGHTS
+      )
+    ) {
       fail(Status.ACCESS_DENIED)
     }
     if (this.destroyed) fail(Status.BAD_STATE)
     const end = start + len
-    if (len <= 0 || !isPageAligned(start) || !isPageAligned(len) || start < this.base || end > this.end) fail(Status.INVALID_ARGS)
-    if ((options & ~(VmOption.PERM_READ | VmOption.PERM_WRITE | VmOption.PERM_EXECUTE | VmOption.PERM_READ_IF_XOM_UNSUPPORTED)) !== 0) {
+    if (len <= 0 || !isPageAligned(start) || !isPageAligned(len) || start < this.base || end > this.end) {
+      fail(Status.INVALID_ARGS)
+    }
+    if (
+      (options &
+        ~(VmOption.PERM_READ | VmOption.PERM_WRITE | VmOption.PERM_EXECUTE | VmOption.PERM_READ_IF_XOM_UNSUPPORTED)) !==
+        0
+    ) {
       fail(Status.INVALID_ARGS)
     }
     let perms = options & (VmOption.PERM_READ | VmOption.PERM_WRITE | VmOption.PERM_EXECUTE)
@@ -441,7 +478,9 @@ export class AddressSpace {
   /** The mapping at `address`, or undefined. */
   lookup(address: number): Mapping | undefined {
     const last = this.last
-    if (last !== undefined && last.parent !== null && address >= last.base && address < last.base + last.size) return last
+    if (last !== undefined && last.parent !== null && address >= last.base && address < last.base + last.size) {
+      return last
+    }
     const m = this.root.mappingAt(address)
     if (m !== undefined) this.last = m
     return m

@@ -4,10 +4,19 @@
  * kernel's scheduler and syscall handlers exactly as a RISC-V CPU does, through the `Cpu` port:
  * registers in the register file, an `ecall` at the vDSO stub's address, results read back from a0.
  */
-import * as Layer from "effect/Layer"
-import { Cpu, type CpuShape, type CpuThread, type ExceptionKind, INSTRET_OFFSET, PC_OFFSET, type StopReason, TranslateFault } from "@zxsim/kernel/Cpu"
+import {
+  Cpu,
+  type CpuShape,
+  type CpuThread,
+  type ExceptionKind,
+  INSTRET_OFFSET,
+  PC_OFFSET,
+  type StopReason,
+  TranslateFault
+} from "@zxsim/kernel/Cpu"
 import * as Syscalls from "@zxsim/kernel/Syscalls"
 import * as Vdso from "@zxsim/kernel/Vdso"
+import * as Layer from "effect/Layer"
 
 /** What a script yields. */
 export type Step =
@@ -120,7 +129,9 @@ export class ScriptCpu implements CpuShape {
           if (page < 0) {
             this.running.delete(thread.koid)
             const pc = Number(view.getBigUint64(regs + PC_OFFSET, true))
-            const kind = page === TranslateFault.NOT_MAPPED || page === TranslateFault.PERMISSION ? "store-page-fault" : "store-access-fault"
+            const kind = page === TranslateFault.NOT_MAPPED || page === TranslateFault.PERMISSION
+              ? "store-page-fault"
+              : "store-access-fault"
             return { _tag: "Exception", kind, address: at, pc }
           }
           new Uint8Array(thread.memory.memory.buffer)[page + (at % 4096)] = step.bytes[i]

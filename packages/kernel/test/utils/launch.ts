@@ -2,16 +2,17 @@
  * Starts scripted guest processes for kernel tests: a process with the vDSO's code mapped at a
  * fixed address, a read/write data page, and a channel whose remote end is the bootstrap handle.
  */
-import * as Effect from "effect/Effect"
-import type * as Scope from "effect/Scope"
+import { assert } from "@effect/vitest"
 import type * as Handle from "@zxsim/kernel/Handle"
 import { Kernel } from "@zxsim/kernel/Kernel"
+import * as KernelModule from "@zxsim/kernel/Kernel"
 import * as Vdso from "@zxsim/kernel/Vdso"
 import { VmOption } from "@zxsim/kernel/VmOptions"
-import { assert } from "@effect/vitest"
+import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as KernelModule from "@zxsim/kernel/Kernel"
-import { layer, type Script, ScriptCpu, ScriptCpu as ScriptCpuClass } from "./ScriptCpu.js"
+import type * as Scope from "effect/Scope"
+import type { ScriptCpu } from "./ScriptCpu.js"
+import { layer, type Script, ScriptCpu as ScriptCpuClass } from "./ScriptCpu.js"
 
 /** Where the vDSO's stubs are mapped in every scripted process. */
 export const VDSO_CODE = 0x200000 + 0x1000_0000
@@ -41,10 +42,24 @@ export const launch = (
     const { process, rootVmar } = yield* k.process.create(job, name)
     const vdso = yield* k.systemVdso()
     const layout = Vdso.layout()
-    yield* k.vmar.map(rootVmar, VmOption.PERM_READ | VmOption.PERM_EXECUTE | VmOption.SPECIFIC, VDSO_CODE - 0x200000, vdso, layout.codeOffset, 4096)
+    yield* k.vmar.map(
+      rootVmar,
+      VmOption.PERM_READ | VmOption.PERM_EXECUTE | VmOption.SPECIFIC,
+      VDSO_CODE - 0x200000,
+      vdso,
+      layout.codeOffset,
+      4096
+    )
     cpu.vdsoCode = VDSO_CODE
     const data = yield* k.vmo.create(65536)
-    yield* k.vmar.map(rootVmar, VmOption.PERM_READ | VmOption.PERM_WRITE | VmOption.SPECIFIC, DATA - 0x200000, data, 0, 65536)
+    yield* k.vmar.map(
+      rootVmar,
+      VmOption.PERM_READ | VmOption.PERM_WRITE | VmOption.SPECIFIC,
+      DATA - 0x200000,
+      data,
+      0,
+      65536
+    )
     const thread = yield* k.thread.create(process, "main")
     const [local, remote] = yield* k.channel.create()
     const entry = nextEntry

@@ -14,6 +14,6 @@ const defaultTracer: Tracer.Tracer = Effect.runSync(Effect.tracer)
  * Effect's default tracer, whose spans nothing records: a span costs microseconds (a clock read,
  * the span object, a context provide), a sizeable share of a spawn that runs a dozen stages.
  */
-export const stage = (name: string, options?: Tracer.SpanOptions) =>
-<A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  Effect.flatMap(Effect.tracer, (tracer) => (tracer === defaultTracer ? self : Effect.withSpan(self, name, options)))
+export const stage =
+  (name: string, options?: Tracer.SpanOptions) => <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    Effect.flatMap(Effect.tracer, (tracer) => (tracer === defaultTracer ? self : Effect.withSpan(self, name, options)))

@@ -9,7 +9,13 @@ import * as Either from "effect/Either"
 import type { CString } from "../CString.js"
 import * as DecodeError from "../DecodeError.js"
 import { fromRaw, type HandleInfo } from "../HandleInfo.js"
-import { MAX_MESSAGE_BYTES, MAX_MESSAGE_HANDLES, SizeTooLarge, TooManyHandles, TryFromInt } from "../ProcessargsError.js"
+import {
+  MAX_MESSAGE_BYTES,
+  MAX_MESSAGE_HANDLES,
+  SizeTooLarge,
+  TooManyHandles,
+  TryFromInt
+} from "../ProcessargsError.js"
 import type { ProcessargsError } from "../ProcessargsError.js"
 
 /** `ZX_PROCARGS_PROTOCOL`; on the wire `5d 58 50 41`. */
@@ -164,7 +170,10 @@ export interface Decoded {
 /** The checks that need only the header: length, protocol, version. */
 export const checkHeader = (
   bytes: Uint8Array
-): Either.Either<Header, DecodeError.TruncatedHeader | DecodeError.MessageTooLarge | DecodeError.BadProtocol | DecodeError.BadVersion> => {
+): Either.Either<
+  Header,
+  DecodeError.TruncatedHeader | DecodeError.MessageTooLarge | DecodeError.BadProtocol | DecodeError.BadVersion
+> => {
   const length = bytes.length
   if (length < HEADER_SIZE) return Either.left(new DecodeError.TruncatedHeader({ length }))
   if (length > MAX_MESSAGE_BYTES) return Either.left(new DecodeError.MessageTooLarge({ length }))
@@ -228,7 +237,9 @@ export const decode = (bytes: Uint8Array, handleCount: number): Either.Either<De
   }
   if (infoOff % 4 !== 0) return Either.left(new DecodeError.MisalignedHandleInfo({ offset: infoOff }))
   if (infoOff !== HEADER_SIZE) {
-    return Either.left(new DecodeError.NonCanonicalLayout({ field: "handle_info_off", offset: infoOff, expected: HEADER_SIZE }))
+    return Either.left(
+      new DecodeError.NonCanonicalLayout({ field: "handle_info_off", offset: infoOff, expected: HEADER_SIZE })
+    )
   }
   const infoEnd = infoOff + 4 * handleCount
   if (infoEnd > length) {
@@ -239,7 +250,10 @@ export const decode = (bytes: Uint8Array, handleCount: number): Either.Either<De
   if (argsOff >= HEADER_SIZE && argsOff <= length && argsOff !== infoEnd) {
     const span = argsOff - infoOff
     return Either.left(
-      new DecodeError.HandleCountMismatch({ received: handleCount, declared: span >= 0 && span % 4 === 0 ? span / 4 : -1 })
+      new DecodeError.HandleCountMismatch({
+        received: handleCount,
+        declared: span >= 0 && span % 4 === 0 ? span / 4 : -1
+      })
     )
   }
   const args = readSection(bytes, "args", "args_off", argsOff, h.argsNum, infoEnd)
@@ -255,5 +269,10 @@ export const decode = (bytes: Uint8Array, handleCount: number): Either.Either<De
     if (Either.isLeft(info)) return Either.left(new DecodeError.BadHandleInfo({ index: i, cause: info.left }))
     handleInfos[i] = info.right
   }
-  return Either.right({ args: args.strings, environmentVars: environ.strings, namespacePaths: names.strings, handleInfos })
+  return Either.right({
+    args: args.strings,
+    environmentVars: environ.strings,
+    namespacePaths: names.strings,
+    handleInfos
+  })
 }

@@ -9,11 +9,12 @@ export const hex = (text: string): Array<number> =>
   })
 
 /** The bytes of an ASCII string, `\0` included as written. */
-export const ascii = (text: string): Array<number> => Array.from(text, (ch) => {
-  const code = ch.charCodeAt(0)
-  if (code > 0x7f) throw new Error(`not ASCII: ${ch}`)
-  return code
-})
+export const ascii = (text: string): Array<number> =>
+  Array.from(text, (ch) => {
+    const code = ch.charCodeAt(0)
+    if (code > 0x7f) throw new Error(`not ASCII: ${ch}`)
+    return code
+  })
 
 /** One byte array from pieces. */
 export const concat = (...pieces: ReadonlyArray<ReadonlyArray<number>>): Uint8Array => new Uint8Array(pieces.flat())

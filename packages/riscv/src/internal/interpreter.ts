@@ -605,7 +605,10 @@ export class Interpreter implements CpuShape, Reservation {
     if ((low & 3) !== 3) return low
     if (this.pcOff < PAGE - 2) return (low | (this.u16[(this.pcFrame + this.pcOff + 2) >>> 1] << 16)) >>> 0
     const nextLo = (this.pageLo + PAGE) | 0
-    const phys = this.thread!.addressSpace.translate(toNumber(nextLo, nextLo === 0 ? this.pageHi + 1 : this.pageHi), Access.EXECUTE)
+    const phys = this.thread!.addressSpace.translate(
+      toNumber(nextLo, nextLo === 0 ? this.pageHi + 1 : this.pageHi),
+      Access.EXECUTE
+    )
     return phys < 0 ? 0 : (low | (this.u16[phys >>> 1] << 16)) >>> 0
   }
 
@@ -644,7 +647,7 @@ export class Interpreter implements CpuShape, Reservation {
       return this.finish(0, this.stopReason)
     }
     // A budget that is not a positive number runs nothing (and never loops forever on NaN).
-    for (let remaining = budget > 0 ? Math.floor(budget) : 0; ;) {
+    for (let remaining = budget > 0 ? Math.floor(budget) : 0;;) {
       const chunk = remaining < CHUNK ? remaining : CHUNK
       const stop = this.loop(chunk)
       if (stop !== null) return stop
@@ -979,9 +982,11 @@ export class Interpreter implements CpuShape, Reservation {
           if (op === (6 satisfies typeof Op.BEQ)) taken = alo === blo && ahi === bhi
           else if (op === (7 satisfies typeof Op.BNE)) taken = alo !== blo || ahi !== bhi
           else if (op === (8 satisfies typeof Op.BLT)) taken = ahi < bhi || (ahi === bhi && (alo >>> 0) < (blo >>> 0))
-          else if (op === (9 satisfies typeof Op.BGE)) taken = !(ahi < bhi || (ahi === bhi && (alo >>> 0) < (blo >>> 0)))
-          else if (op === (10 satisfies typeof Op.BLTU)) taken = (ahi >>> 0) < (bhi >>> 0) || (ahi === bhi && (alo >>> 0) < (blo >>> 0))
-          else taken = !((ahi >>> 0) < (bhi >>> 0) || (ahi === bhi && (alo >>> 0) < (blo >>> 0)))
+          else if (op === (9 satisfies typeof Op.BGE)) {
+            taken = !(ahi < bhi || (ahi === bhi && (alo >>> 0) < (blo >>> 0)))
+          } else if (op === (10 satisfies typeof Op.BLTU)) {
+            taken = (ahi >>> 0) < (bhi >>> 0) || (ahi === bhi && (alo >>> 0) < (blo >>> 0))
+          } else taken = !((ahi >>> 0) < (bhi >>> 0) || (ahi === bhi && (alo >>> 0) < (blo >>> 0)))
           if (!taken) break
           const target = pcOff + imm
           if ((target >>> 12) === 0) {
@@ -1097,7 +1102,13 @@ export class Interpreter implements CpuShape, Reservation {
             }
           }
           this.pcOff = pcOff
-          const size = op === (19 satisfies typeof Op.SB) ? 1 : op === (20 satisfies typeof Op.SH) ? 2 : op === (21 satisfies typeof Op.SW) ? 4 : 8
+          const size = op === (19 satisfies typeof Op.SB)
+            ? 1
+            : op === (20 satisfies typeof Op.SH)
+            ? 2
+            : op === (21 satisfies typeof Op.SW)
+            ? 4
+            : 8
           if (!this.store(lo, hi, size, r[b], r[b + 1])) return this.finish(count - 1, this.stopReason)
           code = this.code
           i8 = this.i8

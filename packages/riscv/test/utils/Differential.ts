@@ -15,7 +15,7 @@ import { assembleAt } from "@zxsim/riscv/Assembler"
 import * as RiscvInterpreter from "@zxsim/riscv/RiscvInterpreter"
 import * as RiscvJit from "@zxsim/riscv/RiscvJit"
 import { Machine, R, W, X } from "./Machine.js"
-import { DATA, DATA_BYTES, FINAL_LABEL, PAGE, randomProgram, type RandomProgram, Rng } from "./RandomPrograms.js"
+import { DATA, DATA_BYTES, FINAL_LABEL, PAGE, type RandomProgram, randomProgram, Rng } from "./RandomPrograms.js"
 
 /** Where program `i` of a batch lives. */
 export const CODE_BASE = 0x10_0000
@@ -52,7 +52,11 @@ const readPages = (m: Machine, address: number, length: number): Uint8Array => {
 }
 
 const describeStop = (stop: StopReason): string =>
-  stop._tag === "Exception" ? `${stop.kind} @${stop.address.toString(16)} pc ${stop.pc.toString(16)}` : stop._tag === "Syscall" ? `syscall pc ${stop.pc.toString(16)}` : "budget"
+  stop._tag === "Exception"
+    ? `${stop.kind} @${stop.address.toString(16)} pc ${stop.pc.toString(16)}`
+    : stop._tag === "Syscall"
+    ? `syscall pc ${stop.pc.toString(16)}`
+    : "budget"
 
 /** One engine's account of a program: each stop with the registers then, and its memory at the end. */
 export interface Trace {
@@ -142,7 +146,9 @@ const describeRecord = (stop: string | undefined, record: BigUint64Array | undef
   const regs: Array<string> = []
   for (let i = 0; i < 32; i++) regs.push(`x${i}=${record[i].toString(16)}`)
   for (let i = 0; i < 32; i++) regs.push(`f${i}=${record[34 + i].toString(16)}`)
-  return `${stop}; pc ${record[32].toString(16)} instret ${record[33]} fcsr ${record[66].toString(16)}; ${regs.join(" ")}`
+  return `${stop}; pc ${record[32].toString(16)} instret ${record[33]} fcsr ${record[66].toString(16)}; ${
+    regs.join(" ")
+  }`
 }
 
 const sameWords = (a: Uint8Array, b: Uint8Array): boolean =>
@@ -164,7 +170,9 @@ const compare = (seed: number, pass: number, expected: Trace, actual: Trace): Di
       return {
         seed,
         pass,
-        what: `stop ${i}:\n  interpreter ${describeRecord(expected.stops[i], e)}\n  jit         ${describeRecord(actual.stops[i], a)}`
+        what: `stop ${i}:\n  interpreter ${describeRecord(expected.stops[i], e)}\n  jit         ${
+          describeRecord(actual.stops[i], a)
+        }`
       }
     }
   }

@@ -6,13 +6,21 @@
  *
  * Suites take the CPU from {@link engines}, so the same tests run on every CPU implementation.
  */
-import type * as Layer from "effect/Layer"
-import * as ManagedRuntime from "effect/ManagedRuntime"
-import { Access, Cpu, type CpuMemory, type CpuShape, type CpuThread, type StopReason, TranslateFault } from "@zxsim/kernel/Cpu"
-import { type Program, assemble } from "@zxsim/riscv/Assembler"
+import {
+  Access,
+  Cpu,
+  type CpuMemory,
+  type CpuShape,
+  type CpuThread,
+  type StopReason,
+  TranslateFault
+} from "@zxsim/kernel/Cpu"
+import { assemble, type Program } from "@zxsim/riscv/Assembler"
 import * as RegisterFile from "@zxsim/riscv/RegisterFile"
 import * as RiscvInterpreter from "@zxsim/riscv/RiscvInterpreter"
 import * as RiscvJit from "@zxsim/riscv/RiscvJit"
+import type * as Layer from "effect/Layer"
+import * as ManagedRuntime from "effect/ManagedRuntime"
 
 /** A fresh CPU from its layer, as the kernel would get it. */
 const fromLayer = (layer: Layer.Layer<Cpu>) => (): CpuShape => ManagedRuntime.make(layer).runSync(Cpu)
@@ -330,4 +338,3 @@ export class Machine implements CpuThread {
     return this
   }
 }
-

@@ -43,8 +43,7 @@ export const registerOps: Readonly<Record<string, (a: bigint, b: bigint) => bigi
   rem: (a, b) => (b === 0n ? a : s64(a) === INT64_MIN && s64(b) === -1n ? 0n : u64(s64(a) % s64(b))),
   remu: (a, b) => (b === 0n ? a : a % b),
   mulw: (a, b) => sext32(a * b),
-  divw: (a, b) =>
-    s32(b) === 0n ? MASK64 : s32(a) === INT32_MIN && s32(b) === -1n ? sext32(a) : sext32(s32(a) / s32(b)),
+  divw: (a, b) => s32(b) === 0n ? MASK64 : s32(a) === INT32_MIN && s32(b) === -1n ? sext32(a) : sext32(s32(a) / s32(b)),
   divuw: (a, b) => (u32(b) === 0n ? MASK64 : sext32(u32(a) / u32(b))),
   remw: (a, b) => (s32(b) === 0n ? sext32(a) : s32(a) === INT32_MIN && s32(b) === -1n ? 0n : sext32(s32(a) % s32(b))),
   remuw: (a, b) => (u32(b) === 0n ? sext32(a) : sext32(u32(a) % u32(b)))
@@ -68,13 +67,33 @@ export const immediateOps: Readonly<Record<string, (a: bigint, imm: bigint) => b
 }
 
 /** Shift-immediate operations and the largest shift amount each takes. */
-export const shiftLimits: Readonly<Record<string, number>> = { slli: 63, srli: 63, srai: 63, slliw: 31, srliw: 31, sraiw: 31 }
+export const shiftLimits: Readonly<Record<string, number>> = {
+  slli: 63,
+  srli: 63,
+  srai: 63,
+  slliw: 31,
+  srliw: 31,
+  sraiw: 31
+}
 
 /** Interesting 64-bit values: 0, ±1, the 64- and 32-bit extremes and their neighbours. */
 export const EDGE_VALUES: ReadonlyArray<bigint> = [
-  0n, 1n, 2n, u64(-1n), u64(-2n), u64(INT64_MIN), (1n << 63n) - 1n, u64(INT64_MIN + 1n),
-  0x7fffffffn, 0x80000000n, u64(-0x80000000n), 0xffffffffn, 0x100000000n, u64(-0x100000000n),
-  0x123456789abcdef0n, 0xfedcba9876543210n
+  0n,
+  1n,
+  2n,
+  u64(-1n),
+  u64(-2n),
+  u64(INT64_MIN),
+  (1n << 63n) - 1n,
+  u64(INT64_MIN + 1n),
+  0x7fffffffn,
+  0x80000000n,
+  u64(-0x80000000n),
+  0xffffffffn,
+  0x100000000n,
+  u64(-0x100000000n),
+  0x123456789abcdef0n,
+  0xfedcba9876543210n
 ]
 
 /** Interesting 12-bit immediates. */

@@ -69,8 +69,22 @@ export class Rng {
 }
 
 const EDGES: ReadonlyArray<bigint> = [
-  0n, 1n, 2n, 0xffffffffffffffffn, 0xfffffffffffffffen, 0x8000000000000000n, 0x7fffffffffffffffn,
-  0x7fffffffn, 0x80000000n, 0xffffffff80000000n, 0xffffffffn, 0x100000000n, 31n, 32n, 63n, 64n
+  0n,
+  1n,
+  2n,
+  0xffffffffffffffffn,
+  0xfffffffffffffffen,
+  0x8000000000000000n,
+  0x7fffffffffffffffn,
+  0x7fffffffn,
+  0x80000000n,
+  0xffffffff80000000n,
+  0xffffffffn,
+  0x100000000n,
+  31n,
+  32n,
+  63n,
+  64n
 ]
 
 /** The label of the EBREAK that ends a program's main body. */
@@ -98,37 +112,153 @@ type MemoryEncoder = (r: number, offset: number, rs1: number) => number
 type AmoEncoder = (rd: number, rs2: number, rs1: number, ordering?: A.Ordering) => number
 
 const REGISTER_OPS: ReadonlyArray<RegisterEncoder> = [
-  A.add, A.sub, A.sll, A.slt, A.sltu, A.xor, A.srl, A.sra, A.or, A.and, A.addw, A.subw, A.sllw, A.srlw, A.sraw,
-  A.mul, A.mulh, A.mulhsu, A.mulhu, A.div, A.divu, A.rem, A.remu, A.mulw, A.divw, A.divuw, A.remw, A.remuw
+  A.add,
+  A.sub,
+  A.sll,
+  A.slt,
+  A.sltu,
+  A.xor,
+  A.srl,
+  A.sra,
+  A.or,
+  A.and,
+  A.addw,
+  A.subw,
+  A.sllw,
+  A.srlw,
+  A.sraw,
+  A.mul,
+  A.mulh,
+  A.mulhsu,
+  A.mulhu,
+  A.div,
+  A.divu,
+  A.rem,
+  A.remu,
+  A.mulw,
+  A.divw,
+  A.divuw,
+  A.remw,
+  A.remuw
 ]
 const IMMEDIATE_OPS: ReadonlyArray<readonly [ImmediateEncoder, number]> = [
-  [A.addi, 0], [A.slti, 0], [A.sltiu, 0], [A.xori, 0], [A.ori, 0], [A.andi, 0], [A.addiw, 0],
-  [A.slli, 63], [A.srli, 63], [A.srai, 63], [A.slliw, 31], [A.srliw, 31], [A.sraiw, 31]
+  [A.addi, 0],
+  [A.slti, 0],
+  [A.sltiu, 0],
+  [A.xori, 0],
+  [A.ori, 0],
+  [A.andi, 0],
+  [A.addiw, 0],
+  [A.slli, 63],
+  [A.srli, 63],
+  [A.srai, 63],
+  [A.slliw, 31],
+  [A.srliw, 31],
+  [A.sraiw, 31]
 ]
 const LOADS: ReadonlyArray<readonly [MemoryEncoder, number]> = [
-  [A.lb, 1], [A.lbu, 1], [A.lh, 2], [A.lhu, 2], [A.lw, 4], [A.lwu, 4], [A.ld, 8]
+  [A.lb, 1],
+  [A.lbu, 1],
+  [A.lh, 2],
+  [A.lhu, 2],
+  [A.lw, 4],
+  [A.lwu, 4],
+  [A.ld, 8]
 ]
 const STORES: ReadonlyArray<readonly [MemoryEncoder, number]> = [[A.sb, 1], [A.sh, 2], [A.sw, 4], [A.sd, 8]]
 const AMOS: ReadonlyArray<readonly [AmoEncoder, number]> = [
-  [A.amoswapW, 4], [A.amoaddW, 4], [A.amoxorW, 4], [A.amoandW, 4], [A.amoorW, 4], [A.amominW, 4], [A.amomaxW, 4],
-  [A.amominuW, 4], [A.amomaxuW, 4], [A.amoswapD, 8], [A.amoaddD, 8], [A.amoxorD, 8], [A.amoandD, 8], [A.amoorD, 8],
-  [A.amominD, 8], [A.amomaxD, 8], [A.amominuD, 8], [A.amomaxuD, 8]
+  [A.amoswapW, 4],
+  [A.amoaddW, 4],
+  [A.amoxorW, 4],
+  [A.amoandW, 4],
+  [A.amoorW, 4],
+  [A.amominW, 4],
+  [A.amomaxW, 4],
+  [A.amominuW, 4],
+  [A.amomaxuW, 4],
+  [A.amoswapD, 8],
+  [A.amoaddD, 8],
+  [A.amoxorD, 8],
+  [A.amoandD, 8],
+  [A.amoorD, 8],
+  [A.amominD, 8],
+  [A.amomaxD, 8],
+  [A.amominuD, 8],
+  [A.amomaxuD, 8]
 ]
 const BRANCHES = [A.beq, A.bne, A.blt, A.bge, A.bltu, A.bgeu]
 const BITMANIP_REGISTER_OPS: ReadonlyArray<RegisterEncoder> = [
-  A.addUw, A.sh1add, A.sh2add, A.sh3add, A.sh1addUw, A.sh2addUw, A.sh3addUw, A.andn, A.orn, A.xnor, A.min, A.minu,
-  A.max, A.maxu, A.rol, A.ror, A.rolw, A.rorw, A.bclr, A.bext, A.binv, A.bset
+  A.addUw,
+  A.sh1add,
+  A.sh2add,
+  A.sh3add,
+  A.sh1addUw,
+  A.sh2addUw,
+  A.sh3addUw,
+  A.andn,
+  A.orn,
+  A.xnor,
+  A.min,
+  A.minu,
+  A.max,
+  A.maxu,
+  A.rol,
+  A.ror,
+  A.rolw,
+  A.rorw,
+  A.bclr,
+  A.bext,
+  A.binv,
+  A.bset
 ]
 const BITMANIP_IMMEDIATE_OPS: ReadonlyArray<readonly [ImmediateEncoder, number]> = [
-  [A.slliUw, 63], [A.rori, 63], [A.roriw, 31], [A.bclri, 63], [A.bexti, 63], [A.binvi, 63], [A.bseti, 63]
+  [A.slliUw, 63],
+  [A.rori, 63],
+  [A.roriw, 31],
+  [A.bclri, 63],
+  [A.bexti, 63],
+  [A.binvi, 63],
+  [A.bseti, 63]
 ]
 const BITMANIP_UNARY_OPS: ReadonlyArray<(rd: number, rs1: number) => number> = [
-  A.clz, A.clzw, A.ctz, A.ctzw, A.cpop, A.cpopw, A.sextB, A.sextH, A.zextH, A.orcB, A.rev8
+  A.clz,
+  A.clzw,
+  A.ctz,
+  A.ctzw,
+  A.cpop,
+  A.cpopw,
+  A.sextB,
+  A.sextH,
+  A.zextH,
+  A.orcB,
+  A.rev8
 ]
 
 const FLOAT_EDGES: ReadonlyArray<number> = [
-  0, -0, 1, -1, 0.5, 1.5, 2.5, -2.5, 3, 1e-310, -1e-310, 2 ** -1022, 1.7976931348623157e308, Infinity, -Infinity, NaN,
-  2 ** 31, 2 ** 63, 2 ** 64, -(2 ** 63), 16777217, 1 / 3, 2 ** -149, 3.4028234663852886e38
+  0,
+  -0,
+  1,
+  -1,
+  0.5,
+  1.5,
+  2.5,
+  -2.5,
+  3,
+  1e-310,
+  -1e-310,
+  2 ** -1022,
+  1.7976931348623157e308,
+  Infinity,
+  -Infinity,
+  NaN,
+  2 ** 31,
+  2 ** 63,
+  2 ** 64,
+  -(2 ** 63),
+  16777217,
+  1 / 3,
+  2 ** -149,
+  3.4028234663852886e38
 ]
 const float64Bits = (x: number): bigint => {
   const v = new DataView(new ArrayBuffer(8))
@@ -235,7 +365,11 @@ export class Generator {
       this.emit(rng.pick(REGISTER_OPS)(rng.chance(0.03) ? 0 : this.free(), this.any(), this.any()))
     } else {
       const [op, limit] = rng.pick(IMMEDIATE_OPS)
-      const imm = limit > 0 ? rng.range(0, limit) : rng.chance(0.3) ? rng.pick([0, 1, -1, 2047, -2048]) : rng.range(-2048, 2047)
+      const imm = limit > 0
+        ? rng.range(0, limit)
+        : rng.chance(0.3)
+        ? rng.pick([0, 1, -1, 2047, -2048])
+        : rng.range(-2048, 2047)
       this.emit(op(rng.chance(0.03) ? 0 : this.free(), this.any(), imm))
     }
   }
@@ -336,7 +470,7 @@ export class Generator {
       this.emit(A.auipc(r, 0), A.addi(r, r, 12 + 4 * skipped), A.jalr(rng.chance(0.5) ? 0 : this.free(), 0, r))
       for (let i = 0; i < skipped; i++) this.emit(A.addi(this.free(), this.any(), rng.range(-100, 100)))
     }
-    if (kind !== 2) for (let i = rng.range(0, 3); i > 0; i--) this.alu()
+    if (kind !== 2) { for (let i = rng.range(0, 3); i > 0; i--) this.alu() }
     this.emit(A.label(target))
   }
 
@@ -391,7 +525,9 @@ export class Generator {
     const r = this.free()
     let v = this.free()
     while (v === r) v = this.free()
-    const replacement = rng.chance(0.8) ? A.addi(this.free(), this.any(), rng.range(-2048, 2047)) : rng.pick([A.ebreak(), 0xffffffff, A.ecall()])
+    const replacement = rng.chance(0.8)
+      ? A.addi(this.free(), this.any(), rng.range(-2048, 2047))
+      : rng.pick([A.ebreak(), 0xffffffff, A.ecall()])
     this.emit(A.auipc(r, 0), li32(v, replacement), A.sw(v, 20, r))
     if (rng.chance(0.5)) this.emit(A.fenceI())
     else this.emit(A.addi(this.free(), this.any(), 0))
@@ -508,7 +644,9 @@ export class Generator {
     this.body(rng.range(10, 60), 0, false)
     const items: A.Program = [...this.out, A.label(FINAL_LABEL), A.ebreak(), ...this.functions]
     const registers: Array<bigint> = []
-    for (let i = 0; i < 32; i++) registers.push(rng.chance(0.3) ? rng.pick(EDGES) : rng.chance(0.3) ? BigInt(rng.range(-100, 100)) : rng.u64())
+    for (let i = 0; i < 32; i++) {
+      registers.push(rng.chance(0.3) ? rng.pick(EDGES) : rng.chance(0.3) ? BigInt(rng.range(-100, 100)) : rng.u64())
+    }
     registers[0] = 0n
     registers[LINK] = 0n
     for (const c of LOOP_COUNTERS) registers[c] = 0n

@@ -2,7 +2,12 @@
 import type { ExceptionKind, StopReason } from "@zxsim/kernel/Cpu"
 
 /** An exception stop. */
-export const exception = (kind: ExceptionKind, address: number, pc: number): StopReason => ({ _tag: "Exception", kind, address, pc })
+export const exception = (kind: ExceptionKind, address: number, pc: number): StopReason => ({
+  _tag: "Exception",
+  kind,
+  address,
+  pc
+})
 
 /** A syscall stop. */
 export const syscall = (pc: number): StopReason => ({ _tag: "Syscall", pc })

@@ -149,8 +149,30 @@ const BITWISE32: Readonly<Record<number, number>> = {
 
 /** Operations whose result is always a sign-extended 32-bit value. */
 const SEXT_RESULT = new Set<number>([
-  Op.ADDIW, Op.SLLIW, Op.SRLIW, Op.SRAIW, Op.ADDW, Op.SUBW, Op.SLLW, Op.SRLW, Op.SRAW, Op.MULW, Op.DIVW,
-  Op.DIVUW, Op.REMW, Op.REMUW, Op.LB, Op.LBU, Op.LH, Op.LHU, Op.LW, Op.LUI, Op.SLT, Op.SLTU, Op.SLTI, Op.SLTIU
+  Op.ADDIW,
+  Op.SLLIW,
+  Op.SRLIW,
+  Op.SRAIW,
+  Op.ADDW,
+  Op.SUBW,
+  Op.SLLW,
+  Op.SRLW,
+  Op.SRAW,
+  Op.MULW,
+  Op.DIVW,
+  Op.DIVUW,
+  Op.REMW,
+  Op.REMUW,
+  Op.LB,
+  Op.LBU,
+  Op.LH,
+  Op.LHU,
+  Op.LW,
+  Op.LUI,
+  Op.SLT,
+  Op.SLTU,
+  Op.SLTI,
+  Op.SLTIU
 ])
 
 /**
@@ -248,7 +270,18 @@ export class RegionEmitter {
     const b = this.b
     get(b, RF), b.byte(W.i64Load), b.byte(3), b.u32(PC_OFFSET)
     i64c(b, cfg.entry.start), b.byte(W.i64Sub), set(b, PAGE)
-    if (DEBUG_ENTRIES) i32c(b, 0), i32c(b, 0), b.byte(W.i32Load), b.byte(2), b.u32(this.layout.state + 40), i32c(b, 1), b.byte(W.i32Add), b.byte(W.i32Store), b.byte(2), b.u32(this.layout.state + 40)
+    if (DEBUG_ENTRIES) {
+      i32c(b, 0),
+        i32c(b, 0),
+        b.byte(W.i32Load),
+        b.byte(2),
+        b.u32(this.layout.state + 40),
+        i32c(b, 1),
+        b.byte(W.i32Add),
+        b.byte(W.i32Store),
+        b.byte(2),
+        b.u32(this.layout.state + 40)
+    }
     for (let i = 1; i < 32; i++) {
       if ((used & (1 << i)) === 0) continue
       get(b, RF)
@@ -272,7 +305,12 @@ export class RegionEmitter {
     // Chain to the next region while budget remains.
     get(b, WHY), i32c(b, Exit.LOOKUP), b.byte(W.i32Eq), get(b, BUDGET), i32c(b, 0), b.byte(W.i32GtS), b.byte(W.i32And)
     b.byte2(W.if, VOID)
-    get(b, XPC), b.byte(W.i32WrapI64), i32c(b, 3), b.byte(W.i32Shl), i32c(b, (DISPATCH_ENTRIES - 1) << 4), b.byte(W.i32And)
+    get(b, XPC),
+      b.byte(W.i32WrapI64),
+      i32c(b, 3),
+      b.byte(W.i32Shl),
+      i32c(b, (DISPATCH_ENTRIES - 1) << 4),
+      b.byte(W.i32And)
     b.byte2(W.localTee, E)
     b.byte(W.i64Load), b.byte(3), b.u32(this.layout.dispatch)
     get(b, XPC), b.byte(W.i64Eq)
@@ -286,7 +324,11 @@ export class RegionEmitter {
     get(b, RF), get(b, XPC), b.byte(W.i64Store), b.byte(3), b.u32(PC_OFFSET)
     i32c(b, 0), get(b, BUDGET), b.byte(W.i32Store), b.byte(2), b.u32(this.layout.state + State.BUDGET_LEFT)
     get(b, WHY)
-    return { type: REGION_TYPE, locals: [[I64_LOCALS, I64], [I32_LOCALS, I32], [1 + KNOWN, I64], [KNOWN, I32]], body: b }
+    return {
+      type: REGION_TYPE,
+      locals: [[I64_LOCALS, I64], [I32_LOCALS, I32], [1 + KNOWN, I64], [KNOWN, I32]],
+      body: b
+    }
   }
 
   // ---- structure --------------------------------------------------------------------------------
@@ -307,7 +349,7 @@ export class RegionEmitter {
       const idom = dominators(order.length, preds)
       // Does the block at position a dominate the one at position b?
       const dominates = (a: number, b: number): boolean => {
-        for (let x = b; ; x = idom[x]) {
+        for (let x = b;; x = idom[x]) {
           if (x === a) return true
           if (x === 0) return a === 0
         }
@@ -386,7 +428,11 @@ export class RegionEmitter {
    * keeps in machine registers; code around it, with the registers it keeps live, would make V8
    * spill loop-carried values. True when edges were cut.
    */
-  private cutToEntryLoop(order: ReadonlyArray<Block>, index: Int32Array, preds: ReadonlyArray<ReadonlyArray<number>>): boolean {
+  private cutToEntryLoop(
+    order: ReadonlyArray<Block>,
+    index: Int32Array,
+    preds: ReadonlyArray<ReadonlyArray<number>>
+  ): boolean {
     let smallest: Uint8Array | null = null
     let size = order.length
     const body = new Uint8Array(order.length)
@@ -523,7 +569,9 @@ export class RegionEmitter {
   private exit(offset: number, why: number, adjust: number, fill = 0): void {
     const b = this.b
     // The address is stored here, so ADDR is not live into the shared handler.
-    if (fill !== 0) i32c(b, 0), get(b, ADDR), b.byte(W.i64Store), b.byte(3), b.u32(this.layout.state + State.FILL_ADDRESS)
+    if (fill !== 0) {
+      i32c(b, 0), get(b, ADDR), b.byte(W.i64Store), b.byte(3), b.u32(this.layout.state + State.FILL_ADDRESS)
+    }
     if (offset >= 0 && offset < 4096) {
       i32c(b, (offset << 20) | (adjust << 8) | (fill << 2) | why), set(b, INFO)
       this.br(2)
@@ -537,7 +585,13 @@ export class RegionEmitter {
     const b = this.b
     i32c(b, 0), get(b, INFO), i32c(b, 2), op(b, W.i32ShrU), i32c(b, 0x3f), op(b, W.i32And)
     b.byte(W.i32Store), b.byte(2), b.u32(this.layout.state + State.FILL_ACCESS)
-    get(b, BUDGET), get(b, INFO), i32c(b, 8), op(b, W.i32ShrU), i32c(b, 0xfff), op(b, W.i32And, W.i32Add), set(b, BUDGET)
+    get(b, BUDGET),
+      get(b, INFO),
+      i32c(b, 8),
+      op(b, W.i32ShrU),
+      i32c(b, 0xfff),
+      op(b, W.i32And, W.i32Add),
+      set(b, BUDGET)
     this.pushPc(0), get(b, INFO), i32c(b, 20), op(b, W.i32ShrU, W.i64ExtendI32U, W.i64Add), set(b, XPC)
     get(b, INFO), i32c(b, 3), op(b, W.i32And)
     b.byte2(W.localTee, WHY)
@@ -580,7 +634,8 @@ export class RegionEmitter {
       const bitwise = BITWISE32[op] !== undefined
       // Whether rd's new value is a sign-extended 32-bit value (computed before rd changes).
       const sext = SEXT_RESULT.has(op) ||
-        (bitwise && (this.sext & (1 << insn.rs1)) !== 0 && (op !== Op.XOR && op !== Op.OR && op !== Op.AND || (this.sext & (1 << insn.rs2)) !== 0)) ||
+        (bitwise && (this.sext & (1 << insn.rs1)) !== 0 &&
+          (op !== Op.XOR && op !== Op.OR && op !== Op.AND || (this.sext & (1 << insn.rs2)) !== 0)) ||
         (op === Op.SRAI && (this.sext & (1 << insn.rs1)) !== 0)
       this.insn(x, k)
       if (writesRd(op) && insn.rd !== 0) this.sext = sext ? this.sext | (1 << insn.rd) : this.sext & ~(1 << insn.rd)
@@ -713,7 +768,7 @@ export class RegionEmitter {
   private insn(x: Block, k: number): void {
     const b = this.b
     const insn = x.insns[k]
-    const { op, rd, rs1, rs2, imm } = insn
+    const { imm, op, rd, rs1, rs2 } = insn
     const bitwise = BITWISE32[op]
     if (bitwise !== undefined && (this.sext & (1 << rs1)) !== 0) {
       const immediate = op === Op.XORI || op === Op.ORI || op === Op.ANDI
@@ -742,7 +797,11 @@ export class RegionEmitter {
     if (ri !== undefined) {
       if (rd === 0) return
       this.getX(rs1)
-      if (!(imm === 0 && (op === Op.ADDI || op === Op.ORI || op === Op.XORI || ri === W.i64Shl || ri === W.i64ShrU || ri === W.i64ShrS))) {
+      if (
+        !(imm === 0 &&
+          (op === Op.ADDI || op === Op.ORI || op === Op.XORI || ri === W.i64Shl || ri === W.i64ShrU ||
+            ri === W.i64ShrS))
+      ) {
         i64c(b, imm), b.byte(ri)
       }
       this.setX(rd)
@@ -769,12 +828,20 @@ export class RegionEmitter {
       case Op.SLTI:
       case Op.SLTIU:
         if (rd === 0) return
-        this.getX(rs1), i64c(b, imm), b.byte(op === Op.SLTI ? W.i64LtS : W.i64LtU), b.byte(W.i64ExtendI32U), this.setX(rd)
+        this.getX(rs1),
+          i64c(b, imm),
+          b.byte(op === Op.SLTI ? W.i64LtS : W.i64LtU),
+          b.byte(W.i64ExtendI32U),
+          this.setX(rd)
         return
       case Op.SLT:
       case Op.SLTU:
         if (rd === 0) return
-        this.getX(rs1), this.getX(rs2), b.byte(op === Op.SLT ? W.i64LtS : W.i64LtU), b.byte(W.i64ExtendI32U), this.setX(rd)
+        this.getX(rs1),
+          this.getX(rs2),
+          b.byte(op === Op.SLT ? W.i64LtS : W.i64LtU),
+          b.byte(W.i64ExtendI32U),
+          this.setX(rd)
         return
       case Op.ADDIW:
         if (rd === 0) return
@@ -907,7 +974,13 @@ export class RegionEmitter {
       op(b, W.i64Eq)
       this.open(W.if)
       remember()
-      get(b, ADDR), op(b, W.i32WrapI64), i32c(b, 0), b.byte(W.i32Load), b.byte(2), b.u32(slot + 8), b.byte2(W.localTee, addend)
+      get(b, ADDR),
+        op(b, W.i32WrapI64),
+        i32c(b, 0),
+        b.byte(W.i32Load),
+        b.byte(2),
+        b.u32(slot + 8),
+        b.byte2(W.localTee, addend)
       op(b, W.i32Add)
       access()
       b.byte(W.else)
@@ -922,7 +995,13 @@ export class RegionEmitter {
     } else {
       this.tlbLookup(tlb, size, miss)
       remember()
-      get(b, ADDR), op(b, W.i32WrapI64), get(b, E), b.byte(W.i32Load), b.byte(2), b.u32(tlb + 8), b.byte2(W.localTee, addend)
+      get(b, ADDR),
+        op(b, W.i32WrapI64),
+        get(b, E),
+        b.byte(W.i32Load),
+        b.byte(2),
+        b.u32(tlb + 8),
+        b.byte2(W.localTee, addend)
       op(b, W.i32Add)
       access()
     }
@@ -990,7 +1069,12 @@ export class RegionEmitter {
       case Op.DIV:
         // By zero: all ones; MIN / -1: MIN.
         this.getX(rs2), op(b, W.i64Eqz), b.byte2(W.if, I64), i64c(b, -1), b.byte(W.else)
-        this.getX(rs1), i64c(b, 0, 0x80000000 | 0), op(b, W.i64Eq), this.getX(rs2), i64c(b, -1), op(b, W.i64Eq, W.i32And)
+        this.getX(rs1),
+          i64c(b, 0, 0x80000000 | 0),
+          op(b, W.i64Eq),
+          this.getX(rs2),
+          i64c(b, -1),
+          op(b, W.i64Eq, W.i32And)
         b.byte2(W.if, I64), this.getX(rs1), b.byte(W.else), this.getX(rs1), this.getX(rs2), op(b, W.i64DivS, W.end)
         b.byte(W.end)
         return

@@ -472,7 +472,9 @@ export class Jit implements CpuShape {
       if (this.pending.length === 0) this.pendingSince = this.interp.retiredInstructions
       this.pending.push({ pc, frame })
     }
-    if (this.pending.length < this.batch && this.interp.retiredInstructions - this.pendingSince < this.patience) return -1
+    if (this.pending.length < this.batch && this.interp.retiredInstructions - this.pendingSince < this.patience) {
+      return -1
+    }
     this.compilePending()
     const compiled = this.regionsByEntry.get(frame + offset)
     if (compiled === undefined) return -1
@@ -502,7 +504,7 @@ export class Jit implements CpuShape {
    */
   private compilePending(): void {
     const batch: Array<{ readonly pc: number; readonly frame: number; readonly cfg: Cfg }> = []
-    const consider = ({ pc, frame }: Candidate): void => {
+    const consider = ({ frame, pc }: Candidate): void => {
       if (batch.length >= this.batch || batch.some((b) => b.pc === pc && b.frame === frame)) return
       const counter = ((pc % TWO_32) >>> 1) & (COUNTER_SLOTS - 1)
       if (this.regionsByEntry.has(frame + (pc % PAGE))) return
@@ -549,7 +551,9 @@ export class Jit implements CpuShape {
       this.table!.set(slot, fn)
       const ranges: Array<number> = []
       for (const block of item.cfg.blocks) if (block.insns.length > 0) ranges.push(block.start, block.end)
-      this.register(new Region(item.frame + (item.pc % PAGE), item.frame, slot, ranges, item.cfg.instructions, sites[i]))
+      this.register(
+        new Region(item.frame + (item.pc % PAGE), item.frame, slot, ranges, item.cfg.instructions, sites[i])
+      )
     }
   }
 

@@ -98,7 +98,8 @@ export const directTarget = (before: Insn | null, jalr: Insn): number | null => 
  * A JALR that returns (rd = x0, through ra or the alternate link register t0): the region gives it
  * edges to the return sites of the calls it contains.
  */
-export const isReturn = (insn: Insn): boolean => insn.op === Op.JALR && insn.rd === 0 && (insn.rs1 === 1 || insn.rs1 === 5)
+export const isReturn = (insn: Insn): boolean =>
+  insn.op === Op.JALR && insn.rd === 0 && (insn.rs1 === 1 || insn.rs1 === 5)
 
 /** Bit-manipulation operations with a second source register. */
 const bitManipulationReadsRs2 = (op: number): boolean =>
@@ -120,7 +121,8 @@ export const readsRs2 = (op: number): boolean =>
 
 /** Whether `op` writes rd. */
 export const writesRd = (op: number): boolean =>
-  !(isBranch(op) || (op >= Op.SB && op <= Op.SD) || op === Op.FENCE || op === Op.FENCE_I || op === Op.ECALL || op === Op.EBREAK || op === Op.ILLEGAL)
+  !(isBranch(op) || (op >= Op.SB && op <= Op.SD) || op === Op.FENCE || op === Op.FENCE_I || op === Op.ECALL ||
+    op === Op.EBREAK || op === Op.ILLEGAL)
 
 /**
  * Decodes the region of the page at frame byte address `frame` (virtual address `pagePc`)
@@ -144,7 +146,15 @@ export const buildCfg = (u16: Uint16Array, frame: number, pagePc: number, entry:
       bits = low | (u16[(frame + offset + 2) >>> 1] << 16)
     }
     decodeInto(bits, scratch)
-    insn = { op: scratch.op, rd: scratch.rd, rs1: scratch.rs1, rs2: scratch.rs2, imm: scratch.imm, length: scratch.length, offset }
+    insn = {
+      op: scratch.op,
+      rd: scratch.rd,
+      rs1: scratch.rs1,
+      rs2: scratch.rs2,
+      imm: scratch.imm,
+      length: scratch.length,
+      offset
+    }
     decoded.set(offset, insn)
     return insn
   }
@@ -226,7 +236,9 @@ export const buildCfg = (u16: Uint16Array, frame: number, pagePc: number, entry:
     return block
   }
   const edgeTo = (offset: number): Edge =>
-    translated.has(offset) && leaders.has(offset) ? { target: blockAt(offset), offset, why: Exit.LOOKUP } : exitAt(offset)
+    translated.has(offset) && leaders.has(offset)
+      ? { target: blockAt(offset), offset, why: Exit.LOOKUP }
+      : exitAt(offset)
 
   if (!translated.has(entry)) return null
   blockAt(entry)
@@ -259,7 +271,11 @@ export const buildCfg = (u16: Uint16Array, frame: number, pagePc: number, entry:
         break
       }
       const n = block.insns.length
-      const direct = op === Op.JAL ? insn.offset + insn.imm : op === Op.JALR && n >= 2 ? directTarget(block.insns[n - 2], insn) : null
+      const direct = op === Op.JAL
+        ? insn.offset + insn.imm
+        : op === Op.JALR && n >= 2
+        ? directTarget(block.insns[n - 2], insn)
+        : null
       if (direct !== null) {
         block.edges.push(inPage(direct) ? edgeTo(direct) : { target: null, offset: direct, why: Exit.LOOKUP })
         break
