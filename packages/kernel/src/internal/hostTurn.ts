@@ -15,7 +15,7 @@
 import * as Effect from "effect/Effect"
 
 /** Host milliseconds guest fibers may hold the event loop before they park until the next macrotask. */
-export const HOST_QUANTUM_MS = 4
+export const HOST_QUANTUM_MS = 2
 
 type Macrotask = (f: () => void) => void
 
