@@ -9,6 +9,7 @@
  */
 import * as CpuPort from "@zxsim/kernel/Cpu"
 import { PC_OFFSET, X_REGISTERS_OFFSET } from "@zxsim/kernel/Cpu"
+import * as Exception from "@zxsim/kernel/Exception"
 
 /**
  * Offset of the 64-bit retired-instruction count (`instret`, which `cycle` and `time` also read):
@@ -17,41 +18,8 @@ import { PC_OFFSET, X_REGISTERS_OFFSET } from "@zxsim/kernel/Cpu"
  */
 export const INSTRET_OFFSET = CpuPort.INSTRET_OFFSET
 
-/** ABI names of `x0`–`x31`, for messages and traces. */
-export const abiNames: ReadonlyArray<string> = [
-  "zero",
-  "ra",
-  "sp",
-  "gp",
-  "tp",
-  "t0",
-  "t1",
-  "t2",
-  "s0",
-  "s1",
-  "a0",
-  "a1",
-  "a2",
-  "a3",
-  "a4",
-  "a5",
-  "a6",
-  "a7",
-  "s2",
-  "s3",
-  "s4",
-  "s5",
-  "s6",
-  "s7",
-  "s8",
-  "s9",
-  "s10",
-  "s11",
-  "t3",
-  "t4",
-  "t5",
-  "t6"
-]
+/** ABI names of `x0`–`x31`, for messages and traces (the kernel's list, which its crash reports use). */
+export const abiNames: ReadonlyArray<string> = Exception.registerNames
 
 const view = (memory: WebAssembly.Memory) => new DataView(memory.buffer)
 
