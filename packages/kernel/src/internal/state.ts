@@ -130,12 +130,20 @@ export class KernelState {
     this.epoch++
   }
 
+  /** The latest monotonic reading handed out. */
+  private lastMonotonic = 0n
+
   /**
    * Monotonic time in nanoseconds: the `Clock`'s time since boot plus one millisecond, so it is
-   * never 0 (not even under a `TestClock` that never moves).
+   * never 0 (not even under a `TestClock` that never moves). Never less than an earlier reading:
+   * {@link clockNanos} joins the clock's millisecond and nanosecond readings, which the default
+   * clock takes from two host clocks (wall time and the high-resolution one) that need not agree
+   * to the millisecond, so on its own it can step back by a fraction of one.
    */
   monotonic(): bigint {
-    return clockNanos(this.clock) - this.bootNanos + 1_000_000n
+    const now = clockNanos(this.clock) - this.bootNanos + 1_000_000n
+    if (now > this.lastMonotonic) this.lastMonotonic = now
+    return this.lastMonotonic
   }
 
   /** A zeroed register file for a new thread (byte address in physical memory), or -1 when memory is spent. */
