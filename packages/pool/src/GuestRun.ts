@@ -41,6 +41,43 @@ export const Program = Schema.Union(NamedProgram, ElfProgram)
 /** The type of {@link Program}. */
 export type Program = typeof Program.Type
 
+/**
+ * An absolute guest path such as `/data`: a `/` and one or more names, none of them empty, `.`
+ * or `..`, and no NUL (the process builder checks the rest, such as two mounts at one path).
+ */
+const GuestPath = Schema.String.pipe(
+  Schema.filter((path) =>
+    path.startsWith("/") && path.length > 1 && !path.includes("\0") &&
+      path.slice(1).split("/").every((name) => name !== "" && name !== "." && name !== "..")
+      ? undefined
+      : `a guest path is absolute, with no empty, "." or ".." names: ${JSON.stringify(path)}`
+  ),
+  Schema.annotations({
+    arbitrary: () => (fc) =>
+      fc.array(fc.stringMatching(/^[a-z0-9_.-]{1,12}$/).filter((name) => name !== "." && name !== ".."), {
+        minLength: 1,
+        maxLength: 4
+      }).map((names) => `/${names.join("/")}`)
+  })
+)
+
+/**
+ * A host directory put in the guest's namespace at `guestPath`, served over fuchsia.io by the
+ * kernel that runs the guest (`HostDirectory` of `@zxsim/fidl`), read-write unless `readOnly`.
+ * `hostPath` is a path on the machine that runs the guest: the worker thread's (the pool's) or the
+ * runner process's (the cluster's), so a fleet needs the directory on every runner's machine. A
+ * runner serves whatever directory a request names, with its own file access: requests are
+ * trusted as much as whoever can submit them.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class Mount extends Schema.Class<Mount>("Mount")({
+  hostPath: Schema.NonEmptyString,
+  guestPath: GuestPath,
+  readOnly: Schema.optionalWith(Schema.Boolean, { default: () => false })
+}) {}
+
 const PositiveInt = Schema.Int.pipe(Schema.positive())
 const Count = Schema.NonNegativeInt
 
@@ -150,7 +187,8 @@ export class RunFailed extends Schema.TaggedError<RunFailed>()("RunFailed", {
 /**
  * A request to run one guest: the worker protocol's message and the cluster entity's. `stdin`,
  * when given, is handed over as PA_FD 0 (fed as the guest reads, then closed); without it the
- * guest has no PA_FD 0. stdout and stderr are always PA_FD 1 and 2.
+ * guest has no PA_FD 0. stdout and stderr are always PA_FD 1 and 2. `mounts` are the guest's
+ * namespace (none by default); a mount that cannot be served makes the run {@link NotStarted}.
  */
 export class RunGuest extends Schema.TaggedRequest<RunGuest>()("RunGuest", {
   success: RunResult,
@@ -160,6 +198,7 @@ export class RunGuest extends Schema.TaggedRequest<RunGuest>()("RunGuest", {
     args: Schema.optionalWith(Schema.Array(Schema.String), { default: () => [] }),
     env: Schema.optionalWith(Schema.Array(Schema.String), { default: () => [] }),
     stdin: Schema.optionalWith(Bytes, { exact: true }),
+    mounts: Schema.optionalWith(Schema.Array(Mount), { default: () => [] }),
     cpu: Schema.optionalWith(CpuKind, { default: () => "jit" as const }),
     limits: Schema.optionalWith(Limits, { default: () => Limits.make({}) })
   }

@@ -8,6 +8,7 @@
  * @since 0.1.0
  */
 import * as FileSystem from "@effect/platform/FileSystem"
+import * as Path from "@effect/platform/Path"
 import * as Guests from "@zxsim/guest/Guests"
 import { Cpu } from "@zxsim/kernel/Cpu"
 import * as Kernel from "@zxsim/kernel/Kernel"
@@ -67,14 +68,15 @@ export interface InProcessRunner extends GuestRunnerShape {
  * A runner on this thread: one kernel per CPU kind, made when first asked for and kept while the
  * scope lasts (so the JIT's translations and the kernel's caches serve later runs), each running
  * one guest at a time so that the instruction count and crash report are that guest's. Prebuilt
- * programs are read once through `FileSystem`.
+ * programs are read once through `FileSystem`; mounted host directories are served through it and `Path`.
  */
 export const make = (
   options: Options = {}
-): Effect.Effect<InProcessRunner, never, FileSystem.FileSystem | Scope.Scope> =>
+): Effect.Effect<InProcessRunner, never, FileSystem.FileSystem | Path.Path | Scope.Scope> =>
   Effect.gen(function*() {
     const scope = yield* Effect.scope
     const fs = yield* FileSystem.FileSystem
+    const path = yield* Path.Path
     const slot = (cpu: GuestRun.CpuKind) =>
       Effect.gen(function*() {
         const meter = new Meter(cpu === "jit" ? RiscvJit.make() : RiscvInterpreter.make())
@@ -128,7 +130,10 @@ export const make = (
           const found = yield* Effect.either(image(request.program))
           if (found._tag === "Left") return result(request, found.left)
           const { kernel, lock, meter } = yield* slots[request.cpu]
-          return yield* lock.withPermits(1)(runGuest(kernel, meter, request, found.right))
+          return yield* lock.withPermits(1)(runGuest(kernel, meter, request, found.right)).pipe(
+            Effect.provideService(FileSystem.FileSystem, fs),
+            Effect.provideService(Path.Path, path)
+          )
         }).pipe(
           Effect.withSpan("GuestRunner.run", {
             attributes: { program: GuestRun.programName(request.program), cpu: request.cpu }
@@ -141,10 +146,13 @@ export const make = (
   })
 
 /** The in-process runner as a layer (its kernels live as long as the layer). */
-export const layer: Layer.Layer<GuestRunner, never, FileSystem.FileSystem> = Layer.scoped(GuestRunner, make())
+export const layer: Layer.Layer<GuestRunner, never, FileSystem.FileSystem | Path.Path> = Layer.scoped(
+  GuestRunner,
+  make()
+)
 
 /** {@link layer} with options. */
-export const layerWith = (options: Options): Layer.Layer<GuestRunner, never, FileSystem.FileSystem> =>
+export const layerWith = (options: Options): Layer.Layer<GuestRunner, never, FileSystem.FileSystem | Path.Path> =>
   Layer.scoped(GuestRunner, make(options))
 
 /** Runs one request on the runner in the context. */

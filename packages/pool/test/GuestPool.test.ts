@@ -5,7 +5,9 @@ import * as GuestRun from "@zxsim/pool/GuestRun"
 import * as GuestRunner from "@zxsim/pool/GuestRunner"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import { cases } from "./cases.js"
+import { readdirSync, readFileSync } from "node:fs"
+import { join } from "node:path"
+import { cases, tempDir } from "./cases.js"
 
 /**
  * A result's encoded form without the crash pc and address: address-space layouts are randomized per kernel,
@@ -71,6 +73,51 @@ describe("GuestPool", () => {
         new GuestRun.Exited({ returnCode: 0n }),
         new GuestRun.Exited({ returnCode: 0n })
       ])
+    })))
+
+  it.live("a guest in a worker reads and writes the host directories its request mounts", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const rw = yield* tempDir({})
+      const ro = yield* tempDir({ "hello.txt": "hello\n" })
+      const tree = yield* tempDir({})
+      const pool = yield* GuestPool.make({ size: 2 })
+      const [files, written] = yield* Effect.all([
+        pool.run(GuestRun.named("files", {
+          args: ["/data", "/ro"],
+          mounts: [
+            GuestRun.Mount.make({ hostPath: rw, guestPath: "/data" }),
+            GuestRun.Mount.make({ hostPath: ro, guestPath: "/ro", readOnly: true })
+          ]
+        })),
+        pool.run(GuestRun.named("write_tree", {
+          args: ["/out"],
+          stdin: new TextEncoder().encode("d sub\nf sub/a.bin 00ff41\nf top.txt 6869\n"),
+          mounts: [GuestRun.Mount.make({ hostPath: tree, guestPath: "/out" })]
+        }))
+      ], { concurrency: "unbounded" })
+      const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes)
+      assert.deepStrictEqual(files.outcome, new GuestRun.Exited({ returnCode: 0n }), text(files.stdout))
+      assert.include(text(files.stdout), "files: all steps passed")
+      // The guest leaves its read-write directory as it found it, and cannot change the read-only one.
+      assert.deepStrictEqual(readdirSync(rw), [])
+      assert.deepStrictEqual(readdirSync(ro), ["hello.txt"])
+      assert.deepStrictEqual(written.outcome, new GuestRun.Exited({ returnCode: 0n }), text(written.stderr))
+      assert.deepStrictEqual(readdirSync(tree).sort(), ["sub", "top.txt"])
+      assert.deepStrictEqual(new Uint8Array(readFileSync(join(tree, "sub", "a.bin"))), Uint8Array.of(0x00, 0xff, 0x41))
+      assert.strictEqual(readFileSync(join(tree, "top.txt"), "utf8"), "hi")
+      // Mounted read-only, the directory refuses the guest's create, and the file stays as it was.
+      const again = yield* pool.run(GuestRun.named("write_tree", {
+        args: ["/out"],
+        stdin: new TextEncoder().encode("f top.txt 00\n"),
+        mounts: [GuestRun.Mount.make({ hostPath: tree, guestPath: "/out", readOnly: true })]
+      }))
+      assert.deepStrictEqual(again.outcome, new GuestRun.Exited({ returnCode: 1n }))
+      assert.strictEqual(readFileSync(join(tree, "top.txt"), "utf8"), "hi")
+      const missing = yield* pool.run(GuestRun.named("files", {
+        mounts: [GuestRun.Mount.make({ hostPath: join(rw, "absent"), guestPath: "/data" })]
+      }))
+      assert.strictEqual(missing.outcome._tag, "NotStarted")
+      assert.strictEqual(yield* pool.pool.replaced, 0)
     })))
 
   it.live("as the GuestRunner layer", () =>

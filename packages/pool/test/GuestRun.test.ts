@@ -59,6 +59,34 @@ describe("GuestRun schemas", () => {
     assert.deepStrictEqual(Schema.encodeSync(GuestRun.RunGuest)(decoded), Schema.encodeSync(GuestRun.RunGuest)(request))
   })
 
+  it("a mount is read-write unless it says otherwise, and its guest path must be absolute and plain", () => {
+    const decode = Schema.decodeUnknownEither(GuestRun.RunGuest)
+    const request = (mounts: unknown) => ({
+      _tag: "RunGuest",
+      program: { _tag: "NamedProgram", name: "files" },
+      mounts
+    })
+    const decoded = Schema.decodeUnknownSync(GuestRun.RunGuest)(request([{ hostPath: "/tmp/a", guestPath: "/data" }]))
+    assert.deepStrictEqual(decoded.mounts, [
+      GuestRun.Mount.make({ hostPath: "/tmp/a", guestPath: "/data", readOnly: false })
+    ])
+    assert.deepStrictEqual(GuestRun.named("hello").mounts, [])
+    for (const guestPath of ["data", "/", "/a//b", "/a/../b", "/./a", "/a/", "/a\0b"]) {
+      assert.isTrue(Either.isLeft(decode(request([{ hostPath: "/tmp/a", guestPath }]))), guestPath)
+    }
+    assert.isTrue(Either.isLeft(decode(request([{ hostPath: "", guestPath: "/data" }]))))
+    assert.isTrue(Either.isLeft(decode(request([{ hostPath: "/tmp/a", guestPath: "/data", readOnly: "yes" }]))))
+  })
+
+  it.prop(
+    "a request's mounts round-trip through JSON",
+    [FastCheck.array(Arbitrary.make(GuestRun.Mount), { minLength: 1, maxLength: 4 })],
+    ([mounts]) => {
+      roundTrips(GuestRun.RunGuest, GuestRun.named("files", { mounts }), viaJson)
+    },
+    { fastCheck: { numRuns: 100 } }
+  )
+
   it("refuses an unknown program name, a zero deadline and an unknown CPU", () => {
     const decode = Schema.decodeUnknownEither(GuestRun.RunGuest)
     assert.isTrue(Either.isLeft(decode({ _tag: "RunGuest", program: { _tag: "NamedProgram", name: "nope" } })))

@@ -4,7 +4,9 @@ import * as GuestRun from "@zxsim/pool/GuestRun"
 import * as GuestRunner from "@zxsim/pool/GuestRunner"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { cases } from "./cases.js"
+import { readFileSync } from "node:fs"
+import { join } from "node:path"
+import { cases, tempDir } from "./cases.js"
 
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes)
 
@@ -65,6 +67,38 @@ describe("GuestRunner in process", () => {
         const ecall = yield* runner.run(GuestRun.named("ecall_outside_vdso"))
         assert.isTrue(ecall.outcome._tag === "Killed" && Option.isNone(ecall.outcome.exception))
       })
+    ))
+
+  it.live("a mounted directory is served for the run only, and a mount that cannot be served is NotStarted", () =>
+    withRunner((runner) =>
+      Effect.scoped(Effect.gen(function*() {
+        const dir = yield* tempDir({})
+        for (const cpu of ["jit", "interpreter"] as const) {
+          const result = yield* runner.run(GuestRun.named("write_tree", {
+            cpu,
+            args: ["/w"],
+            stdin: new TextEncoder().encode(`f ${cpu}.txt 6f6b\n`),
+            mounts: [GuestRun.Mount.make({ hostPath: dir, guestPath: "/w" })]
+          }))
+          assert.deepStrictEqual(result.outcome, new GuestRun.Exited({ returnCode: 0n }), decode(result.stderr))
+          assert.strictEqual(readFileSync(join(dir, `${cpu}.txt`), "utf8"), "ok")
+        }
+        const file = join(dir, "jit.txt")
+        for (const hostPath of [join(dir, "absent"), file]) {
+          const refused = yield* runner.run(GuestRun.named("write_tree", {
+            mounts: [GuestRun.Mount.make({ hostPath, guestPath: "/w" })]
+          }))
+          assert.strictEqual(refused.outcome._tag, "NotStarted")
+          if (refused.outcome._tag === "NotStarted") assert.include(refused.outcome.reason, "mount /w")
+        }
+        const twice = yield* runner.run(GuestRun.named("write_tree", {
+          mounts: [
+            GuestRun.Mount.make({ hostPath: dir, guestPath: "/w" }),
+            GuestRun.Mount.make({ hostPath: dir, guestPath: "/w" })
+          ]
+        }))
+        assert.strictEqual(twice.outcome._tag, "NotStarted")
+      }))
     ))
 
   it.live("limits: instructions, output and deadline each end a run, and the runner serves on", () =>

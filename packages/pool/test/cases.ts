@@ -1,7 +1,10 @@
 /** Guest runs the pool's tests share: ordinary programs, crashes, dynamic linking, bad input. */
 import * as Guests from "@zxsim/guest/Guests"
 import * as GuestRun from "@zxsim/pool/GuestRun"
-import { readFileSync } from "node:fs"
+import * as Effect from "effect/Effect"
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 
 const text = (s: string) => new TextEncoder().encode(s)
 
@@ -155,3 +158,14 @@ export const cases = (cpu: GuestRun.CpuKind): ReadonlyArray<Case> => [
     outcome: "NotStarted"
   }
 ]
+
+/** A temporary host directory holding `files` (name to text), removed with the scope. */
+export const tempDir = (files: Readonly<Record<string, string>>) =>
+  Effect.acquireRelease(
+    Effect.sync(() => {
+      const dir = mkdtempSync(join(tmpdir(), "zxsim-pool-"))
+      for (const [name, contents] of Object.entries(files)) writeFileSync(join(dir, name), contents)
+      return dir
+    }),
+    (dir) => Effect.sync(() => rmSync(dir, { recursive: true, force: true }))
+  )

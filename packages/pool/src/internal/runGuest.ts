@@ -1,11 +1,15 @@
 /**
  * One guest run on a kernel: build the process with the ProcessBuilder (stdin/stdout/stderr
- * sockets as PA_FD 0–2, arguments, environment, a loader when the program needs one), start it,
+ * sockets as PA_FD 0–2, arguments, environment, the mounted host directories as its namespace, a
+ * loader when the program needs one), start it,
  * feed stdin and drain stdout and stderr while it runs, and end it at the first of: its own exit
  * or kill, its instruction budget, its output limit, its deadline. Returns what happened as a
  * {@link RunResult}; every kernel object of the run is closed with its scope.
  * @internal
  */
+import type * as FileSystem from "@effect/platform/FileSystem"
+import type * as Path from "@effect/platform/Path"
+import * as HostDirectory from "@zxsim/fidl/HostDirectory"
 import * as Loader from "@zxsim/fidl/Loader"
 import type * as Handle from "@zxsim/kernel/Handle"
 import * as Kernel from "@zxsim/kernel/Kernel"
@@ -108,7 +112,7 @@ export const runGuest = (
   meter: Meter,
   request: GuestRun.RunGuest,
   image: Image
-): Effect.Effect<GuestRun.RunResult> =>
+): Effect.Effect<GuestRun.RunResult, never, FileSystem.FileSystem | Path.Path> =>
   Effect.scoped(Effect.gen(function*() {
     const name = GuestRun.programName(request.program)
     const limits = request.limits
@@ -134,6 +138,26 @@ export const runGuest = (
           )
         )
         yield* ProcessBuilder.setLoaderService(builder, client).pipe(Effect.mapError(notStarted("loader")))
+      }
+      // Two directories at one path: which one the guest saw would depend on its runtime.
+      const paths = new Set<string>()
+      for (const m of request.mounts) {
+        if (paths.has(m.guestPath)) {
+          return yield* Effect.fail(
+            new GuestRun.NotStarted({ reason: `mount ${m.guestPath}: two mounts at one guest path` })
+          )
+        }
+        paths.add(m.guestPath)
+      }
+      // Each directory is served in this run's scope: its server ends with the run.
+      const mounted = yield* Effect.forEach(request.mounts, (m) =>
+        HostDirectory.mount(m.hostPath, m.guestPath, { readOnly: m.readOnly }).pipe(
+          Effect.mapError((e) =>
+            new GuestRun.NotStarted({ reason: `mount ${m.guestPath}: ${e.message}` })
+          )
+        ))
+      if (mounted.length > 0) {
+        yield* ProcessBuilder.addNamespaceEntries(builder, mounted).pipe(Effect.mapError(notStarted("namespace")))
       }
       const sockets = () => kernel.socket.create().pipe(Effect.mapError(notStarted("stdio sockets")))
       const stdin = request.stdin === undefined ? undefined : yield* sockets()
