@@ -1,8 +1,12 @@
 import { assert, describe, it } from "@effect/vitest"
+import * as WorkerBundle from "@zxsim/pool/WorkerBundle"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import { spawn } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { fileURLToPath } from "node:url"
 import { startRunner, submit } from "../examples/cluster/fleet.js"
 import { job } from "../examples/cluster/workload.js"
 
@@ -55,5 +59,34 @@ describe("GuestCluster on localhost", () => {
         assert.deepStrictEqual(report.problems, [])
       })),
     240_000
+  )
+
+  it.live(
+    "the example exits by itself once its runs are done: its client and runners leave nothing open",
+    () =>
+      Effect.gen(function*() {
+        const script = yield* WorkerBundle.ensure(
+          fileURLToPath(new URL("../examples/cluster/main.ts", import.meta.url))
+        )
+        const ended = yield* Effect.async<{ readonly code: number | null; readonly output: string }>((resume) => {
+          let output = ""
+          const child = spawn(process.execPath, [script, "--runners", "2", "--runs", "40"], {
+            stdio: ["ignore", "pipe", "pipe"]
+          })
+          child.stdout.on("data", (chunk: Buffer) => output += chunk.toString())
+          child.stderr.on("data", (chunk: Buffer) => output += chunk.toString())
+          child.once("exit", (code) => resume(Effect.succeed({ code, output })))
+          // Past the time limit it is killed; its runners follow it (their stdin closes).
+          return Effect.sync(() => child.kill("SIGKILL"))
+        }).pipe(
+          Effect.timeoutFail({
+            duration: Duration.seconds(100),
+            onTimeout: () => new Error("the example did not exit within 100 s")
+          })
+        )
+        assert.strictEqual(ended.code, 0, ended.output)
+        assert.include(ended.output, "40 of 40 runs right")
+      }),
+    120_000
   )
 })

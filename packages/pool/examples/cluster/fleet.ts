@@ -59,9 +59,11 @@ export const startRunner = (
           "--db",
           options.db,
           "--workers",
-          String(options.workers ?? 0)
+          String(options.workers ?? 0),
+          "--stdin-lifeline"
         ], {
-          stdio: ["ignore", "pipe", "pipe"]
+          // The runner leaves when this pipe closes, so it ends with this process even if this one is killed.
+          stdio: ["pipe", "pipe", "pipe"]
         })
       ),
       (child) =>
