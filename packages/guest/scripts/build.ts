@@ -63,7 +63,10 @@ const RUNTIME = [
   "sysroot/src/posix.c",
   "sysroot/src/dirent.c",
   "sysroot/src/process.c",
-  "sysroot/src/fuchsia-io.c"
+  "sysroot/src/fuchsia-io.c",
+  "sysroot/src/pthread.c",
+  "sysroot/src/threads.c",
+  "sysroot/src/libc-lock.c"
 ]
 /** ld.so.1: a freestanding static PIE calling the vDSO through the same call table. */
 const LDSO = ["sysroot/src/ldso/start.S", "sysroot/src/ldso/ldso.c", "sysroot/src/syscalls.gen.c"]
@@ -227,13 +230,15 @@ const pool = async <A>(limit: number, jobs: ReadonlyArray<() => Promise<A>>): Pr
 
 /**
  * The POSIX options the runtime provides, which picolibc's <sys/features.h> leaves undefined on a
- * bare-metal target: without them <time.h> hides CLOCK_MONOTONIC and the CPU-time clocks.
+ * bare-metal target: without them <time.h> hides CLOCK_MONOTONIC and the CPU-time clocks, and
+ * <sched.h> sched_yield (the runtime has threads: <pthread.h>, <threads.h>).
  */
 const POSIX_OPTIONS = [
   "-D_POSIX_MONOTONIC_CLOCK=200809L",
   "-D_POSIX_TIMERS=200809L",
   "-D_POSIX_CPUTIME=200809L",
-  "-D_POSIX_THREAD_CPUTIME=200809L"
+  "-D_POSIX_THREAD_CPUTIME=200809L",
+  "-D_POSIX_THREADS=200809L"
 ]
 
 const compileFlags = (root: string, tools: Toolchain, flavour: Flavour, warningsAreErrors = true): Array<string> => [

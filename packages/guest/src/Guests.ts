@@ -60,7 +60,9 @@ export const names = [
   "floats",
   "crash",
   "clocks",
-  "recurse"
+  "recurse",
+  "pthreads",
+  "exit_flush"
 ] as const
 
 /** The name of a prebuilt program. */
@@ -407,6 +409,20 @@ const entries: ReadonlyArray<Omit<Guest, "printf"> & { readonly printf?: Printf 
     description:
       "Recurses argv[1] calls deep (default 10000), each frame holding a 256-byte buffer, and prints `depth=<n> sum=<s>`. 10,000 frames need more than the default 256 KiB stack: with it the guard page stops the program (killed, -1028); with a 4 MiB minimum stack (ProcessBuilder.setMinStackSize, `zxsim run --stack 4M`) it exits 0.",
     ending: killed
+  },
+  {
+    name: "pthreads",
+    kind: "program",
+    description:
+      "POSIX and C11 threads, one line per check: producers and consumers (argv[1] items per producer, default 2000) through a bounded queue under a mutex and two condition variables, recursive and error-checking mutexes, pthread_once, keys with destructors, a timed wait that times out, detached threads, pthread_exit's value, errno per thread, C11 thrd/mtx/cnd/call_once/tss, and threads printing whole lines (flockfile). Prints `pthreads: ok` and exits 0; 1 when a check fails.",
+    ending: exits(0)
+  },
+  {
+    name: "exit_flush",
+    kind: "program",
+    description:
+      "Writes `fopen <argv[2]>` into the file argv[2] opened with fopen, and `fdopen` into a stream fdopen'd over a duplicate of descriptor 1, neither ending in a newline nor flushed nor closed, then calls exit(3): from main (argv[1] `main`, the default) or from a second thread while main waits in pthread_join (`thread`). exit must write both out. Exits 3; 1 when a call fails.",
+    ending: exits(3)
   }
 ]
 

@@ -33,7 +33,9 @@ static void add_name(const char* name, size_t length, void* ctx) {
 DIR* fdopendir(int fd) {
   zxs_fdio_t* io = __zxs_fd_get(fd);
   if (io == NULL) return NULL;
-  if (io->kind != ZXS_FDIO_DIRECTORY) {
+  int directory = io->kind == ZXS_FDIO_DIRECTORY;
+  __zxs_fd_put(io);
+  if (!directory) {
     errno = ENOTDIR;
     return NULL;
   }
@@ -77,12 +79,13 @@ struct dirent* readdir(DIR* dir) {
     strcpy(dir->entry.d_name, name);
     return &dir->entry;
   }
-  zxs_fdio_t* io = __zxs_fd_get(dir->fd);
-  if (io == NULL) return NULL;
   for (;;) {
     if (dir->at >= dir->size) {
+      zxs_fdio_t* io = __zxs_fd_get(dir->fd);
+      if (io == NULL) return NULL;
       size_t actual = 0;
       zx_status_t status = zxs_io_read_dirents(io->handle, dir->buffer, sizeof dir->buffer, &actual);
+      __zxs_fd_put(io);
       if (status != ZX_OK) {
         __zxs_status_errno(status);
         return NULL;
@@ -109,7 +112,10 @@ void rewinddir(DIR* dir) {
   dir->next = 0;
   dir->size = dir->at = 0;
   zxs_fdio_t* io = dir->fd < 0 ? NULL : __zxs_fd_get(dir->fd);
-  if (io != NULL) zxs_io_rewind(io->handle);
+  if (io != NULL) {
+    zxs_io_rewind(io->handle);
+    __zxs_fd_put(io);
+  }
 }
 
 int dirfd(DIR* dir) {

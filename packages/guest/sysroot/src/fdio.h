@@ -24,11 +24,15 @@ typedef struct zxs_fdio {
   zx_handle_t handle;
   int flags;     // the open(2) flags: access mode, O_APPEND
   int terminal;  // a socket the host connected to a terminal
-  int refs;      // descriptors naming it
+  int refs;      // descriptors naming it, and calls working on it
 } zxs_fdio_t;
 
-// The object descriptor `fd` names, or NULL (EBADF set).
+// The object descriptor `fd` names, with a reference the caller gives back with __zxs_fd_put
+// (so another thread closing `fd` meanwhile does not free it), or NULL (EBADF set).
 ZXS_HIDDEN zxs_fdio_t* __zxs_fd_get(int fd);
+
+// Gives back a reference to `io`; the last one closes its handle and frees it.
+ZXS_HIDDEN void __zxs_fd_put(zxs_fdio_t* io);
 
 // Installs `io` at the lowest free descriptor (taking one reference); -1 with EMFILE when full.
 ZXS_HIDDEN int __zxs_fd_install(zxs_fdio_t* io);

@@ -1,23 +1,37 @@
 // The fuchsia.io subset client of <zxsim/fuchsia-io.h>, over the hand-written wire format of
-// fidl-wire.h. Not thread-safe: replies land in one static buffer.
+// fidl-wire.h. Replies land in a buffer of the calling thread's own (allocated on its first call,
+// freed when the thread ends), so threads may call it at once (zx_channel_call matches each reply
+// to its call).
 #include <stdlib.h>
 #include <string.h>
 #include <zircon/syscalls.h>
 #include <zxsim/fuchsia-io.h>
 
 #include "fidl-wire.h"
+#include "runtime.h"
 
 // The largest reply of the subset: a Read's header, union, envelope, vector and 8 KiB of data.
 #define REPLY_CAPACITY (64 + ZXS_IO_MAX_BUF)
 
-static unsigned char reply[REPLY_CAPACITY];
+static __thread unsigned char* reply;
+
+// Makes sure the calling thread has its reply buffer: ZX_OK, or NO_MEMORY.
+static zx_status_t reply_buffer(void) {
+  if (reply == NULL) reply = malloc(REPLY_CAPACITY);
+  return reply != NULL ? ZX_OK : ZX_ERR_NO_MEMORY;
+}
+
+void __zxs_io_thread_exit(void) {
+  free(reply);
+  reply = NULL;
+}
 
 // After a call failed with PEER_CLOSED: the status of the epitaph the server left, if it did.
 static zx_status_t epitaph_status(zx_handle_t channel) {
   for (;;) {
     uint32_t num_bytes = 0, num_handles = 0;
     zx_handle_t handles[ZX_CHANNEL_MAX_MSG_HANDLES];
-    zx_status_t status = zx_channel_read(channel, 0, reply, handles, sizeof(reply), ZX_CHANNEL_MAX_MSG_HANDLES,
+    zx_status_t status = zx_channel_read(channel, 0, reply, handles, REPLY_CAPACITY, ZX_CHANNEL_MAX_MSG_HANDLES,
                                          &num_bytes, &num_handles);
     if (status == ZX_ERR_BUFFER_TOO_SMALL) {
       zx_channel_read(channel, ZX_CHANNEL_READ_MAY_DISCARD, NULL, NULL, 0, 0, NULL, NULL);
@@ -35,6 +49,10 @@ static zx_status_t epitaph_status(zx_handle_t channel) {
 // handle goes to `*received` when the caller wants it, and is closed otherwise.
 static zx_status_t call_with(zx_handle_t channel, const unsigned char* request, uint64_t size, zx_handle_t send_handle,
                              uint32_t* num_bytes, uint32_t* num_handles, zx_handle_t* received) {
+  if (reply_buffer() != ZX_OK) {
+    if (send_handle != ZX_HANDLE_INVALID) zx_handle_close(send_handle);
+    return ZX_ERR_NO_MEMORY;
+  }
   zx_handle_t handles[1];
   zx_channel_call_args_t args = {
       .wr_bytes = request,
@@ -43,7 +61,7 @@ static zx_status_t call_with(zx_handle_t channel, const unsigned char* request, 
       .rd_handles = handles,
       .wr_num_bytes = (uint32_t)size,
       .wr_num_handles = send_handle == ZX_HANDLE_INVALID ? 0 : 1,
-      .rd_num_bytes = sizeof(reply),
+      .rd_num_bytes = REPLY_CAPACITY,
       .rd_num_handles = 1,
   };
   zx_status_t status = zx_channel_call(channel, 0, ZX_TIME_INFINITE, &args, num_bytes, num_handles);
@@ -184,7 +202,9 @@ zx_status_t zxs_io_read_file(zx_handle_t dir, const char* path, size_t length, c
 zx_status_t zxs_io_open_described(zx_handle_t dir, uint32_t flags, const char* path, size_t length, zx_handle_t* out,
                                   uint32_t* kind) {
   zx_handle_t node;
-  zx_status_t status = zxs_io_open(dir, flags | ZXS_IO_OPEN_DESCRIBE, path, length, &node);
+  zx_status_t status = reply_buffer();
+  if (status != ZX_OK) return status;
+  status = zxs_io_open(dir, flags | ZXS_IO_OPEN_DESCRIBE, path, length, &node);
   if (status != ZX_OK) return status;
   for (;;) {
     zx_signals_t observed = 0;
@@ -192,7 +212,7 @@ zx_status_t zxs_io_open_described(zx_handle_t dir, uint32_t flags, const char* p
     if (status != ZX_OK) break;
     uint32_t num_bytes = 0, num_handles = 0;
     zx_handle_t handles[ZX_CHANNEL_MAX_MSG_HANDLES];
-    status = zx_channel_read(node, 0, reply, handles, sizeof(reply), ZX_CHANNEL_MAX_MSG_HANDLES, &num_bytes,
+    status = zx_channel_read(node, 0, reply, handles, REPLY_CAPACITY, ZX_CHANNEL_MAX_MSG_HANDLES, &num_bytes,
                              &num_handles);
     if (status == ZX_ERR_SHOULD_WAIT) continue;
     if (status != ZX_OK) break;

@@ -8,7 +8,10 @@
 // directory's server in one Open. Directories the namespace only implies ("/" above "/data") can
 // be stat'ed, listed and made the current directory, and hold nothing else.
 //
-// Not thread-safe: the descriptor table and the fuchsia.io client's reply buffer are shared.
+// Safe for threads: the descriptor table, the objects' reference counts and the current directory
+// are under one lock, held only while they change (never across a call to a server or a wait on a
+// socket); a call holds a reference to the object it works on, so a concurrent close cannot free
+// it; the fuchsia.io client's reply buffer is per thread.
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -22,7 +25,9 @@
 #include <zxsim/fuchsia-io.h>
 
 #include "fdio.h"
+#include "lock.h"
 
+static zxs_lock_t fd_lock = ZXS_LOCK_INIT;
 static zxs_fdio_t* fd_table[ZXS_FD_MAX];
 
 // The current directory: canonical and absolute.
@@ -64,11 +69,13 @@ int __zxs_status_errno(zx_status_t status) {
 // --- the descriptor table ---------------------------------------------------------------------
 
 zxs_fdio_t* __zxs_fd_get(int fd) {
-  if (fd < 0 || fd >= ZXS_FD_MAX || fd_table[fd] == NULL) {
-    errno = EBADF;
-    return NULL;
-  }
-  return fd_table[fd];
+  zxs_fdio_t* io = NULL;
+  zxs_lock(&fd_lock);
+  if (fd >= 0 && fd < ZXS_FD_MAX) io = fd_table[fd];
+  if (io != NULL) io->refs++;
+  zxs_unlock(&fd_lock);
+  if (io == NULL) errno = EBADF;
+  return io;
 }
 
 zxs_fdio_t* __zxs_fdio_new(enum zxs_fdio_kind kind, zx_handle_t handle, int flags) {
@@ -84,8 +91,11 @@ zxs_fdio_t* __zxs_fdio_new(enum zxs_fdio_kind kind, zx_handle_t handle, int flag
   return io;
 }
 
-static void fdio_release(zxs_fdio_t* io) {
-  if (--io->refs > 0) return;
+void __zxs_fd_put(zxs_fdio_t* io) {
+  zxs_lock(&fd_lock);
+  int left = --io->refs;
+  zxs_unlock(&fd_lock);
+  if (left > 0) return;
   if (io->kind == ZXS_FDIO_SOCKET) {
     zx_handle_close(io->handle);
   } else {
@@ -94,17 +104,24 @@ static void fdio_release(zxs_fdio_t* io) {
   free(io);
 }
 
-int __zxs_fd_install(zxs_fdio_t* io) {
-  for (int fd = 0; fd < ZXS_FD_MAX; fd++) {
+// Installs `io` at the lowest free descriptor from `lowest` on (taking a reference): the
+// descriptor, or -1 with EMFILE.
+static int install_from(zxs_fdio_t* io, int lowest) {
+  zxs_lock(&fd_lock);
+  for (int fd = lowest < 0 ? 0 : lowest; fd < ZXS_FD_MAX; fd++) {
     if (fd_table[fd] == NULL) {
       fd_table[fd] = io;
       io->refs++;
+      zxs_unlock(&fd_lock);
       return fd;
     }
   }
+  zxs_unlock(&fd_lock);
   errno = EMFILE;
   return -1;
 }
+
+int __zxs_fd_install(zxs_fdio_t* io) { return install_from(io, 0); }
 
 void __zxs_fdio_init(zx_handle_t in, zx_handle_t out, zx_handle_t err, int terminal_mask) {
   zx_handle_t handles[3] = {in, out, err};
@@ -140,12 +157,14 @@ int __zxs_canonical(const char* path, char* out, size_t capacity) {
   }
   size_t length = 0;
   if (path[0] != '/') {
+    zxs_lock(&fd_lock);
     length = strlen(cwd);
+    if (length + 1 <= capacity) memcpy(out, cwd, length + 1);
+    zxs_unlock(&fd_lock);
     if (length + 1 > capacity) {
       errno = ENAMETOOLONG;
       return -1;
     }
-    memcpy(out, cwd, length + 1);
     if (length == 1) length = 0;  // "/" : segments append as "/name"
   }
   const char* p = path;
@@ -306,7 +325,7 @@ int open(const char* path, int flags, ...) {
   int fd = __zxs_fd_install(io);
   if (fd < 0) {
     io->refs = 1;
-    fdio_release(io);
+    __zxs_fd_put(io);
   }
   return fd;
 }
@@ -316,10 +335,20 @@ int creat(const char* path, mode_t mode) { return open(path, O_WRONLY | O_CREAT 
 int close(int fd) {
   zxs_fdio_t* io = __zxs_fd_get(fd);
   if (io == NULL) return -1;
-  // What stdout and stderr buffered for this socket goes out before it closes.
-  if (io->kind == ZXS_FDIO_SOCKET && io->refs == 1 && (fd == 1 || fd == 2)) __zx_stdio_flush();
-  fd_table[fd] = NULL;
-  fdio_release(io);
+  // What stdout and stderr buffered for this socket goes out before it closes (its last
+  // descriptor: this one, and the reference just taken).
+  if (io->kind == ZXS_FDIO_SOCKET && io->refs == 2 && (fd == 1 || fd == 2)) __zx_stdio_flush();
+  zxs_lock(&fd_lock);
+  zxs_fdio_t* installed = fd_table[fd];
+  if (installed == io) fd_table[fd] = NULL;
+  zxs_unlock(&fd_lock);
+  __zxs_fd_put(io);
+  if (installed != io) {
+    // Another thread closed it meanwhile.
+    errno = EBADF;
+    return -1;
+  }
+  __zxs_fd_put(io);
   return 0;
 }
 
@@ -327,20 +356,29 @@ int dup2(int fd, int target) {
   zxs_fdio_t* io = __zxs_fd_get(fd);
   if (io == NULL) return -1;
   if (target < 0 || target >= ZXS_FD_MAX) {
+    __zxs_fd_put(io);
     errno = EBADF;
     return -1;
   }
-  if (target == fd) return fd;
-  if (fd_table[target] != NULL) close(target);
-  fd_table[target] = io;
-  io->refs++;
+  if (target == fd) {
+    __zxs_fd_put(io);
+    return fd;
+  }
+  if (target == 1 || target == 2) __zx_stdio_flush();
+  zxs_lock(&fd_lock);
+  zxs_fdio_t* replaced = fd_table[target];
+  fd_table[target] = io;  // the reference taken above is now the target's
+  zxs_unlock(&fd_lock);
+  if (replaced != NULL) __zxs_fd_put(replaced);
   return target;
 }
 
 int dup(int fd) {
   zxs_fdio_t* io = __zxs_fd_get(fd);
   if (io == NULL) return -1;
-  return __zxs_fd_install(io);
+  int result = __zxs_fd_install(io);
+  __zxs_fd_put(io);
+  return result;
 }
 
 // Writes all of `data` to `socket`, waiting while it is full; -1 when it cannot take it.
@@ -384,9 +422,17 @@ static ssize_t socket_read(zx_handle_t socket, void* data, size_t size) {
   }
 }
 
+static ssize_t write_io(zxs_fdio_t* io, const void* data, size_t size);
+
 ssize_t write(int fd, const void* data, size_t size) {
   zxs_fdio_t* io = __zxs_fd_get(fd);
   if (io == NULL) return -1;
+  ssize_t result = write_io(io, data, size);
+  __zxs_fd_put(io);
+  return result;
+}
+
+static ssize_t write_io(zxs_fdio_t* io, const void* data, size_t size) {
   if (io->kind == ZXS_FDIO_SOCKET) return socket_write(io->handle, data, size);
   if (io->kind == ZXS_FDIO_DIRECTORY || (io->flags & O_ACCMODE) == O_RDONLY) {
     errno = EBADF;
@@ -406,9 +452,17 @@ ssize_t write(int fd, const void* data, size_t size) {
   return (ssize_t)done;
 }
 
+static ssize_t read_io(zxs_fdio_t* io, void* data, size_t size);
+
 ssize_t read(int fd, void* data, size_t size) {
   zxs_fdio_t* io = __zxs_fd_get(fd);
   if (io == NULL) return -1;
+  ssize_t result = read_io(io, data, size);
+  __zxs_fd_put(io);
+  return result;
+}
+
+static ssize_t read_io(zxs_fdio_t* io, void* data, size_t size) {
   if (size == 0) return 0;
   if (io->kind == ZXS_FDIO_SOCKET) return socket_read(io->handle, data, size);
   if (io->kind == ZXS_FDIO_DIRECTORY) {
@@ -433,9 +487,17 @@ ssize_t read(int fd, void* data, size_t size) {
   return (ssize_t)done;
 }
 
+static off_t lseek_io(zxs_fdio_t* io, off_t offset, int whence);
+
 off_t lseek(int fd, off_t offset, int whence) {
   zxs_fdio_t* io = __zxs_fd_get(fd);
   if (io == NULL) return -1;
+  off_t result = lseek_io(io, offset, whence);
+  __zxs_fd_put(io);
+  return result;
+}
+
+static off_t lseek_io(zxs_fdio_t* io, off_t offset, int whence) {
   if (io->kind == ZXS_FDIO_SOCKET) {
     errno = ESPIPE;
     return -1;
@@ -472,9 +534,17 @@ static void stat_from(struct stat* st, const zxs_io_attributes_t* a) {
   st->st_atim = st->st_mtim;
 }
 
+static int fstat_io(zxs_fdio_t* io, struct stat* st);
+
 int fstat(int fd, struct stat* st) {
   zxs_fdio_t* io = __zxs_fd_get(fd);
   if (io == NULL) return -1;
+  int result = fstat_io(io, st);
+  __zxs_fd_put(io);
+  return result;
+}
+
+static int fstat_io(zxs_fdio_t* io, struct stat* st) {
   if (io->kind == ZXS_FDIO_SOCKET) {
     memset(st, 0, sizeof *st);
     st->st_mode = (io->terminal ? S_IFCHR : S_IFIFO) | 0600;
@@ -616,7 +686,11 @@ int mkdir(const char* path, mode_t mode) {
 }
 
 char* getcwd(char* buffer, size_t size) {
-  size_t n = strlen(cwd) + 1;
+  char copy[sizeof cwd];
+  zxs_lock(&fd_lock);
+  strcpy(copy, cwd);
+  zxs_unlock(&fd_lock);
+  size_t n = strlen(copy) + 1;
   if (buffer == NULL) {
     if (size == 0) size = n;
     buffer = malloc(size);
@@ -629,7 +703,7 @@ char* getcwd(char* buffer, size_t size) {
     errno = size == 0 ? EINVAL : ERANGE;
     return NULL;
   }
-  memcpy(buffer, cwd, n);
+  memcpy(buffer, copy, n);
   return buffer;
 }
 
@@ -642,23 +716,35 @@ int chdir(const char* path) {
     errno = ENOTDIR;
     return -1;
   }
+  zxs_lock(&fd_lock);
   strcpy(cwd, canonical);
+  zxs_unlock(&fd_lock);
   return 0;
 }
 
 int isatty(int fd) {
   zxs_fdio_t* io = __zxs_fd_get(fd);
   if (io == NULL) return 0;
-  if (io->kind != ZXS_FDIO_SOCKET || !io->terminal) {
+  int terminal = io->kind == ZXS_FDIO_SOCKET && io->terminal;
+  __zxs_fd_put(io);
+  if (!terminal) {
     errno = ENOTTY;
     return 0;
   }
   return 1;
 }
 
+static int fsync_io(zxs_fdio_t* io);
+
 int fsync(int fd) {
   zxs_fdio_t* io = __zxs_fd_get(fd);
   if (io == NULL) return -1;
+  int result = fsync_io(io);
+  __zxs_fd_put(io);
+  return result;
+}
+
+static int fsync_io(zxs_fdio_t* io) {
   if (io->kind == ZXS_FDIO_SOCKET) {
     errno = EINVAL;
     return -1;
@@ -667,9 +753,17 @@ int fsync(int fd) {
   return status == ZX_OK ? 0 : __zxs_status_errno(status);
 }
 
+static int ftruncate_io(zxs_fdio_t* io, off_t length);
+
 int ftruncate(int fd, off_t length) {
   zxs_fdio_t* io = __zxs_fd_get(fd);
   if (io == NULL) return -1;
+  int result = ftruncate_io(io, length);
+  __zxs_fd_put(io);
+  return result;
+}
+
+static int ftruncate_io(zxs_fdio_t* io, off_t length) {
   if (length < 0) {
     errno = EINVAL;
     return -1;
@@ -700,17 +794,7 @@ int fcntl(int fd, int command, ...) {
   int result = -1;
   switch (command) {
     case F_DUPFD: {
-      int lowest = va_arg(ap, int);
-      result = -1;
-      errno = EMFILE;
-      for (int target = lowest < 0 ? 0 : lowest; target < ZXS_FD_MAX; target++) {
-        if (fd_table[target] == NULL) {
-          fd_table[target] = io;
-          io->refs++;
-          result = target;
-          break;
-        }
-      }
+      result = install_from(io, va_arg(ap, int));
       break;
     }
     case F_GETFD: result = 0; break;
@@ -718,12 +802,15 @@ int fcntl(int fd, int command, ...) {
     case F_GETFL: result = io->flags; break;
     case F_SETFL: {
       int flags = va_arg(ap, int);
+      zxs_lock(&fd_lock);
       io->flags = (io->flags & O_ACCMODE) | (flags & O_APPEND);
+      zxs_unlock(&fd_lock);
       result = 0;
       break;
     }
     default: errno = EINVAL; break;
   }
   va_end(ap);
+  __zxs_fd_put(io);
   return result;
 }

@@ -28,6 +28,15 @@ ZXS_HIDDEN void* __zx_vdso_bind(size_t number);
 ZXS_HIDDEN void __zx_stdio_init(zx_handle_t in, zx_handle_t out, zx_handle_t err, int terminal_mask);
 ZXS_HIDDEN void __zx_stdio_flush(void);
 
+// libc-lock.c: gives a statically set-up bufio stream (stdin, stdout, stderr) its lock; writes out
+// every stream fopen or fdopen opened and fclose has not closed.
+struct __file;
+ZXS_HIDDEN void __zxs_stream_lock_init(struct __file* stream);
+ZXS_HIDDEN void __zxs_streams_flush(void);
+
+// fuchsia-io.c: frees the calling thread's reply buffer (pthread.c, as a thread ends).
+ZXS_HIDDEN void __zxs_io_thread_exit(void);
+
 // heap.c: the root VMAR the heap reserves its range in.
 ZXS_HIDDEN void __zx_heap_init(zx_handle_t root_vmar);
 

@@ -3,8 +3,10 @@
 //
 // stdout is fully buffered unless the host said it is a terminal (then line-buffered): a write
 // moves a whole buffer. stderr is line-buffered. stdin reads through its buffer. exit() (through
-// _exit) writes out what stdout and stderr still hold; streams opened with fopen are written out
-// by fclose or fflush. read(2) and write(2) on the descriptors bypass the buffers, as on POSIX.
+// _exit) writes out what stdout and stderr still hold, and every stream opened with fopen or
+// fdopen and not closed (libc-lock.c keeps their list). read(2) and write(2) on the descriptors
+// bypass the buffers, as on POSIX. Each stream has its lock (libc-lock.c), so threads may share
+// them.
 #include <fcntl.h>
 #include <stdio-bufio.h>
 #include <stdio.h>
@@ -38,6 +40,9 @@ FILE* const stderr = &zx_stderr.xfile.cfile.file;
 
 void __zx_stdio_init(zx_handle_t in, zx_handle_t out, zx_handle_t err, int terminal_mask) {
   __zxs_fdio_init(in, out, err, terminal_mask);
+  __zxs_stream_lock_init(stdin);
+  __zxs_stream_lock_init(stdout);
+  __zxs_stream_lock_init(stderr);
   if (terminal_mask & 2) zx_stdout.bflags |= __BLBF;
 }
 
@@ -45,3 +50,7 @@ void __zx_stdio_flush(void) {
   fflush(stdout);
   fflush(stderr);
 }
+
+// exit() runs the program's destructors and then this one (the lowest priority runs last): the
+// streams still open are written out, as POSIX's exit does. _exit, and a crash, do not.
+__attribute__((destructor(101))) static void flush_streams_at_exit(void) { __zxs_streams_flush(); }

@@ -28,8 +28,9 @@ static inline size_t zxs_tls_space_size(uintptr_t base) {
   return (tls != NULL ? tls->p_memsz : 0) + 2 * zxs_tls_align(tls);
 }
 
-// Copies PT_TLS into `space` (zxs_tls_space_size bytes) and points tp at it.
-static inline void zxs_tls_install(uintptr_t base, unsigned char* space) {
+// Copies PT_TLS into `space` (zxs_tls_space_size bytes) and returns the thread pointer that
+// addresses it: for the initial thread here, for a new thread (pthread.c) in its own mapping.
+static inline uintptr_t zxs_tls_prepare(uintptr_t base, unsigned char* space) {
   const zxs_elf64_phdr_t* tls = zxs_find_segment(base, ZXS_PT_TLS);
   size_t align = zxs_tls_align(tls);
   uintptr_t tp = ((uintptr_t)space + align - 1) & ~(uintptr_t)(align - 1);
@@ -39,6 +40,12 @@ static inline void zxs_tls_install(uintptr_t base, unsigned char* space) {
     memcpy(block, (const void*)(base + tls->p_vaddr), tls->p_filesz);
     memset(block + tls->p_filesz, 0, tls->p_memsz - tls->p_filesz);
   }
+  return tp;
+}
+
+// Copies PT_TLS into `space` (zxs_tls_space_size bytes) and points tp at it.
+static inline void zxs_tls_install(uintptr_t base, unsigned char* space) {
+  uintptr_t tp = zxs_tls_prepare(base, space);
   __asm__ volatile("mv tp, %0" : : "r"(tp) : "memory");
 }
 
