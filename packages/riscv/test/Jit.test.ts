@@ -119,6 +119,57 @@ describe("RiscvJit", () => {
     assert.isAbove(stat(compiled.cpu, "regionsDropped"), 0)
   })
 
+  it("a loop across a page boundary runs compiled, and changes to either page take effect", () => {
+    // The loop's 4-byte `addi a1, a1, 7` straddles 0x6000; its branch back is in the second page.
+    const start = 0x5ff2
+    const loop = (step: number) => [
+      A.label("loop"),
+      A.C.addi(a1, 1), // 0x5ff2
+      A.addi(a1, a1, 3), // 0x5ff4
+      A.addi(a1, a1, 5), // 0x5ff8
+      A.C.addi(a1, 1), // 0x5ffc
+      A.addi(a1, a1, step), // 0x5ffe, straddling
+      A.addi(a0, a0, -1), // 0x6002
+      A.bne(a0, 0, "loop"),
+      A.ebreak()
+    ]
+    const setup = (m: Machine) => {
+      m.map(0x5000, 2 * PAGE, R | X)
+      m.write(start, A.assemble(loop(7)))
+      m.setX(a0, 1000)
+      m.pc = start
+    }
+    const { compiled } = both(setup)
+    assert.strictEqual(compiled.m.x(a1), 17_000n)
+    assert.isAbove(stat(compiled.cpu, "compiledInstructions"), 6000)
+    assert.isBelow(stat(compiled.cpu, "interpreterCalls"), 10)
+    const m = compiled.m
+    const again = (want: bigint) => {
+      m.setX(a0, 1000)
+      m.setX(a1, 0)
+      m.pc = start
+      assert.strictEqual(kindOf(m.run()), "breakpoint")
+      assert.strictEqual(m.x(a1), want)
+    }
+    // The kernel's write to the second page changes the straddling instruction's upper half.
+    m.write(start, A.assemble(loop(100)))
+    again(110_000n)
+    // The second page mapped again to a fresh frame holding other code.
+    m.unmap(0x6000, PAGE)
+    m.map(0x6000, PAGE, R | X)
+    m.write(start, A.assemble(loop(-10)))
+    again(0n)
+    // The second page no longer executes: the straddling fetch faults, as on the interpreter.
+    m.protect(0x6000, PAGE, R)
+    m.setX(a0, 1000)
+    m.pc = start
+    const interpreter = new Machine(RiscvInterpreter.make())
+    setup(interpreter)
+    interpreter.protect(0x6000, PAGE, R)
+    assert.deepStrictEqual(m.run(), interpreter.run())
+    assert.strictEqual(m.pc, interpreter.pc)
+  })
+
   it("a permission fault in compiled code stops exactly where the interpreter stops", () => {
     // Stores walk up a read/write page into a read-only one.
     const { compiled, interpreter } = both((m) => {

@@ -563,8 +563,8 @@ export class RegionEmitter {
   /**
    * Leaves the region for the pc at `offset` in the page: `adjust` instructions of the current
    * block are given back to the budget (they did not run), and `fill` (access bits | size << 2, or
-   * 0) asks for the TLB entry of the access at ADDR. Exits inside the page set one word and branch
-   * to a handler shared by the whole function; others are spelled out.
+   * 0) asks for the TLB entry of the access at ADDR. Exits inside the region's two pages set one
+   * word and branch to a handler shared by the whole function; others are spelled out.
    */
   private exit(offset: number, why: number, adjust: number, fill = 0): void {
     const b = this.b
@@ -572,15 +572,15 @@ export class RegionEmitter {
     if (fill !== 0) {
       i32c(b, 0), get(b, ADDR), b.byte(W.i64Store), b.byte(3), b.u32(this.layout.state + State.FILL_ADDRESS)
     }
-    if (offset >= 0 && offset < 4096) {
-      i32c(b, (offset << 20) | (adjust << 8) | (fill << 2) | why), set(b, INFO)
+    if (offset >= 0 && offset < 8192 && adjust < 2048) {
+      i32c(b, (offset << 19) | (adjust << 8) | (fill << 2) | why), set(b, INFO)
       this.br(2)
       return
     }
     this.exitAt(offset, why, adjust)
   }
 
-  /** The shared exit handler: decodes INFO (pc offset 31..20, adjust 19..8, fill 7..2, why 1..0). */
+  /** The shared exit handler: decodes INFO (pc offset 31..19, adjust 18..8, fill 7..2, why 1..0). */
   private exitHandler(): void {
     const b = this.b
     i32c(b, 0), get(b, INFO), i32c(b, 2), op(b, W.i32ShrU), i32c(b, 0x3f), op(b, W.i32And)
@@ -589,10 +589,10 @@ export class RegionEmitter {
       get(b, INFO),
       i32c(b, 8),
       op(b, W.i32ShrU),
-      i32c(b, 0xfff),
+      i32c(b, 0x7ff),
       op(b, W.i32And, W.i32Add),
       set(b, BUDGET)
-    this.pushPc(0), get(b, INFO), i32c(b, 20), op(b, W.i32ShrU, W.i64ExtendI32U, W.i64Add), set(b, XPC)
+    this.pushPc(0), get(b, INFO), i32c(b, 19), op(b, W.i32ShrU, W.i64ExtendI32U, W.i64Add), set(b, XPC)
     get(b, INFO), i32c(b, 3), op(b, W.i32And)
     b.byte2(W.localTee, WHY)
     i32c(b, Exit.LOOKUP), op(b, W.i32Eq)
