@@ -44,6 +44,7 @@ import {
 } from "@zxsim/kernel/Cpu"
 import { INSTRET_OFFSET } from "../../RegisterFile.js"
 import { atomicSize, isLoadReserved, performAtomic } from "../atomics.js"
+import { Fpu } from "../fp/fpu.js"
 import { Interpreter, type InterpreterHooks, YIELD } from "../interpreter.js"
 import { FIRST_REGION, RegionEmitter, Status, TYPES } from "./emit.js"
 import { FRAMES, type Layout, layoutAt, SITES_BYTES, State } from "./layout.js"
@@ -180,6 +181,9 @@ export class Jit implements CpuShape {
   private readonly interp = new Interpreter()
   /** rd's value from the last atomic helper call. */
   private readonly atomicResult = new Int32Array(2)
+  /** The FP unit compiled code calls for what it does not do inline, and its integer registers (pairs of halves, x0's writes to the sink at 64). */
+  private readonly fpu = new Fpu()
+  private readonly floatX = new Int32Array(66)
   private readonly hotness: number
   /** Entries of a compiled pc since the last flush before it runs compiled ({@link ENTER_AFTER}, 0 when compiling on first sight). */
   private readonly enterAfter: number
@@ -565,13 +569,13 @@ export class Jit implements CpuShape {
     const exports: Array<readonly [string, number]> = batch.map((_, i) => [`r${i}`, FIRST_REGION + i])
     const bytes = encodeModule({
       types: TYPES,
-      funcImports: [{ module: "env", name: "atomic", type: 1 }],
+      funcImports: [{ module: "env", name: "atomic", type: 1 }, { module: "env", name: "float", type: 2 }],
       funcs,
       exports
     })
     const module = new WebAssembly.Module(bytes)
     const instance = new WebAssembly.Instance(module, {
-      env: { memory: this.wasmMemory!, table: this.table!, atomic: this.atomic }
+      env: { memory: this.wasmMemory!, table: this.table!, atomic: this.atomic, float: this.float }
     })
     this.modulesCompiled++
     this.wasmBytes += bytes.length
@@ -766,6 +770,33 @@ export class Jit implements CpuShape {
     if (performAtomic(op, this.i32, phys, lo, hi, blo, bhi, this.interp, out)) this.interp.wroteCode(phys, size)
     this.setValue(out[0], out[1])
     return this.status()
+  }
+
+  /**
+   * An F or D operation other than loads, stores, moves and the double-precision sign
+   * injections, on the running thread's register file, by the interpreter's FP unit (`Fpu.exec`):
+   * x[rs1] is (hi:lo) when the operation reads it; an x result goes to the state's value. A
+   * reserved rounding mode changes nothing and answers FAULT (the interpreter then raises the
+   * illegal instruction).
+   */
+  private readonly float = (
+    op: number,
+    imm: number,
+    rd: number,
+    rs1: number,
+    rs2: number,
+    lo: number,
+    hi: number
+  ): number => {
+    this.helperCalls++
+    const x = this.floatX
+    x[2 * rs1] = lo
+    x[2 * rs1 + 1] = hi
+    const d = rd === 0 ? 64 : 2 * rd
+    this.fpu.attach(this.i32, this.thread!.registers)
+    if (!this.fpu.exec(op, imm, d, 2 * rs1, 2 * rs2, x)) return Status.FAULT
+    this.setValue(x[d], x[d + 1])
+    return Status.OK
   }
 
   // ---- the run loop ---------------------------------------------------------------------------------------

@@ -9,7 +9,16 @@
  * runs that instruction itself so its stop reason is exactly the interpreter's.
  * @internal
  */
-import { Csr, DecodedInstruction, decodeInto, isBitManipulation, Op } from "../../Decoder.js"
+import {
+  Csr,
+  DecodedInstruction,
+  decodeInto,
+  fpReadsX,
+  fpWritesX,
+  isBitManipulation,
+  isFloatingPoint,
+  Op
+} from "../../Decoder.js"
 
 const PAGE = 4096
 
@@ -83,12 +92,12 @@ export interface Cfg {
 const isBranch = (op: number): boolean => op >= Op.BEQ && op <= Op.BGEU
 
 /**
- * Operations the region never translates: the interpreter runs them. Besides the stops, those
- * the emitter has no translation for yet: F and D, and every CSR access but a counter read (the
- * FP CSRs live in the register file the interpreter owns).
+ * Operations the region never translates: the interpreter runs them. Besides the stops, the
+ * accesses to the FP CSRs (`fflags`, `frm`, `fcsr`): rare, and they change how the FP
+ * operations after them round.
  */
 const isStop = (op: number, imm: number): boolean =>
-  op === Op.ECALL || op === Op.EBREAK || op === Op.ILLEGAL || (op >= Op.CSRRW && !isBitManipulation(op)) ||
+  op === Op.ECALL || op === Op.EBREAK || op === Op.ILLEGAL || op === Op.CSRRW || op === Op.CSRRWI ||
   (op >= Op.CSRRS && op <= Op.CSRRCI && imm < Csr.CYCLE)
 
 /**
@@ -116,21 +125,21 @@ const bitManipulationReadsRs2 = (op: number): boolean =>
   op !== Op.ZEXT_H && op !== Op.ORC_B && op !== Op.REV8 && op !== Op.SLLI_UW && op !== Op.RORI && op !== Op.RORIW &&
   op !== Op.BCLRI && op !== Op.BEXTI && op !== Op.BINVI && op !== Op.BSETI
 
-/** Whether `op` reads rs1. */
+/** Whether `op` reads x[rs1]. */
 export const readsRs1 = (op: number): boolean =>
-  !(op === Op.LUI || op === Op.AUIPC || op === Op.JAL || op === Op.FENCE || op === Op.FENCE_I ||
+  isFloatingPoint(op) ? fpReadsX(op) : !(op === Op.LUI || op === Op.AUIPC || op === Op.JAL || op === Op.FENCE || op === Op.FENCE_I ||
     (op >= Op.CSRRS && op <= Op.CSRRCI))
 
-/** Whether `op` reads rs2. */
+/** Whether `op` reads x[rs2] (no F or D operation does). */
 export const readsRs2 = (op: number): boolean =>
   isBranch(op) || (op >= Op.SB && op <= Op.SD) || (op >= Op.ADD && op <= Op.AND) ||
   (op >= Op.ADDW && op <= Op.SRAW && op !== Op.SLLIW && op !== Op.SRLIW && op !== Op.SRAIW) ||
   (op >= Op.MUL && op <= Op.REMUW) || (op >= Op.SC_W && op <= Op.AMOMAXU_D && op !== Op.LR_D) ||
   bitManipulationReadsRs2(op)
 
-/** Whether `op` writes rd. */
+/** Whether `op` writes x[rd]. */
 export const writesRd = (op: number): boolean =>
-  !(isBranch(op) || (op >= Op.SB && op <= Op.SD) || op === Op.FENCE || op === Op.FENCE_I || op === Op.ECALL ||
+  isFloatingPoint(op) ? fpWritesX(op) : !(isBranch(op) || (op >= Op.SB && op <= Op.SD) || op === Op.FENCE || op === Op.FENCE_I || op === Op.ECALL ||
     op === Op.EBREAK || op === Op.ILLEGAL)
 
 /**
