@@ -119,6 +119,103 @@ describe("RiscvJit", () => {
     assert.isAbove(stat(compiled.cpu, "regionsDropped"), 0)
   })
 
+  it("a loop across a page boundary runs compiled, and changes to either page take effect", () => {
+    // The loop's 4-byte `addi a1, a1, 7` straddles 0x6000; its branch back is in the second page.
+    const start = 0x5ff2
+    const loop = (step: number) => [
+      A.label("loop"),
+      A.C.addi(a1, 1), // 0x5ff2
+      A.addi(a1, a1, 3), // 0x5ff4
+      A.addi(a1, a1, 5), // 0x5ff8
+      A.C.addi(a1, 1), // 0x5ffc
+      A.addi(a1, a1, step), // 0x5ffe, straddling
+      A.addi(a0, a0, -1), // 0x6002
+      A.bne(a0, 0, "loop"),
+      A.ebreak()
+    ]
+    const setup = (m: Machine) => {
+      m.map(0x5000, 2 * PAGE, R | X)
+      m.write(start, A.assemble(loop(7)))
+      m.setX(a0, 1000)
+      m.pc = start
+    }
+    const { compiled } = both(setup)
+    assert.strictEqual(compiled.m.x(a1), 17_000n)
+    assert.isAbove(stat(compiled.cpu, "compiledInstructions"), 6000)
+    assert.isBelow(stat(compiled.cpu, "interpreterCalls"), 10)
+    const m = compiled.m
+    const again = (want: bigint) => {
+      m.setX(a0, 1000)
+      m.setX(a1, 0)
+      m.pc = start
+      assert.strictEqual(kindOf(m.run()), "breakpoint")
+      assert.strictEqual(m.x(a1), want)
+    }
+    // The kernel's write to the second page changes the straddling instruction's upper half.
+    m.write(start, A.assemble(loop(100)))
+    again(110_000n)
+    // The second page mapped again to a fresh frame holding other code.
+    m.unmap(0x6000, PAGE)
+    m.map(0x6000, PAGE, R | X)
+    m.write(start, A.assemble(loop(-10)))
+    again(0n)
+    // The second page no longer executes: the straddling fetch faults, as on the interpreter.
+    m.protect(0x6000, PAGE, R)
+    m.setX(a0, 1000)
+    m.pc = start
+    const interpreter = new Machine(RiscvInterpreter.make())
+    setup(interpreter)
+    interpreter.protect(0x6000, PAGE, R)
+    assert.deepStrictEqual(m.run(), interpreter.run())
+    assert.strictEqual(m.pc, interpreter.pc)
+  })
+
+  it("F and D run compiled with the interpreter's results, fflags and rounding under frm", () => {
+    const fadd = (rd: number, rs1: number, rs2: number) => A.opFp(0x00, 1, rd, rs1, rs2, A.Rm.DYN)
+    const fmul = (rd: number, rs1: number, rs2: number) => A.opFp(0x02, 1, rd, rs1, rs2, A.Rm.DYN)
+    const fdivS = (rd: number, rs1: number, rs2: number) => A.opFp(0x03, 0, rd, rs1, rs2, A.Rm.DYN)
+    const fsgnjn = (rd: number, rs1: number, rs2: number) => A.opFp(0x04, 1, rd, rs1, rs2, 1)
+    const loop = (label: string) => [
+      A.li(a0, 200),
+      A.li(a2, DATA),
+      A.label(label),
+      A.fld(1, 0, a2),
+      fadd(2, 2, 1),
+      fmul(3, 2, 1),
+      fsgnjn(4, 3, 2),
+      A.fsd(4, 8, a2),
+      A.flw(5, 4, a2),
+      fdivS(6, 5, 5),
+      A.fsw(6, 16, a2),
+      A.fmvXD(a3, 4),
+      A.xor(a4, a4, a3),
+      A.fmvXW(a3, 6),
+      A.add(a4, a4, a3),
+      A.addi(a2, a2, 24),
+      A.addi(a0, a0, -1),
+      A.bne(a0, 0, label)
+    ]
+    const { compiled, interpreter } = both((m) => {
+      m.load([
+        ...loop("first"),
+        A.csrrs(t0, 3, 0), // fcsr after the round-to-nearest pass
+        A.fsrmi(0, A.Rm.RUP),
+        ...loop("second"),
+        A.csrrs(t1, 3, 0),
+        A.ebreak()
+      ])
+      const values = new Float64Array(3 * 200)
+      for (let i = 0; i < values.length; i++) values[i] = 1 + i / 7
+      m.write(DATA, new Uint8Array(values.buffer))
+    })
+    for (let i = 0; i < 8; i++) assert.strictEqual(compiled.m.f(i), interpreter.m.f(i))
+    assert.deepStrictEqual(compiled.m.read(DATA, 3 * 8 * 200), interpreter.m.read(DATA, 3 * 8 * 200))
+    // Inexact was raised, and the second pass rounded up.
+    assert.strictEqual(compiled.m.x(t0) & 1n, 1n)
+    assert.strictEqual(compiled.m.x(t1) >> 5n, BigInt(A.Rm.RUP))
+    assert.isAbove(stat(compiled.cpu, "compiledInstructions"), 2 * 200 * 14)
+  })
+
   it("a permission fault in compiled code stops exactly where the interpreter stops", () => {
     // Stores walk up a read/write page into a read-only one.
     const { compiled, interpreter } = both((m) => {

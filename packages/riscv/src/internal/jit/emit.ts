@@ -23,8 +23,8 @@
  * 2 (fault: leave before it, and the interpreter takes the fault exactly as it would).
  * @internal
  */
-import { Access, PC_OFFSET } from "@zxsim/kernel/Cpu"
-import { isBitManipulation, Op } from "../../Decoder.js"
+import { Access, F_REGISTERS_OFFSET, PC_OFFSET } from "@zxsim/kernel/Cpu"
+import { fpReadsX, fpWritesX, isBitManipulation, isFloatingPoint, Op } from "../../Decoder.js"
 import { emitBitManipulation } from "./bitmanip.js"
 import type { Layout } from "./layout.js"
 import { State } from "./layout.js"
@@ -36,15 +36,16 @@ import { Bytes, type FuncDef, type FuncType, I32, I64, Opcode as W, VOID } from 
 /** Function types of every module. */
 export const TYPES: ReadonlyArray<FuncType> = [
   { params: [I32, I32], results: [I32] }, // a region
-  { params: [I32, I32, I32, I32, I32], results: [I32] } // the atomic helper
+  { params: [I32, I32, I32, I32, I32], results: [I32] }, // the atomic helper
+  { params: [I32, I32, I32, I32, I32, I32, I32], results: [I32] } // the FP helper
 ]
 const REGION_TYPE = 0
 const DEBUG_ENTRIES = false
 
-/** Function indices: the imported atomic helper, then the regions. */
-export const Fn = { ATOMIC: 0 } as const
+/** Function indices: the imported helpers (atomics, FP), then the regions. */
+export const Fn = { ATOMIC: 0, FLOAT: 1 } as const
 /** Index of the first region function in a module. */
-export const FIRST_REGION = 1
+export const FIRST_REGION = 2
 
 /** Results of the atomic helper. */
 export const Status = { OK: 0, EXIT_AFTER: 1, FAULT: 2 } as const
@@ -563,8 +564,8 @@ export class RegionEmitter {
   /**
    * Leaves the region for the pc at `offset` in the page: `adjust` instructions of the current
    * block are given back to the budget (they did not run), and `fill` (access bits | size << 2, or
-   * 0) asks for the TLB entry of the access at ADDR. Exits inside the page set one word and branch
-   * to a handler shared by the whole function; others are spelled out.
+   * 0) asks for the TLB entry of the access at ADDR. Exits inside the region's two pages set one
+   * word and branch to a handler shared by the whole function; others are spelled out.
    */
   private exit(offset: number, why: number, adjust: number, fill = 0): void {
     const b = this.b
@@ -572,15 +573,15 @@ export class RegionEmitter {
     if (fill !== 0) {
       i32c(b, 0), get(b, ADDR), b.byte(W.i64Store), b.byte(3), b.u32(this.layout.state + State.FILL_ADDRESS)
     }
-    if (offset >= 0 && offset < 4096) {
-      i32c(b, (offset << 20) | (adjust << 8) | (fill << 2) | why), set(b, INFO)
+    if (offset >= 0 && offset < 8192 && adjust < 2048) {
+      i32c(b, (offset << 19) | (adjust << 8) | (fill << 2) | why), set(b, INFO)
       this.br(2)
       return
     }
     this.exitAt(offset, why, adjust)
   }
 
-  /** The shared exit handler: decodes INFO (pc offset 31..20, adjust 19..8, fill 7..2, why 1..0). */
+  /** The shared exit handler: decodes INFO (pc offset 31..19, adjust 18..8, fill 7..2, why 1..0). */
   private exitHandler(): void {
     const b = this.b
     i32c(b, 0), get(b, INFO), i32c(b, 2), op(b, W.i32ShrU), i32c(b, 0x3f), op(b, W.i32And)
@@ -589,10 +590,10 @@ export class RegionEmitter {
       get(b, INFO),
       i32c(b, 8),
       op(b, W.i32ShrU),
-      i32c(b, 0xfff),
+      i32c(b, 0x7ff),
       op(b, W.i32And, W.i32Add),
       set(b, BUDGET)
-    this.pushPc(0), get(b, INFO), i32c(b, 20), op(b, W.i32ShrU, W.i64ExtendI32U, W.i64Add), set(b, XPC)
+    this.pushPc(0), get(b, INFO), i32c(b, 19), op(b, W.i32ShrU, W.i64ExtendI32U, W.i64Add), set(b, XPC)
     get(b, INFO), i32c(b, 3), op(b, W.i32And)
     b.byte2(W.localTee, WHY)
     i32c(b, Exit.LOOKUP), op(b, W.i32Eq)
@@ -818,6 +819,7 @@ export class RegionEmitter {
     const store = STORE_OP[op]
     if (store !== undefined) return this.store(x, k, store[0], store[1])
     if (op >= Op.LR_W && op <= Op.AMOMAXU_D) return this.atomic(x, k)
+    if (isFloatingPoint(op)) return this.float(x, k)
     switch (op) {
       case Op.LUI:
         if (rd !== 0) i64c(b, imm), this.setX(rd)
@@ -1106,6 +1108,84 @@ export class RegionEmitter {
         }
         b.byte(W.end)
       }
+    }
+  }
+
+  /**
+   * F and D. The FP registers and `fcsr` stay in the register file (compiled code reads and
+   * writes them there, so nothing about them is saved or restored at exits). Loads and stores go
+   * through the TLB like the integer ones; moves between register files and the double-precision
+   * sign injections are bit operations, done inline; every other operation calls the FP helper,
+   * which runs the interpreter's exact FP unit on the register file (rounding in every mode,
+   * NaN-boxing, `fflags`), and leaves before the instruction when it is illegal (a reserved
+   * rounding mode).
+   */
+  private float(x: Block, k: number): void {
+    const b = this.b
+    const insn = x.insns[k]
+    const { op, rd, rs1, rs2 } = insn
+    const f = (r: number) => F_REGISTERS_OFFSET + 8 * r
+    const loadF = (r: number) => {
+      get(b, RF), b.byte(W.i64Load), b.byte(3), b.u32(f(r))
+    }
+    const storeF = (r: number) => {
+      // The value is on the stack: keep it in T0 while the address goes below it.
+      set(b, T0), get(b, RF), get(b, T0), b.byte(W.i64Store), b.byte(3), b.u32(f(r))
+    }
+    switch (op) {
+      case Op.FLW:
+      case Op.FLD:
+        this.address(insn)
+        return this.access(x, k, op === Op.FLW ? 4 : 8, false, () => {
+          b.byte(op === Op.FLW ? W.i64Load32U : W.i64Load), b.byte(0), b.u32(0)
+          // A single is NaN-boxed: the upper 32 bits all ones.
+          if (op === Op.FLW) i64c(b, 0, -1), b.byte(W.i64Or)
+          storeF(rd)
+        })
+      case Op.FSW:
+      case Op.FSD:
+        this.address(insn)
+        return this.access(x, k, op === Op.FSW ? 4 : 8, true, () => {
+          loadF(rs2)
+          b.byte(op === Op.FSW ? W.i64Store32 : W.i64Store), b.byte(0), b.u32(0)
+        })
+      case Op.FMV_X_D:
+        if (rd !== 0) loadF(rs1), this.setX(rd)
+        return
+      case Op.FMV_X_W:
+        if (rd !== 0) loadF(rs1), b.byte(W.i32WrapI64), b.byte(W.i64ExtendI32S), this.setX(rd)
+        return
+      case Op.FMV_D_X:
+        this.getX(rs1), storeF(rd)
+        return
+      case Op.FMV_W_X:
+        this.getX(rs1), i64c(b, -1, 0), b.byte(W.i64And), i64c(b, 0, -1), b.byte(W.i64Or), storeF(rd)
+        return
+      case Op.FSGNJ_D:
+      case Op.FSGNJN_D:
+      case Op.FSGNJX_D:
+        // Magnitude (or, for FSGNJX, everything) of rs1; the sign of rs2, negated for FSGNJN.
+        loadF(rs1)
+        if (op !== Op.FSGNJX_D) i64c(b, -1, 0x7fffffff), b.byte(W.i64And)
+        loadF(rs2)
+        if (op === Op.FSGNJN_D) i64c(b, -1), b.byte(W.i64Xor)
+        i64c(b, 0, 0x80000000 | 0), b.byte(W.i64And)
+        b.byte(op === Op.FSGNJX_D ? W.i64Xor : W.i64Or)
+        storeF(rd)
+        return
+    }
+    i32c(b, op), i32c(b, insn.imm), i32c(b, rd), i32c(b, rs1), i32c(b, rs2)
+    if (fpReadsX(op)) {
+      this.getX(rs1), b.byte(W.i32WrapI64)
+      this.getX(rs1), i64c(b, 32), b.byte(W.i64ShrU), b.byte(W.i32WrapI64)
+    } else {
+      i32c(b, 0), i32c(b, 0)
+    }
+    b.byte(W.call), b.u32(Fn.FLOAT), set(b, ST)
+    this.faultCheck(x, k)
+    if (fpWritesX(op) && rd !== 0) {
+      i32c(b, 0), b.byte(W.i64Load), b.byte(3), b.u32(this.layout.state + State.VALUE)
+      this.setX(rd)
     }
   }
 

@@ -44,6 +44,7 @@ import {
 } from "@zxsim/kernel/Cpu"
 import { INSTRET_OFFSET } from "../../RegisterFile.js"
 import { atomicSize, isLoadReserved, performAtomic } from "../atomics.js"
+import { Fpu } from "../fp/fpu.js"
 import { Interpreter, type InterpreterHooks, YIELD } from "../interpreter.js"
 import { FIRST_REGION, RegionEmitter, Status, TYPES } from "./emit.js"
 import { FRAMES, type Layout, layoutAt, SITES_BYTES, State } from "./layout.js"
@@ -129,8 +130,13 @@ class Region {
     /** The frame byte address plus the entry's offset in the page. */
     readonly entry: number,
     readonly frame: number,
+    /** The frame byte address of the next page, when the region has code there; else -1. */
+    readonly nextFrame: number,
     readonly slot: number,
-    /** Byte ranges of its page it was compiled from, as [start, end) pairs. */
+    /**
+     * Byte ranges it was compiled from, as [start, end) pairs of offsets from the start of the
+     * entry's page (4096 and up in the next page).
+     */
     readonly ranges: ReadonlyArray<number>,
     readonly instructions: number,
     /** The translation-cache slots (byte addresses) its code writes. */
@@ -141,6 +147,19 @@ class Region {
     const r = this.ranges
     for (let i = 0; i < r.length; i += 2) if (r[i] < end && start < r[i + 1]) return true
     return false
+  }
+
+  /** Whether it was compiled from any of `size` bytes at frame byte address `phys`. */
+  compiledFrom(phys: number, size: number): boolean {
+    const offset = phys & 0xfff
+    const frame = phys - offset
+    return (frame === this.frame && this.overlaps(offset, offset + size)) ||
+      (frame === this.nextFrame && this.overlaps(PAGE + offset, PAGE + offset + size))
+  }
+
+  /** The frames it was compiled from. */
+  frames(): ReadonlyArray<number> {
+    return this.nextFrame < 0 || this.nextFrame === this.frame ? [this.frame] : [this.frame, this.nextFrame]
   }
 }
 
@@ -162,6 +181,9 @@ export class Jit implements CpuShape {
   private readonly interp = new Interpreter()
   /** rd's value from the last atomic helper call. */
   private readonly atomicResult = new Int32Array(2)
+  /** The FP unit compiled code calls for what it does not do inline, and its integer registers (pairs of halves, x0's writes to the sink at 64). */
+  private readonly fpu = new Fpu()
+  private readonly floatX = new Int32Array(66)
   private readonly hotness: number
   /** Entries of a compiled pc since the last flush before it runs compiled ({@link ENTER_AFTER}, 0 when compiling on first sight). */
   private readonly enterAfter: number
@@ -277,9 +299,9 @@ export class Jit implements CpuShape {
   }
 
   private liveRegions(): number {
-    let n = 0
-    for (const set of this.regionsByFrame.values()) n += set.size
-    return n
+    const live = new Set<Region>()
+    for (const set of this.regionsByFrame.values()) for (const region of set) live.add(region)
+    return live.size
   }
 
   readonly codeWritten = (frame: number): void => {
@@ -451,7 +473,7 @@ export class Jit implements CpuShape {
       }
       const frame = this.execFrame(lo, hi)
       const region = frame < 0 ? undefined : this.regionsByEntry.get(frame + offset)
-      if (region !== undefined) {
+      if (region !== undefined && this.nextPageMatches(region, lo, hi)) {
         this.install(region, lo, hi)
         return region.slot
       }
@@ -477,9 +499,23 @@ export class Jit implements CpuShape {
     }
     this.compilePending()
     const compiled = this.regionsByEntry.get(frame + offset)
-    if (compiled === undefined) return -1
+    if (compiled === undefined || !this.nextPageMatches(compiled, lo, hi)) return -1
     this.install(compiled, lo, hi)
     return compiled.slot
+  }
+
+  /**
+   * Whether the page after pc's (hi:lo) executes, in this address space, from the frame `region`
+   * was compiled from (always, for a region inside one page). A region that no longer fits is
+   * dropped, so this address space compiles its own when the code is hot.
+   */
+  private nextPageMatches(region: Region, lo: number, hi: number): boolean {
+    if (region.nextFrame < 0) return true
+    const nextLo = ((lo & ~0xfff) + PAGE) | 0
+    if (this.execFrame(nextLo, nextLo === 0 ? hi + 1 : hi) === region.nextFrame && !region.dead) return true
+    this.drop(region)
+    this.flushDispatch()
+    return false
   }
 
   /** Enters `region` in the dispatch table for the pc (hi:lo) of this address space. */
@@ -533,13 +569,13 @@ export class Jit implements CpuShape {
     const exports: Array<readonly [string, number]> = batch.map((_, i) => [`r${i}`, FIRST_REGION + i])
     const bytes = encodeModule({
       types: TYPES,
-      funcImports: [{ module: "env", name: "atomic", type: 1 }],
+      funcImports: [{ module: "env", name: "atomic", type: 1 }, { module: "env", name: "float", type: 2 }],
       funcs,
       exports
     })
     const module = new WebAssembly.Module(bytes)
     const instance = new WebAssembly.Instance(module, {
-      env: { memory: this.wasmMemory!, table: this.table!, atomic: this.atomic }
+      env: { memory: this.wasmMemory!, table: this.table!, atomic: this.atomic, float: this.float }
     })
     this.modulesCompiled++
     this.wasmBytes += bytes.length
@@ -552,14 +588,31 @@ export class Jit implements CpuShape {
       const ranges: Array<number> = []
       for (const block of item.cfg.blocks) if (block.insns.length > 0) ranges.push(block.start, block.end)
       this.register(
-        new Region(item.frame + (item.pc % PAGE), item.frame, slot, ranges, item.cfg.instructions, sites[i])
+        new Region(
+          item.frame + (item.pc % PAGE),
+          item.frame,
+          item.cfg.nextFrame,
+          slot,
+          ranges,
+          item.cfg.instructions,
+          sites[i]
+        )
       )
     }
   }
 
   private cfgAt(pc: number, frame: number): Cfg | null {
     const offset = pc % PAGE
-    return buildCfg(this.u16, frame, pc - offset, offset, this.maxInstructions)
+    const pagePc = pc - offset
+    const next = pagePc + PAGE
+    return buildCfg(
+      () => this.u16,
+      frame,
+      pagePc,
+      offset,
+      this.maxInstructions,
+      () => next >= 2 ** 53 ? -1 : this.execFrame(next % TWO_32 | 0, Math.floor(next / TWO_32))
+    )
   }
 
   private allocateSlot(): number {
@@ -575,14 +628,16 @@ export class Jit implements CpuShape {
   private register(region: Region): void {
     this.regionsByEntry.set(region.entry, region)
     this.entries[(region.entry & 0xfff) >>> 1] = 1
-    const frameNumber = region.frame >>> 12
-    let set = this.regionsByFrame.get(frameNumber)
-    if (set === undefined) {
-      set = new Set()
-      this.regionsByFrame.set(frameNumber, set)
+    for (const frame of region.frames()) {
+      const frameNumber = frame >>> 12
+      let set = this.regionsByFrame.get(frameNumber)
+      if (set === undefined) {
+        set = new Set()
+        this.regionsByFrame.set(frameNumber, set)
+      }
+      set.add(region)
+      this.interp.codeCacheFor(frame)
     }
-    set.add(region)
-    this.interp.codeCacheFor(region.frame)
     this.regionsCompiled++
   }
 
@@ -592,10 +647,12 @@ export class Jit implements CpuShape {
     if (region.dead) return
     region.dead = true
     if (this.regionsByEntry.get(region.entry) === region) this.regionsByEntry.delete(region.entry)
-    const set = this.regionsByFrame.get(region.frame >>> 12)
-    if (set !== undefined) {
-      set.delete(region)
-      if (set.size === 0) this.regionsByFrame.delete(region.frame >>> 12)
+    for (const frame of region.frames()) {
+      const set = this.regionsByFrame.get(frame >>> 12)
+      if (set !== undefined) {
+        set.delete(region)
+        if (set.size === 0) this.regionsByFrame.delete(frame >>> 12)
+      }
     }
     this.table!.set(region.slot, null)
     this.freeSlots.push(region.slot)
@@ -615,10 +672,9 @@ export class Jit implements CpuShape {
   private dropOverlapping(phys: number, size: number): void {
     const set = this.regionsByFrame.get(phys >>> 12)
     if (set === undefined) return
-    const start = phys & 0xfff
     let dropped = false
     for (const region of [...set]) {
-      if (region.overlaps(start, start + size)) {
+      if (region.compiledFrom(phys, size)) {
         this.drop(region)
         dropped = true
       }
@@ -714,6 +770,33 @@ export class Jit implements CpuShape {
     if (performAtomic(op, this.i32, phys, lo, hi, blo, bhi, this.interp, out)) this.interp.wroteCode(phys, size)
     this.setValue(out[0], out[1])
     return this.status()
+  }
+
+  /**
+   * An F or D operation other than loads, stores, moves and the double-precision sign
+   * injections, on the running thread's register file, by the interpreter's FP unit (`Fpu.exec`):
+   * x[rs1] is (hi:lo) when the operation reads it; an x result goes to the state's value. A
+   * reserved rounding mode changes nothing and answers FAULT (the interpreter then raises the
+   * illegal instruction).
+   */
+  private readonly float = (
+    op: number,
+    imm: number,
+    rd: number,
+    rs1: number,
+    rs2: number,
+    lo: number,
+    hi: number
+  ): number => {
+    this.helperCalls++
+    const x = this.floatX
+    x[2 * rs1] = lo
+    x[2 * rs1 + 1] = hi
+    const d = rd === 0 ? 64 : 2 * rd
+    this.fpu.attach(this.i32, this.thread!.registers)
+    if (!this.fpu.exec(op, imm, d, 2 * rs1, 2 * rs2, x)) return Status.FAULT
+    this.setValue(x[d], x[d + 1])
+    return Status.OK
   }
 
   // ---- the run loop ---------------------------------------------------------------------------------------

@@ -1,16 +1,29 @@
 /**
- * Stage 2 of the JIT: build a region's control flow. Starting at a hot pc, decode the code of its
- * page reachable through fall-throughs and direct jumps and branches (bounded by
- * `MAX_REGION_INSTRUCTIONS`), and cut it into basic blocks with edges. Everything the region
- * does not translate becomes an exit edge: to the dispatcher (a jump or fall-through leaving the
- * page, an indirect jump, the instruction limit) or to the interpreter (ECALL, EBREAK, illegal
- * encodings, operations not compiled yet, an instruction straddling the page end), which then runs that instruction itself so
- * its stop reason is exactly the interpreter's.
+ * Stage 2 of the JIT: build a region's control flow. Starting at a hot pc, decode the code
+ * reachable through fall-throughs and direct jumps and branches inside the entry's page and the
+ * page after it (when that one executes; bounded by `MAX_REGION_INSTRUCTIONS`), and cut it into
+ * basic blocks with edges. Everything the region does not translate becomes an exit edge: to the
+ * dispatcher (a jump or fall-through leaving the two pages, an indirect jump, the instruction
+ * limit) or to the interpreter (ECALL, EBREAK, illegal encodings, operations not compiled yet, an
+ * instruction straddling the end of the second page or a page that does not execute), which then
+ * runs that instruction itself so its stop reason is exactly the interpreter's.
  * @internal
  */
-import { Csr, DecodedInstruction, decodeInto, isBitManipulation, Op } from "../../Decoder.js"
+import {
+  Csr,
+  DecodedInstruction,
+  decodeInto,
+  fpReadsX,
+  fpWritesX,
+  isBitManipulation,
+  isFloatingPoint,
+  Op
+} from "../../Decoder.js"
 
 const PAGE = 4096
+
+/** Pages a region may span: its entry's page and the next one. */
+export const REGION_PAGES = 2
 
 /** Why a region is left, as compiled code reports it (the function's result). */
 export const Exit = {
@@ -35,7 +48,7 @@ export interface Insn {
 
 /**
  * An edge: to a block of the region, or out of it with `why` to the pc at `offset` from the
- * page start (outside 0..4095 for jumps leaving the page).
+ * start of the entry's page (outside the region's pages for jumps leaving them).
  */
 export interface Edge {
   target: Block | null
@@ -60,8 +73,13 @@ export interface Block {
 
 /** A region's control flow. */
 export interface Cfg {
-  /** pc of the page's first byte. */
+  /** pc of the entry page's first byte. */
   readonly pagePc: number
+  /**
+   * The frame byte address the page after the entry's executes from, when the region has code
+   * there (every offset from 4096 on), else -1. The region is only valid where it still does.
+   */
+  readonly nextFrame: number
   readonly entry: Block
   readonly blocks: ReadonlyArray<Block>
   readonly instructions: number
@@ -74,12 +92,12 @@ export interface Cfg {
 const isBranch = (op: number): boolean => op >= Op.BEQ && op <= Op.BGEU
 
 /**
- * Operations the region never translates: the interpreter runs them. Besides the stops, those
- * the emitter has no translation for yet: F and D, and every CSR access but a counter read (the
- * FP CSRs live in the register file the interpreter owns).
+ * Operations the region never translates: the interpreter runs them. Besides the stops, the
+ * accesses to the FP CSRs (`fflags`, `frm`, `fcsr`): rare, and they change how the FP
+ * operations after them round.
  */
 const isStop = (op: number, imm: number): boolean =>
-  op === Op.ECALL || op === Op.EBREAK || op === Op.ILLEGAL || (op >= Op.CSRRW && !isBitManipulation(op)) ||
+  op === Op.ECALL || op === Op.EBREAK || op === Op.ILLEGAL || op === Op.CSRRW || op === Op.CSRRWI ||
   (op >= Op.CSRRS && op <= Op.CSRRCI && imm < Csr.CYCLE)
 
 /**
@@ -107,43 +125,66 @@ const bitManipulationReadsRs2 = (op: number): boolean =>
   op !== Op.ZEXT_H && op !== Op.ORC_B && op !== Op.REV8 && op !== Op.SLLI_UW && op !== Op.RORI && op !== Op.RORIW &&
   op !== Op.BCLRI && op !== Op.BEXTI && op !== Op.BINVI && op !== Op.BSETI
 
-/** Whether `op` reads rs1. */
+/** Whether `op` reads x[rs1]. */
 export const readsRs1 = (op: number): boolean =>
-  !(op === Op.LUI || op === Op.AUIPC || op === Op.JAL || op === Op.FENCE || op === Op.FENCE_I ||
+  isFloatingPoint(op) ? fpReadsX(op) : !(op === Op.LUI || op === Op.AUIPC || op === Op.JAL || op === Op.FENCE || op === Op.FENCE_I ||
     (op >= Op.CSRRS && op <= Op.CSRRCI))
 
-/** Whether `op` reads rs2. */
+/** Whether `op` reads x[rs2] (no F or D operation does). */
 export const readsRs2 = (op: number): boolean =>
   isBranch(op) || (op >= Op.SB && op <= Op.SD) || (op >= Op.ADD && op <= Op.AND) ||
   (op >= Op.ADDW && op <= Op.SRAW && op !== Op.SLLIW && op !== Op.SRLIW && op !== Op.SRAIW) ||
   (op >= Op.MUL && op <= Op.REMUW) || (op >= Op.SC_W && op <= Op.AMOMAXU_D && op !== Op.LR_D) ||
   bitManipulationReadsRs2(op)
 
-/** Whether `op` writes rd. */
+/** Whether `op` writes x[rd]. */
 export const writesRd = (op: number): boolean =>
-  !(isBranch(op) || (op >= Op.SB && op <= Op.SD) || op === Op.FENCE || op === Op.FENCE_I || op === Op.ECALL ||
+  isFloatingPoint(op) ? fpWritesX(op) : !(isBranch(op) || (op >= Op.SB && op <= Op.SD) || op === Op.FENCE || op === Op.FENCE_I || op === Op.ECALL ||
     op === Op.EBREAK || op === Op.ILLEGAL)
 
 /**
- * Decodes the region of the page at frame byte address `frame` (virtual address `pagePc`)
- * entered at `entry` (an even offset). Null when not even the first instruction can be
- * translated.
+ * Decodes the region entered at `entry` (an even offset) of the page at frame byte address
+ * `frame` (virtual address `pagePc`). `next` gives the frame byte address the following page
+ * executes from (negative when it does not), and is called only when the region reaches that
+ * page; `view` gives the memory's current halfwords (`next` may grow the memory). Null when not
+ * even the first instruction can be translated.
  */
-export const buildCfg = (u16: Uint16Array, frame: number, pagePc: number, entry: number, limit: number): Cfg | null => {
+export const buildCfg = (
+  view: () => Uint16Array,
+  frame: number,
+  pagePc: number,
+  entry: number,
+  limit: number,
+  next: () => number
+): Cfg | null => {
   const scratch = new DecodedInstruction()
-  /** offset -> instruction; null when it straddles the page end. */
+  let nextFrame: number | undefined
+  const second = (): number => {
+    if (nextFrame === undefined) nextFrame = next()
+    return nextFrame
+  }
+  /** The frame byte address holding `offset` (one of the region's pages), or -1. */
+  const frameOf = (offset: number): number => offset < PAGE ? frame : second() < 0 ? -1 : nextFrame! - PAGE
+  /** offset -> instruction; null when it cannot be fetched from the region's pages. */
   const decoded = new Map<number, Insn | null>()
   const decodeAt = (offset: number): Insn | null => {
     let insn = decoded.get(offset)
     if (insn !== undefined) return insn
-    const low = u16[(frame + offset) >>> 1]
+    const base = frameOf(offset)
+    if (base < 0) {
+      decoded.set(offset, null)
+      return null
+    }
+    const u16 = view()
+    const low = u16[(base + offset) >>> 1]
     let bits = low
     if ((low & 3) === 3) {
-      if (offset === PAGE - 2) {
+      const high = offset + 2 === PAGE ? frameOf(PAGE) : base
+      if (offset + 2 === REGION_PAGES * PAGE || high < 0) {
         decoded.set(offset, null)
         return null
       }
-      bits = low | (u16[(frame + offset + 2) >>> 1] << 16)
+      bits = low | (view()[(high + offset + 2) >>> 1] << 16)
     }
     decodeInto(bits, scratch)
     insn = {
@@ -158,7 +199,9 @@ export const buildCfg = (u16: Uint16Array, frame: number, pagePc: number, entry:
     decoded.set(offset, insn)
     return insn
   }
-  const inPage = (target: number): boolean => target >= 0 && target < PAGE
+  /** Whether `target` is in the region's pages (the second one only if it executes). */
+  const inPage = (target: number): boolean =>
+    target >= 0 && (target < PAGE || (target < REGION_PAGES * PAGE && second() >= 0))
 
   // Pass 1: find the leaders (block starts) and the instructions translated.
   const leaders = new Set<number>([entry])
@@ -169,7 +212,7 @@ export const buildCfg = (u16: Uint16Array, frame: number, pagePc: number, entry:
     let o = work.pop()!
     let previous: Insn | null = null
     for (;;) {
-      if (o >= PAGE || translated.has(o) || translated.size >= limit) break
+      if (!inPage(o) || translated.has(o) || translated.size >= limit) break
       const insn = decodeAt(o)
       if (insn === null || isStop(insn.op, insn.imm)) break
       translated.add(o)
@@ -183,7 +226,7 @@ export const buildCfg = (u16: Uint16Array, frame: number, pagePc: number, entry:
           work.push(target)
         }
         const next = o + insn.length
-        if (next < PAGE && !leaders.has(next)) {
+        if (inPage(next) && !leaders.has(next)) {
           leaders.add(next)
           work.push(next)
         }
@@ -199,7 +242,7 @@ export const buildCfg = (u16: Uint16Array, frame: number, pagePc: number, entry:
         // A call inside the page: where it returns joins the region, and the returns of the
         // region branch there when their target matches (see `isReturn`).
         const next = o + insn.length
-        if (insn.rd !== 0 && inPage(target) && next < PAGE) {
+        if (insn.rd !== 0 && inPage(target) && inPage(next)) {
           returnSites.add(next)
           if (!leaders.has(next)) {
             leaders.add(next)
@@ -219,9 +262,9 @@ export const buildCfg = (u16: Uint16Array, frame: number, pagePc: number, entry:
   let used = 0
   let written = 0
   const exitAt = (offset: number): Edge => {
-    if (offset >= PAGE || !translated.has(offset)) {
-      // Past the page, past the limit, or not translatable here.
-      const insn = offset < PAGE ? decodeAt(offset) : undefined
+    if (!translated.has(offset)) {
+      // Past the pages, past the limit, or not translatable here.
+      const insn = inPage(offset) ? decodeAt(offset) : undefined
       const interpret = insn === null || (insn !== undefined && isStop(insn.op, insn.imm))
       return { target: null, offset, why: interpret ? Exit.INTERPRET : Exit.LOOKUP }
     }
@@ -295,5 +338,15 @@ export const buildCfg = (u16: Uint16Array, frame: number, pagePc: number, entry:
     }
   }
   used &= ~1
-  return { pagePc, entry: blocks[0], blocks, instructions, used: used | written, written }
+  let reaches = false
+  for (const block of blocks) if (block.end > PAGE) reaches = true
+  return {
+    pagePc,
+    nextFrame: reaches ? nextFrame! : -1,
+    entry: blocks[0],
+    blocks,
+    instructions,
+    used: used | written,
+    written
+  }
 }
