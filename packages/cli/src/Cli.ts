@@ -22,7 +22,12 @@ import * as Inspect from "./Inspect.js"
 import * as Run from "./Run.js"
 import * as StageTracer from "./StageTracer.js"
 
-/** Where the command writes (the guest's output and its own diagnostics) and reads the guest's input from. */
+/**
+ * Where the command writes (the guest's output and its own diagnostics) and reads the guest's input from.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface Console {
   readonly stdout: (bytes: Uint8Array) => Effect.Effect<void>
   readonly stderr: (bytes: Uint8Array) => Effect.Effect<void>
@@ -32,7 +37,12 @@ export interface Console {
   readonly terminals?: { readonly stdin: boolean; readonly stdout: boolean; readonly stderr: boolean }
 }
 
-/** What the command needs from its host: a console and the CPU layers guests may run on. */
+/**
+ * What the command needs from its host: a console and the CPU layers guests may run on.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface Environment {
   readonly console: Console
   /** The CPUs `run --cpu NAME` chooses from, by name; the first is the default. */
@@ -239,14 +249,24 @@ const vmapsCommand = (env: Environment) =>
 
 const hex = (n: number) => `0x${n.toString(16)}`
 
-/** The command tree. */
+/**
+ * The command tree.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const command = (env: Environment) =>
   Command.make("zxsim").pipe(
     Command.withDescription("Fuchsia's process_builder on a simulated Zircon kernel running RISC-V 64 programs"),
     Command.withSubcommands([runCommand(env), readelfCommand(env), vmapsCommand(env)])
   )
 
-/** The exit status of a command line the parser refused (it has printed why, with the usage). */
+/**
+ * The exit status of a command line the parser refused (it has printed why, with the usage).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const USAGE_ERROR = 2
 
 const ANSI_SGR = new RegExp(`${String.fromCharCode(0x1b)}\\[[0-9;]*m`, "g")
@@ -254,6 +274,9 @@ const ANSI_SGR = new RegExp(`${String.fromCharCode(0x1b)}\\[[0-9;]*m`, "g")
 /**
  * The text @effect/cli prints, as this command prints it: without colour unless `color`, and with
  * usage lines naming the command (`$ zxsim run …` where the library writes `$ run …`).
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const presentHelp = (text: string, color: boolean): string =>
   (color ? text : text.replace(ANSI_SGR, "")).replace(/^\$ (?!zxsim\b)/gm, "$ zxsim ")
@@ -280,6 +303,9 @@ const helpConsole = (base: EffectConsole.Console, color: boolean, toError: boole
  * the exit status ({@link USAGE_ERROR} for a command line that does not parse, and for no command
  * at all, which prints the help on stderr). Help and errors are coloured only if the environment
  * says so (`color`: a terminal, and no `NO_COLOR`).
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const main = (env: Environment) =>
 (

@@ -34,7 +34,12 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 
-/** A loaded module: the name its file VMO carries, its load bias and extent, and its symbols. */
+/**
+ * A loaded module: the name its file VMO carries, its load bias and extent, and its symbols.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface Module {
   readonly name: string
   /** Load bias: run-time address minus link-time address. */
@@ -44,14 +49,24 @@ export interface Module {
   readonly symbols: ElfSymbols.SymbolTable | null
 }
 
-/** One frame of a backtrace. */
+/**
+ * One frame of a backtrace.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface Frame {
   readonly pc: bigint
   /** How the frame was found: the faulting pc, the return address register, or a frame record. */
   readonly source: "pc" | "ra" | "fp"
 }
 
-/** Most frames a backtrace follows. */
+/**
+ * Most frames a backtrace follows.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const MAX_FRAMES = 64
 
 /** VMO names of the mappings that are not module files (data and bss copies, stacks). */
@@ -60,6 +75,9 @@ const NOT_A_FILE = /^(data:|bss:|stack)/
 /**
  * The modules mapped in an address space (from `vmar.regions`): each VMO mapped from its own file,
  * grouped by name, with `symbolsOf(name)` giving its symbol table (null when unknown).
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const modulesOf = (
   regions: ReadonlyArray<RegionInfo>,
@@ -89,7 +107,12 @@ export const modulesOf = (
   return Array.from(byName, ([name, m]) => ({ name, ...m, symbols: symbolsOf(name) })).sort((a, b) => a.start - b.start)
 }
 
-/** `module+0xoffset symbol+0xoff` for an address, or just the hex address outside every module. */
+/**
+ * `module+0xoffset symbol+0xoff` for an address, or just the hex address outside every module.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const describeAddress = (modules: ReadonlyArray<Module>, address: bigint): string => {
   const hex = `0x${address.toString(16)}`
   if (address > BigInt(Number.MAX_SAFE_INTEGER)) return hex
@@ -109,7 +132,12 @@ const accessOf = (cause: number): string =>
     ? "writing"
     : "reading"
 
-/** One line saying what the exception was. */
+/**
+ * One line saying what the exception was.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const describeException = (report: ExceptionReport, modules: ReadonlyArray<Module>): string => {
   const at = report.faultAddress === null ? "" : describeAddress(modules, report.faultAddress)
   switch (report.type) {
@@ -140,6 +168,9 @@ export const describeException = (report: ExceptionReport, modules: ReadonlyArra
  * The frames of the stopped thread: its pc; then, when `pcInCode` is false (a jump to where no
  * module is: the target never made a frame), the return address in ra; then each frame record
  * (`[fp-8]` = return address, `[fp-16]` = the caller's fp) while fp is aligned, readable and rising.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const backtrace = (
   report: ExceptionReport,
@@ -172,7 +203,12 @@ export const backtrace = (
 
 const hex16 = (v: bigint) => `0x${v.toString(16).padStart(16, "0")}`
 
-/** The whole report as text (lines end with a newline). */
+/**
+ * The whole report as text (lines end with a newline).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const format = (
   report: ExceptionReport,
   modules: ReadonlyArray<Module>,
@@ -202,7 +238,12 @@ export const format = (
   return lines.join("\n") + "\n"
 }
 
-/** Where `watch` finds what a report needs. */
+/**
+ * Where `watch` finds what a report needs.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface WatchOptions {
   /** The job whose exception channel to bind (the root job: every process of the kernel). */
   readonly job: Handle.Job
@@ -219,6 +260,9 @@ export interface WatchOptions {
  * Binds the job's exception channel and, until the scope closes, writes a crash report for every
  * exception that reaches it, then passes the exception on. Does nothing when the channel cannot be
  * bound (another handler holds it).
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const watch = (options: WatchOptions): Effect.Effect<void, never, Kernel.Kernel | Scope.Scope> =>
   Effect.gen(function*() {
@@ -271,6 +315,9 @@ export const watch = (options: WatchOptions): Effect.Effect<void, never, Kernel.
 /**
  * `WatchOptions.fileOf` for a program run from `elf` with libraries served from `loaderDir`: the
  * executable's VMO is named after its file, the libraries after theirs, the vDSO is the kernel's.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const filesOfRun = (
   elf: string,

@@ -40,13 +40,21 @@ const flagString = (flags: number) => `${flags & 4 ? "R" : " "}${flags & 2 ? "W"
 
 const bigHex = (n: bigint, width = 0) => `0x${n.toString(16).padStart(width, "0")}`
 
-/** Why a file is not one `readelf` can read: not ELF, not 64-bit, or an unknown byte order. */
+/**
+ * Why a file is not one `readelf` can read: not ELF, not 64-bit, or an unknown byte order.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export class NotElf64 extends Data.TaggedError("NotElf64")<{ readonly message: string }> {}
 
 /**
  * `readelf`: the file header, the program headers, the interpreter and the needed libraries of any
  * ELF64 file, of any machine, type and byte order (zxsim runs only RISC-V executables, but reads
  * anything). Tables that lie outside the file are reported as such instead of read.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const readelf = (bytes: Uint8Array): Either.Either<string, NotElf64> => {
   if (bytes.length < 64 || bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) {
@@ -137,7 +145,12 @@ export const readelf = (bytes: Uint8Array): Either.Either<string, NotElf64> => {
 const perms = (p: number) =>
   `${p & VmOption.PERM_READ ? "r" : "-"}${p & VmOption.PERM_WRITE ? "w" : "-"}${p & VmOption.PERM_EXECUTE ? "x" : "-"}`
 
-/** `vmaps`: every VMAR and mapping, depth first, like Fuchsia's `vmaps` tool. */
+/**
+ * `vmaps`: every VMAR and mapping, depth first, like Fuchsia's `vmaps` tool.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const vmaps = (
   root: { readonly base: number; readonly len: number },
   regions: ReadonlyArray<RegionInfo>

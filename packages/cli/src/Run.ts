@@ -32,10 +32,20 @@ import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
 import * as CrashReport from "./CrashReport.js"
 
-/** A failure the command reports on one line and exits 1 for. */
+/**
+ * A failure the command reports on one line and exits 1 for.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export class CliError extends Data.TaggedError("CliError")<{ readonly message: string }> {}
 
-/** Where a guest's output goes, and where its input comes from. */
+/**
+ * Where a guest's output goes, and where its input comes from.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface Output {
   readonly stdout: (bytes: Uint8Array) => Effect.Effect<void>
   readonly stderr: (bytes: Uint8Array) => Effect.Effect<void>
@@ -46,7 +56,12 @@ export interface Output {
   readonly stdin: Stream.Stream<Uint8Array>
 }
 
-/** What to run. */
+/**
+ * What to run.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface RunRequest {
   readonly elf: string
   readonly args: ReadonlyArray<string>
@@ -63,7 +78,12 @@ export interface RunRequest {
   readonly terminals?: { readonly stdin: boolean; readonly stdout: boolean; readonly stderr: boolean }
 }
 
-/** A host directory served to the guest at a namespace path. */
+/**
+ * A host directory served to the guest at a namespace path.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface Mount {
   readonly hostPath: string
   readonly guestPath: string
@@ -73,6 +93,9 @@ export interface Mount {
 /**
  * Parses `HOST_DIR:GUEST_PATH[:ro|:rw]` (the guest path absolute; read-write unless `:ro`), or
  * says what is wrong with it.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const parseMount = (spec: string): Either.Either<Mount, string> => {
   let rest = spec
@@ -91,7 +114,12 @@ export const parseMount = (spec: string): Either.Either<Mount, string> => {
   return Either.right({ hostPath, guestPath, readOnly })
 }
 
-/** Parses a size such as `65536`, `512K`, `8M` or `1G` (powers of 1024), or says what is wrong. */
+/**
+ * Parses a size such as `65536`, `512K`, `8M` or `1G` (powers of 1024), or says what is wrong.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const parseSize = (text: string): Either.Either<number, string> => {
   const match = /^(\d+)([KMG]?)i?B?$/i.exec(text.trim())
   if (match === null) return Either.left(`--stack ${text}: expected a size such as 1048576, 512K or 8M`)
@@ -142,6 +170,9 @@ const reasonOf = (e: PlatformError): string =>
 /**
  * The file a program argument names: the path itself, or, when no such file exists and the
  * argument is the bare name of a guest packaged in `@zxsim/guest` (`hello`), that guest's file.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const locate = (elf: string): Effect.Effect<string, never, FileSystem.FileSystem> =>
   Effect.gen(function*() {
@@ -154,6 +185,9 @@ export const locate = (elf: string): Effect.Effect<string, never, FileSystem.Fil
 /**
  * Reads the ELF file: a directory, a missing file and an unreadable one are each a CliError
  * naming the file (`cannot read FILE: REASON`), so each ends the command the same way.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const readElf = (file: string): Effect.Effect<Uint8Array, CliError, FileSystem.FileSystem> =>
   Effect.gen(function*() {
@@ -164,7 +198,12 @@ export const readElf = (file: string): Effect.Effect<Uint8Array, CliError, FileS
     return yield* fs.readFile(file).pipe(Effect.mapError((e) => fail(reasonOf(e))))
   })
 
-/** Checks that a `--loader-dir` names a directory, as a CliError naming it when it does not. */
+/**
+ * Checks that a `--loader-dir` names a directory, as a CliError naming it when it does not.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const checkLoaderDir = (dir: Option.Option<string>): Effect.Effect<void, CliError, FileSystem.FileSystem> =>
   Option.match(dir, {
     onNone: () => Effect.void,
@@ -180,18 +219,33 @@ export const checkLoaderDir = (dir: Option.Option<string>): Effect.Effect<void, 
         ))
   })
 
-/** Parses the ELF headers of a file already read, as a CliError naming the file when they are not acceptable. */
+/**
+ * Parses the ELF headers of a file already read, as a CliError naming the file when they are not acceptable.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const parseHeaders = (file: string, bytes: Uint8Array): Effect.Effect<Elf64Headers.Elf64Headers, CliError> =>
   Effect.mapError(
     Elf64Headers.fromBytes(bytes),
     (e) => new CliError({ message: `${file}: not a RISC-V 64 ELF executable: ${e.message}` })
   )
 
-/** One line for a builder error: the variant, its status name and the cause. */
+/**
+ * One line for a builder error: the variant, its status name and the cause.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const describeBuildError = (file: string, error: ProcessBuilderError.ProcessBuilderError): string =>
   `${file}: ${error._tag} (${Status.toString(error.asZxStatus())}): ${error.message}`
 
-/** The built process with the host ends of its stdio sockets. */
+/**
+ * The built process with the host ends of its stdio sockets.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface Prepared {
   readonly built: BuiltProcess.BuiltProcess
   readonly stdin: Handle.Socket
@@ -201,7 +255,12 @@ export interface Prepared {
   readonly missing: ReadonlyArray<string>
 }
 
-/** Builds a process for the request without starting it. */
+/**
+ * Builds a process for the request without starting it.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const prepare = (
   request: RunRequest
 ): Effect.Effect<Prepared, CliError, Kernel.Kernel | FileSystem.FileSystem | Path.Path | Scope.Scope> =>
@@ -273,7 +332,12 @@ export const prepare = (
     return { built, stdin, stdout, stderr, missing }
   })
 
-/** A process's exit as the command reports it: the exit status, and a note for a killed process. */
+/**
+ * A process's exit as the command reports it: the exit status, and a note for a killed process.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const exitStatus = (returnCode: bigint): { readonly code: number; readonly note: string | undefined } => {
   const kills: Record<string, string> = {
     [TaskReturnCode.SYSCALL_KILL]: "killed",
@@ -310,6 +374,9 @@ const recordingLoader = (dir: string, missing: Array<string>) =>
  * Runs the program as a `Command` through `GuestCommandExecutor`: its stdio inherits `output`,
  * crash reports go to `output.stderr`, and the result is the process's return code once it has
  * exited and all of its output is written.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const run = (
   request: RunRequest,

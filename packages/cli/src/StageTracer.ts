@@ -10,7 +10,12 @@ import type * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Tracer from "effect/Tracer"
 
-/** One finished (or still open) span. */
+/**
+ * One finished (or still open) span.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface Stage {
   readonly name: string
   /** Nesting depth: 0 for a root span. */
@@ -73,7 +78,12 @@ const depthOf = (parent: Option.Option<Tracer.AnySpan>): number => {
   return depth
 }
 
-/** A tracer recording into `stages`, in start order. */
+/**
+ * A tracer recording into `stages`, in start order.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
 export const make = (stages: Array<Stage>): Tracer.Tracer =>
   Tracer.make({
     span: (name, parent, context, links, startTime, kind) => {
@@ -84,11 +94,21 @@ export const make = (stages: Array<Stage>): Tracer.Tracer =>
     context: (f) => f()
   })
 
-/** A stage's duration in milliseconds (0 while it is open). */
+/**
+ * A stage's duration in milliseconds (0 while it is open).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const millis = (stage: Stage): number =>
   stage.endNanos === undefined ? 0 : Number(stage.endNanos - stage.startNanos) / 1e6
 
-/** The stages as an indented list with durations, one per line. */
+/**
+ * The stages as an indented list with durations, one per line.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const format = (stages: ReadonlyArray<Stage>): string =>
   stages
     .map((s) => `${"  ".repeat(s.depth)}${s.name}  ${millis(s).toFixed(3)} ms${s.ok ? "" : "  (failed)"}`)

@@ -9,13 +9,28 @@
 import * as Effect from "effect/Effect"
 import { ParseError } from "./ElfParseError.js"
 
-/** `st_info` symbol types (`STT_*`) a lookup considers. */
+/**
+ * `st_info` symbol types (`STT_*`) a lookup considers.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const SymbolType = { NOTYPE: 0, OBJECT: 1, FUNC: 2, SECTION: 3, FILE: 4, TLS: 6 } as const
 
-/** Section types (`SHT_*`) holding symbols. */
+/**
+ * Section types (`SHT_*`) holding symbols.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const SectionType = { SYMTAB: 2, STRTAB: 3, DYNSYM: 11 } as const
 
-/** One symbol: its name, link-time address (relative to the image's load bias), size, type and binding. */
+/**
+ * One symbol: its name, link-time address (relative to the image's load bias), size, type and binding.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface ElfSymbol {
   readonly name: string
   readonly value: number
@@ -25,14 +40,24 @@ export interface ElfSymbol {
   readonly bind: number
 }
 
-/** An image's symbols that name code or data, sorted by address. */
+/**
+ * An image's symbols that name code or data, sorted by address.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface SymbolTable {
   readonly symbols: ReadonlyArray<ElfSymbol>
 }
 
 const SHDR_SIZE = 64
 const SYM_SIZE = 24
-/** Most symbols read from one table: a bound on the work a hostile file can ask for. */
+/**
+ * Most symbols read from one table: a bound on the work a hostile file can ask for.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const MAX_SYMBOLS = 1_000_000
 
 const parseError = (reason: string) => new ParseError({ reason })
@@ -42,6 +67,9 @@ const parseError = (reason: string) => new ParseError({ reason })
  * (an image with neither has an empty table). Keeps named FUNC, OBJECT and NOTYPE symbols with a
  * non-zero address defined in a section of the image (not absolute, not undefined). Fails with a `ParseError` naming the section or entry that does not fit the
  * file.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const read = (bytes: Uint8Array): Effect.Effect<SymbolTable, ParseError> =>
   Effect.suspend(() => {
@@ -123,7 +151,12 @@ export const read = (bytes: Uint8Array): Effect.Effect<SymbolTable, ParseError> 
 
 const rank = (s: ElfSymbol) => (s.type === SymbolType.FUNC ? 0 : 4) + (s.bind !== 0 ? 0 : 2) + (s.size > 0 ? 0 : 1)
 
-/** Where an address lies: the symbol at or below it and the offset from its start. */
+/**
+ * Where an address lies: the symbol at or below it and the offset from its start.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface Location {
   readonly symbol: ElfSymbol
   readonly offset: number
@@ -133,6 +166,9 @@ export interface Location {
  * The symbol covering `address` (a link-time address: subtract the load bias first): the nearest
  * symbol at or below it, if its size covers the address (an unsized symbol covers up to the next
  * one). Undefined below the first symbol or past a sized symbol's end.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const lookup = (table: SymbolTable, address: number): Location | undefined => {
   const symbols = table.symbols
@@ -158,6 +194,11 @@ export const lookup = (table: SymbolTable, address: number): Location | undefine
   return { symbol, offset }
 }
 
-/** `name+0x1c`, or `name` at offset 0. */
+/**
+ * `name+0x1c`, or `name` at offset 0.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const format = (location: Location): string =>
   location.offset === 0 ? location.symbol.name : `${location.symbol.name}+0x${location.offset.toString(16)}`

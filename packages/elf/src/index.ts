@@ -47,5 +47,9 @@ export * as ElfDynamic from "./ElfDynamic.js"
  * @since 0.1.0
  */
 export * as ElfWriter from "./ElfWriter.js"
-/** Symbol tables (`.symtab`, `.dynsym`) and the nearest symbol below an address. */
+/**
+ * Symbol tables (`.symtab`, `.dynsym`) and the nearest symbol below an address.
+ *
+ * @since 0.1.0
+ */
 export * as ElfSymbols from "./ElfSymbols.js"

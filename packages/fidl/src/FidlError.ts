@@ -10,9 +10,19 @@ import * as StatusNames from "@zxsim/kernel/Status"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 
-/** Identifies every error of this module. */
+/**
+ * Identifies every error of this module.
+ *
+ * @since 0.1.0
+ * @category symbols
+ */
 export const TypeId: unique symbol = Symbol.for("@zxsim/fidl/FidlError")
-/** The type of {@link TypeId}. */
+/**
+ * The type of {@link TypeId}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type TypeId = typeof TypeId
 
 /**
@@ -38,6 +48,9 @@ export type TypeId = typeof TypeId
  * - `UnknownValue`: a strict enum or bits value has undeclared members.
  * - `InvalidHeader`: the transactional header is short, has the wrong magic number, lacks the
  *   wire-format v2 flag, or has a txid that does not fit the message kind.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const DecodeReason = Schema.Literal(
   "TooShort",
@@ -59,26 +72,45 @@ export const DecodeReason = Schema.Literal(
   "UnknownValue",
   "InvalidHeader"
 )
-/** The type of {@link DecodeReason}. */
+/**
+ * The type of {@link DecodeReason}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type DecodeReason = typeof DecodeReason.Type
 
 /**
  * A message (or a body) that breaks the wire format. `offset` is the byte where the problem was
  * found (for handle problems, the offset of the handle's marker).
+ *
+ * @since 0.1.0
+ * @category errors
  */
 export class DecodeError extends Schema.TaggedError<DecodeError>("@zxsim/fidl/DecodeError")("DecodeError", {
   reason: DecodeReason,
   offset: Schema.Number,
   detail: Schema.String
 }) {
-  /** Marks this error as one of the FIDL errors. */
+  /**
+   * Marks this error as one of the FIDL errors.
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
 
-  /** A malformed message is an invalid argument to whoever sent it. */
+  /**
+   * A malformed message is an invalid argument to whoever sent it.
+   *
+   * @since 0.1.0
+   */
   get status(): number {
     return Status.INVALID_ARGS
   }
 
+  /**
+   * @since 0.1.0
+   */
   override get message(): string {
     return `FIDL decode failed (${this.reason}) at byte ${this.offset}: ${this.detail}`
   }
@@ -93,6 +125,9 @@ export class DecodeError extends Schema.TaggedError<DecodeError>("@zxsim/fidl/De
  * - `UnexpectedNull`: the invalid handle where a handle is required.
  * - `DepthExceeded`: out-of-line objects would nest deeper than 32 levels.
  * - `MessageTooLarge`: the message is over 65,536 bytes or 64 handles, what a channel carries.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const EncodeReason = Schema.Literal(
   "InvalidValue",
@@ -101,35 +136,68 @@ export const EncodeReason = Schema.Literal(
   "DepthExceeded",
   "MessageTooLarge"
 )
-/** The type of {@link EncodeReason}. */
+/**
+ * The type of {@link EncodeReason}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type EncodeReason = typeof EncodeReason.Type
 
-/** A value that cannot be encoded as its declared type. */
+/**
+ * A value that cannot be encoded as its declared type.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export class EncodeError extends Schema.TaggedError<EncodeError>("@zxsim/fidl/EncodeError")("EncodeError", {
   reason: EncodeReason,
   detail: Schema.String
 }) {
-  /** Marks this error as one of the FIDL errors. */
+  /**
+   * Marks this error as one of the FIDL errors.
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
 
-  /** Encoding failures are invalid arguments from the caller. */
+  /**
+   * Encoding failures are invalid arguments from the caller.
+   *
+   * @since 0.1.0
+   */
   get status(): number {
     return this.reason === "MessageTooLarge" ? Status.OUT_OF_RANGE : Status.INVALID_ARGS
   }
 
+  /**
+   * @since 0.1.0
+   */
   override get message(): string {
     return `FIDL encode failed (${this.reason}): ${this.detail}`
   }
 }
 
-/** A kernel call on the channel failed (write, read or wait) with `status`. */
+/**
+ * A kernel call on the channel failed (write, read or wait) with `status`.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export class TransportError extends Schema.TaggedError<TransportError>("@zxsim/fidl/TransportError")("TransportError", {
   operation: Schema.String,
   status: Schema.Number
 }) {
-  /** Marks this error as one of the FIDL errors. */
+  /**
+   * Marks this error as one of the FIDL errors.
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
 
+  /**
+   * @since 0.1.0
+   */
   override get message(): string {
     return `FIDL transport failed: ${this.operation}: ${StatusNames.toString(this.status)}`
   }
@@ -138,18 +206,32 @@ export class TransportError extends Schema.TaggedError<TransportError>("@zxsim/f
 /**
  * The peer end of the channel closed before the answer came. `epitaph` is the status the peer
  * sent as its last message, when it sent one.
+ *
+ * @since 0.1.0
+ * @category errors
  */
 export class PeerClosed extends Schema.TaggedError<PeerClosed>("@zxsim/fidl/PeerClosed")("PeerClosed", {
   epitaph: Schema.optional(Schema.Number)
 }) {
-  /** Marks this error as one of the FIDL errors. */
+  /**
+   * Marks this error as one of the FIDL errors.
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
 
-  /** The epitaph when there was one, else PEER_CLOSED. */
+  /**
+   * The epitaph when there was one, else PEER_CLOSED.
+   *
+   * @since 0.1.0
+   */
   get status(): number {
     return this.epitaph ?? Status.PEER_CLOSED
   }
 
+  /**
+   * @since 0.1.0
+   */
   override get message(): string {
     return this.epitaph === undefined
       ? "FIDL peer closed the channel"
@@ -160,6 +242,9 @@ export class PeerClosed extends Schema.TaggedError<PeerClosed>("@zxsim/fidl/Peer
 /**
  * A message whose ordinal the receiver does not expect: a request for a method the protocol does
  * not have, or a reply whose ordinal differs from the request's.
+ *
+ * @since 0.1.0
+ * @category errors
  */
 export class UnexpectedOrdinal extends Schema.TaggedError<UnexpectedOrdinal>("@zxsim/fidl/UnexpectedOrdinal")(
   "UnexpectedOrdinal",
@@ -169,14 +254,25 @@ export class UnexpectedOrdinal extends Schema.TaggedError<UnexpectedOrdinal>("@z
     expected: Schema.optional(Schema.BigIntFromSelf)
   }
 ) {
-  /** Marks this error as one of the FIDL errors. */
+  /**
+   * Marks this error as one of the FIDL errors.
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
 
-  /** The receiver does not implement what was asked. */
+  /**
+   * The receiver does not implement what was asked.
+   *
+   * @since 0.1.0
+   */
   get status(): number {
     return Status.NOT_SUPPORTED
   }
 
+  /**
+   * @since 0.1.0
+   */
   override get message(): string {
     const hex = (n: bigint) => `0x${n.toString(16).toUpperCase().padStart(16, "0")}`
     return this.expected === undefined
@@ -185,11 +281,26 @@ export class UnexpectedOrdinal extends Schema.TaggedError<UnexpectedOrdinal>("@z
   }
 }
 
-/** Any FIDL failure. */
+/**
+ * Any FIDL failure.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type FidlError = DecodeError | EncodeError | TransportError | PeerClosed | UnexpectedOrdinal
 
-/** The schema of {@link FidlError}. */
+/**
+ * The schema of {@link FidlError}.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const FidlError = Schema.Union(DecodeError, EncodeError, TransportError, PeerClosed, UnexpectedOrdinal)
 
-/** Whether a value is one of the FIDL errors. */
+/**
+ * Whether a value is one of the FIDL errors.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
 export const isFidlError = (u: unknown): u is FidlError => Predicate.hasProperty(u, TypeId)

@@ -39,7 +39,12 @@ import * as FuchsiaIo from "./FuchsiaIo.js"
 import type * as Protocol from "./Protocol.js"
 import * as Transport from "./Transport.js"
 
-/** What {@link serve} takes besides the channel and the host directory. */
+/**
+ * What {@link serve} takes besides the channel and the host directory.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface ServeOptions {
   /** Refuse every change (default false: the first connection is readable and writable). */
   readonly readOnly?: boolean
@@ -70,6 +75,9 @@ const refuse = (status: number): Effect.Effect<never, Refused> => Effect.fail(ne
 /**
  * The zx status for a failed file system call: from the host's errno when the error carries one
  * (the Node file system's do), else from the platform error's reason.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const statusOfError = (error: PlatformError.PlatformError): number => {
   if (error._tag === "SystemError") {
@@ -161,6 +169,9 @@ const warn = (error: FidlError): Effect.Effect<void> =>
  * The names of an Open path, or the status it fails with: `"."` is no names; otherwise
  * `/`-separated names (a trailing `/` asks for a directory). A leading `/`, an empty name, `.` or
  * `..` is INVALID_ARGS.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const parsePath = (
   path: string
@@ -187,6 +198,9 @@ const nanoseconds = (date: Option.Option<Date>): bigint =>
  * concurrently; a method the node does not speak closes its channel with NOT_SUPPORTED, a malformed
  * request with INVALID_ARGS (both logged). Every handle and host file is closed when its
  * connection ends.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const serve = (
   channel: Handle.Channel,
@@ -768,7 +782,12 @@ const EMPTY_ATTRIBUTES: FuchsiaIo.NodeAttributesValue = {
   modificationTime: 0n
 }
 
-/** A namespace entry ready for `ProcessBuilder.addNamespaceEntries`: where it appears, and the client end. */
+/**
+ * A namespace entry ready for `ProcessBuilder.addNamespaceEntries`: where it appears, and the client end.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface MountedEntry {
   /** The namespace path, such as `/data`. */
   readonly path: string
@@ -776,8 +795,16 @@ export interface MountedEntry {
   readonly directory: Handle.Channel
 }
 
-/** A host directory that cannot be mounted: it does not exist or is not a directory. */
+/**
+ * A host directory that cannot be mounted: it does not exist or is not a directory.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export class MountError extends Data.TaggedError("MountError")<{ readonly hostPath: string; readonly reason: string }> {
+  /**
+   * @since 0.1.0
+   */
   override get message(): string {
     return `cannot mount ${this.hostPath}: ${this.reason}`
   }
@@ -789,6 +816,9 @@ export class MountError extends Data.TaggedError("MountError")<{ readonly hostPa
  * `ProcessBuilder.addNamespaceEntries(builder, [yield* HostDirectory.mount("/tmp/work", "/data")])`.
  * The server ends when every connection the process opened has closed, or with the scope. A host
  * path that is not a directory fails with a {@link MountError} before anything is served.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const mount = (
   hostPath: string,

@@ -21,6 +21,9 @@ import * as Transport from "./Transport.js"
 /**
  * A fuchsia.io request the server answered with a failure status (or closed the channel with it
  * as an epitaph), or a reply the client could not make sense of (IO, with a detail).
+ *
+ * @since 0.1.0
+ * @category errors
  */
 export class IoError extends Schema.TaggedError<IoError>("@zxsim/fidl/IoError")("IoError", {
   operation: Schema.String,
@@ -28,11 +31,18 @@ export class IoError extends Schema.TaggedError<IoError>("@zxsim/fidl/IoError")(
   status: Schema.Number,
   detail: Schema.optional(Schema.String)
 }) {
-  /** The status a caller reports for this failure. */
+  /**
+   * The status a caller reports for this failure.
+   *
+   * @since 0.1.0
+   */
   get asZxStatus(): number {
     return this.status
   }
 
+  /**
+   * @since 0.1.0
+   */
   override get message(): string {
     const where = this.path === undefined ? "" : ` ${JSON.stringify(this.path)}`
     return `fuchsia.io ${this.operation}${where}: ${StatusNames.toString(this.status)}${
@@ -41,7 +51,12 @@ export class IoError extends Schema.TaggedError<IoError>("@zxsim/fidl/IoError")(
   }
 }
 
-/** Any failure of a client call: the FIDL layer's, or a status from the server. */
+/**
+ * Any failure of a client call: the FIDL layer's, or a status from the server.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type IoClientError = FidlError | IoError
 
 const { DESCRIBE, DIRECTORY, NOT_DIRECTORY, RIGHT_READABLE } = FuchsiaIo.OpenFlags
@@ -52,6 +67,9 @@ const methods = FuchsiaIo.Directory.methods
  * client end at once, without waiting: requests written to it queue until the server attaches.
  * If the open fails, the server closes the new channel with the failure as its epitaph, which
  * the first call on it reports as `PeerClosed`.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const open = (
   directory: Handle.Channel,
@@ -67,7 +85,12 @@ export const open = (
     return client
   })
 
-/** What {@link openDescribed} returns: the new channel and how the server described the node. */
+/**
+ * What {@link openDescribed} returns: the new channel and how the server described the node.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface Described {
   readonly channel: Handle.Channel
   readonly info: FuchsiaIo.NodeInfo | undefined
@@ -76,6 +99,9 @@ export interface Described {
 /**
  * {@link open} with DESCRIBE: waits for the server's OnOpen event and fails with an `IoError`
  * (operation Open) when it reports a failure, or when the channel closes with an epitaph first.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const openDescribed = (
   directory: Handle.Channel,
@@ -113,6 +139,9 @@ const check = (operation: string, status: number, path?: string): Effect.Effect<
 /**
  * One ReadDirents(`maxBytes`) call: the next dirents of the connection's listing (the first call
  * starts with `"."`), none at the end.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const readDirents = (
   directory: Handle.Channel,
@@ -128,13 +157,21 @@ export const readDirents = (
     return dirents.right
   })
 
-/** Rewind: the next ReadDirents starts the listing again. */
+/**
+ * Rewind: the next ReadDirents starts the listing again.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const rewind = (directory: Handle.Channel): Effect.Effect<void, IoClientError, Kernel.Kernel | Scope.Scope> =>
   Effect.flatMap(Transport.call(directory, methods.Rewind, undefined), (reply) => check("Rewind", reply.s))
 
 /**
  * Every entry of the directory, in the server's order, without `"."` and `".."`: Rewind, then
  * ReadDirents until an empty reply.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const listDirectory = (
   directory: Handle.Channel
@@ -149,7 +186,12 @@ export const listDirectory = (
     }
   })
 
-/** One Read(`count`) call: the next bytes from the file's seek position, empty at the end. */
+/**
+ * One Read(`count`) call: the next bytes from the file's seek position, empty at the end.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const read = (
   file: Handle.Channel,
   count: number = FuchsiaIo.MAX_BUF
@@ -162,7 +204,12 @@ export const read = (
         : Effect.fail(new IoError({ operation: "Read", status: reply.value }))
   )
 
-/** The rest of the file from its seek position: Read until an empty reply. */
+/**
+ * The rest of the file from its seek position: Read until an empty reply.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const readAll = (file: Handle.Channel): Effect.Effect<Uint8Array, IoClientError, Kernel.Kernel | Scope.Scope> =>
   Effect.gen(function*() {
     const chunks: Array<Uint8Array> = []
@@ -185,6 +232,9 @@ export const readAll = (file: Handle.Channel): Effect.Effect<Uint8Array, IoClien
 /**
  * Close: asks the server to close the connection, then closes the local handle (also when the
  * call fails). A failure status is an `IoError`.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const close = (channel: Handle.Channel): Effect.Effect<void, IoClientError, Kernel.Kernel | Scope.Scope> =>
   Effect.flatMap(Kernel.Kernel, (kernel) =>
@@ -205,6 +255,9 @@ const openFailure = (path: string) => (error: IoClientError): IoClientError =>
 /**
  * The contents of the file at `path` below `directory`: Open (RIGHT_READABLE, NOT_DIRECTORY),
  * Read to the end, Close. A failed open is an `IoError` with its status (NOT_FOUND, NOT_FILE, …).
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const readFile = (
   directory: Handle.Channel,
@@ -221,7 +274,12 @@ export const readFile = (
 // Namespaces
 // ---------------------------------------------------------------------------------------------
 
-/** A namespace entry as a process receives it: an absolute path and a directory channel. */
+/**
+ * A namespace entry as a process receives it: an absolute path and a directory channel.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface NamespaceEntry {
   readonly path: string
   readonly directory: Handle.Channel
@@ -291,6 +349,9 @@ const walkLocal = (
  * byte order). Each listing uses a connection of its own (Open `"."`), so the entries' own
  * cursors are left alone. A namespace path must be absolute, and no entry may lie below another
  * (INVALID_ARGS otherwise).
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const walkNamespace = (
   entries: ReadonlyArray<NamespaceEntry>
@@ -321,7 +382,12 @@ export const walkNamespace = (
     return out
   })
 
-/** {@link walkNamespace}'s paths joined with `", "`: the `DumpNamespace` answer. */
+/**
+ * {@link walkNamespace}'s paths joined with `", "`: the `DumpNamespace` answer.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const dumpNamespace = (
   entries: ReadonlyArray<NamespaceEntry>
 ): Effect.Effect<string, IoClientError, Kernel.Kernel> =>

@@ -30,17 +30,29 @@ import { DecodeError, type FidlError, UnexpectedOrdinal } from "./FidlError.js"
 import * as Ldsvc from "./Ldsvc.js"
 import * as Transport from "./Transport.js"
 
-/** A lookup the loader could not answer with a VMO: the object's name and the Zircon status. */
+/**
+ * A lookup the loader could not answer with a VMO: the object's name and the Zircon status.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export class LoaderError extends Schema.TaggedError<LoaderError>("@zxsim/fidl/LoaderError")("LoaderError", {
   name: Schema.String,
   status: Schema.Number,
   detail: Schema.optional(Schema.String)
 }) {
-  /** The status a caller reports for this failure. */
+  /**
+   * The status a caller reports for this failure.
+   *
+   * @since 0.1.0
+   */
   get asZxStatus(): number {
     return this.status
   }
 
+  /**
+   * @since 0.1.0
+   */
   override get message(): string {
     return `loader: ${JSON.stringify(this.name)}: ${StatusNames.toString(this.status)}${
       this.detail === undefined ? "" : ` (${this.detail})`
@@ -48,7 +60,12 @@ export class LoaderError extends Schema.TaggedError<LoaderError>("@zxsim/fidl/Lo
   }
 }
 
-/** What a loader does: find a shared object by name. */
+/**
+ * What a loader does: find a shared object by name.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface LoaderShape {
   /**
    * An executable VMO holding the object called `name` (a file name such as `ld.so.1`, or a
@@ -57,7 +74,12 @@ export interface LoaderShape {
   readonly loadObject: (name: string) => Effect.Effect<Handle.Vmo, LoaderError, Scope.Scope>
 }
 
-/** The loader service's tag. */
+/**
+ * The loader service's tag.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
 export class Loader extends Context.Tag("@zxsim/fidl/Loader")<Loader, LoaderShape>() {}
 
 const fromKernel = (name: string) => (e: { readonly status: number }) => new LoaderError({ name, status: e.status })
@@ -68,6 +90,9 @@ const baseName = (name: string): string => name.slice(name.lastIndexOf("/") + 1)
 /**
  * Loads from an in-memory map of name to bytes: each lookup makes a fresh executable VMO named
  * after the object. Names are matched exactly (a Config prefix arrives as `prefix/name`).
+ *
+ * @since 0.1.0
+ * @category layers
  */
 export const layerFromMap = (files: Readonly<Record<string, Uint8Array>>): Layer.Layer<Loader, never, Kernel.Kernel> =>
   Layer.effect(
@@ -100,6 +125,9 @@ const isContainedPath = (name: string): boolean =>
  * is the file `directory/name`, answered as an executable VMO named after the file. A missing
  * file (or a directory in its place) is NOT_FOUND, an unreadable one ACCESS_DENIED, a name that
  * would leave the directory INVALID_ARGS, any other failure IO.
+ *
+ * @since 0.1.0
+ * @category layers
  */
 export const layerFromDirectory = (
   directory: string
@@ -142,11 +170,19 @@ export const layerFromDirectory = (
 /**
  * A loader whose every lookup fails with `status`. With `Status.OK` the server answers "OK" without
  * a VMO, a reply a client must still refuse.
+ *
+ * @since 0.1.0
+ * @category layers
  */
 export const layerFailing = (status: number): Layer.Layer<Loader> =>
   Layer.succeed(Loader, Loader.of({ loadObject: (name) => Effect.fail(new LoaderError({ name, status })) }))
 
-/** A loader that never answers: its server leaves every LoadObject waiting, for timeout tests. */
+/**
+ * A loader that never answers: its server leaves every LoadObject waiting, for timeout tests.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
 export const layerNever: Layer.Layer<Loader> = Layer.succeed(Loader, Loader.of({ loadObject: () => Effect.never }))
 
 // ---------------------------------------------------------------------------------------------
@@ -163,7 +199,12 @@ interface LookupConfig {
 
 const NO_CONFIG: LookupConfig = { prefix: "", exclusive: false }
 
-/** `"x"` searches `x/` first, `"x!"` only `x/`; the empty string restores plain lookups. */
+/**
+ * `"x"` searches `x/` first, `"x!"` only `x/`; the empty string restores plain lookups.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const parseConfig = (config: string): LookupConfig =>
   config.endsWith("!") ? { prefix: config.slice(0, -1), exclusive: true } : { prefix: config, exclusive: false }
 
@@ -202,6 +243,9 @@ const warn = (error: FidlError | LoaderError): Effect.Effect<Step> =>
  * (then the channel is closed and a warning logged). Clone connects another channel to the same
  * loader, served alongside; `serve` returns once every connection has ended. Each connection
  * keeps its own Config. The channel handle is closed when its connection ends.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const serve = (channel: Handle.Channel): Effect.Effect<void, never, Loader | Kernel.Kernel> =>
   Effect.scoped(Effect.gen(function*() {
@@ -299,7 +343,12 @@ export const serve = (channel: Handle.Channel): Effect.Effect<void, never, Loade
 // Client
 // ---------------------------------------------------------------------------------------------
 
-/** A LoadObject reply as it came: the status and the VMO, if any. */
+/**
+ * A LoadObject reply as it came: the status and the VMO, if any.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface LoadObjectResult {
   readonly rv: number
   readonly object: Option.Option<Handle.Vmo>
@@ -309,6 +358,9 @@ export interface LoadObjectResult {
  * Asks the loader on `channel` for `name` and waits for the reply with the request's txid. Fails
  * only for transport and decode problems (the reply itself may say NOT_FOUND, or OK without a
  * VMO), so a caller can tell those cases apart. The VMO belongs to the caller's scope.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const callLoadObject = (
   channel: Handle.Channel,
@@ -321,6 +373,9 @@ export const callLoadObject = (
 /**
  * {@link callLoadObject}, failing with a `LoaderError` when the status is not OK (any VMO that came
  * with it is closed) or when an OK reply carries no VMO (INTERNAL).
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const loadObject = (
   channel: Handle.Channel,
@@ -339,20 +394,35 @@ export const loadObject = (
     })
   })
 
-/** Sends Config(`config`) and returns the server's status. */
+/**
+ * Sends Config(`config`) and returns the server's status.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const config = (
   channel: Handle.Channel,
   config: string
 ): Effect.Effect<number, FidlError, Kernel.Kernel | Scope.Scope> =>
   Effect.map(Transport.call(channel, methods.Config, { config }), (r) => r.rv)
 
-/** Sends Clone(`serverEnd`), moving the channel end to the server, and returns its status. */
+/**
+ * Sends Clone(`serverEnd`), moving the channel end to the server, and returns its status.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const clone = (
   channel: Handle.Channel,
   serverEnd: Handle.Channel
 ): Effect.Effect<number, FidlError, Kernel.Kernel | Scope.Scope> =>
   Effect.map(Transport.call(channel, methods.Clone, { loader: serverEnd }), (r) => r.rv)
 
-/** Sends Done: the server closes the connection. */
+/**
+ * Sends Done: the server closes the connection.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const done = (channel: Handle.Channel): Effect.Effect<void, FidlError, Kernel.Kernel> =>
   Transport.send(channel, methods.Done, undefined)

@@ -12,22 +12,62 @@ import * as internal from "./internal/wire.js"
 import * as Ordinal from "./Ordinal.js"
 import * as Wire from "./Wire.js"
 
-/** Bytes of the transactional header. */
+/**
+ * Bytes of the transactional header.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const HEADER_SIZE = 16
-/** The magic number of the wire format this codec speaks (`kFidlWireFormatMagicNumberInitial`). */
+/**
+ * The magic number of the wire format this codec speaks (`kFidlWireFormatMagicNumberInitial`).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const MAGIC_NUMBER = 1
-/** At-rest flag: the message uses wire format v2 (bit 1 of the first flags byte). */
+/**
+ * At-rest flag: the message uses wire format v2 (bit 1 of the first flags byte).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const AT_REST_FLAG_V2 = 0x0002
-/** Dynamic flag: the method is flexible. */
+/**
+ * Dynamic flag: the method is flexible.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const DYNAMIC_FLAG_FLEXIBLE = 0x80
-/** The largest message a channel carries. */
+/**
+ * The largest message a channel carries.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const MAX_BYTES = internal.MAX_MESSAGE_BYTES
-/** The most handles a channel message carries. */
+/**
+ * The most handles a channel message carries.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const MAX_HANDLES = internal.MAX_MESSAGE_HANDLES
-/** The ordinal of an epitaph. */
+/**
+ * The ordinal of an epitaph.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const EPITAPH_ORDINAL = Ordinal.EPITAPH
 
-/** A transactional header. */
+/**
+ * A transactional header.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface Header {
   /** 0 for one-way messages and events; non-zero (top bit clear) for a two-way request and its reply. */
   readonly txid: number
@@ -41,12 +81,20 @@ export interface Header {
   readonly ordinal: bigint
 }
 
-/** The epitaph body: the status the server closes with, padded to 8 bytes. */
+/**
+ * The epitaph body: the status the server closes with, padded to 8 bytes.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const EpitaphBody = Wire.struct({ error: Wire.status }, { name: "Epitaph" })
 
 /**
  * Reads the header of a message. Refuses a message shorter than the header, a wrong magic number,
  * and a message without the v2 flag; other flag bits are ignored, as receivers must.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const decodeHeader = (bytes: Uint8Array): Either.Either<Header, DecodeError> => {
   if (bytes.length < HEADER_SIZE) {
@@ -79,7 +127,12 @@ export const decodeHeader = (bytes: Uint8Array): Either.Either<Header, DecodeErr
   return Either.right(header)
 }
 
-/** What {@link encode} needs of the header. */
+/**
+ * What {@link encode} needs of the header.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface HeaderFields {
   readonly txid: number
   readonly ordinal: bigint
@@ -89,6 +142,9 @@ export interface HeaderFields {
 /**
  * Encodes a message: header, then `value` as the body of type `body` (nothing for `Wire.empty`).
  * Refuses a message over 65,536 bytes or 64 handles, which no channel would carry.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const encode = <A>(
   body: Wire.Type<A>,
@@ -123,6 +179,9 @@ export const encode = <A>(
  * Decodes the body of a message whose header was read already: everything after the header as
  * `body`, with every decoder obligation checked. A message of a method without parameters must
  * be the header alone and carry no handles.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const decodeBody = <A>(
   body: Wire.Type<A>,
@@ -136,18 +195,33 @@ export const decodeBody = <A>(
   }
 }
 
-/** An epitaph message: txid 0, the epitaph ordinal, and `status`. */
+/**
+ * An epitaph message: txid 0, the epitaph ordinal, and `status`.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const encodeEpitaph = (status: number): Uint8Array =>
   Either.getOrThrow(encode(EpitaphBody, { txid: 0, ordinal: EPITAPH_ORDINAL }, { error: status })).bytes
 
-/** A decoded message: its header, its body, and the handles its unknown parts carried. */
+/**
+ * A decoded message: its header, its body, and the handles its unknown parts carried.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface Decoded<A> {
   readonly header: Header
   readonly value: A
   readonly unknownHandles: ReadonlyArray<Handle.Handle>
 }
 
-/** Decodes a whole message (header and body). */
+/**
+ * Decodes a whole message (header and body).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const decode = <A>(
   body: Wire.Type<A>,
   bytes: Uint8Array,

@@ -8,7 +8,12 @@
 import * as Ordinal from "./Ordinal.js"
 import type * as Wire from "./Wire.js"
 
-/** A declared method with request payload `Req` and response payload `Res`. */
+/**
+ * A declared method with request payload `Req` and response payload `Res`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface Method<Req, Res> {
   /** The protocol's fully qualified name, `library/Protocol`. */
   readonly protocol: string
@@ -24,7 +29,12 @@ export interface Method<Req, Res> {
   readonly response: Wire.Type<Res> | undefined
 }
 
-/** A method before it belongs to a protocol. */
+/**
+ * A method before it belongs to a protocol.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface MethodSpec<Req, Res> {
   readonly request: Wire.Type<Req>
   readonly response: Wire.Type<Res> | undefined
@@ -33,7 +43,12 @@ export interface MethodSpec<Req, Res> {
   readonly selector?: string
 }
 
-/** A one-way method (no response). */
+/**
+ * A one-way method (no response).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const oneWay = <Req>(
   request: Wire.Type<Req>,
   options?: { readonly strict?: boolean; readonly selector?: string }
@@ -44,7 +59,12 @@ export const oneWay = <Req>(
   ...(options?.selector === undefined ? {} : { selector: options.selector })
 })
 
-/** A two-way method. */
+/**
+ * A two-way method.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const twoWay = <Req, Res>(
   request: Wire.Type<Req>,
   response: Wire.Type<Res>,
@@ -56,12 +76,22 @@ export const twoWay = <Req, Res>(
   ...(options?.selector === undefined ? {} : { selector: options.selector })
 })
 
-/** The methods of a protocol declared with specs `S`. */
+/**
+ * The methods of a protocol declared with specs `S`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type Methods<S extends Readonly<Record<string, MethodSpec<unknown, unknown>>>> = {
   readonly [K in keyof S]: S[K] extends MethodSpec<infer Req, infer Res> ? Method<Req, Res> : never
 }
 
-/** A declared protocol. */
+/**
+ * A declared protocol.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface Protocol<M extends Readonly<Record<string, Method<unknown, unknown>>>> {
   /** The library, `fuchsia.ldsvc`. */
   readonly library: string
@@ -75,7 +105,12 @@ export interface Protocol<M extends Readonly<Record<string, Method<unknown, unkn
   readonly byOrdinal: ReadonlyMap<bigint, Method<unknown, unknown>>
 }
 
-/** Declares protocol `library/name` with `specs`, computing every method's ordinal. */
+/**
+ * Declares protocol `library/name` with `specs`, computing every method's ordinal.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
 export const make = <const S extends Readonly<Record<string, MethodSpec<unknown, unknown>>>>(
   library: string,
   name: string,

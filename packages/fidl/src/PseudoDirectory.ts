@@ -28,16 +28,34 @@ import * as FuchsiaIo from "./FuchsiaIo.js"
 import type * as Protocol from "./Protocol.js"
 import * as Transport from "./Transport.js"
 
-/** What a tree entry may be: file contents (a string is UTF-8 encoded), a subtree, or a built directory. */
+/**
+ * What a tree entry may be: file contents (a string is UTF-8 encoded), a subtree, or a built directory.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type Entry = string | Uint8Array | Tree | Directory
 
-/** A directory described as data: names to entries. */
+/**
+ * A directory described as data: names to entries.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface Tree {
   readonly [name: string]: Entry
 }
 
-/** A file: its contents, read-only. */
+/**
+ * A file: its contents, read-only.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export class File {
+  /**
+   * @since 0.1.0
+   */
   readonly _tag = "File"
   constructor(readonly contents: Uint8Array) {}
 }
@@ -47,12 +65,26 @@ export class File {
  * the packed dirent of each (`"."` first), computed once. Throws on a name no directory can hold
  * (empty, `.`, `..`, over 255 bytes, or with `/` or NUL): a tree is a declaration, and a bad one
  * is a bug.
+ *
+ * @since 0.1.0
+ * @category models
  */
 export class Directory {
+  /**
+   * @since 0.1.0
+   */
   readonly _tag = "Directory"
-  /** Entries by name, in listing order. */
+  /**
+   * Entries by name, in listing order.
+   *
+   * @since 0.1.0
+   */
   readonly entries: ReadonlyMap<string, Node>
-  /** The dirents a full listing returns, in order: `"."`, then the entries by name bytes. */
+  /**
+   * The dirents a full listing returns, in order: `"."`, then the entries by name bytes.
+   *
+   * @since 0.1.0
+   */
   readonly dirents: ReadonlyArray<Uint8Array>
   constructor(entries: ReadonlyArray<readonly [string, Node]>) {
     for (const [name] of entries) {
@@ -73,7 +105,12 @@ export class Directory {
   }
 }
 
-/** A node of a served tree. */
+/**
+ * A node of a served tree.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type Node = File | Directory
 
 const utf8 = new TextEncoder()
@@ -87,7 +124,12 @@ const compareBytes = (a: Uint8Array, b: Uint8Array): number => {
 const dirent = (name: string, type: number): Uint8Array =>
   Either.getOrThrow(FuchsiaIo.encodeDirent({ ino: FuchsiaIo.INO_UNKNOWN, type, name }))
 
-/** Builds a {@link Directory} from a tree (throwing on a bad name, as the constructor does). */
+/**
+ * Builds a {@link Directory} from a tree (throwing on a bad name, as the constructor does).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
 export const make = (tree: Tree | Directory): Directory =>
   tree instanceof Directory ? tree : new Directory(
     Object.entries(tree).map(([name, entry]): readonly [string, Node] => [
@@ -109,6 +151,9 @@ export const make = (tree: Tree | Directory): Directory =>
  * itself; otherwise `/`-separated names, a trailing `/` asking for a directory. A leading `/`,
  * an empty segment, `.` or `..` inside a path is INVALID_ARGS; a missing name NOT_FOUND; a file
  * in the middle of a path, or before a trailing `/`, NOT_DIR.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const resolve = (root: Directory, path: string): Either.Either<Node, number> => {
   if (path === ".") return Either.right(root)
@@ -157,6 +202,9 @@ const describe = (node: Node): FuchsiaIo.NodeInfo =>
  * The dirents one `ReadDirents(maxBytes)` returns from `cursor`: as many whole dirents as fit in
  * `min(maxBytes, 8192)` bytes. The count taken is 0 at the end of the listing, or when the next
  * dirent alone is bigger than the budget (the server then answers BUFFER_TOO_SMALL).
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const takeDirents = (
   directory: Directory,
@@ -197,7 +245,12 @@ const fileMethods = FuchsiaIo.File.methods
 const warn = (error: FidlError): Effect.Effect<void> =>
   Effect.logWarning(`${PROTOCOL}: closing the connection`, error).pipe(Effect.annotateLogs("protocol", PROTOCOL))
 
-/** What {@link serve} takes besides the channel and the tree. */
+/**
+ * What {@link serve} takes besides the channel and the tree.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface ServeOptions {
   /**
    * The rights of the first connection, as `OpenFlags` right bits (default RIGHT_READABLE, as a
@@ -213,6 +266,9 @@ export interface ServeOptions {
  * speak (Read on a directory, ReadDirents on a file, any unknown ordinal) closes that channel
  * with the epitaph NOT_SUPPORTED; a malformed request closes it with INVALID_ARGS; both log a
  * warning with the typed error. Every channel handle is closed when its connection ends.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const serve = (
   channel: Handle.Channel,

@@ -22,41 +22,73 @@ import * as Transport from "./Transport.js"
  * The program closed the connection before answering `method`: it exited or crashed, or its
  * reply could not be sent (a reply over 64 KiB, say), which ends its connection. `epitaph` is the
  * status it closed with, when it sent one.
+ *
+ * @since 0.1.0
+ * @category errors
  */
 export class UtilConnectionClosed extends Schema.TaggedError<UtilConnectionClosed>("@zxsim/fidl/UtilConnectionClosed")(
   "UtilConnectionClosed",
   { method: Schema.String, epitaph: Schema.optional(Schema.Number) }
 ) {
-  /** The epitaph when there was one, else PEER_CLOSED. */
+  /**
+   * The epitaph when there was one, else PEER_CLOSED.
+   *
+   * @since 0.1.0
+   */
   get asZxStatus(): number {
     return this.epitaph ?? StatusNames.Status.PEER_CLOSED
   }
 
+  /**
+   * @since 0.1.0
+   */
   override get message(): string {
     return `${TestUtil.Util.qualifiedName}.${this.method}: the connection closed before the reply` +
       (this.epitaph === undefined ? "" : ` (epitaph ${StatusNames.toString(this.epitaph)})`)
   }
 }
 
-/** Any other failure of a call: the request could not be sent, or the reply was malformed or not the one asked for. */
+/**
+ * Any other failure of a call: the request could not be sent, or the reply was malformed or not the one asked for.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export class UtilCallFailed extends Schema.TaggedError<UtilCallFailed>("@zxsim/fidl/UtilCallFailed")("UtilCallFailed", {
   method: Schema.String,
   cause: FidlError
 }) {
-  /** The status of the underlying FIDL failure. */
+  /**
+   * The status of the underlying FIDL failure.
+   *
+   * @since 0.1.0
+   */
   get asZxStatus(): number {
     return this.cause.status
   }
 
+  /**
+   * @since 0.1.0
+   */
   override get message(): string {
     return `${TestUtil.Util.qualifiedName}.${this.method}: ${this.cause.message}`
   }
 }
 
-/** A failed call of the Util client. */
+/**
+ * A failed call of the Util client.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type UtilError = UtilConnectionClosed | UtilCallFailed
 
-/** The schema of {@link UtilError}. */
+/**
+ * The schema of {@link UtilError}.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const UtilError = Schema.Union(UtilConnectionClosed, UtilCallFailed)
 
 const toUtilError = (method: string) => (error: FidlError): UtilError =>
@@ -64,7 +96,12 @@ const toUtilError = (method: string) => (error: FidlError): UtilError =>
     ? new UtilConnectionClosed({ method, ...(error.epitaph === undefined ? {} : { epitaph: error.epitaph }) })
     : new UtilCallFailed({ method, cause: error })
 
-/** One environment entry as the program splits it. */
+/**
+ * One environment entry as the program splits it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface EnvVar {
   readonly key: string
   readonly value: string
@@ -73,6 +110,9 @@ export interface EnvVar {
 /**
  * A connected `Util` client. Calls are serialized (one at a time on the channel), need nothing
  * from the context, and fail with a {@link UtilError}.
+ *
+ * @since 0.1.0
+ * @category models
  */
 export interface Util {
   /** The client end of the connection, owned by the scope `connect` ran in. */
@@ -95,7 +135,12 @@ export interface Util {
   readonly close: Effect.Effect<void>
 }
 
-/** The flags the connection is opened with: readable and writable, as a protocol connection is. */
+/**
+ * The flags the connection is opened with: readable and writable, as a protocol connection is.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const OPEN_FLAGS = FuchsiaIo.OpenFlags.RIGHT_READABLE | FuchsiaIo.OpenFlags.RIGHT_WRITABLE
 
 /**
@@ -103,6 +148,9 @@ export const OPEN_FLAGS = FuchsiaIo.OpenFlags.RIGHT_READABLE | FuchsiaIo.OpenFla
  * `Open` (flags RIGHT_READABLE | RIGHT_WRITABLE, mode 0, path {@link TestUtil.DISCOVERABLE_NAME})
  * with a fresh channel's server end, and returns a client on the other end at once (requests
  * queue until the program serves them). The directory channel stays the caller's.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const connect = (directoryClient: Handle.Channel): Effect.Effect<Util, UtilError, Kernel.Kernel | Scope.Scope> =>
   Effect.gen(function*() {

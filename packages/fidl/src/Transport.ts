@@ -21,13 +21,23 @@ import * as Message from "./Message.js"
 import type * as Protocol from "./Protocol.js"
 import type * as Wire from "./Wire.js"
 
-/** A message as read from a channel: bytes, and handles now owned by the reader's scope. */
+/**
+ * A message as read from a channel: bytes, and handles now owned by the reader's scope.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type Received = Kernel.ChannelMessage
 
 const transportError = (operation: string) => (error: ZxError): PeerClosed | TransportError =>
   error.status === Status.PEER_CLOSED ? new PeerClosed({}) : new TransportError({ operation, status: error.status })
 
-/** Closes handles, ignoring any that are already gone. */
+/**
+ * Closes handles, ignoring any that are already gone.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const closeHandles = (handles: ReadonlyArray<Handle.Handle>): Effect.Effect<void, never, Kernel.Kernel> =>
   handles.length === 0
     ? Effect.void
@@ -36,7 +46,12 @@ export const closeHandles = (handles: ReadonlyArray<Handle.Handle>): Effect.Effe
       (kernel) => Effect.forEach(handles, (h) => Effect.ignore(kernel.handle.close(h)), { discard: true })
     )
 
-/** The object type and rights of each handle, as the decoder checks them. */
+/**
+ * The object type and rights of each handle, as the decoder checks them.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const handleInfos = (
   handles: ReadonlyArray<Handle.Handle>
 ): Effect.Effect<ReadonlyArray<Wire.HandleInfo>, TransportError, Kernel.Kernel> =>
@@ -51,7 +66,12 @@ export const handleInfos = (
           Effect.mapError((e) => new TransportError({ operation: "handle.info", status: e.status }))
         ))
 
-/** Writes encoded bytes and handles to the channel (the handles move into the message). */
+/**
+ * Writes encoded bytes and handles to the channel (the handles move into the message).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const write = (
   channel: Handle.Channel,
   message: Wire.Encoded
@@ -65,6 +85,9 @@ export const write = (
 /**
  * Reads the next message, waiting for one (READABLE or PEER_CLOSED) when none is queued. Fails
  * with `PeerClosed` once the queue is empty and the peer is gone.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const receive = (
   channel: Handle.Channel
@@ -85,7 +108,12 @@ export const receive = (
     return attempt
   })
 
-/** Reads the header of a received message; on rejection closes every handle it carried. */
+/**
+ * Reads the header of a received message; on rejection closes every handle it carried.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const decodeHeader = (message: Received): Effect.Effect<Message.Header, DecodeError, Kernel.Kernel> => {
   const header = Message.decodeHeader(message.bytes)
   return Either.isRight(header)
@@ -97,6 +125,9 @@ export const decodeHeader = (message: Received): Effect.Effect<Message.Header, D
  * Decodes the body of a received message as `type`. On rejection every handle the message carried
  * is closed before the error returns; on success, handles of unknown members are closed and the
  * rest are in the value.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const decodeBody = <A>(
   type: Wire.Type<A>,
@@ -112,7 +143,12 @@ export const decodeBody = <A>(
     }
   )
 
-/** Decodes a whole received message (header and body), closing its handles if it is rejected. */
+/**
+ * Decodes a whole received message (header and body), closing its handles if it is rejected.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const decode = <A>(
   type: Wire.Type<A>,
   message: Received
@@ -126,7 +162,12 @@ const dynamicFlags = (
   method: Protocol.Method<unknown, unknown>
 ): number => (method.strict ? 0 : Message.DYNAMIC_FLAG_FLEXIBLE)
 
-/** Sends a one-way request (txid 0). */
+/**
+ * Sends a one-way request (txid 0).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const send = <Req, Res>(
   channel: Handle.Channel,
   method: Protocol.Method<Req, Res>,
@@ -137,7 +178,12 @@ export const send = <Req, Res>(
     (m) => write(channel, m)
   )
 
-/** Sends the reply to request `txid` of a two-way method. */
+/**
+ * Sends the reply to request `txid` of a two-way method.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const reply = <Req, Res>(
   channel: Handle.Channel,
   method: Protocol.Method<Req, Res>,
@@ -151,7 +197,12 @@ export const reply = <Req, Res>(
   )
 }
 
-/** A fresh transaction id: non-zero, top bit clear (ids with it set are the kernel's). */
+/**
+ * A fresh transaction id: non-zero, top bit clear (ids with it set are the kernel's).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const nextTxid: Effect.Effect<number> = Random.nextIntBetween(1, 0x8000_0000)
 
 /**
@@ -182,6 +233,9 @@ const queuedEpitaph = (channel: Handle.Channel): Effect.Effect<PeerClosed, never
  * still reported); a reply with another ordinal fails with `UnexpectedOrdinal`. It waits without
  * a deadline: callers bound it with `Effect.timeout…`, which interrupts the wait cleanly. Calls
  * on one channel must not overlap: each drops replies that are not its own.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const call = <Req, Res>(
   channel: Handle.Channel,
@@ -226,7 +280,12 @@ export const call = <Req, Res>(
   })
 }
 
-/** Sends an epitaph with `status` and closes the channel, as a server does when it gives up. */
+/**
+ * Sends an epitaph with `status` and closes the channel, as a server does when it gives up.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const closeWithEpitaph = (channel: Handle.Channel, status: number): Effect.Effect<void, never, Kernel.Kernel> =>
   Effect.flatMap(Kernel.Kernel, (kernel) =>
     Effect.zipRight(

@@ -15,7 +15,12 @@ import type { PlatformError } from "@effect/platform/Error"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
 
-/** Every prebuilt program, by name (`bin/<name>`). */
+/**
+ * Every prebuilt program, by name (`bin/<name>`).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const names = [
   "hello",
   "exit_code",
@@ -65,12 +70,20 @@ export const names = [
   "exit_flush"
 ] as const
 
-/** The name of a prebuilt program. */
+/**
+ * The name of a prebuilt program.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type Name = (typeof names)[number]
 
 /**
  * What a program is for: an ordinary program, one that misbehaves on purpose, a benchmark, or a
  * dynamically linked program (started through `ld.so.1`; build it with a loader).
+ *
+ * @since 0.1.0
+ * @category models
  */
 export type Kind = "program" | "hostile" | "benchmark" | "dynamic"
 
@@ -78,6 +91,9 @@ export type Kind = "program" | "hostile" | "benchmark" | "dynamic"
  * How a program ends when run as its description says: it exits by itself with `returnCode`; the
  * kernel kills it (`returnCode` is the kill code recorded in its info); or it runs until the test
  * kills it with `task_kill`, after which its return code is `returnCode` (-1024).
+ *
+ * @since 0.1.0
+ * @category models
  */
 export type Ending =
   | { readonly _tag: "Exits"; readonly returnCode: number }
@@ -88,10 +104,18 @@ export type Ending =
  * Which printf and scanf a program links: picolibc's default, with floating point (`double`), or
  * its integer-only variants (`integer`: smaller, and what the programs that print no number with a
  * fraction use).
+ *
+ * @since 0.1.0
+ * @category models
  */
 export type Printf = "double" | "integer"
 
-/** One prebuilt program. */
+/**
+ * One prebuilt program.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface Guest {
   readonly name: Name
   readonly kind: Kind
@@ -103,9 +127,19 @@ export interface Guest {
   readonly ending: Ending
 }
 
-/** Zircon's return code of a process killed by an unhandled exception (`ZX_TASK_RETCODE_EXCEPTION_KILL`). */
+/**
+ * Zircon's return code of a process killed by an unhandled exception (`ZX_TASK_RETCODE_EXCEPTION_KILL`).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const EXCEPTION_KILL = -1028
-/** Zircon's return code of a process killed with `task_kill` (`ZX_TASK_RETCODE_SYSCALL_KILL`). */
+/**
+ * Zircon's return code of a process killed with `task_kill` (`ZX_TASK_RETCODE_SYSCALL_KILL`).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const SYSCALL_KILL = -1024
 
 const exits = (returnCode: number): Ending => ({ _tag: "Exits", returnCode })
@@ -426,13 +460,28 @@ const entries: ReadonlyArray<Omit<Guest, "printf"> & { readonly printf?: Printf 
   }
 ]
 
-/** Every prebuilt program with its description and expected ending (sources: `src-c/<name>.c`). */
+/**
+ * Every prebuilt program with its description and expected ending (sources: `src-c/<name>.c`).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const guests: ReadonlyArray<Guest> = entries.map((g) => ({ ...g, printf: g.printf ?? "integer" }))
 
-/** The name of a prebuilt runtime file: the dynamic linker or a shared library. */
+/**
+ * The name of a prebuilt runtime file: the dynamic linker or a shared library.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type LibraryName = "ld.so.1" | "libfoo.so" | "libbar.so"
 
-/** One prebuilt runtime file of the dynamically linked programs, served to them by a loader. */
+/**
+ * One prebuilt runtime file of the dynamically linked programs, served to them by a loader.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface Library {
   readonly name: LibraryName
   /** The dynamic linker (the builder fetches it for PT_INTERP) or a shared library (ld.so.1 fetches it for DT_NEEDED). */
@@ -443,6 +492,9 @@ export interface Library {
 /**
  * The runtime files in bin/, every one a loader must serve for the `dynamic` programs to run
  * (`libzircon.so` is not among them: ld.so.1 binds it to the vDSO the process already has).
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const libraries: ReadonlyArray<Library> = [
   {
@@ -465,23 +517,41 @@ export const libraries: ReadonlyArray<Library> = [
   }
 ]
 
-/** The names of the runtime files in bin/. */
+/**
+ * The names of the runtime files in bin/.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const libraryNames: ReadonlyArray<LibraryName> = libraries.map((l) => l.name)
 
-/** The description of one program. */
+/**
+ * The description of one program.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const guest = (name: Name): Guest => guests.find((g) => g.name === name)!
 
 /**
  * The directory holding the prebuilt programs, as a `file:` URL: the package's `bin/`, found from
  * this module's place in the package (`src/Guests.ts` in the repository, `dist/esm/Guests.js` in
  * the published build), so it holds from any working directory.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const binUrl: URL = new URL(
   new URL(".", import.meta.url).pathname.endsWith("/dist/esm/") ? "../../bin/" : "../bin/",
   import.meta.url
 )
 
-/** The `file:` URL of a prebuilt program. */
+/**
+ * The `file:` URL of a prebuilt program.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const url = (name: Name): URL => new URL(name, binUrl)
 
 /**
@@ -493,31 +563,66 @@ const pathOfFileUrl = (fileUrl: URL): string => {
   return /^\/[A-Za-z]:\//.test(decoded) ? decoded.slice(1) : decoded
 }
 
-/** The directory holding the prebuilt programs. */
+/**
+ * The directory holding the prebuilt programs.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const binDirectory: string = pathOfFileUrl(binUrl)
 
-/** The file-system path of a prebuilt program. */
+/**
+ * The file-system path of a prebuilt program.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const path = (name: Name): string => pathOfFileUrl(url(name))
 
-/** Every prebuilt program's path, by name. */
+/**
+ * Every prebuilt program's path, by name.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const paths: Readonly<Record<Name, string>> = Object.fromEntries(names.map((n) => [n, path(n)])) as Record<
   Name,
   string
 >
 
-/** The file-system path of a prebuilt runtime file (the dynamic linker or a shared library). */
+/**
+ * The file-system path of a prebuilt runtime file (the dynamic linker or a shared library).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const libraryPath = (name: LibraryName): string => pathOfFileUrl(new URL(name, binUrl))
 
-/** Reads a prebuilt runtime file. */
+/**
+ * Reads a prebuilt runtime file.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const readLibrary = (name: LibraryName): Effect.Effect<Uint8Array, PlatformError, FileSystem.FileSystem> =>
   Effect.flatMap(FileSystem.FileSystem, (fs) => fs.readFile(libraryPath(name))).pipe(
     Effect.withSpan("Guests.readLibrary", { attributes: { name } })
   )
 
-/** Whether a string is the name of a prebuilt program. */
+/**
+ * Whether a string is the name of a prebuilt program.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
 export const isName = (name: string): name is Name => (names as ReadonlyArray<string>).includes(name)
 
-/** Reads a prebuilt program's ELF file. */
+/**
+ * Reads a prebuilt program's ELF file.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const read = (name: Name): Effect.Effect<Uint8Array, PlatformError, FileSystem.FileSystem> =>
   Effect.flatMap(FileSystem.FileSystem, (fs) => fs.readFile(path(name))).pipe(
     Effect.withSpan("Guests.read", { attributes: { name } })

@@ -7,7 +7,15 @@
  * @since 0.1.0
  */
 
-/** The prebuilt guest programs: names, descriptions, expected endings, paths, and reading them. */
+/**
+ * The prebuilt guest programs: names, descriptions, expected endings, paths, and reading them.
+ *
+ * @since 0.1.0
+ */
 export * as Guests from "./Guests.js"
-/** The sysroot files generated from the kernel's tables, the processargs constants and the FIDL declarations. */
+/**
+ * The sysroot files generated from the kernel's tables, the processargs constants and the FIDL declarations.
+ *
+ * @since 0.1.0
+ */
 export * as Sysroot from "./Sysroot.js"

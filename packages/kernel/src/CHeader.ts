@@ -25,7 +25,12 @@ import { VmoChildOption, VmoOption, VmOption } from "./VmOptions.js"
 
 const hex = (n: number) => `0x${(n >>> 0).toString(16).toUpperCase()}u`
 
-/** The C prototype of a syscall, as declared in the header (`zx_status_t zx_vmo_create(...)`). */
+/**
+ * The C prototype of a syscall, as declared in the header (`zx_status_t zx_vmo_create(...)`).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const prototype = (name: string, prefix = "zx_"): string => {
   const s = table.find((e) => e.name === name)
   if (s === undefined) throw new Error(`unknown syscall ${name}`)
@@ -33,7 +38,12 @@ export const prototype = (name: string, prefix = "zx_"): string => {
   return `${s.noreturn ? "__attribute__((noreturn)) " : ""}${s.result} ${prefix}${s.name}(${params})`
 }
 
-/** The text of `<zircon/syscalls.h>`. */
+/**
+ * The text of `<zircon/syscalls.h>`.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const syscallsHeader = (): string => {
   const lines: Array<string> = []
   const define = (name: string, value: string) => lines.push(`#define ${name} ${value}`)

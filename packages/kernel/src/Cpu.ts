@@ -24,30 +24,73 @@ declare global {
   }
 }
 
-/** Bytes of a thread's register file in physical memory. */
+/**
+ * Bytes of a thread's register file in physical memory.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const REGISTER_FILE_BYTES = 1024
-/** Offset of `x0`..`x31` (8 bytes each, little-endian) in the register file. */
+/**
+ * Offset of `x0`..`x31` (8 bytes each, little-endian) in the register file.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const X_REGISTERS_OFFSET = 0
-/** Offset of the 8-byte program counter in the register file. */
+/**
+ * Offset of the 8-byte program counter in the register file.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const PC_OFFSET = 256
-/** Offset of `f0`..`f31` (8 bytes each) in the register file. */
+/**
+ * Offset of `f0`..`f31` (8 bytes each) in the register file.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const F_REGISTERS_OFFSET = 512
-/** Offset of the 4-byte `fcsr`. */
+/**
+ * Offset of the 4-byte `fcsr`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const FCSR_OFFSET = 768
 /**
  * Offset of the 64-bit count of instructions the thread has retired (RISC-V's `instret`). The CPU
  * advances it as it runs the thread; the kernel reads it around each {@link CpuShape.run} to charge
  * the thread's time slice, so a slice's budget survives the syscalls made within it. A CPU that
  * leaves it alone gets slices bounded by syscall count and host time only.
+ *
+ * @since 0.1.0
+ * @category constants
  */
 export const INSTRET_OFFSET = 776
-/** Start of the bytes a CPU may use for its own per-thread state (reservations, counters). */
+/**
+ * Start of the bytes a CPU may use for its own per-thread state (reservations, counters).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const CPU_PRIVATE_OFFSET = 784
 
-/** Memory access kinds, with the same bits as mapping permissions. */
+/**
+ * Memory access kinds, with the same bits as mapping permissions.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const Access = { READ: 1, WRITE: 2, EXECUTE: 4 } as const
 
-/** Negative results of {@link CpuAddressSpace.translate}. */
+/**
+ * Negative results of {@link CpuAddressSpace.translate}.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const TranslateFault = {
   NOT_MAPPED: -1,
   PERMISSION: -2,
@@ -55,7 +98,12 @@ export const TranslateFault = {
   NO_MEMORY: -4
 } as const
 
-/** What a CPU sees of an address space. */
+/**
+ * What a CPU sees of an address space.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface CpuAddressSpace {
   /**
    * The physical byte address of the 4 KiB frame behind the page holding `address` (a
@@ -68,7 +116,12 @@ export interface CpuAddressSpace {
   readonly id: number
 }
 
-/** What a CPU sees of physical memory. */
+/**
+ * What a CPU sees of physical memory.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface CpuMemory {
   /** The memory itself; JIT code imports it. Grows; views must be re-created when `generation` changes. */
   readonly memory: WebAssembly.Memory
@@ -90,7 +143,12 @@ export interface CpuMemory {
   readonly unwatch: (frame: number) => void
 }
 
-/** The thread a CPU runs: where its registers are and what it can reach. */
+/**
+ * The thread a CPU runs: where its registers are and what it can reach.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface CpuThread {
   /** Byte address of the thread's register file in {@link CpuMemory.memory}. */
   readonly registers: number
@@ -100,7 +158,12 @@ export interface CpuThread {
   readonly koid: number
 }
 
-/** Kinds of exception a CPU reports. */
+/**
+ * Kinds of exception a CPU reports.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type ExceptionKind =
   | "illegal-instruction"
   | "breakpoint"
@@ -114,7 +177,12 @@ export type ExceptionKind =
   | "load-misaligned"
   | "store-misaligned"
 
-/** Why a CPU stopped running a thread. */
+/**
+ * Why a CPU stopped running a thread.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type StopReason =
   | {
     /** The thread executed `ecall` at `pc`; `pc` in the register file still points at it. */
@@ -134,13 +202,23 @@ export type StopReason =
     readonly _tag: "BudgetSpent"
   }
 
-/** Counters a CPU keeps, for `--stats` and benchmarks. */
+/**
+ * Counters a CPU keeps, for `--stats` and benchmarks.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface CpuStats {
   readonly instructions: number
   readonly [key: string]: number
 }
 
-/** A processor: runs threads for a budget of instructions. */
+/**
+ * A processor: runs threads for a budget of instructions.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface CpuShape {
   /** A short name for diagnostics ("interpreter", "jit"). */
   readonly name: string
@@ -155,5 +233,10 @@ export interface CpuShape {
   readonly stats: () => CpuStats
 }
 
-/** The CPU port's tag. The kernel runs every guest thread on the `Cpu` in its context. */
+/**
+ * The CPU port's tag. The kernel runs every guest thread on the `Cpu` in its context.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
 export class Cpu extends Context.Tag("@zxsim/kernel/Cpu")<Cpu, CpuShape>() {}

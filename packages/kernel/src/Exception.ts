@@ -15,7 +15,12 @@
  * @since 0.1.0
  */
 
-/** `ZX_EXCP_*`: the exception types. Architectural ones have bit 15 clear; synthetic ones set. */
+/**
+ * `ZX_EXCP_*`: the exception types. Architectural ones have bit 15 clear; synthetic ones set.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const ExceptionType = {
   /** Anything else the CPU stops on (a misaligned fetch, an access fault). */
   GENERAL: 0x008,
@@ -33,7 +38,12 @@ export const ExceptionType = {
   POLICY_ERROR: 0x8208
 } as const
 
-/** `ZX_EXCEPTION_STATE_*`: what closing an exception handle does with the thread. */
+/**
+ * `ZX_EXCEPTION_STATE_*`: what closing an exception handle does with the thread.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const ExceptionState = {
   /** Offer the exception to the next handler (the default). */
   TRY_NEXT: 0,
@@ -43,7 +53,12 @@ export const ExceptionState = {
   THREAD_EXIT: 2
 } as const
 
-/** `ZX_EXCP_POLICY_CODE_*`: the `synthCode` of a policy exception (the job policy condition, or a bad syscall). */
+/**
+ * `ZX_EXCP_POLICY_CODE_*`: the `synthCode` of a policy exception (the job policy condition, or a bad syscall).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const PolicyCode = {
   BAD_HANDLE: 0,
   WRONG_OBJECT: 1,
@@ -67,7 +82,12 @@ export const PolicyCode = {
   BAD_SYSCALL: 18
 } as const
 
-/** RISC-V `scause` values reported in an architectural exception's `cause`. */
+/**
+ * RISC-V `scause` values reported in an architectural exception's `cause`.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const RiscvCause = {
   FETCH_MISALIGNED: 0,
   FETCH_ACCESS: 1,
@@ -83,13 +103,23 @@ export const RiscvCause = {
   STORE_PAGE_FAULT: 15
 } as const
 
-/** Options of `task.createExceptionChannel` (`ZX_EXCEPTION_CHANNEL_*`). */
+/**
+ * Options of `task.createExceptionChannel` (`ZX_EXCEPTION_CHANNEL_*`).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const ExceptionChannelOption = {
   /** A process's debugger channel: offered each exception before every other handler. */
   DEBUGGER: 1
 } as const
 
-/** `zx_thread_read_state` kinds (`ZX_THREAD_STATE_*`). */
+/**
+ * `zx_thread_read_state` kinds (`ZX_THREAD_STATE_*`).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const ThreadStateKind = {
   /** `zx_riscv64_thread_state_general_regs_t`: pc, then x1..x31 (32 × 8 bytes). */
   GENERAL_REGS: 0,
@@ -97,16 +127,41 @@ export const ThreadStateKind = {
   FP_REGS: 1
 } as const
 
-/** Bytes of `zx_riscv64_thread_state_general_regs_t`. */
+/**
+ * Bytes of `zx_riscv64_thread_state_general_regs_t`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const GENERAL_REGS_BYTES = 256
-/** Bytes of `zx_riscv64_thread_state_fp_regs_t`. */
+/**
+ * Bytes of `zx_riscv64_thread_state_fp_regs_t`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const FP_REGS_BYTES = 528
-/** Bytes of `zx_exception_info_t` (pid, tid, type, padding), the message an exception channel carries. */
+/**
+ * Bytes of `zx_exception_info_t` (pid, tid, type, padding), the message an exception channel carries.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const EXCEPTION_INFO_BYTES = 24
-/** Bytes of `zx_exception_report_t` (header, riscv64 cause/tval, synth code and data). */
+/**
+ * Bytes of `zx_exception_report_t` (header, riscv64 cause/tval, synth code and data).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const EXCEPTION_REPORT_BYTES = 40
 
-/** The RISC-V ABI names of x0..x31. */
+/**
+ * The RISC-V ABI names of x0..x31.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const registerNames: ReadonlyArray<string> = [
   "zero",
   "ra",
@@ -142,7 +197,12 @@ export const registerNames: ReadonlyArray<string> = [
   "t6"
 ]
 
-/** What `zx_exception_info_t` says: which process and thread, and the type. */
+/**
+ * What `zx_exception_info_t` says: which process and thread, and the type.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface ExceptionInfo {
   readonly pid: number
   readonly tid: number
@@ -154,6 +214,9 @@ export interface ExceptionInfo {
  * `synthCode`, `synthData`) plus what a crash report needs beside it: the faulting `pc`, the
  * fault address (for a page fault or misaligned access; otherwise null), and the registers at the
  * fault (`x[0]` is 0, `x[1]` = ra, …; all as unsigned 64-bit).
+ *
+ * @since 0.1.0
+ * @category models
  */
 export interface ExceptionReport extends ExceptionInfo {
   /** The RISC-V `scause` value (architectural exceptions), or 0 for a synthetic one. */
@@ -175,19 +238,34 @@ export interface ExceptionReport extends ExceptionInfo {
   readonly processName: string
 }
 
-/** The `ZX_EXCP_*` name of a type ("FATAL_PAGE_FAULT"), or its hex value when unknown. */
+/**
+ * The `ZX_EXCP_*` name of a type ("FATAL_PAGE_FAULT"), or its hex value when unknown.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const typeName = (type: number): string => {
   for (const [name, value] of Object.entries(ExceptionType)) if (value === type) return name
   return `0x${type.toString(16)}`
 }
 
-/** The `ZX_EXCP_POLICY_CODE_*` name of a policy code, or its number. */
+/**
+ * The `ZX_EXCP_POLICY_CODE_*` name of a policy code, or its number.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const policyCodeName = (code: number): string => {
   for (const [name, value] of Object.entries(PolicyCode)) if (value === code) return name
   return `${code}`
 }
 
-/** The lines of `<zircon/syscalls.h>` that declare the exception types, structures and constants. */
+/**
+ * The lines of `<zircon/syscalls.h>` that declare the exception types, structures and constants.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const cHeaderLines = (): ReadonlyArray<string> => {
   const lines: Array<string> = [
     "typedef uint32_t zx_excp_type_t;",

@@ -12,7 +12,12 @@ import * as Layer from "effect/Layer"
 import { Kernel, type KernelShape } from "./Kernel.js"
 import { ZxError } from "./ZxError.js"
 
-/** What to break: the `failAt`-th kernel call (1-based), or none when undefined, with `status`. */
+/**
+ * What to break: the `failAt`-th kernel call (1-based), or none when undefined, with `status`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface Plan {
   readonly failAt?: number
   readonly status: number
@@ -20,7 +25,12 @@ export interface Plan {
   readonly only?: (operation: string) => boolean
 }
 
-/** A record of the calls a run made, and whether the planned failure happened. */
+/**
+ * A record of the calls a run made, and whether the planned failure happened.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface Recorder {
   /** Names of counted calls in order, such as "vmo.create" or "vmar.allocate". */
   readonly calls: Array<string>
@@ -28,13 +38,23 @@ export interface Recorder {
   injected: string | undefined
 }
 
-/** A new, empty recorder. */
+/**
+ * A new, empty recorder.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const recorder = (): Recorder => ({ calls: [], injected: undefined })
 
 /** Operations that are not kernel calls (reads of the kernel's own counters) and are never failed. */
 const passive = new Set(["stats", "executionStats", "memoryStats", "monotonic"])
 
-/** Wraps a kernel so that calls are counted into `record` and the planned one fails. */
+/**
+ * Wraps a kernel so that calls are counted into `record` and the planned one fails.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const wrap = (kernel: KernelShape, plan: Plan, record: Recorder): KernelShape => {
   /** A kernel call that counts itself and fails when it is the planned one. */
   const counted = (operation: string, call: (...args: Array<unknown>) => unknown) => (...args: Array<unknown>) =>
@@ -74,6 +94,9 @@ const toEffect = (value: unknown): Effect.Effect<unknown, unknown, unknown> =>
 /**
  * A layer replacing the `Kernel` in its input with a fault-injecting wrapper of it. Build the real
  * kernel first, then this on top: `FaultInjection.layer(plan, record).pipe(Layer.provide(Kernel.layer))`.
+ *
+ * @since 0.1.0
+ * @category layers
  */
 export const layer = (plan: Plan, record: Recorder): Layer.Layer<Kernel, never, Kernel> =>
   Layer.effect(Kernel, Effect.map(Kernel, (kernel) => wrap(kernel, plan, record)))

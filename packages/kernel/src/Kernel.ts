@@ -20,7 +20,12 @@ import type { SignalSet } from "./Signals.js"
 import type { PolicyEntry, ProcessInfo, VmarInfo } from "./Task.js"
 import type { ZxError } from "./ZxError.js"
 
-/** What `handle.info` reports (`zx_info_handle_basic_t`). */
+/**
+ * What `handle.info` reports (`zx_info_handle_basic_t`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface HandleBasicInfo {
   readonly koid: number
   readonly relatedKoid: number
@@ -28,19 +33,34 @@ export interface HandleBasicInfo {
   readonly rights: number
 }
 
-/** A message read from a channel: its bytes and the handles it carried, now the reader's. */
+/**
+ * A message read from a channel: its bytes and the handles it carried, now the reader's.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface ChannelMessage {
   readonly bytes: Uint8Array
   readonly handles: ReadonlyArray<Handle.Handle>
 }
 
-/** Limits on a channel read; a message over them fails BUFFER_TOO_SMALL and stays queued. */
+/**
+ * Limits on a channel read; a message over them fails BUFFER_TOO_SMALL and stays queued.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface ChannelReadLimits {
   readonly maxBytes?: number
   readonly maxHandles?: number
 }
 
-/** One entry of an address-space map: a VMAR or a mapping, with its depth in the tree. */
+/**
+ * One entry of an address-space map: a VMAR or a mapping, with its depth in the tree.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type RegionInfo =
   | {
     readonly _tag: "Vmar"
@@ -64,7 +84,12 @@ export type RegionInfo =
     readonly committedPages: number
   }
 
-/** Counts of what the kernel holds, so a test can prove nothing leaked. */
+/**
+ * Counts of what the kernel holds, so a test can prove nothing leaked.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface KernelStats {
   /** Live objects by type name (`VMO`, `VMAR`, `CHANNEL`, …). */
   readonly objects: Readonly<Record<string, number>>
@@ -81,7 +106,12 @@ export interface KernelStats {
   readonly runningProcesses: number
 }
 
-/** How physical memory is used, for diagnostics and benchmarks (it changes as memory grows, so tests of leaks use {@link KernelStats}). */
+/**
+ * How physical memory is used, for diagnostics and benchmarks (it changes as memory grows, so tests of leaks use {@link KernelStats}).
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface MemoryStats {
   /** Frames VMO pages and kernel structures may hold together (`memoryBytes` / 4 KiB). */
   readonly budgetFrames: number
@@ -102,7 +132,12 @@ export interface MemoryStats {
   readonly registerFiles: number
 }
 
-/** Counters of guest execution, for diagnostics and benchmarks. */
+/**
+ * Counters of guest execution, for diagnostics and benchmarks.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface ExecutionStats {
   /** Syscalls guests made. */
   readonly syscalls: number
@@ -113,7 +148,12 @@ export interface ExecutionStats {
   readonly cpu: CpuStats | null
 }
 
-/** Handle operations. */
+/**
+ * Handle operations.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface HandleOps {
   /** Closes the handle. Closing the invalid handle does nothing; a closed or moved one fails BAD_HANDLE. */
   readonly close: (handle: Handle.Handle) => Effect.Effect<void, ZxError>
@@ -135,7 +175,12 @@ export interface HandleOps {
   readonly info: (handle: Handle.Handle) => Effect.Effect<HandleBasicInfo, ZxError>
 }
 
-/** Operations every object has. */
+/**
+ * Operations every object has.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface ObjectOps {
   /**
    * Waits until one of `signals` is set on the object, or until the monotonic `deadline` (ns;
@@ -162,7 +207,12 @@ export interface ObjectOps {
   readonly setName: (handle: Handle.Handle, name: string) => Effect.Effect<void, ZxError>
 }
 
-/** VMO operations. */
+/**
+ * VMO operations.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface VmoOps {
   /** A VMO of `size` bytes (rounded up to pages), zero-filled. `options`: `VmoOption.RESIZABLE`. */
   readonly create: (size: number, options?: number) => Effect.Effect<Handle.Vmo, ZxError, Scope.Scope>
@@ -198,7 +248,12 @@ export interface VmoOps {
   ) => Effect.Effect<Handle.Vmo, ZxError, Scope.Scope>
 }
 
-/** VMAR operations. */
+/**
+ * VMAR operations.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface VmarOps {
   /** A child VMAR of `size` bytes; with `VmOption.SPECIFIC` at `offset` from the parent's base, else placed at random. */
   readonly allocate: (
@@ -228,7 +283,12 @@ export interface VmarOps {
   readonly regions: (vmar: Handle.Vmar) => Effect.Effect<ReadonlyArray<RegionInfo>, ZxError>
 }
 
-/** Channel operations. */
+/**
+ * Channel operations.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface ChannelOps {
   /** A connected pair of endpoints. */
   readonly create: () => Effect.Effect<readonly [Handle.Channel, Handle.Channel], ZxError, Scope.Scope>
@@ -248,7 +308,12 @@ export interface ChannelOps {
   ) => Effect.Effect<ChannelMessage, ZxError, Scope.Scope>
 }
 
-/** Socket operations. */
+/**
+ * Socket operations.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface SocketOps {
   /** A connected pair of stream sockets. */
   readonly create: () => Effect.Effect<readonly [Handle.Socket, Handle.Socket], ZxError, Scope.Scope>
@@ -258,7 +323,12 @@ export interface SocketOps {
   readonly read: (socket: Handle.Socket, max: number) => Effect.Effect<Uint8Array, ZxError>
 }
 
-/** Event operations. */
+/**
+ * Event operations.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface EventOps {
   /** An event: an object that is only signals (`EVENT_SIGNALED` and the user signals). */
   readonly create: () => Effect.Effect<Handle.Event, ZxError, Scope.Scope>
@@ -266,7 +336,12 @@ export interface EventOps {
   readonly createPair: () => Effect.Effect<readonly [Handle.EventPair, Handle.EventPair], ZxError, Scope.Scope>
 }
 
-/** Job operations. */
+/**
+ * Job operations.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface JobOps {
   /** A handle to the root job: the default job for processes the host creates. */
   readonly root: () => Effect.Effect<Handle.Job, never, Scope.Scope>
@@ -290,7 +365,12 @@ export interface JobOps {
   ) => Effect.Effect<{ readonly action: number; readonly override: number }, ZxError>
 }
 
-/** Process operations. */
+/**
+ * Process operations.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface ProcessOps {
   /**
    * A new, unstarted process in `job` and its root VMAR (the riscv64 user range). The name is
@@ -324,7 +404,12 @@ export interface ProcessOps {
   readonly writeMemory: (process: Handle.Process, address: number, bytes: Uint8Array) => Effect.Effect<void, ZxError>
 }
 
-/** Thread operations. */
+/**
+ * Thread operations.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface ThreadOps {
   /** A new, unstarted thread in the process. Needs MANAGE_THREAD. */
   readonly create: (process: Handle.Process, name: string) => Effect.Effect<Handle.Thread, ZxError, Scope.Scope>
@@ -339,7 +424,12 @@ export interface ThreadOps {
   readonly exceptionReport: (thread: Handle.Thread) => Effect.Effect<ExceptionReport, ZxError>
 }
 
-/** Operations on an exception read from an exception channel. */
+/**
+ * Operations on an exception read from an exception channel.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface ExceptionOps {
   /** The thread stopped in the exception. */
   readonly thread: (exception: Handle.Exception) => Effect.Effect<Handle.Thread, ZxError, Scope.Scope>
@@ -355,7 +445,12 @@ export interface ExceptionOps {
   readonly decodeInfo: (bytes: Uint8Array) => Effect.Effect<ExceptionInfo, ZxError>
 }
 
-/** Resource operations. */
+/**
+ * Resource operations.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface ResourceOps {
   /**
    * A handle to the vmex resource, which `zx_vmo_replace_as_executable` needs to make a VMO
@@ -365,7 +460,12 @@ export interface ResourceOps {
   readonly vmex: () => Effect.Effect<Handle.Resource, never, Scope.Scope>
 }
 
-/** Task operations. */
+/**
+ * Task operations.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface TaskOps {
   /** Kills a process (return code -1024), a thread, or a job and everything in it. Needs DESTROY. */
   readonly kill: (task: Handle.Task) => Effect.Effect<void, ZxError>
@@ -381,7 +481,12 @@ export interface TaskOps {
   ) => Effect.Effect<Handle.Channel, ZxError, Scope.Scope>
 }
 
-/** The kernel's service interface. */
+/**
+ * The kernel's service interface.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface KernelShape {
   readonly handle: HandleOps
   readonly object: ObjectOps
@@ -408,10 +513,20 @@ export interface KernelShape {
   readonly memoryStats: Effect.Effect<MemoryStats>
 }
 
-/** The kernel service's tag. */
+/**
+ * The kernel service's tag.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
 export class Kernel extends Context.Tag("@zxsim/kernel/Kernel")<Kernel, KernelShape>() {}
 
-/** How a kernel is set up. */
+/**
+ * How a kernel is set up.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface KernelOptions {
   /**
    * Bytes of physical memory: VMO pages, register files (1 KiB a thread) and address-space roots
@@ -426,11 +541,24 @@ export interface KernelOptions {
  * Effect's `Random` (seed it for reproducible layouts); time comes from Effect's `Clock` (a
  * `TestClock` drives deadlines and sleeps). Guest threads run on the `Cpu` found in the context;
  * without one, a started process is marked running but its thread never executes.
+ *
+ * @since 0.1.0
+ * @category constructors
  */
 export const make = (options?: KernelOptions): Effect.Effect<KernelShape, never, Scope.Scope> => internal.make(options)
 
-/** The in-memory kernel as a layer. Provide a `Cpu` layer to it to run guests. */
+/**
+ * The in-memory kernel as a layer. Provide a `Cpu` layer to it to run guests.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
 export const layer: Layer.Layer<Kernel> = Layer.scoped(Kernel, make())
 
-/** {@link layer} with options. */
+/**
+ * {@link layer} with options.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
 export const layerWith = (options: KernelOptions): Layer.Layer<Kernel> => Layer.scoped(Kernel, make(options))

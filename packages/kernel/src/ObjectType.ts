@@ -4,7 +4,12 @@
  * @since 0.1.0
  */
 
-/** Zircon's object type numbers for the objects this kernel implements. */
+/**
+ * Zircon's object type numbers for the objects this kernel implements.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const ObjectType = {
   NONE: 0,
   PROCESS: 1,
@@ -21,13 +26,28 @@ export const ObjectType = {
   EXCEPTION: 29
 } as const
 
-/** The name of an object type, such as `"VMO"`. */
+/**
+ * The name of an object type, such as `"VMO"`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type ObjectTypeName = Exclude<keyof typeof ObjectType, "NONE">
 
-/** An object type number. */
+/**
+ * An object type number.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type ObjectType = (typeof ObjectType)[keyof typeof ObjectType]
 
-/** The names of every object type this kernel implements, in number order. */
+/**
+ * The names of every object type this kernel implements, in number order.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const names: ReadonlyArray<ObjectTypeName> = [
   "PROCESS",
   "THREAD",

@@ -5,7 +5,12 @@
  * @since 0.1.0
  */
 
-/** Signal bits, named for the objects that use them. */
+/**
+ * Signal bits, named for the objects that use them.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const Signals = {
   NONE: 0,
   OBJECT_READABLE: 1 << 0,
@@ -44,5 +49,10 @@ export const Signals = {
   USER_7: 0x80000000
 } as const
 
-/** A set of signals, as the OR of {@link Signals} bits (unsigned 32-bit). */
+/**
+ * A set of signals, as the OR of {@link Signals} bits (unsigned 32-bit).
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type SignalSet = number

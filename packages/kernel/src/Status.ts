@@ -5,7 +5,12 @@
  * @since 0.1.0
  */
 
-/** The numeric values of Zircon's status codes, by their `ZX_ERR_*` names (and `OK`). */
+/**
+ * The numeric values of Zircon's status codes, by their `ZX_ERR_*` names (and `OK`).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const Status = {
   OK: 0,
   INTERNAL: -1,
@@ -55,10 +60,20 @@ export const Status = {
   CONNECTION_ABORTED: -76
 } as const
 
-/** One of Zircon's status names, such as `"BAD_HANDLE"`. */
+/**
+ * One of Zircon's status names, such as `"BAD_HANDLE"`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type StatusName = keyof typeof Status
 
-/** A Zircon status value (`zx_status_t`), such as `-11` for `BAD_HANDLE`. */
+/**
+ * A Zircon status value (`zx_status_t`), such as `-11` for `BAD_HANDLE`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type Status = (typeof Status)[StatusName]
 
 const names = new Map<number, StatusName>(
@@ -68,6 +83,9 @@ const names = new Map<number, StatusName>(
 /**
  * The Zircon spelling of a status value: `ZX_OK`, `ZX_ERR_BAD_HANDLE`, or `ZX_STATUS(<n>)` for a
  * value Zircon does not define (a guest can return any number).
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const toString = (status: number): string => {
   const name = names.get(status)
@@ -75,8 +93,18 @@ export const toString = (status: number): string => {
   return name === "OK" ? "ZX_OK" : `ZX_ERR_${name}`
 }
 
-/** The short name of a status value (`"BAD_HANDLE"`), or undefined for a value Zircon does not define. */
+/**
+ * The short name of a status value (`"BAD_HANDLE"`), or undefined for a value Zircon does not define.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const nameOf = (status: number): StatusName | undefined => names.get(status)
 
-/** Whether a number is one of the status values Zircon defines. */
+/**
+ * Whether a number is one of the status values Zircon defines.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
 export const isStatus = (value: number): value is Status => names.has(value)

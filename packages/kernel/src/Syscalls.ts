@@ -10,14 +10,24 @@
  * @since 0.1.0
  */
 
-/** A C parameter of a syscall. */
+/**
+ * A C parameter of a syscall.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface Param {
   readonly name: string
   /** The parameter's C type, as written in the generated header. */
   readonly type: string
 }
 
-/** One syscall. */
+/**
+ * One syscall.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface Syscall {
   /** The name without prefix: the vDSO exports `_zx_<name>` and `zx_<name>`. */
   readonly name: string
@@ -456,7 +466,12 @@ const entries: ReadonlyArray<Entry> = [
   }
 ]
 
-/** Every syscall, in number order. */
+/**
+ * Every syscall, in number order.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const table: ReadonlyArray<Syscall> = entries.map((e, number) => ({
   name: e.name,
   number,
@@ -466,17 +481,32 @@ export const table: ReadonlyArray<Syscall> = entries.map((e, number) => ({
   doc: e.doc
 }))
 
-/** The syscall with this name. */
+/**
+ * The syscall with this name.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const byName = (name: string): Syscall | undefined => table.find((s) => s.name === name)
 
-/** The number of the syscall with this name; throws for an unknown name (a programming error). */
+/**
+ * The number of the syscall with this name; throws for an unknown name (a programming error).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const numberOf = (name: string): number => {
   const s = byName(name)
   if (s === undefined) throw new Error(`unknown syscall ${name}`)
   return s.number
 }
 
-/** Topics of `object_get_info`. */
+/**
+ * Topics of `object_get_info`.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const InfoTopic = {
   HANDLE_VALID: 1,
   HANDLE_BASIC: 2,
@@ -485,7 +515,12 @@ export const InfoTopic = {
   THREAD_EXCEPTION_REPORT: 11 | (1 << 28)
 } as const
 
-/** Properties of `object_get_property` / `object_set_property`. */
+/**
+ * Properties of `object_get_property` / `object_set_property`.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const Property = {
   NAME: 3,
   EXCEPTION_STATE: 16,

@@ -5,7 +5,12 @@
  * @since 0.1.0
  */
 
-/** Return codes Zircon records for a process that did not exit by itself. */
+/**
+ * Return codes Zircon records for a process that did not exit by itself.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const TaskReturnCode = {
   /** Killed with `task.kill`. */
   SYSCALL_KILL: -1024,
@@ -21,20 +26,35 @@ export const TaskReturnCode = {
   CRITICAL_PROCESS_KILL: -1029
 } as const
 
-/** Flags of `ProcessInfo`. */
+/**
+ * Flags of `ProcessInfo`.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const ProcessInfoFlags = {
   STARTED: 1 << 0,
   EXITED: 1 << 1,
   DEBUGGER_ATTACHED: 1 << 2
 } as const
 
-/** Options of `process.create`. */
+/**
+ * Options of `process.create`.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const ProcessOption = {
   NONE: 0,
   SHARED: 1 << 0
 } as const
 
-/** Job policy conditions (`ZX_POL_*`). */
+/**
+ * Job policy conditions (`ZX_POL_*`).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const PolicyCondition = {
   BAD_HANDLE: 0,
   WRONG_OBJECT: 1,
@@ -54,7 +74,12 @@ export const PolicyCondition = {
   AMBIENT_MARK_VMO_EXEC: 15
 } as const
 
-/** Job policy actions (`ZX_POL_ACTION_*`). */
+/**
+ * Job policy actions (`ZX_POL_ACTION_*`).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const PolicyAction = {
   ALLOW: 0,
   DENY: 1,
@@ -63,7 +88,12 @@ export const PolicyAction = {
   KILL: 4
 } as const
 
-/** One job policy entry: what happens when a process in the job meets `condition`. */
+/**
+ * One job policy entry: what happens when a process in the job meets `condition`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface PolicyEntry {
   readonly condition: number
   readonly action: number
@@ -74,7 +104,12 @@ export interface PolicyEntry {
   readonly override?: number
 }
 
-/** How `job.setPolicy` treats entries that conflict with final ones (`ZX_JOB_POL_RELATIVE`/`ABSOLUTE`). */
+/**
+ * How `job.setPolicy` treats entries that conflict with final ones (`ZX_JOB_POL_RELATIVE`/`ABSOLUTE`).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const PolicyMode = {
   /** A conflicting entry is skipped: the inherited policy stays. */
   RELATIVE: 0,
@@ -82,7 +117,12 @@ export const PolicyMode = {
   ABSOLUTE: 1
 } as const
 
-/** Topics of `zx_job_set_policy` (`ZX_JOB_POL_BASIC_V1`, `_V2`): the entry layouts. */
+/**
+ * Topics of `zx_job_set_policy` (`ZX_JOB_POL_BASIC_V1`, `_V2`): the entry layouts.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const PolicyTopic = {
   /** `zx_policy_basic_v1_t { condition, policy }`: every entry final. */
   BASIC_V1: 0,
@@ -90,16 +130,31 @@ export const PolicyTopic = {
   BASIC_V2: 0x01000000
 } as const
 
-/** Whether a child job may override an entry (`ZX_POL_OVERRIDE_*`). */
+/**
+ * Whether a child job may override an entry (`ZX_POL_OVERRIDE_*`).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const PolicyOverride = {
   ALLOW: 0,
   DENY: 1
 } as const
 
-/** The largest name (in bytes, without the terminating NUL) an object may carry; longer names are truncated. */
+/**
+ * The largest name (in bytes, without the terminating NUL) an object may carry; longer names are truncated.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const MAX_NAME_LEN = 31
 
-/** What `process.info` reports, as Zircon's `zx_info_process_t`. */
+/**
+ * What `process.info` reports, as Zircon's `zx_info_process_t`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface ProcessInfo {
   /** The exit code; meaningful only with the EXITED flag. */
   readonly returnCode: bigint
@@ -109,11 +164,21 @@ export interface ProcessInfo {
   readonly flags: number
 }
 
-/** The `{ base, len }` of a VMAR, as `zx_info_vmar_t`. */
+/**
+ * The `{ base, len }` of a VMAR, as `zx_info_vmar_t`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface VmarInfo {
   readonly base: number
   readonly len: number
 }
 
-/** Monotonic time value meaning "never": `ZX_TIME_INFINITE`. */
+/**
+ * Monotonic time value meaning "never": `ZX_TIME_INFINITE`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const TIME_INFINITE = 0x7fffffffffffffffn

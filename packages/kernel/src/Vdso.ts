@@ -11,24 +11,49 @@
  */
 import { table } from "./Syscalls.js"
 
-/** Bytes per syscall stub. */
+/**
+ * Bytes per syscall stub.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const STUB_SIZE = 16
-/** Offset of the `ecall` within a stub. */
+/**
+ * Offset of the `ecall` within a stub.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const ECALL_OFFSET = 4
-/** The vDSO's shared object name. */
+/**
+ * The vDSO's shared object name.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const SONAME = "libzircon.so"
 
 const PAGE = 4096
 const pageEnd = (x: number) => Math.ceil(x / PAGE) * PAGE
 
-/** The GNU hash of a symbol name (`h = h * 33 + c`, 32-bit). */
+/**
+ * The GNU hash of a symbol name (`h = h * 33 + c`, 32-bit).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const gnuHash = (name: string): number => {
   let h = 5381
   for (let i = 0; i < name.length; i++) h = (Math.imul(h, 33) + name.charCodeAt(i)) >>> 0
   return h
 }
 
-/** The SysV ELF hash of a symbol name. */
+/**
+ * The SysV ELF hash of a symbol name.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const sysvHash = (name: string): number => {
   let h = 0
   for (let i = 0; i < name.length; i++) {
@@ -40,7 +65,12 @@ export const sysvHash = (name: string): number => {
   return h >>> 0
 }
 
-/** One exported symbol of the vDSO. */
+/**
+ * One exported symbol of the vDSO.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface VdsoSymbol {
   readonly name: string
   /** Offset of the stub from the start of the image (its vaddr). */
@@ -49,7 +79,12 @@ export interface VdsoSymbol {
   readonly weak: boolean
 }
 
-/** The layout facts of the generated image. */
+/**
+ * The layout facts of the generated image.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface VdsoLayout {
   /** File offset (= vaddr) of the executable segment, where stub 0 starts. */
   readonly codeOffset: number
@@ -293,8 +328,18 @@ const build = (): { image: Uint8Array; layout: VdsoLayout } => {
 
 let cached: { image: Uint8Array; layout: VdsoLayout } | undefined
 
-/** The vDSO image (the bytes of `libzircon.so`). */
+/**
+ * The vDSO image (the bytes of `libzircon.so`).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const image = (): Uint8Array => (cached ??= build()).image.slice()
 
-/** Where the stubs are and what the image exports. */
+/**
+ * Where the stubs are and what the image exports.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const layout = (): VdsoLayout => (cached ??= build()).layout

@@ -5,7 +5,12 @@
  * @since 0.1.0
  */
 
-/** Option bits of `vmar.allocate`, `vmar.map` and `vmar.protect`. */
+/**
+ * Option bits of `vmar.allocate`, `vmar.map` and `vmar.protect`.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const VmOption = {
   PERM_READ: 1 << 0,
   PERM_WRITE: 1 << 1,
@@ -24,27 +29,62 @@ export const VmOption = {
   PERM_READ_IF_XOM_UNSUPPORTED: 1 << 14
 } as const
 
-/** The three mapping permissions. */
+/**
+ * The three mapping permissions.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const PERM_MASK = VmOption.PERM_READ | VmOption.PERM_WRITE | VmOption.PERM_EXECUTE
-/** The `CAN_MAP_*` bits a VMAR carries. */
+/**
+ * The `CAN_MAP_*` bits a VMAR carries.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const CAN_MAP_MASK = VmOption.CAN_MAP_SPECIFIC | VmOption.CAN_MAP_READ | VmOption.CAN_MAP_WRITE |
   VmOption.CAN_MAP_EXECUTE
 
-/** Shift of the alignment field: `ALIGN_n = log2(n) << 24`. */
+/**
+ * Shift of the alignment field: `ALIGN_n = log2(n) << 24`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const ALIGN_SHIFT = 24
-/** Mask of the alignment field: the whole top byte, so `ALIGN_4GB` (32 << 24) fits. */
+/**
+ * Mask of the alignment field: the whole top byte, so `ALIGN_4GB` (32 << 24) fits.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const ALIGN_MASK = (0xff << ALIGN_SHIFT) >>> 0
 
-/** The option value asking for `2^log2` alignment (10 for 1 KiB up to 32 for 4 GiB). */
+/**
+ * The option value asking for `2^log2` alignment (10 for 1 KiB up to 32 for 4 GiB).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const align = (log2: number): number => (log2 << ALIGN_SHIFT) >>> 0
 
-/** Options of `vmo.create`. */
+/**
+ * Options of `vmo.create`.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const VmoOption = {
   RESIZABLE: 1 << 1,
   DISCARDABLE: 1 << 2
 } as const
 
-/** Options of `vmo.createChild`. */
+/**
+ * Options of `vmo.createChild`.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const VmoChildOption = {
   SNAPSHOT: 1 << 0,
   RESIZABLE: 1 << 2,
@@ -54,20 +94,50 @@ export const VmoChildOption = {
   REFERENCE: 1 << 6
 } as const
 
-/** The page size of the simulated riscv64 machine. */
+/**
+ * The page size of the simulated riscv64 machine.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const PAGE_SIZE = 4096
 
-/** Rounds down to a page boundary. */
+/**
+ * Rounds down to a page boundary.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const pageStart = (x: number): number => x - (x % PAGE_SIZE)
-/** The offset within its page. */
+/**
+ * The offset within its page.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const pageOffset = (x: number): number => x % PAGE_SIZE
-/** Rounds up to a page boundary (`pageEnd(0x4000) = 0x4000`, `pageEnd(0x4001) = 0x5000`). */
+/**
+ * Rounds up to a page boundary (`pageEnd(0x4000) = 0x4000`, `pageEnd(0x4001) = 0x5000`).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const pageEnd = (x: number): number => {
   const r = x % PAGE_SIZE
   return r === 0 ? x : x + (PAGE_SIZE - r)
 }
 
-/** The base of user address space on riscv64 Zircon (2 MiB). */
+/**
+ * The base of user address space on riscv64 Zircon (2 MiB).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const USER_ASPACE_BASE = 0x200000
-/** The size of user address space on riscv64 Zircon (Sv39: user addresses below 2^38). */
+/**
+ * The size of user address space on riscv64 Zircon (Sv39: user addresses below 2^38).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const USER_ASPACE_SIZE = 2 ** 38 - USER_ASPACE_BASE

@@ -21,6 +21,9 @@
 /**
  * Operation codes. `0` is never an operation (decoded-instruction caches use it for "empty").
  * Immediate conventions per operation are documented on {@link Instruction.imm}.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const Op = {
   ILLEGAL: 1,
@@ -222,13 +225,28 @@ export const Op = {
   FMV_D_X: 197
 } as const
 
-/** One of the {@link Op} values. */
+/**
+ * One of the {@link Op} values.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type Op = (typeof Op)[keyof typeof Op]
 
-/** The number of operation codes (one past the largest). */
+/**
+ * The number of operation codes (one past the largest).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const OP_COUNT = 198
 
-/** Lower-case mnemonics by operation code, as the ISA manual spells them. */
+/**
+ * Lower-case mnemonics by operation code, as the ISA manual spells them.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const mnemonics: ReadonlyArray<string> = (() => {
   const names: Array<string> = new Array(OP_COUNT).fill("")
   for (const [name, op] of Object.entries(Op)) names[op] = name.toLowerCase().replaceAll("_", ".")
@@ -238,6 +256,9 @@ export const mnemonics: ReadonlyArray<string> = (() => {
 /**
  * The CSRs a guest may access: the floating-point ones (read and write) and the user counters
  * (read only).
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const Csr = {
   FFLAGS: 0x001,
@@ -248,7 +269,12 @@ export const Csr = {
   INSTRET: 0xc02
 } as const
 
-/** Rounding modes as the `rm` field and `frm` encode them; `DYN` (in `rm` only) selects `frm`. */
+/**
+ * Rounding modes as the `rm` field and `frm` encode them; `DYN` (in `rm` only) selects `frm`.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const RoundingMode = {
   RNE: 0,
   RTZ: 1,
@@ -258,23 +284,48 @@ export const RoundingMode = {
   DYN: 7
 } as const
 
-/** Whether `op` is an F or D instruction (it reads or writes the FP registers or `fcsr`). */
+/**
+ * Whether `op` is an F or D instruction (it reads or writes the FP registers or `fcsr`).
+ *
+ * @since 0.1.0
+ * @category guards
+ */
 export const isFloatingPoint = (op: number): boolean => op >= Op.FLW && op <= Op.FMV_D_X
 
-/** Whether `op` is one of the Zba, Zbb or Zbs instructions. */
+/**
+ * Whether `op` is one of the Zba, Zbb or Zbs instructions.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
 export const isBitManipulation = (op: number): boolean => op >= Op.ADD_UW && op <= Op.BSETI
 
-/** Whether `op` writes an integer register (`rd` is `x<rd>`), for FP operations. */
+/**
+ * Whether `op` writes an integer register (`rd` is `x<rd>`), for FP operations.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const fpWritesX = (op: number): boolean =>
   (op >= Op.FEQ_S && op <= Op.FCLASS_D) || (op >= Op.FCVT_W_S && op <= Op.FCVT_LU_S) ||
   (op >= Op.FCVT_W_D && op <= Op.FCVT_LU_D) || op === Op.FMV_X_W || op === Op.FMV_X_D
 
-/** Whether `op` reads an integer register as its first source (`rs1` is `x<rs1>`), for FP operations. */
+/**
+ * Whether `op` reads an integer register as its first source (`rs1` is `x<rs1>`), for FP operations.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const fpReadsX = (op: number): boolean =>
   op === Op.FLW || op === Op.FLD || op === Op.FSW || op === Op.FSD || (op >= Op.FCVT_S_W && op <= Op.FCVT_S_LU) ||
   (op >= Op.FCVT_D_W && op <= Op.FCVT_D_LU) || op === Op.FMV_W_X || op === Op.FMV_D_X
 
-/** A decoded instruction. */
+/**
+ * A decoded instruction.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface Instruction {
   readonly op: number
   /** Destination register number (0–31), 0 when the operation has none. */
@@ -301,14 +352,40 @@ export interface Instruction {
   readonly bits: number
 }
 
-/** A mutable {@link Instruction} that {@link decodeInto} fills, so hot paths reuse one. */
+/**
+ * A mutable {@link Instruction} that {@link decodeInto} fills, so hot paths reuse one.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export class DecodedInstruction implements Instruction {
+  /**
+   * @since 0.1.0
+   */
   op = 0
+  /**
+   * @since 0.1.0
+   */
   rd = 0
+  /**
+   * @since 0.1.0
+   */
   rs1 = 0
+  /**
+   * @since 0.1.0
+   */
   rs2 = 0
+  /**
+   * @since 0.1.0
+   */
   imm = 0
+  /**
+   * @since 0.1.0
+   */
   length = 4
+  /**
+   * @since 0.1.0
+   */
   bits = 0
 }
 
@@ -316,6 +393,9 @@ export class DecodedInstruction implements Instruction {
  * The length in bytes of the instruction whose first 16 bits are `low16`: 2 for compressed, 4
  * for standard encodings. Longer encodings (low five bits all ones) are reported as 4; they
  * decode as illegal, since this processor's longest instruction is 32 bits.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const instructionLength = (low16: number): number => ((low16 & 3) === 3 ? 4 : 2)
 
@@ -738,6 +818,9 @@ const decode16 = (h: number, out: DecodedInstruction): void => {
 /**
  * Decodes the instruction whose bits are `bits` into `out`. When the low two bits are not `11`
  * the instruction is compressed and only the low 16 bits are used; otherwise all 32 are.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const decodeInto = (bits: number, out: DecodedInstruction): void => {
   if ((bits & 3) === 3) {
@@ -753,7 +836,12 @@ export const decodeInto = (bits: number, out: DecodedInstruction): void => {
   }
 }
 
-/** Decodes `bits` (see {@link decodeInto}) into a new {@link Instruction}. */
+/**
+ * Decodes `bits` (see {@link decodeInto}) into a new {@link Instruction}.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const decode = (bits: number): Instruction => {
   const out = new DecodedInstruction()
   decodeInto(bits, out)

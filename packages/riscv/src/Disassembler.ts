@@ -66,7 +66,12 @@ const fenceSet = (bits: number): string => {
 
 const ORDERING = ["", ".rl", ".aq", ".aqrl"]
 
-/** The canonical text of a decoded instruction; an illegal one prints as `illegal 0x<bits>`. */
+/**
+ * The canonical text of a decoded instruction; an illegal one prints as `illegal 0x<bits>`.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const format = (insn: Instruction): string => {
   const { imm, op, rd, rs1, rs2 } = insn
   const name = mnemonics[op]
@@ -129,5 +134,10 @@ export const format = (insn: Instruction): string => {
   }
 }
 
-/** Decodes and prints instruction bits (see {@link decode}). */
+/**
+ * Decodes and prints instruction bits (see {@link decode}).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const disassemble = (bits: number): string => format(decode(bits))

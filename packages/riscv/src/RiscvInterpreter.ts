@@ -34,8 +34,18 @@ import { Cpu, type CpuShape } from "@zxsim/kernel/Cpu"
 import * as Layer from "effect/Layer"
 import * as internal from "./internal/interpreter.js"
 
-/** A new interpreter. Each instance keeps its own TLBs, decode caches and counters. */
+/**
+ * A new interpreter. Each instance keeps its own TLBs, decode caches and counters.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
 export const make = (): CpuShape => internal.make()
 
-/** The interpreter as the kernel's `Cpu`: a fresh instance each time the layer is built. */
+/**
+ * The interpreter as the kernel's `Cpu`: a fresh instance each time the layer is built.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
 export const layer: Layer.Layer<Cpu> = Layer.sync(Cpu, make)

@@ -33,14 +33,32 @@ import { Jit, type JitOptions } from "./internal/jit/engine.js"
  * Tuning of a JIT: `hotness` (entries into a pc before its region is compiled; 1 compiles on
  * first sight, for tests), `batch` (regions per WebAssembly module at most) and
  * `maxRegionInstructions`. Defaults are the constants in `internal/jit/tuning.ts`.
+ *
+ * @since 0.1.0
+ * @category models
  */
 export type Options = JitOptions
 
-/** A new JIT. Each instance keeps its own translations, tables and counters. */
+/**
+ * A new JIT. Each instance keeps its own translations, tables and counters.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
 export const make = (options: Options = {}): CpuShape => new Jit(options)
 
-/** The JIT as the kernel's `Cpu`: a fresh instance each time the layer is built. */
+/**
+ * The JIT as the kernel's `Cpu`: a fresh instance each time the layer is built.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
 export const layer: Layer.Layer<Cpu> = Layer.sync(Cpu, () => make())
 
-/** {@link layer} with tuning options. */
+/**
+ * {@link layer} with tuning options.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
 export const layerWith = (options: Options): Layer.Layer<Cpu> => Layer.sync(Cpu, () => make(options))
