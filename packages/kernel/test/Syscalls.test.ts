@@ -8,6 +8,7 @@ import { Signals } from "@zxsim/kernel/Signals"
 import { Status } from "@zxsim/kernel/Status"
 import * as Syscalls from "@zxsim/kernel/Syscalls"
 import { InfoTopic } from "@zxsim/kernel/Syscalls"
+import { PolicyAction, PolicyCondition, TaskReturnCode } from "@zxsim/kernel/Task"
 import * as Vdso from "@zxsim/kernel/Vdso"
 import { VmOption } from "@zxsim/kernel/VmOptions"
 import * as Effect from "effect/Effect"
@@ -77,6 +78,73 @@ describe("syscalls", () => {
         assert.strictEqual(code, 0n)
         const message = yield* k.channel.read(channel)
         assert.strictEqual(new TextDecoder().decode(message.bytes), "hello")
+      })
+    ))
+
+  it.effect("a handle list naming no handle meets the job's BAD_HANDLE policy in channel_write and channel_call", () =>
+    withGuests((cpu) =>
+      Effect.gen(function*() {
+        const k = yield* Kernel.Kernel
+        const root = yield* k.job.root()
+        /** Runs `script` in a job whose BAD_HANDLE action is `action`; answers its return code. */
+        const inJob = (action: number, script: ScriptCpu.Script) =>
+          Effect.gen(function*() {
+            const job = yield* k.job.create(root)
+            yield* k.job.setPolicy(job, [{ condition: PolicyCondition.BAD_HANDLE, action }])
+            const launched = yield* launch(cpu, script, "policy", job)
+            yield* k.object.waitOne(launched.process, Signals.PROCESS_TERMINATED)
+            return (yield* k.process.info(launched.process)).returnCode
+          })
+        const BOGUS = 0x7ffffff0
+        for (const name of ["channel_write", "channel_call"] as const) {
+          const write = function*(
+            m: ScriptCpu.Machine,
+            channel: bigint
+          ): Generator<ScriptCpu.Step, { readonly event: number; readonly status: bigint }, bigint> {
+            // An event the guest owns, then a value that names nothing: both in the list.
+            yield sys("event_create", 0, DATA + 200)
+            const event = m.u32(DATA + 200)
+            m.write(DATA + 100, new Uint8Array(new Uint32Array([event, BOGUS]).buffer))
+            m.write(DATA, new Uint8Array(16))
+            if (name === "channel_write") {
+              return { event, status: yield sys("channel_write", channel, 0, DATA, 16, DATA + 100, 2) }
+            }
+            const args = new DataView(new ArrayBuffer(48))
+            args.setBigUint64(0, BigInt(DATA), true)
+            args.setBigUint64(8, BigInt(DATA + 100), true)
+            args.setBigUint64(16, BigInt(DATA + 300), true)
+            args.setBigUint64(24, BigInt(DATA + 400), true)
+            args.setUint32(32, 16, true)
+            args.setUint32(36, 2, true)
+            args.setUint32(40, 64, true)
+            args.setUint32(44, 4, true)
+            m.write(DATA + 500, new Uint8Array(args.buffer))
+            return { event, status: yield sys("channel_call", channel, 0, 0x7fffffffffffffffn, DATA + 500, 0, 0) }
+          }
+          // ALLOW: the call fails BAD_HANDLE and the good handle of the list is consumed all the same.
+          const allowed = yield* inJob(PolicyAction.ALLOW, function*(m) {
+            const { event, status } = yield* write(m, m.a(0))
+            if (status !== BigInt(Status.BAD_HANDLE)) {
+              yield sys("process_exit", 100)
+            }
+            const closed = yield sys("handle_close", event)
+            yield sys("process_exit", closed === BigInt(Status.BAD_HANDLE) ? 0 : 101)
+          })
+          assert.strictEqual(allowed, 0n, name)
+          // KILL: the caller dies by policy in the call.
+          const killed = yield* inJob(PolicyAction.KILL, function*(m) {
+            yield* write(m, m.a(0))
+            yield sys("process_exit", 102)
+          })
+          assert.strictEqual(killed, BigInt(TaskReturnCode.POLICY_KILL), name)
+          // ZX_HANDLE_INVALID in the list is BAD_HANDLE but not a policy matter.
+          const invalid = yield* inJob(PolicyAction.KILL, function*(m) {
+            m.write(DATA + 100, new Uint8Array(4))
+            const status = yield sys("channel_write", m.a(0), 0, DATA, 4, DATA + 100, 1)
+            yield sys("process_exit", status === BigInt(Status.BAD_HANDLE) ? 0 : 103)
+          })
+          assert.strictEqual(invalid, 0n, name)
+        }
       })
     ))
 

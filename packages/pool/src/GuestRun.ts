@@ -176,11 +176,12 @@ export class RunResult extends Schema.Class<RunResult>("RunResult")({
 
 /**
  * A run that could not be carried out for a reason outside the guest: the worker running it
- * died (`WorkerLost`), no worker could be started (`Unavailable`), or the fleet could not
- * deliver it (`Cluster`). The guest's own failures are outcomes, never this.
+ * died (`WorkerLost`), no worker could be started (`Unavailable`), the fleet could not deliver
+ * it (`Cluster`), or the runner running it stopped and the run, having effects outside its
+ * kernel, is not started again (`Interrupted`). The guest's own failures are outcomes, never this.
  */
 export class RunFailed extends Schema.TaggedError<RunFailed>()("RunFailed", {
-  reason: Schema.Literal("WorkerLost", "Unavailable", "Cluster"),
+  reason: Schema.Literal("WorkerLost", "Unavailable", "Cluster", "Interrupted"),
   message: Schema.String
 }) {}
 

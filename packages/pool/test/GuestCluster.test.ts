@@ -1,9 +1,13 @@
+import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
+import * as SqlClient from "@effect/sql/SqlClient"
 import { assert, describe, it } from "@effect/vitest"
+import * as GuestCluster from "@zxsim/pool/GuestCluster"
+import * as GuestRun from "@zxsim/pool/GuestRun"
 import * as WorkerBundle from "@zxsim/pool/WorkerBundle"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import { spawn } from "node:child_process"
-import { mkdtempSync, rmSync } from "node:fs"
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -36,15 +40,19 @@ describe("GuestCluster on localhost", () => {
     "a runner killed mid-batch: its shards move, and every run still completes exactly once",
     () =>
       Effect.scoped(Effect.gen(function*() {
-        const db = join(yield* tempDir, "cluster.db")
+        const dir = yield* tempDir
+        const db = join(dir, "cluster.db")
         const fleet = yield* Effect.all([startRunner({ db }), startRunner({ db }), startRunner({ db })], {
           concurrency: "unbounded"
         })
         const victim = fleet[2]
         let killedAt = -1
+        const writeDir = join(dir, "out")
+        mkdirSync(writeDir)
+        const all = Array.from({ length: 120 }, (_, i) => job(i, { writeDir }))
         const report = yield* submit({
           db,
-          jobs: jobs(150),
+          jobs: all,
           concurrency: 48,
           onResult: (done) =>
             done === 40
@@ -53,10 +61,28 @@ describe("GuestCluster on localhost", () => {
         })
         assert.strictEqual(killedAt, 40)
         assert.isNotNull(victim.process.signalCode)
-        // One result per submitted run (a run the dead runner had started is run again elsewhere, and
-        // answered once), and every one right.
-        assert.strictEqual(report.results.length, 150)
-        assert.deepStrictEqual(report.problems, [])
+        // One reply per submitted run, and every one right: a run the dead runner had started is
+        // run again elsewhere — unless it writes into a mounted directory; then it is not started
+        // twice (a second start would find its file there and fail) and its reply says so.
+        assert.strictEqual(report.results.length, 120)
+        const interrupted = report.results.flatMap((r, i) =>
+          r instanceof GuestRun.RunFailed && r.reason === "Interrupted" ? [i] : []
+        )
+        assert.deepStrictEqual(
+          report.problems.filter((_, k) => !interrupted.some((i) => report.problems[k].startsWith(`run ${i}:`))),
+          []
+        )
+        for (const i of interrupted) assert.strictEqual(i % 5, 4, `run ${i} is interrupted, but has no effects`)
+        // Each interrupted run was started before: the storage counts two attempts or more for at least as many runs.
+        const repeated = yield* Effect.gen(function*() {
+          const sql = yield* SqlClient.SqlClient
+          return yield* sql<{ readonly runs: number }>`
+            SELECT COUNT(*) AS runs FROM ${sql(GuestCluster.runsTable)} WHERE attempts > 1`
+        }).pipe(Effect.provide(SqliteClient.layer({ filename: db })), Effect.orDie)
+        assert.isAtLeast(Number(repeated[0].runs), interrupted.length)
+        yield* Effect.logInfo(
+          `kill-a-runner: ${Number(repeated[0].runs)} runs started twice, ${interrupted.length} interrupted`
+        )
       })),
     240_000
   )

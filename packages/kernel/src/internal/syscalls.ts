@@ -221,8 +221,21 @@ const readHandleValues = (call: Call, address: number, count: number): Array<num
 }
 
 /** Takes the handles a guest sends, per Zircon's rules (consumed even on failure). */
-const takeGuestHandles = (call: Call, channel: ChannelObject, values: ReadonlyArray<number>): Array<HandleRef> =>
-  takeForTransfer(channel, values.map((v) => call.process.handles.get(v)))
+/**
+ * Takes the handles of a channel_write/channel_call handle list out of the caller's table. A value
+ * that names no handle is a bad handle as in any other argument: every handle of the list is
+ * consumed (as Zircon does on any failure), then the job's BAD_HANDLE policy applies (a KILL kills
+ * the caller, an `_EXCEPTION` action raises the policy exception) and the call fails BAD_HANDLE.
+ */
+const takeGuestHandles = (call: Call, channel: ChannelObject, values: ReadonlyArray<number>): Array<HandleRef> => {
+  const refs = values.map((v) => call.process.handles.get(v))
+  const unnamed = refs.indexOf(undefined)
+  if (unnamed >= 0) {
+    for (const ref of refs) ref?.close()
+    return call.badHandle(values[unnamed])
+  }
+  return takeForTransfer(channel, refs)
+}
 
 let nextCallTxid = 1
 

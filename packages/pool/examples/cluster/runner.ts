@@ -34,7 +34,12 @@ const guests = workers > 0
   ? GuestPool.layer({ size: workers })
   : GuestRunner.layer.pipe(Layer.provide(NodeContext.layer))
 
-const runner = GuestCluster.layerRunner({ host, port, sharding: GuestCluster.quickFailover }).pipe(
+const runner = GuestCluster.layerRunner({
+  host,
+  port,
+  sharding: GuestCluster.quickFailover,
+  concurrency: Math.max(1, workers)
+}).pipe(
   Layer.provide(guests),
   Layer.provide(SqliteClient.layer({ filename: db }))
 )

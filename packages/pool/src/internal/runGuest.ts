@@ -199,6 +199,8 @@ export const runGuest = (
       return result(started.left)
     }
     const process = started.right
+    // A run interrupted (its caller gone, a shard moved) kills its guest: nothing runs on unseen.
+    yield* Effect.addFinalizer(() => kernel.task.kill(process).pipe(Effect.ignore))
     const first: Ending = yield* Effect.raceAll([
       kernel.object.waitOne(process, Signals.PROCESS_TERMINATED).pipe(
         Effect.as("ended" as const),
