@@ -39,12 +39,13 @@ import { fileURLToPath } from "node:url"
 import { promisify } from "node:util"
 import * as Guests from "../src/Guests.js"
 import * as ElfChecks from "../src/internal/elfChecks.js"
+import * as PieArchive from "../src/internal/pieArchive.js"
 import * as Sysroot from "../src/Sysroot.js"
 
 const run = promisify(execFile)
 
 const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
-const DEBIAN_PACKAGES = "clang lld picolibc-riscv64-unknown-elf gcc-riscv64-unknown-elf"
+const DEBIAN_PACKAGES = "clang lld llvm picolibc-riscv64-unknown-elf gcc-riscv64-unknown-elf"
 const PICOLIBC = process.env.PICOLIBC ?? "/usr/lib/picolibc/riscv64-unknown-elf"
 const MULTILIB = "rv64imac/lp64"
 /** Where the build writes a summary of what it built and with which tools. */
@@ -145,7 +146,10 @@ interface Toolchain {
   readonly clang: string
   readonly lld: string
   readonly resourceInclude: string
+  /** picolibc's libc.a as Debian ships it; links use {@link pieLibc}'s copy. */
   readonly libc: string
+  readonly objcopy: string
+  readonly ar: string
   readonly libgcc: string
   readonly versions: Readonly<Record<string, string>>
 }
@@ -167,6 +171,10 @@ const findToolchain = async (): Promise<Toolchain | { readonly missing: Readonly
   }
   const clangVersion = await version(clang, ["--version"])
   const lldVersion = await version(lld, ["--version"])
+  const objcopy = process.env.LLVM_OBJCOPY ?? "llvm-objcopy"
+  const ar = process.env.LLVM_AR ?? "llvm-ar"
+  await version(objcopy, ["--version"])
+  await version(ar, ["--version"])
   let resourceInclude = ""
   if (clangVersion !== "") {
     resourceInclude = path.join(firstLine((await run(clang, ["-print-resource-dir"])).stdout), "include")
@@ -193,6 +201,8 @@ const findToolchain = async (): Promise<Toolchain | { readonly missing: Readonly
   return {
     clang,
     lld,
+    objcopy,
+    ar,
     resourceInclude,
     libc,
     libgcc,
@@ -308,6 +318,52 @@ const picolibcFlags = (printf: Guests.Printf) => [
   // exit() calls __call_exitprocs through a weak reference, which must not stay undefined.
   "--undefined=__call_exitprocs"
 ]
+
+/**
+ * picolibc's libc.a made fit for position-independent programs, written into `dir` (reused when
+ * it is there already): a copy in which every member's read-only sections that hold absolute
+ * `R_RISCV_64` relocations (pointer tables: strftime's, the locale tables, iconv's, ...) are
+ * renamed to `.data.rel.ro` sections, writable at link time, so the linker puts them under RELRO
+ * where start-up (or ld.so.1) relocates them and then makes them read-only, just as if picolibc had
+ * been compiled with -fPIC. Debian builds picolibc without -fPIC and its source is not reachable
+ * here; without this, such a member fails the link ("relocation R_RISCV_64 cannot be used against
+ * symbol ...; recompile with -fPIC"). The other members are byte for byte Debian's.
+ */
+const pieLibc = async (tools: Toolchain, dir: string): Promise<string> => {
+  const output = path.join(dir, "libc-pie.a")
+  if (existsSync(output)) return output
+  const members = PieArchive.archiveMembers(new Uint8Array(await fs.readFile(tools.libc)))
+  if (typeof members === "string") throw new Error(`${tools.libc}: ${members}`)
+  const work = await fs.mkdtemp(path.join(dir, "libc-pie-"))
+  try {
+    const fixed: Array<string> = []
+    for (const member of members) {
+      const sections = PieArchive.readOnlyAbsoluteSections(member.data)
+      if (sections.length === 0) continue
+      await fs.writeFile(path.join(work, member.name), member.data)
+      await run(
+        tools.objcopy,
+        [
+          ...sections.flatMap((name) => [
+            "--rename-section",
+            `${name}=${PieArchive.relroName(name)},alloc,load,contents,data`
+          ]),
+          member.name
+        ],
+        { cwd: work }
+      )
+      fixed.push(member.name)
+    }
+    const partial = path.join(work, "libc.a")
+    await fs.copyFile(tools.libc, partial)
+    // Replaced in place, in archive order; D: no timestamps, owners or modes.
+    if (fixed.length > 0) await run(tools.ar, ["rD", partial, ...fixed], { cwd: work })
+    await fs.rename(partial, output).catch(() => fs.copyFile(partial, output))
+  } finally {
+    await fs.rm(work, { recursive: true, force: true })
+  }
+  return output
+}
 
 /** picolibc and libgcc, searched together. */
 const libcArgs = (tools: Toolchain) => ["--start-group", tools.libc, tools.libgcc, "--end-group"]
@@ -498,7 +554,7 @@ const build = async (root: string, tools: Toolchain) => {
   await writeGenerated(root)
   const objects = await fs.mkdtemp(path.join(os.tmpdir(), "zxsim-guest-obj-"))
   try {
-    await buildPrograms(root, objects, tools)
+    await buildPrograms(root, objects, { ...tools, libc: await pieLibc(tools, objects) })
   } finally {
     await fs.rm(objects, { recursive: true, force: true })
   }
@@ -685,6 +741,7 @@ const cc = async (request: CcRequest, tools: Toolchain, cwd: string) => {
     const output = request.output ?? path.join(cwd, "a.out")
     const runtimeSources = [...(request.dynamic ? DYNAMIC_START : STATIC_START), ...RUNTIME]
     const cache = await runtimeCache(tools, flags)
+    const linkTools = { ...tools, libc: await pieLibc(tools, cache) }
     const runtime = runtimeSources.map((source) => path.join(cache, objectName(source, "hosted")))
     const program = request.sources.map((source, i) => path.join(objects, `user-${i}-${path.basename(source)}.o`))
     await pool(jobs, [
@@ -703,8 +760,8 @@ const cc = async (request: CcRequest, tools: Toolchain, cwd: string) => {
       input
     ) => (input._tag === "source" ? [program[input.index]!] : input.args))
     const args = request.dynamic
-      ? dynamicLinkArgs(output, runtime, linkInputs, [], tools, request.printf)
-      : staticLinkArgs(output, runtime, linkInputs, tools, request.printf)
+      ? dynamicLinkArgs(output, runtime, linkInputs, [], linkTools, request.printf)
+      : staticLinkArgs(output, runtime, linkInputs, linkTools, request.printf)
     await run(tools.lld, [...LINK_FLAGS, ...request.linkerFlags, ...args], { cwd: PACKAGE_DIR })
     const bytes = await fs.readFile(output)
     if (request.dynamic) check(output, ElfChecks.dynamicProgramProblems(bytes, []), "dynamically linked program")
@@ -753,8 +810,85 @@ const mainCc = async (args: ReadonlyArray<string>) => {
   }
 }
 
+/**
+ * `build.ts libc-check`: links every member of picolibc's archive (as {@link pieLibc} makes it) into
+ * one static PIE and one dynamically linked program with the runtime, each member forced in by
+ * one of the symbols it defines (`--undefined`), without --gc-sections (so nothing escapes the
+ * linker's relocation checks); a member all of whose symbols the runtime defines is replaced by
+ * it and counted apart. Both outputs get the usual structure checks.
+ */
+const libcCheck = async (tools: Toolchain) => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "zxsim-libc-check-"))
+  try {
+    const libc = await pieLibc(tools, dir)
+    const flags = compileFlags(PACKAGE_DIR, tools, "hosted")
+    const sources = [...new Set([...STATIC_START, ...DYNAMIC_START, ...RUNTIME])]
+    const objectOf = (source: string) => path.join(dir, objectName(source, "hosted"))
+    const main = path.join(dir, "main.c")
+    await fs.writeFile(main, "int main(void) { return 0; }\n")
+    await pool(os.availableParallelism?.() ?? os.cpus().length, [
+      ...sources.map((source) => () => run(tools.clang, [...flags, "-c", source, "-o", objectOf(source)], { cwd: PACKAGE_DIR })),
+      () => run(tools.clang, [...flags, "-c", main, "-o", path.join(dir, "main.o")], { cwd: PACKAGE_DIR })
+    ])
+    const defined = async (files: ReadonlyArray<string>) =>
+      (await run("llvm-nm", ["-A", "-g", "--defined-only", ...files], { maxBuffer: 64 << 20 })).stdout.split("\n")
+    const runtimeSymbols = new Set(
+      (await defined(sources.map(objectOf))).map((line) => line.split(" ").at(-1)!).filter((n) => n !== "")
+    )
+    const byMember = new Map<string, Array<string>>()
+    for (const line of await defined([libc])) {
+      const match = /^[^:]+:([^:]+): \S+ ([A-Za-z]) (\S+)$/.exec(line)
+      if (match === null) continue
+      const list = byMember.get(match[1]!) ?? []
+      if (!runtimeSymbols.has(match[3]!)) list.push(match[3]!)
+      byMember.set(match[1]!, list)
+    }
+    const members = PieArchive.archiveMembers(new Uint8Array(await fs.readFile(libc)))
+    if (typeof members === "string") throw new Error(members)
+    const roots: Array<string> = []
+    const replaced: Array<string> = []
+    const empty: Array<string> = []
+    for (const member of members) {
+      const symbols = byMember.get(member.name)
+      if (symbols === undefined) empty.push(member.name)
+      else if (symbols.length === 0) replaced.push(member.name)
+      else roots.push(symbols[0]!)
+    }
+    const linkTools = { ...tools, libc }
+    const undefinedFlags = roots.map((name) => `--undefined=${name}`)
+    const linkFlags = LINK_FLAGS.filter((flag) => flag !== "--gc-sections")
+    const staticOutput = path.join(dir, "static")
+    await run(tools.lld, [
+      ...linkFlags,
+      ...undefinedFlags,
+      ...staticLinkArgs(staticOutput, [...STATIC_START, ...RUNTIME].map(objectOf), [path.join(dir, "main.o")], linkTools, "double")
+    ], { cwd: PACKAGE_DIR, maxBuffer: 64 << 20 })
+    check("static", ElfChecks.staticPieProblems(await fs.readFile(staticOutput)), "static PIE")
+    const dynamicOutput = path.join(dir, "dynamic")
+    await run(tools.lld, [
+      ...linkFlags,
+      ...undefinedFlags,
+      ...dynamicLinkArgs(dynamicOutput, [...DYNAMIC_START, ...RUNTIME].map(objectOf), [path.join(dir, "main.o")], [], linkTools, "double")
+    ], { cwd: PACKAGE_DIR, maxBuffer: 64 << 20 })
+    check("dynamic", ElfChecks.dynamicProgramProblems(await fs.readFile(dynamicOutput), []), "dynamically linked program")
+    console.log(
+      `libc check: ${roots.length} of ${members.length} members of libc.a linked into a static PIE and a dynamically linked program; ${replaced.length} replaced by the runtime (${replaced.join(", ")}); ${empty.length} define no symbol`
+    )
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true })
+  }
+}
+
 const main = async () => {
   if (process.argv[2] === "cc") return mainCc(process.argv.slice(3))
+  if (process.argv[2] === "libc-check") {
+    const tools = await findToolchain()
+    if ("missing" in tools) {
+      console.error(`guest toolchain not found (missing: ${tools.missing.join(", ")}); on Debian: apt-get install ${DEBIAN_PACKAGES}`)
+      process.exit(1)
+    }
+    return libcCheck(tools)
+  }
   const args = new Set(process.argv.slice(2))
   const check = args.has("--check")
   const ifAvailable = args.has("--if-available")

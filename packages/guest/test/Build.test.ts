@@ -44,7 +44,7 @@ describe("build script", () => {
     const strict = await runBuildScript(["--check"], env)
     assert.strictEqual(strict.status, 1)
     assert.include(strict.stderr, "guest toolchain not found (missing: zxsim-test-no-such-clang)")
-    assert.include(strict.stderr, "apt-get install clang lld picolibc-riscv64-unknown-elf gcc-riscv64-unknown-elf")
+    assert.include(strict.stderr, "apt-get install clang lld llvm picolibc-riscv64-unknown-elf gcc-riscv64-unknown-elf")
     const lenient = await runBuildScript(["--check", "--if-available"], env)
     assert.strictEqual(lenient.status, 0, lenient.stderr)
     assert.include(
@@ -52,6 +52,32 @@ describe("build script", () => {
       `checked the ${Sysroot.generatedFiles().length} generated sysroot files only (identical); binaries not rebuilt`
     )
   })
+
+  it("every member of picolibc's archive links into a static PIE and a dynamically linked program", async (ctx) => {
+    if (versionOf("clang") === undefined || versionOf("ld.lld") === undefined || versionOf("llvm-objcopy") === undefined) {
+      ctx.skip()
+    }
+    if (!existsSync(`/usr/lib/picolibc/riscv64-unknown-elf/lib/${manifest.toolchain.multilib ?? "rv64imac/lp64"}/libc.a`)) {
+      ctx.skip()
+    }
+    const result = await runBuildScript(["libc-check"])
+    assert.strictEqual(result.status, 0, result.stderr)
+    const match = /libc check: (\d+) of (\d+) members of libc\.a linked into a static PIE and a dynamically linked program; (\d+) replaced by the runtime \(([^)]*)\); (\d+) define no symbol/
+      .exec(result.stdout)
+    assert.isNotNull(match, result.stdout)
+    const [, linked, members, replaced, names, empty] = match!
+    assert.strictEqual(Number(linked) + Number(replaced) + Number(empty), Number(members))
+    assert.isAbove(Number(linked), 800)
+    // What the runtime replaces: locks, clock and time, sbrk, picolibc's TLS start-up.
+    assert.deepStrictEqual(names!.split(", ").sort(), [
+      "libc_misc_lock.c.o",
+      "libc_picolib_inittls.c.o",
+      "libc_picolib_machine_riscv_tls.c.o",
+      "libc_picolib_picosbrk.c.o",
+      "libc_time_clock.c.o",
+      "libc_time_time.c.o"
+    ])
+  }, 300_000)
 
   it("refuses unknown arguments", async () => {
     const result = await runBuildScript(["--frobnicate"])

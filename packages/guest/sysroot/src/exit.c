@@ -13,4 +13,7 @@ void _exit(int status) {
 // picolibc's __libc_fini_array (called by exit) calls _fini through a weak reference. picolibc is
 // not compiled as PIE, so a weak symbol left undefined in a static PIE resolves to the load
 // address instead of 0: it must be defined. The build refuses any undefined weak symbol.
+// __libc_init_array (which the runtime's start-up does not use, but a program may) calls _init the
+// same way.
 void _fini(void) {}
+void _init(void) {}

@@ -17,6 +17,10 @@ pid_t getpid(void) {
   return (pid_t)info.koid;
 }
 
+static sigset_t blocked, pending;
+
+static sigset_t signal_bit(int sig) { return (sigset_t)1 << (sig - 1); }
+
 // Ends the process for signal `sig`: the signals POSIX says dump core (abort, faults, traps) end
 // it the way an unhandled exception does (return code ZX_TASK_RETCODE_EXCEPTION_KILL); the others
 // as zx_task_kill does (ZX_TASK_RETCODE_SYSCALL_KILL). Nothing buffered is written out, as with a
@@ -49,9 +53,44 @@ int kill(pid_t pid, int sig) {
   }
   if (sig == 0) return 0;
   // picolibc's raise() runs a handler the program installed; a signal reaching here is fatal
-  // unless it is one POSIX ignores by default.
+  // unless it is one POSIX ignores by default, or blocked (then it waits until unblocked).
   if (sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH) return 0;
+  if (__atomic_load_n(&blocked, __ATOMIC_SEQ_CST) & signal_bit(sig)) {
+    __atomic_fetch_or(&pending, signal_bit(sig), __ATOMIC_SEQ_CST);
+    return 0;
+  }
   die_of(sig);
+}
+
+// The process's signal mask (there is one thread-independent mask: signals only come from the
+// process itself, through kill and raise), and the blocked signals kill received meanwhile.
+// SIGKILL and SIGSTOP cannot be blocked. A pending fatal signal is delivered (ends the process) as
+// soon as it is unblocked.
+int sigprocmask(int how, const sigset_t* set, sigset_t* old) {
+  sigset_t previous = __atomic_load_n(&blocked, __ATOMIC_SEQ_CST);
+  if (old != NULL) *old = previous;
+  if (set == NULL) return 0;
+  sigset_t next;
+  switch (how) {
+    case SIG_BLOCK: next = previous | *set; break;
+    case SIG_UNBLOCK: next = previous & ~*set; break;
+    case SIG_SETMASK: next = *set; break;
+    default: errno = EINVAL; return -1;
+  }
+  next &= ~(signal_bit(SIGKILL) | signal_bit(SIGSTOP));
+  __atomic_store_n(&blocked, next, __ATOMIC_SEQ_CST);
+  sigset_t deliverable = __atomic_load_n(&pending, __ATOMIC_SEQ_CST) & ~next;
+  for (int sig = 1; sig < NSIG && deliverable != 0; sig++) {
+    if (deliverable & signal_bit(sig)) {
+      __atomic_fetch_and(&pending, ~signal_bit(sig), __ATOMIC_SEQ_CST);
+      die_of(sig);
+    }
+  }
+  return 0;
+}
+
+int pthread_sigmask(int how, const sigset_t* set, sigset_t* old) {
+  return sigprocmask(how, set, old) == 0 ? 0 : errno;
 }
 
 int getentropy(void* buffer, size_t length) {

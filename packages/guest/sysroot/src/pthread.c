@@ -545,3 +545,20 @@ int pthread_once(pthread_once_t* once, void (*init)(void)) {
   }
   return 0;
 }
+
+// --- picolibc's TLS hooks -----------------------------------------------------------------------
+
+// picolibc's own start-up copies TLS with these (its inittls.c reads symbols of its linker
+// script); the runtime sets TLS up itself (tls.h) and provides them over the program's PT_TLS, for
+// a program that builds a thread's block by hand. `tls` must be aligned as the segment is.
+void _init_tls(void* tls) {
+  uintptr_t base = (uintptr_t)__ehdr_start;
+  const zxs_elf64_phdr_t* segment = zxs_find_segment(base, ZXS_PT_TLS);
+  if (segment == NULL) return;
+  size_t segment_align = segment->p_align > 1 ? segment->p_align : 1;
+  unsigned char* block = (unsigned char*)tls + (segment->p_vaddr & (segment_align - 1));
+  memcpy(block, (const void*)(base + segment->p_vaddr), segment->p_filesz);
+  memset(block + segment->p_filesz, 0, segment->p_memsz - segment->p_filesz);
+}
+
+void _set_tls(void* tls) { __asm__ volatile("mv tp, %0" : : "r"(tls) : "memory"); }
