@@ -132,8 +132,10 @@ export const readsRs2 = (op: number): boolean =>
 
 /** Whether `op` writes x[rd]. */
 export const writesRd = (op: number): boolean =>
-  isFloatingPoint(op) ? fpWritesX(op) : !(isBranch(op) || (op >= Op.SB && op <= Op.SD) || op === Op.FENCE || op === Op.FENCE_I || op === Op.ECALL ||
-    op === Op.EBREAK || op === Op.ILLEGAL)
+  isFloatingPoint(op) ?
+    fpWritesX(op) :
+    !(isBranch(op) || (op >= Op.SB && op <= Op.SD) || op === Op.FENCE || op === Op.FENCE_I || op === Op.ECALL ||
+      op === Op.EBREAK || op === Op.ILLEGAL)
 
 /**
  * Decodes the region entered at `entry` (an even offset) of the page at frame byte address
