@@ -23,15 +23,15 @@
  * 2 (fault: leave before it, and the interpreter takes the fault exactly as it would).
  * @internal
  */
-import { Access, F_REGISTERS_OFFSET, PC_OFFSET } from "@zxsim/kernel/Cpu"
-import { fpReadsX, fpWritesX, isBitManipulation, isFloatingPoint, Op } from "../../Decoder.js"
+import { Access, F_REGISTERS_OFFSET, FCSR_OFFSET, PC_OFFSET } from "@zxsim/kernel/Cpu"
+import { Csr, fpReadsX, fpWritesX, isBitManipulation, isFloatingPoint, Op } from "../../Decoder.js"
 import { emitBitManipulation } from "./bitmanip.js"
 import type { Layout } from "./layout.js"
 import { State } from "./layout.js"
 import type { Block, Cfg, Edge, Insn } from "./region.js"
 import { directTarget, Exit, readsRs1, readsRs2, writesRd } from "./region.js"
 import { DISPATCH_ENTRIES, SITE_SLOTS, TLB_ENTRIES } from "./tuning.js"
-import { Bytes, type FuncDef, type FuncType, I32, I64, Opcode as W, VOID } from "./wasm.js"
+import { Bytes, F64, type FuncDef, type FuncType, I32, I64, Opcode as W, VOID } from "./wasm.js"
 
 /** Function types of every module. */
 export const TYPES: ReadonlyArray<FuncType> = [
@@ -80,6 +80,14 @@ const PAGE = 47
 const KNOWN = 4
 const KNOWN_PAGE = 48
 const KNOWN_ADDEND = KNOWN_PAGE + KNOWN
+/** f64 scratch for the FP fast paths: FA, FB (operands), FS (result), then FT0..FT4. */
+const FA = KNOWN_ADDEND + KNOWN
+const FB = FA + 1
+const FS = FA + 2
+const FT0 = FA + 3
+const F64_LOCALS = 8
+/** Dekker's splitting constant, 2^27 + 1: splits a double into two 26-bit halves. */
+const SPLITTER = 134217729
 
 const xLocal = (i: number) => 1 + i
 
@@ -327,7 +335,7 @@ export class RegionEmitter {
     get(b, WHY)
     return {
       type: REGION_TYPE,
-      locals: [[I64_LOCALS, I64], [I32_LOCALS, I32], [1 + KNOWN, I64], [KNOWN, I32]],
+      locals: [[I64_LOCALS, I64], [I32_LOCALS, I32], [1 + KNOWN, I64], [KNOWN, I32], [F64_LOCALS, F64]],
       body: b
     }
   }
@@ -887,11 +895,16 @@ export class RegionEmitter {
         i64c(b, -2), b.byte(W.i64And), set(b, XPC)
         if (rd !== 0) this.pushPc(insn.offset + insn.length), this.setX(rd)
         return
+      case Op.CSRRW:
+      case Op.CSRRWI:
+        return this.floatHelper(x, k)
       case Op.CSRRS:
       case Op.CSRRC:
       case Op.CSRRSI:
       case Op.CSRRCI:
-        // The count of instructions retired before this one.
+        // fflags, frm, fcsr: the FP helper.
+        if (imm < Csr.CYCLE) return this.floatHelper(x, k)
+        // A counter: the count of instructions retired before this one.
         if (rd === 0) return
         i32c(b, 0), b.byte(W.i64Load), b.byte(3), b.u32(this.layout.state + State.INSTRET_BIAS)
         get(b, BUDGET), b.byte(W.i64ExtendI32S), b.byte(W.i64Sub)
@@ -1173,9 +1186,87 @@ export class RegionEmitter {
         b.byte(op === Op.FSGNJX_D ? W.i64Xor : W.i64Or)
         storeF(rd)
         return
+      case Op.FADD_D:
+      case Op.FSUB_D:
+      case Op.FMUL_D:
+        if ((insn.imm & 7) === 0 || (insn.imm & 7) === 7) return this.fastDouble(x, k)
     }
+    this.floatHelper(x, k)
+  }
+
+  /**
+   * FADD.D, FSUB.D and FMUL.D rounding to nearest, even (statically, or dynamically with frm =
+   * RNE) as one WebAssembly f64 operation, which rounds the same way, when the result is
+   * finite and normal and no intermediate below can overflow or underflow: then the only flag is
+   * inexact, and it is raised exactly when the operation's exact error, which an error-free
+   * transformation gives (Knuth's TwoSum, Dekker's product), is not zero. Anything else (NaNs,
+   * infinities, zeros, subnormal or huge values, another rounding mode) goes to the helper.
+   */
+  private fastDouble(x: Block, k: number): void {
+    const b = this.b
+    const { imm, op, rd, rs1, rs2 } = x.insns[k]
+    const f = (r: number) => F_REGISTERS_OFFSET + 8 * r
+    const f64c = (v: number) => {
+      b.byte(W.f64Const), b.f64(v)
+    }
+    get(b, RF), b.byte(W.f64Load), b.byte(3), b.u32(f(rs1)), set(b, FA)
+    get(b, RF), b.byte(W.f64Load), b.byte(3), b.u32(f(rs2))
+    if (op === Op.FSUB_D) b.byte(W.f64Neg)
+    set(b, FB)
+    get(b, FA), get(b, FB), b.byte(op === Op.FMUL_D ? W.f64Mul : W.f64Add), b.byte2(W.localTee, FS)
+    // Normal and finite (false for NaN), with room for the error terms.
+    b.byte(W.f64Abs), f64c(op === Op.FMUL_D ? 2 ** -960 : 2 ** -1021), b.byte(W.f64Gt)
+    get(b, FS), b.byte(W.f64Abs), f64c(2 ** 1000), b.byte(W.f64Lt), b.byte(W.i32And)
+    get(b, FA), b.byte(W.f64Abs), get(b, FB), b.byte(W.f64Abs), b.byte(W.f64Max)
+    f64c(op === Op.FMUL_D ? 2 ** 995 : 2 ** 1000), b.byte(W.f64Lt), b.byte(W.i32And)
+    if ((imm & 7) === 7) {
+      get(b, RF), b.byte(W.i32Load), b.byte(2), b.u32(FCSR_OFFSET)
+      i32c(b, 0xe0), b.byte(W.i32And), b.byte(W.i32Eqz), b.byte(W.i32And)
+    }
+    this.open(W.if)
+    if (op === Op.FMUL_D) {
+      // Dekker: a = ah + al, b = bh + bl (26-bit halves); the error is exact in this order.
+      const split = (v: number, high: number, low: number) => {
+        get(b, v), f64c(SPLITTER), b.byte(W.f64Mul), b.byte2(W.localTee, high)
+        get(b, high), get(b, v), b.byte(W.f64Sub), b.byte(W.f64Sub), b.byte2(W.localTee, high)
+        get(b, v), b.byte(W.f64Sub), b.byte(W.f64Neg), set(b, low)
+      }
+      const [ah, al, bh, bl] = [FT0, FT0 + 1, FT0 + 2, FT0 + 3]
+      split(FA, ah, al)
+      split(FB, bh, bl)
+      get(b, ah), get(b, bh), b.byte(W.f64Mul), get(b, FS), b.byte(W.f64Sub)
+      get(b, ah), get(b, bl), b.byte(W.f64Mul), b.byte(W.f64Add)
+      get(b, al), get(b, bh), b.byte(W.f64Mul), b.byte(W.f64Add)
+      get(b, al), get(b, bl), b.byte(W.f64Mul), b.byte(W.f64Add)
+    } else {
+      // TwoSum: bb = s - a; error = (a - (s - bb)) + (b - bb).
+      const bb = FT0
+      get(b, FS), get(b, FA), b.byte(W.f64Sub), set(b, bb)
+      get(b, FA), get(b, FS), get(b, bb), b.byte(W.f64Sub), b.byte(W.f64Sub)
+      get(b, FB), get(b, bb), b.byte(W.f64Sub), b.byte(W.f64Add)
+    }
+    f64c(0), b.byte(W.f64Ne)
+    this.open(W.if)
+    get(b, RF), get(b, RF), b.byte(W.i32Load), b.byte(2), b.u32(FCSR_OFFSET), i32c(b, 1), b.byte(W.i32Or)
+    b.byte(W.i32Store), b.byte(2), b.u32(FCSR_OFFSET)
+    this.close()
+    get(b, RF), get(b, FS), b.byte(W.f64Store), b.byte(3), b.u32(f(rd))
+    b.byte(W.else)
+    this.floatHelper(x, k)
+    this.close()
+  }
+
+  /**
+   * Calls the FP helper for instruction k (see {@link float}), an FP operation or an access to
+   * `fflags`, `frm` or `fcsr`.
+   */
+  private floatHelper(x: Block, k: number): void {
+    const b = this.b
+    const insn = x.insns[k]
+    const { op, rd, rs1, rs2 } = insn
+    const csr = !isFloatingPoint(op)
     i32c(b, op), i32c(b, insn.imm), i32c(b, rd), i32c(b, rs1), i32c(b, rs2)
-    if (fpReadsX(op)) {
+    if (csr ? readsRs1(op) : fpReadsX(op)) {
       this.getX(rs1), b.byte(W.i32WrapI64)
       this.getX(rs1), i64c(b, 32), b.byte(W.i64ShrU), b.byte(W.i32WrapI64)
     } else {
@@ -1183,7 +1274,7 @@ export class RegionEmitter {
     }
     b.byte(W.call), b.u32(Fn.FLOAT), set(b, ST)
     this.faultCheck(x, k)
-    if (fpWritesX(op) && rd !== 0) {
+    if ((csr || fpWritesX(op)) && rd !== 0) {
       i32c(b, 0), b.byte(W.i64Load), b.byte(3), b.u32(this.layout.state + State.VALUE)
       this.setX(rd)
     }

@@ -42,6 +42,7 @@ import {
   PC_OFFSET,
   type StopReason
 } from "@zxsim/kernel/Cpu"
+import { isFloatingPoint, Op } from "../../Decoder.js"
 import { INSTRET_OFFSET } from "../../RegisterFile.js"
 import { atomicSize, isLoadReserved, performAtomic } from "../atomics.js"
 import { Fpu } from "../fp/fpu.js"
@@ -773,8 +774,9 @@ export class Jit implements CpuShape {
   }
 
   /**
-   * An F or D operation other than loads, stores, moves and the double-precision sign
-   * injections, on the running thread's register file, by the interpreter's FP unit (`Fpu.exec`):
+   * An access to `fflags`, `frm` or `fcsr` (`Fpu.csr`), or an F or D operation other than loads,
+   * stores, moves, the double-precision sign injections and the fast paths, on the running
+   * thread's register file, by the interpreter's FP unit (`Fpu.exec`):
    * x[rs1] is (hi:lo) when the operation reads it; an x result goes to the state's value. A
    * reserved rounding mode changes nothing and answers FAULT (the interpreter then raises the
    * illegal instruction).
@@ -789,11 +791,19 @@ export class Jit implements CpuShape {
     hi: number
   ): number => {
     this.helperCalls++
+    this.fpu.attach(this.i32, this.thread!.registers)
+    if (!isFloatingPoint(op)) {
+      // An FP CSR (imm): the immediate forms' source is the rs1 field itself; CSRRS and CSRRC
+      // with x0 or 0 do not write.
+      const immediate = op === Op.CSRRWI || op === Op.CSRRSI || op === Op.CSRRCI
+      const writes = op === Op.CSRRW || op === Op.CSRRWI || rs1 !== 0
+      this.setValue(this.fpu.csr(op, imm, immediate ? rs1 : lo, writes), 0)
+      return Status.OK
+    }
     const x = this.floatX
     x[2 * rs1] = lo
     x[2 * rs1 + 1] = hi
     const d = rd === 0 ? 64 : 2 * rd
-    this.fpu.attach(this.i32, this.thread!.registers)
     if (!this.fpu.exec(op, imm, d, 2 * rs1, 2 * rs2, x)) return Status.FAULT
     this.setValue(x[d], x[d + 1])
     return Status.OK

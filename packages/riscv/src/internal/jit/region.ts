@@ -10,7 +10,6 @@
  * @internal
  */
 import {
-  Csr,
   DecodedInstruction,
   decodeInto,
   fpReadsX,
@@ -91,14 +90,8 @@ export interface Cfg {
 /** Operations that end a block and stay in the region (targets are edges). */
 const isBranch = (op: number): boolean => op >= Op.BEQ && op <= Op.BGEU
 
-/**
- * Operations the region never translates: the interpreter runs them. Besides the stops, the
- * accesses to the FP CSRs (`fflags`, `frm`, `fcsr`): rare, and they change how the FP
- * operations after them round.
- */
-const isStop = (op: number, imm: number): boolean =>
-  op === Op.ECALL || op === Op.EBREAK || op === Op.ILLEGAL || op === Op.CSRRW || op === Op.CSRRWI ||
-  (op >= Op.CSRRS && op <= Op.CSRRCI && imm < Csr.CYCLE)
+/** Operations the region never translates: the interpreter runs them (they stop the thread). */
+const isStop = (op: number): boolean => op === Op.ECALL || op === Op.EBREAK || op === Op.ILLEGAL
 
 /**
  * The target (offset from the page start) of a JALR whose base register the AUIPC right before it
@@ -127,8 +120,8 @@ const bitManipulationReadsRs2 = (op: number): boolean =>
 
 /** Whether `op` reads x[rs1]. */
 export const readsRs1 = (op: number): boolean =>
-  isFloatingPoint(op) ? fpReadsX(op) : !(op === Op.LUI || op === Op.AUIPC || op === Op.JAL || op === Op.FENCE || op === Op.FENCE_I ||
-    (op >= Op.CSRRS && op <= Op.CSRRCI))
+  isFloatingPoint(op) ? fpReadsX(op) : !(op === Op.LUI || op === Op.AUIPC || op === Op.JAL || op === Op.FENCE ||
+    op === Op.FENCE_I || op === Op.CSRRSI || op === Op.CSRRCI || op === Op.CSRRWI)
 
 /** Whether `op` reads x[rs2] (no F or D operation does). */
 export const readsRs2 = (op: number): boolean =>
@@ -139,8 +132,10 @@ export const readsRs2 = (op: number): boolean =>
 
 /** Whether `op` writes x[rd]. */
 export const writesRd = (op: number): boolean =>
-  isFloatingPoint(op) ? fpWritesX(op) : !(isBranch(op) || (op >= Op.SB && op <= Op.SD) || op === Op.FENCE || op === Op.FENCE_I || op === Op.ECALL ||
-    op === Op.EBREAK || op === Op.ILLEGAL)
+  isFloatingPoint(op) ?
+    fpWritesX(op) :
+    !(isBranch(op) || (op >= Op.SB && op <= Op.SD) || op === Op.FENCE || op === Op.FENCE_I || op === Op.ECALL ||
+      op === Op.EBREAK || op === Op.ILLEGAL)
 
 /**
  * Decodes the region entered at `entry` (an even offset) of the page at frame byte address
@@ -214,7 +209,7 @@ export const buildCfg = (
     for (;;) {
       if (!inPage(o) || translated.has(o) || translated.size >= limit) break
       const insn = decodeAt(o)
-      if (insn === null || isStop(insn.op, insn.imm)) break
+      if (insn === null || isStop(insn.op)) break
       translated.add(o)
       const op = insn.op
       const before = previous
@@ -265,7 +260,7 @@ export const buildCfg = (
     if (!translated.has(offset)) {
       // Past the pages, past the limit, or not translatable here.
       const insn = inPage(offset) ? decodeAt(offset) : undefined
-      const interpret = insn === null || (insn !== undefined && isStop(insn.op, insn.imm))
+      const interpret = insn === null || (insn !== undefined && isStop(insn.op))
       return { target: null, offset, why: interpret ? Exit.INTERPRET : Exit.LOOKUP }
     }
     return { target: null, offset, why: Exit.LOOKUP }

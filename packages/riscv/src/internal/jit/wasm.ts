@@ -12,6 +12,7 @@
 /** Value types. */
 export const I32 = 0x7f
 export const I64 = 0x7e
+export const F64 = 0x7c
 /** The empty block type. */
 export const VOID = 0x40
 
@@ -42,13 +43,16 @@ export const Opcode = {
   i64Load16U: 0x33,
   i64Load32S: 0x34,
   i64Load32U: 0x35,
+  f64Load: 0x2b,
   i32Store: 0x36,
   i64Store: 0x37,
+  f64Store: 0x39,
   i64Store8: 0x3c,
   i64Store16: 0x3d,
   i64Store32: 0x3e,
   i32Const: 0x41,
   i64Const: 0x42,
+  f64Const: 0x44,
   i32Eqz: 0x45,
   i32Eq: 0x46,
   i32Ne: 0x47,
@@ -62,6 +66,9 @@ export const Opcode = {
   i64LtU: 0x54,
   i64GeS: 0x59,
   i64GeU: 0x5a,
+  f64Ne: 0x62,
+  f64Lt: 0x63,
+  f64Gt: 0x64,
   i32Add: 0x6a,
   i32Sub: 0x6b,
   i32Mul: 0x6c,
@@ -88,6 +95,12 @@ export const Opcode = {
   i64Shl: 0x86,
   i64ShrS: 0x87,
   i64ShrU: 0x88,
+  f64Abs: 0x99,
+  f64Neg: 0x9a,
+  f64Add: 0xa0,
+  f64Sub: 0xa1,
+  f64Mul: 0xa2,
+  f64Max: 0xa5,
   i32WrapI64: 0xa7,
   i64ExtendI32S: 0xac,
   i64ExtendI32U: 0xad,
@@ -178,6 +191,13 @@ export class Bytes {
       }
       this.byte(b | 0x80)
     }
+  }
+
+  /** A 64-bit float, little-endian (the operand of `f64.const`). */
+  f64(value: number): void {
+    if (this.length + 8 > this.buf.length) this.grow(8)
+    new DataView(this.buf.buffer).setFloat64(this.length, value, true)
+    this.length += 8
   }
 
   /** A name (UTF-8 is not needed: ASCII only). */
