@@ -12,6 +12,7 @@ import * as Runtime from "effect/Runtime"
 import { bytesFrom, imageDraw, layOut, specOf } from "./utils/images.js"
 import { makeProcess, sameStats, withKernel } from "./utils/kernel.js"
 import { summary } from "./utils/parse.js"
+import { propertyRuns } from "./utils/propertyRuns.js"
 
 /** 64-bit values that sit on the edges the checks care about. */
 const edgeU64: FastCheck.Arbitrary<bigint> = FastCheck.oneof(
@@ -180,8 +181,8 @@ const materialize = (r: Recipe): Uint8Array => {
 }
 
 /** Cases, and the rounds they run in (each its own seed; the runner gets the event loop between rounds). */
-const CASES = 100_000
 const ROUNDS = 20
+const CASES = Math.ceil(propertyRuns(100_000, ROUNDS) / ROUNDS) * ROUNDS
 
 /** What the fuzz saw, to show it reached every stage. */
 const seen = { cases: 0, parseErrors: new Map<string, number>(), loadErrors: new Map<string, number>(), loaded: 0 }
