@@ -321,7 +321,7 @@ describe("the zxsim executable", () => {
     }).pipe(Effect.map((r) => {
       assert.strictEqual(r.code, 0)
       assert.strictEqual(r.stdout, "through a pipe\nand to the end")
-    })), 60_000)
+    })))
 
   it.live(
     "runs as npm run zxsim does, from its bundle",
@@ -333,8 +333,7 @@ describe("the zxsim executable", () => {
             Effect.succeed({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout })
           )
         })
-      }).pipe(Effect.map((r) => assert.strictEqual(r.code, 7))),
-    60_000
+      }).pipe(Effect.map((r) => assert.strictEqual(r.code, 7)))
   )
 
   it.live("passes the guest's exit status and output through as a process", () =>
@@ -344,7 +343,7 @@ describe("the zxsim executable", () => {
       const hello = yield* spawn("run", Guests.path("hello"), "x")
       assert.strictEqual(hello.code, 0)
       assert.strictEqual(hello.stdout, `${Guests.path("hello")}\nx\n`)
-    }), 60_000)
+    }))
 })
 
 /** Whether the guest toolchain `npm run cc` needs is installed here (see packages/guest/README.md). */
@@ -399,8 +398,7 @@ describe("a program of one's own", () => {
         assert.strictEqual(d.code, 7)
         const readelf = yield* zxsim("readelf", join(scratch, "sum-dynamic"))
         assert.include(readelf.stdout, "ld.so.1")
-      }),
-    300_000
+      })
   )
 
   it.live.runIf(hasGuestToolchain)(
@@ -422,8 +420,7 @@ describe("a program of one's own", () => {
         assert.notStrictEqual(failed.status, 0)
         assert.include(failed.stderr, "use of undeclared identifier 'missing_name'")
         assert.notInclude(failed.stderr, "ENOTEMPTY")
-      }),
-    300_000
+      })
   )
 })
 

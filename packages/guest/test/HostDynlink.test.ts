@@ -326,7 +326,7 @@ describe.skipIf(harness === undefined)("ld.so.1's linking code on the host", () 
     assert.deepStrictEqual(run("plan", "1000", "10000", "8", "100", "5", "10000"), [
       "vmo_offset=1000 map_size=1000 vmar_offset=0 copy=1 zero=8+ff8 bss=1000+0 flags=5"
     ])
-  }, 240_000)
+  })
 
   it("refuses images that are not RISC-V ET_DYN files with sane segments", () => {
     const hello = bin("hello_dynamic")
