@@ -1,18 +1,23 @@
+import { availableParallelism } from "node:os"
 import { defineConfig } from "vitest/config"
 import workspace from "./vitest.workspace.js"
 
-// The project list lives in vitest.workspace.ts (the layout the project started with); this file
-// hands it to `test.projects`, the form Vitest 3.2 reads without a deprecation notice.
+// One test file per child process, as many as there are cores (ZXSIM_TEST_WORKERS overrides;
+// CI on a busy machine: 1). Vitest's own default, one fewer than the cores, leaves a 2-core
+// machine running the files one at a time, though the main process mostly waits. A test file
+// must never block its worker's event loop for long (split long synchronous work with
+// setImmediate, spawn children asynchronously): a worker that cannot answer Vitest's RPC within
+// 60 s fails the whole run with "Timeout calling onTaskUpdate", and that deadline is not
+// configurable. ZXSIM_PROPERTY_RUNS scales the property tests' run counts (see the README).
+const workers = process.env.ZXSIM_TEST_WORKERS === undefined || process.env.ZXSIM_TEST_WORKERS === ""
+  ? availableParallelism()
+  : Number(process.env.ZXSIM_TEST_WORKERS)
+
 export default defineConfig({
   test: {
     projects: workspace,
-    // Child processes, one test file each. ZXSIM_TEST_WORKERS caps them (CI on a busy machine: 1);
-    // by default Vitest uses one fewer than the cores. A test file must never block its worker's
-    // event loop for long (split long synchronous work with setImmediate): a worker that cannot
-    // answer Vitest's RPC within 60 s fails the whole run with "Timeout calling onTaskUpdate".
     pool: "forks",
-    ...(process.env.ZXSIM_TEST_WORKERS === undefined
-      ? {}
-      : { maxWorkers: Number(process.env.ZXSIM_TEST_WORKERS), minWorkers: 1 })
+    maxWorkers: workers,
+    minWorkers: 1
   }
 })

@@ -299,6 +299,44 @@ const helpConsole = (base: EffectConsole.Console, color: boolean, toError: boole
 }
 
 /**
+ * The options each subcommand takes, by name: `true` for one that takes a value (the next
+ * argument, or after `=`), `false` for a flag. @effect/cli's built-in options come with every one.
+ */
+const knownOptions: Readonly<Record<string, Readonly<Record<string, boolean>>>> = {
+  run: { env: true, "loader-dir": true, mount: true, cwd: true, stack: true, cpu: true, trace: false, stats: false },
+  vmaps: { env: true, "loader-dir": true },
+  readelf: {}
+}
+const builtInOptions: Readonly<Record<string, boolean>> = {
+  help: false,
+  h: false,
+  version: false,
+  wizard: false,
+  completions: true,
+  "log-level": true
+}
+
+/**
+ * The first unknown option before a subcommand's program (its first positional argument), if any.
+ * @effect/cli would take such an option as the program itself (`zxsim run --nope hello` would run
+ * a file called `--nope`); after the program, arguments that look like options are the program's
+ * own (`zxsim run cat -c`), and after `--` everything is.
+ */
+const unknownOptionBeforeProgram = (argv: ReadonlyArray<string>): string | undefined => {
+  const options = knownOptions[argv[2] ?? ""]
+  if (options === undefined) return undefined
+  for (let i = 3; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (arg === "--" || !arg.startsWith("-") || arg === "-") return undefined
+    const name = arg.replace(/^--?/, "").split("=")[0]!
+    const takesValue = options[name] ?? builtInOptions[name]
+    if (takesValue === undefined) return arg
+    if (takesValue && !arg.includes("=")) i++
+  }
+  return undefined
+}
+
+/**
  * Parses `argv` (as `process.argv`: node and script first) and runs the command; the result is
  * the exit status ({@link USAGE_ERROR} for a command line that does not parse, and for no command
  * at all, which prints the help on stderr). Help and errors are coloured only if the environment
@@ -316,6 +354,18 @@ export const main = (env: Environment) =>
   FileSystem.FileSystem | Path.Path | Terminal.Terminal | CommandExecutor.CommandExecutor
 > => {
   const bare = argv.length <= 2
+  const unknown = unknownOptionBeforeProgram(argv)
+  if (unknown !== undefined) {
+    return Effect.as(
+      line(
+        env.console,
+        `zxsim: unknown option ${unknown} (see zxsim ${
+          argv[2]
+        } --help; the program's own options go after it, or after --)`
+      ),
+      USAGE_ERROR
+    )
+  }
   const cli = Command.run(command(env), { name: "zxsim", version: "0.1.0" })(bare ? [...argv, "--help"] : argv).pipe(
     Effect.map((code) => (bare ? USAGE_ERROR : typeof code === "number" ? code : 0)),
     Effect.catchIf(ValidationError.isValidationError, () => Effect.succeed(USAGE_ERROR))

@@ -64,7 +64,7 @@ class RecordedSpan implements Tracer.Span {
   event(): void {}
 
   addLinks(links: ReadonlyArray<Tracer.SpanLink>): void {
-    this.links.push(...links)
+    for (const link of links) this.links.push(link)
   }
 }
 

@@ -356,10 +356,10 @@ describe("dirents", () => {
           // Too small for the next dirent: the server answers BUFFER_TOO_SMALL; try the largest budget.
           assert.isAbove(directory.dirents[cursor].length, budget)
           const big = PseudoDirectory.takeDirents(directory, cursor, 8192n)
-          got.push(...Either.getOrThrow(FuchsiaIo.decodeDirents(big.bytes)))
+          for (const d of Either.getOrThrow(FuchsiaIo.decodeDirents(big.bytes))) got.push(d)
           cursor += big.taken
         } else {
-          got.push(...Either.getOrThrow(FuchsiaIo.decodeDirents(batch.bytes)))
+          for (const d of Either.getOrThrow(FuchsiaIo.decodeDirents(batch.bytes))) got.push(d)
           cursor += batch.taken
         }
       }

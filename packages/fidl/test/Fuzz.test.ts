@@ -16,6 +16,7 @@ import * as FastCheck from "effect/FastCheck"
 import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
 import { makeFileKernel, makeHandlePool } from "./utils/kernel.js"
+import { propertyRuns } from "./utils/propertyRuns.js"
 
 const fk = makeFileKernel()
 const pool = makeHandlePool(fk)
@@ -230,7 +231,7 @@ describe("Fuzz", () => {
       })
       Effect.runSync(Effect.provideService(program, Kernel.Kernel, kernel))
     },
-    { fastCheck: { numRuns: 100_000 } }
+    { fastCheck: { numRuns: propertyRuns(100_000) } }
   )
 
   it("exercised both outcomes", () => {

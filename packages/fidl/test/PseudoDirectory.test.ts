@@ -461,7 +461,7 @@ describe("PseudoDirectory properties", () => {
             () => IoClient.readDirents(client)
           )
           if (batch.length === 0) break
-          batches.push(...batch)
+          for (const entry of batch) batches.push(entry)
         }
         assert.deepStrictEqual(batches.map((d) => d.name), [".", ...root.entries.keys()])
         yield* hangUp(client, fiber)

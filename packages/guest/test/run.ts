@@ -1,25 +1,25 @@
 /**
- * Running guests end to end for the guest package's own tests: build with the ProcessBuilder
- * (arguments, environment, stdout and stderr sockets as PA_FD 1 and 2, extra handles, namespace
- * entries, a loader serving files for dynamically linked programs), start, wait for the end, and
- * collect the output and return code. Each test provides a fresh kernel and checks for leaks.
+ * Running guests end to end for the guest package's own tests, as `Command`s through
+ * `GuestCommandExecutor` (arguments, environment, stdin, stdout and stderr sockets as PA_FD 0, 1
+ * and 2, extra handles, namespace entries, a loader serving files for dynamically linked
+ * programs): start, wait for the end, and collect the output and return code. Each test provides
+ * a fresh kernel and checks for leaks.
  */
+import { NodeContext } from "@effect/platform-node"
+import * as Command from "@effect/platform/Command"
 import { assert } from "@effect/vitest"
-import * as Loader from "@zxsim/fidl/Loader"
 import type { Cpu } from "@zxsim/kernel/Cpu"
 import type * as Handle from "@zxsim/kernel/Handle"
 import * as Kernel from "@zxsim/kernel/Kernel"
-import { Signals } from "@zxsim/kernel/Signals"
-import * as BuiltProcess from "@zxsim/process-builder/BuiltProcess"
+import * as GuestCommandExecutor from "@zxsim/process-builder/GuestCommandExecutor"
 import * as ProcessBuilder from "@zxsim/process-builder/ProcessBuilder"
-import * as HandleInfo from "@zxsim/processargs/HandleInfo"
 import type { StartupHandle } from "@zxsim/processargs/MessageContents"
 import * as RiscvInterpreter from "@zxsim/riscv/RiscvInterpreter"
 import * as RiscvJit from "@zxsim/riscv/RiscvJit"
 import * as Effect from "effect/Effect"
-import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
 import { readFileSync } from "node:fs"
 import * as path from "node:path"
 import * as Guests from "../src/Guests.js"
@@ -63,76 +63,46 @@ export interface Outcome {
   readonly stderr: string
 }
 
-const drain = (socket: Handle.Socket) =>
-  Effect.gen(function*() {
-    const k = yield* Kernel.Kernel
-    const chunks: Array<Uint8Array> = []
-    for (;;) {
-      const signals = yield* k.object.waitOne(socket, Signals.SOCKET_READABLE | Signals.SOCKET_PEER_CLOSED)
-      if ((signals & Signals.SOCKET_READABLE) === 0) break
-      chunks.push(yield* k.socket.read(socket, 1 << 20))
-    }
-    return new TextDecoder().decode(Buffer.concat(chunks))
-  })
+const decoder = new TextDecoder()
 
-/** Builds and starts the program in bin/`name` (its first argument is `name`), and waits for its end. */
+/**
+ * Builds and starts the program in bin/`name` (its first argument is `name`) as a `Command`
+ * through `GuestCommandExecutor`, and waits for its end. Its stdin is `options.stdin` (end of file
+ * at once without it); the loader, extra handles, namespace entries and stack size go in through
+ * the executor's options and `configure` hook.
+ */
 export const runGuest = (
   name: string,
   options: RunOptions = {}
-): Effect.Effect<Outcome, unknown, Kernel.Kernel | Scope.Scope> =>
-  Effect.gen(function*() {
-    const k = yield* Kernel.Kernel
-    const executable = yield* k.vmo.fromBytes(binFile(name), { name, executable: true })
-    const builder = yield* ProcessBuilder.make({
-      name,
-      job: yield* k.job.root(),
-      executable,
-      systemVdso: yield* k.systemVdso()
-    })
-    if (options.loader !== undefined) {
-      const [client, server] = yield* k.channel.create()
-      yield* Effect.forkScoped(Loader.serve(server).pipe(Effect.provide(Loader.layerFromMap(options.loader))))
-      yield* ProcessBuilder.setLoaderService(builder, client)
-    }
-    if (options.minStackSize !== undefined) yield* ProcessBuilder.setMinStackSize(builder, options.minStackSize)
-    if (options.stdin !== undefined) {
-      const [stdin, stdinGuest] = yield* k.socket.create()
-      yield* ProcessBuilder.addHandles(builder, [{
-        handle: stdinGuest,
-        info: HandleInfo.unsafeMake("FileDescriptor", 0)
-      }])
-      const bytes = options.stdin
-      yield* Effect.forkScoped(
-        Effect.gen(function*() {
-          let offset = 0
-          while (offset < bytes.length) {
-            const signals = yield* k.object.waitOne(stdin, Signals.SOCKET_WRITABLE | Signals.SOCKET_PEER_CLOSED)
-            if ((signals & Signals.SOCKET_WRITABLE) === 0) break
-            offset += yield* k.socket.write(stdin, bytes.subarray(offset))
-          }
-          yield* k.handle.close(stdin)
-        }).pipe(Effect.ignore)
-      )
-    }
-    const [stdout, stdoutGuest] = yield* k.socket.create()
-    const [stderr, stderrGuest] = yield* k.socket.create()
-    yield* ProcessBuilder.addHandles(builder, [
-      { handle: stdoutGuest, info: HandleInfo.unsafeMake("FileDescriptor", 1) },
-      { handle: stderrGuest, info: HandleInfo.unsafeMake("FileDescriptor", 2) },
-      ...(options.handles ?? [])
-    ])
-    if (options.namespace !== undefined) yield* ProcessBuilder.addNamespaceEntries(builder, options.namespace)
-    yield* ProcessBuilder.addArguments(builder, [name, ...(options.args ?? [])])
-    yield* ProcessBuilder.addEnvironmentVariables(builder, options.env ?? [])
-    const built = yield* ProcessBuilder.build(builder)
-    const out = yield* Effect.fork(drain(stdout))
-    const err = yield* Effect.fork(drain(stderr))
-    const process = yield* BuiltProcess.start(built)
-    if (options.whileRunning !== undefined) yield* options.whileRunning(process)
-    yield* k.object.waitOne(process, Signals.PROCESS_TERMINATED)
-    const info = yield* k.process.info(process)
-    return { returnCode: info.returnCode, stdout: yield* Fiber.join(out), stderr: yield* Fiber.join(err) }
-  })
+): Effect.Effect<Outcome, unknown, Kernel.Kernel | Scope.Scope> => {
+  const whileRunning = options.whileRunning
+  const executor: GuestCommandExecutor.Options = {
+    programs: [GuestCommandExecutor.programMap({ [name]: binFile(name) })],
+    environment: options.env ?? [],
+    loader: options.loader === undefined ? undefined : { _tag: "Map", files: options.loader },
+    configure: ({ builder }) =>
+      Effect.gen(function*() {
+        if (options.minStackSize !== undefined) yield* ProcessBuilder.setMinStackSize(builder, options.minStackSize)
+        if (options.handles !== undefined) yield* ProcessBuilder.addHandles(builder, options.handles)
+        if (options.namespace !== undefined) yield* ProcessBuilder.addNamespaceEntries(builder, options.namespace)
+      })
+  }
+  const command = Command.make(name, ...(options.args ?? [])).pipe(
+    Command.stdin(options.stdin === undefined ? Stream.empty : Stream.make(options.stdin))
+  )
+  return GuestCommandExecutor.collect(
+    executor,
+    command,
+    whileRunning === undefined ? undefined : (process) => whileRunning(process.handle)
+  ).pipe(
+    Effect.map((outcome) => ({
+      returnCode: outcome.returnCode,
+      stdout: decoder.decode(outcome.stdout),
+      stderr: decoder.decode(outcome.stderr)
+    })),
+    Effect.provide(NodeContext.layer)
+  )
+}
 
 /** The CPUs the end-to-end tests run on: the interpreter, and the JIT compiling every block at once. */
 export const cpus: ReadonlyArray<readonly [string, Layer.Layer<Cpu>]> = [

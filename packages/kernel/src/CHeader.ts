@@ -107,7 +107,8 @@ export const syscallsHeader = (): string => {
     "} zx_info_vmar_t;",
     ""
   )
-  lines.push(...Exception.cHeaderLines(), "")
+  for (const l of Exception.cHeaderLines()) lines.push(l)
+  lines.push("")
   define("ZX_HANDLE_INVALID", "((zx_handle_t)0)")
   define("ZX_TIME_INFINITE", "INT64_MAX")
   define("ZX_KOID_INVALID", "((zx_koid_t)0)")

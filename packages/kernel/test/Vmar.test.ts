@@ -8,6 +8,7 @@ import * as Effect from "effect/Effect"
 import * as FastCheck from "effect/FastCheck"
 import * as Random from "effect/Random"
 import { attempt, expectStatus, kernel, live, PAGE, ramp, runCase, withKernel } from "./support.js"
+import { propertyRuns } from "./utils/propertyRuns.js"
 
 const R = Rights.Rights
 const {
@@ -798,7 +799,7 @@ describe("Vmar", () => {
           }),
           kernelSeed
         ),
-      { fastCheck: { numRuns: 1000 } }
+      { fastCheck: { numRuns: propertyRuns(1000) } }
     )
   })
 })

@@ -10,6 +10,7 @@ import * as Message from "@zxsim/processargs/Message"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
+import type * as Scope from "effect/Scope"
 import * as TestClock from "effect/TestClock"
 import {
   builderFor,
@@ -23,7 +24,7 @@ import {
 } from "./fixtures.js"
 
 /** A test body run against a fresh kernel, checked for leaks once its scope closes. */
-const withKernel = <A, E>(body: Effect.Effect<A, E, Kernel.Kernel | import("effect/Scope").Scope>) => onKernel(body)
+const withKernel = <A, E>(body: Effect.Effect<A, E, Kernel.Kernel | Scope.Scope>) => onKernel(body)
 
 /** Builds a test util builder with a loader, as the seed's `setup_test_util_builder(true)`. */
 const setupTestUtilBuilder = (setLoader: boolean) =>

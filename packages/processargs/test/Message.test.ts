@@ -12,10 +12,11 @@ import * as FastCheck from "effect/FastCheck"
 import * as Schema from "effect/Schema"
 import { crateVector } from "./fixtures/crateVector.js"
 import { ascii, concat, headerWords, hex } from "./utils/bytes.js"
+import { propertyRuns } from "./utils/propertyRuns.js"
 
 const c = CString.unsafeFromString
 const info = HandleInfo.unsafeMake
-const RUNS = 10_000
+const RUNS = propertyRuns(10_000)
 
 const data = (parts: Partial<MessageContents.MessageData>): MessageContents.MessageData => ({
   args: [],

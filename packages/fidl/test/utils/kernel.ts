@@ -43,8 +43,8 @@ export const makeHandlePool = (fk: FileKernel): HandlePool => {
   const channels: Array<Handle.Channel> = []
   const sockets: Array<Handle.Handle> = []
   for (let i = 0; i < 4; i++) vmos.push(run(kernel.vmo.create(4096)))
-  for (let i = 0; i < 2; i++) channels.push(...run(kernel.channel.create()))
-  for (let i = 0; i < 2; i++) sockets.push(...run(kernel.socket.create()))
+  for (let i = 0; i < 2; i++) for (const h of run(kernel.channel.create())) channels.push(h)
+  for (let i = 0; i < 2; i++) for (const h of run(kernel.socket.create())) sockets.push(h)
   const events: Array<Handle.Handle> = []
   for (let i = 0; i < 2; i++) events.push(run(kernel.event.create()))
   const byType: Record<string, ReadonlyArray<Handle.Handle>> = {
