@@ -1,0 +1,26 @@
+/**
+ * The playground page: `npm run playground` serves it (vite), `npm run build` writes it as static
+ * files into dist/ (relative URLs, so any static server or directory works).
+ */
+import { defaultClientConditions, defineConfig } from "vite"
+import { conditions } from "./browser.config.js"
+
+export default defineConfig({
+  root: import.meta.dirname,
+  base: "./",
+  resolve: { conditions: [...conditions, ...defaultClientConditions.filter((c) => !conditions.includes(c))] },
+  worker: {
+    format: "es",
+    // The guest programs have no file extension: no dot after the hash either.
+    rollupOptions: { output: { assetFileNames: "assets/[name]-[hash][extname]" } }
+  },
+  build: {
+    target: "es2022",
+    outDir: "dist",
+    emptyOutDir: true,
+    // The worker carries the kernel, both CPUs and Effect: one chunk of about a megabyte.
+    chunkSizeWarningLimit: 2048
+  },
+  server: { host: "127.0.0.1" },
+  preview: { host: "127.0.0.1" }
+})
