@@ -128,12 +128,17 @@ describe("playground in Chromium", { skip }, () => {
     await page.locator("#tab-map").click()
     await page.locator("#map .region[data-name='vdso/libzircon.so'] .tag", { hasText: "vDSO" }).first().waitFor()
     await page.locator("#map .region[data-name^='stack'] .tag", { hasText: "stack" }).first().waitFor()
-    assert.equal(await page.locator("#map .region[data-name='vdso/libzircon.so'] .perms", { hasText: "r-x" }).count(), 1)
+    assert.equal(
+      await page.locator("#map .region[data-name='vdso/libzircon.so'] .perms", { hasText: "r-x" }).count(),
+      1
+    )
     await page.locator("#tab-bootstrap").click()
     const message = await page.locator("#bootstrap").innerText()
     assert.match(message, /To the program/)
     assert.match(message, /second arg/)
-    for (const handle of ["PA_PROC_SELF", "PA_THREAD_SELF", "PA_VMAR_ROOT", "PA_FD"]) assert.match(message, new RegExp(handle))
+    for (const handle of ["PA_PROC_SELF", "PA_THREAD_SELF", "PA_VMAR_ROOT", "PA_FD"]) {
+      assert.match(message, new RegExp(handle))
+    }
     assert.match(message, /SOCKET/)
     await page.locator("#tab-map").click()
     await page.screenshot({ path: join(packageDirectory, "screenshot.png") })
@@ -216,16 +221,18 @@ describe("playground in Chromium", { skip }, () => {
       ]
     ) assert.ok(stages.includes(stage), `${stage} in ${stages.join(", ")}`)
     const labels = await page.locator("#timeline").innerText()
-    for (const label of [
-      "parse headers",
-      "reservation",
-      "loader: fetch ld.so.1",
-      "load linker ELF",
-      "linker message",
-      "vDSO",
-      "stack",
-      "main message"
-    ]) {
+    for (
+      const label of [
+        "parse headers",
+        "reservation",
+        "loader: fetch ld.so.1",
+        "load linker ELF",
+        "linker message",
+        "vDSO",
+        "stack",
+        "main message"
+      ]
+    ) {
       assert.match(labels, new RegExp(label), label)
     }
     assert.match(labels, /\d+\.\d\d ms/)
@@ -235,7 +242,11 @@ describe("playground in Chromium", { skip }, () => {
   })
 
   test("an uploaded ELF file that is not RISC-V is refused with a clear error", async () => {
-    await page.locator("#upload").setInputFiles({ name: "x86.elf", mimeType: "application/octet-stream", buffer: x86Elf() })
+    await page.locator("#upload").setInputFiles({
+      name: "x86.elf",
+      mimeType: "application/octet-stream",
+      buffer: x86Elf()
+    })
     await page.locator("#description", { hasText: "x86.elf" }).waitFor()
     await page.locator("#run").click()
     await page.locator("#status.error").waitFor()
