@@ -9,11 +9,9 @@ export default defineConfig({
   root: import.meta.dirname,
   base: "./",
   resolve: { conditions: [...conditions, ...defaultClientConditions.filter((c) => !conditions.includes(c))] },
-  worker: {
-    format: "es",
-    // The guest programs have no file extension: no dot after the hash either.
-    rollupOptions: { output: { assetFileNames: "assets/[name]-[hash][extname]" } }
-  },
+  // The packaged guest programs, served beside the page as they are and copied into the build.
+  publicDir: "../guest/bin",
+  worker: { format: "es" },
   build: {
     target: "es2022",
     outDir: "dist",

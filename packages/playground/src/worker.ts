@@ -4,9 +4,9 @@
  * page and answers with {@link Protocol.Event}s; one program runs at a time, each on a fresh
  * kernel with the CPU the page chose.
  *
- * The packaged guest programs are Vite assets: each is fetched the first time it is read, through
- * a `FileSystem` that serves them at the paths `Guests.path` gives, so the library finds them
- * exactly as it does on Node.
+ * The packaged guest programs are static files beside the page: each is fetched the first time it
+ * is read, through a `FileSystem` that serves them at the paths `Guests.path` gives, so the library
+ * finds them exactly as it does on Node.
  *
  * @since 0.1.0
  */
@@ -25,11 +25,18 @@ import * as FetchFileSystem from "./FetchFileSystem.js"
 import * as Protocol from "./Protocol.js"
 import * as Session from "./Session.js"
 
-/** The URL of every file in the guest package's bin/, by file name. */
-const assetUrls = import.meta.glob<string>("../../guest/bin/*", { query: "?url", import: "default", eager: true })
+/**
+ * Where the page is: the worker's own script sits one directory below it (`src/` when served,
+ * `assets/` when built), and the page's directory holds the guest package's bin/ files (Vite's
+ * public directory is packages/guest/bin, served as they are and copied into the build).
+ */
+const pageBase = new URL("../", self.location.href)
 
+/** Every packaged program and runtime file, at its `Guests.path`, fetched from beside the page. */
 const files = new Map(
-  Object.entries(assetUrls).map(([key, url]) => [`${Guests.binDirectory}${key.slice(key.lastIndexOf("/") + 1)}`, url])
+  [...Guests.names, ...Guests.libraryNames].map((
+    name
+  ) => [`${Guests.binDirectory}${name}`, new URL(name, pageBase).href])
 )
 
 const platform = Layer.mergeAll(FetchFileSystem.layer(files), Path.layer)
