@@ -104,11 +104,15 @@ export const make = (files: ReadonlyMap<string, string>, fetcher: Fetch = fetchB
     },
     readDirectory: (path) => {
       const directory = normalize(path)
-      if (!directories.has(directory)) return Effect.fail(failure("NotFound", "readDirectory", path, "no such directory"))
+      if (!directories.has(directory)) {
+        return Effect.fail(failure("NotFound", "readDirectory", path, "no such directory"))
+      }
       const prefix = directory === "/" ? "/" : `${directory}/`
       const names = new Set<string>()
       for (const entry of [...urls.keys(), ...directories]) {
-        if (entry.startsWith(prefix) && entry.length > prefix.length) names.add(entry.slice(prefix.length).split("/")[0])
+        if (entry.startsWith(prefix) && entry.length > prefix.length) {
+          names.add(entry.slice(prefix.length).split("/")[0])
+        }
       }
       return Effect.succeed(Array.from(names).sort())
     },
