@@ -6,10 +6,11 @@
  * How it works, in stages (each in its own file under `internal/jit/`):
  * 1. Find hot code: the interpreter counts entries into each pc (run starts, taken jumps and
  *    branches, exits of compiled code); a pc entered often enough starts a region.
- * 2. Build its control flow: the code of the entry's page reachable through fall-throughs and
- *    direct jumps and branches, as basic blocks (bounded in size).
+ * 2. Build its control flow: the code of the entry's page and the next one reachable through
+ *    fall-throughs and direct jumps and branches, as basic blocks (bounded in size).
  * 3. Emit: one WebAssembly function per region (guest registers in i64 locals, structured loops
- *    and branches, an inline software TLB for every load and store), several regions per module.
+ *    and branches, an inline software TLB for every load and store, F and D on the register file
+ *    with f64 fast paths and the interpreter's FP unit for the rest), several regions per module.
  * 4. Install: functions share one function table; a dispatch table in linear memory maps a pc to
  *    its function, and compiled code tail-calls the next region through it, checking the budget.
  * 5. Invalidate: writes to code (guest stores, the kernel's own writes, freed frames) drop the

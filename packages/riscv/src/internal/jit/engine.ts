@@ -5,7 +5,9 @@
  *   1. Find hot code (here, `probe`): the interpreter runs cold code and reports every taken jump
  *      or branch; run starts and exits of compiled code count too. A pc entered
  *      `HOTNESS_THRESHOLD` times becomes a region entry.
- *   2. Build its control flow (`region.ts`): blocks and edges inside the entry's page.
+ *   2. Build its control flow (`region.ts`): blocks and edges inside the entry's page and the
+ *      next one (a region with code there is entered only where that page executes from the
+ *      frame it was compiled from, and is dropped by writes to either frame).
  *   3. Emit (`emit.ts`, `wasm.ts`): one function per region, several regions per module.
  *   4. Install (here, `compile` / `install`): functions go into one shared function table; a
  *      region is entered through the dispatch table in linear memory (pc → table slot), filled
