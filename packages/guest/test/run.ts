@@ -52,6 +52,8 @@ export interface RunOptions {
   readonly minStackSize?: number
   /** What the guest reads on stdin (PA_FD 0; end of file after it); no stdin when undefined. */
   readonly stdin?: Uint8Array
+  /** The executable's bytes, instead of bin/`name`'s. */
+  readonly bytes?: Uint8Array
   /** Called once the process has started. */
   readonly whileRunning?: (process: Handle.Process) => Effect.Effect<void, unknown, Kernel.Kernel | Scope.Scope>
 }
@@ -82,7 +84,7 @@ export const runGuest = (
 ): Effect.Effect<Outcome, unknown, Kernel.Kernel | Scope.Scope> =>
   Effect.gen(function*() {
     const k = yield* Kernel.Kernel
-    const executable = yield* k.vmo.fromBytes(binFile(name), { name, executable: true })
+    const executable = yield* k.vmo.fromBytes(options.bytes ?? binFile(name), { name, executable: true })
     const builder = yield* ProcessBuilder.make({
       name,
       job: yield* k.job.root(),
