@@ -20,7 +20,8 @@
  *                                                      them); paths are taken from where the
  *                                                      command was run
  *
- * Needs clang and ld.lld (Debian: clang lld), picolibc for rv64imac/lp64
+ * Needs clang and ld.lld (Debian: clang lld), picolibc for rv64imafdc/lp64d (or rv64imac/lp64 for
+ * `cc -mabi=lp64`)
  * (picolibc-riscv64-unknown-elf) and its libgcc (gcc-riscv64-unknown-elf). Compiles with clang,
  * links with ld.lld directly (clang's bare-metal driver ignores -pie). Output is byte-reproducible:
  * no build id, no timestamps, no compiler ident, and every path is relative to the package (the
@@ -47,7 +48,23 @@ const run = promisify(execFile)
 const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const DEBIAN_PACKAGES = "clang lld llvm picolibc-riscv64-unknown-elf gcc-riscv64-unknown-elf"
 const PICOLIBC = process.env.PICOLIBC ?? "/usr/lib/picolibc/riscv64-unknown-elf"
-const MULTILIB = "rv64imac/lp64"
+/**
+ * The guests' target: RV64GC with the bit-manipulation extensions, double-precision float ABI (what
+ * Linux distributions and Fuchsia's toolchain build for). `cc -march=... -mabi=...` may pick another.
+ */
+const DEFAULT_MARCH = "rv64gc_zba_zbb_zbs"
+const DEFAULT_MABI = "lp64d"
+
+/**
+ * The prebuilt libraries for each float ABI: picolibc's multilib and the -march whose libgcc
+ * multilib gcc-riscv64-unknown-elf ships (it has none for rv64imafdc/lp64d exactly; rv64iafd/lp64d
+ * is ABI-compatible: M and C change no calling convention).
+ */
+const ABI_LIBRARIES: Readonly<Record<string, { readonly multilib: string; readonly libgccMarch: string }>> = {
+  lp64: { multilib: "rv64imac/lp64", libgccMarch: "rv64imac" },
+  lp64f: { multilib: "rv64imafc/lp64f", libgccMarch: "rv64iaf" },
+  lp64d: { multilib: "rv64imafdc/lp64d", libgccMarch: "rv64iafd" }
+}
 /** Where the build writes a summary of what it built and with which tools. */
 const MANIFEST = "bin/manifest.json"
 
@@ -60,6 +77,7 @@ const RUNTIME = [
   "sysroot/src/startup.c",
   "sysroot/src/stdio.c",
   "sysroot/src/heap.c",
+  "sysroot/src/malloc.c",
   "sysroot/src/exit.c",
   "sysroot/src/posix.c",
   "sysroot/src/dirent.c",
@@ -148,6 +166,9 @@ interface Toolchain {
   readonly resourceInclude: string
   /** picolibc's libc.a as Debian ships it; links use {@link pieLibc}'s copy. */
   readonly libc: string
+  /** The target: -march and -mabi of every compile. */
+  readonly march: string
+  readonly mabi: string
   readonly objcopy: string
   readonly ar: string
   readonly libgcc: string
@@ -157,7 +178,14 @@ interface Toolchain {
 const firstLine = (s: string) => s.split("\n")[0]!.trim()
 
 /** Finds the toolchain, or says what is missing. */
-const findToolchain = async (): Promise<Toolchain | { readonly missing: ReadonlyArray<string> }> => {
+const findToolchain = async (
+  march: string = DEFAULT_MARCH,
+  mabi: string = DEFAULT_MABI
+): Promise<Toolchain | { readonly missing: ReadonlyArray<string> }> => {
+  const abi = ABI_LIBRARIES[mabi]
+  if (abi === undefined) {
+    return { missing: [`libraries for -mabi=${mabi} (known: ${Object.keys(ABI_LIBRARIES).join(", ")})`] }
+  }
   const missing: Array<string> = []
   const clang = process.env.CLANG ?? "clang"
   const lld = process.env.LD_LLD ?? "ld.lld"
@@ -179,17 +207,18 @@ const findToolchain = async (): Promise<Toolchain | { readonly missing: Readonly
   if (clangVersion !== "") {
     resourceInclude = path.join(firstLine((await run(clang, ["-print-resource-dir"])).stdout), "include")
   }
-  const libc = path.join(PICOLIBC, "lib", MULTILIB, "libc.a")
+  const libc = path.join(PICOLIBC, "lib", abi.multilib, "libc.a")
   if (!existsSync(libc)) missing.push(libc)
   let libgcc = ""
   try {
     libgcc = firstLine(
-      (await run("riscv64-unknown-elf-gcc", ["-march=rv64imac", "-mabi=lp64", "-print-libgcc-file-name"])).stdout
+      (await run("riscv64-unknown-elf-gcc", [`-march=${abi.libgccMarch}`, `-mabi=${mabi}`, "-print-libgcc-file-name"]))
+        .stdout
     )
   } catch {
     // Fall through: checked below.
   }
-  if (libgcc === "" || !existsSync(libgcc)) missing.push("libgcc.a for riscv64-unknown-elf rv64imac/lp64")
+  if (libgcc === "" || !existsSync(libgcc)) missing.push(`libgcc.a for riscv64-unknown-elf ${abi.libgccMarch}/${mabi}`)
   if (missing.length > 0) return { missing }
   let picolibc = "unknown"
   try {
@@ -199,6 +228,8 @@ const findToolchain = async (): Promise<Toolchain | { readonly missing: Readonly
     // Keep "unknown".
   }
   return {
+    march,
+    mabi,
     clang,
     lld,
     objcopy,
@@ -210,7 +241,10 @@ const findToolchain = async (): Promise<Toolchain | { readonly missing: Readonly
       clang: clangVersion,
       lld: lldVersion,
       picolibc,
-      libgcc: path.basename(path.dirname(path.dirname(path.dirname(libgcc))))
+      libgcc: path.basename(path.dirname(path.dirname(path.dirname(libgcc)))),
+      target: `${march}/${mabi}`,
+      multilib: abi.multilib,
+      libgccMultilib: `${abi.libgccMarch}/${mabi}`
     }
   }
 }
@@ -253,8 +287,8 @@ const POSIX_OPTIONS = [
 
 const compileFlags = (root: string, tools: Toolchain, flavour: Flavour, warningsAreErrors = true): Array<string> => [
   "--target=riscv64-unknown-elf",
-  "-march=rv64imac",
-  "-mabi=lp64",
+  `-march=${tools.march}`,
+  `-mabi=${tools.mabi}`,
   "-mcmodel=medany",
   "-mno-relax",
   "-O2",
@@ -330,7 +364,10 @@ const picolibcFlags = (printf: Guests.Printf) => [
  * symbol ...; recompile with -fPIC"). The other members are byte for byte Debian's.
  */
 const pieLibc = async (tools: Toolchain, dir: string): Promise<string> => {
-  const output = path.join(dir, "libc-pie.a")
+  const output = path.join(
+    dir,
+    `libc-pie-${path.basename(path.dirname(path.dirname(tools.libc)))}-${path.basename(path.dirname(tools.libc))}.a`
+  )
   if (existsSync(output)) return output
   const members = PieArchive.archiveMembers(new Uint8Array(await fs.readFile(tools.libc)))
   if (typeof members === "string") throw new Error(`${tools.libc}: ${members}`)
@@ -617,6 +654,9 @@ interface CcRequest {
   /** Flags for the linker: -Wl, and -z. */
   readonly linkerFlags: ReadonlyArray<string>
   readonly printf: Guests.Printf
+  /** The target (-march, -mabi): the runtime and libraries are those of its float ABI. */
+  readonly march: string
+  readonly mabi: string
 }
 
 const CC_USAGE = [
@@ -629,7 +669,8 @@ const CC_USAGE = [
   "  -D NAME[=VALUE] -U NAME -I DIR    the preprocessor",
   "  -l NAME -L DIR     libraries;  -Wl,ARG,...  -z KEYWORD   the linker (-z stack-size=N: the stack)",
   "  -W... -f... -std=  passed to the compiler",
-  "  --integer-printf   picolibc's integer-only printf and scanf (smaller; also -DPICOLIBC_INTEGER_PRINTF_SCANF)"
+  "  --integer-printf   picolibc's integer-only printf and scanf (smaller; also -DPICOLIBC_INTEGER_PRINTF_SCANF)",
+  `  -march=ISA -mabi=ABI  the target (default ${DEFAULT_MARCH} / ${DEFAULT_MABI}; ABI lp64, lp64f or lp64d)`
 ].join("\n")
 
 /** Parses `cc`'s arguments, resolving paths against `cwd`; a string says what is wrong. */
@@ -638,6 +679,8 @@ const parseCc = (args: ReadonlyArray<string>, cwd: string): CcRequest | string =
   let dynamic = false
   let compileOnly = false
   let printf: Guests.Printf = "double"
+  let march = DEFAULT_MARCH
+  let mabi = DEFAULT_MABI
   const sources: Array<string> = []
   const inputs: Array<CcRequest["inputs"][number]> = []
   const compilerFlags: Array<string> = []
@@ -649,7 +692,11 @@ const parseCc = (args: ReadonlyArray<string>, cwd: string): CcRequest | string =
     if (arg === "--dynamic") dynamic = true
     else if (arg === "--static" || arg === "-static") dynamic = false
     else if (arg === "--integer-printf") printf = "integer"
-    else if (arg === "-c") compileOnly = true
+    else if (arg.startsWith("-march=")) march = arg.slice("-march=".length)
+    else if (arg.startsWith("-mabi=")) {
+      mabi = arg.slice("-mabi=".length)
+      if (ABI_LIBRARIES[mabi] === undefined) return `-mabi=${mabi}: not one of ${Object.keys(ABI_LIBRARIES).join(", ")}`
+    } else if (arg === "-c") compileOnly = true
     else if (arg === "-o") {
       output = args[++i]
       if (output === undefined) return "-o needs a file"
@@ -695,7 +742,9 @@ const parseCc = (args: ReadonlyArray<string>, cwd: string): CcRequest | string =
     dynamic,
     compilerFlags,
     linkerFlags,
-    printf
+    printf,
+    march,
+    mabi
   }
 }
 
@@ -793,7 +842,7 @@ const mainCc = async (args: ReadonlyArray<string>) => {
     console.error(`cc: ${request}\n${CC_USAGE}`)
     process.exit(2)
   }
-  const tools = await findToolchain()
+  const tools = await findToolchain(request.march, request.mabi)
   if ("missing" in tools) {
     console.error(
       `cc: guest toolchain not found (missing: ${
@@ -814,8 +863,8 @@ const mainCc = async (args: ReadonlyArray<string>) => {
  * `build.ts libc-check`: links every member of picolibc's archive (as {@link pieLibc} makes it) into
  * one static PIE and one dynamically linked program with the runtime, each member forced in by
  * one of the symbols it defines (`--undefined`), without --gc-sections (so nothing escapes the
- * linker's relocation checks); a member all of whose symbols the runtime defines is replaced by
- * it and counted apart. Both outputs get the usual structure checks.
+ * linker's relocation checks); a member defining a symbol the runtime defines (its locks, sbrk,
+ * malloc, clocks, TLS set-up) is replaced by it and counted apart. Both outputs get the usual structure checks.
  */
 const libcCheck = async (tools: Toolchain) => {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "zxsim-libc-check-"))
@@ -827,7 +876,9 @@ const libcCheck = async (tools: Toolchain) => {
     const main = path.join(dir, "main.c")
     await fs.writeFile(main, "int main(void) { return 0; }\n")
     await pool(os.availableParallelism?.() ?? os.cpus().length, [
-      ...sources.map((source) => () => run(tools.clang, [...flags, "-c", source, "-o", objectOf(source)], { cwd: PACKAGE_DIR })),
+      ...sources.map((source) => () =>
+        run(tools.clang, [...flags, "-c", source, "-o", objectOf(source)], { cwd: PACKAGE_DIR })
+      ),
       () => run(tools.clang, [...flags, "-c", main, "-o", path.join(dir, "main.o")], { cwd: PACKAGE_DIR })
     ])
     const defined = async (files: ReadonlyArray<string>) =>
@@ -840,7 +891,7 @@ const libcCheck = async (tools: Toolchain) => {
       const match = /^[^:]+:([^:]+): \S+ ([A-Za-z]) (\S+)$/.exec(line)
       if (match === null) continue
       const list = byMember.get(match[1]!) ?? []
-      if (!runtimeSymbols.has(match[3]!)) list.push(match[3]!)
+      list.push(match[3]!)
       byMember.set(match[1]!, list)
     }
     const members = PieArchive.archiveMembers(new Uint8Array(await fs.readFile(libc)))
@@ -851,7 +902,7 @@ const libcCheck = async (tools: Toolchain) => {
     for (const member of members) {
       const symbols = byMember.get(member.name)
       if (symbols === undefined) empty.push(member.name)
-      else if (symbols.length === 0) replaced.push(member.name)
+      else if (symbols.some((name) => runtimeSymbols.has(name))) replaced.push(member.name)
       else roots.push(symbols[0]!)
     }
     const linkTools = { ...tools, libc }
@@ -861,18 +912,37 @@ const libcCheck = async (tools: Toolchain) => {
     await run(tools.lld, [
       ...linkFlags,
       ...undefinedFlags,
-      ...staticLinkArgs(staticOutput, [...STATIC_START, ...RUNTIME].map(objectOf), [path.join(dir, "main.o")], linkTools, "double")
+      ...staticLinkArgs(
+        staticOutput,
+        [...STATIC_START, ...RUNTIME].map(objectOf),
+        [path.join(dir, "main.o")],
+        linkTools,
+        "double"
+      )
     ], { cwd: PACKAGE_DIR, maxBuffer: 64 << 20 })
     check("static", ElfChecks.staticPieProblems(await fs.readFile(staticOutput)), "static PIE")
     const dynamicOutput = path.join(dir, "dynamic")
     await run(tools.lld, [
       ...linkFlags,
       ...undefinedFlags,
-      ...dynamicLinkArgs(dynamicOutput, [...DYNAMIC_START, ...RUNTIME].map(objectOf), [path.join(dir, "main.o")], [], linkTools, "double")
+      ...dynamicLinkArgs(
+        dynamicOutput,
+        [...DYNAMIC_START, ...RUNTIME].map(objectOf),
+        [path.join(dir, "main.o")],
+        [],
+        linkTools,
+        "double"
+      )
     ], { cwd: PACKAGE_DIR, maxBuffer: 64 << 20 })
-    check("dynamic", ElfChecks.dynamicProgramProblems(await fs.readFile(dynamicOutput), []), "dynamically linked program")
+    check(
+      "dynamic",
+      ElfChecks.dynamicProgramProblems(await fs.readFile(dynamicOutput), []),
+      "dynamically linked program"
+    )
     console.log(
-      `libc check: ${roots.length} of ${members.length} members of libc.a linked into a static PIE and a dynamically linked program; ${replaced.length} replaced by the runtime (${replaced.join(", ")}); ${empty.length} define no symbol`
+      `libc check: ${roots.length} of ${members.length} members of libc.a linked into a static PIE and a dynamically linked program; ${replaced.length} replaced by the runtime (${
+        replaced.join(", ")
+      }); ${empty.length} define no symbol`
     )
   } finally {
     await fs.rm(dir, { recursive: true, force: true })
@@ -884,7 +954,11 @@ const main = async () => {
   if (process.argv[2] === "libc-check") {
     const tools = await findToolchain()
     if ("missing" in tools) {
-      console.error(`guest toolchain not found (missing: ${tools.missing.join(", ")}); on Debian: apt-get install ${DEBIAN_PACKAGES}`)
+      console.error(
+        `guest toolchain not found (missing: ${
+          tools.missing.join(", ")
+        }); on Debian: apt-get install ${DEBIAN_PACKAGES}`
+      )
       process.exit(1)
     }
     return libcCheck(tools)

@@ -65,21 +65,25 @@ describe("threads", () => {
 describe("exit writes out open streams", () => {
   for (const [cpu, layer] of cpus) {
     for (const from of ["main", "thread"]) {
-      it.live(`fopen and fdopen streams, never flushed or closed, are written by exit from ${from} (${cpu})`, () =>
-        onKernel(
-          layer,
-          Effect.gen(function*() {
-            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zxsim-exit-"))
-            const outcome = yield* runGuest("exit_flush", {
-              args: [from, "/data/out.txt"],
-              namespace: [yield* mount(dir, "/data")]
+      it.live(
+        `fopen and fdopen streams, never flushed or closed, are written by exit from ${from} (${cpu})`,
+        () =>
+          onKernel(
+            layer,
+            Effect.gen(function*() {
+              const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zxsim-exit-"))
+              const outcome = yield* runGuest("exit_flush", {
+                args: [from, "/data/out.txt"],
+                namespace: [yield* mount(dir, "/data")]
+              })
+              assert.strictEqual(outcome.returnCode, 3n, outcome.stderr)
+              assert.strictEqual(outcome.stdout, "fdopen")
+              assert.strictEqual(fs.readFileSync(path.join(dir, "out.txt"), "utf8"), "fopen /data/out.txt")
+              fs.rmSync(dir, { recursive: true })
             })
-            assert.strictEqual(outcome.returnCode, 3n, outcome.stderr)
-            assert.strictEqual(outcome.stdout, "fdopen")
-            assert.strictEqual(fs.readFileSync(path.join(dir, "out.txt"), "utf8"), "fopen /data/out.txt")
-            fs.rmSync(dir, { recursive: true })
-          })
-        ), 120_000)
+          ),
+        120_000
+      )
     }
   }
 })

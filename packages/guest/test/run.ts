@@ -52,6 +52,8 @@ export interface RunOptions {
   readonly minStackSize?: number
   /** What the guest reads on stdin (PA_FD 0; end of file after it); no stdin when undefined. */
   readonly stdin?: Uint8Array
+  /** The executable's bytes, instead of bin/`name`'s. */
+  readonly bytes?: Uint8Array
   /** Called once the process has started. */
   readonly whileRunning?: (process: Handle.Process) => Effect.Effect<void, unknown, Kernel.Kernel | Scope.Scope>
 }
@@ -77,7 +79,7 @@ export const runGuest = (
 ): Effect.Effect<Outcome, unknown, Kernel.Kernel | Scope.Scope> => {
   const whileRunning = options.whileRunning
   const executor: GuestCommandExecutor.Options = {
-    programs: [GuestCommandExecutor.programMap({ [name]: binFile(name) })],
+    programs: [GuestCommandExecutor.programMap({ [name]: options.bytes ?? binFile(name) })],
     environment: options.env ?? [],
     loader: options.loader === undefined ? undefined : { _tag: "Map", files: options.loader },
     configure: ({ builder }) =>

@@ -67,6 +67,20 @@ typedef struct {
 #define ZXS_DL_BAD_SYMBOL (-11)      // a relocation names a symbol index past the symbol table
 #define ZXS_DL_UNDEFINED (-12)       // a symbol no object of the scope defines
 #define ZXS_DL_TLS (-13)             // a shared library with thread-local storage
+#define ZXS_DL_FLOAT_ABI (-14)       // a library whose float ABI is not the executable's
+
+// The float ABI bits of a RISC-V ELF header's e_flags (EF_RISCV_FLOAT_ABI: soft, single, double,
+// quad), and their names.
+#define ZXS_EF_RISCV_FLOAT_ABI 0x6u
+
+static inline const char* zxs_float_abi_name(uint32_t e_flags) {
+  switch (e_flags & ZXS_EF_RISCV_FLOAT_ABI) {
+    case 0x0: return "soft-float (lp64)";
+    case 0x2: return "single-float (lp64f)";
+    case 0x4: return "double-float (lp64d)";
+    default: return "quad-float (lp64q)";
+  }
+}
 
 static inline const char* zxs_dl_error_text(int code) {
   switch (code) {
@@ -83,6 +97,7 @@ static inline const char* zxs_dl_error_text(int code) {
     case ZXS_DL_BAD_SYMBOL: return "relocation symbol index out of range";
     case ZXS_DL_UNDEFINED: return "symbol not found";
     case ZXS_DL_TLS: return "thread-local storage in a shared library is not supported";
+    case ZXS_DL_FLOAT_ABI: return "its float ABI (EF_RISCV_FLOAT_ABI) differs from the executable's";
     default: return "error";
   }
 }

@@ -8,7 +8,6 @@
 // a bufio stream (its `put` is __bufio_put) enters the list and leaves it when closed. exit()
 // writes out every stream on the list (__zxs_streams_flush, from stdio.c's destructor), as POSIX
 // asks.
-#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio-bufio.h>
@@ -21,7 +20,7 @@
 
 struct __lock {
   int state;         // the futex word (lock.h)
-  uintptr_t owner;   // the thread holding it (pthread_self), 0 when free
+  uintptr_t owner;   // the thread holding it (its thread pointer), 0 when free
   unsigned count;    // how many times the owner took it
   FILE* stream;      // the bufio stream it locks, or NULL
   struct __lock* next;
@@ -34,21 +33,43 @@ struct __lock __lock___libc_recursive_mutex;
 static zxs_lock_t streams_lock = ZXS_LOCK_INIT;
 static struct __lock* streams;
 
-static void lock_acquire(struct __lock* lock) {
-  if (lock == NULL) return;
-  uintptr_t self = (uintptr_t)pthread_self();
-  if (__atomic_load_n(&lock->owner, __ATOMIC_RELAXED) == self) {
-    lock->count++;
-    return;
-  }
+// The calling thread's identity: its thread pointer (each thread's TLS block is its own). Cheaper
+// than pthread_self, which matters here: picolibc takes a stream's lock for every character.
+static inline uintptr_t self_id(void) { return (uintptr_t)__builtin_thread_pointer(); }
+
+// Taking and giving back a lock the calling thread does not already hold, once the process has
+// threads: the futex (out of line, so the common paths below stay small).
+static __attribute__((noinline)) void lock_take(struct __lock* lock, uintptr_t self) {
   zxs_futex_lock_until(&lock->state, ZX_TIME_INFINITE);
   __atomic_store_n(&lock->owner, self, __ATOMIC_RELAXED);
   lock->count = 1;
 }
 
-static int lock_try_acquire(struct __lock* lock) {
+static __attribute__((noinline)) void lock_give(struct __lock* lock) {
+  __atomic_store_n(&lock->owner, 0, __ATOMIC_RELAXED);
+  zxs_futex_unlock(&lock->state);
+}
+
+// While the process has one thread, a lock is kept with plain stores (held: state 1, its owner and
+// count), which is the state the futex paths expect: a lock held when the first other thread
+// starts stays held until its owner gives it back.
+static inline void lock_acquire(struct __lock* lock) {
+  if (lock == NULL) return;
+  uintptr_t self = self_id();
+  if (__atomic_load_n(&lock->owner, __ATOMIC_RELAXED) == self) {
+    lock->count++;
+  } else if (!__atomic_load_n(&__zxs_threaded, __ATOMIC_RELAXED)) {
+    lock->state = 1;
+    lock->owner = self;
+    lock->count = 1;
+  } else {
+    lock_take(lock, self);
+  }
+}
+
+static inline int lock_try_acquire(struct __lock* lock) {
   if (lock == NULL) return 1;
-  uintptr_t self = (uintptr_t)pthread_self();
+  uintptr_t self = self_id();
   if (__atomic_load_n(&lock->owner, __ATOMIC_RELAXED) == self) {
     lock->count++;
     return 1;
@@ -59,11 +80,15 @@ static int lock_try_acquire(struct __lock* lock) {
   return 1;
 }
 
-static void lock_release(struct __lock* lock) {
-  if (lock == NULL || __atomic_load_n(&lock->owner, __ATOMIC_RELAXED) != (uintptr_t)pthread_self()) return;
+static inline void lock_release(struct __lock* lock) {
+  if (lock == NULL || __atomic_load_n(&lock->owner, __ATOMIC_RELAXED) != self_id()) return;
   if (--lock->count > 0) return;
-  __atomic_store_n(&lock->owner, 0, __ATOMIC_RELAXED);
-  zxs_futex_unlock(&lock->state);
+  if (!__atomic_load_n(&__zxs_threaded, __ATOMIC_RELAXED)) {
+    lock->owner = 0;
+    lock->state = 0;
+  } else {
+    lock_give(lock);
+  }
 }
 
 void __retarget_lock_init(_LOCK_T* slot) {

@@ -59,6 +59,8 @@ static struct __zxs_pthread initial_thread;
 // The calling thread's record; NULL on the initial thread.
 static __thread pthread_t current;
 
+int __zxs_threaded;
+
 // Threads alive (the initial one included): the last to end exits the process.
 static atomic_int live_threads = 1;
 
@@ -299,6 +301,7 @@ int pthread_create(pthread_t* out, const pthread_attr_t* attr, void* (*start)(vo
   uintptr_t tp = zxs_tls_prepare(base, (unsigned char*)(mapped + stack_size));
   uintptr_t sp = mapped + stack_size;  // page-aligned, so 16-byte aligned as the ABI wants
   atomic_fetch_add(&live_threads, 1);
+  __atomic_store_n(&__zxs_threaded, 1, __ATOMIC_SEQ_CST);
   status = zx_thread_start(thread->handle, (uintptr_t)__zxs_thread_entry, sp, (uintptr_t)thread, tp);
   if (status != ZX_OK) {
     atomic_fetch_sub(&live_threads, 1);

@@ -37,6 +37,10 @@ ZXS_HIDDEN void __zxs_streams_flush(void);
 // fuchsia-io.c: frees the calling thread's reply buffer (pthread.c, as a thread ends).
 ZXS_HIDDEN void __zxs_io_thread_exit(void);
 
+// pthread.c: set (never cleared) just before the process's second thread starts; until then
+// picolibc's locks need no atomic operations.
+ZXS_HIDDEN extern int __zxs_threaded;
+
 // heap.c: the root VMAR the heap reserves its range in.
 ZXS_HIDDEN void __zx_heap_init(zx_handle_t root_vmar);
 

@@ -205,14 +205,25 @@ static __attribute__((noreturn)) void exit_failed(void) {
 typedef struct {
   zx_status_t status;
   int code;
+  uint32_t flags;  // ZXS_DL_FLOAT_ABI: the library's e_flags
 } load_error_t;
+
+// The executable's e_flags: every library must have its float ABI (EF_RISCV_FLOAT_ABI), or values
+// would be passed in registers the other side does not read.
+static uint32_t executable_flags;
 
 static __attribute__((noreturn)) void fail_load(const char* name, load_error_t error) {
   begin();
   put("cannot load ");
   put(name);
   put(": ");
-  if (error.code != ZXS_DL_OK) {
+  if (error.code == ZXS_DL_FLOAT_ABI) {
+    // Which ABIs: "its float ABI is double-float (lp64d), the executable's soft-float (lp64)".
+    put("its float ABI is ");
+    put(zxs_float_abi_name(error.flags));
+    put(", the executable's ");
+    put(zxs_float_abi_name(executable_flags));
+  } else if (error.code != ZXS_DL_OK) {
     put(zxs_dl_error_text(error.code));
   } else {
     put_status(error.status);
@@ -323,15 +334,15 @@ static zx_status_t forward_main_message(zx_handle_t bootstrap, zx_handle_t* prog
 // Loading
 // ---------------------------------------------------------------------------------------------
 
-static const load_error_t LOAD_OK = {ZX_OK, ZXS_DL_OK};
+static const load_error_t LOAD_OK = {ZX_OK, ZXS_DL_OK, 0};
 
 static load_error_t status_error(zx_status_t status) {
-  load_error_t e = {status, ZXS_DL_OK};
+  load_error_t e = {status, ZXS_DL_OK, 0};
   return e;
 }
 
 static load_error_t code_error(int code) {
-  load_error_t e = {ZX_OK, code};
+  load_error_t e = {ZX_OK, code, 0};
   return e;
 }
 
@@ -411,6 +422,12 @@ static load_error_t load_object(zx_handle_t vmo, const char* name, int is_librar
   int code = zxs_image_check(&ehdr, phdrs, &image);
   if (code != ZXS_DL_OK) return code_error(code);
   if (is_library && image.has_tls) return code_error(ZXS_DL_TLS);
+  if (!is_library) executable_flags = ehdr.e_flags;
+  if (is_library && (ehdr.e_flags & ZXS_EF_RISCV_FLOAT_ABI) != (executable_flags & ZXS_EF_RISCV_FLOAT_ABI)) {
+    load_error_t error = code_error(ZXS_DL_FLOAT_ABI);
+    error.flags = ehdr.e_flags;
+    return error;
+  }
   if (!image.has_dynamic) return code_error(ZXS_DL_NO_DYNAMIC);
 
   char vmo_name[ZX_MAX_NAME_LEN] = {0};
