@@ -91,16 +91,20 @@ writeFileSync(join(examples, "readme.ts"), readmeBlocks[0])
 const ownExamples = join(root, "scripts", "pack-test")
 for (const file of readdirSync(ownExamples)) writeFileSync(join(examples, file), readFileSync(join(ownExamples, file)))
 // Every module the packages export, imported for its types, so that every shipped declaration
-// file is checked under the strict options.
-const modules = packages.flatMap((p) =>
+// file is checked under the strict options. The declarations of @effect/rpc (a peer of packages
+// built on @effect/cluster) use the DOM library's `Transferable`, so their modules are checked in
+// a project of their own that has the DOM library, as their consumers' projects must.
+const modulesOf = (p) =>
   readdirSync(join(p.dir, "dist", "dts")).filter((f) => f.endsWith(".d.ts")).map((f) =>
     `${p.manifest.name}/${f.slice(0, -5)}`
   )
-)
-writeFileSync(
-  join(examples, "declarations.ts"),
-  modules.map((m, i) => `import type * as M${i} from "${m}"\nexport type T${i} = typeof M${i}\n`).join("")
-)
+const needsDom = (p) => Object.keys(p.manifest.peerDependencies ?? {}).includes("@effect/rpc")
+const modules = packages.filter((p) => !needsDom(p)).flatMap(modulesOf)
+const domModules = packages.filter(needsDom).flatMap(modulesOf)
+const importsOf = (list) =>
+  list.map((m, i) => `import type * as M${i} from "${m}"\nexport type T${i} = typeof M${i}\n`).join("")
+writeFileSync(join(examples, "declarations.ts"), importsOf(modules))
+writeFileSync(join(examples, "declarations-dom.ts"), importsOf(domModules))
 const compilerOptions = {
   strict: true,
   exactOptionalPropertyTypes: true,
@@ -129,13 +133,26 @@ writeFileSync(
   )
 )
 writeFileSync(
+  join(app, "tsconfig.dom.json"),
+  JSON.stringify(
+    {
+      compilerOptions: { ...compilerOptions, lib: ["ES2022", "DOM"], skipLibCheck: false, noEmit: true },
+      files: ["src/declarations-dom.ts"]
+    },
+    null,
+    2
+  )
+)
+writeFileSync(
   join(app, "tsconfig.json"),
   JSON.stringify({ compilerOptions: { ...compilerOptions, skipLibCheck: true }, include: ["src"] }, null, 2)
 )
 step(
-  `type-checking the examples and ${modules.length} modules' declarations (strict, exactOptionalPropertyTypes, noUncheckedIndexedAccess, skipLibCheck false)`
+  `type-checking the examples and ${
+    modules.length + domModules.length
+  } modules' declarations (strict, exactOptionalPropertyTypes, noUncheckedIndexedAccess, skipLibCheck false)`
 )
-for (const project of ["tsconfig.strict.json", "tsconfig.json"]) {
+for (const project of ["tsconfig.strict.json", "tsconfig.dom.json", "tsconfig.json"]) {
   try {
     run(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", project], { cwd: app })
   } catch (e) {
