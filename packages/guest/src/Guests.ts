@@ -57,6 +57,7 @@ export const names = [
   "strings",
   "hashtable",
   "malloc_churn",
+  "nbody",
   "hello_dynamic",
   "process_builder_test_util",
   "write_relro",
@@ -67,7 +68,8 @@ export const names = [
   "clocks",
   "recurse",
   "pthreads",
-  "exit_flush"
+  "exit_flush",
+  "numeric"
 ] as const
 
 /**
@@ -380,6 +382,13 @@ const entries: ReadonlyArray<Omit<Guest, "printf"> & { readonly printf?: Printf 
     ending: exits(0)
   },
   {
+    name: "nbody",
+    kind: "benchmark",
+    description:
+      "Double-precision n-body simulation of five bodies (+ - * / and sqrt only), 100,000 x argv[1] steps; prints 'nbody … checksum=0x…' (the bits of the final energy and positions).",
+    ending: exits(0)
+  },
+  {
     name: "hello_dynamic",
     kind: "dynamic",
     description:
@@ -457,6 +466,14 @@ const entries: ReadonlyArray<Omit<Guest, "printf"> & { readonly printf?: Printf 
     description:
       "Writes `fopen <argv[2]>` into the file argv[2] opened with fopen, and `fdopen` into a stream fdopen'd over a duplicate of descriptor 1, neither ending in a newline nor flushed nor closed, then calls exit(3): from main (argv[1] `main`, the default) or from a second thread while main waits in pthread_join (`thread`). exit must write both out. Exits 3; 1 when a call fails.",
     ending: exits(3)
+  },
+  {
+    name: "numeric",
+    kind: "program",
+    printf: "double",
+    description:
+      "Floating-point work printed exactly with %a: `exact …` lines from + - * / and sqrt only (arithmetic on fixed operands, sqrt across the exponents, five-body leapfrog steps, an 8 x 8 LU factorization with partial pivoting and a solve), which every IEEE 754 machine computes bit for bit, then `libm …` lines sampling exp, log, sin, cos, atan2 and pow across their domains. Exits 0.",
+    ending: exits(0)
   }
 ]
 
