@@ -2,7 +2,7 @@
  * CPU benchmark: the prebuilt benchmark guests (their portable C sources are in
  * packages/guest/src-c/bench/: the kernels crc32, sha256, matmul, sort, pointer_chase and the
  * programs shaped like real code, calls, lexer, lists, bytecode, strings, hashtable,
- * malloc_churn) run on the JIT and on the reference interpreter through the real kernel and
+ * malloc_churn, and the double-precision nbody) run on the JIT and on the reference interpreter through the real kernel and
  * ProcessBuilder; the same C sources, built here as the guests are and linked with the same
  * picolibc, run as static riscv64 Linux binaries under qemu-riscv64, and natively (clang -O2, the
  * host's C library), all in the same run with the same argument (the work scale). Each time is the best of a few interleaved runs, from process start to
@@ -22,7 +22,7 @@
  * Environment: `ZXSIM_CPU_PROGRAMS=calls,lexer` runs only those programs; `ZXSIM_CPU_ROUNDS=N`
  * changes the number of JIT runs per program; `ZXSIM_CPU_INTERPRETER=0` leaves the interpreter out.
  *
- * Needs: clang and ld.lld, picolibc for rv64imac/lp64 and its libgcc (Debian: clang lld
+ * Needs: clang and ld.lld, picolibc for rv64imafdc/lp64d and its libgcc (Debian: clang lld
  * picolibc-riscv64-unknown-elf gcc-riscv64-unknown-elf, as the guest build does) and
  * qemu-riscv64 (Debian: qemu-user), and python3 to read the peers' CPU time (wait4). Missing tools are named and their columns left empty; nothing is installed.
  */
@@ -62,7 +62,8 @@ const ALL_PROGRAMS: ReadonlyArray<readonly [Guests.Name, number]> = [
   ["bytecode", 3],
   ["strings", 8],
   ["hashtable", 3],
-  ["malloc_churn", 2]
+  ["malloc_churn", 2],
+  ["nbody", 2]
 ]
 
 const selected = process.env.ZXSIM_CPU_PROGRAMS?.split(",").filter((s) => s !== "")
@@ -252,8 +253,8 @@ const PEER_GLUE = join(SOURCES, "..", "..", "..", "bench", "peer", "picolibc-lin
 /** The guests' compile flags (packages/guest/scripts/build.ts), for the qemu-riscv64 peer. */
 const guestFlags = (): Array<string> => [
   "--target=riscv64-unknown-elf",
-  "-march=rv64imac",
-  "-mabi=lp64",
+  "-march=rv64gc_zba_zbb_zbs",
+  "-mabi=lp64d",
   "-mcmodel=medany",
   "-mno-relax",
   "-O2",
@@ -273,7 +274,7 @@ const guestFlags = (): Array<string> => [
 
 /**
  * Builds the peers. qemu-riscv64's: each program compiled exactly as the guest is (clang -O2,
- * rv64imac, the guests' flags) and linked with the same picolibc and libgcc into a static Linux
+ * rv64gc_zba_zbb_zbs/lp64d, the guests' flags) and linked with the same picolibc and libgcc into a static Linux
  * executable whose platform glue (peer/picolibc-linux.c: stdout, sbrk, _exit, TLS) uses Linux
  * system calls, so qemu runs the same guest code, C library included, as zxsim does. Native:
  * clang -O2 with the host's C library. Undefined for a toolchain that is missing (after saying
@@ -312,7 +313,8 @@ const buildPeers = (): {
   }
   const native = build(
     () => [],
-    (name, binary) => execFileSync("clang", ["-O2", "-o", binary, join(SOURCES, `${name}.c`)], { stdio: "pipe" }),
+    (name, binary) =>
+      execFileSync("clang", ["-O2", "-o", binary, join(SOURCES, `${name}.c`), "-lm"], { stdio: "pipe" }),
     "native",
     "clang"
   )
@@ -321,11 +323,11 @@ const buildPeers = (): {
       const glue = join(dir, "picolibc-linux.o")
       execFileSync("clang", [...guestFlags(), "-c", "-o", glue, PEER_GLUE], { stdio: "pipe" })
       const libgcc = execFileSync("riscv64-unknown-elf-gcc", [
-        "-march=rv64imac",
-        "-mabi=lp64",
+        "-march=rv64iafd",
+        "-mabi=lp64d",
         "-print-libgcc-file-name"
       ], { encoding: "utf8" }).trim()
-      return [glue, join(PICOLIBC, "lib", "rv64imac", "lp64", "libc.a"), libgcc]
+      return [glue, join(PICOLIBC, "lib", "rv64imafdc", "lp64d", "libc.a"), libgcc]
     },
     (name, binary, libraries) => {
       const object = `${binary}.o`
