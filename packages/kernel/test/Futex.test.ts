@@ -85,6 +85,34 @@ describe("futexes", () => {
       })
     ))
 
+  it.effect("threads started inside an uninterruptible region (a resource's acquisition) still time out and can be killed", () =>
+    withGuests((cpu) =>
+      Effect.gen(function*() {
+        const k = yield* Kernel.Kernel
+        // Fibers inherit their parent's interruptibility: a guest thread started from inside
+        // acquireRelease's acquisition must not inherit it, or its timed wait never ends and a
+        // kill never lands.
+        const timed = yield* Effect.uninterruptible(launch(cpu, function*(m) {
+          m.write(FUTEX, u32(7))
+          const now = yield sys("clock_get_monotonic")
+          const later = yield sys("futex_wait", FUTEX, 7, 0, now + 1_000_000n)
+          yield sys("process_exit", later === BigInt(Status.TIMED_OUT) ? 0 : 1)
+        }, "timed"))
+        const forever = yield* Effect.uninterruptible(launch(cpu, function*(m) {
+          m.write(FUTEX + 4, u32(7))
+          yield sys("futex_wait", FUTEX + 4, 7, 0, TIME_INFINITE)
+          yield sys("process_exit", 1)
+        }, "forever"))
+        yield* hostTurns(20)
+        yield* TestClock.adjust(Duration.millis(2))
+        yield* k.object.waitOne(timed.process, Signals.PROCESS_TERMINATED)
+        assert.strictEqual((yield* k.process.info(timed.process)).returnCode, 0n)
+        yield* k.task.kill(forever.process)
+        yield* k.object.waitOne(forever.process, Signals.PROCESS_TERMINATED)
+        assert.strictEqual((yield* k.process.info(forever.process)).returnCode, -1024n)
+      })
+    ))
+
   it.effect("futex_wake wakes waiters in the order they began waiting, at most wake_count of them", () =>
     withGuests((cpu) =>
       Effect.gen(function*() {

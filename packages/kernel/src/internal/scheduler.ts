@@ -82,7 +82,10 @@ export class Scheduler implements Scheduling {
     if (thread.process.threads.size === 1) this.running++
     if (this.kernel.cpu === null) return null
     return Effect.asVoid(
-      Effect.tap(FiberSet.run(this.fibers, this.loop(thread)), (fiber) =>
+      // Interruptible whatever the starter's region: a thread is started from inside resource
+      // acquisitions (a command's start), and a fiber inherits its parent's interruptibility; an
+      // uninterruptible guest thread could never be killed, nor its timed waits end.
+      Effect.tap(FiberSet.run(this.fibers, Effect.interruptible(this.loop(thread))), (fiber) =>
         Effect.sync(() => {
           if (thread.state === TaskState.RUNNING) thread.fiber = fiber
         }))
