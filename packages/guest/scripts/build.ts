@@ -30,6 +30,9 @@
  * The sysroot files generated from @zxsim/kernel's tables and @zxsim/fidl's declarations come from
  * src/Sysroot.ts; the program and runtime file lists come from src/Guests.ts.
  */
+import { Command as CliCommand, Options, ValidationError } from "@effect/cli"
+import { NodeContext, NodeRuntime } from "@effect/platform-node"
+import * as Effect from "effect/Effect"
 import { execFile } from "node:child_process"
 import { createHash } from "node:crypto"
 import { existsSync } from "node:fs"
@@ -719,8 +722,9 @@ const parseCc = (args: ReadonlyArray<string>, cwd: string): CcRequest | string =
       const name = value("-l")
       if (name === undefined) return "-l needs a library name"
       inputs.push({ _tag: "link", args: [`-l${name}`] })
-    } else if (arg.startsWith("-Wl,")) linkerFlags.push(...arg.slice(4).split(",").filter((a) => a !== ""))
-    else if (arg === "-z") {
+    } else if (arg.startsWith("-Wl,")) {
+      for (const flag of arg.slice(4).split(",")) if (flag !== "") linkerFlags.push(flag)
+    } else if (arg === "-z") {
       const keyword = args[++i]
       if (keyword === undefined) return "-z needs a keyword"
       linkerFlags.push("-z", keyword)
@@ -949,37 +953,24 @@ const libcCheck = async (tools: Toolchain) => {
   }
 }
 
-const main = async () => {
-  if (process.argv[2] === "cc") return mainCc(process.argv.slice(3))
-  if (process.argv[2] === "libc-check") {
-    const tools = await findToolchain()
-    if ("missing" in tools) {
-      console.error(
-        `guest toolchain not found (missing: ${
-          tools.missing.join(", ")
-        }); on Debian: apt-get install ${DEBIAN_PACKAGES}`
-      )
-      process.exit(1)
-    }
-    return libcCheck(tools)
-  }
-  const args = new Set(process.argv.slice(2))
-  const check = args.has("--check")
-  const ifAvailable = args.has("--if-available")
-  for (const arg of args) {
-    if (arg !== "--check" && arg !== "--if-available") {
-      console.error(`unknown argument ${arg}; usage: build.ts [--check [--if-available]]`)
-      process.exit(2)
-    }
-  }
+/** The toolchain, or a message naming what is missing and how to install it. */
+const toolchainOrMessage = async (): Promise<Toolchain | string> => {
   const tools = await findToolchain()
-  if ("missing" in tools) {
-    const message = `guest toolchain not found (missing: ${
-      tools.missing.join(", ")
-    }); on Debian: apt-get install ${DEBIAN_PACKAGES}`
+  return "missing" in tools
+    ? `guest toolchain not found (missing: ${tools.missing.join(", ")}); on Debian: apt-get install ${DEBIAN_PACKAGES}`
+    : tools
+}
+
+/** Fails the command with `message` on stderr and exit status 1. */
+const failWith = (message: string) => Effect.zipRight(Effect.sync(() => console.error(message)), Effect.succeed(1))
+
+/** `build.ts [--check [--if-available]]`: rebuild into the package, or check a rebuild in a copy. */
+const buildOrCheck = async (check: boolean, ifAvailable: boolean): Promise<number> => {
+  const tools = await toolchainOrMessage()
+  if (typeof tools === "string") {
     if (!(check && ifAvailable)) {
-      console.error(message)
-      process.exit(1)
+      console.error(tools)
+      return 1
     }
     // Without a toolchain the generated sysroot files can still be checked.
     const root = await copyInputs()
@@ -988,24 +979,22 @@ const main = async () => {
       const differing = await compare(root, outputs(false))
       if (differing.length > 0) {
         console.error(`generated sysroot files differ from the committed ones: ${differing.join(", ")}`)
-        process.exit(1)
+        return 1
       }
       console.log(
-        `${message}\nchecked the ${
-          outputs(false).length
-        } generated sysroot files only (identical); binaries not rebuilt`
+        `${tools}\nchecked the ${outputs(false).length} generated sysroot files only (identical); binaries not rebuilt`
       )
+      return 0
     } finally {
       await fs.rm(root, { recursive: true, force: true })
     }
-    return
   }
   if (!check) {
     await build(PACKAGE_DIR, tools)
     console.log(
       `built ${Guests.names.length} programs and ${Guests.libraryNames.length} runtime files into bin/ and ${Sysroot.generatedFiles().length} generated sysroot files`
     )
-    return
+    return 0
   }
   const root = await copyInputs()
   try {
@@ -1022,15 +1011,76 @@ const main = async () => {
           }`
         )
       }
-      process.exit(1)
+      return 1
     }
     console.log(`rebuild is byte-identical: ${files.length} files`)
+    return 0
   } finally {
     await fs.rm(root, { recursive: true, force: true })
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error)
-  process.exit(1)
-})
+/** The script's exit status from an asynchronous step: its own, or 1 with the error's message. */
+const step = (run: () => Promise<number>) =>
+  Effect.catchAll(
+    Effect.tryPromise(run),
+    (error) => failWith(error.cause instanceof Error ? error.cause.message : String(error.cause))
+  )
+
+const libcCheckCommand = CliCommand.make("libc-check", {}, () =>
+  step(async () => {
+    const tools = await toolchainOrMessage()
+    if (typeof tools === "string") {
+      console.error(tools)
+      return 1
+    }
+    await libcCheck(tools)
+    return 0
+  })).pipe(
+    CliCommand.withDescription(
+      "link every member of picolibc's archive into a static PIE and a dynamically linked program with the runtime"
+    )
+  )
+
+const buildCommand = CliCommand.make(
+  "build.ts",
+  {
+    check: Options.boolean("check").pipe(
+      Options.withDescription("rebuild in a temporary copy and fail if any file differs from the committed bytes")
+    ),
+    ifAvailable: Options.boolean("if-available").pipe(
+      Options.withDescription("with --check and no toolchain: check only the generated sysroot files, and say so")
+    )
+  },
+  ({ check, ifAvailable }) =>
+    ifAvailable && !check
+      ? failWith("build.ts: --if-available goes with --check").pipe(Effect.as(2))
+      : step(() => buildOrCheck(check, ifAvailable))
+).pipe(
+  CliCommand.withDescription("regenerate the guest sysroot and rebuild the prebuilt programs and runtime files"),
+  CliCommand.withSubcommands([libcCheckCommand])
+)
+
+// `cc` is a compiler driver with a C compiler's option syntax (-O2, -lm, -Wl,..., -c, -o), which
+// @effect/cli's GNU-style options do not express; it keeps its own parser (parseCc).
+if (process.argv[2] === "cc") {
+  mainCc(process.argv.slice(3)).catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error)
+    process.exit(1)
+  })
+} else {
+  CliCommand.run(buildCommand, { name: "build.ts", version: "0.1.0" })(process.argv).pipe(
+    Effect.map((code) => (typeof code === "number" ? code : 0)),
+    // A command line that does not parse: @effect/cli has printed why; the usage follows.
+    Effect.catchIf(ValidationError.isValidationError, () =>
+      Effect.as(
+        Effect.sync(() =>
+          console.error("usage: build.ts [--check [--if-available]] | build.ts libc-check | build.ts cc --help")
+        ),
+        2
+      )),
+    Effect.flatMap((code) => Effect.sync(() => process.exit(code))),
+    Effect.provide(NodeContext.layer),
+    NodeRuntime.runMain
+  )
+}

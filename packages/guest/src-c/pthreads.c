@@ -15,16 +15,23 @@
 //   c11                thrd_create/thrd_join with a result, mtx_t and cnd_t ping-pong, call_once,
 //                      tss_t
 //   stdio              threads print whole lines through the shared stdout (flockfile)
+//   pipe               a thread writes 1,000 numbers into a pipe, main reads them through fdopen to
+//                      end of file; each end refuses the other direction, a write with no reader
+//                      left fails with EPIPE, the ends are FIFOs to fstat
 //
 // Exits 0 after `pthreads: ok`; 1 at the first check that fails (its line says which).
+#define _GNU_SOURCE 1  // pipe2
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <threads.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define PRODUCERS 2
 #define CONSUMERS 2
@@ -337,6 +344,45 @@ static void shared_stdout(void) {
   check(1, "stdio");
 }
 
+// --- pipe -------------------------------------------------------------------------------------
+
+static void* pipe_writer(void* arg) {
+  int fd = (int)(intptr_t)arg;
+  char line[16];
+  for (int i = 0; i < 1000; i++) {
+    int n = snprintf(line, sizeof line, "%d\n", i);
+    if (write(fd, line, (size_t)n) != n) return (void*)1;
+  }
+  close(fd);
+  return NULL;
+}
+
+static void pipes(void) {
+  int fds[2];
+  int ok = pipe(fds) == 0;
+  pthread_t writer;
+  ok = ok && pthread_create(&writer, NULL, pipe_writer, (void*)(intptr_t)fds[1]) == 0;
+  FILE* in = ok ? fdopen(fds[0], "r") : NULL;
+  long sum = 0;
+  int count = 0, value;
+  while (in != NULL && fscanf(in, "%d", &value) == 1) sum += value, count++;
+  void* result = (void*)1;
+  if (ok) pthread_join(writer, &result);
+  ok = ok && in != NULL && result == NULL && count == 1000 && sum == 499500;
+  if (in != NULL) fclose(in);
+  char c = 'x';
+  struct stat st;
+  ok = ok && pipe(fds) == 0;
+  ok = ok && write(fds[0], &c, 1) == -1 && errno == EBADF;
+  ok = ok && read(fds[1], &c, 1) == -1 && errno == EBADF;
+  ok = ok && fstat(fds[0], &st) == 0 && S_ISFIFO(st.st_mode);
+  ok = ok && close(fds[0]) == 0;
+  ok = ok && write(fds[1], &c, 1) == -1 && errno == EPIPE;
+  ok = ok && close(fds[1]) == 0;
+  ok = ok && pipe2(fds, O_NONBLOCK) == -1 && errno == EINVAL;
+  check(ok, "pipe");
+}
+
 int main(int argc, char** argv) {
   if (argc >= 2) items_per_producer = strtol(argv[1], NULL, 10);
   producer_consumer();
@@ -346,6 +392,7 @@ int main(int argc, char** argv) {
   detach_and_exit();
   c11();
   shared_stdout();
+  pipes();
   if (failures > 0) return 1;
   printf("pthreads: ok\n");
   return 0;

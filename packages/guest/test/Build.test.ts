@@ -90,5 +90,8 @@ describe("build script", () => {
     const result = await runBuildScript(["--frobnicate"])
     assert.strictEqual(result.status, 2)
     assert.include(result.stderr, "usage: build.ts [--check [--if-available]]")
+    const stray = await runBuildScript(["--if-available"])
+    assert.strictEqual(stray.status, 2)
+    assert.include(stray.stderr, "--if-available goes with --check")
   })
 })

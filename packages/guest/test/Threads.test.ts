@@ -24,7 +24,7 @@ describe("threads", () => {
   for (const [cpu, layer] of cpus) {
     // Live clock: the timed wait must really time out.
     it.live(
-      `pthreads: producers and consumers under a mutex and condition variables, mutex kinds, once, keys, timed wait, detach, C11 threads (${cpu})`,
+      `pthreads: producers and consumers under a mutex and condition variables, mutex kinds, once, keys, timed wait, detach, C11 threads, pipes (${cpu})`,
       () =>
         onKernel(
           layer,
@@ -45,7 +45,8 @@ describe("threads", () => {
                 "detach",
                 "pthread_exit and errno",
                 "c11 threads",
-                "stdio"
+                "stdio",
+                "pipe"
               ]
             ) assert.include(lines, `${check}: ok`)
             // Every thread's 50 lines came out whole.

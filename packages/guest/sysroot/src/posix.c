@@ -381,6 +381,45 @@ int dup(int fd) {
   return result;
 }
 
+// A pipe is a stream socket within the process: the read end's descriptor reads (end of file once
+// every write end is closed), the write end's writes (EPIPE once every read end is closed; there
+// are no signals, so no SIGPIPE). O_CLOEXEC is accepted and means nothing (there is no exec);
+// non-blocking pipes are not supported.
+int pipe2(int fds[2], int flags) {
+  if ((flags & ~O_CLOEXEC) != 0) {
+    errno = EINVAL;
+    return -1;
+  }
+  zx_handle_t ends[2];
+  zx_status_t status = zx_socket_create(0 /* a stream socket */, &ends[0], &ends[1]);
+  if (status != ZX_OK) return __zxs_status_errno(status);
+  zxs_fdio_t* reader = __zxs_fdio_new(ZXS_FDIO_SOCKET, ends[0], O_RDONLY);
+  zxs_fdio_t* writer = __zxs_fdio_new(ZXS_FDIO_SOCKET, ends[1], O_WRONLY);
+  if (reader == NULL || writer == NULL) {
+    // __zxs_fdio_new closed the handle of the one it could not make.
+    if (reader != NULL) reader->refs = 1, __zxs_fd_put(reader);
+    if (writer != NULL) writer->refs = 1, __zxs_fd_put(writer);
+    return -1;
+  }
+  int in = __zxs_fd_install(reader);
+  if (in < 0) {
+    reader->refs = 1, __zxs_fd_put(reader);
+    writer->refs = 1, __zxs_fd_put(writer);
+    return -1;
+  }
+  int out = __zxs_fd_install(writer);
+  if (out < 0) {
+    close(in);
+    writer->refs = 1, __zxs_fd_put(writer);
+    return -1;
+  }
+  fds[0] = in;
+  fds[1] = out;
+  return 0;
+}
+
+int pipe(int fds[2]) { return pipe2(fds, 0); }
+
 // Writes all of `data` to `socket`, waiting while it is full; -1 when it cannot take it.
 static ssize_t socket_write(zx_handle_t socket, const char* data, size_t size) {
   // A stdio descriptor the process was started without is a null object, as in fdio: writes vanish.
@@ -433,11 +472,11 @@ ssize_t write(int fd, const void* data, size_t size) {
 }
 
 static ssize_t write_io(zxs_fdio_t* io, const void* data, size_t size) {
-  if (io->kind == ZXS_FDIO_SOCKET) return socket_write(io->handle, data, size);
   if (io->kind == ZXS_FDIO_DIRECTORY || (io->flags & O_ACCMODE) == O_RDONLY) {
     errno = EBADF;
     return -1;
   }
+  if (io->kind == ZXS_FDIO_SOCKET) return socket_write(io->handle, data, size);
   size_t done = 0;
   while (done < size) {
     size_t actual = 0;
@@ -464,7 +503,6 @@ ssize_t read(int fd, void* data, size_t size) {
 
 static ssize_t read_io(zxs_fdio_t* io, void* data, size_t size) {
   if (size == 0) return 0;
-  if (io->kind == ZXS_FDIO_SOCKET) return socket_read(io->handle, data, size);
   if (io->kind == ZXS_FDIO_DIRECTORY) {
     errno = EISDIR;
     return -1;
@@ -473,6 +511,7 @@ static ssize_t read_io(zxs_fdio_t* io, void* data, size_t size) {
     errno = EBADF;
     return -1;
   }
+  if (io->kind == ZXS_FDIO_SOCKET) return socket_read(io->handle, data, size);
   size_t done = 0;
   while (done < size) {
     size_t actual = 0;
