@@ -18,6 +18,9 @@
 //   pipe               a thread writes 1,000 numbers into a pipe, main reads them through fdopen to
 //                      end of file; each end refuses the other direction, a write with no reader
 //                      left fails with EPIPE, the ends are FIFOs to fstat
+//   cpu time           a thread spins until its own CPU time (CLOCK_THREAD_CPUTIME_ID) reaches 20 ms;
+//                      after it ended, the process's (CLOCK_PROCESS_CPUTIME_ID, clock()) still
+//                      counts it, on top of main's
 //
 // Exits 0 after `pthreads: ok`; 1 at the first check that fails (its line says which).
 #define _GNU_SOURCE 1  // pipe2
@@ -383,6 +386,36 @@ static void pipes(void) {
   check(ok, "pipe");
 }
 
+// --- CPU time ---------------------------------------------------------------------------------
+
+static long long nanoseconds(clockid_t id) {
+  struct timespec t;
+  if (clock_gettime(id, &t) != 0) return -1;
+  return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+static volatile unsigned long spin_sink;
+
+static void* spinner(void* arg) {
+  long long* spent = arg;
+  while ((*spent = nanoseconds(CLOCK_THREAD_CPUTIME_ID)) >= 0 && *spent < 20000000LL) {
+    for (int i = 0; i < 10000; i++) spin_sink += (unsigned long)i;
+  }
+  return NULL;
+}
+
+static void cpu_time(void) {
+  long long spent = 0;
+  pthread_t thread;
+  int ok = pthread_create(&thread, NULL, spinner, &spent) == 0 && pthread_join(thread, NULL) == 0;
+  long long mine = nanoseconds(CLOCK_THREAD_CPUTIME_ID);
+  long long all = nanoseconds(CLOCK_PROCESS_CPUTIME_ID);
+  clock_t ticks = clock();
+  ok = ok && spent >= 20000000LL && mine > 0 && all >= spent + mine;
+  ok = ok && ticks >= (clock_t)(spent / (1000000000LL / CLOCKS_PER_SEC));
+  check(ok, "cpu time");
+}
+
 int main(int argc, char** argv) {
   if (argc >= 2) items_per_producer = strtol(argv[1], NULL, 10);
   producer_consumer();
@@ -393,6 +426,7 @@ int main(int argc, char** argv) {
   c11();
   shared_stdout();
   pipes();
+  cpu_time();
   if (failures > 0) return 1;
   printf("pthreads: ok\n");
   return 0;

@@ -24,7 +24,7 @@ describe("threads", () => {
   for (const [cpu, layer] of cpus) {
     // Live clock: the timed wait must really time out.
     it.live(
-      `pthreads: producers and consumers under a mutex and condition variables, mutex kinds, once, keys, timed wait, detach, C11 threads, pipes (${cpu})`,
+      `pthreads: producers and consumers under a mutex and condition variables, mutex kinds, once, keys, timed wait, detach, C11 threads, pipes, CPU time (${cpu})`,
       () =>
         onKernel(
           layer,
@@ -46,7 +46,8 @@ describe("threads", () => {
                 "pthread_exit and errno",
                 "c11 threads",
                 "stdio",
-                "pipe"
+                "pipe",
+                "cpu time"
               ]
             ) assert.include(lines, `${check}: ok`)
             // Every thread's 50 lines came out whole.

@@ -470,6 +470,11 @@ export interface TaskOps {
   /** Kills a process (return code -1024), a thread, or a job and everything in it. Needs DESTROY. */
   readonly kill: (task: Handle.Task) => Effect.Effect<void, ZxError>
   /**
+   * The CPU time (ns) a thread has run, or all the threads of a process or a job have, ended ones
+   * included (what `ZX_INFO_TASK_RUNTIME` reports). Needs INSPECT.
+   */
+  readonly runtime: (task: Handle.Task) => Effect.Effect<bigint, ZxError>
+  /**
    * Binds an exception channel to the task and returns the handler's end: each exception the task
    * (or a thread below it) takes arrives as a `zx_exception_info_t` and an exception handle, and
    * the thread waits until that handle is closed. ALREADY_BOUND while another live channel is

@@ -512,7 +512,13 @@ export const InfoTopic = {
   HANDLE_BASIC: 2,
   PROCESS: 3 | (1 << 28),
   VMAR: 7,
-  THREAD_EXCEPTION_REPORT: 11 | (1 << 28)
+  THREAD_EXCEPTION_REPORT: 11 | (1 << 28),
+  /** A thread's CPU time: `zx_info_thread_stats_t`. */
+  THREAD_STATS: 15,
+  /** A thread's, process's or job's CPU time, with queue time: `zx_info_task_runtime_v1_t`. */
+  TASK_RUNTIME_V1: 30,
+  /** The same with page-fault and lock-contention time: `zx_info_task_runtime_t`. */
+  TASK_RUNTIME: 30 | (1 << 28)
 } as const
 
 /**

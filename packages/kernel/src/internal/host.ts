@@ -675,6 +675,13 @@ export const makeHost = (kernel: KernelState, scheduler: Scheduling): KernelShap
           else if (object instanceof JobObject) killJob(object, BigInt(TaskReturnCode.SYSCALL_KILL))
           else fail(Status.WRONG_TYPE)
         }),
+      runtime: (task) =>
+        run("task.runtime", () => {
+          const object = resolve(task, undefined, Rights.INSPECT).object
+          if (object instanceof ThreadObject) return object.runtime
+          if (object instanceof ProcessObject || object instanceof JobObject) return object.cpuTime()
+          return fail(Status.WRONG_TYPE)
+        }),
       createExceptionChannel: exceptionHost.createExceptionChannel
     },
 

@@ -536,6 +536,28 @@ const handlers: Record<string, Handler> = {
         dv.setBigUint64(8, BigInt(v.size), true)
         break
       }
+      case InfoTopic.THREAD_STATS: {
+        const t = call.handle(value, ObjectType.THREAD, Rights.INSPECT).object as ThreadObject
+        record = new Uint8Array(16)
+        new DataView(record.buffer).setBigInt64(0, t.runtime, true)
+        break
+      }
+      case InfoTopic.TASK_RUNTIME:
+      case InfoTopic.TASK_RUNTIME_V1: {
+        // CPU time only: a thread waits for no core here, page faults are resolved at once, and
+        // kernel locks are never contended (there is one host thread), so the other times are 0.
+        const object = call.handle(value, undefined, Rights.INSPECT).object
+        const cpuTime = object instanceof ThreadObject
+          ? object.runtime
+          : object instanceof ProcessObject
+          ? object.cpuTime()
+          : object instanceof JobObject
+          ? object.cpuTime()
+          : fail(Status.WRONG_TYPE)
+        record = new Uint8Array(topic === InfoTopic.TASK_RUNTIME ? 32 : 16)
+        new DataView(record.buffer).setBigInt64(0, cpuTime, true)
+        break
+      }
       default: {
         const extra = extraInfo(call, value, topic)
         if (extra === undefined) return fail(Status.NOT_SUPPORTED)

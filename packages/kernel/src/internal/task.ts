@@ -25,6 +25,16 @@ import { ADDRESS_SPACE_FRAMES, AddressSpace } from "./vmar.js"
 export class JobObject extends KObject {
   readonly children = new Set<JobObject>()
   readonly processes = new Set<ProcessObject>()
+  /** CPU time (ns) of the processes and child jobs that have left the job. */
+  endedRuntime = 0n
+
+  /** CPU time (ns) of everything that ran in the job: its `ZX_INFO_TASK_RUNTIME`. */
+  cpuTime(): bigint {
+    let total = this.endedRuntime
+    for (const process of this.processes) total += process.cpuTime()
+    for (const child of this.children) total += child.cpuTime()
+    return total
+  }
   /** The job policy; replaced whole by `setPolicy`. */
   policy: JobPolicy
   /** Killed or gone: the job accepts no new child jobs or processes (BAD_STATE). */
@@ -75,6 +85,7 @@ export class JobObject extends KObject {
     this.updateSignals(0, Signals.JOB_TERMINATED)
     const parent = this.parent
     parent.children.delete(this)
+    parent.endedRuntime += this.cpuTime()
     this.release()
     parent.maybeDetach()
     parent.release()
@@ -103,6 +114,16 @@ export class ProcessObject extends KObject {
    * passes, and when its thread dies.
    */
   readonly futexes = new Map<number, Array<FutexWaiter>>()
+  /** CPU time (ns) of the threads that have ended. */
+  endedRuntime = 0n
+
+  /** CPU time (ns) of all the process's threads, live and ended: its `ZX_INFO_TASK_RUNTIME`. */
+  cpuTime(): bigint {
+    let total = this.endedRuntime
+    for (const thread of this.threads) total += thread.runtime
+    return total
+  }
+
   /** Where the vDSO's code is mapped in this process, once it is: `ecall` is only allowed from there. */
   vdsoCodeStart = -1
   vdsoCodeEnd = -1
@@ -144,6 +165,7 @@ export class ProcessObject extends KObject {
     this.updateSignals(0, Signals.PROCESS_TERMINATED)
     this.kernel.processDied(this)
     this.job.processes.delete(this)
+    this.job.endedRuntime += this.cpuTime()
     this.job.maybeDetach()
     this.job.release()
     this.release()
@@ -202,6 +224,7 @@ export class ThreadObject extends KObject {
       if (current._tag === "None" || current.value !== fiber) fiber.unsafeInterruptAsFork(FiberId.none)
     }
     this.process.threads.delete(this)
+    this.process.endedRuntime += this.runtime
     this.release()
     // A process whose last thread exits has exited too (with return code 0, as Zircon does).
     if (this.process.state === TaskState.RUNNING && this.process.threads.size === 0) this.process.kill(0n)

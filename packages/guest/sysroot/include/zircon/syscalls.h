@@ -56,6 +56,24 @@ typedef struct zx_info_vmar {
   size_t len;
 } zx_info_vmar_t;
 
+typedef struct zx_info_thread_stats {
+  zx_duration_t total_runtime;
+  uint32_t last_scheduled_cpu;
+  uint8_t padding1[4];
+} zx_info_thread_stats_t;
+
+typedef struct zx_info_task_runtime_v1 {
+  zx_duration_t cpu_time;
+  zx_duration_t queue_time;
+} zx_info_task_runtime_v1_t;
+
+typedef struct zx_info_task_runtime {
+  zx_duration_t cpu_time;
+  zx_duration_t queue_time;
+  zx_duration_t page_fault_time;
+  zx_duration_t lock_contention_time;
+} zx_info_task_runtime_t;
+
 typedef uint32_t zx_excp_type_t;
 
 typedef struct zx_exception_info {
@@ -319,6 +337,9 @@ typedef struct zx_policy_basic_v2 {
 #define ZX_INFO_PROCESS 0x10000003u
 #define ZX_INFO_VMAR 0x7u
 #define ZX_INFO_THREAD_EXCEPTION_REPORT 0x1000000Bu
+#define ZX_INFO_THREAD_STATS 0xFu
+#define ZX_INFO_TASK_RUNTIME_V1 0x1Eu
+#define ZX_INFO_TASK_RUNTIME 0x1000001Eu
 #define ZX_PROP_NAME 3u
 #define ZX_PROP_EXCEPTION_STATE 16u
 #define ZX_PROP_VMO_CONTENT_SIZE 17u
