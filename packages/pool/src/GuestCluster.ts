@@ -52,7 +52,12 @@ import * as Schema from "effect/Schema"
 import * as GuestRun from "./GuestRun.js"
 import { GuestRunner, type GuestRunnerShape } from "./GuestRunner.js"
 
-/** The entity's message: the guest-run request as an RPC, its reply the result. */
+/**
+ * The entity's message: the guest-run request as an RPC, its reply the result.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const RunGuestRpc = Rpc.fromTaggedRequest(GuestRun.RunGuest)
 
 /**
@@ -60,6 +65,9 @@ export const RunGuestRpc = Rpc.fromTaggedRequest(GuestRun.RunGuest)
  * has started is not interrupted when its shard moves to another runner (it ends by its deadline
  * at the latest): it finishes where it started and its reply is stored, so only a runner's death
  * makes a run start again.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const GuestRunEntity = Entity.make("GuestRun", [RunGuestRpc])
   .annotateRpcs(ClusterSchema.Persisted, true)
@@ -69,6 +77,9 @@ export const GuestRunEntity = Entity.make("GuestRun", [RunGuestRpc])
  * Sharding settings for a small fleet that should notice a dead runner within seconds rather
  * than the library's default of about a minute: shard locks refreshed every second and expiring
  * after five, assignments and unprocessed messages looked at every second, replies every 100 ms.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const quickFailover: Partial<ShardingConfig.ShardingConfig["Type"]> = {
   shardsPerGroup: 60,
@@ -82,7 +93,12 @@ export const quickFailover: Partial<ShardingConfig.ShardingConfig["Type"]> = {
   entityMaxIdleTime: "5 seconds"
 }
 
-/** How a runner joins the fleet. */
+/**
+ * How a runner joins the fleet.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface RunnerOptions {
   /** The host other runners and clients reach this runner at. */
   readonly host: string
@@ -209,6 +225,9 @@ export const layerEntity = (
 /**
  * A runner process's part of the fleet: it registers with the others through the storage, serves
  * the entity on the shards it holds, and leaves (releasing its shards) when the layer is released.
+ *
+ * @since 0.1.0
+ * @category layers
  */
 export const layerRunner = (
   options: RunnerOptions
@@ -226,7 +245,12 @@ export const layerRunner = (
     }))
   )
 
-/** How a client reaches the fleet. */
+/**
+ * How a client reaches the fleet.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface ClientOptions {
   /** Sharding settings; they must agree with the runners' (shards per group, intervals). */
   readonly sharding?: Partial<ShardingConfig.ShardingConfig["Type"]>
@@ -235,6 +259,9 @@ export interface ClientOptions {
 /**
  * Makes the {@link GuestRunner} of a cluster client: each run becomes a new entity whose one
  * message is the request; the answer is its reply. Needs the cluster's `Sharding`.
+ *
+ * @since 0.1.0
+ * @category constructors
  */
 export const makeClient: Effect.Effect<GuestRunnerShape, never, Sharding.Sharding> = Effect.gen(function*() {
   const sharding = yield* Sharding.Sharding
@@ -262,6 +289,9 @@ const describe = (error: unknown): string =>
 /**
  * The fleet as the {@link GuestRunner} of a client process: runs go to whichever runner holds
  * their shard. The client serves no shards itself.
+ *
+ * @since 0.1.0
+ * @category layers
  */
 export const layerClient = (options: ClientOptions = {}): Layer.Layer<GuestRunner, ConfigError, SqlClient.SqlClient> =>
   Layer.effect(GuestRunner, makeClient).pipe(

@@ -30,10 +30,20 @@ import * as GuestRun from "./GuestRun.js"
 import { GuestRunner, type GuestRunnerShape } from "./GuestRunner.js"
 import * as WorkerPool from "./WorkerPool.js"
 
-/** How long past a guest's deadline the pool waits for its worker's answer before stopping the worker. */
+/**
+ * How long past a guest's deadline the pool waits for its worker's answer before stopping the worker.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const DEFAULT_GRACE: Duration.Duration = Duration.seconds(2)
 
-/** How a guest pool is made. */
+/**
+ * How a guest pool is made.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface Options {
   /** Worker threads; one per core by default. */
   readonly size?: number
@@ -46,15 +56,30 @@ export interface Options {
   }
 }
 
-/** A guest runner on worker threads, with the pool behind it (for its size and replacement count). */
+/**
+ * A guest runner on worker threads, with the pool behind it (for its size and replacement count).
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface GuestPool extends GuestRunnerShape {
   readonly pool: WorkerPool.WorkerPool<GuestRun.RunGuest>
 }
 
-/** The worker thread's entry module. */
-const entry = fileURLToPath(new URL("./workers/guest.ts", import.meta.url))
+/**
+ * The worker thread's entry module, beside this one: the TypeScript source in the workspace, the
+ * built JavaScript where the package is installed.
+ */
+const entry = fileURLToPath(
+  new URL(`./workers/guest.${import.meta.url.endsWith(".ts") ? "ts" : "js"}`, import.meta.url)
+)
 
-/** Makes a pool whose workers live as long as the scope. */
+/**
+ * Makes a pool whose workers live as long as the scope.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
 export const make = (options: Options = {}): Effect.Effect<GuestPool, WorkerPool.WorkerPoolError, Scope.Scope> =>
   Effect.gen(function*() {
     const grace = Duration.decode(options.grace ?? DEFAULT_GRACE)
@@ -93,6 +118,11 @@ export const make = (options: Options = {}): Effect.Effect<GuestPool, WorkerPool
     return { run, pool }
   })
 
-/** The pool as the {@link GuestRunner} (its workers end when the layer is released). */
+/**
+ * The pool as the {@link GuestRunner} (its workers end when the layer is released).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
 export const layer = (options: Options = {}): Layer.Layer<GuestRunner, WorkerPool.WorkerPoolError> =>
   Layer.scoped(GuestRunner, make(options))

@@ -10,16 +10,36 @@
 import * as Guests from "@zxsim/guest/Guests"
 import * as Schema from "effect/Schema"
 
-/** Bytes as base64 text: what a JSON row or a structured clone carries alike. */
+/**
+ * Bytes as base64 text: what a JSON row or a structured clone carries alike.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const Bytes: Schema.Schema<Uint8Array, string> = Schema.Uint8ArrayFromBase64
 
-/** The CPU a guest runs on: the WebAssembly JIT (the default) or the reference interpreter. */
+/**
+ * The CPU a guest runs on: the WebAssembly JIT (the default) or the reference interpreter.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const CpuKind = Schema.Literal("jit", "interpreter")
 
-/** The type of {@link CpuKind}. */
+/**
+ * The type of {@link CpuKind}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type CpuKind = typeof CpuKind.Type
 
-/** A prebuilt program of `@zxsim/guest`, by name; dynamically linked ones get a loader serving its bin/ directory. */
+/**
+ * A prebuilt program of `@zxsim/guest`, by name; dynamically linked ones get a loader serving its bin/ directory.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export class NamedProgram extends Schema.TaggedClass<NamedProgram>()("NamedProgram", {
   name: Schema.Literal(...Guests.names)
 }) {}
@@ -28,6 +48,9 @@ export class NamedProgram extends Schema.TaggedClass<NamedProgram>()("NamedProgr
  * An ELF executable given as bytes. `name` is the process name and the first argument;
  * `libraries`, when given, are what the loader serves (the dynamic linker `ld.so.1` and the
  * shared libraries) to a program with PT_INTERP; without them such a program fails to build.
+ *
+ * @since 0.1.0
+ * @category models
  */
 export class ElfProgram extends Schema.TaggedClass<ElfProgram>()("ElfProgram", {
   name: Schema.String,
@@ -35,10 +58,20 @@ export class ElfProgram extends Schema.TaggedClass<ElfProgram>()("ElfProgram", {
   libraries: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Bytes }), { exact: true })
 }) {}
 
-/** What to run. */
+/**
+ * What to run.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const Program = Schema.Union(NamedProgram, ElfProgram)
 
-/** The type of {@link Program}. */
+/**
+ * The type of {@link Program}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type Program = typeof Program.Type
 
 /**
@@ -81,16 +114,29 @@ export class Mount extends Schema.Class<Mount>("Mount")({
 const PositiveInt = Schema.Int.pipe(Schema.positive())
 const Count = Schema.NonNegativeInt
 
-/** The deadline a run gets when its request names none: one minute of wall-clock time. */
+/**
+ * The deadline a run gets when its request names none: one minute of wall-clock time.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const DEFAULT_DEADLINE_MILLIS = 60_000
 
-/** The stdout and stderr bytes a run may produce together when its request names no limit: 16 MiB. */
+/**
+ * The stdout and stderr bytes a run may produce together when its request names no limit: 16 MiB.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const DEFAULT_OUTPUT_BYTES = 16 * 1024 * 1024
 
 /**
  * Limits of one run. Past any of them the guest is killed and the run reports which limit ended
  * it. `instructions` counts every thread of the process; absent means no limit. The deadline is
  * wall-clock time from the process's start.
+ *
+ * @since 0.1.0
+ * @category models
  */
 export class Limits extends Schema.Class<Limits>("Limits")({
   instructions: Schema.optionalWith(PositiveInt, { exact: true }),
@@ -98,7 +144,12 @@ export class Limits extends Schema.Class<Limits>("Limits")({
   outputBytes: Schema.optionalWith(PositiveInt, { default: () => DEFAULT_OUTPUT_BYTES })
 }) {}
 
-/** A CPU exception that killed a guest: its kind, the pc and the faulting address (or the instruction bits). */
+/**
+ * A CPU exception that killed a guest: its kind, the pc and the faulting address (or the instruction bits).
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export class ExceptionReport extends Schema.Class<ExceptionReport>("ExceptionReport")({
   kind: Schema.Literal(
     "illegal-instruction",
@@ -117,7 +168,12 @@ export class ExceptionReport extends Schema.Class<ExceptionReport>("ExceptionRep
   address: Count
 }) {}
 
-/** The guest exited by itself (`zx_process_exit`) with `returnCode`. */
+/**
+ * The guest exited by itself (`zx_process_exit`) with `returnCode`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export class Exited extends Schema.TaggedClass<Exited>()("Exited", {
   returnCode: Schema.BigInt
 }) {}
@@ -126,13 +182,21 @@ export class Exited extends Schema.TaggedClass<Exited>()("Exited", {
  * The kernel killed the guest: `returnCode` is Zircon's kill code (`EXCEPTION_KILL` for a fault,
  * an illegal instruction or a syscall from outside the vDSO; `POLICY_KILL`, `OOM_KILL`, …), and
  * `exception` the CPU exception behind it when there was one.
+ *
+ * @since 0.1.0
+ * @category models
  */
 export class Killed extends Schema.TaggedClass<Killed>()("Killed", {
   returnCode: Schema.BigInt,
   exception: Schema.OptionFromNullOr(ExceptionReport)
 }) {}
 
-/** The guest was killed once its threads had retired `limit` instructions. */
+/**
+ * The guest was killed once its threads had retired `limit` instructions.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export class InstructionLimit extends Schema.TaggedClass<InstructionLimit>()("InstructionLimit", {
   limit: PositiveInt
 }) {}
@@ -140,6 +204,9 @@ export class InstructionLimit extends Schema.TaggedClass<InstructionLimit>()("In
 /**
  * The guest's stdout and stderr together passed `limit` bytes: the output holds the first `limit`
  * and the rest was dropped; a guest still running then was killed.
+ *
+ * @since 0.1.0
+ * @category models
  */
 export class OutputLimit extends Schema.TaggedClass<OutputLimit>()("OutputLimit", {
   limit: PositiveInt
@@ -148,24 +215,47 @@ export class OutputLimit extends Schema.TaggedClass<OutputLimit>()("OutputLimit"
 /**
  * The guest was still running at its deadline and was killed. `workerReplaced`: its worker did
  * not answer either, so the pool stopped that worker and started another (the output is lost).
+ *
+ * @since 0.1.0
+ * @category models
  */
 export class DeadlineExceeded extends Schema.TaggedClass<DeadlineExceeded>()("DeadlineExceeded", {
   deadlineMillis: PositiveInt,
   workerReplaced: Schema.Boolean
 }) {}
 
-/** No process ran: the ELF was refused or the builder failed (`reason` says which stage, with the status). */
+/**
+ * No process ran: the ELF was refused or the builder failed (`reason` says which stage, with the status).
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export class NotStarted extends Schema.TaggedClass<NotStarted>()("NotStarted", {
   reason: Schema.String
 }) {}
 
-/** How a run ended. */
+/**
+ * How a run ended.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const Outcome = Schema.Union(Exited, Killed, InstructionLimit, OutputLimit, DeadlineExceeded, NotStarted)
 
-/** The type of {@link Outcome}. */
+/**
+ * The type of {@link Outcome}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type Outcome = typeof Outcome.Type
 
-/** What came of a run: how it ended, its output, and the instructions its threads retired. */
+/**
+ * What came of a run: how it ended, its output, and the instructions its threads retired.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export class RunResult extends Schema.Class<RunResult>("RunResult")({
   outcome: Outcome,
   stdout: Bytes,
@@ -179,6 +269,9 @@ export class RunResult extends Schema.Class<RunResult>("RunResult")({
  * died (`WorkerLost`), no worker could be started (`Unavailable`), the fleet could not deliver
  * it (`Cluster`), or the runner running it stopped and the run, having effects outside its
  * kernel, is not started again (`Interrupted`). The guest's own failures are outcomes, never this.
+ *
+ * @since 0.1.0
+ * @category errors
  */
 export class RunFailed extends Schema.TaggedError<RunFailed>()("RunFailed", {
   reason: Schema.Literal("WorkerLost", "Unavailable", "Cluster", "Interrupted"),
@@ -190,6 +283,9 @@ export class RunFailed extends Schema.TaggedError<RunFailed>()("RunFailed", {
  * when given, is handed over as PA_FD 0 (fed as the guest reads, then closed); without it the
  * guest has no PA_FD 0. stdout and stderr are always PA_FD 1 and 2. `mounts` are the guest's
  * namespace (none by default); a mount that cannot be served makes the run {@link NotStarted}.
+ *
+ * @since 0.1.0
+ * @category models
  */
 export class RunGuest extends Schema.TaggedRequest<RunGuest>()("RunGuest", {
   success: RunResult,
@@ -205,11 +301,21 @@ export class RunGuest extends Schema.TaggedRequest<RunGuest>()("RunGuest", {
   }
 }) {}
 
-/** A request for the prebuilt program `name` with `options` (arguments, environment, stdin, CPU, limits). */
+/**
+ * A request for the prebuilt program `name` with `options` (arguments, environment, stdin, CPU, limits).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const named = (
   name: Guests.Name,
   options: Omit<ConstructorParameters<typeof RunGuest>[0], "program"> = {}
 ): RunGuest => new RunGuest({ ...options, program: new NamedProgram({ name }) })
 
-/** The program's name: the process name and its first argument. */
+/**
+ * The program's name: the process name and its first argument.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const programName = (program: Program): string => program.name

@@ -22,7 +22,12 @@ import * as GuestRun from "./GuestRun.js"
 import { Meter } from "./internal/meter.js"
 import { type Image, runGuest } from "./internal/runGuest.js"
 
-/** What a guest runner does. */
+/**
+ * What a guest runner does.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface GuestRunnerShape {
   /**
    * Runs one guest to its end (or to a limit) and reports what it did. Fails only when the run
@@ -32,10 +37,20 @@ export interface GuestRunnerShape {
   readonly run: (request: GuestRun.RunGuest) => Effect.Effect<GuestRun.RunResult, GuestRun.RunFailed>
 }
 
-/** The guest runner's tag. */
+/**
+ * The guest runner's tag.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
 export class GuestRunner extends Context.Tag("@zxsim/pool/GuestRunner")<GuestRunner, GuestRunnerShape>() {}
 
-/** How an in-process runner sets up its kernels. */
+/**
+ * How an in-process runner sets up its kernels.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface Options {
   /** Physical memory of each kernel (bytes VMOs may commit); the kernel's default (1 GiB) when absent. */
   readonly memoryBytes?: number
@@ -49,13 +64,23 @@ interface Slot {
   readonly baseline: Kernel.KernelStats
 }
 
-/** What a kernel of an in-process runner holds now, beside what it held when it was made. */
+/**
+ * What a kernel of an in-process runner holds now, beside what it held when it was made.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface KernelCheck {
   readonly baseline: Kernel.KernelStats
   readonly now: Kernel.KernelStats
 }
 
-/** The in-process runner: a guest runner whose kernels can be inspected. */
+/**
+ * The in-process runner: a guest runner whose kernels can be inspected.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface InProcessRunner extends GuestRunnerShape {
   /**
    * The objects and handles the kernel of `cpu` holds between runs, beside those it held when it
@@ -69,6 +94,9 @@ export interface InProcessRunner extends GuestRunnerShape {
  * scope lasts (so the JIT's translations and the kernel's caches serve later runs), each running
  * one guest at a time so that the instruction count and crash report are that guest's. Prebuilt
  * programs are read once through `FileSystem`; mounted host directories are served through it and `Path`.
+ *
+ * @since 0.1.0
+ * @category constructors
  */
 export const make = (
   options: Options = {}
@@ -145,16 +173,31 @@ export const make = (
     }
   })
 
-/** The in-process runner as a layer (its kernels live as long as the layer). */
+/**
+ * The in-process runner as a layer (its kernels live as long as the layer).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
 export const layer: Layer.Layer<GuestRunner, never, FileSystem.FileSystem | Path.Path> = Layer.scoped(
   GuestRunner,
   make()
 )
 
-/** {@link layer} with options. */
+/**
+ * {@link layer} with options.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
 export const layerWith = (options: Options): Layer.Layer<GuestRunner, never, FileSystem.FileSystem | Path.Path> =>
   Layer.scoped(GuestRunner, make(options))
 
-/** Runs one request on the runner in the context. */
+/**
+ * Runs one request on the runner in the context.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const run = (request: GuestRun.RunGuest): Effect.Effect<GuestRun.RunResult, GuestRun.RunFailed, GuestRunner> =>
   Effect.flatMap(GuestRunner, (runner) => runner.run(request))

@@ -7,6 +7,11 @@
  * one file instead of compiling TypeScript or resolving a thousand small modules (Effect's and
  * ours), and the same file serves vitest, tsx and plain Node alike.
  *
+ * The same works where the packages are installed from npm: the entry is then the built
+ * JavaScript in `dist/`, bundled without the workspace's source condition, and the cache is the
+ * `node_modules/.cache` the package was installed into (the system's temporary directory when
+ * there is none).
+ *
  * `import.meta.url` keeps meaning the source module's own location inside the bundle, so
  * modules that find files beside themselves (the prebuilt guests) still find them.
  *
@@ -16,19 +21,51 @@ import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import { createHash } from "node:crypto"
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs"
-import { basename, dirname, join, resolve } from "node:path"
+import { tmpdir } from "node:os"
+import { basename, dirname, join, resolve, sep } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 
-/** The bundle could not be built (a syntax or resolution error in the entry or what it imports). */
+/**
+ * The bundle could not be built (a syntax or resolution error in the entry or what it imports).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export class BundleError extends Data.TaggedError("BundleError")<
   { readonly entry: string; readonly message: string; readonly cause?: unknown }
 > {}
 
-/** The repository root: this file is packages/pool/src/WorkerBundle.ts. */
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..")
+/**
+ * The `node_modules` directory this module belongs to: the one it is installed in, or in the
+ * workspace (where it is a TypeScript source) the nearest one above it; null when there is none.
+ */
+const nodeModules = (): string | null => {
+  const here = fileURLToPath(import.meta.url)
+  const installed = here.lastIndexOf(`${sep}node_modules${sep}`)
+  if (installed >= 0) return here.slice(0, installed + `${sep}node_modules`.length)
+  for (let dir = dirname(here); dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, "node_modules"))) return join(dir, "node_modules")
+  }
+  return null
+}
 
-/** Where bundles are kept. */
-export const cacheDirectory: string = join(root, "node_modules", ".cache", "zxsim", "workers")
+/**
+ * Where bundles are kept: `node_modules/.cache/zxsim/workers` (the convention of tools that cache
+ * builds), or a directory of the system's temporary one when no `node_modules` is found.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const cacheDirectory: string = (() => {
+  const modules = nodeModules()
+  return modules === null
+    ? join(tmpdir(), "zxsim-cache", "workers")
+    : join(modules, ".cache", "zxsim", "workers")
+})()
+
+/** Whether `path` is one of this project's modules (in the workspace or installed), whose `import.meta.url` matters. */
+const isOwnModule = (path: string): boolean =>
+  !path.includes(`${sep}node_modules${sep}`) || path.includes(`${sep}node_modules${sep}@zxsim${sep}`)
 
 interface Manifest {
   readonly inputs: ReadonlyArray<string>
@@ -72,9 +109,10 @@ const buildBundle = async (
         "import { createRequire as __zxsimCreateRequire } from 'node:module'; const require = __zxsimCreateRequire(import.meta.url);"
     },
     metafile: true,
-    absWorkingDir: root,
-    // The workspace packages resolve to their TypeScript sources, not to a build in dist/.
-    conditions: ["@zxsim/source"],
+    absWorkingDir: dirname(entry),
+    // A TypeScript entry is the workspace's: its packages resolve to their TypeScript sources, not
+    // to a build in dist/. A JavaScript one (an installed package's) imports the builds.
+    conditions: /\.[cm]?ts$/.test(entry) ? ["@zxsim/source"] : [],
     logLevel: "silent",
     plugins: [{
       name: "zxsim-workspace",
@@ -90,7 +128,7 @@ const buildBundle = async (
         // Each source keeps its own import.meta.url (a define works on the syntax tree, so the
         // words inside strings and comments stay as they are).
         build.onLoad({ filter: /\.[cm]?[jt]s$/ }, async (args) => {
-          if (args.path.includes("/node_modules/")) return undefined
+          if (!isOwnModule(args.path)) return undefined
           const source = readFileSync(args.path, "utf8")
           if (!source.includes("import.meta.url")) return undefined
           const transformed = await esbuild.transform(source, {
@@ -104,7 +142,7 @@ const buildBundle = async (
       }
     }]
   })
-  const inputs = Object.keys(result.metafile.inputs).map((input) => resolve(root, input))
+  const inputs = Object.keys(result.metafile.inputs).map((input) => resolve(dirname(entry), input))
   mkdirSync(dirname(bundle), { recursive: true })
   writeAtomically(bundle, result.outputFiles[0].contents)
   writeAtomically(manifest, JSON.stringify({ inputs } satisfies Manifest))
@@ -113,10 +151,18 @@ const buildBundle = async (
 /**
  * Packages left out of every bundle and loaded by Node at run time: esbuild itself and packages
  * with native code (their `.node` binaries cannot be bundled).
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const defaultExternal: ReadonlyArray<string> = ["esbuild", "better-sqlite3", "msgpackr-extract"]
 
-/** How a bundle is built. */
+/**
+ * How a bundle is built.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface Options {
   /** Package names left external (with their subpaths); {@link defaultExternal} when absent. */
   readonly external?: ReadonlyArray<string>
@@ -125,6 +171,9 @@ export interface Options {
 /**
  * The path of a JavaScript bundle of `entry` (a TypeScript or JavaScript module path) and
  * everything it imports, built now if it is missing or older than any file it was built from.
+ *
+ * @since 0.1.0
+ * @category utils
  */
 export const ensure = (entry: string, options: Options = {}): Effect.Effect<string, BundleError> =>
   Effect.gen(function*() {

@@ -34,7 +34,12 @@ import { availableParallelism } from "node:os"
 import * as WorkerThreads from "node:worker_threads"
 import * as WorkerBundle from "./WorkerBundle.js"
 
-/** Why a request got no answer from the pool. */
+/**
+ * Why a request got no answer from the pool.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export class WorkerPoolError extends Schema.TaggedError<WorkerPoolError>()("WorkerPoolError", {
   /**
    * `Deadline`: its worker was still busy with it at its deadline and was stopped; `WorkerLost`:
@@ -44,7 +49,12 @@ export class WorkerPoolError extends Schema.TaggedError<WorkerPoolError>()("Work
   message: Schema.String
 }) {}
 
-/** How a pool is made. */
+/**
+ * How a pool is made.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface Options<I> {
   /** The worker's entry module (an absolute path; TypeScript is bundled first). */
   readonly entry: string
@@ -56,7 +66,12 @@ export interface Options<I> {
   readonly workerOptions?: Omit<WorkerThreads.WorkerOptions, "eval">
 }
 
-/** A pool of worker threads for the requests `I`. */
+/**
+ * A pool of worker threads for the requests `I`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface WorkerPool<I extends Schema.TaggedRequest.All> {
   /** The number of workers. */
   readonly size: number
@@ -94,10 +109,20 @@ const workerErrorOf = (error: unknown): unknown =>
 const quiet = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
   Logger.withMinimumLogLevel(effect, LogLevel.Error)
 
-/** The pool size when none is given: one worker per core. */
+/**
+ * The pool size when none is given: one worker per core.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const defaultSize = (): number => availableParallelism()
 
-/** Makes a pool whose workers live until the scope closes. */
+/**
+ * Makes a pool whose workers live until the scope closes.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
 export const make = <I extends Schema.TaggedRequest.All>(
   options: Options<I>
 ): Effect.Effect<WorkerPool<I>, WorkerPoolError, Scope.Scope> =>

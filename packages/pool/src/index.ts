@@ -5,13 +5,33 @@
  * @since 0.1.0
  */
 
-/** Guest runs as Schema data: requests, limits, outcomes, results. */
+/**
+ * Guest runs as Schema data: requests, limits, outcomes, results.
+ *
+ * @since 0.1.0
+ */
 export * as GuestRun from "./GuestRun.js"
-/** The guest runner service and its in-process layer. */
+/**
+ * The guest runner service and its in-process layer.
+ *
+ * @since 0.1.0
+ */
 export * as GuestRunner from "./GuestRunner.js"
-/** The guest runner on a pool of worker threads. */
+/**
+ * The guest runner on a pool of worker threads.
+ *
+ * @since 0.1.0
+ */
 export * as GuestPool from "./GuestPool.js"
-/** A pool of worker threads with deadlines and replacement, for any Schema request protocol. */
+/**
+ * A pool of worker threads with deadlines and replacement, for any Schema request protocol.
+ *
+ * @since 0.1.0
+ */
 export * as WorkerPool from "./WorkerPool.js"
-/** Worker entry modules bundled to JavaScript on demand. */
+/**
+ * Worker entry modules bundled to JavaScript on demand.
+ *
+ * @since 0.1.0
+ */
 export * as WorkerBundle from "./WorkerBundle.js"
