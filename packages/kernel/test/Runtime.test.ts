@@ -5,7 +5,7 @@ import { Status } from "@zxsim/kernel/Status"
 import { InfoTopic } from "@zxsim/kernel/Syscalls"
 import * as Effect from "effect/Effect"
 import { DATA, launch, withGuests } from "./utils/launch.js"
-import type { Machine } from "./utils/ScriptCpu.js"
+import type { Script } from "./utils/ScriptCpu.js"
 import { sys } from "./utils/ScriptCpu.js"
 
 /** Holds the host thread for `ms` inside the guest's CPU run: CPU time the kernel charges to the thread. */
@@ -23,7 +23,7 @@ describe("task runtime", () => {
       Effect.gen(function*() {
         const k = yield* Kernel.Kernel
         const job = yield* k.job.create(yield* k.job.root())
-        const worker = function*(m: Machine) {
+        const worker: Script = function*(m) {
           const bootstrap = Number(m.a(0))
           busy(3)
           // A channel is not a task; a buffer too small for the record says so.
