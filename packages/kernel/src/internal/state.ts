@@ -67,6 +67,11 @@ export class KernelState {
   private aspaceId = 1
   private readonly next32: () => number
   private readonly bootNanos: bigint
+  /**
+   * Whether the clock's nanosecond reading is its own (the default clock's: the high-resolution
+   * host clock) rather than its milliseconds scaled (a `TestClock`'s). Decided once, at boot.
+   */
+  private readonly fineClock: boolean
   /** Where threads' register files come from. */
   readonly registerFiles: RegisterFilePool
 
@@ -76,7 +81,8 @@ export class KernelState {
     this.next32 = makeRandom(config.seed)
     this.clock = config.clock
     this.cpu = config.cpu
-    this.bootNanos = clockNanos(config.clock)
+    this.fineClock = hasOwnNanos(config.clock)
+    this.bootNanos = this.fineClock ? config.clock.unsafeCurrentTimeNanos() : clockNanos(config.clock)
     this.hostTable = new HandleTable(this.randomU32())
     this.rootJob = new JobObject(this, null)
     this.rootJob.retain()
@@ -135,15 +141,23 @@ export class KernelState {
 
   /**
    * Monotonic time in nanoseconds: the `Clock`'s time since boot plus one millisecond, so it is
-   * never 0 (not even under a `TestClock` that never moves). Never less than an earlier reading:
-   * {@link clockNanos} joins the clock's millisecond and nanosecond readings, which the default
-   * clock takes from two host clocks (wall time and the high-resolution one) that need not agree
-   * to the millisecond, so on its own it can step back by a fraction of one.
+   * never 0 (not even under a `TestClock` that never moves), and never less than an earlier
+   * reading. With the default clock it is the high-resolution host clock's, to the nanosecond;
+   * with a `TestClock`, its milliseconds exactly (see {@link clockNanos}).
    */
   monotonic(): bigint {
-    const now = clockNanos(this.clock) - this.bootNanos + 1_000_000n
+    const now = this.wallNanos() - this.bootNanos + 1_000_000n
     if (now > this.lastMonotonic) this.lastMonotonic = now
     return this.lastMonotonic
+  }
+
+  /**
+   * The `Clock`'s time of day in nanoseconds since the epoch: `ZX_CLOCK_UTC`. The default clock's
+   * nanosecond reading (the wall time when it was first read, advanced by the high-resolution host
+   * clock), or a `TestClock`'s milliseconds exactly.
+   */
+  wallNanos(): bigint {
+    return this.fineClock ? this.clock.unsafeCurrentTimeNanos() : clockNanos(this.clock)
   }
 
   /** A zeroed register file for a new thread (byte address in physical memory), or -1 when memory is spent. */
@@ -167,6 +181,17 @@ export class KernelState {
     }
     return out
   }
+}
+
+/**
+ * Whether `clock`'s nanosecond reading has a resolution of its own. A clock whose nanoseconds are
+ * its milliseconds scaled (TestClock's) reads exactly `floor(millis × 10⁶)`; the default clock's
+ * comes from the high-resolution host clock and is that only by a one-in-a-million chance (when
+ * the kernel then keeps to whole milliseconds, as it does for a TestClock).
+ */
+const hasOwnNanos = (clock: Clock.Clock): boolean => {
+  const millis = clock.unsafeCurrentTimeMillis()
+  return clock.unsafeCurrentTimeNanos() !== BigInt(Math.floor(millis * 1_000_000))
 }
 
 /**

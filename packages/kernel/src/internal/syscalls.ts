@@ -27,7 +27,7 @@ import { childVmarRights, createProcess, createVmoChild, killJob, startProcess, 
 import { HandleRef, type KObject } from "./object.js"
 import type { Scheduling } from "./scheduling.js"
 import { SocketObject } from "./socket.js"
-import { clockNanos, type KernelState } from "./state.js"
+import type { KernelState } from "./state.js"
 import { JobObject, ProcessObject, TaskState, ThreadObject } from "./task.js"
 import type { VmarObject } from "./vmar.js"
 import { Access } from "./vmar.js"
@@ -1013,7 +1013,7 @@ const handlers: Record<string, Handler> = {
         break
       case CLOCK_UTC:
         // The host's wall time through Effect's Clock: a TestClock makes it deterministic.
-        call.writeU64(out, clockNanos(call.kernel.clock))
+        call.writeU64(out, call.kernel.wallNanos())
         break
       case CLOCK_THREAD:
         call.writeU64(out, call.thread.runtime)
