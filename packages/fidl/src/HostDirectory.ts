@@ -449,6 +449,8 @@ export const serve = (
       data: Uint8Array
     ) =>
       Effect.gen(function*() {
+        // Nothing to write is a write of 0 bytes, as POSIX has it (Node's writeAll refuses it).
+        if (data.length === 0) return 0n
         if (!state.append) yield* file.seek(offset, "start")
         yield* fsCall(file.writeAll(data))
         return BigInt(data.length)
