@@ -20,7 +20,7 @@
 //                      left fails with EPIPE, the ends are FIFOs to fstat
 //   cpu time           a thread spins until its own CPU time (CLOCK_THREAD_CPUTIME_ID) reaches 20 ms;
 //                      after it ended, the process's (CLOCK_PROCESS_CPUTIME_ID, clock()) still
-//                      counts it, on top of main's
+//                      counts it, on top of main's; each thread's zx_thread_self() is its own
 //
 // Exits 0 after `pthreads: ok`; 1 at the first check that fails (its line says which).
 #define _GNU_SOURCE 1  // pipe2
@@ -35,6 +35,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <zircon/process.h>
 
 #define PRODUCERS 2
 #define CONSUMERS 2
@@ -396,8 +397,11 @@ static long long nanoseconds(clockid_t id) {
 
 static volatile unsigned long spin_sink;
 
+static zx_handle_t spinner_self;
+
 static void* spinner(void* arg) {
   long long* spent = arg;
+  spinner_self = zx_thread_self();
   while ((*spent = nanoseconds(CLOCK_THREAD_CPUTIME_ID)) >= 0 && *spent < 20000000LL) {
     for (int i = 0; i < 10000; i++) spin_sink += (unsigned long)i;
   }
@@ -411,6 +415,8 @@ static void cpu_time(void) {
   long long mine = nanoseconds(CLOCK_THREAD_CPUTIME_ID);
   long long all = nanoseconds(CLOCK_PROCESS_CPUTIME_ID);
   clock_t ticks = clock();
+  // Each thread's zx_thread_self() is its own handle.
+  ok = ok && spinner_self != ZX_HANDLE_INVALID && spinner_self != zx_thread_self();
   ok = ok && spent >= 20000000LL && mine > 0 && all >= spent + mine;
   ok = ok && ticks >= (clock_t)(spent / (1000000000LL / CLOCKS_PER_SEC));
   check(ok, "cpu time");

@@ -204,6 +204,7 @@ __attribute__((noreturn)) void pthread_exit(void* result) {
 // Where a new thread continues from __zxs_thread_entry, with tp set.
 ZXS_HIDDEN __attribute__((noreturn, used)) void __zxs_thread_main(pthread_t self) {
   current = self;
+  __zxs_thread_self = self->handle;
   pthread_exit(self->start(self->arg));
 }
 

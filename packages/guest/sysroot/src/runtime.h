@@ -41,6 +41,10 @@ ZXS_HIDDEN void __zxs_io_thread_exit(void);
 // picolibc's locks need no atomic operations.
 ZXS_HIDDEN extern int __zxs_threaded;
 
+// The calling thread's own handle when the thread library started it (zx_thread_self's answer);
+// ZX_HANDLE_INVALID in the initial thread.
+ZXS_HIDDEN extern __thread zx_handle_t __zxs_thread_self;
+
 // heap.c: the root VMAR the heap reserves its range in.
 ZXS_HIDDEN void __zx_heap_init(zx_handle_t root_vmar);
 

@@ -46,7 +46,14 @@ zx_handle_t zx_take_startup_handle(uint32_t info) {
 }
 
 zx_handle_t zx_process_self(void) { return process_self; }
-zx_handle_t zx_thread_self(void) { return thread_self; }
+// The calling thread's own handle: the thread library sets it as each thread it starts begins; the
+// initial thread's came in the processargs message (PA_THREAD_SELF).
+ZXS_HIDDEN __thread zx_handle_t __zxs_thread_self;
+
+zx_handle_t zx_thread_self(void) {
+  zx_handle_t own = __zxs_thread_self;
+  return own != ZX_HANDLE_INVALID ? own : thread_self;
+}
 zx_handle_t zx_vmar_root_self(void) { return vmar_root_self; }
 zx_handle_t zx_job_default(void) { return job_default; }
 
