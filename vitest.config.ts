@@ -17,6 +17,11 @@ export default defineConfig({
   test: {
     projects: workspace,
     pool: "forks",
+    // Test files share their worker's modules instead of loading them afresh (Effect and our
+    // sources, for every file: half of the suite's collect time, 115 s -> 55 s). Tests keep no
+    // state in modules that another file could see: each makes its own kernel, layers and
+    // temporary directories.
+    isolate: false,
     maxWorkers: workers,
     minWorkers: 1
   }
