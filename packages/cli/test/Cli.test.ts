@@ -402,17 +402,18 @@ describe("a program of one's own", () => {
   )
 
   it.live.runIf(hasGuestToolchain)(
-    "as a driver: -c objects linked later, -Wl,-z,stack-size, and a failed compile's own diagnostics",
+    "as a driver: -c objects linked later, -Wl,-z,stack-size, -lm, and a failed compile's own diagnostics",
     () =>
       Effect.gen(function*() {
         writeFileSync(join(scratch, "part.c"), "long twice(long x) { return 2 * x; }\n")
         writeFileSync(
           join(scratch, "main2.c"),
-          "#include <stdio.h>\nlong twice(long);\nint main(void) { printf(\"%.1f\\n\", (double)twice(21)); return 0; }\n"
+          "#include <math.h>\n#include <stdio.h>\nlong twice(long);\nint main(void) { printf(\"%.1f\\n\", sqrt((double)twice(21) * twice(21))); return 0; }\n"
         )
         yield* cc("-O1", "-c", "part.c")
         yield* cc("-g", "-c", "main2.c", "-o", "main2.o")
-        yield* cc("-o", "joined", "main2.o", "part.o", "-Wl,-z,stack-size=1048576")
+        // -lm and -lpthread, as Makefiles write them, name parts of the one C library.
+        yield* cc("-o", "joined", "main2.o", "part.o", "-Wl,-z,stack-size=1048576", "-lm", "-lpthread")
         const r = yield* zxsim("run", join(scratch, "joined"))
         assert.strictEqual(r.stdout, "42.0\n")
         writeFileSync(join(scratch, "broken.c"), "int main(void) { return missing_name; }\n")

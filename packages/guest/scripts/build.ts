@@ -662,6 +662,9 @@ interface CcRequest {
   readonly mabi: string
 }
 
+/** Libraries whose contents are in picolibc and the runtime: `-lm`, `-lpthread` and the like link nothing more. */
+const LIBC_PARTS: ReadonlySet<string> = new Set(["c", "m", "pthread", "rt", "dl", "util", "xnet"])
+
 const CC_USAGE = [
   "usage: npm run cc -- [options] FILE...   (or zxsim-cc [options] FILE...)",
   "  FILE               .c or .S sources, .o objects, .a archives",
@@ -670,7 +673,8 @@ const CC_USAGE = [
   "  --static           a static PIE (the default);  --dynamic  a program started by ld.so.1",
   "  -O0..-O3 -Os -g    optimization and debug information",
   "  -D NAME[=VALUE] -U NAME -I DIR    the preprocessor",
-  "  -l NAME -L DIR     libraries;  -Wl,ARG,...  -z KEYWORD   the linker (-z stack-size=N: the stack)",
+  "  -l NAME -L DIR     libraries (-lm, -lpthread, -lrt, -ldl: in the C library already);",
+  "  -Wl,ARG,...  -z KEYWORD   the linker (-z stack-size=N: the stack)",
   "  -W... -f... -std=  passed to the compiler",
   "  --integer-printf   picolibc's integer-only printf and scanf (smaller; also -DPICOLIBC_INTEGER_PRINTF_SCANF)",
   `  -march=ISA -mabi=ABI  the target (default ${DEFAULT_MARCH} / ${DEFAULT_MABI}; ABI lp64, lp64f or lp64d)`
@@ -721,7 +725,9 @@ const parseCc = (args: ReadonlyArray<string>, cwd: string): CcRequest | string =
     } else if (arg.startsWith("-l")) {
       const name = value("-l")
       if (name === undefined) return "-l needs a library name"
-      inputs.push({ _tag: "link", args: [`-l${name}`] })
+      // The C library is one archive with the runtime, as musl's: the math, thread, realtime and
+      // dynamic-loading libraries other systems split off are in it, so their -l names ask for nothing.
+      if (!LIBC_PARTS.has(name)) inputs.push({ _tag: "link", args: [`-l${name}`] })
     } else if (arg.startsWith("-Wl,")) {
       for (const flag of arg.slice(4).split(",")) if (flag !== "") linkerFlags.push(flag)
     } else if (arg === "-z") {
