@@ -9,10 +9,10 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
 import * as Runtime from "effect/Runtime"
+import { propertyRuns } from "../../../test-support/propertyRuns.js"
 import { bytesFrom, imageDraw, layOut, specOf } from "./utils/images.js"
 import { makeProcess, sameStats, withKernel } from "./utils/kernel.js"
 import { summary } from "./utils/parse.js"
-import { propertyRuns } from "./utils/propertyRuns.js"
 
 /** 64-bit values that sit on the edges the checks care about. */
 const edgeU64: FastCheck.Arbitrary<bigint> = FastCheck.oneof(

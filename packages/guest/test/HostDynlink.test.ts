@@ -11,8 +11,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { afterAll } from "vitest"
+import { propertyRuns } from "../../../test-support/propertyRuns.js"
 import * as Elf from "./elf.js"
-import { propertyRuns } from "./propertyRuns.js"
 import { buildHostProgram, packageDir, runHostProgram } from "./utils.js"
 
 const workDir = mkdtempSync(path.join(os.tmpdir(), "zxsim-guest-dynlink-"))

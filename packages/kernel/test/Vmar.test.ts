@@ -7,8 +7,8 @@ import { align, USER_ASPACE_BASE, USER_ASPACE_SIZE, VmoOption, VmOption } from "
 import * as Effect from "effect/Effect"
 import * as FastCheck from "effect/FastCheck"
 import * as Random from "effect/Random"
+import { propertyRuns } from "../../../test-support/propertyRuns.js"
 import { attempt, expectStatus, kernel, live, PAGE, ramp, runCase, withKernel } from "./support.js"
-import { propertyRuns } from "./utils/propertyRuns.js"
 
 const R = Rights.Rights
 const {

@@ -10,9 +10,9 @@ import * as Arbitrary from "effect/Arbitrary"
 import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
 import * as Schema from "effect/Schema"
+import { propertyRuns } from "../../../test-support/propertyRuns.js"
 import { crateVector } from "./fixtures/crateVector.js"
 import { ascii, concat, headerWords, hex } from "./utils/bytes.js"
-import { propertyRuns } from "./utils/propertyRuns.js"
 
 const c = CString.unsafeFromString
 const info = HandleInfo.unsafeMake

@@ -8,8 +8,8 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as FastCheck from "effect/FastCheck"
+import { propertyRuns } from "../../../test-support/propertyRuns.js"
 import { runBatch } from "./utils/Differential.js"
-import { propertyRuns } from "./utils/propertyRuns.js"
 
 const BATCH = 32
 const RUNS = propertyRuns(313)

@@ -4,7 +4,7 @@
  * `ZXSIM_PROPERTY_RUNS=10 npx vitest run …` for a long run, `0.1` for a quick look). Never below
  * `minimum` (default 1). A factor that is not a positive number fails loudly rather than
  * silently running nothing. Every package's tests read the same variable (see the README's Test
- * section).
+ * section). One copy for every package's tests, in the repository's test-support project.
  */
 export const propertyRuns = (base: number, minimum = 1): number => {
   const text = process.env.ZXSIM_PROPERTY_RUNS
