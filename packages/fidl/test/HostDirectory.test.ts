@@ -2,21 +2,19 @@ import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as NodePath from "@effect/platform-node/NodePath"
 import { assert, describe, it } from "@effect/vitest"
 import * as FuchsiaIo from "@zxsim/fidl/FuchsiaIo"
-import * as HostDirectory from "@zxsim/fidl/HostDirectory"
 import * as IoClient from "@zxsim/fidl/IoClient"
 import * as Transport from "@zxsim/fidl/Transport"
 import type * as Handle from "@zxsim/kernel/Handle"
 import * as Kernel from "@zxsim/kernel/Kernel"
 import { Status } from "@zxsim/kernel/Status"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import type * as Scope from "effect/Scope"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import { openStatus, serveDirectory } from "./utils/serve.js"
 
 const { CREATE, CREATE_IF_ABSENT, DIRECTORY, NOT_DIRECTORY, POSIX_WRITABLE, RIGHT_READABLE, RIGHT_WRITABLE, TRUNCATE } =
   FuchsiaIo.OpenFlags
@@ -39,23 +37,7 @@ const withKernel = <A, E>(body: Effect.Effect<A, E, Kernel.Kernel | Scope.Scope>
   }).pipe(Effect.provide(Kernel.layer), Effect.provide(Logger.remove(Logger.defaultLogger)))
 
 /** A host directory served on a fresh channel: its client end; the server ends with the scope. */
-const serveHost = (root: string, readOnly = false) =>
-  Effect.gen(function*() {
-    const kernel = yield* Kernel.Kernel
-    const [client, server] = yield* kernel.channel.create()
-    const fiber = yield* Effect.fork(HostDirectory.serve(server, root, { readOnly }).pipe(Effect.provide(platform)))
-    yield* Effect.addFinalizer(() => Effect.zipRight(Effect.ignore(kernel.handle.close(client)), Fiber.join(fiber)))
-    return client
-  })
-
-/** The status an Open of `p` with `flags` ends with (OK, or the server's). */
-const openStatus = (dir: Handle.Channel, p: string, flags: number) =>
-  Effect.gen(function*() {
-    const opened = yield* Effect.either(IoClient.openDescribed(dir, p, flags))
-    if (Either.isLeft(opened)) return opened.left._tag === "IoError" ? opened.left.status : Status.INTERNAL
-    yield* IoClient.close(opened.right.channel)
-    return Status.OK
-  })
+const serveHost = (root: string, readOnly = false) => Effect.provide(serveDirectory(root, readOnly), platform)
 
 const temporary = () => {
   const outer = fs.mkdtempSync(path.join(os.tmpdir(), "zxsim-host-"))

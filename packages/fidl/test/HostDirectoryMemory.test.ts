@@ -17,8 +17,6 @@ import * as Handle from "@zxsim/kernel/Handle"
 import * as Kernel from "@zxsim/kernel/Kernel"
 import { Status } from "@zxsim/kernel/Status"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
@@ -27,6 +25,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as nodePath from "node:path"
 import * as MemoryFileSystem from "./utils/MemoryFileSystem.js"
+import { openStatus, serveDirectory } from "./utils/serve.js"
 
 const {
   APPEND,
@@ -92,23 +91,7 @@ const withMemory = <A, E>(body: Effect.Effect<A, E, Services>): Effect.Effect<Re
   )
 
 /** A directory of the in-memory tree served on a fresh channel: its client end; the server ends with the scope. */
-const serveMemory = (root: string, readOnly = false) =>
-  Effect.gen(function*() {
-    const kernel = yield* Kernel.Kernel
-    const [client, server] = yield* kernel.channel.create()
-    const fiber = yield* Effect.fork(HostDirectory.serve(server, root, { readOnly }))
-    yield* Effect.addFinalizer(() => Effect.zipRight(Effect.ignore(kernel.handle.close(client)), Fiber.join(fiber)))
-    return client
-  })
-
-/** The status an Open of `p` with `flags` ends with (OK, or the server's). */
-const openStatus = (dir: Handle.Channel, p: string, flags: number) =>
-  Effect.gen(function*() {
-    const opened = yield* Effect.either(IoClient.openDescribed(dir, p, flags))
-    if (Either.isLeft(opened)) return opened.left._tag === "IoError" ? opened.left.status : Status.INTERNAL
-    yield* IoClient.close(opened.right.channel)
-    return Status.OK
-  })
+const serveMemory = serveDirectory
 
 /** A Rename of `src` in `dir` to `dst` in `target` (through a token of `target`): the reply. */
 const renameTo = (dir: Handle.Channel, src: string, target: Handle.Channel, dst: string) =>
