@@ -19,6 +19,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Scope from "effect/Scope"
 import * as GuestRun from "./GuestRun.js"
+import { ExecutableCache } from "./internal/executables.js"
 import { Meter } from "./internal/meter.js"
 import { type Image, runGuest } from "./internal/runGuest.js"
 
@@ -60,6 +61,8 @@ export interface Options {
 interface Slot {
   readonly kernel: Kernel.KernelShape
   readonly meter: Meter
+  /** The programs run on the kernel, kept so that their compiled code serves their next runs. */
+  readonly executables: ExecutableCache
   readonly lock: Effect.Semaphore
   readonly baseline: Kernel.KernelStats
 }
@@ -113,7 +116,16 @@ export const make = (
             Effect.provideService(Cpu, meter.cpu),
             Scope.extend(scope)
           )
-        return { kernel, meter, lock: yield* Effect.makeSemaphore(1), baseline: yield* kernel.stats } satisfies Slot
+        const executables = new ExecutableCache(kernel)
+        // Before the kernel goes (finalizers run last added first).
+        yield* Scope.addFinalizer(scope, executables.clear)
+        return {
+          kernel,
+          meter,
+          executables,
+          lock: yield* Effect.makeSemaphore(1),
+          baseline: yield* kernel.stats
+        } satisfies Slot
       })
     const slots: Record<GuestRun.CpuKind, Effect.Effect<Slot>> = {
       jit: yield* Effect.cached(slot("jit")),
@@ -157,8 +169,8 @@ export const make = (
         Effect.gen(function*() {
           const found = yield* Effect.either(image(request.program))
           if (found._tag === "Left") return result(request, found.left)
-          const { kernel, lock, meter } = yield* slots[request.cpu]
-          return yield* lock.withPermits(1)(runGuest(kernel, meter, request, found.right)).pipe(
+          const { executables, kernel, lock, meter } = yield* slots[request.cpu]
+          return yield* lock.withPermits(1)(runGuest(kernel, meter, request, found.right, executables)).pipe(
             Effect.provideService(FileSystem.FileSystem, fs),
             Effect.provideService(Path.Path, path)
           )
@@ -168,8 +180,11 @@ export const make = (
           })
         ),
       kernelCheck: (cpu) =>
-        Effect.flatMap(slots[cpu], ({ baseline, kernel, lock }) =>
-          lock.withPermits(1)(Effect.map(kernel.stats, (now) => ({ baseline, now }))))
+        Effect.flatMap(slots[cpu], ({ baseline, executables, kernel, lock }) =>
+          lock.withPermits(1)(
+            // The programs kept for later runs are the runner's, not a run's: dropped first.
+            Effect.zipRight(executables.clear, Effect.map(kernel.stats, (now) => ({ baseline, now })))
+          ))
     }
   })
 

@@ -27,6 +27,7 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as GuestRun from "../GuestRun.js"
+import type { ExecutableCache } from "./executables.js"
 import type { Meter } from "./meter.js"
 
 /** What a run needs besides the request: the program's bytes and what its loader serves, if anything. */
@@ -111,7 +112,8 @@ export const runGuest = (
   kernel: Kernel.KernelShape,
   meter: Meter,
   request: GuestRun.RunGuest,
-  image: Image
+  image: Image,
+  executables: ExecutableCache
 ): Effect.Effect<GuestRun.RunResult, never, FileSystem.FileSystem | Path.Path> =>
   Effect.scoped(Effect.gen(function*() {
     const name = GuestRun.programName(request.program)
@@ -121,9 +123,7 @@ export const runGuest = (
       new GuestRun.RunResult({ outcome, stdout, stderr, instructions, cpu: request.cpu })
 
     const built = yield* Effect.gen(function*() {
-      const executable = yield* kernel.vmo.fromBytes(image.bytes, { name, executable: true }).pipe(
-        Effect.mapError(notStarted("executable"))
-      )
+      const executable = yield* executables.get(image.bytes, name).pipe(Effect.mapError(notStarted("executable")))
       const job = yield* kernel.job.root()
       const systemVdso = yield* kernel.systemVdso().pipe(Effect.mapError(notStarted("vDSO")))
       const builder = yield* ProcessBuilder.make({ name, job, executable, systemVdso }).pipe(
