@@ -69,7 +69,8 @@ export const names = [
   "recurse",
   "pthreads",
   "exit_flush",
-  "numeric"
+  "numeric",
+  "allocator"
 ] as const
 
 /**
@@ -473,6 +474,13 @@ const entries: ReadonlyArray<Omit<Guest, "printf"> & { readonly printf?: Printf 
     printf: "double",
     description:
       "Floating-point work printed exactly with %a: `exact …` lines from + - * / and sqrt only (arithmetic on fixed operands, sqrt across the exponents, five-body leapfrog steps, an 8 x 8 LU factorization with partial pivoting and a solve), which every IEEE 754 machine computes bit for bit, then `libm …` lines sampling exp, log, sin, cos, atan2 and pow across their domains. Exits 0.",
+    ending: exits(0)
+  },
+  {
+    name: "allocator",
+    kind: "program",
+    description:
+      "Checks the C library's allocator, one `ok …`/`FAILED …` line per check: calloc zeroes blocks used and freed before (small and large), live blocks never overlap and keep their contents through argv[1] random malloc/calloc/realloc/free steps (default 20000), realloc keeps contents while growing and shrinking, memalign/aligned_alloc/posix_memalign align, malloc_usable_size covers the request, impossible sizes give NULL with ENOMEM. Prints `allocator: ok` and exits 0; 1 when a check fails.",
     ending: exits(0)
   }
 ]

@@ -13,6 +13,12 @@
 // - aligned: a block from memalign and friends whose alignment exceeds 16 bytes; its header
 //   records the distance back to the block really allocated.
 // One futex lock (lock.h) makes it safe for threads.
+//
+// The exported calls work through the internal allocate() and release(), never through malloc()
+// and free() themselves: a compiler knows what malloc and free mean and optimizes their callers
+// accordingly. calloc reading the header in front of what malloc returned is, to it, a read out of
+// bounds, which it may drop together with the memset that depends on it (clang did: calloc became
+// a bare tail call of malloc, and reused blocks came back unzeroed).
 #include <errno.h>
 #include <malloc.h>
 #include <stddef.h>
@@ -41,6 +47,8 @@ typedef struct {
 } header_t;
 
 _Static_assert(sizeof(header_t) == HEADER, "the header keeps payloads 16-byte aligned");
+
+static header_t* header_of(void* p) { return (header_t*)((unsigned char*)p - HEADER); }
 
 typedef struct free_block {
   struct free_block* next;
@@ -126,7 +134,7 @@ static void* large_alloc(size_t size) {
   return (unsigned char*)header + HEADER;
 }
 
-void* malloc(size_t size) {
+static void* allocate(size_t size) {
   if (size == 0) size = 1;
   if (size > SMALL_MAX) {
     void* p = large_alloc(size);
@@ -150,15 +158,16 @@ void* malloc(size_t size) {
   return p;
 }
 
-static header_t* header_of(void* p) { return (header_t*)((unsigned char*)p - HEADER); }
 
-// The block malloc returned for `p` (the start of an aligned block's real allocation).
+void* malloc(size_t size) { return allocate(size); }
+
+// The block allocate returned for `p` (the start of an aligned block's real allocation).
 static void* base_of(void* p) {
   header_t* header = header_of(p);
   return header->kind == KIND_ALIGNED ? (unsigned char*)p - header->size : p;
 }
 
-void free(void* p) {
+static void release(void* p) {
   if (p == NULL) return;
   p = base_of(p);
   header_t* header = header_of(p);
@@ -174,15 +183,19 @@ void free(void* p) {
   zxs_unlock(&heap_lock);
 }
 
-size_t malloc_usable_size(void* p) {
+void free(void* p) { release(p); }
+
+static size_t usable_size(void* p) {
   if (p == NULL) return 0;
   header_t* header = header_of(p);
   if (header->kind == KIND_ALIGNED) {
     void* base = base_of(p);
-    return malloc_usable_size(base) - (size_t)((unsigned char*)p - (unsigned char*)base);
+    return usable_size(base) - (size_t)((unsigned char*)p - (unsigned char*)base);
   }
   return header->size - HEADER;
 }
+
+size_t malloc_usable_size(void* p) { return usable_size(p); }
 
 void* calloc(size_t count, size_t size) {
   size_t total;
@@ -190,26 +203,26 @@ void* calloc(size_t count, size_t size) {
     errno = ENOMEM;
     return NULL;
   }
-  void* p = malloc(total);
+  void* p = allocate(total);
   // A large block is a fresh VMO, zero already.
   if (p != NULL && header_of(p)->kind == KIND_SMALL) memset(p, 0, total);
   return p;
 }
 
 void* realloc(void* p, size_t size) {
-  if (p == NULL) return malloc(size);
+  if (p == NULL) return allocate(size);
   if (size == 0) {
-    free(p);
+    release(p);
     return NULL;
   }
-  size_t usable = malloc_usable_size(p);
+  size_t usable = usable_size(p);
   header_t* header = header_of(p);
   // Stays where it is when it fits and would not waste most of the block.
   if (size <= usable && (header->kind != KIND_SMALL || size + HEADER > header->size / 2)) return p;
-  void* q = malloc(size);
+  void* q = allocate(size);
   if (q == NULL) return NULL;
   memcpy(q, p, usable < size ? usable : size);
-  free(p);
+  release(p);
   return q;
 }
 
@@ -218,12 +231,12 @@ void* memalign(size_t alignment, size_t size) {
     errno = EINVAL;
     return NULL;
   }
-  if (alignment <= HEADER) return malloc(size);
+  if (alignment <= HEADER) return allocate(size);
   if (size > SIZE_MAX - alignment - HEADER) {
     errno = ENOMEM;
     return NULL;
   }
-  unsigned char* base = malloc(size + alignment + HEADER);
+  unsigned char* base = allocate(size + alignment + HEADER);
   if (base == NULL) return NULL;
   uintptr_t aligned = ((uintptr_t)base + HEADER + alignment - 1) & ~(uintptr_t)(alignment - 1);
   header_t* header = header_of((void*)aligned);
@@ -244,7 +257,7 @@ int posix_memalign(void** out, size_t alignment, size_t size) {
 
 void* valloc(size_t size) { return memalign(PAGE, size); }
 void* pvalloc(size_t size) { return memalign(PAGE, (size + PAGE - 1) & ~(PAGE - 1)); }
-void cfree(void* p) { free(p); }
+void cfree(void* p) { release(p); }
 
 // picolibc's statistics and tuning calls, so a program using them does not pull nano-malloc in
 // beside this allocator: the heap's size and the free blocks of the small classes.
