@@ -359,3 +359,37 @@ describe("RiscvJit", () => {
     }
   })
 })
+
+describe("RiscvJit regions", () => {
+  it("a branch target inside a hot loop is compiled once, inside the loop's region, not as a region of its own", () => {
+    // While the loop is interpreted, the loop head and both arms are entered as often as each
+    // other and heat up together; once the loop runs compiled only its head is ever entered again.
+    const program = [
+      A.li(a0, 200_000),
+      A.li(a1, 0),
+      A.label("loop"),
+      A.andi(t0, a0, 1),
+      A.beq(t0, 0, "even"),
+      A.addi(a1, a1, 3),
+      A.j("next"),
+      A.label("even"),
+      A.xori(a1, a1, 5),
+      A.label("next"),
+      A.addi(a0, a0, -1),
+      A.bne(a0, 0, "loop"),
+      A.ebreak()
+    ]
+    const run = (cpu: CpuShape) => {
+      const m = new Machine(cpu)
+      m.load(program)
+      return { stop: m.run(10_000_000), m }
+    }
+    const reference = run(RiscvInterpreter.make())
+    const cpu = RiscvJit.make({ hotness: 20, batch: 16, patience: 100_000 })
+    const compiled = run(cpu)
+    assert.deepStrictEqual(compiled.stop, reference.stop)
+    assert.deepStrictEqual(compiled.m.snapshot(), reference.m.snapshot())
+    assert.isAbove(stat(cpu, "compiledInstructions"), 900_000)
+    assert.strictEqual(stat(cpu, "regionsCompiled"), 1)
+  })
+})

@@ -51,7 +51,7 @@ import { Fpu } from "../fp/fpu.js"
 import { Interpreter, type InterpreterHooks, YIELD } from "../interpreter.js"
 import { FIRST_REGION, RegionEmitter, Status, TYPES } from "./emit.js"
 import { FRAMES, type Layout, layoutAt, SITES_BYTES, State } from "./layout.js"
-import { buildCfg, type Cfg, Exit } from "./region.js"
+import { buildCfg, type Cfg, Exit, stopsOutsideLoops } from "./region.js"
 import {
   BATCH_REGIONS,
   COMPILE_PATIENCE,
@@ -225,6 +225,8 @@ export class Jit implements CpuShape {
   private warm: Array<Candidate> = []
   /** Hot entries waiting to be compiled, and the interpreter's count when the first became hot. */
   private pending: Array<Candidate> = []
+  /** Entries left out of a batch once because other code translated them (`dropCovered`). */
+  private readonly deferred = new Set<number>()
   private pendingSince = 0
   /** Execute translations of virtual pages in the current epoch and address space. */
   private readonly execCache = new Map<number, number>()
@@ -367,6 +369,7 @@ export class Jit implements CpuShape {
 
   /** Starts over on a new physical memory: tables reserved in it, no translations. */
   private adopt(memory: CpuMemory): void {
+    this.deferred.clear()
     for (const set of this.regionsByFrame.values()) for (const region of set) region.dead = true
     this.regionsByEntry.clear()
     this.regionsByFrame.clear()
@@ -561,7 +564,16 @@ export class Jit implements CpuShape {
     this.warm = []
     for (const candidate of pending) consider(candidate)
     for (const candidate of warm) consider(candidate)
+    this.dropCovered(batch)
     if (batch.length === 0) return
+    // Each region stops where another begins (live, or compiled in this batch), except inside its
+    // own loops, which stay whole (a transition per iteration costs more than the copy).
+    const entries = new Set(batch.map((item) => item.frame + (item.pc % PAGE)))
+    const isEntry = (phys: number): boolean => entries.has(phys) || this.regionsByEntry.has(phys)
+    for (let i = 0; i < batch.length; i++) {
+      const cfg = this.cfgAt(batch[i].pc, batch[i].frame, stopsOutsideLoops(batch[i].cfg, isEntry))
+      if (cfg !== null) batch[i] = { ...batch[i], cfg }
+    }
     const emitter = this.emitter!
     const funcs: Array<FuncDef> = []
     const sites: Array<ReadonlyArray<number>> = []
@@ -604,7 +616,55 @@ export class Jit implements CpuShape {
     }
   }
 
-  private cfgAt(pc: number, frame: number): Cfg | null {
+  /**
+   * Leaves out of `batch` (in place) the candidates whose entry is code that a region kept in the
+   * batch, or a live region, already translates, the first time each is seen so. A pc becomes hot
+   * by being entered from the interpreter, and while a loop is still interpreted every branch target
+   * inside it is entered as often as its head: compiled, each would be another copy of the loop
+   * (lexer compiled 12 times more instructions than it has). Once the loop runs compiled those
+   * targets are no longer entered at all; a real entry (a return site, a switch target, code after
+   * the loop) is entered through the dispatcher, becomes hot again, and is compiled the second time.
+   */
+  private dropCovered(batch: Array<{ readonly pc: number; readonly frame: number; readonly cfg: Cfg }>): void {
+    const kept: Array<{ readonly pc: number; readonly frame: number; readonly cfg: Cfg }> = []
+    for (const item of batch) {
+      const entry = item.frame + (item.pc % PAGE)
+      if (!this.deferred.has(entry) && this.translatedElsewhere(entry, kept)) {
+        this.deferred.add(entry)
+        continue
+      }
+      this.deferred.delete(entry)
+      kept.push(item)
+    }
+    batch.length = 0
+    for (const item of kept) batch.push(item)
+  }
+
+  /** Whether physical address `entry` starts an instruction one of `items` or a live region translates. */
+  private translatedElsewhere(
+    entry: number,
+    items: ReadonlyArray<{ readonly pc: number; readonly frame: number; readonly cfg: Cfg }>
+  ): boolean {
+    const covers = (frame: number, nextFrame: number, starts: ReadonlyArray<number>): boolean => {
+      for (let i = 0; i < starts.length; i += 2) {
+        const base = starts[i] < PAGE ? frame : nextFrame - PAGE
+        if (entry >= base + starts[i] && entry < base + starts[i + 1]) return true
+      }
+      return false
+    }
+    for (const item of items) {
+      const ranges: Array<number> = []
+      for (const block of item.cfg.blocks) if (block.insns.length > 0) ranges.push(block.start, block.end)
+      if (covers(item.frame, item.cfg.nextFrame, ranges)) return true
+    }
+    const live = this.regionsByFrame.get(Math.floor(entry / PAGE))
+    if (live !== undefined) {
+      for (const region of live) if (covers(region.frame, region.nextFrame, region.ranges)) return true
+    }
+    return false
+  }
+
+  private cfgAt(pc: number, frame: number, stop?: (offset: number, phys: number) => boolean): Cfg | null {
     const offset = pc % PAGE
     const pagePc = pc - offset
     const next = pagePc + PAGE
@@ -614,7 +674,8 @@ export class Jit implements CpuShape {
       pagePc,
       offset,
       this.maxInstructions,
-      () => next >= 2 ** 53 ? -1 : this.execFrame(next % TWO_32 | 0, Math.floor(next / TWO_32))
+      () => next >= 2 ** 53 ? -1 : this.execFrame(next % TWO_32 | 0, Math.floor(next / TWO_32)),
+      stop
     )
   }
 

@@ -87,6 +87,81 @@ export interface Cfg {
   readonly written: number
 }
 
+/**
+ * The offsets `[start, end)` of the blocks of `cfg` that lie on a cycle (a loop of the region):
+ * Tarjan's strongly connected components over the blocks, keeping those of two or more blocks and
+ * blocks that branch to themselves.
+ */
+export const cyclicRanges = (cfg: Cfg): Array<number> => {
+  const n = cfg.blocks.length
+  const index = new Int32Array(n).fill(-1)
+  const low = new Int32Array(n)
+  const onStack = new Uint8Array(n)
+  const stack: Array<number> = []
+  const ranges: Array<number> = []
+  let counter = 0
+  const successors = (b: number): Array<number> => {
+    const out: Array<number> = []
+    for (const edge of cfg.blocks[b].edges) if (edge.target !== null) out.push(edge.target.id)
+    return out
+  }
+  for (let root = 0; root < n; root++) {
+    if (index[root] >= 0) continue
+    // Iterative Tarjan: frames of (block, its successors, the next one to visit).
+    const frames: Array<{ readonly b: number; readonly next: Array<number>; i: number }> = []
+    const visit = (b: number) => {
+      index[b] = low[b] = counter++
+      stack.push(b)
+      onStack[b] = 1
+      frames.push({ b, next: successors(b), i: 0 })
+    }
+    visit(root)
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1]
+      if (frame.i < frame.next.length) {
+        const t = frame.next[frame.i++]
+        if (index[t] < 0) visit(t)
+        else if (onStack[t] !== 0) low[frame.b] = Math.min(low[frame.b], index[t])
+        continue
+      }
+      frames.pop()
+      if (frames.length > 0) {
+        const parent = frames[frames.length - 1].b
+        low[parent] = Math.min(low[parent], low[frame.b])
+      }
+      if (low[frame.b] !== index[frame.b]) continue
+      const component: Array<number> = []
+      for (;;) {
+        const x = stack.pop()!
+        onStack[x] = 0
+        component.push(x)
+        if (x === frame.b) break
+      }
+      if (component.length > 1 || successors(frame.b).includes(frame.b)) {
+        for (const x of component) ranges.push(cfg.blocks[x].start, cfg.blocks[x].end)
+      }
+    }
+  }
+  return ranges
+}
+
+/**
+ * Where the region `full` (built with nothing stopping it) should stop when built again: at a
+ * physical address `isEntry` accepts (where another region begins), except inside `full`'s own
+ * loops, which stay whole, since a transition on every iteration costs more than the copy.
+ */
+export const stopsOutsideLoops = (
+  full: Cfg,
+  isEntry: (phys: number) => boolean
+): (offset: number, phys: number) => boolean => {
+  const cyclic = cyclicRanges(full)
+  return (offset, phys) => {
+    if (!isEntry(phys)) return false
+    for (let r = 0; r < cyclic.length; r += 2) if (offset >= cyclic[r] && offset < cyclic[r + 1]) return false
+    return true
+  }
+}
+
 /** Operations that end a block and stay in the region (targets are edges). */
 const isBranch = (op: number): boolean => op >= Op.BEQ && op <= Op.BGEU
 
@@ -141,8 +216,10 @@ export const writesRd = (op: number): boolean =>
  * Decodes the region entered at `entry` (an even offset) of the page at frame byte address
  * `frame` (virtual address `pagePc`). `next` gives the frame byte address the following page
  * executes from (negative when it does not), and is called only when the region reaches that
- * page; `view` gives the memory's current halfwords (`next` may grow the memory). Null when not
- * even the first instruction can be translated.
+ * page; `view` gives the memory's current halfwords (`next` may grow the memory). Code at a
+ * physical address `stop` accepts (the entry of another region) is left out: the region leaves for
+ * it through the dispatcher instead of translating it again. Null when not even the first
+ * instruction can be translated.
  */
 export const buildCfg = (
   view: () => Uint16Array,
@@ -150,7 +227,8 @@ export const buildCfg = (
   pagePc: number,
   entry: number,
   limit: number,
-  next: () => number
+  next: () => number,
+  stop: (offset: number, phys: number) => boolean = () => false
 ): Cfg | null => {
   const scratch = new DecodedInstruction()
   let nextFrame: number | undefined
@@ -203,11 +281,16 @@ export const buildCfg = (
   const translated = new Set<number>()
   const returnSites = new Set<number>()
   const work = [entry]
+  // Callees and return sites of calls inside the region stay in it whatever `stop` says: the call
+  // and its return are then compiled code's own (see `isReturn`).
+  const called = new Set<number>()
   while (work.length > 0) {
-    let o = work.pop()!
+    const start = work.pop()!
+    let o = start
     let previous: Insn | null = null
     for (;;) {
       if (!inPage(o) || translated.has(o) || translated.size >= limit) break
+      if (o !== entry && !(o === start && called.has(o)) && stop(o, frameOf(o) + o)) break
       const insn = decodeAt(o)
       if (insn === null || isStop(insn.op)) break
       translated.add(o)
@@ -238,6 +321,8 @@ export const buildCfg = (
         // region branch there when their target matches (see `isReturn`).
         const next = o + insn.length
         if (insn.rd !== 0 && inPage(target) && inPage(next)) {
+          called.add(target)
+          called.add(next)
           returnSites.add(next)
           if (!leaders.has(next)) {
             leaders.add(next)
