@@ -1190,6 +1190,10 @@ export class RegionEmitter {
       case Op.FSUB_D:
       case Op.FMUL_D:
         if ((insn.imm & 7) === 0 || (insn.imm & 7) === 7) return this.fastDouble(x, k)
+        break
+      case Op.FDIV_D:
+      case Op.FSQRT_D:
+        if ((insn.imm & 7) === 0 || (insn.imm & 7) === 7) return this.fastDivideOrRoot(x, k)
     }
     this.floatHelper(x, k)
   }
@@ -1246,6 +1250,72 @@ export class RegionEmitter {
       get(b, FB), get(b, bb), b.byte(W.f64Sub), b.byte(W.f64Add)
     }
     f64c(0), b.byte(W.f64Ne)
+    this.open(W.if)
+    get(b, RF), get(b, RF), b.byte(W.i32Load), b.byte(2), b.u32(FCSR_OFFSET), i32c(b, 1), b.byte(W.i32Or)
+    b.byte(W.i32Store), b.byte(2), b.u32(FCSR_OFFSET)
+    this.close()
+    get(b, RF), get(b, FS), b.byte(W.f64Store), b.byte(3), b.u32(f(rd))
+    b.byte(W.else)
+    this.floatHelper(x, k)
+    this.close()
+  }
+
+  /**
+   * FDIV.D and FSQRT.D rounding to nearest, even (statically, or dynamically with frm = RNE) as one
+   * WebAssembly f64 division or square root, which rounds the same way, when the operands and the
+   * result are normal and well inside the range (a positive operand for the root): then the only
+   * flag is inexact. The result q is exact exactly when q·b (q·q for the root) equals the operand
+   * a, and Dekker's product gives q·b exactly as p + e: inexact is p ≠ a or e ≠ 0. Anything else
+   * goes to the helper.
+   */
+  private fastDivideOrRoot(x: Block, k: number): void {
+    const b = this.b
+    const { imm, op, rd, rs1, rs2 } = x.insns[k]
+    const root = op === Op.FSQRT_D
+    const f = (r: number) => F_REGISTERS_OFFSET + 8 * r
+    const f64c = (v: number) => {
+      b.byte(W.f64Const), b.f64(v)
+    }
+    const [qh, ql, bh, bl, p] = [FT0, FT0 + 1, FT0 + 2, FT0 + 3, FT0 + 4]
+    get(b, RF), b.byte(W.f64Load), b.byte(3), b.u32(f(rs1)), set(b, FA)
+    if (root) {
+      get(b, FA), b.byte(W.f64Sqrt), set(b, FS)
+      // The root of a in (2^-960, 2^995) is in (2^-480, 2^498) (false for NaN and negatives).
+      get(b, FA), f64c(2 ** -960), b.byte(W.f64Gt)
+      get(b, FA), f64c(2 ** 995), b.byte(W.f64Lt), b.byte(W.i32And)
+    } else {
+      get(b, RF), b.byte(W.f64Load), b.byte(3), b.u32(f(rs2)), set(b, FB)
+      get(b, FA), get(b, FB), b.byte(W.f64Div), b.byte2(W.localTee, FS)
+      // |a|, |b| and |q| all in (2^-960, 2^995): the splits cannot overflow, nor the partial
+      // products underflow (false for NaN, zeros and infinities).
+      b.byte(W.f64Abs), f64c(2 ** -960), b.byte(W.f64Gt)
+      get(b, FS), b.byte(W.f64Abs), f64c(2 ** 995), b.byte(W.f64Lt), b.byte(W.i32And)
+      get(b, FA), b.byte(W.f64Abs), get(b, FB), b.byte(W.f64Abs), b.byte(W.f64Min)
+      f64c(2 ** -960), b.byte(W.f64Gt), b.byte(W.i32And)
+      get(b, FA), b.byte(W.f64Abs), get(b, FB), b.byte(W.f64Abs), b.byte(W.f64Max)
+      f64c(2 ** 995), b.byte(W.f64Lt), b.byte(W.i32And)
+    }
+    if ((imm & 7) === 7) {
+      get(b, RF), b.byte(W.i32Load), b.byte(2), b.u32(FCSR_OFFSET)
+      i32c(b, 0xe0), b.byte(W.i32And), b.byte(W.i32Eqz), b.byte(W.i32And)
+    }
+    this.open(W.if)
+    const split = (v: number, high: number, low: number) => {
+      get(b, v), f64c(SPLITTER), b.byte(W.f64Mul), b.byte2(W.localTee, high)
+      get(b, high), get(b, v), b.byte(W.f64Sub), b.byte(W.f64Sub), b.byte2(W.localTee, high)
+      get(b, v), b.byte(W.f64Sub), b.byte(W.f64Neg), set(b, low)
+    }
+    // The divisor (the root itself for FSQRT) times the result, exactly: p + e.
+    const [other, oh, ol] = root ? [FS, qh, ql] : [FB, bh, bl]
+    split(FS, qh, ql)
+    if (!root) split(FB, bh, bl)
+    get(b, FS), get(b, other), b.byte(W.f64Mul), set(b, p)
+    get(b, qh), get(b, oh), b.byte(W.f64Mul), get(b, p), b.byte(W.f64Sub)
+    get(b, qh), get(b, ol), b.byte(W.f64Mul), b.byte(W.f64Add)
+    get(b, ql), get(b, oh), b.byte(W.f64Mul), b.byte(W.f64Add)
+    get(b, ql), get(b, ol), b.byte(W.f64Mul), b.byte(W.f64Add)
+    f64c(0), b.byte(W.f64Ne)
+    get(b, p), get(b, FA), b.byte(W.f64Ne), b.byte(W.i32Or)
     this.open(W.if)
     get(b, RF), get(b, RF), b.byte(W.i32Load), b.byte(2), b.u32(FCSR_OFFSET), i32c(b, 1), b.byte(W.i32Or)
     b.byte(W.i32Store), b.byte(2), b.u32(FCSR_OFFSET)
