@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
-import { startRunner, submit } from "../examples/cluster/fleet.js"
+import { startRunners, submit } from "../examples/cluster/fleet.js"
 import { job } from "../examples/cluster/workload.js"
 
 /** A temporary directory for the fleet's SQLite database, removed with the scope. */
@@ -28,7 +28,7 @@ describe("GuestCluster on localhost", () => {
     () =>
       Effect.scoped(Effect.gen(function*() {
         const db = join(yield* tempDir, "cluster.db")
-        yield* Effect.all([startRunner({ db }), startRunner({ db })], { concurrency: "unbounded" })
+        yield* startRunners({ db, count: 2 })
         const report = yield* submit({ db, jobs: jobs(200), concurrency: 64 })
         assert.deepStrictEqual(report.problems, [])
         assert.strictEqual(report.results.length, 200)
@@ -42,9 +42,7 @@ describe("GuestCluster on localhost", () => {
       Effect.scoped(Effect.gen(function*() {
         const dir = yield* tempDir
         const db = join(dir, "cluster.db")
-        const fleet = yield* Effect.all([startRunner({ db }), startRunner({ db }), startRunner({ db })], {
-          concurrency: "unbounded"
-        })
+        const fleet = yield* startRunners({ db, count: 3 })
         const victim = fleet[2]
         let killedAt = -1
         const writeDir = join(dir, "out")

@@ -4,6 +4,7 @@
  * and submitting a workload through a cluster client.
  */
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
+import * as SqlClient from "@effect/sql/SqlClient"
 import * as GuestCluster from "@zxsim/pool/GuestCluster"
 import type * as GuestRun from "@zxsim/pool/GuestRun"
 import { RunFailed as GuestRunFailed } from "@zxsim/pool/GuestRun"
@@ -107,6 +108,29 @@ export const startRunner = (
         child.kill("SIGKILL")
       })
     }
+  })
+
+/**
+ * Starts `count` runners on the database `db` at once. The database is put in WAL mode first, by
+ * this process alone: every runner's SQLite client sets WAL mode when it opens, and two processes
+ * switching a new database's journal mode at the same moment can fail with "database is locked";
+ * on a database already in WAL mode the switch changes nothing and takes no lock.
+ */
+export const startRunners = (
+  options: { readonly db: string; readonly count: number; readonly workers?: number }
+): Effect.Effect<ReadonlyArray<Runner>, Error, Scope.Scope> =>
+  Effect.gen(function*() {
+    yield* Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      yield* sql`SELECT 1`
+    }).pipe(
+      Effect.provide(SqliteClient.layer({ filename: options.db })),
+      Effect.mapError((cause) => new Error(`preparing the database ${options.db} failed: ${cause}`))
+    )
+    return yield* Effect.all(
+      Array.from({ length: options.count }, () => startRunner(options)),
+      { concurrency: "unbounded" }
+    )
   })
 
 /** What came of a workload. */

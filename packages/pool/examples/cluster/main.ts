@@ -15,7 +15,7 @@ import * as Effect from "effect/Effect"
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { startRunner, submit } from "./fleet.js"
+import { startRunners, submit } from "./fleet.js"
 import { option } from "./options.js"
 import { job } from "./workload.js"
 
@@ -33,9 +33,7 @@ Effect.gen(function*() {
   const writeDir = join(dir, "out")
   mkdirSync(writeDir)
   yield* Console.log(`starting ${runners} runners (database ${db})`)
-  const fleet = yield* Effect.all(Array.from({ length: runners }, () => startRunner({ db })), {
-    concurrency: "unbounded"
-  })
+  const fleet = yield* startRunners({ db, count: runners })
   yield* Console.log(`runners on ports ${fleet.map((r) => r.port).join(", ")}; submitting ${runs} runs`)
   const victim = fleet[fleet.length - 1]
   const report = yield* submit({

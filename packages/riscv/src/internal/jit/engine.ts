@@ -624,12 +624,13 @@ export class Jit implements CpuShape {
    * (lexer compiled 12 times more instructions than it has). Once the loop runs compiled those
    * targets are no longer entered at all; a real entry (a return site, a switch target, code after
    * the loop) is entered through the dispatcher, becomes hot again, and is compiled the second time.
+   * Compiling on first sight (`hotness` 1) means every entry: nothing waits then.
    */
   private dropCovered(batch: Array<{ readonly pc: number; readonly frame: number; readonly cfg: Cfg }>): void {
     const kept: Array<{ readonly pc: number; readonly frame: number; readonly cfg: Cfg }> = []
     for (const item of batch) {
       const entry = item.frame + (item.pc % PAGE)
-      if (!this.deferred.has(entry) && this.translatedElsewhere(entry, kept)) {
+      if (this.hotness > 1 && !this.deferred.has(entry) && this.translatedElsewhere(entry, kept)) {
         this.deferred.add(entry)
         continue
       }
