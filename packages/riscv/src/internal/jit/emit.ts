@@ -91,6 +91,23 @@ const SPLITTER = 134217729
 
 const xLocal = (i: number) => 1 + i
 
+/** The register file's byte offset of f[r]. */
+const fOffset = (r: number): number => F_REGISTERS_OFFSET + 8 * r
+
+const f64c = (b: Bytes, v: number) => {
+  b.byte(W.f64Const), b.f64(v)
+}
+
+/**
+ * Veltkamp's split of the f64 local `v` into `high` + `low`, 26 bits each, for Dekker's exact
+ * product (v must be below 2^995, so that v·SPLITTER cannot overflow).
+ */
+const splitDouble = (b: Bytes, v: number, high: number, low: number) => {
+  get(b, v), f64c(b, SPLITTER), b.byte(W.f64Mul), b.byte2(W.localTee, high)
+  get(b, high), get(b, v), b.byte(W.f64Sub), b.byte(W.f64Sub), b.byte2(W.localTee, high)
+  get(b, v), b.byte(W.f64Sub), b.byte(W.f64Neg), set(b, low)
+}
+
 const get = (b: Bytes, i: number) => b.byte2(W.localGet, i)
 const set = (b: Bytes, i: number) => b.byte2(W.localSet, i)
 const i64c = (b: Bytes, lo: number, hi: number = lo >> 31) => {
@@ -1137,7 +1154,7 @@ export class RegionEmitter {
     const b = this.b
     const insn = x.insns[k]
     const { op, rd, rs1, rs2 } = insn
-    const f = (r: number) => F_REGISTERS_OFFSET + 8 * r
+    const f = fOffset
     const loadF = (r: number) => {
       get(b, RF), b.byte(W.i64Load), b.byte(3), b.u32(f(r))
     }
@@ -1208,21 +1225,17 @@ export class RegionEmitter {
    */
   private fastDouble(x: Block, k: number): void {
     const b = this.b
-    const { imm, op, rd, rs1, rs2 } = x.insns[k]
-    const f = (r: number) => F_REGISTERS_OFFSET + 8 * r
-    const f64c = (v: number) => {
-      b.byte(W.f64Const), b.f64(v)
-    }
-    get(b, RF), b.byte(W.f64Load), b.byte(3), b.u32(f(rs1)), set(b, FA)
-    get(b, RF), b.byte(W.f64Load), b.byte(3), b.u32(f(rs2))
+    const { imm, op, rs1, rs2 } = x.insns[k]
+    get(b, RF), b.byte(W.f64Load), b.byte(3), b.u32(fOffset(rs1)), set(b, FA)
+    get(b, RF), b.byte(W.f64Load), b.byte(3), b.u32(fOffset(rs2))
     if (op === Op.FSUB_D) b.byte(W.f64Neg)
     set(b, FB)
     get(b, FA), get(b, FB), b.byte(op === Op.FMUL_D ? W.f64Mul : W.f64Add), b.byte2(W.localTee, FS)
     // Normal and finite (false for NaN), with room for the error terms.
-    b.byte(W.f64Abs), f64c(op === Op.FMUL_D ? 2 ** -960 : 2 ** -1021), b.byte(W.f64Gt)
-    get(b, FS), b.byte(W.f64Abs), f64c(2 ** 1000), b.byte(W.f64Lt), b.byte(W.i32And)
+    b.byte(W.f64Abs), f64c(b, op === Op.FMUL_D ? 2 ** -960 : 2 ** -1021), b.byte(W.f64Gt)
+    get(b, FS), b.byte(W.f64Abs), f64c(b, 2 ** 1000), b.byte(W.f64Lt), b.byte(W.i32And)
     get(b, FA), b.byte(W.f64Abs), get(b, FB), b.byte(W.f64Abs), b.byte(W.f64Max)
-    f64c(op === Op.FMUL_D ? 2 ** 995 : 2 ** 1000), b.byte(W.f64Lt), b.byte(W.i32And)
+    f64c(b, op === Op.FMUL_D ? 2 ** 995 : 2 ** 1000), b.byte(W.f64Lt), b.byte(W.i32And)
     if ((imm & 7) === 7) {
       get(b, RF), b.byte(W.i32Load), b.byte(2), b.u32(FCSR_OFFSET)
       i32c(b, 0xe0), b.byte(W.i32And), b.byte(W.i32Eqz), b.byte(W.i32And)
@@ -1230,14 +1243,9 @@ export class RegionEmitter {
     this.open(W.if)
     if (op === Op.FMUL_D) {
       // Dekker: a = ah + al, b = bh + bl (26-bit halves); the error is exact in this order.
-      const split = (v: number, high: number, low: number) => {
-        get(b, v), f64c(SPLITTER), b.byte(W.f64Mul), b.byte2(W.localTee, high)
-        get(b, high), get(b, v), b.byte(W.f64Sub), b.byte(W.f64Sub), b.byte2(W.localTee, high)
-        get(b, v), b.byte(W.f64Sub), b.byte(W.f64Neg), set(b, low)
-      }
       const [ah, al, bh, bl] = [FT0, FT0 + 1, FT0 + 2, FT0 + 3]
-      split(FA, ah, al)
-      split(FB, bh, bl)
+      splitDouble(b, FA, ah, al)
+      splitDouble(b, FB, bh, bl)
       get(b, ah), get(b, bh), b.byte(W.f64Mul), get(b, FS), b.byte(W.f64Sub)
       get(b, ah), get(b, bl), b.byte(W.f64Mul), b.byte(W.f64Add)
       get(b, al), get(b, bh), b.byte(W.f64Mul), b.byte(W.f64Add)
@@ -1249,12 +1257,21 @@ export class RegionEmitter {
       get(b, FA), get(b, FS), get(b, bb), b.byte(W.f64Sub), b.byte(W.f64Sub)
       get(b, FB), get(b, bb), b.byte(W.f64Sub), b.byte(W.f64Add)
     }
-    f64c(0), b.byte(W.f64Ne)
+    f64c(b, 0), b.byte(W.f64Ne)
+    this.finishFast(x, k)
+  }
+
+  /**
+   * The end of a fast FP path, the inexact condition on the stack: raises NX if it holds, writes
+   * the result (local FS) to f[rd], and else (the fast path's conditions failed) calls the helper.
+   */
+  private finishFast(x: Block, k: number): void {
+    const b = this.b
     this.open(W.if)
     get(b, RF), get(b, RF), b.byte(W.i32Load), b.byte(2), b.u32(FCSR_OFFSET), i32c(b, 1), b.byte(W.i32Or)
     b.byte(W.i32Store), b.byte(2), b.u32(FCSR_OFFSET)
     this.close()
-    get(b, RF), get(b, FS), b.byte(W.f64Store), b.byte(3), b.u32(f(rd))
+    get(b, RF), get(b, FS), b.byte(W.f64Store), b.byte(3), b.u32(fOffset(x.insns[k].rd))
     b.byte(W.else)
     this.floatHelper(x, k)
     this.close()
@@ -1270,60 +1287,44 @@ export class RegionEmitter {
    */
   private fastDivideOrRoot(x: Block, k: number): void {
     const b = this.b
-    const { imm, op, rd, rs1, rs2 } = x.insns[k]
+    const { imm, op, rs1, rs2 } = x.insns[k]
     const root = op === Op.FSQRT_D
-    const f = (r: number) => F_REGISTERS_OFFSET + 8 * r
-    const f64c = (v: number) => {
-      b.byte(W.f64Const), b.f64(v)
-    }
     const [qh, ql, bh, bl, p] = [FT0, FT0 + 1, FT0 + 2, FT0 + 3, FT0 + 4]
-    get(b, RF), b.byte(W.f64Load), b.byte(3), b.u32(f(rs1)), set(b, FA)
+    get(b, RF), b.byte(W.f64Load), b.byte(3), b.u32(fOffset(rs1)), set(b, FA)
     if (root) {
       get(b, FA), b.byte(W.f64Sqrt), set(b, FS)
       // The root of a in (2^-960, 2^995) is in (2^-480, 2^498) (false for NaN and negatives).
-      get(b, FA), f64c(2 ** -960), b.byte(W.f64Gt)
-      get(b, FA), f64c(2 ** 995), b.byte(W.f64Lt), b.byte(W.i32And)
+      get(b, FA), f64c(b, 2 ** -960), b.byte(W.f64Gt)
+      get(b, FA), f64c(b, 2 ** 995), b.byte(W.f64Lt), b.byte(W.i32And)
     } else {
-      get(b, RF), b.byte(W.f64Load), b.byte(3), b.u32(f(rs2)), set(b, FB)
+      get(b, RF), b.byte(W.f64Load), b.byte(3), b.u32(fOffset(rs2)), set(b, FB)
       get(b, FA), get(b, FB), b.byte(W.f64Div), b.byte2(W.localTee, FS)
       // |a|, |b| and |q| all in (2^-960, 2^995): the splits cannot overflow, nor the partial
       // products underflow (false for NaN, zeros and infinities).
-      b.byte(W.f64Abs), f64c(2 ** -960), b.byte(W.f64Gt)
-      get(b, FS), b.byte(W.f64Abs), f64c(2 ** 995), b.byte(W.f64Lt), b.byte(W.i32And)
+      b.byte(W.f64Abs), f64c(b, 2 ** -960), b.byte(W.f64Gt)
+      get(b, FS), b.byte(W.f64Abs), f64c(b, 2 ** 995), b.byte(W.f64Lt), b.byte(W.i32And)
       get(b, FA), b.byte(W.f64Abs), get(b, FB), b.byte(W.f64Abs), b.byte(W.f64Min)
-      f64c(2 ** -960), b.byte(W.f64Gt), b.byte(W.i32And)
+      f64c(b, 2 ** -960), b.byte(W.f64Gt), b.byte(W.i32And)
       get(b, FA), b.byte(W.f64Abs), get(b, FB), b.byte(W.f64Abs), b.byte(W.f64Max)
-      f64c(2 ** 995), b.byte(W.f64Lt), b.byte(W.i32And)
+      f64c(b, 2 ** 995), b.byte(W.f64Lt), b.byte(W.i32And)
     }
     if ((imm & 7) === 7) {
       get(b, RF), b.byte(W.i32Load), b.byte(2), b.u32(FCSR_OFFSET)
       i32c(b, 0xe0), b.byte(W.i32And), b.byte(W.i32Eqz), b.byte(W.i32And)
     }
     this.open(W.if)
-    const split = (v: number, high: number, low: number) => {
-      get(b, v), f64c(SPLITTER), b.byte(W.f64Mul), b.byte2(W.localTee, high)
-      get(b, high), get(b, v), b.byte(W.f64Sub), b.byte(W.f64Sub), b.byte2(W.localTee, high)
-      get(b, v), b.byte(W.f64Sub), b.byte(W.f64Neg), set(b, low)
-    }
     // The divisor (the root itself for FSQRT) times the result, exactly: p + e.
     const [other, oh, ol] = root ? [FS, qh, ql] : [FB, bh, bl]
-    split(FS, qh, ql)
-    if (!root) split(FB, bh, bl)
+    splitDouble(b, FS, qh, ql)
+    if (!root) splitDouble(b, FB, bh, bl)
     get(b, FS), get(b, other), b.byte(W.f64Mul), set(b, p)
     get(b, qh), get(b, oh), b.byte(W.f64Mul), get(b, p), b.byte(W.f64Sub)
     get(b, qh), get(b, ol), b.byte(W.f64Mul), b.byte(W.f64Add)
     get(b, ql), get(b, oh), b.byte(W.f64Mul), b.byte(W.f64Add)
     get(b, ql), get(b, ol), b.byte(W.f64Mul), b.byte(W.f64Add)
-    f64c(0), b.byte(W.f64Ne)
+    f64c(b, 0), b.byte(W.f64Ne)
     get(b, p), get(b, FA), b.byte(W.f64Ne), b.byte(W.i32Or)
-    this.open(W.if)
-    get(b, RF), get(b, RF), b.byte(W.i32Load), b.byte(2), b.u32(FCSR_OFFSET), i32c(b, 1), b.byte(W.i32Or)
-    b.byte(W.i32Store), b.byte(2), b.u32(FCSR_OFFSET)
-    this.close()
-    get(b, RF), get(b, FS), b.byte(W.f64Store), b.byte(3), b.u32(f(rd))
-    b.byte(W.else)
-    this.floatHelper(x, k)
-    this.close()
+    this.finishFast(x, k)
   }
 
   /**
