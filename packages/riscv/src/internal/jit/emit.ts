@@ -1241,35 +1241,42 @@ export class RegionEmitter {
       i32c(b, 0xe0), b.byte(W.i32And), b.byte(W.i32Eqz), b.byte(W.i32And)
     }
     this.open(W.if)
-    if (op === Op.FMUL_D) {
-      // Dekker: a = ah + al, b = bh + bl (26-bit halves); the error is exact in this order.
-      const [ah, al, bh, bl] = [FT0, FT0 + 1, FT0 + 2, FT0 + 3]
-      splitDouble(b, FA, ah, al)
-      splitDouble(b, FB, bh, bl)
-      get(b, ah), get(b, bh), b.byte(W.f64Mul), get(b, FS), b.byte(W.f64Sub)
-      get(b, ah), get(b, bl), b.byte(W.f64Mul), b.byte(W.f64Add)
-      get(b, al), get(b, bh), b.byte(W.f64Mul), b.byte(W.f64Add)
-      get(b, al), get(b, bl), b.byte(W.f64Mul), b.byte(W.f64Add)
-    } else {
-      // TwoSum: bb = s - a; error = (a - (s - bb)) + (b - bb).
-      const bb = FT0
-      get(b, FS), get(b, FA), b.byte(W.f64Sub), set(b, bb)
-      get(b, FA), get(b, FS), get(b, bb), b.byte(W.f64Sub), b.byte(W.f64Sub)
-      get(b, FB), get(b, bb), b.byte(W.f64Sub), b.byte(W.f64Add)
-    }
-    f64c(b, 0), b.byte(W.f64Ne)
-    this.finishFast(x, k)
+    this.finishFast(x, k, () => {
+      if (op === Op.FMUL_D) {
+        // Dekker: a = ah + al, b = bh + bl (26-bit halves); the error is exact in this order.
+        const [ah, al, bh, bl] = [FT0, FT0 + 1, FT0 + 2, FT0 + 3]
+        splitDouble(b, FA, ah, al)
+        splitDouble(b, FB, bh, bl)
+        get(b, ah), get(b, bh), b.byte(W.f64Mul), get(b, FS), b.byte(W.f64Sub)
+        get(b, ah), get(b, bl), b.byte(W.f64Mul), b.byte(W.f64Add)
+        get(b, al), get(b, bh), b.byte(W.f64Mul), b.byte(W.f64Add)
+        get(b, al), get(b, bl), b.byte(W.f64Mul), b.byte(W.f64Add)
+      } else {
+        // TwoSum: bb = s - a; error = (a - (s - bb)) + (b - bb).
+        const bb = FT0
+        get(b, FS), get(b, FA), b.byte(W.f64Sub), set(b, bb)
+        get(b, FA), get(b, FS), get(b, bb), b.byte(W.f64Sub), b.byte(W.f64Sub)
+        get(b, FB), get(b, bb), b.byte(W.f64Sub), b.byte(W.f64Add)
+      }
+      f64c(b, 0), b.byte(W.f64Ne)
+    })
   }
 
   /**
-   * The end of a fast FP path, the inexact condition on the stack: raises NX if it holds, writes
-   * the result (local FS) to f[rd], and else (the fast path's conditions failed) calls the helper.
+   * The end of a fast FP path, inside the `if` of its conditions: raises NX when `inexact` (code
+   * leaving an i32) says the operation was inexact, writes the result (local FS) to f[rd], and else
+   * (the conditions failed) calls the helper. Flags are sticky, so once NX is set (in most FP code,
+   * from the first inexact operation on) nothing can change it and the error is not computed.
    */
-  private finishFast(x: Block, k: number): void {
+  private finishFast(x: Block, k: number, inexact: () => void): void {
     const b = this.b
+    get(b, RF), b.byte(W.i32Load), b.byte(2), b.u32(FCSR_OFFSET), i32c(b, 1), b.byte(W.i32And), b.byte(W.i32Eqz)
+    this.open(W.if)
+    inexact()
     this.open(W.if)
     get(b, RF), get(b, RF), b.byte(W.i32Load), b.byte(2), b.u32(FCSR_OFFSET), i32c(b, 1), b.byte(W.i32Or)
     b.byte(W.i32Store), b.byte(2), b.u32(FCSR_OFFSET)
+    this.close()
     this.close()
     get(b, RF), get(b, FS), b.byte(W.f64Store), b.byte(3), b.u32(fOffset(x.insns[k].rd))
     b.byte(W.else)
@@ -1313,18 +1320,19 @@ export class RegionEmitter {
       i32c(b, 0xe0), b.byte(W.i32And), b.byte(W.i32Eqz), b.byte(W.i32And)
     }
     this.open(W.if)
-    // The divisor (the root itself for FSQRT) times the result, exactly: p + e.
-    const [other, oh, ol] = root ? [FS, qh, ql] : [FB, bh, bl]
-    splitDouble(b, FS, qh, ql)
-    if (!root) splitDouble(b, FB, bh, bl)
-    get(b, FS), get(b, other), b.byte(W.f64Mul), set(b, p)
-    get(b, qh), get(b, oh), b.byte(W.f64Mul), get(b, p), b.byte(W.f64Sub)
-    get(b, qh), get(b, ol), b.byte(W.f64Mul), b.byte(W.f64Add)
-    get(b, ql), get(b, oh), b.byte(W.f64Mul), b.byte(W.f64Add)
-    get(b, ql), get(b, ol), b.byte(W.f64Mul), b.byte(W.f64Add)
-    f64c(b, 0), b.byte(W.f64Ne)
-    get(b, p), get(b, FA), b.byte(W.f64Ne), b.byte(W.i32Or)
-    this.finishFast(x, k)
+    this.finishFast(x, k, () => {
+      // The divisor (the root itself for FSQRT) times the result, exactly: p + e.
+      const [other, oh, ol] = root ? [FS, qh, ql] : [FB, bh, bl]
+      splitDouble(b, FS, qh, ql)
+      if (!root) splitDouble(b, FB, bh, bl)
+      get(b, FS), get(b, other), b.byte(W.f64Mul), set(b, p)
+      get(b, qh), get(b, oh), b.byte(W.f64Mul), get(b, p), b.byte(W.f64Sub)
+      get(b, qh), get(b, ol), b.byte(W.f64Mul), b.byte(W.f64Add)
+      get(b, ql), get(b, oh), b.byte(W.f64Mul), b.byte(W.f64Add)
+      get(b, ql), get(b, ol), b.byte(W.f64Mul), b.byte(W.f64Add)
+      f64c(b, 0), b.byte(W.f64Ne)
+      get(b, p), get(b, FA), b.byte(W.f64Ne), b.byte(W.i32Or)
+    })
   }
 
   /**
