@@ -198,10 +198,16 @@ export interface BatchResult {
   readonly regions: number
 }
 
-/** JIT tunings the batches alternate between: default-sized regions, and tiny ones (more exits and chaining). */
+/**
+ * JIT tunings the batches alternate between: default-sized regions, tiny ones (more exits and
+ * chaining), and compiling every entry on first sight (with `hotness` above 1, candidates that
+ * other regions already translate wait for a second entry, so more of these short programs runs
+ * interpreted).
+ */
 const TUNINGS: ReadonlyArray<RiscvJit.Options> = [
   { hotness: 2, batch: 64, patience: 2000 },
-  { hotness: 2, batch: 64, maxRegionInstructions: 12, patience: 2000 }
+  { hotness: 2, batch: 64, maxRegionInstructions: 12, patience: 2000 },
+  { hotness: 1, batch: 64, patience: 2000 }
 ]
 
 /** Runs `count` programs drawn from `seed` on both engines and compares them. */
