@@ -392,4 +392,63 @@ describe("RiscvJit regions", () => {
     assert.isAbove(stat(cpu, "compiledInstructions"), 900_000)
     assert.strictEqual(stat(cpu, "regionsCompiled"), 1)
   })
+
+  it("a switch through a jump table stays inside its loop's region: the cases seen are edges of the indirect jump", () => {
+    // Each iteration jumps through a table to one of four cases chosen by the counter; the cases
+    // the interpreter saw become edges of the JALR, so the loop is one region and no case is
+    // entered through the dispatcher. A case never seen before compiling (the fifth, taken only
+    // near the end) leaves the region and is still run exactly.
+    const program = [
+      A.li(a0, 100_000),
+      A.li(a1, 0),
+      A.label("loop"),
+      A.andi(t0, a0, 3),
+      A.li(t1, 17),
+      A.bne(a0, t1, "table"),
+      A.li(t0, 4),
+      A.label("table"),
+      A.slli(t0, t0, 2),
+      A.auipc(t1, 0),
+      A.add(t1, t1, t0),
+      A.jalr(0, 12, t1),
+      A.j("case0"),
+      A.j("case1"),
+      A.j("case2"),
+      A.j("case3"),
+      A.j("case4"),
+      A.label("case0"),
+      A.addi(a1, a1, 3),
+      A.j("next"),
+      A.label("case1"),
+      A.xori(a1, a1, 5),
+      A.j("next"),
+      A.label("case2"),
+      A.slli(a1, a1, 1),
+      A.j("next"),
+      A.label("case3"),
+      A.srli(a1, a1, 1),
+      A.j("next"),
+      A.label("case4"),
+      A.addi(a1, a1, 1000),
+      A.label("next"),
+      A.addi(a0, a0, -1),
+      A.bne(a0, 0, "loop"),
+      A.ebreak()
+    ]
+    const run = (cpu: CpuShape) => {
+      const m = new Machine(cpu)
+      m.load(program)
+      return { stop: m.run(10_000_000), m }
+    }
+    const reference = run(RiscvInterpreter.make())
+    const cpu = RiscvJit.make({ hotness: 20, batch: 16, patience: 100_000 })
+    const compiled = run(cpu)
+    assert.deepStrictEqual(compiled.stop, reference.stop)
+    assert.deepStrictEqual(compiled.m.snapshot(), reference.m.snapshot())
+    assert.isAbove(stat(cpu, "compiledInstructions"), 900_000)
+    // The loop's region, and at most the unseen case's own.
+    assert.isAtMost(stat(cpu, "regionsCompiled"), 2)
+    // Entering compiled code from JavaScript happens a few times, not once per iteration.
+    assert.isBelow(stat(cpu, "compiledCalls"), 20)
+  })
 })

@@ -108,6 +108,11 @@ export interface InterpreterHooks {
    * grew the memory.
    */
   readonly transfer: (lo: number, hi: number) => boolean
+  /**
+   * Called before every JALR jumps, with its own pc's halves and its target's: the JIT learns
+   * where indirect jumps go (switch tables, returns, function pointers) to give them edges.
+   */
+  readonly indirect: (siteLo: number, siteHi: number, targetLo: number, targetHi: number) => void
   /** A frame got a decode cache: it holds code from now on and is watched. */
   readonly armed: (frame: number) => void
   /** A guest store wrote `size` bytes at `phys` in an armed frame. */
@@ -951,6 +956,7 @@ export class Interpreter implements CpuShape, Reservation {
           const hi = (r[a + 1] + (imm >> 31) + ((sum >>> 0) < (alo >>> 0) ? 1 : 0)) | 0
           const lo = sum & ~1
           const pcLo = this.pageLo | pcOff
+          if (hooks !== null) hooks.indirect(pcLo, this.pageHi, lo, hi)
           const linkLo = (pcLo + 2 + ((w >>> 23) & 2)) | 0
           r[d + 1] = (this.pageHi + ((linkLo >>> 0) < (pcLo >>> 0) ? 1 : 0)) | 0
           r[d] = linkLo

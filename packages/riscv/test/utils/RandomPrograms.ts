@@ -1,8 +1,8 @@
 /**
  * Random RV64IMAC programs for differential testing, drawn from a seeded generator (a seed
  * reproduces a program exactly). They mix every integer operation (and the compressed forms),
- * forward branches, bounded loops, calls and returns, direct and indirect jumps, loads and stores
- * of every width into a mapped buffer (misaligned ones, ones crossing into the next page, and ones
+ * forward branches, bounded loops, calls and returns, direct and indirect jumps (jump tables
+ * too), loads and stores of every width into a mapped buffer (misaligned ones, ones crossing into the next page, and ones
  * crossing into a read-only or an unmapped page), AMOs, LR/SC pairs, counter reads, fences,
  * ECALLs, EBREAKs, illegal instructions, accesses through wild pointers, and (in some programs)
  * stores that rewrite an instruction about to run; and the extensions: every F and D operation
@@ -284,6 +284,8 @@ export class Generator {
   private out: Array<A.Item | A.Program> = []
   private functions: Array<A.Program> = []
   private selfModifying = false
+  /** Inside this many bodies of compressed branches (short reach). */
+  private short = 0
 
   constructor(private readonly rng: Rng, private readonly labels: { next: number } = { next: 0 }) {}
 
@@ -453,7 +455,10 @@ export class Generator {
     } else {
       this.emit(rng.pick(BRANCHES)(this.any(), this.any(), skip))
     }
+    // A compressed branch reaches 256 bytes: no jump tables inside.
+    if (compressed) this.short++
     this.body(rng.range(1, 4), depth + 1, inFunction)
+    if (compressed) this.short--
     this.emit(A.label(skip))
   }
 
@@ -472,6 +477,31 @@ export class Generator {
     }
     if (kind !== 2) { for (let i = rng.range(0, 3); i > 0; i--) this.alu() }
     this.emit(A.label(target))
+  }
+
+  /**
+   * A switch through a jump table: an index from a register (mostly one that changes between loop
+   * iterations), `auipc` + `jalr` into a table of jumps to the cases, each case jumping to the join.
+   */
+  private jumpTable(): void {
+    const rng = this.rng
+    const cases = rng.pick([2, 4])
+    const index = this.free()
+    let base = this.free()
+    while (base === index) base = this.free()
+    const join = this.label()
+    const labels = Array.from({ length: cases }, () => this.label())
+    const source = rng.chance(0.6) ? rng.pick([...LOOP_COUNTERS, WALKER]) : this.any()
+    // auipc at P, add at P + 4, jalr at P + 8: the table starts at P + 12.
+    this.emit(A.andi(index, source, cases - 1), A.slli(index, index, 2), A.auipc(base, 0), A.add(base, base, index))
+    this.emit(A.jalr(rng.chance(0.8) ? 0 : this.free(), 12, base))
+    for (const label of labels) this.emit(A.jal(0, label))
+    for (const label of labels) {
+      this.emit(A.label(label))
+      for (let i = rng.range(0, 3); i > 0; i--) this.alu()
+      this.emit(A.jal(0, join))
+    }
+    this.emit(A.label(join))
   }
 
   private loop(depth: number, inFunction: boolean): void {
@@ -631,6 +661,7 @@ export class Generator {
       else if (r < 900 && this.allowSelfModifying) this.selfModify()
       else if (r >= 900 && r < 960) this.floatingPoint()
       else if (r >= 960 && r < 985) this.bitManipulation()
+      else if (r >= 985 && r < 995 && this.short === 0) this.jumpTable()
       else this.alu()
     }
   }

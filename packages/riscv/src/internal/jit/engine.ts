@@ -51,13 +51,15 @@ import { Fpu } from "../fp/fpu.js"
 import { Interpreter, type InterpreterHooks, YIELD } from "../interpreter.js"
 import { FIRST_REGION, RegionEmitter, Status, TYPES } from "./emit.js"
 import { FRAMES, type Layout, layoutAt, SITES_BYTES, State } from "./layout.js"
-import { buildCfg, type Cfg, Exit, stopsOutsideLoops } from "./region.js"
+import { buildCfg, type Cfg, entryLoopRanges, Exit, stopsOutsideLoops } from "./region.js"
 import {
   BATCH_REGIONS,
   COMPILE_PATIENCE,
   COUNTER_SLOTS,
   DISPATCH_ENTRIES,
   HOTNESS_THRESHOLD,
+  INDIRECT_SITES,
+  INDIRECT_TARGETS,
   MAX_CHUNK,
   MAX_REGION_INSTRUCTIONS,
   TLB_ENTRIES,
@@ -143,7 +145,9 @@ class Region {
     readonly ranges: ReadonlyArray<number>,
     readonly instructions: number,
     /** The translation-cache slots (byte addresses) its code writes. */
-    readonly sites: ReadonlyArray<number>
+    readonly sites: ReadonlyArray<number>,
+    /** The ranges of the loop through its entry (empty if none): what it runs once entered. */
+    readonly loop: ReadonlyArray<number>
   ) {}
 
   overlaps(start: number, end: number): boolean {
@@ -227,6 +231,12 @@ export class Jit implements CpuShape {
   private pending: Array<Candidate> = []
   /** Entries left out of a batch once because other code translated them (`dropCovered`). */
   private readonly deferred = new Set<number>()
+  /**
+   * Where the interpreter saw each JALR go: site pc → target pcs (virtual addresses, so a profile
+   * from another address space only makes edges that never match; the edges compare the computed
+   * target, so none is ever wrong).
+   */
+  private readonly indirectTargets = new Map<number, Array<number>>()
   private pendingSince = 0
   /** Execute translations of virtual pages in the current epoch and address space. */
   private readonly execCache = new Map<number, number>()
@@ -274,6 +284,7 @@ export class Jit implements CpuShape {
         const generation = memory.generation
         return this.probe(lo, hi) >= 0 || memory.epoch !== epoch || memory.generation !== generation
       },
+      indirect: (siteLo, siteHi, targetLo, targetHi) => this.noteIndirect(siteLo, siteHi, targetLo, targetHi),
       armed: (frame) => this.dropFromWriteTlb(frame),
       codeStored: (phys, size) => this.dropOverlapping(phys, size)
     }
@@ -610,7 +621,8 @@ export class Jit implements CpuShape {
           slot,
           ranges,
           item.cfg.instructions,
-          sites[i]
+          sites[i],
+          entryLoopRanges(item.cfg)
         )
       )
     }
@@ -653,22 +665,36 @@ export class Jit implements CpuShape {
       }
       return false
     }
-    for (const item of items) {
-      const ranges: Array<number> = []
-      for (const block of item.cfg.blocks) if (block.insns.length > 0) ranges.push(block.start, block.end)
-      if (covers(item.frame, item.cfg.nextFrame, ranges)) return true
-    }
+    for (const item of items) if (covers(item.frame, item.cfg.nextFrame, entryLoopRanges(item.cfg))) return true
     const live = this.regionsByFrame.get(Math.floor(entry / PAGE))
     if (live !== undefined) {
-      for (const region of live) if (covers(region.frame, region.nextFrame, region.ranges)) return true
+      for (const region of live) if (covers(region.frame, region.nextFrame, region.loop)) return true
     }
     return false
+  }
+
+  /** Remembers that the JALR at site (hi:lo) jumped to target (hi:lo), near enough to share a region. */
+  private noteIndirect(siteLo: number, siteHi: number, targetLo: number, targetHi: number): void {
+    const site = toNumber(siteLo, siteHi)
+    const target = toNumber(targetLo, targetHi)
+    if (Math.abs(target - site) >= 2 * PAGE) return
+    let targets = this.indirectTargets.get(site)
+    if (targets === undefined) {
+      if (this.indirectTargets.size >= INDIRECT_SITES) this.indirectTargets.clear()
+      targets = []
+      this.indirectTargets.set(site, targets)
+    }
+    if (targets.length < INDIRECT_TARGETS && !targets.includes(target)) targets.push(target)
   }
 
   private cfgAt(pc: number, frame: number, stop?: (offset: number, phys: number) => boolean): Cfg | null {
     const offset = pc % PAGE
     const pagePc = pc - offset
     const next = pagePc + PAGE
+    const indirect = (site: number): ReadonlyArray<number> => {
+      const targets = this.indirectTargets.get(pagePc + site)
+      return targets === undefined ? [] : targets.map((target) => target - pagePc)
+    }
     return buildCfg(
       () => this.u16,
       frame,
@@ -676,7 +702,8 @@ export class Jit implements CpuShape {
       offset,
       this.maxInstructions,
       () => next >= 2 ** 53 ? -1 : this.execFrame(next % TWO_32 | 0, Math.floor(next / TWO_32)),
-      stop
+      stop,
+      indirect
     )
   }
 

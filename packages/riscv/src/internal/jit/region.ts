@@ -63,9 +63,10 @@ export interface Block {
   end: number
   readonly insns: Array<Insn>
   /**
-   * Successors. After a conditional branch: [taken, not taken]; after JAL: [target]; after JALR:
-   * the return sites of the region when it is a return (`isReturn`; each taken when the computed
-   * target is its pc, and none matching leaves the region), else none; otherwise [next].
+   * Successors. After a conditional branch: [taken, not taken]; after JAL: [target]; after an
+   * indirect JALR: the targets it was seen jumping to inside the region, and the return sites of
+   * the region when it is a return (`isReturn`), each taken when the computed target is its pc
+   * (none matching leaves the region); otherwise [next].
    */
   readonly edges: Array<Edge>
 }
@@ -88,17 +89,17 @@ export interface Cfg {
 }
 
 /**
- * The offsets `[start, end)` of the blocks of `cfg` that lie on a cycle (a loop of the region):
- * Tarjan's strongly connected components over the blocks, keeping those of two or more blocks and
- * blocks that branch to themselves.
+ * The blocks (by id) of each cycle of `cfg` (a loop of the region): Tarjan's strongly connected
+ * components over the blocks, keeping those of two or more blocks and blocks that branch to
+ * themselves.
  */
-export const cyclicRanges = (cfg: Cfg): Array<number> => {
+const cyclicComponents = (cfg: Cfg): Array<Array<number>> => {
   const n = cfg.blocks.length
   const index = new Int32Array(n).fill(-1)
   const low = new Int32Array(n)
   const onStack = new Uint8Array(n)
   const stack: Array<number> = []
-  const ranges: Array<number> = []
+  const components: Array<Array<number>> = []
   let counter = 0
   const successors = (b: number): Array<number> => {
     const out: Array<number> = []
@@ -137,10 +138,31 @@ export const cyclicRanges = (cfg: Cfg): Array<number> => {
         component.push(x)
         if (x === frame.b) break
       }
-      if (component.length > 1 || successors(frame.b).includes(frame.b)) {
-        for (const x of component) ranges.push(cfg.blocks[x].start, cfg.blocks[x].end)
-      }
+      if (component.length > 1 || successors(frame.b).includes(frame.b)) components.push(component)
     }
+  }
+  return components
+}
+
+/** The offsets `[start, end)` of the blocks of `cfg` that lie on a cycle (a loop of the region). */
+export const cyclicRanges = (cfg: Cfg): Array<number> => {
+  const ranges: Array<number> = []
+  for (const component of cyclicComponents(cfg)) {
+    for (const x of component) ranges.push(cfg.blocks[x].start, cfg.blocks[x].end)
+  }
+  return ranges
+}
+
+/**
+ * The offsets `[start, end)` of the blocks on the loop through the entry of `cfg` (its strongly
+ * connected component), empty when the entry is on no cycle: the code the region runs over and
+ * over once entered. Code elsewhere in the region runs only when the region is entered again.
+ */
+export const entryLoopRanges = (cfg: Cfg): Array<number> => {
+  const ranges: Array<number> = []
+  for (const component of cyclicComponents(cfg)) {
+    if (!component.includes(cfg.entry.id)) continue
+    for (const x of component) ranges.push(cfg.blocks[x].start, cfg.blocks[x].end)
   }
   return ranges
 }
@@ -228,7 +250,8 @@ export const buildCfg = (
   entry: number,
   limit: number,
   next: () => number,
-  stop: (offset: number, phys: number) => boolean = () => false
+  stop: (offset: number, phys: number) => boolean = () => false,
+  indirect: (offset: number) => ReadonlyArray<number> = () => []
 ): Cfg | null => {
   const scratch = new DecodedInstruction()
   let nextFrame: number | undefined
@@ -331,7 +354,18 @@ export const buildCfg = (
         }
         break
       }
-      if (op === Op.JALR || op === Op.FENCE_I) break
+      if (op === Op.JALR) {
+        // An indirect jump: where it was seen going, inside the pages, joins the region (not for
+        // returns: the code after a call site belongs to the caller's regions).
+        for (const target of isReturn(insn) ? [] : indirect(o)) {
+          if ((target & 1) === 0 && inPage(target) && !leaders.has(target)) {
+            leaders.add(target)
+            work.push(target)
+          }
+        }
+        break
+      }
+      if (op === Op.FENCE_I) break
       o += insn.length
     }
   }
@@ -404,8 +438,9 @@ export const buildCfg = (
         break
       }
       if (op === Op.JALR) {
-        if (isReturn(insn)) {
-          for (const site of returnSites) if (translated.has(site)) block.edges.push(edgeTo(site))
+        const targets = new Set<number>(isReturn(insn) ? returnSites : indirect(insn.offset))
+        for (const target of targets) {
+          if (translated.has(target) && leaders.has(target)) block.edges.push(edgeTo(target))
         }
         break
       }

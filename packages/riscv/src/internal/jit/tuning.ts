@@ -39,7 +39,7 @@ export const COMPILE_PATIENCE = 5_000
  * and the interpreter runs up to a region's worth at the end of a budget (compiled code stops
  * where it could otherwise overrun it).
  */
-export const MAX_REGION_INSTRUCTIONS = 256
+export const MAX_REGION_INSTRUCTIONS = 1024
 
 /**
  * Slots of each table of translation caches (one table for loads, one for stores). Every load or
@@ -49,6 +49,15 @@ export const MAX_REGION_INSTRUCTIONS = 256
  * handed out round-robin; two sites sharing one only lose hits.
  */
 export const SITE_SLOTS = 2048
+
+/**
+ * Targets remembered per indirect jump (JALR) site, and sites remembered at most (the table starts
+ * over when full). A region gives an indirect jump an edge to each remembered target inside its
+ * pages: a switch table's cases, a dispatch loop's handlers and the return sites of a function's
+ * callers in the page then stay in compiled code, reached by comparing the computed target.
+ */
+export const INDIRECT_TARGETS = 64
+export const INDIRECT_SITES = 8192
 
 /** Sets (of two entries) of each inline software TLB (loads, stores) in linear memory; a power of two. */
 export const TLB_ENTRIES = 1024
