@@ -170,6 +170,45 @@ describe("RiscvJit", () => {
     assert.strictEqual(m.pc, interpreter.pc)
   })
 
+  it("a loop over three pages runs compiled, and changes to the third page take effect", () => {
+    // 0x5ff8 runs into 0x6000, which jumps to 0x6ffa; the 4-byte `addi a1, a1, step` at 0x6ffc
+    // straddles 0x7000, and the loop jumps back from 0x7000's page.
+    const third = (step: number) => [
+      A.addi(a1, a1, step), // 0x6ffc, straddling
+      A.addi(a0, a0, -1), // 0x7000
+      A.beq(a0, 0, 8), // 0x7004
+      A.jal(0, 0x5ff8 - 0x7008), // 0x7008
+      A.ebreak() // 0x700c
+    ]
+    const setup = (m: Machine) => {
+      m.map(0x5000, 3 * PAGE, R | X)
+      m.write(0x5ff8, A.assemble([A.addi(a1, a1, 3), A.C.addi(a1, 1), A.C.addi(a1, 1), A.jal(0, 0x6ffa - 0x6000)]))
+      m.write(0x6ffa, A.assemble([A.C.addi(a1, 5), ...third(7)]))
+      m.setX(a0, 1000)
+      m.pc = 0x5ff8
+    }
+    const { compiled } = both(setup)
+    assert.strictEqual(compiled.m.x(a1), 17_000n)
+    assert.isAbove(stat(compiled.cpu, "compiledInstructions"), 7000)
+    assert.isBelow(stat(compiled.cpu, "interpreterCalls"), 10)
+    const m = compiled.m
+    const again = (want: bigint) => {
+      m.setX(a0, 1000)
+      m.setX(a1, 0)
+      m.pc = 0x5ff8
+      assert.strictEqual(kindOf(m.run()), "breakpoint")
+      assert.strictEqual(m.x(a1), want)
+    }
+    // The kernel's write to the third page changes the straddling instruction's upper half.
+    m.write(0x6ffc, A.assemble(third(100)))
+    again(110_000n)
+    // The third page mapped again to a fresh frame holding other code.
+    m.unmap(0x7000, PAGE)
+    m.map(0x7000, PAGE, R | X)
+    m.write(0x6ffc, A.assemble(third(-4)))
+    again(6_000n)
+  })
+
   it("F and D run compiled with the interpreter's results, fflags and rounding under frm", () => {
     const fadd = (rd: number, rs1: number, rs2: number) => A.opFp(0x00, 1, rd, rs1, rs2, A.Rm.DYN)
     const fmul = (rd: number, rs1: number, rs2: number) => A.opFp(0x02, 1, rd, rs1, rs2, A.Rm.DYN)

@@ -51,7 +51,16 @@ import { Fpu } from "../fp/fpu.js"
 import { Interpreter, type InterpreterHooks, YIELD } from "../interpreter.js"
 import { FIRST_REGION, RegionEmitter, Status, TYPES } from "./emit.js"
 import { FRAMES, type Layout, layoutAt, SITES_BYTES, State } from "./layout.js"
-import { buildCfg, type Cfg, entryLoopRanges, Exit, stopsOutsideLoops } from "./region.js"
+import {
+  buildCfg,
+  type Cfg,
+  entryLoopRanges,
+  Exit,
+  type Pages,
+  rangesCover,
+  stopsAnywhere,
+  stopsOutsideLoops
+} from "./region.js"
 import {
   BATCH_REGIONS,
   COMPILE_PATIENCE,
@@ -135,8 +144,8 @@ class Region {
     /** The frame byte address plus the entry's offset in the page. */
     readonly entry: number,
     readonly frame: number,
-    /** The frame byte address of the next page, when the region has code there; else -1. */
-    readonly nextFrame: number,
+    /** Its other pages and their frames (`Pages`): where they must still execute from. */
+    readonly pages: Pages,
     readonly slot: number,
     /**
      * Byte ranges it was compiled from, as [start, end) pairs of offsets from the start of the
@@ -160,13 +169,20 @@ class Region {
   compiledFrom(phys: number, size: number): boolean {
     const offset = phys & 0xfff
     const frame = phys - offset
-    return (frame === this.frame && this.overlaps(offset, offset + size)) ||
-      (frame === this.nextFrame && this.overlaps(PAGE + offset, PAGE + offset + size))
+    if (frame === this.frame && this.overlaps(offset, offset + size)) return true
+    const pages = this.pages
+    for (let i = 0; i < pages.length; i += 2) {
+      const at = pages[i] * PAGE + offset
+      if (pages[i + 1] === frame && this.overlaps(at, at + size)) return true
+    }
+    return false
   }
 
   /** The frames it was compiled from. */
   frames(): ReadonlyArray<number> {
-    return this.nextFrame < 0 || this.nextFrame === this.frame ? [this.frame] : [this.frame, this.nextFrame]
+    const frames = [this.frame]
+    for (let i = 1; i < this.pages.length; i += 2) if (!frames.includes(this.pages[i])) frames.push(this.pages[i])
+    return frames
   }
 }
 
@@ -490,7 +506,7 @@ export class Jit implements CpuShape {
       }
       const frame = this.execFrame(lo, hi)
       const region = frame < 0 ? undefined : this.regionsByEntry.get(frame + offset)
-      if (region !== undefined && this.nextPageMatches(region, lo, hi)) {
+      if (region !== undefined && this.pagesMatch(region, lo, hi)) {
         this.install(region, lo, hi)
         return region.slot
       }
@@ -516,23 +532,32 @@ export class Jit implements CpuShape {
     }
     this.compilePending()
     const compiled = this.regionsByEntry.get(frame + offset)
-    if (compiled === undefined || !this.nextPageMatches(compiled, lo, hi)) return -1
+    if (compiled === undefined || !this.pagesMatch(compiled, lo, hi)) return -1
     this.install(compiled, lo, hi)
     return compiled.slot
   }
 
   /**
-   * Whether the page after pc's (hi:lo) executes, in this address space, from the frame `region`
-   * was compiled from (always, for a region inside one page). A region that no longer fits is
-   * dropped, so this address space compiles its own when the code is hot.
+   * Whether the region's other pages (relative to pc's, hi:lo) execute, in this address space, from
+   * the frames `region` was compiled from (always, for a region inside one page). A region that no
+   * longer fits is dropped, so this address space compiles its own when the code is hot.
    */
-  private nextPageMatches(region: Region, lo: number, hi: number): boolean {
-    if (region.nextFrame < 0) return true
-    const nextLo = ((lo & ~0xfff) + PAGE) | 0
-    if (this.execFrame(nextLo, nextLo === 0 ? hi + 1 : hi) === region.nextFrame && !region.dead) return true
+  private pagesMatch(region: Region, lo: number, hi: number): boolean {
+    const pages = region.pages
+    if (pages.length === 0) return true
+    const pagePc = toNumber(lo & ~0xfff, hi)
+    let fits = !region.dead
+    for (let i = 0; fits && i < pages.length; i += 2) fits = this.pageFrameAt(pagePc + pages[i] * PAGE) === pages[i + 1]
+    if (fits) return true
     this.drop(region)
     this.flushDispatch()
     return false
+  }
+
+  /** The frame byte address the page at virtual address `page` executes from, or negative. */
+  private pageFrameAt(page: number): number {
+    if (page < 0 || page >= 2 ** 53) return -1
+    return this.execFrame(page % TWO_32 | 0, Math.floor(page / TWO_32))
   }
 
   /** Enters `region` in the dispatch table for the pc (hi:lo) of this address space. */
@@ -582,7 +607,10 @@ export class Jit implements CpuShape {
     const entries = new Set(batch.map((item) => item.frame + (item.pc % PAGE)))
     const isEntry = (phys: number): boolean => entries.has(phys) || this.regionsByEntry.has(phys)
     for (let i = 0; i < batch.length; i++) {
-      const cfg = this.cfgAt(batch[i].pc, batch[i].frame, stopsOutsideLoops(batch[i].cfg, isEntry))
+      const stop = stopsOutsideLoops(batch[i].cfg, isEntry)
+      // Building a region costs about a microsecond per instruction: only again if it changes.
+      if (!stopsAnywhere(batch[i].cfg, batch[i].frame, stop)) continue
+      const cfg = this.cfgAt(batch[i].pc, batch[i].frame, stop)
       if (cfg !== null) batch[i] = { ...batch[i], cfg }
     }
     const emitter = this.emitter!
@@ -617,7 +645,7 @@ export class Jit implements CpuShape {
         new Region(
           item.frame + (item.pc % PAGE),
           item.frame,
-          item.cfg.nextFrame,
+          item.cfg.pages,
           slot,
           ranges,
           item.cfg.instructions,
@@ -658,17 +686,10 @@ export class Jit implements CpuShape {
     entry: number,
     items: ReadonlyArray<{ readonly pc: number; readonly frame: number; readonly cfg: Cfg }>
   ): boolean {
-    const covers = (frame: number, nextFrame: number, starts: ReadonlyArray<number>): boolean => {
-      for (let i = 0; i < starts.length; i += 2) {
-        const base = starts[i] < PAGE ? frame : nextFrame - PAGE
-        if (entry >= base + starts[i] && entry < base + starts[i + 1]) return true
-      }
-      return false
-    }
-    for (const item of items) if (covers(item.frame, item.cfg.nextFrame, entryLoopRanges(item.cfg))) return true
+    for (const item of items) if (rangesCover(item.frame, item.cfg.pages, entryLoopRanges(item.cfg), entry)) return true
     const live = this.regionsByFrame.get(Math.floor(entry / PAGE))
     if (live !== undefined) {
-      for (const region of live) if (covers(region.frame, region.nextFrame, region.loop)) return true
+      for (const region of live) if (rangesCover(region.frame, region.pages, region.loop, entry)) return true
     }
     return false
   }
@@ -690,7 +711,6 @@ export class Jit implements CpuShape {
   private cfgAt(pc: number, frame: number, stop?: (offset: number, phys: number) => boolean): Cfg | null {
     const offset = pc % PAGE
     const pagePc = pc - offset
-    const next = pagePc + PAGE
     const indirect = (site: number): ReadonlyArray<number> => {
       const targets = this.indirectTargets.get(pagePc + site)
       return targets === undefined ? [] : targets.map((target) => target - pagePc)
@@ -701,7 +721,7 @@ export class Jit implements CpuShape {
       pagePc,
       offset,
       this.maxInstructions,
-      () => next >= 2 ** 53 ? -1 : this.execFrame(next % TWO_32 | 0, Math.floor(next / TWO_32)),
+      (delta) => this.pageFrameAt(pagePc + delta * PAGE),
       stop,
       indirect
     )

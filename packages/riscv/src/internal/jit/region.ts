@@ -21,8 +21,47 @@ import {
 
 const PAGE = 4096
 
-/** Pages a region may span: its entry's page and the next one. */
-export const REGION_PAGES = 2
+/**
+ * Pages a region may span: its entry's page and the page after each page it has code in, so a
+ * function or a 4-byte instruction running over a page end stays compiled.
+ */
+export const REGION_PAGES = 3
+
+/**
+ * The pages of a region other than its entry's, as flat pairs `[delta, frame, …]`: the page
+ * `delta` pages after the entry's (negative: before it) executes from the frame at byte address
+ * `frame`. A region is valid only in an address space where each still does.
+ */
+export type Pages = ReadonlyArray<number>
+
+/**
+ * The frame byte address of the page `delta` pages from a region's entry page (`frame` for 0),
+ * or -1 when the region has no code there.
+ */
+export const pageFrame = (frame: number, pages: Pages, delta: number): number => {
+  if (delta === 0) return frame
+  for (let i = 0; i < pages.length; i += 2) if (pages[i] === delta) return pages[i + 1]
+  return -1
+}
+
+/**
+ * Whether the physical address `phys` lies in one of `ranges` (`[start, end)` offsets from a
+ * region's entry page, which may run over page ends) of a region entered in `frame` with `pages`.
+ */
+export const rangesCover = (frame: number, pages: Pages, ranges: ReadonlyArray<number>, phys: number): boolean => {
+  for (let r = 0; r < ranges.length; r += 2) {
+    const start = ranges[r]
+    const end = ranges[r + 1]
+    for (let delta = Math.floor(start / PAGE); delta * PAGE < end; delta++) {
+      const base = pageFrame(frame, pages, delta)
+      if (base < 0) continue
+      const from = Math.max(start, delta * PAGE) - delta * PAGE
+      const to = Math.min(end, (delta + 1) * PAGE) - delta * PAGE
+      if (phys >= base + from && phys < base + to) return true
+    }
+  }
+  return false
+}
 
 /** Why a region is left, as compiled code reports it (the function's result). */
 export const Exit = {
@@ -76,10 +115,10 @@ export interface Cfg {
   /** pc of the entry page's first byte. */
   readonly pagePc: number
   /**
-   * The frame byte address the page after the entry's executes from, when the region has code
-   * there (every offset from 4096 on), else -1. The region is only valid where it still does.
+   * The pages other than the entry's that the region has code in (offsets below 0 or from 4096
+   * on), with the frames they executed from when it was built.
    */
-  readonly nextFrame: number
+  readonly pages: Pages
   readonly entry: Block
   readonly blocks: ReadonlyArray<Block>
   readonly instructions: number
@@ -158,14 +197,18 @@ export const cyclicRanges = (cfg: Cfg): Array<number> => {
  * connected component), empty when the entry is on no cycle: the code the region runs over and
  * over once entered. Code elsewhere in the region runs only when the region is entered again.
  */
-export const entryLoopRanges = (cfg: Cfg): Array<number> => {
+export const entryLoopRanges = (cfg: Cfg): ReadonlyArray<number> => {
+  const cached = entryLoops.get(cfg)
+  if (cached !== undefined) return cached
   const ranges: Array<number> = []
   for (const component of cyclicComponents(cfg)) {
     if (!component.includes(cfg.entry.id)) continue
     for (const x of component) ranges.push(cfg.blocks[x].start, cfg.blocks[x].end)
   }
+  entryLoops.set(cfg, ranges)
   return ranges
 }
+const entryLoops = new WeakMap<Cfg, ReadonlyArray<number>>()
 
 /**
  * Where the region `full` (built with nothing stopping it) should stop when built again: at a
@@ -182,6 +225,27 @@ export const stopsOutsideLoops = (
     for (let r = 0; r < cyclic.length; r += 2) if (offset >= cyclic[r] && offset < cyclic[r + 1]) return false
     return true
   }
+}
+
+/**
+ * Whether `stop` accepts any instruction of `cfg` (a region entered in `frame`) other than its
+ * entry: when none, building the region again with `stop` gives the same region.
+ */
+export const stopsAnywhere = (
+  cfg: Cfg,
+  frame: number,
+  stop: (offset: number, phys: number) => boolean
+): boolean => {
+  const entry = cfg.entry.start
+  for (const block of cfg.blocks) {
+    for (const insn of block.insns) {
+      if (insn.offset === entry) continue
+      const delta = Math.floor(insn.offset / PAGE)
+      const base = pageFrame(frame, cfg.pages, delta)
+      if (base >= 0 && stop(insn.offset, base + insn.offset - delta * PAGE)) return true
+    }
+  }
+  return false
 }
 
 /** Operations that end a block and stay in the region (targets are edges). */
@@ -236,12 +300,14 @@ export const writesRd = (op: number): boolean =>
 
 /**
  * Decodes the region entered at `entry` (an even offset) of the page at frame byte address
- * `frame` (virtual address `pagePc`). `next` gives the frame byte address the following page
- * executes from (negative when it does not), and is called only when the region reaches that
- * page; `view` gives the memory's current halfwords (`next` may grow the memory). Code at a
- * physical address `stop` accepts (the entry of another region) is left out: the region leaves for
- * it through the dispatcher instead of translating it again. Null when not even the first
- * instruction can be translated.
+ * `frame` (virtual address `pagePc`). `frameAt(delta)` gives the frame byte address the page
+ * `delta` pages from the entry's executes from (negative when it does not), and is called only
+ * when the region reaches that page, the page after one it has code in (at most `REGION_PAGES` in
+ * all); `view` gives the memory's current halfwords (`frameAt` may grow
+ * the memory). Code at a physical address `stop` accepts (the entry of another region) is left
+ * out: the region leaves for it through the dispatcher instead of translating it again.
+ * `indirect(offset)` gives the targets (offsets from the entry page) the indirect jump at `offset`
+ * was seen taking. Null when not even the first instruction can be translated.
  */
 export const buildCfg = (
   view: () => Uint16Array,
@@ -249,38 +315,63 @@ export const buildCfg = (
   pagePc: number,
   entry: number,
   limit: number,
-  next: () => number,
+  frameAt: (delta: number) => number,
   stop: (offset: number, phys: number) => boolean = () => false,
   indirect: (offset: number) => ReadonlyArray<number> = () => []
 ): Cfg | null => {
   const scratch = new DecodedInstruction()
-  let nextFrame: number | undefined
-  const second = (): number => {
-    if (nextFrame === undefined) nextFrame = next()
-    return nextFrame
+  /** Pages looked at, by delta from the entry's: their frame, or -1 when they do not execute. */
+  const frames = new Map<number, number>([[0, frame]])
+  let admitted = 1
+  const pageOf = (offset: number): number => Math.floor(offset / PAGE)
+  /** Whether page `delta` executes, looking it up (within the page limit) if not seen yet. */
+  const admit = (delta: number): boolean => {
+    const known = frames.get(delta)
+    if (known !== undefined) return known >= 0
+    if (admitted >= REGION_PAGES) return false
+    const f = frameAt(delta)
+    frames.set(delta, f < 0 ? -1 : f)
+    if (f >= 0) admitted++
+    return f >= 0
   }
-  /** The frame byte address holding `offset` (one of the region's pages), or -1. */
-  const frameOf = (offset: number): number => offset < PAGE ? frame : second() < 0 ? -1 : nextFrame! - PAGE
+  /** Whether `offset` is in a page of the region (known to execute), without looking up more. */
+  const known = (offset: number): boolean => (frames.get(pageOf(offset)) ?? -1) >= 0
+  /**
+   * Whether `target` is in the region's pages: one already in, or the page after one already in
+   * (code running over a page end).
+   */
+  const inPage = (target: number): boolean => {
+    const delta = pageOf(target)
+    return known(target) || ((frames.get(delta - 1) ?? -1) >= 0 && !frames.has(delta) && admit(delta))
+  }
+  /** The physical address of `offset` (in one of the region's pages), or -1. */
+  const physOf = (offset: number): number => {
+    const delta = pageOf(offset)
+    const f = frames.get(delta) ?? -1
+    return f < 0 ? -1 : f + (offset - delta * PAGE)
+  }
   /** offset -> instruction; null when it cannot be fetched from the region's pages. */
   const decoded = new Map<number, Insn | null>()
   const decodeAt = (offset: number): Insn | null => {
     let insn = decoded.get(offset)
     if (insn !== undefined) return insn
-    const base = frameOf(offset)
-    if (base < 0) {
+    const at = physOf(offset)
+    if (at < 0) {
       decoded.set(offset, null)
       return null
     }
     const u16 = view()
-    const low = u16[(base + offset) >>> 1]
+    const low = u16[at >>> 1]
     let bits = low
     if ((low & 3) === 3) {
-      const high = offset + 2 === PAGE ? frameOf(PAGE) : base
-      if (offset + 2 === REGION_PAGES * PAGE || high < 0) {
+      // The upper half may be the first of the next page.
+      const straddles = (offset + 2) % PAGE === 0
+      const high = straddles ? (admit(pageOf(offset) + 1) ? physOf(offset + 2) : -1) : at + 2
+      if (high < 0) {
         decoded.set(offset, null)
         return null
       }
-      bits = low | (view()[(high + offset + 2) >>> 1] << 16)
+      bits = low | (view()[high >>> 1] << 16)
     }
     decodeInto(bits, scratch)
     insn = {
@@ -295,10 +386,6 @@ export const buildCfg = (
     decoded.set(offset, insn)
     return insn
   }
-  /** Whether `target` is in the region's pages (the second one only if it executes). */
-  const inPage = (target: number): boolean =>
-    target >= 0 && (target < PAGE || (target < REGION_PAGES * PAGE && second() >= 0))
-
   // Pass 1: find the leaders (block starts) and the instructions translated.
   const leaders = new Set<number>([entry])
   const translated = new Set<number>()
@@ -313,7 +400,7 @@ export const buildCfg = (
     let previous: Insn | null = null
     for (;;) {
       if (!inPage(o) || translated.has(o) || translated.size >= limit) break
-      if (o !== entry && !(o === start && called.has(o)) && stop(o, frameOf(o) + o)) break
+      if (o !== entry && !(o === start && called.has(o)) && stop(o, physOf(o))) break
       const insn = decodeAt(o)
       if (insn === null || isStop(insn.op)) break
       translated.add(o)
@@ -336,14 +423,15 @@ export const buildCfg = (
       const direct = op === Op.JAL ? o + insn.imm : op === Op.JALR ? directTarget(before, insn) : null
       if (direct !== null) {
         const target = direct
-        if (inPage(target) && !leaders.has(target)) {
+        // A call inside the region's pages: where it returns joins the region, and the returns
+        // of the region branch there when their target matches (see `isReturn`).
+        const next = o + insn.length
+        const call = insn.rd !== 0 && inPage(next) && inPage(target)
+        if ((call || inPage(target)) && !leaders.has(target)) {
           leaders.add(target)
           work.push(target)
         }
-        // A call inside the page: where it returns joins the region, and the returns of the
-        // region branch there when their target matches (see `isReturn`).
-        const next = o + insn.length
-        if (insn.rd !== 0 && inPage(target) && inPage(next)) {
+        if (call) {
           called.add(target)
           called.add(next)
           returnSites.add(next)
@@ -378,7 +466,7 @@ export const buildCfg = (
   const exitAt = (offset: number): Edge => {
     if (!translated.has(offset)) {
       // Past the pages, past the limit, or not translatable here.
-      const insn = inPage(offset) ? decodeAt(offset) : undefined
+      const insn = known(offset) ? decodeAt(offset) : undefined
       const interpret = insn === null || (insn !== undefined && isStop(insn.op))
       return { target: null, offset, why: interpret ? Exit.INTERPRET : Exit.LOOKUP }
     }
@@ -423,7 +511,7 @@ export const buildCfg = (
       block.end = o
       if (isBranch(op)) {
         const target = insn.offset + insn.imm
-        block.edges.push(inPage(target) ? edgeTo(target) : { target: null, offset: target, why: Exit.LOOKUP })
+        block.edges.push(known(target) ? edgeTo(target) : { target: null, offset: target, why: Exit.LOOKUP })
         block.edges.push(edgeTo(o))
         break
       }
@@ -434,7 +522,7 @@ export const buildCfg = (
         ? directTarget(block.insns[n - 2], insn)
         : null
       if (direct !== null) {
-        block.edges.push(inPage(direct) ? edgeTo(direct) : { target: null, offset: direct, why: Exit.LOOKUP })
+        block.edges.push(known(direct) ? edgeTo(direct) : { target: null, offset: direct, why: Exit.LOOKUP })
         break
       }
       if (op === Op.JALR) {
@@ -453,11 +541,21 @@ export const buildCfg = (
     }
   }
   used &= ~1
-  let reaches = false
-  for (const block of blocks) if (block.end > PAGE) reaches = true
+  // The pages other than the entry's holding translated bytes (a straddling instruction's upper
+  // half included).
+  const touched = new Set<number>()
+  for (const block of blocks) {
+    for (const insn of block.insns) {
+      touched.add(pageOf(insn.offset))
+      touched.add(pageOf(insn.offset + insn.length - 1))
+    }
+  }
+  touched.delete(0)
+  const pages: Array<number> = []
+  for (const delta of [...touched].sort((a, b) => a - b)) pages.push(delta, frames.get(delta)!)
   return {
     pagePc,
-    nextFrame: reaches ? nextFrame! : -1,
+    pages,
     entry: blocks[0],
     blocks,
     instructions,

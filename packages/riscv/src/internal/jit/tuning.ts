@@ -34,10 +34,12 @@ export const COMPILE_PATIENCE = 5_000
 
 /**
  * Instructions per region at most. A region is the code reachable from its entry through
- * fall-throughs and direct jumps and branches inside one 4 KiB page. Bigger regions keep more
- * control flow inside one function (fewer exits, more for V8 to optimize) but cost more to compile,
- * and the interpreter runs up to a region's worth at the end of a budget (compiled code stops
- * where it could otherwise overrun it).
+ * fall-throughs, direct jumps and branches, and the targets its indirect jumps were seen taking,
+ * inside its entry's 4 KiB page and the next. Bigger regions keep more control flow inside one
+ * function (fewer exits, more for V8 to optimize) but cost more to compile, and the interpreter
+ * runs up to a region's worth at the end of a budget (compiled code stops where it could otherwise
+ * overrun it). At 256 a switch-driven loop (the lexer benchmark's state machine, 360 instructions
+ * in its two pages) was cut into pieces, each compiled again as a region of its own.
  */
 export const MAX_REGION_INSTRUCTIONS = 1024
 
