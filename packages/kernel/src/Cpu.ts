@@ -128,8 +128,10 @@ export interface CpuMemory {
   /** Bumped when the memory grows (old `ArrayBuffer` views are detached). */
   readonly generation: number
   /**
-   * Bumped whenever a cached translation may have become wrong (unmap, protect, a page committed
-   * or un-shared, a VMAR destroyed). A CPU drops its cached translations when it changes.
+   * Bumped whenever a cached translation may have become wrong (unmap, protect, a page read as
+   * zeros then committed, a page un-shared, a VMAR destroyed). A CPU drops its cached translations
+   * when it changes. Only translations that succeeded may be cached: a new mapping over addresses
+   * that had none, or a page committed that no translation handed out before, bumps nothing.
    */
   readonly epoch: number
   /** Sets aside contiguous frames for the CPU's own tables; returns the byte address of the first. */

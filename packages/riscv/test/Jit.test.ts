@@ -276,6 +276,44 @@ describe("RiscvJit", () => {
     assert.isAbove(stat(compiled.cpu, "compiledInstructions"), 0)
   })
 
+  it("TLB misses are filled from compiled code without leaving it, except where a page is committed", () => {
+    // A loop storing to and loading from 600 pages, twice: each first access to a page misses the
+    // TLB. Mapped pages are translated by the fill helper and the loop goes on compiled; lazily
+    // committed ones move the epoch, so compiled code leaves and the interpreter runs the access.
+    const BASE = 0x100_0000
+    const PAGES = 600
+    const program = [
+      A.li(a2, 2),
+      A.label("pass"),
+      A.li(a0, BASE),
+      A.li(a1, PAGES),
+      A.label("loop"),
+      A.sd(a1, 8, a0),
+      A.ld(a3, 8, a0),
+      A.add(a4, a4, a3),
+      A.li(t0, PAGE),
+      A.add(a0, a0, t0),
+      A.addi(a1, a1, -1),
+      A.bne(a1, 0, "loop"),
+      A.addi(a2, a2, -1),
+      A.bne(a2, 0, "pass"),
+      A.ebreak()
+    ]
+    for (const lazy of [false, true]) {
+      const { compiled } = both((m) => {
+        m.map(BASE, PAGES * PAGE, R | W, lazy)
+        m.load(program)
+      })
+      assert.strictEqual(compiled.m.x(a4), 2n * BigInt((PAGES * (PAGES + 1)) / 2))
+      if (!lazy) {
+        assert.isAtLeast(stat(compiled.cpu, "tlbFills"), PAGES)
+        assert.isBelow(stat(compiled.cpu, "interpreterCalls"), 20)
+      } else {
+        assert.isAtLeast(stat(compiled.cpu, "tlbMisses"), PAGES)
+      }
+    }
+  })
+
   it("accesses crossing into the next page load and store the right bytes, and fault all-or-nothing", () => {
     const { compiled, interpreter } = both((m) => {
       m.load([

@@ -273,7 +273,8 @@ export class VmarObject extends KObject {
       owner.vdsoCodeStart = base - vmoOffset + this.kernel.vdsoCodeOffset
       owner.vdsoCodeEnd = base + len
     }
-    this.kernel.invalidateTranslations()
+    // Nothing to invalidate: CPUs cache only translations that succeeded, and the addresses were
+    // unmapped (an overwritten range was unmapped above, which invalidated).
     return base
   }
 

@@ -31,9 +31,20 @@ export class VmoObject extends KObject {
     this.size = pageEnd(size)
   }
 
+  /**
+   * Uncommitted pages whose zero frame was handed out for a read: translations may have cached it,
+   * so committing one of these must invalidate them. Committing any other page needs nothing: no
+   * translation can hold it (a program's heap and stack are mostly written before they are read,
+   * and a global invalidation per page it touches cost compiled code its caches again and again).
+   */
+  private readonly zeroReads = new Set<number>()
+
   /** The frame backing page `index` for a read: its own, or the zero frame when uncommitted. */
   frameForRead(index: number): number {
-    return this.pages.get(index) ?? 0
+    const frame = this.pages.get(index)
+    if (frame !== undefined) return frame
+    this.zeroReads.add(index)
+    return 0
   }
 
   /**
@@ -48,7 +59,7 @@ export class VmoObject extends KObject {
       if (fresh < 0) return -1
       this.pages.set(index, fresh)
       // Translations may have cached the zero frame for this page.
-      this.kernel.invalidateTranslations()
+      if (this.zeroReads.delete(index)) this.kernel.invalidateTranslations()
       return fresh
     }
     if (mem.refCount(frame) > 1) {

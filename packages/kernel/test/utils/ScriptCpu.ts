@@ -32,6 +32,8 @@ export interface Machine {
   readonly read: (address: number, length: number) => Uint8Array
   readonly write: (address: number, bytes: Uint8Array) => void
   readonly u32: (address: number) => number
+  /** The memory's translation epoch now (it moves when a cached translation may be stale). */
+  readonly epoch: () => number
 }
 
 /** A guest program: a generator of steps; each syscall step resumes with a0 (as a signed bigint). */
@@ -89,7 +91,8 @@ export class ScriptCpu implements CpuShape {
           new Uint8Array(thread.memory.memory.buffer)[page + ((address + i) % 4096)] = bytes[i]
         }
       },
-      u32: (address) => new DataView(machine.read(address, 4).buffer).getUint32(0, true)
+      u32: (address) => new DataView(machine.read(address, 4).buffer).getUint32(0, true),
+      epoch: () => thread.memory.epoch
     }
     let state = this.running.get(thread.koid)
     if (state === undefined) {

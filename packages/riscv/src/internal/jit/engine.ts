@@ -71,6 +71,7 @@ import {
   INDIRECT_TARGETS,
   MAX_CHUNK,
   MAX_REGION_INSTRUCTIONS,
+  REGION_CORE_INSTRUCTIONS,
   TLB_ENTRIES,
   WARM_DIVISOR
 } from "./tuning.js"
@@ -274,6 +275,7 @@ export class Jit implements CpuShape {
   private regionsDropped = 0
   private helperCalls = 0
   private tlbMisses = 0
+  private tlbFills = 0
   private interpreterCalls = 0
   private translations = 0
   private dispatchFills = 0
@@ -322,6 +324,7 @@ export class Jit implements CpuShape {
       wasmBytes: this.wasmBytes,
       helperCalls: this.helperCalls,
       tlbMisses: this.tlbMisses,
+      tlbFills: this.tlbFills,
       interpreterCalls: this.interpreterCalls,
       dispatchFills: this.dispatchFills,
       translations: this.translations + interpreter.translations,
@@ -607,7 +610,7 @@ export class Jit implements CpuShape {
     const entries = new Set(batch.map((item) => item.frame + (item.pc % PAGE)))
     const isEntry = (phys: number): boolean => entries.has(phys) || this.regionsByEntry.has(phys)
     for (let i = 0; i < batch.length; i++) {
-      const stop = stopsOutsideLoops(batch[i].cfg, isEntry)
+      const stop = stopsOutsideLoops(batch[i].cfg, isEntry, REGION_CORE_INSTRUCTIONS)
       // Building a region costs about a microsecond per instruction: only again if it changes.
       if (!stopsAnywhere(batch[i].cfg, batch[i].frame, stop)) continue
       const cfg = this.cfgAt(batch[i].pc, batch[i].frame, stop)
@@ -623,13 +626,17 @@ export class Jit implements CpuShape {
     const exports: Array<readonly [string, number]> = batch.map((_, i) => [`r${i}`, FIRST_REGION + i])
     const bytes = encodeModule({
       types: TYPES,
-      funcImports: [{ module: "env", name: "atomic", type: 1 }, { module: "env", name: "float", type: 2 }],
+      funcImports: [
+        { module: "env", name: "atomic", type: 1 },
+        { module: "env", name: "float", type: 2 },
+        { module: "env", name: "fill", type: 3 }
+      ],
       funcs,
       exports
     })
     const module = new WebAssembly.Module(bytes)
     const instance = new WebAssembly.Instance(module, {
-      env: { memory: this.wasmMemory!, table: this.table!, atomic: this.atomic, float: this.float }
+      env: { memory: this.wasmMemory!, table: this.table!, atomic: this.atomic, float: this.float, fill: this.fill }
     })
     this.modulesCompiled++
     this.wasmBytes += bytes.length
@@ -866,6 +873,27 @@ export class Jit implements CpuShape {
     const size = info >>> 2
     if ((lo & 0xfff) + size > PAGE) return
     this.dataPage(lo, hi, info & 3)
+  }
+
+  /**
+   * A TLB miss in compiled code: translates the access (hi:lo; access bits | size << 2) and fills
+   * way 0 of its set, answering the set's byte offset in the TLB, so compiled code goes on without
+   * leaving. -1 when it must leave instead (the interpreter then runs the instruction): the access
+   * crosses a page or faults, is a store to a code frame (never in the store TLB), or translating
+   * moved the epoch or grew the memory (compiled code holds translations in locals).
+   */
+  private readonly fill = (lo: number, hi: number, info: number): number => {
+    const size = info >>> 2
+    if ((lo & 0xfff) + size > PAGE) return -1
+    this.stateMoved = false
+    const access = info & 3
+    if (this.dataPage(lo, hi, access) < 0 || this.stateMoved) return -1
+    const vpnLo = (lo >>> 12) | (hi << 20)
+    const set = (vpnLo & (TLB_ENTRIES - 1)) << 5
+    const e = ((access === Access.WRITE ? this.layout.writeTlb : this.layout.readTlb) + set) >>> 2
+    if (this.i32[e] !== vpnLo || this.i32[e + 1] !== hi >>> 12) return -1
+    this.tlbFills++
+    return set
   }
 
   /** LR, SC and the AMOs, with the interpreter's reservation and rules (`performAtomic`). */

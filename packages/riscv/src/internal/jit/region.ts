@@ -217,14 +217,51 @@ const entryLoops = new WeakMap<Cfg, ReadonlyArray<number>>()
  */
 export const stopsOutsideLoops = (
   full: Cfg,
-  isEntry: (phys: number) => boolean
+  isEntry: (phys: number) => boolean,
+  budget: number = Infinity
 ): (offset: number, phys: number) => boolean => {
   const cyclic = cyclicRanges(full)
+  const core = coreRanges(full, budget)
   return (offset, phys) => {
-    if (!isEntry(phys)) return false
-    for (let r = 0; r < cyclic.length; r += 2) if (offset >= cyclic[r] && offset < cyclic[r + 1]) return false
-    return true
+    if (!inRanges(core, offset)) return true
+    return isEntry(phys) && !inRanges(cyclic, offset)
   }
+}
+
+const inRanges = (ranges: ReadonlyArray<number>, offset: number): boolean => {
+  for (let r = 0; r < ranges.length; r += 2) if (offset >= ranges[r] && offset < ranges[r + 1]) return true
+  return false
+}
+
+/**
+ * The blocks of `cfg` worth compiling: the loop through its entry, whatever its size (what runs
+ * over and over once entered), and the blocks nearest the entry (breadth first) up to `budget`
+ * instructions in all. The rest of the code reachable in the pages runs rarely by comparison, and
+ * compiling it into every region that reaches it costs more than the transitions it saves.
+ */
+const coreRanges = (cfg: Cfg, budget: number): ReadonlyArray<number> => {
+  const ranges = [...entryLoopRanges(cfg)]
+  let count = 0
+  for (let r = 0; r < ranges.length; r += 2) {
+    for (const block of cfg.blocks) if (block.start === ranges[r]) count += block.insns.length
+  }
+  const seen = new Uint8Array(cfg.blocks.length)
+  const queue = [cfg.entry]
+  seen[cfg.entry.id] = 1
+  for (let q = 0; q < queue.length && count < budget; q++) {
+    const block = queue[q]
+    if (!inRanges(ranges, block.start)) {
+      ranges.push(block.start, block.end)
+      count += block.insns.length
+    }
+    for (const edge of block.edges) {
+      if (edge.target !== null && seen[edge.target.id] === 0) {
+        seen[edge.target.id] = 1
+        queue.push(edge.target)
+      }
+    }
+  }
+  return ranges
 }
 
 /**

@@ -44,6 +44,13 @@ export const COMPILE_PATIENCE = 5_000
 export const MAX_REGION_INSTRUCTIONS = 1024
 
 /**
+ * Instructions of a region outside the loop through its entry at most (the nearest to the entry
+ * are kept): the loop stays whole up to `MAX_REGION_INSTRUCTIONS`, while the code around it, which
+ * runs once per entry, is not worth copying into every region that reaches it.
+ */
+export const REGION_CORE_INSTRUCTIONS = 256
+
+/**
  * Slots of each table of translation caches (one table for loads, one for stores). Every load or
  * store inside a region's loop keeps the translation it used last in a slot (shared by the
  * accesses through the same base register): an aligned access to the same page then skips the
