@@ -159,11 +159,52 @@ export class Interpreter implements CpuShape, Reservation {
   /** Offset of pc in the current page; the loop keeps it in a local and syncs it around slow paths. */
   private pcOff = 0
   private instretBase = 0
-  /** LR/SC reservation: address halves and byte count; `reserved` false when none. Shared with the JIT. */
-  reserved = false
-  reservedLo = 0
-  reservedHi = 0
-  reservedSize = 0
+  /**
+   * The LR/SC reservation as four words from `reservationAt` in `reservationWords`: held (0 or 1),
+   * the address's halves and the byte count. The interpreter's own array, or (`bindReservation`)
+   * the JIT's state block in linear memory, where compiled LR and SC use it too.
+   */
+  private reservationWords: Int32Array<ArrayBufferLike> = new Int32Array(4)
+  private reservationAt = 0
+
+  /** Keeps the reservation in `words` from index `at` on (four words), carrying it over. */
+  bindReservation(words: Int32Array, at: number): void {
+    const old = this.reservationWords
+    const from = this.reservationAt
+    const held = [old[from] | 0, old[from + 1] | 0, old[from + 2] | 0, old[from + 3] | 0]
+    this.reservationWords = words
+    this.reservationAt = at
+    for (let i = 0; i < 4; i++) words[at + i] = held[i]
+  }
+
+  /** Whether an LR's reservation is held (the rest describes it then). */
+  get reserved(): boolean {
+    return this.reservationWords[this.reservationAt] !== 0
+  }
+  set reserved(held: boolean) {
+    this.reservationWords[this.reservationAt] = held ? 1 : 0
+  }
+  /** The reserved address's low half. */
+  get reservedLo(): number {
+    return this.reservationWords[this.reservationAt + 1]
+  }
+  set reservedLo(lo: number) {
+    this.reservationWords[this.reservationAt + 1] = lo
+  }
+  /** The reserved address's high half. */
+  get reservedHi(): number {
+    return this.reservationWords[this.reservationAt + 2]
+  }
+  set reservedHi(hi: number) {
+    this.reservationWords[this.reservationAt + 2] = hi
+  }
+  /** The reserved byte count (4 or 8). */
+  get reservedSize(): number {
+    return this.reservationWords[this.reservationAt + 3]
+  }
+  set reservedSize(size: number) {
+    this.reservationWords[this.reservationAt + 3] = size
+  }
   /** rd's value from the last LR/SC/AMO (see `performAtomic`). */
   private readonly atomicResult = new Int32Array(2)
   /** Set by the JIT that runs this interpreter as its cold tier. */

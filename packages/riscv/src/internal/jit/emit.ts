@@ -36,20 +36,19 @@ import { Bytes, F64, type FuncDef, type FuncType, I32, I64, Opcode as W, VOID } 
 /** Function types of every module. */
 export const TYPES: ReadonlyArray<FuncType> = [
   { params: [I32, I32], results: [I32] }, // a region
-  { params: [I32, I32, I32, I32, I32], results: [I32] }, // the atomic helper
   { params: [I32, I32, I32, I32, I32, I32, I32], results: [I32] }, // the FP helper
   { params: [I32, I32, I32], results: [I32] } // the TLB fill helper
 ]
 const REGION_TYPE = 0
 const DEBUG_ENTRIES = false
 
-/** Function indices: the imported helpers (atomics, FP, TLB fill), then the regions. */
-export const Fn = { ATOMIC: 0, FLOAT: 1, FILL: 2 } as const
+/** Function indices: the imported helpers (FP, TLB fill), then the regions. */
+export const Fn = { FLOAT: 0, FILL: 1 } as const
 /** Index of the first region function in a module. */
-export const FIRST_REGION = 3
+export const FIRST_REGION = 2
 
-/** Results of the atomic helper. */
-export const Status = { OK: 0, EXIT_AFTER: 1, FAULT: 2 } as const
+/** Results of the FP helper. */
+export const Status = { OK: 0, FAULT: 2 } as const
 
 // Locals: 0 = register file address, 1 = budget, x1..x31 at 1 + i, then scratch.
 const RF = 0
@@ -58,6 +57,8 @@ const XPC = 33
 const ADDR = 34
 /** i64 scratch for inline arithmetic: T0..T5. */
 const T0 = 35
+const T1 = T0 + 1
+const T2 = T0 + 2
 const I64_LOCALS = 39
 const WHY = 41
 const E = 42
@@ -792,15 +793,6 @@ export class RegionEmitter {
     this.close()
   }
 
-  /** After the instruction completed: a changed state leaves right after it. */
-  private afterCheck(x: Block, k: number): void {
-    const insn = x.insns[k]
-    get(this.b, ST)
-    this.open(W.if)
-    this.exit(insn.offset + insn.length, Exit.LOOKUP, x.insns.length - k - 1)
-    this.close()
-  }
-
   private insn(x: Block, k: number): void {
     const b = this.b
     const insn = x.insns[k]
@@ -1081,7 +1073,7 @@ export class RegionEmitter {
    */
   private arithmetic(code: number, rs1: number, rs2: number): void {
     const b = this.b
-    const [T1, T2, T3, T4, T5] = [T0 + 1, T0 + 2, T0 + 3, T0 + 4, T0 + 5]
+    const [T3, T4, T5] = [T0 + 3, T0 + 4, T0 + 5]
     switch (code) {
       case Op.MULH:
       case Op.MULHU:
@@ -1369,21 +1361,97 @@ export class RegionEmitter {
     }
   }
 
+  /**
+   * LR, SC and the AMOs, inline: an aligned access through the TLB (a store TLB for SC and the
+   * AMOs, so a store to code leaves for the interpreter, as does a misaligned address) and the
+   * reservation in the state block, which the interpreter shares (`atomics.ts` has the rules).
+   * The AMOs read, combine and write in one go: nothing else runs in between.
+   */
   private atomic(x: Block, k: number): void {
     const b = this.b
     const insn = x.insns[k]
-    i32c(b, insn.op)
-    this.getX(insn.rs1), b.byte(W.i32WrapI64)
-    this.getX(insn.rs1), i64c(b, 32), b.byte(W.i64ShrU), b.byte(W.i32WrapI64)
-    this.getX(insn.rs2), b.byte(W.i32WrapI64)
-    this.getX(insn.rs2), i64c(b, 32), b.byte(W.i64ShrU), b.byte(W.i32WrapI64)
-    b.byte(W.call), b.u32(Fn.ATOMIC), set(b, ST)
-    this.known.clear()
-    this.faultCheck(x, k)
-    if (insn.rd !== 0) {
-      i32c(b, 0), b.byte(W.i64Load), b.byte(3), b.u32(this.layout.state + State.VALUE)
-      this.setX(insn.rd)
+    const wide = insn.op >= Op.LR_D
+    const size = wide ? 8 : 4
+    const base = wide ? insn.op - (Op.LR_D - Op.LR_W) : insn.op
+    const reservation = this.layout.state + State.RESERVATION
+    this.getX(insn.rs1), set(b, ADDR)
+    // Misaligned: the interpreter raises the exception.
+    get(b, ADDR), op(b, W.i32WrapI64), i32c(b, size - 1), op(b, W.i32And)
+    this.open(W.if)
+    this.exit(insn.offset, Exit.INTERPRET, x.insns.length - k)
+    this.close()
+    const load = () => {
+      get(b, I0), b.byte(wide ? W.i64Load : W.i64Load32S), b.byte(0), b.u32(0)
     }
-    this.afterCheck(x, k)
+    const store = (value: () => void) => {
+      get(b, I0), value(), b.byte(wide ? W.i64Store : W.i64Store32), b.byte(0), b.u32(0)
+    }
+    if (base === Op.LR_W) {
+      this.access(x, k, size, false, () => {
+        b.byte2(W.localSet, I0)
+        load(), set(b, T1)
+        i32c(b, 0), i32c(b, 1), b.byte(W.i32Store), b.byte(2), b.u32(reservation)
+        i32c(b, 0), get(b, ADDR), b.byte(W.i64Store), b.byte(3), b.u32(reservation + 4)
+        i32c(b, 0), i32c(b, size), b.byte(W.i32Store), b.byte(2), b.u32(reservation + 12)
+        if (insn.rd !== 0) get(b, T1), this.setX(insn.rd)
+      })
+      return
+    }
+    if (base === Op.SC_W) {
+      this.access(x, k, size, true, () => {
+        b.byte2(W.localSet, I0)
+        // Held, the same high half, and [lo, lo + size) inside the reserved bytes (unsigned).
+        i32c(b, 0), b.byte(W.i32Load), b.byte(2), b.u32(reservation)
+        get(b, ADDR), i64c(b, 32), op(b, W.i64ShrU, W.i32WrapI64)
+        i32c(b, 0), b.byte(W.i32Load), b.byte(2), b.u32(reservation + 8)
+        op(b, W.i32Eq, W.i32And)
+        get(b, ADDR), i64c(b, 0xffffffff, 0), op(b, W.i64And)
+        i32c(b, 0), b.byte(W.i64Load32U), b.byte(2), b.u32(reservation + 4)
+        op(b, W.i64GeU, W.i32And)
+        get(b, ADDR), i64c(b, 0xffffffff, 0), op(b, W.i64And), i64c(b, size), op(b, W.i64Add)
+        i32c(b, 0), b.byte(W.i64Load32U), b.byte(2), b.u32(reservation + 4)
+        i32c(b, 0), b.byte(W.i64Load32U), b.byte(2), b.u32(reservation + 12)
+        op(b, W.i64Add, W.i64LeU, W.i32And)
+        b.byte2(W.localTee, I1)
+        this.open(W.if)
+        store(() => this.getX(insn.rs2))
+        this.close()
+        i32c(b, 0), i32c(b, 0), b.byte(W.i32Store), b.byte(2), b.u32(reservation)
+        if (insn.rd !== 0) get(b, I1), op(b, W.i32Eqz, W.i64ExtendI32U), this.setX(insn.rd)
+      })
+      return
+    }
+    this.access(x, k, size, true, () => {
+      b.byte2(W.localSet, I0)
+      load(), set(b, T1)
+      store(() => this.amoResult(base, wide, insn.rs2))
+      if (insn.rd !== 0) get(b, T1), this.setX(insn.rd)
+    })
+  }
+
+  /** An AMO's new memory value from the old one (T1) and x[rs2]. */
+  private amoResult(base: number, wide: boolean, rs2: number): void {
+    const b = this.b
+    const bitwise: Record<number, number> = {
+      [Op.AMOADD_W]: W.i64Add,
+      [Op.AMOXOR_W]: W.i64Xor,
+      [Op.AMOAND_W]: W.i64And,
+      [Op.AMOOR_W]: W.i64Or
+    }
+    if (base === Op.AMOSWAP_W) return this.getX(rs2)
+    if (bitwise[base] !== undefined) return get(b, T1), this.getX(rs2), op(b, bitwise[base])
+    // MIN, MAX, MINU, MAXU: compare as 64 or 32 bits, signed or not, and keep one.
+    get(b, T1), this.getX(rs2)
+    get(b, T1), this.getX(rs2)
+    const unsigned = base === Op.AMOMINU_W || base === Op.AMOMAXU_W
+    const min = base === Op.AMOMIN_W || base === Op.AMOMINU_W
+    if (wide) {
+      op(b, min ? (unsigned ? W.i64LtU : W.i64LtS) : (unsigned ? W.i64GtU : W.i64GtS))
+    } else {
+      // Both as 32-bit values.
+      set(b, T2), op(b, W.i32WrapI64), get(b, T2), op(b, W.i32WrapI64)
+      op(b, min ? (unsigned ? W.i32LtU : W.i32LtS) : (unsigned ? W.i32GtU : W.i32GtS))
+    }
+    b.byte(W.select)
   }
 }

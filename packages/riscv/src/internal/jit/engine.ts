@@ -46,7 +46,6 @@ import {
 } from "@zxsim/kernel/Cpu"
 import { isFloatingPoint, Op } from "../../Decoder.js"
 import { INSTRET_OFFSET } from "../../RegisterFile.js"
-import { atomicSize, isLoadReserved, performAtomic } from "../atomics.js"
 import { Fpu } from "../fp/fpu.js"
 import { Interpreter, type InterpreterHooks, YIELD } from "../interpreter.js"
 import { FIRST_REGION, RegionEmitter, Status, TYPES } from "./emit.js"
@@ -203,8 +202,6 @@ interface Candidate {
 export class Jit implements CpuShape {
   readonly name = "jit"
   private readonly interp = new Interpreter()
-  /** rd's value from the last atomic helper call. */
-  private readonly atomicResult = new Int32Array(2)
   /** The FP unit compiled code calls for what it does not do inline, and its integer registers (pairs of halves, x0's writes to the sink at 64). */
   private readonly fpu = new Fpu()
   private readonly floatX = new Int32Array(66)
@@ -263,8 +260,6 @@ export class Jit implements CpuShape {
   private thread: CpuThread | null = null
   /** Set when the epoch moved or memory grew during a helper (compiled code must leave). */
   private stateMoved = false
-  /** Set when a translation was dropped (compiled code must leave: it may be running). */
-  private codeChanged = false
 
   // ---- counters ---------------------------------------------------------------------------------------
   private compiledRetired = 0
@@ -356,6 +351,8 @@ export class Jit implements CpuShape {
     this.u8 = new Uint8Array(buffer)
     this.u16 = new Uint16Array(buffer)
     this.generation = this.memory!.generation
+    // Compiled LR and SC use the reservation where the interpreter keeps it.
+    this.interp.bindReservation(this.i32, (this.layout.state + State.RESERVATION) >>> 2)
   }
 
   /**
@@ -626,17 +623,13 @@ export class Jit implements CpuShape {
     const exports: Array<readonly [string, number]> = batch.map((_, i) => [`r${i}`, FIRST_REGION + i])
     const bytes = encodeModule({
       types: TYPES,
-      funcImports: [
-        { module: "env", name: "atomic", type: 1 },
-        { module: "env", name: "float", type: 2 },
-        { module: "env", name: "fill", type: 3 }
-      ],
+      funcImports: [{ module: "env", name: "float", type: 1 }, { module: "env", name: "fill", type: 2 }],
       funcs,
       exports
     })
     const module = new WebAssembly.Module(bytes)
     const instance = new WebAssembly.Instance(module, {
-      env: { memory: this.wasmMemory!, table: this.table!, atomic: this.atomic, float: this.float, fill: this.fill }
+      env: { memory: this.wasmMemory!, table: this.table!, float: this.float, fill: this.fill }
     })
     this.modulesCompiled++
     this.wasmBytes += bytes.length
@@ -776,7 +769,6 @@ export class Jit implements CpuShape {
     this.table!.set(region.slot, null)
     this.freeSlots.push(region.slot)
     this.regionsDropped++
-    this.codeChanged = true
   }
 
   /** Drops every translation made from `frame` (the kernel is about to write or free it). */
@@ -854,10 +846,6 @@ export class Jit implements CpuShape {
     this.i32[e + 1] = hi
   }
 
-  private status(): number {
-    return this.stateMoved || this.codeChanged ? Status.EXIT_AFTER : Status.OK
-  }
-
   /**
    * After compiled code left on a TLB miss: fills the entry for the access it recorded (unless it
    * crosses a page, faults, or stores to code: the interpreter runs those every time).
@@ -894,22 +882,6 @@ export class Jit implements CpuShape {
     if (this.i32[e] !== vpnLo || this.i32[e + 1] !== hi >>> 12) return -1
     this.tlbFills++
     return set
-  }
-
-  /** LR, SC and the AMOs, with the interpreter's reservation and rules (`performAtomic`). */
-  private readonly atomic = (op: number, lo: number, hi: number, blo: number, bhi: number): number => {
-    this.helperCalls++
-    this.stateMoved = false
-    this.codeChanged = false
-    const size = atomicSize(op)
-    // Misaligned: the interpreter raises the exception.
-    if ((lo & (size - 1)) !== 0) return Status.FAULT
-    const phys = this.dataPage(lo, hi, isLoadReserved(op) ? Access.READ : Access.WRITE)
-    if (phys < 0) return Status.FAULT
-    const out = this.atomicResult
-    if (performAtomic(op, this.i32, phys, lo, hi, blo, bhi, this.interp, out)) this.interp.wroteCode(phys, size)
-    this.setValue(out[0], out[1])
-    return this.status()
   }
 
   /**

@@ -2,8 +2,8 @@
  * The JIT's tables in linear memory (frames set aside with `CpuMemory.reserve`), shared by all
  * compiled code and the engine's helpers:
  *
- * - state: the retired-instruction bias for counter reads, the budget left at an exit, and the
- *   value a slow-path helper loaded;
+ * - state: the retired-instruction bias for counter reads, the budget left at an exit, the
+ *   value a slow-path helper loaded, and the LR/SC reservation;
  * - two software TLBs (loads, stores), two-way set-associative by virtual page number: sets of
  *   two 16-byte entries `{ tag: i64 virtual page number (-1 = empty), addend: i32 (frame - page,
  *   mod 2^32), frame: i32 }`, the newest first;
@@ -28,7 +28,12 @@ export const State = {
   /** i64: the address whose TLB miss made compiled code leave. */
   FILL_ADDRESS: 24,
   /** i32: that access: `Access` bits | size << 2; 0 when the exit was not a TLB miss. */
-  FILL_ACCESS: 32
+  FILL_ACCESS: 32,
+  /**
+   * i32 × 4: the LR/SC reservation, shared with the interpreter (`Interpreter.bindReservation`):
+   * held (0 or 1), the address's low and high halves, the byte count.
+   */
+  RESERVATION: 44
 } as const
 
 const STATE_BYTES = 64
