@@ -89,4 +89,42 @@ describe("regions", () => {
     const ret = cfg.blocks.find((b) => b.start === 12)!
     assert.deepStrictEqual(ret.edges.map((e) => e.target?.start ?? null), [4])
   })
+
+  it("gives each return edges only to the return sites of the calls that reach it", () => {
+    // f calls g; main calls f, then calls through a pointer (seen going to g). g's return may go
+    // back into f or to main's indirect call; f's only to main; main's own return leaves.
+    const calls: A.Program = [
+      A.jal(ra, "f"), // 0
+      A.addi(a1, a1, 1), // 4: f returns here
+      A.jalr(ra, 0, a0), // 8: seen calling g
+      A.addi(a1, a1, 2), // 12: g returns here
+      A.ret(), // 16: main's return
+      A.label("f"),
+      A.jal(ra, "g"), // 20
+      A.addi(a1, a1, 3), // 24: g returns here
+      A.ret(), // 28
+      A.label("g"),
+      A.addi(a0, a0, 1), // 32
+      A.ret() // 36
+    ]
+    const memory = new Uint8Array(2 * PAGE)
+    memory.set(A.assemble(calls))
+    const halfwords = new Uint16Array(memory.buffer)
+    const cfg = buildCfg(
+      () => halfwords,
+      0,
+      0x10000,
+      0,
+      256,
+      () => -1,
+      () => false,
+      (offset) => offset === 8 ? [32] : []
+    )!
+    const edgesOf = (start: number) =>
+      cfg.blocks.find((b) => b.start === start)!.edges.map((e) => e.target?.start ?? null).sort((a, b) => a! - b!)
+    assert.deepStrictEqual(starts(cfg), [0, 4, 12, 20, 24, 32])
+    assert.deepStrictEqual(edgesOf(32), [12, 24])
+    assert.deepStrictEqual(edgesOf(24), [4])
+    assert.deepStrictEqual(edgesOf(12), [])
+  })
 })

@@ -481,11 +481,25 @@ export const buildCfg = (
       }
       if (op === Op.JALR) {
         // An indirect jump: where it was seen going, inside the pages, joins the region (not for
-        // returns: the code after a call site belongs to the caller's regions).
+        // returns: the code after a call site belongs to the caller's regions). An indirect call
+        // (through a function pointer) is a call: its return site joins too.
+        let seen = false
         for (const target of isReturn(insn) ? [] : indirect(o)) {
-          if ((target & 1) === 0 && inPage(target) && !leaders.has(target)) {
+          if ((target & 1) !== 0 || !inPage(target)) continue
+          seen = true
+          if (insn.rd !== 0) called.add(target)
+          if (!leaders.has(target)) {
             leaders.add(target)
             work.push(target)
+          }
+        }
+        const next = o + insn.length
+        if (seen && insn.rd !== 0 && inPage(next)) {
+          called.add(next)
+          returnSites.add(next)
+          if (!leaders.has(next)) {
+            leaders.add(next)
+            work.push(next)
           }
         }
         break
@@ -525,8 +539,11 @@ export const buildCfg = (
   if (!translated.has(entry)) return null
   blockAt(entry)
   let instructions = 0
-  for (let i = 0; i < blocks.length; i++) {
-    const block = blocks[i]
+  /** Blocks ending in a call inside the region, with the call's return site. */
+  const calls = new Map<Block, number>()
+  /** Blocks ending in a return (`isReturn`). */
+  const returns = new Set<Block>()
+  const build = (block: Block): void => {
     let o = block.start
     for (;;) {
       if (o !== block.start && leaders.has(o) && translated.has(o)) {
@@ -560,13 +577,19 @@ export const buildCfg = (
         : null
       if (direct !== null) {
         block.edges.push(known(direct) ? edgeTo(direct) : { target: null, offset: direct, why: Exit.LOOKUP })
+        if (insn.rd !== 0 && returnSites.has(o)) calls.set(block, o)
         break
       }
       if (op === Op.JALR) {
-        const targets = new Set<number>(isReturn(insn) ? returnSites : indirect(insn.offset))
-        for (const target of targets) {
+        if (isReturn(insn)) {
+          // Its edges come once every block is known (`returnEdges`).
+          returns.add(block)
+          break
+        }
+        for (const target of new Set(indirect(insn.offset))) {
           if (translated.has(target) && leaders.has(target)) block.edges.push(edgeTo(target))
         }
+        if (insn.rd !== 0 && returnSites.has(o) && block.edges.length > 0) calls.set(block, o)
         break
       }
       if (op === Op.FENCE_I) {
@@ -576,6 +599,52 @@ export const buildCfg = (
         break
       }
     }
+  }
+  /**
+   * Gives each return an edge to the return site of every call whose callee reaches it without
+   * returning first (stepping over the calls it makes to their own return sites, following jumps
+   * and tail calls): only where it can really go back to. An edge to a site it cannot reach back
+   * to would be harmless at run time but could make the flow irreducible for the structuring.
+   */
+  const returnEdges = (): void => {
+    const sites = new Map<Block, Set<number>>()
+    for (const [call, site] of calls) {
+      const stack: Array<Block> = []
+      const visited = new Set<Block>()
+      for (const edge of call.edges) if (edge.target !== null) stack.push(edge.target)
+      while (stack.length > 0) {
+        const block = stack.pop()!
+        if (visited.has(block)) continue
+        visited.add(block)
+        if (returns.has(block)) {
+          let set = sites.get(block)
+          if (set === undefined) sites.set(block, set = new Set())
+          set.add(site)
+          continue
+        }
+        const over = calls.get(block)
+        if (over !== undefined) {
+          const after = byStart.get(over)
+          if (after !== undefined) stack.push(after)
+          else if (translated.has(over) && leaders.has(over)) stack.push(blockAt(over))
+          continue
+        }
+        for (const edge of block.edges) if (edge.target !== null) stack.push(edge.target)
+      }
+    }
+    for (const block of returns) {
+      block.edges.length = 0
+      for (const site of sites.get(block) ?? []) {
+        if (translated.has(site) && leaders.has(site)) block.edges.push(edgeTo(site))
+      }
+    }
+  }
+  // Building blocks finds more calls and returns, and return edges may bring in blocks reached
+  // only through them: until nothing new appears.
+  for (let built = 0;;) {
+    for (; built < blocks.length; built++) build(blocks[built])
+    returnEdges()
+    if (built === blocks.length) break
   }
   used &= ~1
   // The pages other than the entry's holding translated bytes (a straddling instruction's upper
