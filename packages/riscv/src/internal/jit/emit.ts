@@ -276,8 +276,15 @@ export class RegionEmitter {
 
   constructor(private readonly layout: Layout) {}
 
-  /** The function for `cfg`. */
-  emit(cfg: Cfg): FuncDef {
+  /**
+   * Whether the interpreter ran the instruction at an offset of the region being emitted (before
+   * it became hot): the cold tier's record of which paths are taken.
+   */
+  private ran: (offset: number) => boolean = () => true
+
+  /** The function for `cfg`; `ran` tells which instructions the interpreter ran (all, if unknown). */
+  emit(cfg: Cfg, ran: (offset: number) => boolean = () => true): FuncDef {
+    this.ran = ran
     this.b = new Bytes(4096)
     this.depth = 0
     this.cfg = cfg
@@ -464,9 +471,17 @@ export class RegionEmitter {
     let smallest: Uint8Array | null = null
     let size = order.length
     const body = new Uint8Array(order.length)
+    // Only back edges the interpreter was seen taking count (a loop through a path never run, as
+    // a callee's early return, is not the hot loop), unless it saw none of them.
+    const latch = (block: Block): boolean =>
+      block.insns.length > 0 && this.ran(block.insns[block.insns.length - 1].offset)
+    let anyRan = false
+    for (let i = 0; i < order.length; i++) {
+      for (const edge of order[i].edges) if (edge.target === order[0] && latch(order[i])) anyRan = true
+    }
     for (let i = 0; i < order.length; i++) {
       for (const edge of order[i].edges) {
-        if (edge.target !== order[0]) continue
+        if (edge.target !== order[0] || (anyRan && !latch(order[i]))) continue
         // The natural loop of this back edge: the entry and every block reaching i without it.
         body.fill(0)
         body[0] = 1

@@ -53,8 +53,9 @@ import { FRAMES, type Layout, layoutAt, SITES_BYTES, State } from "./layout.js"
 import {
   buildCfg,
   type Cfg,
-  entryLoopRanges,
   Exit,
+  innerLoopRanges,
+  pageFrame,
   type Pages,
   rangesCover,
   stopsAnywhere,
@@ -155,8 +156,8 @@ class Region {
     readonly instructions: number,
     /** The translation-cache slots (byte addresses) its code writes. */
     readonly sites: ReadonlyArray<number>,
-    /** The ranges of the loop through its entry (empty if none): what it runs once entered. */
-    readonly loop: ReadonlyArray<number>
+    /** The ranges of its loops that do not pass through its entry (`innerLoopRanges`). */
+    readonly inner: ReadonlyArray<number>
   ) {}
 
   overlaps(start: number, end: number): boolean {
@@ -616,8 +617,16 @@ export class Jit implements CpuShape {
     const emitter = this.emitter!
     const funcs: Array<FuncDef> = []
     const sites: Array<ReadonlyArray<number>> = []
+    const codeCaches = this.interp.codeCaches
     for (const item of batch) {
-      funcs.push(emitter.emit(item.cfg))
+      // The interpreter decoded (so ran) an instruction when its code cache holds it.
+      const ran = (offset: number): boolean => {
+        const delta = Math.floor(offset / PAGE)
+        const frame = pageFrame(item.frame, item.cfg.pages, delta)
+        const cache = frame < 0 ? undefined : codeCaches.get(frame / PAGE)
+        return cache !== undefined && cache[offset - delta * PAGE] !== 0
+      }
+      funcs.push(emitter.emit(item.cfg, ran))
       sites.push(emitter.siteSlots())
     }
     const exports: Array<readonly [string, number]> = batch.map((_, i) => [`r${i}`, FIRST_REGION + i])
@@ -650,7 +659,7 @@ export class Jit implements CpuShape {
           ranges,
           item.cfg.instructions,
           sites[i],
-          entryLoopRanges(item.cfg)
+          innerLoopRanges(item.cfg)
         )
       )
     }
@@ -661,10 +670,14 @@ export class Jit implements CpuShape {
    * batch, or a live region, already translates, the first time each is seen so. A pc becomes hot
    * by being entered from the interpreter, and while a loop is still interpreted every branch target
    * inside it is entered as often as its head: compiled, each would be another copy of the loop
-   * (lexer compiled 12 times more instructions than it has). Once the loop runs compiled those
-   * targets are no longer entered at all; a real entry (a return site, a switch target, code after
-   * the loop) is entered through the dispatcher, becomes hot again, and is compiled the second time.
-   * Compiling on first sight (`hotness` 1) means every entry: nothing waits then.
+   * (lexer compiled 12 times more instructions than it has), or, in code a function runs once per
+   * call, another region to pass through on every call (the region of the function stops where
+   * another begins). Once that code runs compiled those targets are no longer entered at all; a
+   * real entry (a return site, code after the loop) is entered through the dispatcher, becomes hot
+   * again, and is compiled the second time. Not left out: targets on a loop of that region that
+   * does not pass through its entry, since an interpreter inside such a loop (an inner loop of the
+   * region's own) reaches the region only after the loop ends. Compiling on first sight (`hotness`
+   * 1) means every entry: nothing waits then.
    */
   private dropCovered(batch: Array<{ readonly pc: number; readonly frame: number; readonly cfg: Cfg }>): void {
     const kept: Array<{ readonly pc: number; readonly frame: number; readonly cfg: Cfg }> = []
@@ -681,15 +694,25 @@ export class Jit implements CpuShape {
     for (const item of kept) batch.push(item)
   }
 
-  /** Whether physical address `entry` starts an instruction one of `items` or a live region translates. */
+  /**
+   * Whether physical address `entry` starts an instruction one of `items` or a live region
+   * translates, outside the loops of that region that do not pass through its entry (an
+   * interpreter inside such a loop would not reach the region before the loop ends).
+   */
   private translatedElsewhere(
     entry: number,
     items: ReadonlyArray<{ readonly pc: number; readonly frame: number; readonly cfg: Cfg }>
   ): boolean {
-    for (const item of items) if (rangesCover(item.frame, item.cfg.pages, entryLoopRanges(item.cfg), entry)) return true
+    const covers = (frame: number, pages: Pages, ranges: ReadonlyArray<number>, inner: ReadonlyArray<number>) =>
+      rangesCover(frame, pages, ranges, entry) && !rangesCover(frame, pages, inner, entry)
+    for (const item of items) {
+      const ranges: Array<number> = []
+      for (const block of item.cfg.blocks) if (block.insns.length > 0) ranges.push(block.start, block.end)
+      if (covers(item.frame, item.cfg.pages, ranges, innerLoopRanges(item.cfg))) return true
+    }
     const live = this.regionsByFrame.get(Math.floor(entry / PAGE))
     if (live !== undefined) {
-      for (const region of live) if (rangesCover(region.frame, region.pages, region.loop, entry)) return true
+      for (const region of live) if (covers(region.frame, region.pages, region.ranges, region.inner)) return true
     }
     return false
   }

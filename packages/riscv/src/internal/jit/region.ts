@@ -211,6 +211,20 @@ export const entryLoopRanges = (cfg: Cfg): ReadonlyArray<number> => {
 const entryLoops = new WeakMap<Cfg, ReadonlyArray<number>>()
 
 /**
+ * The offsets `[start, end)` of the blocks of `cfg` on loops that do not pass through its entry:
+ * code the region runs over and over only once control is inside the loop. An interpreter already
+ * inside such a loop stays there until it ends, entering the region only the next time round.
+ */
+export const innerLoopRanges = (cfg: Cfg): ReadonlyArray<number> => {
+  const ranges: Array<number> = []
+  for (const component of cyclicComponents(cfg)) {
+    if (component.includes(cfg.entry.id)) continue
+    for (const x of component) ranges.push(cfg.blocks[x].start, cfg.blocks[x].end)
+  }
+  return ranges
+}
+
+/**
  * Where the region `full` (built with nothing stopping it) should stop when built again: at a
  * physical address `isEntry` accepts (where another region begins), except inside `full`'s own
  * loops, which stay whole, since a transition on every iteration costs more than the copy.
