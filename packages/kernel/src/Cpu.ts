@@ -129,9 +129,10 @@ export interface CpuMemory {
   readonly generation: number
   /**
    * Bumped whenever a cached translation may have become wrong (unmap, protect, a page read as
-   * zeros then committed, a page un-shared, a VMAR destroyed). A CPU drops its cached translations
-   * when it changes. Only translations that succeeded may be cached: a new mapping over addresses
-   * that had none, or a page committed that no translation handed out before, bumps nothing.
+   * zeros then committed unless the CPU has {@link CpuShape.zeroFrameReplaced}, a page un-shared,
+   * a VMAR destroyed). A CPU drops its cached translations when it changes. Only translations that
+   * succeeded may be cached: a new mapping over addresses that had none, or a page committed that
+   * no translation handed out before, bumps nothing.
    */
   readonly epoch: number
   /** Sets aside contiguous frames for the CPU's own tables; returns the byte address of the first. */
@@ -231,6 +232,14 @@ export interface CpuShape {
   readonly run: (thread: CpuThread, budget: number) => StopReason
   /** Called by the kernel before it writes to or frees a frame the CPU marked with {@link CpuMemory.watch}. */
   readonly codeWritten: (frame: number) => void
+  /**
+   * Optional: called, instead of moving {@link CpuMemory.epoch}, when a page that a translation
+   * handed out as the zero frame (byte address 0, for a read of a page never written) gets a frame
+   * of its own. The CPU drops the translations it cached to the zero frame and keeps the rest. A
+   * program reading freshly mapped memory before writing it (a hash table's zeroed buckets) would
+   * otherwise have every cached translation dropped once per page.
+   */
+  readonly zeroFrameReplaced?: () => void
   /** Counters since the CPU was made. */
   readonly stats: () => CpuStats
 }

@@ -14,7 +14,7 @@ import { VmOption } from "@zxsim/kernel/VmOptions"
 import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
 import { DATA, hostTurns, launch, withGuests } from "./utils/launch.js"
-import type * as ScriptCpu from "./utils/ScriptCpu.js"
+import * as ScriptCpu from "./utils/ScriptCpu.js"
 import { sys } from "./utils/ScriptCpu.js"
 
 /** Runs a script to its exit and returns the exit code. */
@@ -347,45 +347,65 @@ describe("syscalls", () => {
       })
     ))
 
-  it.effect("translations go stale only where one may have been cached: a new mapping and a page written first move no epoch; a page read as zeros and then written does", () =>
-    withGuests((cpu) =>
-      Effect.gen(function*() {
-        const { code } = yield* exitCode(
-          cpu,
-          function*(m) {
-            const boot = m.a(0)
-            yield sys("object_wait_one", boot, Signals.CHANNEL_READABLE, 0x7fffffffffffffffn, 0)
-            yield sys("channel_read", boot, 0, DATA, DATA + 64, 64, 1, 0, 0)
-            const vmar = m.u32(DATA + 64)
-            if ((yield sys("vmo_create", 4 * 4096, 0, DATA + 100)) !== 0n) yield sys("process_exit", 1)
-            const before = m.epoch()
-            const perms = VmOption.PERM_READ | VmOption.PERM_WRITE
-            if ((yield sys("vmar_map", vmar, perms, 0, m.u32(DATA + 100), 0, 4 * 4096, DATA + 104)) !== 0n) {
-              yield sys("process_exit", 2)
-            }
-            const base = Number(new DataView(m.read(DATA + 104, 8).buffer).getBigUint64(0, true))
-            const mapped = m.epoch()
-            // Page 0 written first: committed, nothing could have cached its zeros.
-            m.write(base, enc("first"))
-            const written = m.epoch()
-            // Page 1 read as zeros (a translation to the zero frame), then written.
-            const zeros = m.read(base + 4096, 4)
-            m.write(base + 4096, enc("late"))
-            const committed = m.epoch()
-            const back = new TextDecoder().decode(m.read(base + 4096, 4))
-            const ok = mapped === before && written === mapped && committed !== written &&
-              zeros.every((byte) => byte === 0) && back === "late"
-            yield sys("process_exit", ok ? 0 : 3)
-          },
-          ({ channel, rootVmar }) =>
+  for (const hook of [false, true]) {
+    it.effect(
+      `translations go stale only where one may have been cached: a new mapping and a page written first change nothing; a page read as zeros and then written ${
+        hook ? "calls the CPU's zeroFrameReplaced" : "moves the epoch"
+      }`,
+      () => {
+        let replaced = 0
+        /** A scripted CPU with the optional hook. */
+        class ZeroAware extends ScriptCpu.ScriptCpu {
+          readonly zeroFrameReplaced = () => {
+            replaced++
+          }
+        }
+        return withGuests(
+          (cpu) =>
             Effect.gen(function*() {
-              const k = yield* Kernel.Kernel
-              yield* k.channel.write(channel, new Uint8Array(1), [yield* k.handle.duplicate(rootVmar)])
-            })
+              const { code } = yield* exitCode(
+                cpu,
+                function*(m) {
+                  const boot = m.a(0)
+                  yield sys("object_wait_one", boot, Signals.CHANNEL_READABLE, 0x7fffffffffffffffn, 0)
+                  yield sys("channel_read", boot, 0, DATA, DATA + 64, 64, 1, 0, 0)
+                  const vmar = m.u32(DATA + 64)
+                  if ((yield sys("vmo_create", 4 * 4096, 0, DATA + 100)) !== 0n) yield sys("process_exit", 1)
+                  const before = m.epoch()
+                  const perms = VmOption.PERM_READ | VmOption.PERM_WRITE
+                  if ((yield sys("vmar_map", vmar, perms, 0, m.u32(DATA + 100), 0, 4 * 4096, DATA + 104)) !== 0n) {
+                    yield sys("process_exit", 2)
+                  }
+                  const base = Number(new DataView(m.read(DATA + 104, 8).buffer).getBigUint64(0, true))
+                  const mapped = m.epoch()
+                  // Page 0 written first: committed, nothing could have cached its zeros.
+                  m.write(base, enc("first"))
+                  const written = m.epoch()
+                  const quiet = replaced
+                  // Page 1 read as zeros (a translation to the zero frame), then written.
+                  const zeros = m.read(base + 4096, 4)
+                  m.write(base + 4096, enc("late"))
+                  const committed = m.epoch()
+                  const back = new TextDecoder().decode(m.read(base + 4096, 4))
+                  const stale = hook ? committed === written && replaced === 1 : committed !== written
+                  const ok = mapped === before && written === mapped && quiet === 0 && stale &&
+                    zeros.every((byte) => byte === 0) && back === "late"
+                  yield sys("process_exit", ok ? 0 : 3)
+                },
+                ({ channel, rootVmar }) =>
+                  Effect.gen(function*() {
+                    const k = yield* Kernel.Kernel
+                    yield* k.channel.write(channel, new Uint8Array(1), [yield* k.handle.duplicate(rootVmar)])
+                  })
+              )
+              assert.strictEqual(code, 0n)
+            }),
+          undefined,
+          hook ? () => new ZeroAware() : undefined
         )
-        assert.strictEqual(code, 0n)
-      })
-    ))
+      }
+    )
+  }
 
   it.effect("object_wait_many wakes on any item and reports every item's pending signals", () =>
     withGuests((cpu) =>

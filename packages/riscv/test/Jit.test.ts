@@ -276,10 +276,10 @@ describe("RiscvJit", () => {
     assert.isAbove(stat(compiled.cpu, "compiledInstructions"), 0)
   })
 
-  it("TLB misses are filled from compiled code without leaving it, except where a page is committed", () => {
+  it("TLB misses in compiled code leave it exactly, on committed pages and on pages committed lazily", () => {
     // A loop storing to and loading from 600 pages, twice: each first access to a page misses the
-    // TLB. Mapped pages are translated by the fill helper and the loop goes on compiled; lazily
-    // committed ones move the epoch, so compiled code leaves and the interpreter runs the access.
+    // TLB, leaves compiled code before the instruction and the interpreter runs it (lazily
+    // committed pages also move the epoch, emptying every table).
     const BASE = 0x100_0000
     const PAGES = 600
     const program = [
@@ -305,12 +305,7 @@ describe("RiscvJit", () => {
         m.load(program)
       })
       assert.strictEqual(compiled.m.x(a4), 2n * BigInt((PAGES * (PAGES + 1)) / 2))
-      if (!lazy) {
-        assert.isAtLeast(stat(compiled.cpu, "tlbFills"), PAGES)
-        assert.isBelow(stat(compiled.cpu, "interpreterCalls"), 20)
-      } else {
-        assert.isAtLeast(stat(compiled.cpu, "tlbMisses"), PAGES)
-      }
+      assert.isAtLeast(stat(compiled.cpu, "tlbMisses"), PAGES)
     }
   })
 

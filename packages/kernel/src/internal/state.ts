@@ -103,6 +103,19 @@ export class KernelState {
       unwatch: (frame) => state.memory.unwatch(frame)
     }
     if (config.cpu !== null) this.memory.codeWritten = config.cpu.codeWritten
+    this.zeroFrameReplaced = config.cpu?.zeroFrameReplaced ?? null
+  }
+
+  /** The CPU's hook for a page read as zeros getting its own frame, if it has one. */
+  private readonly zeroFrameReplaced: (() => void) | null
+
+  /**
+   * A page whose zero frame a translation handed out got a frame of its own: the CPU drops what it
+   * cached to the zero frame, or (without the hook) every cached translation.
+   */
+  zeroFrameStale(): void {
+    if (this.zeroFrameReplaced !== null) this.zeroFrameReplaced()
+    else this.invalidateTranslations()
   }
 
   nextKoid(): number {

@@ -59,7 +59,7 @@ export class VmoObject extends KObject {
       if (fresh < 0) return -1
       this.pages.set(index, fresh)
       // Translations may have cached the zero frame for this page.
-      if (this.zeroReads.delete(index)) this.kernel.invalidateTranslations()
+      if (this.zeroReads.delete(index)) this.kernel.zeroFrameStale()
       return fresh
     }
     if (mem.refCount(frame) > 1) {

@@ -71,13 +71,14 @@ export const launch = (
 
 /**
  * Runs a test body against a fresh kernel (made with `options`, 1 GiB by default) driven by a fresh
- * scripted CPU, then checks for leaks.
+ * scripted CPU (or the one `cpu` gives), then checks for leaks.
  */
 export const withGuests = <A, E>(
   body: (cpu: ScriptCpu) => Effect.Effect<A, E, Kernel | Scope.Scope>,
-  options?: KernelModule.KernelOptions
+  options?: KernelModule.KernelOptions,
+  make: () => ScriptCpu = () => new ScriptCpuClass()
 ) => {
-  const cpu = new ScriptCpuClass()
+  const cpu = make()
   return Effect.gen(function*() {
     const k = yield* Kernel
     const before = yield* k.stats

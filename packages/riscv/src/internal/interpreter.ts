@@ -241,6 +241,18 @@ export class Interpreter implements CpuShape, Reservation {
     codePages: this.codeCaches.size
   })
 
+  /** Drops the translations to the zero frame (byte address 0): a page read as zeros got a frame. */
+  readonly zeroFrameReplaced = (): void => {
+    for (let i = 0; i < TLB_SIZE; i++) {
+      if (this.readPhys[i] === 0) this.readTag[i] = -1
+      if (this.execPhys[i] === 0) {
+        this.execTag[i] = -1
+        this.execCode[i] = STALE
+      }
+    }
+    if (this.pcFrame === 0) this.code = STALE
+  }
+
   readonly codeWritten = (frame: number): void => {
     const cache = this.codeCaches.get(frame)
     if (cache === undefined) return

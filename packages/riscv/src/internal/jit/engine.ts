@@ -259,8 +259,6 @@ export class Jit implements CpuShape {
 
   // ---- the running thread ---------------------------------------------------------------------------
   private thread: CpuThread | null = null
-  /** Set when the epoch moved or memory grew during a helper (compiled code must leave). */
-  private stateMoved = false
 
   // ---- counters ---------------------------------------------------------------------------------------
   private compiledRetired = 0
@@ -271,7 +269,6 @@ export class Jit implements CpuShape {
   private regionsDropped = 0
   private helperCalls = 0
   private tlbMisses = 0
-  private tlbFills = 0
   private interpreterCalls = 0
   private translations = 0
   private dispatchFills = 0
@@ -320,7 +317,6 @@ export class Jit implements CpuShape {
       wasmBytes: this.wasmBytes,
       helperCalls: this.helperCalls,
       tlbMisses: this.tlbMisses,
-      tlbFills: this.tlbFills,
       interpreterCalls: this.interpreterCalls,
       dispatchFills: this.dispatchFills,
       translations: this.translations + interpreter.translations,
@@ -333,6 +329,29 @@ export class Jit implements CpuShape {
     const live = new Set<Region>()
     for (const set of this.regionsByFrame.values()) for (const region of set) live.add(region)
     return live.size
+  }
+
+  /**
+   * Drops the translations to the zero frame (byte address 0), a page read as zeros having got a
+   * frame of its own: the interpreter's, the execute translations, the load TLB's entries and the
+   * load translation caches holding it. (Never called while compiled code runs: only the engine
+   * translates.)
+   */
+  readonly zeroFrameReplaced = (): void => {
+    this.interp.zeroFrameReplaced()
+    for (const [page, phys] of this.execCache) if (phys === 0) this.execCache.delete(page)
+    if (this.i32.length === 0) return
+    const i32 = this.i32
+    // Load TLB ways: { tag: i64, addend: i32, frame: i32 }.
+    const tlb = this.layout.readTlb >>> 2
+    for (let e = tlb; e < tlb + TLB_ENTRIES * 8; e += 4) {
+      if (i32[e + 3] === 0) i32[e] = i32[e + 1] = -1
+    }
+    // Load translation caches: { page: i64, addend: i32 }; the frame is page + addend (mod 2^32).
+    const sites = this.layout.readSites >>> 2
+    for (let e = sites; e < sites + SITES_BYTES / 4; e += 4) {
+      if (((i32[e] + i32[e + 2]) | 0) === 0) i32[e] = i32[e + 1] = -1
+    }
   }
 
   readonly codeWritten = (frame: number): void => {
@@ -449,12 +468,10 @@ export class Jit implements CpuShape {
     const memory = this.memory!
     if (memory.generation !== this.generation) {
       this.refreshViews()
-      this.stateMoved = true
     }
     if (memory.epoch !== this.epoch) {
       this.flushTranslations()
       this.epoch = memory.epoch
-      this.stateMoved = true
     }
   }
 
@@ -632,13 +649,13 @@ export class Jit implements CpuShape {
     const exports: Array<readonly [string, number]> = batch.map((_, i) => [`r${i}`, FIRST_REGION + i])
     const bytes = encodeModule({
       types: TYPES,
-      funcImports: [{ module: "env", name: "float", type: 1 }, { module: "env", name: "fill", type: 2 }],
+      funcImports: [{ module: "env", name: "float", type: 1 }],
       funcs,
       exports
     })
     const module = new WebAssembly.Module(bytes)
     const instance = new WebAssembly.Instance(module, {
-      env: { memory: this.wasmMemory!, table: this.table!, float: this.float, fill: this.fill }
+      env: { memory: this.wasmMemory!, table: this.table!, float: this.float }
     })
     this.modulesCompiled++
     this.wasmBytes += bytes.length
@@ -884,27 +901,6 @@ export class Jit implements CpuShape {
     const size = info >>> 2
     if ((lo & 0xfff) + size > PAGE) return
     this.dataPage(lo, hi, info & 3)
-  }
-
-  /**
-   * A TLB miss in compiled code: translates the access (hi:lo; access bits | size << 2) and fills
-   * way 0 of its set, answering the set's byte offset in the TLB, so compiled code goes on without
-   * leaving. -1 when it must leave instead (the interpreter then runs the instruction): the access
-   * crosses a page or faults, is a store to a code frame (never in the store TLB), or translating
-   * moved the epoch or grew the memory (compiled code holds translations in locals).
-   */
-  private readonly fill = (lo: number, hi: number, info: number): number => {
-    const size = info >>> 2
-    if ((lo & 0xfff) + size > PAGE) return -1
-    this.stateMoved = false
-    const access = info & 3
-    if (this.dataPage(lo, hi, access) < 0 || this.stateMoved) return -1
-    const vpnLo = (lo >>> 12) | (hi << 20)
-    const set = (vpnLo & (TLB_ENTRIES - 1)) << 5
-    const e = ((access === Access.WRITE ? this.layout.writeTlb : this.layout.readTlb) + set) >>> 2
-    if (this.i32[e] !== vpnLo || this.i32[e + 1] !== hi >>> 12) return -1
-    this.tlbFills++
-    return set
   }
 
   /**
