@@ -3,11 +3,11 @@
  * on the reference interpreter. The stages, each in its own place:
  *
  *   1. Find hot code (here, `probe`): the interpreter runs cold code and reports every taken jump
- *      or branch; run starts and exits of compiled code count too. A pc entered
- *      `HOTNESS_THRESHOLD` times becomes a region entry.
+ *      or branch, and where each indirect jump went; run starts and exits of compiled code count
+ *      too. A pc entered `HOTNESS_THRESHOLD` times becomes a region entry.
  *   2. Build its control flow (`region.ts`): blocks and edges inside the entry's page and the
- *      next one (a region with code there is entered only where that page executes from the
- *      frame it was compiled from, and is dropped by writes to either frame).
+ *      page after any page with code (a region is entered only where each of its pages executes
+ *      from the frame it was compiled from, and is dropped by writes to any of them).
  *   3. Emit (`emit.ts`, `wasm.ts`): one function per region, several regions per module.
  *   4. Install (here, `compile` / `install`): functions go into one shared function table; a
  *      region is entered through the dispatch table in linear memory (pc → table slot), filled

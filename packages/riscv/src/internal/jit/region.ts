@@ -1,12 +1,14 @@
 /**
  * Stage 2 of the JIT: build a region's control flow. Starting at a hot pc, decode the code
- * reachable through fall-throughs and direct jumps and branches inside the entry's page and the
- * page after it (when that one executes; bounded by `MAX_REGION_INSTRUCTIONS`), and cut it into
- * basic blocks with edges. Everything the region does not translate becomes an exit edge: to the
- * dispatcher (a jump or fall-through leaving the two pages, an indirect jump, the instruction
- * limit) or to the interpreter (ECALL, EBREAK, illegal encodings, operations not compiled yet, an
- * instruction straddling the end of the second page or a page that does not execute), which then
- * runs that instruction itself so its stop reason is exactly the interpreter's.
+ * reachable through fall-throughs, direct jumps and branches, and the targets the interpreter saw
+ * its indirect jumps take, inside the entry's page and the page after any page it has code in
+ * (when that one executes; at most `REGION_PAGES`, bounded by `MAX_REGION_INSTRUCTIONS`), and cut
+ * it into basic blocks with edges; returns get edges to the return sites of the calls that reach
+ * them. Everything the region does not translate becomes an exit edge: to the dispatcher (a jump
+ * or fall-through leaving the pages, an indirect jump to a target not seen, the instruction limit)
+ * or to the interpreter (ECALL, EBREAK, illegal encodings, operations not compiled yet, an
+ * instruction straddling into a page that does not execute), which then runs that instruction
+ * itself so its stop reason is exactly the interpreter's.
  * @internal
  */
 import {

@@ -60,12 +60,14 @@ export const REGION_CORE_INSTRUCTIONS = 256
 export const SITE_SLOTS = 2048
 
 /**
- * Targets remembered per indirect jump (JALR) site, and sites remembered at most (the table starts
- * over when full). A region gives an indirect jump an edge to each remembered target inside its
- * pages: a switch table's cases, a dispatch loop's handlers and the return sites of a function's
- * callers in the page then stay in compiled code, reached by comparing the computed target.
+ * Targets remembered per indirect jump (JALR) site. A region gives an indirect jump an edge to
+ * each remembered target inside its pages: a switch table's cases, a dispatch loop's handlers and
+ * the functions a pointer calls then stay in compiled code, reached by comparing the computed
+ * target.
  */
 export const INDIRECT_TARGETS = 64
+
+/** Indirect jump sites remembered at most (the table starts over when full). */
 export const INDIRECT_SITES = 8192
 
 /** Sets (of two entries) of each inline software TLB (loads, stores) in linear memory; a power of two. */
