@@ -109,8 +109,8 @@ export interface InterpreterHooks {
    */
   readonly transfer: (lo: number, hi: number) => boolean
   /**
-   * Called before every JALR jumps, with its own pc's halves and its target's: the JIT learns
-   * where indirect jumps go (switch tables, returns, function pointers) to give them edges.
+   * Called before every JALR other than a return jumps, with its own pc's halves and its target's:
+   * the JIT learns where indirect jumps go (switch tables, function pointers) to give them edges.
    */
   readonly indirect: (siteLo: number, siteHi: number, targetLo: number, targetHi: number) => void
   /** A frame got a decode cache: it holds code from now on and is watched. */
@@ -1009,7 +1009,8 @@ export class Interpreter implements CpuShape, Reservation {
           const hi = (r[a + 1] + (imm >> 31) + ((sum >>> 0) < (alo >>> 0) ? 1 : 0)) | 0
           const lo = sum & ~1
           const pcLo = this.pageLo | pcOff
-          if (hooks !== null) hooks.indirect(pcLo, this.pageHi, lo, hi)
+          // Returns (rd = x0 through ra or t0) are left out: their targets are the calls' own.
+          if (hooks !== null && (d !== 0 || (a !== 2 && a !== 10))) hooks.indirect(pcLo, this.pageHi, lo, hi)
           const linkLo = (pcLo + 2 + ((w >>> 23) & 2)) | 0
           r[d + 1] = (this.pageHi + ((linkLo >>> 0) < (pcLo >>> 0) ? 1 : 0)) | 0
           r[d] = linkLo

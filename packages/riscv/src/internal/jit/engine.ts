@@ -109,6 +109,9 @@ const DIRTY_LIMIT = 1024
  */
 const ENTER_AFTER = 8
 
+/** Indirect jumps the ring holds between two builds of regions (see `noteIndirect`). */
+const INDIRECT_RING = 16384
+
 /** Slots of the per-flush entry counts (hashed by pc, as the hotness counters). */
 const SEEN_SLOTS = 4096
 
@@ -252,6 +255,9 @@ export class Jit implements CpuShape {
    * target, so none is ever wrong).
    */
   private readonly indirectTargets = new Map<number, Array<number>>()
+  /** The latest indirect jumps, as (site, target) halves, not yet in `indirectTargets`. */
+  private readonly indirectRing = new Int32Array(4 * INDIRECT_RING)
+  private indirectNext = 0
   private pendingSince = 0
   /** Execute translations of virtual pages in the current epoch and address space. */
   private readonly execCache = new Map<number, number>()
@@ -599,6 +605,7 @@ export class Jit implements CpuShape {
    * entry whose first instruction cannot be translated is marked so it is never tried again.
    */
   private compilePending(): void {
+    this.takeIndirect()
     const batch: Array<{ readonly pc: number; readonly frame: number; readonly cfg: Cfg }> = []
     const consider = ({ frame, pc }: Candidate): void => {
       if (batch.length >= this.batch || batch.some((b) => b.pc === pc && b.frame === frame)) return
@@ -734,18 +741,40 @@ export class Jit implements CpuShape {
     return false
   }
 
-  /** Remembers that the JALR at site (hi:lo) jumped to target (hi:lo), near enough to share a region. */
+  /**
+   * Remembers that the JALR at site (hi:lo) jumped to target (hi:lo): into a ring of the latest
+   * jumps, read when regions are built (`takeIndirect`). The interpreter calls this for every JALR
+   * but returns, so it must cost next to nothing: a short-lived process runs most of its code
+   * interpreted, and recording each call straight into a map cost the spawn benchmark 2% of its
+   * time.
+   */
   private noteIndirect(siteLo: number, siteHi: number, targetLo: number, targetHi: number): void {
-    const site = toNumber(siteLo, siteHi)
-    const target = toNumber(targetLo, targetHi)
-    if (Math.abs(target - site) >= 2 * PAGE) return
-    let targets = this.indirectTargets.get(site)
-    if (targets === undefined) {
-      if (this.indirectTargets.size >= INDIRECT_SITES) this.indirectTargets.clear()
-      targets = []
-      this.indirectTargets.set(site, targets)
+    const e = (this.indirectNext++ & (INDIRECT_RING - 1)) << 2
+    const ring = this.indirectRing
+    ring[e] = siteLo
+    ring[e + 1] = siteHi
+    ring[e + 2] = targetLo
+    ring[e + 3] = targetHi
+  }
+
+  /** Moves the jumps in the ring into the per-site targets (those near enough to share a region). */
+  private takeIndirect(): void {
+    const count = Math.min(this.indirectNext, INDIRECT_RING)
+    const ring = this.indirectRing
+    for (let i = this.indirectNext - count; i < this.indirectNext; i++) {
+      const e = (i & (INDIRECT_RING - 1)) << 2
+      const site = toNumber(ring[e], ring[e + 1])
+      const target = toNumber(ring[e + 2], ring[e + 3])
+      if (Math.abs(target - site) >= 2 * PAGE) continue
+      let targets = this.indirectTargets.get(site)
+      if (targets === undefined) {
+        if (this.indirectTargets.size >= INDIRECT_SITES) this.indirectTargets.clear()
+        targets = []
+        this.indirectTargets.set(site, targets)
+      }
+      if (targets.length < INDIRECT_TARGETS && !targets.includes(target)) targets.push(target)
     }
-    if (targets.length < INDIRECT_TARGETS && !targets.includes(target)) targets.push(target)
+    this.indirectNext = 0
   }
 
   private cfgAt(pc: number, frame: number, stop?: (offset: number, phys: number) => boolean): Cfg | null {
