@@ -113,6 +113,11 @@ export interface InterpreterHooks {
    * the JIT learns where indirect jumps go (switch tables, function pointers) to give them edges.
    */
   readonly indirect: (siteLo: number, siteHi: number, targetLo: number, targetHi: number) => void
+  /**
+   * A data access the interpreter's TLB did not serve translated to `phys` (the page's frame byte
+   * address) for `access`: the JIT fills its own TLB too, so compiled code that runs next hits.
+   */
+  readonly translated: (lo: number, hi: number, access: number, phys: number) => void
   /** A frame got a decode cache: it holds code from now on and is watched. */
   readonly armed: (frame: number) => void
   /** A guest store wrote `size` bytes at `phys` in an armed frame. */
@@ -505,6 +510,7 @@ export class Interpreter implements CpuShape, Reservation {
       tag[slot] = key
       physs[slot] = phys | 0
     }
+    this.hooks?.translated(lo, hi, access, phys)
     return phys + (lo & 0xfff)
   }
 

@@ -302,6 +302,13 @@ export class Jit implements CpuShape {
         return this.probe(lo, hi) >= 0 || memory.epoch !== epoch || memory.generation !== generation
       },
       indirect: (siteLo, siteHi, targetLo, targetHi) => this.noteIndirect(siteLo, siteHi, targetLo, targetHi),
+      translated: (lo, hi, access, phys) => {
+        // Only while the tables are this memory's and current (a translation may have moved the
+        // epoch: the interpreter's own check comes first).
+        if ((hi >>> 0) < 0x200000 && this.memory!.epoch === this.epoch && this.i32.length > 0) {
+          this.fillEntry(lo, hi, access, phys)
+        }
+      },
       armed: (frame) => this.dropFromWriteTlb(frame),
       codeStored: (phys, size) => this.dropOverlapping(phys, size)
     }
@@ -888,6 +895,12 @@ export class Jit implements CpuShape {
   private dataPage(lo: number, hi: number, access: number): number {
     const phys = this.translate(lo, hi, access)
     if (phys < 0) return -1
+    this.fillEntry(lo, hi, access, phys)
+    return phys + (lo & 0xfff)
+  }
+
+  /** Enters the translation of (hi:lo)'s page to frame `phys` for `access` in the TLB. */
+  private fillEntry(lo: number, hi: number, access: number, phys: number): void {
     const write = access === Access.WRITE
     if (!write || !this.interp.codeCaches.has(phys / PAGE)) {
       // Two ways per set: the newest entry goes to way 0, the one it displaces to way 1.
@@ -906,7 +919,6 @@ export class Jit implements CpuShape {
       i32[e + 3] = phys | 0
       this.dirtied(this.dirtyTlb, e)
     }
-    return phys + (lo & 0xfff)
   }
 
   private setValue(lo: number, hi: number): void {
