@@ -447,6 +447,18 @@ export const buildCfg = (
   // Callees and return sites of calls inside the region stay in it whatever `stop` says: the call
   // and its return are then compiled code's own (see `isReturn`).
   const called = new Set<number>()
+  /** Makes `offset` a block start still to walk. */
+  const lead = (offset: number): void => {
+    if (leaders.has(offset)) return
+    leaders.add(offset)
+    work.push(offset)
+  }
+  /** A call's return site: it joins the region, and returns may branch there. */
+  const returnsTo = (next: number): void => {
+    called.add(next)
+    returnSites.add(next)
+    lead(next)
+  }
   while (work.length > 0) {
     const start = work.pop()!
     let o = start
@@ -462,15 +474,9 @@ export const buildCfg = (
       previous = insn
       if (isBranch(op)) {
         const target = o + insn.imm
-        if (inPage(target) && !leaders.has(target)) {
-          leaders.add(target)
-          work.push(target)
-        }
+        if (inPage(target)) lead(target)
         const next = o + insn.length
-        if (inPage(next) && !leaders.has(next)) {
-          leaders.add(next)
-          work.push(next)
-        }
+        if (inPage(next)) lead(next)
         break
       }
       const direct = op === Op.JAL ? o + insn.imm : op === Op.JALR ? directTarget(before, insn) : null
@@ -480,18 +486,10 @@ export const buildCfg = (
         // of the region branch there when their target matches (see `isReturn`).
         const next = o + insn.length
         const call = insn.rd !== 0 && inPage(next) && inPage(target)
-        if ((call || inPage(target)) && !leaders.has(target)) {
-          leaders.add(target)
-          work.push(target)
-        }
+        if (call || inPage(target)) lead(target)
         if (call) {
           called.add(target)
-          called.add(next)
-          returnSites.add(next)
-          if (!leaders.has(next)) {
-            leaders.add(next)
-            work.push(next)
-          }
+          returnsTo(next)
         }
         break
       }
@@ -504,20 +502,10 @@ export const buildCfg = (
           if ((target & 1) !== 0 || !inPage(target)) continue
           seen = true
           if (insn.rd !== 0) called.add(target)
-          if (!leaders.has(target)) {
-            leaders.add(target)
-            work.push(target)
-          }
+          lead(target)
         }
         const next = o + insn.length
-        if (seen && insn.rd !== 0 && inPage(next)) {
-          called.add(next)
-          returnSites.add(next)
-          if (!leaders.has(next)) {
-            leaders.add(next)
-            work.push(next)
-          }
-        }
+        if (seen && insn.rd !== 0 && inPage(next)) returnsTo(next)
         break
       }
       if (op === Op.FENCE_I) break
