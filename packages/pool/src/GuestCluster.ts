@@ -179,29 +179,37 @@ export const layerEntity = (
       // SQLite answers "database is locked" while another runner writes: a few tries, then a failure.
       const retried = <A, E>(effect: Effect.Effect<A, E>) =>
         Effect.retry(effect, Schedule.intersect(Schedule.exponential("50 millis"), Schedule.recurs(5)))
-      const storageFailed = (runId: string, doing: string) => (e: { readonly message: string }) =>
-        new GuestRun.RunFailed({ reason: "Cluster", message: `${doing} run ${runId}: ${e.message}` })
+      const storageFailed =
+        (request: GuestRun.RunGuest, runId: string, doing: string) => (e: { readonly message: string }) =>
+          new GuestRun.RunFailed({
+            reason: "Cluster",
+            message: `${doing} run ${runId}: ${e.message}`,
+            ...GuestRun.echoRequestId(request)
+          })
       const carryOut = (runId: string, request: GuestRun.RunGuest) =>
         Effect.gen(function*() {
           const { attempt, stored } = yield* retried(recordAttempt(sql, runId, self)).pipe(
-            Effect.mapError(storageFailed(runId, "recording"))
+            Effect.mapError(storageFailed(request, runId, "recording"))
           )
           if (stored !== null) {
             // It ran to its end before, and its reply was lost with that runner: the same reply again.
-            return yield* Schema.decode(ResultJson)(stored).pipe(Effect.mapError(storageFailed(runId, "reading")))
+            return yield* Schema.decode(ResultJson)(stored).pipe(
+              Effect.mapError(storageFailed(request, runId, "reading"))
+            )
           }
           if (attempt > 1 && hasOutsideEffects(request)) {
             return yield* new GuestRun.RunFailed({
               reason: "Interrupted",
               message: `run ${runId} was started before on a runner that stopped while running it; it has a ` +
-                "read-write mount, so it is not started again (its host directory holds what that attempt did)"
+                "read-write mount, so it is not started again (its host directory holds what that attempt did)",
+              ...GuestRun.echoRequestId(request)
             })
           }
           if (attempt > 1) yield* Effect.logInfo(`run ${runId}: attempt ${attempt}, its last runner stopped`)
           const result = yield* runner.run(request)
           const encoded = yield* Schema.encode(ResultJson)(result).pipe(Effect.orDie)
           yield* retried(sql`UPDATE ${sql(runsTable)} SET result = ${encoded} WHERE run_id = ${runId}`).pipe(
-            Effect.mapError(storageFailed(runId, "storing the result of"))
+            Effect.mapError(storageFailed(request, runId, "storing the result of"))
           )
           return result
         })
@@ -272,7 +280,13 @@ export const makeClient: Effect.Effect<GuestRunnerShape, never, Sharding.Shardin
         Effect.catchAll((error) =>
           error._tag === "RunFailed"
             ? Effect.fail(error)
-            : Effect.fail(new GuestRun.RunFailed({ reason: "Cluster", message: `${error._tag}: ${describe(error)}` }))
+            : Effect.fail(
+              new GuestRun.RunFailed({
+                reason: "Cluster",
+                message: `${error._tag}: ${describe(error)}`,
+                ...GuestRun.echoRequestId(request)
+              })
+            )
         ),
         Effect.withSpan("GuestCluster.run", {
           attributes: { program: GuestRun.programName(request.program), cpu: request.cpu }

@@ -251,7 +251,19 @@ export const Outcome = Schema.Union(Exited, Killed, InstructionLimit, OutputLimi
 export type Outcome = typeof Outcome.Type
 
 /**
- * What came of a run: how it ended, its output, and the instructions its threads retired.
+ * A caller's name for one run: 1 to 256 characters of its choosing (a counter, a UUID, a test
+ * case's title). The run's {@link RunResult} or {@link RunFailed} carries it back, so a caller
+ * that has many runs in flight matches each answer to its request without relying on order.
+ * Runners do not interpret it or require it to be unique.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const RequestId = Schema.String.pipe(Schema.minLength(1), Schema.maxLength(256))
+
+/**
+ * What came of a run: how it ended, its output, the instructions its threads retired, and the
+ * request's {@link RequestId} when it had one.
  *
  * @since 0.1.0
  * @category models
@@ -261,7 +273,8 @@ export class RunResult extends Schema.Class<RunResult>("RunResult")({
   stdout: Bytes,
   stderr: Bytes,
   instructions: Count,
-  cpu: CpuKind
+  cpu: CpuKind,
+  requestId: Schema.optionalWith(RequestId, { exact: true })
 }) {}
 
 /**
@@ -275,7 +288,9 @@ export class RunResult extends Schema.Class<RunResult>("RunResult")({
  */
 export class RunFailed extends Schema.TaggedError<RunFailed>()("RunFailed", {
   reason: Schema.Literal("WorkerLost", "Unavailable", "Cluster", "Interrupted"),
-  message: Schema.String
+  message: Schema.String,
+  /** The failed request's {@link RequestId}, when it had one. */
+  requestId: Schema.optionalWith(RequestId, { exact: true })
 }) {}
 
 /**
@@ -283,6 +298,7 @@ export class RunFailed extends Schema.TaggedError<RunFailed>()("RunFailed", {
  * when given, is handed over as PA_FD 0 (fed as the guest reads, then closed); without it the
  * guest has no PA_FD 0. stdout and stderr are always PA_FD 1 and 2. `mounts` are the guest's
  * namespace (none by default); a mount that cannot be served makes the run {@link NotStarted}.
+ * `requestId`, when given, comes back in the run's result or failure (see {@link RequestId}).
  *
  * @since 0.1.0
  * @category models
@@ -297,7 +313,8 @@ export class RunGuest extends Schema.TaggedRequest<RunGuest>()("RunGuest", {
     stdin: Schema.optionalWith(Bytes, { exact: true }),
     mounts: Schema.optionalWith(Schema.Array(Mount), { default: () => [] }),
     cpu: Schema.optionalWith(CpuKind, { default: () => "jit" as const }),
-    limits: Schema.optionalWith(Limits, { default: () => Limits.make({}) })
+    limits: Schema.optionalWith(Limits, { default: () => Limits.make({}) }),
+    requestId: Schema.optionalWith(RequestId, { exact: true })
   }
 }) {}
 
@@ -311,6 +328,16 @@ export const named = (
   name: Guests.Name,
   options: Omit<ConstructorParameters<typeof RunGuest>[0], "program"> = {}
 ): RunGuest => new RunGuest({ ...options, program: new NamedProgram({ name }) })
+
+/**
+ * The fields that carry `request`'s {@link RequestId} into its result or failure: `{ requestId }`
+ * when it has one, nothing otherwise (spread it into a `RunResult` or `RunFailed`).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const echoRequestId = (request: RunGuest): { readonly requestId?: string } =>
+  request.requestId === undefined ? {} : { requestId: request.requestId }
 
 /**
  * The program's name: the process name and its first argument.

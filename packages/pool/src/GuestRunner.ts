@@ -162,7 +162,8 @@ export const make = (
         stdout: new Uint8Array(0),
         stderr: new Uint8Array(0),
         instructions: 0,
-        cpu: request.cpu
+        cpu: request.cpu,
+        ...GuestRun.echoRequestId(request)
       })
     return {
       run: (request) =>

@@ -24,7 +24,13 @@ export * as GuestRunner from "./GuestRunner.js"
  */
 export * as GuestPool from "./GuestPool.js"
 /**
- * A pool of worker threads with deadlines and replacement, for any Schema request protocol.
+ * ELF programs by content between a guest pool and its workers: each file's bytes go to a worker once.
+ *
+ * @since 0.1.0
+ */
+export * as ProgramCache from "./ProgramCache.js"
+/**
+ * A pool of workers (threads or processes) with deadlines and replacement, for any Schema request protocol.
  *
  * @since 0.1.0
  */

@@ -1,13 +1,18 @@
 import { NodeContext } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
+import * as Guests from "@zxsim/guest/Guests"
 import * as GuestPool from "@zxsim/pool/GuestPool"
 import * as GuestRun from "@zxsim/pool/GuestRun"
 import * as GuestRunner from "@zxsim/pool/GuestRunner"
+import * as ProgramCache from "@zxsim/pool/ProgramCache"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import { readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { cases, tempDir } from "./cases.js"
+
+const guestBytes = (name: Guests.Name) => new Uint8Array(readFileSync(Guests.path(name)))
 
 /**
  * A result's encoded form without the crash pc and address: address-space layouts are randomized per kernel,
@@ -36,6 +41,23 @@ describe("GuestPool", () => {
           encode(pooled[i], all[i].instructionsVary === true),
           encode(expected, all[i].instructionsVary === true),
           `${GuestRun.programName(requests[i].program)} on ${requests[i].cpu}`
+        )
+      }
+      assert.strictEqual(yield* pool.pool.replaced, 0)
+    })).pipe(Effect.provide(NodeContext.layer)))
+
+  it.live("on child processes too: results equal the in-process runner's", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const pool = yield* GuestPool.make({ size: 2, isolation: "process" })
+      const local = yield* GuestRunner.make()
+      const all = cases("jit")
+      const pooled = yield* Effect.forEach(all, (c) => pool.run(c.request), { concurrency: "unbounded" })
+      for (const [i, c] of all.entries()) {
+        const expected = yield* local.run(c.request)
+        assert.deepStrictEqual(
+          encode(pooled[i], c.instructionsVary === true),
+          encode(expected, c.instructionsVary === true),
+          c.title
         )
       }
       assert.strictEqual(yield* pool.pool.replaced, 0)
@@ -118,6 +140,91 @@ describe("GuestPool", () => {
       }))
       assert.strictEqual(missing.outcome._tag, "NotStarted")
       assert.strictEqual(yield* pool.pool.replaced, 0)
+    })))
+
+  it.live("an ELF program's bytes go to a worker once, then its digest; results are the same either way", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const pool = yield* GuestPool.make({ size: 1 })
+      const local = yield* GuestRunner.make()
+      const libraries = Object.fromEntries(
+        Guests.libraryNames.map((name) => [name, new Uint8Array(readFileSync(Guests.libraryPath(name)))] as const)
+      )
+      const request = (args: ReadonlyArray<string>) =>
+        new GuestRun.RunGuest({
+          program: new GuestRun.ElfProgram({ name: "dyn", bytes: guestBytes("hello_dynamic"), libraries }),
+          args
+        })
+      const files = 1 + Guests.libraryNames.length
+      // A miss: every file travels with its bytes.
+      const first = yield* pool.run(request(["a"]))
+      assert.deepStrictEqual(yield* pool.programTraffic, { sent: files, stored: 0, missed: 0 })
+      // A hit: the same files (new arrays, the same bytes) go by digest.
+      const second = yield* pool.run(request(["a"]))
+      assert.deepStrictEqual(yield* pool.programTraffic, { sent: files, stored: files, missed: 0 })
+      const expected = yield* local.run(request(["a"]))
+      assert.deepStrictEqual(encode(first, false), encode(expected, false))
+      assert.deepStrictEqual(encode(second, false), encode(expected, false))
+      assert.strictEqual(new TextDecoder().decode(second.stdout), "dyn\na\n")
+    })).pipe(Effect.provide(NodeContext.layer)))
+
+  it.live("a worker that lost a file the pool counted on answers ProgramMissing, and the run is sent again whole", () =>
+    Effect.scoped(Effect.gen(function*() {
+      // A process worker: its store's capacity reaches it through its environment.
+      const pool = yield* GuestPool.make({ size: 1, programCache: { entries: 2 }, isolation: "process" })
+      const hello = () =>
+        new GuestRun.RunGuest({ program: new GuestRun.ElfProgram({ name: "h", bytes: guestBytes("hello") }) })
+      const first = yield* pool.run(hello())
+      // Behind the pool's back, two other files fill the worker's store (capacity 2): hello's goes.
+      for (const name of ["exit_code", "cat"] as const) {
+        const bytes = guestBytes(name)
+        const sent = yield* pool.pool.execute(
+          new ProgramCache.RunCached({
+            program: new ProgramCache.CachedElf({
+              name,
+              executable: new ProgramCache.Sent({ digest: ProgramCache.digestOf(bytes), bytes })
+            })
+          })
+        )
+        assert.strictEqual(sent.outcome._tag, "Exited")
+      }
+      // Asked by digest alone, the worker says it lacks it.
+      const digest = ProgramCache.digestOf(guestBytes("hello"))
+      const refused = yield* Effect.either(pool.pool.execute(
+        new ProgramCache.RunCached({
+          program: new ProgramCache.CachedElf({ name: "h", executable: new ProgramCache.Stored({ digest }) })
+        })
+      ))
+      assert.deepStrictEqual(refused, Either.left(new ProgramCache.ProgramMissing({ digests: [digest] })))
+      // Through the pool: its mirror still holds hello, the worker answers missing, the bytes go again.
+      const again = yield* pool.run(hello())
+      assert.deepStrictEqual(yield* pool.programTraffic, { sent: 2, stored: 1, missed: 1 })
+      assert.deepStrictEqual(encode(again, false), encode(first, false))
+      assert.strictEqual(new TextDecoder().decode(again.stdout), "h\n")
+      // The worker holds it again: the next run names it by digest.
+      yield* pool.run(hello())
+      assert.deepStrictEqual(yield* pool.programTraffic, { sent: 2, stored: 2, missed: 1 })
+    })))
+
+  it.live("each result carries its request's id, in whatever order the runs finish", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const pool = yield* GuestPool.make({ size: 2 })
+      const requests = Array.from(
+        { length: 8 },
+        (_, i) => GuestRun.named("exit_code", { args: [String(i)], requestId: `run-${i}` })
+      )
+      const results = yield* Effect.forEach(requests, (r) => pool.run(r), { concurrency: "unbounded" })
+      for (const [i, result] of results.entries()) {
+        assert.strictEqual(result.requestId, `run-${i}`)
+        assert.deepStrictEqual(result.outcome, new GuestRun.Exited({ returnCode: BigInt(i) }))
+      }
+      // Past its deadline, the run's result is still its own.
+      const hung = yield* pool.run(
+        GuestRun.named("endless_loop", { requestId: "hung", limits: GuestRun.Limits.make({ deadlineMillis: 300 }) })
+      )
+      assert.strictEqual(hung.outcome._tag, "DeadlineExceeded")
+      assert.strictEqual(hung.requestId, "hung")
+      // Without an id, none comes back.
+      assert.isFalse("requestId" in (yield* pool.run(GuestRun.named("hello"))))
     })))
 
   it.live("as the GuestRunner layer", () =>

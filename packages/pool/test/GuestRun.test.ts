@@ -87,6 +87,58 @@ describe("GuestRun schemas", () => {
     { fastCheck: { numRuns: 100 } }
   )
 
+  it.prop(
+    "a request id round-trips in a request, a result and a failure, through JSON and a structured clone",
+    [
+      Arbitrary.make(GuestRun.RequestId),
+      Arbitrary.make(GuestRun.RunGuest),
+      Arbitrary.make(GuestRun.RunResult),
+      Arbitrary.make(GuestRun.RunFailed)
+    ],
+    ([requestId, request, result, failure]) => {
+      for (const transport of [viaJson, structuredClone]) {
+        const withId = new GuestRun.RunGuest({ ...request, requestId })
+        assert.strictEqual(
+          Schema.decodeUnknownSync(GuestRun.RunGuest)(transport(Schema.encodeSync(GuestRun.RunGuest)(withId)))
+            .requestId,
+          requestId
+        )
+        const answered = new GuestRun.RunResult({ ...result, ...GuestRun.echoRequestId(withId) })
+        assert.strictEqual(
+          Schema.decodeUnknownSync(GuestRun.RunResult)(transport(Schema.encodeSync(GuestRun.RunResult)(answered)))
+            .requestId,
+          requestId
+        )
+        // An error's message is not enumerable: named, not spread.
+        const failed = new GuestRun.RunFailed({
+          reason: failure.reason,
+          message: failure.message,
+          ...GuestRun.echoRequestId(withId)
+        })
+        assert.strictEqual(
+          Schema.decodeUnknownSync(GuestRun.RunFailed)(transport(Schema.encodeSync(GuestRun.RunFailed)(failed)))
+            .requestId,
+          requestId
+        )
+      }
+    },
+    { fastCheck: { numRuns: 100 } }
+  )
+
+  it("a request id is 1 to 256 characters, and optional", () => {
+    const decode = Schema.decodeUnknownEither(GuestRun.RunGuest)
+    const request = (requestId: unknown) => ({
+      _tag: "RunGuest",
+      program: { _tag: "NamedProgram", name: "hello" },
+      requestId
+    })
+    assert.strictEqual(Schema.decodeUnknownSync(GuestRun.RunGuest)(request("x".repeat(256))).requestId, "x".repeat(256))
+    for (const bad of ["", "x".repeat(257), 7, null]) assert.isTrue(Either.isLeft(decode(request(bad))), String(bad))
+    assert.strictEqual(GuestRun.named("hello").requestId, undefined)
+    assert.deepStrictEqual(GuestRun.echoRequestId(GuestRun.named("hello")), {})
+    assert.deepStrictEqual(GuestRun.echoRequestId(GuestRun.named("hello", { requestId: "a" })), { requestId: "a" })
+  })
+
   it("refuses an unknown program name, a zero deadline and an unknown CPU", () => {
     const decode = Schema.decodeUnknownEither(GuestRun.RunGuest)
     assert.isTrue(Either.isLeft(decode({ _tag: "RunGuest", program: { _tag: "NamedProgram", name: "nope" } })))

@@ -131,4 +131,27 @@ describe("GuestRunner in process", () => {
         assert.deepStrictEqual(after.outcome, new GuestRun.Exited({ returnCode: 7n }))
       })
     ))
+
+  it.live("a result carries its request's id, whatever the outcome, and leaves nothing behind", () =>
+    withRunner((runner) =>
+      Effect.gen(function*() {
+        const requests = [
+          GuestRun.named("exit_code", { args: ["3"], requestId: "exit" }),
+          GuestRun.named("wild_jump", { cpu: "interpreter", requestId: "crash" }),
+          GuestRun.named("endless_loop", { requestId: "budget", limits: GuestRun.Limits.make({ instructions: 1000 }) }),
+          new GuestRun.RunGuest({
+            program: new GuestRun.ElfProgram({ name: "junk", bytes: new TextEncoder().encode("not an ELF") }),
+            requestId: "junk"
+          })
+        ]
+        const results = yield* Effect.forEach(requests, (request) => runner.run(request))
+        assert.deepStrictEqual(results.map((r) => [r.requestId, r.outcome._tag]), [
+          ["exit", "Exited"],
+          ["crash", "Killed"],
+          ["budget", "InstructionLimit"],
+          ["junk", "NotStarted"]
+        ])
+        assert.isFalse("requestId" in (yield* runner.run(GuestRun.named("hello"))))
+      })
+    ))
 })

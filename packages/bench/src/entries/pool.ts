@@ -4,10 +4,14 @@
  * peer, in the same run. Two workloads: a short guest (`exit_code`: build, start, exit — the
  * pool's per-run overhead shows) and a compute guest (`sha256 1`: about 10 million instructions
  * on the JIT). Each side first runs every workload on each of its kernels, so their JIT code and
- * Node's are warm; then the best of a few rounds is reported. The last rows give the scaling: all
- * workers against one.
+ * Node's are warm; then the best of a few rounds is reported. The scaling rows give all workers
+ * against one. A third workload runs `exit_code` given as ELF bytes with the dynamic loader's
+ * libraries (about 80 KB a run): the pool sends each worker those bytes once and their digests
+ * afterwards; its row compares that with a pool whose program cache is off (every run carries them).
  */
 import { NodeContext } from "@effect/platform-node"
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as Guests from "@zxsim/guest/Guests"
 import * as GuestPool from "@zxsim/pool/GuestPool"
 import * as GuestRun from "@zxsim/pool/GuestRun"
 import * as GuestRunner from "@zxsim/pool/GuestRunner"
@@ -59,12 +63,31 @@ const measure = (runner: GuestRunner.GuestRunnerShape, request: GuestRun.RunGues
     return best
   })
 
-const withPool = <A, E>(size: number, body: (pool: GuestPool.GuestPool) => Effect.Effect<A, E>) =>
+const withPool = <A, E>(
+  options: GuestPool.Options,
+  body: (pool: GuestPool.GuestPool) => Effect.Effect<A, E>
+) =>
   Effect.gen(function*() {
     const scope = yield* Scope.make()
-    const pool = yield* Scope.extend(GuestPool.make({ size }), scope)
+    const pool = yield* Scope.extend(GuestPool.make(options), scope)
     return yield* Effect.ensuring(body(pool), Scope.close(scope, Exit.void))
   })
+
+/** `exit_code 0` as ELF bytes, with every library the loader serves (exit_code links statically, so it runs the same). */
+const elfRequest = Effect.gen(function*() {
+  const fs = yield* FileSystem.FileSystem
+  const bytes = yield* fs.readFile(Guests.path("exit_code"))
+  const libraries = Object.fromEntries(
+    yield* Effect.forEach(
+      Guests.libraryNames,
+      (name) => Effect.map(fs.readFile(Guests.libraryPath(name)), (library) => [name, library] as const)
+    )
+  )
+  return new GuestRun.RunGuest({
+    program: new GuestRun.ElfProgram({ name: "exit_code", bytes, libraries }),
+    args: ["0"]
+  })
+})
 
 /** The pool entry. */
 export const entry: Entry = {
@@ -76,10 +99,19 @@ export const entry: Entry = {
         const local = yield* GuestRunner.make()
         const inProcess: Array<number> = []
         for (const [, request] of WORKLOADS) inProcess.push(yield* measure(local, request, 1))
-        const one = yield* withPool(1, (pool) => Effect.forEach(WORKLOADS, ([, request]) => measure(pool, request, 1)))
+        const one = yield* withPool(
+          { size: 1 },
+          (pool) => Effect.forEach(WORKLOADS, ([, request]) => measure(pool, request, 1))
+        )
         const all = yield* withPool(
-          cores,
+          { size: cores },
           (pool) => Effect.forEach(WORKLOADS, ([, request]) => measure(pool, request, cores))
+        )
+        const elf = yield* elfRequest
+        const cached = yield* withPool({ size: cores }, (pool) => measure(pool, elf, cores))
+        const uncached = yield* withPool(
+          { size: cores, programCache: { entries: 0 } },
+          (pool) => measure(pool, elf, cores)
         )
         const rows: Array<Row> = []
         WORKLOADS.forEach(([title], i) => {
@@ -107,6 +139,13 @@ export const entry: Entry = {
             peer: one[i],
             notes: `${cores} cores`
           })
+        })
+        rows.push({
+          name: `exit_code as ELF bytes + libraries, pool of ${cores} workers`,
+          unit: "runs/s",
+          subject: cached,
+          peerName: "without the program cache",
+          peer: uncached
         })
         return rows
       }).pipe(Effect.scoped, Effect.provide(NodeContext.layer))

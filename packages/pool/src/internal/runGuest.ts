@@ -120,7 +120,14 @@ export const runGuest = (
     const limits = request.limits
     const empty: Uint8Array = new Uint8Array(0)
     const result = (outcome: GuestRun.Outcome, stdout = empty, stderr = empty, instructions = 0) =>
-      new GuestRun.RunResult({ outcome, stdout, stderr, instructions, cpu: request.cpu })
+      new GuestRun.RunResult({
+        outcome,
+        stdout,
+        stderr,
+        instructions,
+        cpu: request.cpu,
+        ...GuestRun.echoRequestId(request)
+      })
 
     const built = yield* Effect.gen(function*() {
       const executable = yield* executables.get(image.bytes, name).pipe(Effect.mapError(notStarted("executable")))

@@ -22,8 +22,15 @@ export class Die extends Schema.TaggedRequest<Die>()("Die", {
   payload: {}
 }) {}
 
+/** Answers with the pool's `data` as JSON text ("undefined" when there is none). */
+export class ReadData extends Schema.TaggedRequest<ReadData>()("ReadData", {
+  success: Schema.String,
+  failure: Schema.Never,
+  payload: {}
+}) {}
+
 /** Every request of the test worker. */
-export const TestRequest = Schema.Union(Echo, Spin, Die)
+export const TestRequest = Schema.Union(Echo, Spin, Die, ReadData)
 
 /** The type of {@link TestRequest}. */
 export type TestRequest = typeof TestRequest.Type
