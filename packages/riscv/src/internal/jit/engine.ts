@@ -52,6 +52,7 @@ import { FIRST_REGION, RegionEmitter, Status, TYPES } from "./emit.js"
 import { FRAMES, type Layout, layoutAt, SITES_BYTES, State } from "./layout.js"
 import {
   buildCfg,
+  codeRanges,
   type Cfg,
   Exit,
   innerLoopRanges,
@@ -247,7 +248,7 @@ export class Jit implements CpuShape {
   private warm: Array<Candidate> = []
   /** Hot entries waiting to be compiled, and the interpreter's count when the first became hot. */
   private pending: Array<Candidate> = []
-  /** Entries left out of a batch once because other code translated them (`dropCovered`). */
+  /** Entries left out of a batch once because other code translated them (`coveredOnce`). */
   private readonly deferred = new Set<number>()
   /**
    * Where the interpreter saw each JALR go: site pc → target pcs (virtual addresses, so a profile
@@ -614,10 +615,20 @@ export class Jit implements CpuShape {
   private compilePending(): void {
     this.takeIndirect()
     const batch: Array<{ readonly pc: number; readonly frame: number; readonly cfg: Cfg }> = []
+    // Candidates taken, left out ones included: a batch holds hot spots and then warm ones up to
+    // its size, and a spot left out does not make room for another warm one.
+    const taken = new Set<number>()
     const consider = ({ frame, pc }: Candidate): void => {
-      if (batch.length >= this.batch || batch.some((b) => b.pc === pc && b.frame === frame)) return
+      const entry = frame + (pc % PAGE)
+      if (taken.size >= this.batch || taken.has(entry)) return
       const counter = ((pc % TWO_32) >>> 1) & (COUNTER_SLOTS - 1)
-      if (this.regionsByEntry.has(frame + (pc % PAGE))) return
+      if (this.regionsByEntry.has(entry)) return
+      taken.add(entry)
+      // Decided before building: a left-out candidate's region would be built for nothing.
+      if (this.coveredOnce(entry, batch)) {
+        this.counters[counter] = 0
+        return
+      }
       const cfg = this.cfgAt(pc, frame)
       if (cfg === null) {
         this.counters[counter] = UNCOMPILABLE
@@ -632,7 +643,6 @@ export class Jit implements CpuShape {
     this.warm = []
     for (const candidate of pending) consider(candidate)
     for (const candidate of warm) consider(candidate)
-    this.dropCovered(batch)
     if (batch.length === 0) return
     // Each region stops where another begins (live, or compiled in this batch), except inside its
     // own loops, which stay whole (a transition per iteration costs more than the copy).
@@ -679,15 +689,13 @@ export class Jit implements CpuShape {
       if (!isRegionFn(fn)) throw new Error("jit: region export is not a function")
       const slot = this.allocateSlot()
       this.table!.set(slot, fn)
-      const ranges: Array<number> = []
-      for (const block of item.cfg.blocks) if (block.insns.length > 0) ranges.push(block.start, block.end)
       this.register(
         new Region(
           item.frame + (item.pc % PAGE),
           item.frame,
           item.cfg.pages,
           slot,
-          ranges,
+          codeRanges(item.cfg),
           item.cfg.instructions,
           sites[i],
           innerLoopRanges(item.cfg)
@@ -697,32 +705,31 @@ export class Jit implements CpuShape {
   }
 
   /**
-   * Leaves out of `batch` (in place) the candidates whose entry is code that a region kept in the
-   * batch, or a live region, already translates, the first time each is seen so. A pc becomes hot
-   * by being entered from the interpreter, and while a loop is still interpreted every branch target
-   * inside it is entered as often as its head: compiled, each would be another copy of the loop
-   * (lexer compiled 12 times more instructions than it has), or, in code a function runs once per
-   * call, another region to pass through on every call (the region of the function stops where
-   * another begins). Once that code runs compiled those targets are no longer entered at all; a
-   * real entry (a return site, code after the loop) is entered through the dispatcher, becomes hot
-   * again, and is compiled the second time. Not left out: targets on a loop of that region that
-   * does not pass through its entry, since an interpreter inside such a loop (an inner loop of the
-   * region's own) reaches the region only after the loop ends. Compiling on first sight (`hotness`
-   * 1) means every entry: nothing waits then.
+   * Whether to leave the candidate at physical address `entry` out of this batch: its entry is
+   * code that a region already in `batch`, or a live region, translates, and it was not left out
+   * for that before (each is left out once; the next time it is hot, it is compiled). A pc
+   * becomes hot by being entered from the interpreter, and while a loop is still interpreted every
+   * branch target inside it is entered as often as its head: compiled, each would be another copy
+   * of the loop (lexer compiled 12 times more instructions than it has), or, in code a function
+   * runs once per call, another region to pass through on every call (the region of the function
+   * stops where another begins). Once that code runs compiled those targets are no longer entered
+   * at all; a real entry (a return site, code after the loop) is entered through the dispatcher,
+   * becomes hot again, and is compiled the second time. Not left out: targets on a loop of that
+   * region that does not pass through its entry, since an interpreter inside such a loop (an inner
+   * loop of the region's own) reaches the region only after the loop ends. Compiling on first
+   * sight (`hotness` 1) means every entry: nothing waits then. Decided before the candidate's
+   * region is built, since building costs about a microsecond per instruction.
    */
-  private dropCovered(batch: Array<{ readonly pc: number; readonly frame: number; readonly cfg: Cfg }>): void {
-    const kept: Array<{ readonly pc: number; readonly frame: number; readonly cfg: Cfg }> = []
-    for (const item of batch) {
-      const entry = item.frame + (item.pc % PAGE)
-      if (this.hotness > 1 && !this.deferred.has(entry) && this.translatedElsewhere(entry, kept)) {
-        this.deferred.add(entry)
-        continue
-      }
-      this.deferred.delete(entry)
-      kept.push(item)
+  private coveredOnce(
+    entry: number,
+    batch: ReadonlyArray<{ readonly pc: number; readonly frame: number; readonly cfg: Cfg }>
+  ): boolean {
+    if (this.hotness > 1 && !this.deferred.has(entry) && this.translatedElsewhere(entry, batch)) {
+      this.deferred.add(entry)
+      return true
     }
-    batch.length = 0
-    for (const item of kept) batch.push(item)
+    this.deferred.delete(entry)
+    return false
   }
 
   /**
@@ -737,9 +744,7 @@ export class Jit implements CpuShape {
     const covers = (frame: number, pages: Pages, ranges: ReadonlyArray<number>, inner: ReadonlyArray<number>) =>
       rangesCover(frame, pages, ranges, entry) && !rangesCover(frame, pages, inner, entry)
     for (const item of items) {
-      const ranges: Array<number> = []
-      for (const block of item.cfg.blocks) if (block.insns.length > 0) ranges.push(block.start, block.end)
-      if (covers(item.frame, item.cfg.pages, ranges, innerLoopRanges(item.cfg))) return true
+      if (covers(item.frame, item.cfg.pages, codeRanges(item.cfg), innerLoopRanges(item.cfg))) return true
     }
     const live = this.regionsByFrame.get(Math.floor(entry / PAGE))
     if (live !== undefined) {
@@ -791,7 +796,9 @@ export class Jit implements CpuShape {
       const targets = this.indirectTargets.get(pagePc + site)
       return targets === undefined ? [] : targets.map((target) => target - pagePc)
     }
-    return buildCfg(
+    const g = globalThis as unknown as { cfgStats?: { calls: number; insns: number; stopped: number } }
+    g.cfgStats ??= { calls: 0, insns: 0, stopped: 0 }
+    const t = buildCfg(
       () => this.u16,
       frame,
       pagePc,
@@ -801,6 +808,10 @@ export class Jit implements CpuShape {
       stop,
       indirect
     )
+    g.cfgStats.calls++
+    if (stop) g.cfgStats.stopped++
+    g.cfgStats.insns += t?.instructions ?? 0
+    return t
   }
 
   private allocateSlot(): number {

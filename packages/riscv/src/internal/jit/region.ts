@@ -185,46 +185,71 @@ const cyclicComponents = (cfg: Cfg): Array<Array<number>> => {
   return components
 }
 
-/** The offsets `[start, end)` of the blocks of `cfg` that lie on a cycle (a loop of the region). */
-export const cyclicRanges = (cfg: Cfg): Array<number> => {
+const codeCache = new WeakMap<Cfg, ReadonlyArray<number>>()
+/**
+ * The offsets `[start, end)` of the code `cfg` translates (its blocks with instructions), computed
+ * once per control flow.
+ */
+export const codeRanges = (cfg: Cfg): ReadonlyArray<number> => {
+  const cached = codeCache.get(cfg)
+  if (cached !== undefined) return cached
   const ranges: Array<number> = []
-  for (const component of cyclicComponents(cfg)) {
-    for (const x of component) ranges.push(cfg.blocks[x].start, cfg.blocks[x].end)
-  }
+  for (const block of cfg.blocks) if (block.insns.length > 0) ranges.push(block.start, block.end)
+  codeCache.set(cfg, ranges)
   return ranges
 }
+
+/** The loops of a region as offset ranges `[start, end)`, from one pass over its blocks. */
+interface Loops {
+  /** Every block on a cycle. */
+  readonly cyclic: ReadonlyArray<number>
+  /** The blocks of the cycle through the entry. */
+  readonly entry: ReadonlyArray<number>
+  /** The ids of those blocks. */
+  readonly entryBlocks: ReadonlyArray<number>
+  /** The blocks of cycles that do not pass through the entry. */
+  readonly inner: ReadonlyArray<number>
+}
+const loopsCache = new WeakMap<Cfg, Loops>()
+/** `cfg`'s loops, computed once per control flow (callers ask for them repeatedly). */
+const loopsOf = (cfg: Cfg): Loops => {
+  const cached = loopsCache.get(cfg)
+  if (cached !== undefined) return cached
+  const cyclic: Array<number> = []
+  const entry: Array<number> = []
+  const inner: Array<number> = []
+  let entryBlocks: ReadonlyArray<number> = []
+  for (const component of cyclicComponents(cfg)) {
+    const onEntry = component.includes(cfg.entry.id)
+    if (onEntry) entryBlocks = component
+    const into = onEntry ? entry : inner
+    for (const x of component) {
+      const { end, start } = cfg.blocks[x]
+      cyclic.push(start, end)
+      into.push(start, end)
+    }
+  }
+  const loops: Loops = { cyclic, entry, entryBlocks, inner }
+  loopsCache.set(cfg, loops)
+  return loops
+}
+
+/** The offsets `[start, end)` of the blocks of `cfg` that lie on a cycle (a loop of the region). */
+export const cyclicRanges = (cfg: Cfg): ReadonlyArray<number> => loopsOf(cfg).cyclic
 
 /**
  * The offsets `[start, end)` of the blocks on the loop through the entry of `cfg` (its strongly
  * connected component), empty when the entry is on no cycle: the code the region runs over and
  * over once entered. Code elsewhere in the region runs only when the region is entered again.
  */
-export const entryLoopRanges = (cfg: Cfg): ReadonlyArray<number> => {
-  const cached = entryLoops.get(cfg)
-  if (cached !== undefined) return cached
-  const ranges: Array<number> = []
-  for (const component of cyclicComponents(cfg)) {
-    if (!component.includes(cfg.entry.id)) continue
-    for (const x of component) ranges.push(cfg.blocks[x].start, cfg.blocks[x].end)
-  }
-  entryLoops.set(cfg, ranges)
-  return ranges
-}
-const entryLoops = new WeakMap<Cfg, ReadonlyArray<number>>()
+export const entryLoopRanges = (cfg: Cfg): ReadonlyArray<number> => loopsOf(cfg).entry
 
 /**
  * The offsets `[start, end)` of the blocks of `cfg` on loops that do not pass through its entry:
  * code the region runs over and over only once control is inside the loop. An interpreter already
  * inside such a loop stays there until it ends, entering the region only the next time round.
  */
-export const innerLoopRanges = (cfg: Cfg): ReadonlyArray<number> => {
-  const ranges: Array<number> = []
-  for (const component of cyclicComponents(cfg)) {
-    if (component.includes(cfg.entry.id)) continue
-    for (const x of component) ranges.push(cfg.blocks[x].start, cfg.blocks[x].end)
-  }
-  return ranges
-}
+export const innerLoopRanges = (cfg: Cfg): ReadonlyArray<number> => loopsOf(cfg).inner
 
 /**
  * Where the region `full` (built with nothing stopping it) should stop when built again: at a
@@ -236,17 +261,40 @@ export const stopsOutsideLoops = (
   isEntry: (phys: number) => boolean,
   budget: number = Infinity
 ): (offset: number, phys: number) => boolean => {
-  const cyclic = cyclicRanges(full)
-  const core = coreRanges(full, budget)
+  const cyclic = sortedRanges(cyclicRanges(full))
+  const core = sortedRanges(coreRanges(full, budget))
   return (offset, phys) => {
-    if (!inRanges(core, offset)) return true
-    return isEntry(phys) && !inRanges(cyclic, offset)
+    if (!inSortedRanges(core, offset)) return true
+    return isEntry(phys) && !inSortedRanges(cyclic, offset)
   }
 }
 
-const inRanges = (ranges: ReadonlyArray<number>, offset: number): boolean => {
-  for (let r = 0; r < ranges.length; r += 2) if (offset >= ranges[r] && offset < ranges[r + 1]) return true
-  return false
+/**
+ * `[start, end)` pairs sorted by start with overlapping and touching ones merged, for
+ * {@link inSortedRanges}: a stop predicate is asked about every instruction of a region.
+ */
+const sortedRanges = (ranges: ReadonlyArray<number>): Array<number> => {
+  const order = Array.from({ length: ranges.length / 2 }, (_, i) => i).sort((a, b) => ranges[2 * a] - ranges[2 * b])
+  const out: Array<number> = []
+  for (const i of order) {
+    const start = ranges[2 * i]
+    const end = ranges[2 * i + 1]
+    if (out.length > 0 && start <= out[out.length - 1]) out[out.length - 1] = Math.max(out[out.length - 1], end)
+    else out.push(start, end)
+  }
+  return out
+}
+
+/** Whether `offset` is in one of the sorted, disjoint `ranges` (binary search). */
+const inSortedRanges = (ranges: ReadonlyArray<number>, offset: number): boolean => {
+  let lo = 0
+  let hi = ranges.length / 2
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (ranges[2 * mid + 1] <= offset) lo = mid + 1
+    else hi = mid
+  }
+  return lo < ranges.length / 2 && ranges[2 * lo] <= offset
 }
 
 /**
@@ -256,17 +304,21 @@ const inRanges = (ranges: ReadonlyArray<number>, offset: number): boolean => {
  * compiling it into every region that reaches it costs more than the transitions it saves.
  */
 const coreRanges = (cfg: Cfg, budget: number): ReadonlyArray<number> => {
-  const ranges = [...entryLoopRanges(cfg)]
+  const loops = loopsOf(cfg)
+  const ranges = [...loops.entry]
+  const taken = new Uint8Array(cfg.blocks.length)
   let count = 0
-  for (let r = 0; r < ranges.length; r += 2) {
-    for (const block of cfg.blocks) if (block.start === ranges[r]) count += block.insns.length
+  for (const id of loops.entryBlocks) {
+    taken[id] = 1
+    count += cfg.blocks[id].insns.length
   }
   const seen = new Uint8Array(cfg.blocks.length)
   const queue = [cfg.entry]
   seen[cfg.entry.id] = 1
   for (let q = 0; q < queue.length && count < budget; q++) {
     const block = queue[q]
-    if (!inRanges(ranges, block.start)) {
+    if (taken[block.id] === 0) {
+      taken[block.id] = 1
       ranges.push(block.start, block.end)
       count += block.insns.length
     }
