@@ -29,7 +29,7 @@ import { emitBitManipulation } from "./bitmanip.js"
 import type { Layout } from "./layout.js"
 import { State } from "./layout.js"
 import type { Block, Cfg, Edge, Insn } from "./region.js"
-import { directTarget, Exit, readsRs1, readsRs2, writesRd } from "./region.js"
+import { directTarget, edgesCut, Exit, readsRs1, readsRs2, writesRd } from "./region.js"
 import { DISPATCH_ENTRIES, SITE_SLOTS, TLB_ENTRIES } from "./tuning.js"
 import { Bytes, F64, type FuncDef, type FuncType, I32, I64, Opcode as W, VOID } from "./wasm.js"
 
@@ -288,6 +288,7 @@ export class RegionEmitter {
     this.depth = 0
     this.cfg = cfg
     this.structure()
+    edgesCut(cfg)
     this.assignSites()
     // Registers of the blocks still reachable (cutting edges may have left some out).
     let used = 0
@@ -998,55 +999,35 @@ export class RegionEmitter {
     this.known.set(key, index)
     const page = KNOWN_PAGE + index
     const addend = KNOWN_ADDEND + index
-    // The page seen, for later accesses through the same base in this block.
-    const remember = () => {
-      get(b, ADDR), i64c(b, ~0xfff), op(b, W.i64And), set(b, page)
-    }
+    // Every way to the translation leaves its addend in `addend` and branches to the end of this
+    // block, where the one copy of the access is: the access is emitted once however it is found.
+    this.open(W.block)
     if (previous !== undefined) {
+      // The page this block translated through the same base register before.
       get(b, ADDR), i64c(b, ~0xfff | (size - 1), -1), op(b, W.i64And), get(b, page), op(b, W.i64Eq)
-      this.open(W.if)
-      get(b, ADDR), op(b, W.i32WrapI64), get(b, addend), op(b, W.i32Add)
-      access()
-      b.byte(W.else)
+      b.byte2(W.brIf, 0)
     }
     if (slot !== undefined) {
+      // The slot's page: its addend is read first, and a miss overwrites it below.
+      i32c(b, 0), b.byte(W.i32Load), b.byte(2), b.u32(slot + 8), set(b, addend)
       get(b, ADDR), i64c(b, ~0xfff | (size - 1), -1), op(b, W.i64And)
       i32c(b, 0), b.byte(W.i64Load), b.byte(3), b.u32(slot)
       op(b, W.i64Eq)
-      this.open(W.if)
-      remember()
-      get(b, ADDR),
-        op(b, W.i32WrapI64),
-        i32c(b, 0),
-        b.byte(W.i32Load),
-        b.byte(2),
-        b.u32(slot + 8),
-        b.byte2(W.localTee, addend)
-      op(b, W.i32Add)
-      access()
-      b.byte(W.else)
-      this.tlbLookup(tlb, size, miss)
-      remember()
-      i32c(b, 0), get(b, page), b.byte(W.i64Store), b.byte(3), b.u32(slot)
+      b.byte2(W.brIf, 0)
+    }
+    this.tlbLookup(tlb, size, miss)
+    if (slot !== undefined) {
+      i32c(b, 0), get(b, ADDR), i64c(b, ~0xfff), op(b, W.i64And), b.byte(W.i64Store), b.byte(3), b.u32(slot)
       i32c(b, 0), get(b, E), b.byte(W.i32Load), b.byte(2), b.u32(tlb + 8), b.byte2(W.localTee, addend)
       b.byte(W.i32Store), b.byte(2), b.u32(slot + 8)
-      get(b, ADDR), op(b, W.i32WrapI64), get(b, addend), op(b, W.i32Add)
-      access()
-      this.close()
     } else {
-      this.tlbLookup(tlb, size, miss)
-      remember()
-      get(b, ADDR),
-        op(b, W.i32WrapI64),
-        get(b, E),
-        b.byte(W.i32Load),
-        b.byte(2),
-        b.u32(tlb + 8),
-        b.byte2(W.localTee, addend)
-      op(b, W.i32Add)
-      access()
+      get(b, E), b.byte(W.i32Load), b.byte(2), b.u32(tlb + 8), set(b, addend)
     }
-    if (previous !== undefined) this.close()
+    this.close()
+    // The page, for later accesses through the same base in this block.
+    get(b, ADDR), i64c(b, ~0xfff), op(b, W.i64And), set(b, page)
+    get(b, ADDR), op(b, W.i32WrapI64), get(b, addend), op(b, W.i32Add)
+    access()
   }
 
   /** Leaves before instruction k, recording the address and access for the engine to translate. */

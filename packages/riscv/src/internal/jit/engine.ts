@@ -55,11 +55,13 @@ import {
   codeRanges,
   type Cfg,
   Exit,
+  entryLoopRanges,
   innerLoopRanges,
   pageFrame,
   type Pages,
   rangesCover,
   stopsAnywhere,
+  stopsAtEntries,
   stopsOutsideLoops
 } from "./region.js"
 import {
@@ -72,6 +74,7 @@ import {
   INDIRECT_TARGETS,
   MAX_CHUNK,
   MAX_REGION_INSTRUCTIONS,
+  RARE_ENTRY_INSTRUCTIONS,
   REGION_CORE_INSTRUCTIONS,
   TLB_ENTRIES,
   WARM_DIVISOR
@@ -161,7 +164,9 @@ class Region {
     /** The translation-cache slots (byte addresses) its code writes. */
     readonly sites: ReadonlyArray<number>,
     /** The ranges of its loops that do not pass through its entry (`innerLoopRanges`). */
-    readonly inner: ReadonlyArray<number>
+    readonly inner: ReadonlyArray<number>,
+    /** The ranges of the loop through its entry (`entryLoopRanges`). */
+    readonly loop: ReadonlyArray<number>
   ) {}
 
   overlaps(start: number, end: number): boolean {
@@ -248,8 +253,8 @@ export class Jit implements CpuShape {
   private warm: Array<Candidate> = []
   /** Hot entries waiting to be compiled, and the interpreter's count when the first became hot. */
   private pending: Array<Candidate> = []
-  /** Entries left out of a batch once because other code translated them (`coveredOnce`). */
-  private readonly deferred = new Set<number>()
+  /** Entries left out of a batch once because other code translated them (`coveredOnce`), with the instructions retired by then. */
+  private readonly deferred = new Map<number, number>()
   /**
    * Where the interpreter saw each JALR go: site pc → target pcs (virtual addresses, so a profile
    * from another address space only makes edges that never match; the edges compare the computed
@@ -618,12 +623,15 @@ export class Jit implements CpuShape {
     // Candidates taken, left out ones included: a batch holds hot spots and then warm ones up to
     // its size, and a spot left out does not make room for another warm one.
     const taken = new Set<number>()
+    // Entries hot again only long after they were left out (see RARE_ENTRY_INSTRUCTIONS).
+    const rare = new Set<number>()
     const consider = ({ frame, pc }: Candidate): void => {
       const entry = frame + (pc % PAGE)
       if (taken.size >= this.batch || taken.has(entry)) return
       const counter = ((pc % TWO_32) >>> 1) & (COUNTER_SLOTS - 1)
       if (this.regionsByEntry.has(entry)) return
       taken.add(entry)
+      const leftOutAt = this.deferred.get(entry)
       // Decided before building: a left-out candidate's region would be built for nothing.
       if (this.coveredOnce(entry, batch)) {
         this.counters[counter] = 0
@@ -635,6 +643,9 @@ export class Jit implements CpuShape {
         return
       }
       this.counters[counter] = 0
+      if (leftOutAt !== undefined && this.retired() - leftOutAt >= this.hotness * RARE_ENTRY_INSTRUCTIONS) {
+        rare.add(entry)
+      }
       batch.push({ pc, frame, cfg })
     }
     const pending = this.pending
@@ -648,18 +659,23 @@ export class Jit implements CpuShape {
     // own loops, which stay whole (a transition per iteration costs more than the copy).
     const entries = new Set(batch.map((item) => item.frame + (item.pc % PAGE)))
     const isEntry = (phys: number): boolean => entries.has(phys) || this.regionsByEntry.has(phys)
-    for (let i = 0; i < batch.length; i++) {
-      const stop = stopsOutsideLoops(batch[i].cfg, isEntry, REGION_CORE_INSTRUCTIONS)
-      // Building a region costs about a microsecond per instruction: only again if it changes.
-      if (!stopsAnywhere(batch[i].cfg, batch[i].frame, stop)) continue
-      const cfg = this.cfgAt(batch[i].pc, batch[i].frame, stop)
-      if (cfg !== null) batch[i] = { ...batch[i], cfg }
-    }
     const emitter = this.emitter!
     const funcs: Array<FuncDef> = []
     const sites: Array<ReadonlyArray<number>> = []
     const codeCaches = this.interp.codeCaches
-    for (const item of batch) {
+    for (let i = 0; i < batch.length; i++) {
+      // Entered rarely, on the loop that a region compiled before it runs (live, or emitted
+      // earlier in the batch): it runs up to that region, not the whole loop again.
+      const entry = batch[i].frame + (batch[i].pc % PAGE)
+      const stop = rare.has(entry) && this.onLoopOfAnother(entry, batch.slice(0, i))
+        ? stopsAtEntries(batch[i].cfg, isEntry, REGION_CORE_INSTRUCTIONS)
+        : stopsOutsideLoops(batch[i].cfg, isEntry, REGION_CORE_INSTRUCTIONS)
+      // Building a region costs about a microsecond per instruction: only again if it changes.
+      if (stopsAnywhere(batch[i].cfg, batch[i].frame, stop)) {
+        const cfg = this.cfgAt(batch[i].pc, batch[i].frame, stop)
+        if (cfg !== null) batch[i] = { ...batch[i], cfg }
+      }
+      const item = batch[i]
       // The interpreter decoded (so ran) an instruction when its code cache holds it.
       const ran = (offset: number): boolean => {
         const delta = Math.floor(offset / PAGE)
@@ -698,7 +714,8 @@ export class Jit implements CpuShape {
           codeRanges(item.cfg),
           item.cfg.instructions,
           sites[i],
-          innerLoopRanges(item.cfg)
+          innerLoopRanges(item.cfg),
+          entryLoopRanges(item.cfg)
         )
       )
     }
@@ -725,7 +742,7 @@ export class Jit implements CpuShape {
     batch: ReadonlyArray<{ readonly pc: number; readonly frame: number; readonly cfg: Cfg }>
   ): boolean {
     if (this.hotness > 1 && !this.deferred.has(entry) && this.translatedElsewhere(entry, batch)) {
-      this.deferred.add(entry)
+      this.deferred.set(entry, this.retired())
       return true
     }
     this.deferred.delete(entry)
@@ -750,6 +767,26 @@ export class Jit implements CpuShape {
     if (live !== undefined) {
       for (const region of live) if (covers(region.frame, region.pages, region.ranges, region.inner)) return true
     }
+    return false
+  }
+
+  /** Instructions retired so far (the interpreter's and compiled code's, as of the last exit). */
+  private retired(): number {
+    return this.interp.retiredInstructions + this.compiledRetired
+  }
+
+  /**
+   * Whether physical address `entry` starts an instruction on the loop through the entry of one
+   * of `items` (emitted already) or of a live region: the loop its compiled code runs, after the
+   * emitter cut what leaves it.
+   */
+  private onLoopOfAnother(
+    entry: number,
+    items: ReadonlyArray<{ readonly pc: number; readonly frame: number; readonly cfg: Cfg }>
+  ): boolean {
+    for (const item of items) if (rangesCover(item.frame, item.cfg.pages, entryLoopRanges(item.cfg), entry)) return true
+    const live = this.regionsByFrame.get(Math.floor(entry / PAGE))
+    if (live !== undefined) for (const region of live) if (rangesCover(region.frame, region.pages, region.loop, entry)) return true
     return false
   }
 

@@ -234,6 +234,15 @@ const loopsOf = (cfg: Cfg): Loops => {
   return loops
 }
 
+/**
+ * Forgets what was computed about `cfg`'s loops: the emitter cuts edges (those that would make the
+ * flow irreducible, those leaving the loop it keeps), and the loops asked for afterwards are the
+ * loops of the code it emitted.
+ */
+export const edgesCut = (cfg: Cfg): void => {
+  loopsCache.delete(cfg)
+}
+
 /** The offsets `[start, end)` of the blocks of `cfg` that lie on a cycle (a loop of the region). */
 export const cyclicRanges = (cfg: Cfg): ReadonlyArray<number> => loopsOf(cfg).cyclic
 
@@ -267,6 +276,23 @@ export const stopsOutsideLoops = (
     if (!inSortedRanges(core, offset)) return true
     return isEntry(phys) && !inSortedRanges(cyclic, offset)
   }
+}
+
+/**
+ * Where the region `full` should stop when its entry lies on the loop of another region: at every
+ * physical address `isEntry` accepts, its own loops included. Control entering there (after an
+ * exit in the middle of that loop: a spent budget, a TLB miss, an indirect jump to a target not
+ * seen before) goes once around to the other region, which then runs the loop; a copy of the whole
+ * loop for each such entry point would be compiled, and compiled again by V8's optimizing tier, for
+ * a transition saved once per entry.
+ */
+export const stopsAtEntries = (
+  full: Cfg,
+  isEntry: (phys: number) => boolean,
+  budget: number = Infinity
+): (offset: number, phys: number) => boolean => {
+  const core = sortedRanges(coreRanges(full, budget))
+  return (offset, phys) => !inSortedRanges(core, offset) || isEntry(phys)
 }
 
 /**

@@ -14,6 +14,19 @@
 export const HOTNESS_THRESHOLD = 200
 
 /**
+ * Retired instructions per entry above which a pc entered on the loop of a compiled region counts
+ * as rarely entered: it gets a short region running up to that region (`stopsAtEntries`) instead
+ * of a copy of the loop. Such a pc is entered where compiled code left the loop other than by its
+ * own edges: a time slice ends there (one per 200,000 instructions at most), the interpreter ran
+ * an access that missed the TLB and went on to the end of the iteration, an indirect jump went
+ * somewhere not seen before. A pc entered as often as every 20,000 instructions is part of the
+ * program's flow between regions, and a transition there on every pass costs more than the copy.
+ * The rate is taken between the pc's first time hot (when it is left out once because another
+ * region translates it) and its second.
+ */
+export const RARE_ENTRY_INSTRUCTIONS = 20_000
+
+/**
  * A pc whose count reaches `HOTNESS_THRESHOLD / WARM_DIVISOR` is "warm": when some region becomes
  * hot, warm ones are compiled in the same module (up to `BATCH_REGIONS`), so the many small hot
  * spots of a program's start share the per-module cost.
