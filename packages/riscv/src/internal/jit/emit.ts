@@ -956,11 +956,19 @@ export class RegionEmitter {
   private assignSites(): void {
     this.sites = new Map()
     const byBase = new Map<string, number>()
+    // Registers a load in the loop writes: a base loaded from memory (the next node of a list)
+    // moves to another page at random, where a slot is a miss to check and refill every time.
+    let loaded = 0
+    for (const block of this.cfg.blocks) {
+      if (this.inLoop[block.id] === 0 || this.rpo[block.id] < 0) continue
+      for (const insn of block.insns) if (LOAD_OP[insn.op] !== undefined) loaded |= 1 << insn.rd
+    }
     for (const block of this.cfg.blocks) {
       if (this.inLoop[block.id] === 0 || this.rpo[block.id] < 0) continue
       block.insns.forEach((insn, k) => {
         const store = STORE_OP[insn.op] !== undefined
         if (!store && LOAD_OP[insn.op] === undefined) return
+        if ((loaded & (1 << insn.rs1)) !== 0) return
         const key = `${insn.rs1}:${store}`
         let slot = byBase.get(key)
         if (slot === undefined) {

@@ -274,6 +274,8 @@ export class Jit implements CpuShape {
 
   // ---- counters ---------------------------------------------------------------------------------------
   private compiledRetired = 0
+  /** Regions registered and neither dropped nor forgotten with their memory (counted: `stats` is read after every run). */
+  private regionsLive = 0
   private compiledCalls = 0
   private regionsCompiled = 0
   private modulesCompiled = 0
@@ -330,7 +332,7 @@ export class Jit implements CpuShape {
       compiledCalls: this.compiledCalls,
       regionEntries: this.i32.length > 0 ? this.i32[(this.layout.state + 40) >>> 2] : 0,
       regionsCompiled: this.regionsCompiled,
-      regionsLive: this.liveRegions(),
+      regionsLive: this.regionsLive,
       regionsDropped: this.regionsDropped,
       modulesCompiled: this.modulesCompiled,
       wasmBytes: this.wasmBytes,
@@ -344,11 +346,6 @@ export class Jit implements CpuShape {
     }
   }
 
-  private liveRegions(): number {
-    const live = new Set<Region>()
-    for (const set of this.regionsByFrame.values()) for (const region of set) live.add(region)
-    return live.size
-  }
 
   /**
    * Drops the translations to the zero frame (byte address 0), a page read as zeros having got a
@@ -437,6 +434,7 @@ export class Jit implements CpuShape {
   private adopt(memory: CpuMemory): void {
     this.deferred.clear()
     for (const set of this.regionsByFrame.values()) for (const region of set) region.dead = true
+    this.regionsLive = 0
     this.regionsByEntry.clear()
     this.regionsByFrame.clear()
     this.counters.fill(0)
@@ -875,6 +873,7 @@ export class Jit implements CpuShape {
       this.interp.codeCacheFor(frame)
     }
     this.regionsCompiled++
+    this.regionsLive++
   }
 
   // ---- stage 5: invalidation -----------------------------------------------------------------------------
@@ -893,6 +892,7 @@ export class Jit implements CpuShape {
     this.table!.set(region.slot, null)
     this.freeSlots.push(region.slot)
     this.regionsDropped++
+    this.regionsLive--
   }
 
   /** Drops every translation made from `frame` (the kernel is about to write or free it). */

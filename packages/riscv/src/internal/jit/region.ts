@@ -270,11 +270,11 @@ export const stopsOutsideLoops = (
   isEntry: (phys: number) => boolean,
   budget: number = Infinity
 ): (offset: number, phys: number) => boolean => {
-  const cyclic = sortedRanges(cyclicRanges(full))
-  const core = sortedRanges(coreRanges(full, budget))
+  const cyclic = offsetSet(cyclicRanges(full))
+  const core = offsetSet(coreRanges(full, budget))
   return (offset, phys) => {
-    if (!inSortedRanges(core, offset)) return true
-    return isEntry(phys) && !inSortedRanges(cyclic, offset)
+    if (!core.has(offset)) return true
+    return isEntry(phys) && !cyclic.has(offset)
   }
 }
 
@@ -291,36 +291,36 @@ export const stopsAtEntries = (
   isEntry: (phys: number) => boolean,
   budget: number = Infinity
 ): (offset: number, phys: number) => boolean => {
-  const core = sortedRanges(coreRanges(full, budget))
-  return (offset, phys) => !inSortedRanges(core, offset) || isEntry(phys)
+  const core = offsetSet(coreRanges(full, budget))
+  return (offset, phys) => !core.has(offset) || isEntry(phys)
+}
+
+/** A set of instruction offsets in a region's pages, asked about every instruction of a region. */
+interface OffsetSet {
+  readonly has: (offset: number) => boolean
 }
 
 /**
- * `[start, end)` pairs sorted by start with overlapping and touching ones merged, for
- * {@link inSortedRanges}: a stop predicate is asked about every instruction of a region.
+ * The offsets inside `ranges` (`[start, end)` pairs): a mark per halfword of the region's pages
+ * (offsets from 0 to `REGION_PAGES` pages), and a scan of the pairs for anything outside them.
  */
-const sortedRanges = (ranges: ReadonlyArray<number>): Array<number> => {
-  const order = Array.from({ length: ranges.length / 2 }, (_, i) => i).sort((a, b) => ranges[2 * a] - ranges[2 * b])
-  const out: Array<number> = []
-  for (const i of order) {
-    const start = ranges[2 * i]
-    const end = ranges[2 * i + 1]
-    if (out.length > 0 && start <= out[out.length - 1]) out[out.length - 1] = Math.max(out[out.length - 1], end)
-    else out.push(start, end)
+const offsetSet = (ranges: ReadonlyArray<number>): OffsetSet => {
+  const limit = REGION_PAGES * PAGE
+  const marks = new Uint8Array(limit >>> 1)
+  const outside: Array<number> = []
+  for (let r = 0; r < ranges.length; r += 2) {
+    const start = ranges[r]
+    const end = ranges[r + 1]
+    if (start < 0 || end > limit) outside.push(start, end)
+    else marks.fill(1, start >>> 1, (end + 1) >>> 1)
   }
-  return out
-}
-
-/** Whether `offset` is in one of the sorted, disjoint `ranges` (binary search). */
-const inSortedRanges = (ranges: ReadonlyArray<number>, offset: number): boolean => {
-  let lo = 0
-  let hi = ranges.length / 2
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (ranges[2 * mid + 1] <= offset) lo = mid + 1
-    else hi = mid
+  return {
+    has: (offset) => {
+      if (offset >= 0 && offset < limit && marks[offset >>> 1] !== 0) return true
+      for (let r = 0; r < outside.length; r += 2) if (offset >= outside[r] && offset < outside[r + 1]) return true
+      return false
+    }
   }
-  return lo < ranges.length / 2 && ranges[2 * lo] <= offset
 }
 
 /**
@@ -690,18 +690,21 @@ export const buildCfg = (
    */
   const returnEdges = (): void => {
     const sites = new Map<Block, Set<number>>()
-    for (const [call, site] of calls) {
-      const stack: Array<Block> = []
+    // The returns reached from a callee's first block, found once per callee however many calls
+    // it has.
+    const reached = new Map<Block, Array<Block>>()
+    const returnsFrom = (first: Block): Array<Block> => {
+      const known = reached.get(first)
+      if (known !== undefined) return known
+      const found: Array<Block> = []
+      const stack: Array<Block> = [first]
       const visited = new Set<Block>()
-      for (const edge of call.edges) if (edge.target !== null) stack.push(edge.target)
       while (stack.length > 0) {
         const block = stack.pop()!
         if (visited.has(block)) continue
         visited.add(block)
         if (returns.has(block)) {
-          let set = sites.get(block)
-          if (set === undefined) sites.set(block, set = new Set())
-          set.add(site)
+          found.push(block)
           continue
         }
         const over = calls.get(block)
@@ -712,6 +715,21 @@ export const buildCfg = (
           continue
         }
         for (const edge of block.edges) if (edge.target !== null) stack.push(edge.target)
+      }
+      reached.set(first, found)
+      return found
+    }
+    for (const [call, site] of calls) {
+      const seen = new Set<Block>()
+      for (const edge of call.edges) {
+        if (edge.target === null) continue
+        for (const block of returnsFrom(edge.target)) {
+          if (seen.has(block)) continue
+          seen.add(block)
+          let set = sites.get(block)
+          if (set === undefined) sites.set(block, set = new Set())
+          set.add(site)
+        }
       }
     }
     for (const block of returns) {
