@@ -956,19 +956,32 @@ export class RegionEmitter {
   private assignSites(): void {
     this.sites = new Map()
     const byBase = new Map<string, number>()
-    // Registers a load in the loop writes: a base loaded from memory (the next node of a list)
-    // moves to another page at random, where a slot is a miss to check and refill every time.
-    let loaded = 0
+    // A base loaded from memory (the next node of a list) moves to another page at random, where
+    // a slot is a miss to check and refill every time: no slot where the base's value comes from
+    // a load, which is the last write in the block before the access, or, with none, the last
+    // write to it in some block of the loop.
+    let loadedOut = 0
     for (const block of this.cfg.blocks) {
       if (this.inLoop[block.id] === 0 || this.rpo[block.id] < 0) continue
-      for (const insn of block.insns) if (LOAD_OP[insn.op] !== undefined) loaded |= 1 << insn.rd
+      let written = 0
+      for (let k = block.insns.length - 1; k >= 0; k--) {
+        const insn = block.insns[k]
+        if (!writesRd(insn.op) || insn.rd === 0 || (written & (1 << insn.rd)) !== 0) continue
+        written |= 1 << insn.rd
+        if (LOAD_OP[insn.op] !== undefined) loadedOut |= 1 << insn.rd
+      }
     }
     for (const block of this.cfg.blocks) {
       if (this.inLoop[block.id] === 0 || this.rpo[block.id] < 0) continue
+      // Per register: 1 once written in this block by a load, 2 once by anything else.
+      const lastWrite = new Uint8Array(32)
       block.insns.forEach((insn, k) => {
         const store = STORE_OP[insn.op] !== undefined
-        if (!store && LOAD_OP[insn.op] === undefined) return
-        if ((loaded & (1 << insn.rs1)) !== 0) return
+        const load = LOAD_OP[insn.op] !== undefined
+        const base = insn.rs1
+        const fromLoad = lastWrite[base] === 0 ? (loadedOut & (1 << base)) !== 0 : lastWrite[base] === 1
+        if (writesRd(insn.op) && insn.rd !== 0) lastWrite[insn.rd] = load ? 1 : 2
+        if ((!store && !load) || fromLoad) return
         const key = `${insn.rs1}:${store}`
         let slot = byBase.get(key)
         if (slot === undefined) {
