@@ -470,6 +470,49 @@ describe("RiscvJit regions", () => {
     assert.strictEqual(stat(cpu, "regionsCompiled"), 1)
   })
 
+  it("a loop resumed in its middle by time slices gets short regions there, not more copies of the loop", () => {
+    // Each run ends at a block boundary of the loop once its budget is spent, and the next starts
+    // there, interpreted until it reaches compiled code. Those pcs become hot too, but rarely
+    // (an entry per slice): each gets a region running up to the loop's head.
+    const stretch = (r: number) => Array.from({ length: 8 }, (_, i) => A.addi(r, r, i + 1))
+    const program = [
+      A.li(a0, 1_000_000),
+      A.li(a1, 0),
+      A.li(t1, 0),
+      A.label("loop"),
+      ...[a1, t1, a1, t1, a1, t1].flatMap(stretch),
+      A.andi(t0, a0, 1),
+      A.beq(t0, 0, "even"),
+      ...stretch(t1),
+      A.label("even"),
+      A.xor(t1, t1, a1),
+      A.addi(a0, a0, -1),
+      A.bne(a0, 0, "loop"),
+      A.ebreak()
+    ]
+    const run = (cpu: CpuShape, slice: number) => {
+      const m = new Machine(cpu)
+      m.load(program)
+      let stop = m.run(slice)
+      while (kindOf(stop) === "BudgetSpent") stop = m.run(slice)
+      return { stop, m }
+    }
+    const options = { hotness: 20, batch: 16, patience: 1_000 }
+    const reference = run(RiscvInterpreter.make(), 10_000_000)
+    const whole = RiscvJit.make(options)
+    run(whole, 100_000_000)
+    const sliced = RiscvJit.make(options)
+    const result = run(sliced, 100_003)
+    assert.deepStrictEqual(result.stop, reference.stop)
+    assert.deepStrictEqual(result.m.snapshot(), reference.m.snapshot())
+    assert.isAbove(stat(sliced, "compiledInstructions"), 0.99 * stat(sliced, "instructions"))
+    // Resumed in the middle 250 times: one more region, from "even" to the loop's head, far
+    // smaller than the loop (a copy of the loop from there would be about as big as the first).
+    assert.strictEqual(stat(whole, "regionsCompiled"), 1)
+    assert.strictEqual(stat(sliced, "regionsCompiled"), 2)
+    assert.isBelow(stat(sliced, "wasmBytes") - stat(whole, "wasmBytes"), 0.5 * stat(whole, "wasmBytes"))
+  })
+
   it("a switch through a jump table stays inside its loop's region: the cases seen are edges of the indirect jump", () => {
     // Each iteration jumps through a table to one of four cases chosen by the counter; the cases
     // the interpreter saw become edges of the JALR, so the loop is one region and no case is

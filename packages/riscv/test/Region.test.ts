@@ -4,7 +4,16 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as A from "@zxsim/riscv/Assembler"
-import { buildCfg, type Cfg, cyclicRanges, stopsOutsideLoops } from "../src/internal/jit/region.js"
+import {
+  buildCfg,
+  type Cfg,
+  cyclicRanges,
+  edgesCut,
+  entryLoopRanges,
+  innerLoopRanges,
+  stopsAtEntries,
+  stopsOutsideLoops
+} from "../src/internal/jit/region.js"
 
 const { a0, a1, ra } = A.Reg
 const PAGE = 4096
@@ -60,6 +69,32 @@ describe("regions", () => {
     const cfg = stopping(program, 0, [12, 20, 28])
     assert.deepStrictEqual(starts(cfg), [0, 4, 12])
     assert.deepStrictEqual(exits(cfg), [20])
+  })
+
+  it("entered on another region's loop, runs only up to that region, its own loops included", () => {
+    // 12 is inside the loop headed at 4; with a region at 4, the region at 12 runs 12 and 16 and
+    // leaves for 4 instead of copying the loop (and the code after it, which 20 begins).
+    const cfg = regionOf(program, 12, stopsAtEntries(regionOf(program, 12), (phys) => [4, 20].includes(phys)))
+    assert.deepStrictEqual(starts(cfg), [12])
+    assert.deepStrictEqual(exits(cfg), [4])
+    // The same entries under the usual rule keep the loop through 12 whole.
+    const whole = regionOf(program, 12, stopsOutsideLoops(regionOf(program, 12), (phys) => [4, 20].includes(phys)))
+    assert.deepStrictEqual(starts(whole), [4, 12])
+  })
+
+  it("splits loops into the one through the entry and the others, and forgets them once edges are cut", () => {
+    const ranges = (r: ReadonlyArray<number>) => r.filter((_, i) => i % 2 === 0).slice().sort((a, b) => a - b)
+    const atLoop = regionOf(program, 4)
+    assert.deepStrictEqual(ranges(entryLoopRanges(atLoop)), [4, 12])
+    assert.deepStrictEqual(innerLoopRanges(atLoop), [])
+    const before = regionOf(program, 0)
+    assert.deepStrictEqual(ranges(entryLoopRanges(before)), [])
+    assert.deepStrictEqual(ranges(innerLoopRanges(before)), [4, 12])
+    // The emitter cuts edges in place; the loops asked for afterwards are those left.
+    for (const block of atLoop.blocks) for (const edge of block.edges) if (edge.offset === 4) edge.target = null
+    assert.deepStrictEqual(ranges(entryLoopRanges(atLoop)), [4, 12])
+    edgesCut(atLoop)
+    assert.deepStrictEqual(entryLoopRanges(atLoop), [])
   })
 
   it("finds the blocks on cycles", () => {

@@ -52,10 +52,10 @@ import { FIRST_REGION, RegionEmitter, Status, TYPES } from "./emit.js"
 import { FRAMES, type Layout, layoutAt, SITES_BYTES, State } from "./layout.js"
 import {
   buildCfg,
-  codeRanges,
   type Cfg,
-  Exit,
+  codeRanges,
   entryLoopRanges,
+  Exit,
   innerLoopRanges,
   pageFrame,
   type Pages,
@@ -345,7 +345,6 @@ export class Jit implements CpuShape {
       exceptions: interpreter.exceptions
     }
   }
-
 
   /**
    * Drops the translations to the zero frame (byte address 0), a page read as zeros having got a
@@ -784,7 +783,9 @@ export class Jit implements CpuShape {
   ): boolean {
     for (const item of items) if (rangesCover(item.frame, item.cfg.pages, entryLoopRanges(item.cfg), entry)) return true
     const live = this.regionsByFrame.get(Math.floor(entry / PAGE))
-    if (live !== undefined) for (const region of live) if (rangesCover(region.frame, region.pages, region.loop, entry)) return true
+    if (live !== undefined) {
+      for (const region of live) if (rangesCover(region.frame, region.pages, region.loop, entry)) return true
+    }
     return false
   }
 
