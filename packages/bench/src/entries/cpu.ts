@@ -14,8 +14,9 @@
  * so Node's own JIT has compiled zxsim's TypeScript (a long-running host would have). Every
  * program prints a checksum; the four must agree, or the row says so and the run fails.
  *
- * Warm-up: every JIT run records the retired-instruction count and the CPU time after each time
- * slice. The steady speed is the rate over the second half of the run; the warm-up is the CPU time
+ * Warm-up: every JIT run records the retired-instruction count and the CPU time after its time
+ * slices, at most once per millisecond of wall-clock time (reading the CPU time is not cheap), and
+ * at its end. The steady speed is the rate over the second half of the run; the warm-up is the CPU time
  * from the start of the process build to the first moment from which the next `WARM_WINDOW_MS` run at 90% of it or
  * faster (the median over the runs).
  *
@@ -109,13 +110,24 @@ const cpuMs = (): number => {
   return (usage.user + usage.system) / 1000
 }
 
-/** Retired-instruction counts over CPU time: parallel arrays of milliseconds and counts. */
+/**
+ * Retired-instruction counts over CPU time: parallel arrays of milliseconds and counts, and the
+ * wall-clock time of the last sample.
+ */
 interface Samples {
   readonly ms: Array<number>
   readonly instructions: Array<number>
+  lastWall: number
 }
 
-/** `cpu` with every `run` followed by a sample of the time and the instructions retired so far. */
+/**
+ * Wall-clock milliseconds between samples. Reading the CPU time is a `getrusage` of the whole
+ * process, which here costs 15–35 µs while V8's compiler threads run: after every `run` (a time
+ * slice, about a thousand per program) it added 20–40 ms to a 100 ms program's time.
+ */
+const SAMPLE_EVERY_MS = 1
+
+/** `cpu` with a sample of the time and the instructions retired so far after a `run`, at most every {@link SAMPLE_EVERY_MS}. */
 const sampling = (cpu: Layer.Layer<Cpu>, samples: Samples): Layer.Layer<Cpu> =>
   Layer.effect(
     Cpu,
@@ -123,8 +135,12 @@ const sampling = (cpu: Layer.Layer<Cpu>, samples: Samples): Layer.Layer<Cpu> =>
       ...inner,
       run: (thread, budget) => {
         const stop = inner.run(thread, budget)
-        samples.ms.push(cpuMs())
-        samples.instructions.push(inner.stats().instructions)
+        const wall = performance.now()
+        if (wall - samples.lastWall >= SAMPLE_EVERY_MS) {
+          samples.lastWall = wall
+          samples.ms.push(cpuMs())
+          samples.instructions.push(inner.stats().instructions)
+        }
         return stop
       }
     }))
@@ -183,6 +199,7 @@ const runGuest = (name: Guests.Name, image: Uint8Array, scale: number, samples: 
     if (samples !== undefined) {
       samples.ms.push(startCpu)
       samples.instructions.push(0)
+      samples.lastWall = performance.now()
     }
     const process = yield* BuiltProcess.start(built)
     yield* k.object.waitOne(process, Signals.PROCESS_TERMINATED)
@@ -193,6 +210,11 @@ const runGuest = (name: Guests.Name, image: Uint8Array, scale: number, samples: 
     if (info.returnCode !== 0n) return yield* Effect.dieMessage(`${name} returned ${info.returnCode}: ${text}`)
     // A fresh kernel and CPU per run: the counters are this run's.
     const stats: CpuStats | null = (yield* k.executionStats).cpu
+    // The end, which the last sample may have missed by up to SAMPLE_EVERY_MS.
+    if (samples !== undefined && stats !== null) {
+      samples.ms.push(startCpu + cpu * 1000)
+      samples.instructions.push(stats.instructions)
+    }
     return {
       seconds,
       cpu,
@@ -205,7 +227,7 @@ const runGuest = (name: Guests.Name, image: Uint8Array, scale: number, samples: 
 /** One run on a fresh kernel over `cpu` (nothing carries over), sampled when `sample` is set. */
 const onZxsim = async (cpu: Layer.Layer<Cpu>, name: Guests.Name, scale: number, sample = false): Promise<Timed> => {
   const image = new Uint8Array(readFileSync(Guests.path(name)))
-  const samples: Samples | undefined = sample ? { ms: [], instructions: [] } : undefined
+  const samples: Samples | undefined = sample ? { ms: [], instructions: [], lastWall: 0 } : undefined
   const runtime = ManagedRuntime.make(
     Kernel.layer.pipe(Layer.provide(samples === undefined ? cpu : sampling(cpu, samples)))
   )
