@@ -832,9 +832,7 @@ export class Jit implements CpuShape {
       const targets = this.indirectTargets.get(pagePc + site)
       return targets === undefined ? [] : targets.map((target) => target - pagePc)
     }
-    const g = globalThis as unknown as { cfgStats?: { calls: number; insns: number; stopped: number } }
-    g.cfgStats ??= { calls: 0, insns: 0, stopped: 0 }
-    const t = buildCfg(
+    return buildCfg(
       () => this.u16,
       frame,
       pagePc,
@@ -844,10 +842,6 @@ export class Jit implements CpuShape {
       stop,
       indirect
     )
-    g.cfgStats.calls++
-    if (stop) g.cfgStats.stopped++
-    g.cfgStats.insns += t?.instructions ?? 0
-    return t
   }
 
   private allocateSlot(): number {
