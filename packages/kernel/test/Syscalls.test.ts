@@ -34,6 +34,16 @@ const exitCode = (
   })
 
 const enc = (s: string) => new TextEncoder().encode(s)
+
+/**
+ * A guest's first steps: wait for its bootstrap channel and read the message into DATA, its
+ * `handles` handles into DATA + 64.
+ */
+function* readBootstrap(m: ScriptCpu.Machine, handles: number): Generator<ScriptCpu.Step, void, bigint> {
+  const boot = m.a(0)
+  yield sys("object_wait_one", boot, Signals.CHANNEL_READABLE, 0x7fffffffffffffffn, 0)
+  yield sys("channel_read", boot, 0, DATA, DATA + 64, 64, handles, 0, 0)
+}
 const u32 = (bytes: Uint8Array, at = 0) => new DataView(bytes.buffer, bytes.byteOffset).getUint32(at, true)
 
 describe("syscall table, vDSO and header", () => {
@@ -270,9 +280,7 @@ describe("syscalls", () => {
         const { code } = yield* exitCode(
           cpu,
           function*(m) {
-            const boot = m.a(0)
-            yield sys("object_wait_one", boot, Signals.CHANNEL_READABLE, 0x7fffffffffffffffn, 0)
-            yield sys("channel_read", boot, 0, DATA, DATA + 64, 64, 2, 0, 0)
+            yield* readBootstrap(m, 2)
             const jobValue = m.u32(DATA + 64)
             const vdsoValue = m.u32(DATA + 68)
             m.write(DATA + 128, enc("child"))
@@ -317,9 +325,7 @@ describe("syscalls", () => {
         const { code } = yield* exitCode(
           cpu,
           function*(m) {
-            const boot = m.a(0)
-            yield sys("object_wait_one", boot, Signals.CHANNEL_READABLE, 0x7fffffffffffffffn, 0)
-            yield sys("channel_read", boot, 0, DATA, DATA + 64, 64, 1, 0, 0)
+            yield* readBootstrap(m, 1)
             const vmar = m.u32(DATA + 64)
             const writable = yield sys(
               "vmar_allocate",
@@ -366,9 +372,7 @@ describe("syscalls", () => {
               const { code } = yield* exitCode(
                 cpu,
                 function*(m) {
-                  const boot = m.a(0)
-                  yield sys("object_wait_one", boot, Signals.CHANNEL_READABLE, 0x7fffffffffffffffn, 0)
-                  yield sys("channel_read", boot, 0, DATA, DATA + 64, 64, 1, 0, 0)
+                  yield* readBootstrap(m, 1)
                   const vmar = m.u32(DATA + 64)
                   if ((yield sys("vmo_create", 4 * 4096, 0, DATA + 100)) !== 0n) yield sys("process_exit", 1)
                   const before = m.epoch()
