@@ -12,7 +12,15 @@
  * other load on a shared machine disturbs far less than wall-clock time; the JIT's wall-clock time
  * is shown beside it. Before measuring, every program runs once at scale 1 on both zxsim CPUs,
  * so Node's own JIT has compiled zxsim's TypeScript (a long-running host would have). Every
- * program prints a checksum; the four must agree, or the row says so and the run fails.
+ * program prints a checksum; they must all agree, or the row says so and the run fails.
+ *
+ * Fresh process: the in-process runs measure a warm host, and within one process V8 also reuses
+ * the machine code of a byte-identical WebAssembly module, so from a program's second run on its
+ * regions cost nothing to compile. A program run once by a new process (the CLI, a test) pays
+ * both: V8 optimizing zxsim's own JavaScript while it runs, and compiling every region. So each
+ * program also runs a few times in a new Node process each (`internal/coldRun.ts`, bundled once
+ * per bench run), timed the same way from the process build (Node's start-up left out); the row
+ * shows the best of those runs, its ratio to qemu-riscv64 and its warm-up.
  *
  * Warm-up: every JIT run records the retired-instruction count and the CPU time after its time
  * slices, at most once per millisecond of wall-clock time (reading the CPU time is not cheap), and
@@ -21,31 +29,25 @@
  * faster (the median over the runs).
  *
  * Environment: `ZXSIM_CPU_PROGRAMS=calls,lexer` runs only those programs; `ZXSIM_CPU_ROUNDS=N`
- * changes the number of JIT runs per program; `ZXSIM_CPU_INTERPRETER=0` leaves the interpreter out.
+ * changes the number of JIT runs per program; `ZXSIM_CPU_COLD_ROUNDS=N` the number of fresh-process
+ * runs (0: none); `ZXSIM_CPU_INTERPRETER=0` leaves the interpreter out.
  *
  * Needs: clang and ld.lld, picolibc for rv64imafdc/lp64d and its libgcc (Debian: clang lld
  * picolibc-riscv64-unknown-elf gcc-riscv64-unknown-elf, as the guest build does) and
  * qemu-riscv64 (Debian: qemu-user), and python3 to read the peers' CPU time (wait4). Missing tools are named and their columns left empty; nothing is installed.
  */
 import * as Guests from "@zxsim/guest/Guests"
-import { Cpu, type CpuStats } from "@zxsim/kernel/Cpu"
-import type * as Handle from "@zxsim/kernel/Handle"
-import * as Kernel from "@zxsim/kernel/Kernel"
-import { Signals } from "@zxsim/kernel/Signals"
-import * as BuiltProcess from "@zxsim/process-builder/BuiltProcess"
-import * as ProcessBuilder from "@zxsim/process-builder/ProcessBuilder"
-import * as HandleInfo from "@zxsim/processargs/HandleInfo"
 import * as RiscvInterpreter from "@zxsim/riscv/RiscvInterpreter"
 import * as RiscvJit from "@zxsim/riscv/RiscvJit"
-import * as Effect from "effect/Effect"
-import * as Fiber from "effect/Fiber"
-import * as Layer from "effect/Layer"
-import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Schema from "effect/Schema"
+import { build } from "esbuild"
 import { execFileSync, spawnSync } from "node:child_process"
-import { mkdtempSync, readFileSync } from "node:fs"
+import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { dirname, join } from "node:path"
+import { fileURLToPath } from "node:url"
 import type { Entry, Row } from "../Bench.js"
+import { checksumOf, ColdResult, onZxsim, type Timed } from "../internal/zxsimRun.js"
 
 /**
  * The programs and the work scale each runs at (argv[1]): about half a second each under
@@ -71,171 +73,42 @@ const selected = process.env.ZXSIM_CPU_PROGRAMS?.split(",").filter((s) => s !== 
 const PROGRAMS = selected === undefined ? ALL_PROGRAMS : ALL_PROGRAMS.filter(([name]) => selected.includes(name))
 /** Runs per engine and program; the best time counts (the machine may be shared). */
 const ROUNDS = Number(process.env.ZXSIM_CPU_ROUNDS ?? 5)
+/** Runs per program in a fresh Node process each (see `internal/coldRun.ts`); the best time counts. */
+const COLD_ROUNDS = Number(process.env.ZXSIM_CPU_COLD_ROUNDS ?? 3)
 /** The interpreter is slow: one run. */
 const INTERPRETER_ROUNDS = process.env.ZXSIM_CPU_INTERPRETER === "0" ? 0 : 1
-/** The window over which a run must keep 90% of its steady speed to count as warmed up. */
-const WARM_WINDOW_MS = 20
-
 const SOURCES = join(Guests.path("crc32"), "..", "..", "src-c", "bench")
 
-/** A result: seconds, the checksum printed, and for zxsim the counters and warm-up. */
-interface Timed {
-  /** Wall-clock seconds. */
-  readonly seconds: number
-  /** CPU seconds (user + system) of the run: what the ratios compare (see the module comment). */
-  readonly cpu: number
-  readonly checksum: string
-  readonly stats?: CpuStats | null
-  /** Milliseconds from the start to 90% of the steady speed; NaN when not measured. */
-  readonly warmUpMs?: number
-}
-
-const checksumOf = (output: string): string =>
-  /checksum=(\S+)/.exec(output)?.[1] ?? `(no checksum in ${JSON.stringify(output.slice(0, 80))})`
-
-const drain = (socket: Handle.Socket) =>
-  Effect.gen(function*() {
-    const k = yield* Kernel.Kernel
-    let text = ""
-    for (;;) {
-      const signals = yield* k.object.waitOne(socket, Signals.SOCKET_READABLE | Signals.SOCKET_PEER_CLOSED)
-      if ((signals & Signals.SOCKET_READABLE) === 0) return text
-      text += new TextDecoder().decode(yield* k.socket.read(socket, 1 << 20))
-    }
+/**
+ * Bundles the fresh-process runner (its TypeScript sources and their dependencies, as the CLI's
+ * bundle is made) into one file under `dir`, so each fresh process starts in a fraction of a second.
+ */
+const bundleColdRunner = async (dir: string): Promise<string> => {
+  const outfile = join(dir, "coldRun.mjs")
+  await build({
+    entryPoints: [join(dirname(fileURLToPath(import.meta.url)), "..", "internal", "coldRun.ts")],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    conditions: ["@zxsim/source"],
+    outfile,
+    logLevel: "warning",
+    // The bundle is ESM: give CommonJS dependencies the require they expect.
+    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" }
   })
-
-/** CPU milliseconds (user + system) this process has used. */
-const cpuMs = (): number => {
-  const usage = process.cpuUsage()
-  return (usage.user + usage.system) / 1000
+  return outfile
 }
 
-/**
- * Retired-instruction counts over CPU time: parallel arrays of milliseconds and counts, and the
- * wall-clock time of the last sample.
- */
-interface Samples {
-  readonly ms: Array<number>
-  readonly instructions: Array<number>
-  lastWall: number
-}
-
-/**
- * Wall-clock milliseconds between samples. Reading the CPU time is a `getrusage` of the whole
- * process, which here costs 15–35 µs while V8's compiler threads run: after every `run` (a time
- * slice, about a thousand per program) it added 20–40 ms to a 100 ms program's time.
- */
-const SAMPLE_EVERY_MS = 1
-
-/** `cpu` with a sample of the time and the instructions retired so far after a `run`, at most every {@link SAMPLE_EVERY_MS}. */
-const sampling = (cpu: Layer.Layer<Cpu>, samples: Samples): Layer.Layer<Cpu> =>
-  Layer.effect(
-    Cpu,
-    Effect.map(Cpu, (inner) => ({
-      ...inner,
-      run: (thread, budget) => {
-        const stop = inner.run(thread, budget)
-        const wall = performance.now()
-        if (wall - samples.lastWall >= SAMPLE_EVERY_MS) {
-          samples.lastWall = wall
-          samples.ms.push(cpuMs())
-          samples.instructions.push(inner.stats().instructions)
-        }
-        return stop
-      }
-    }))
-  ).pipe(Layer.provide(cpu))
-
-/** The instructions retired by time `t` (linear between samples). */
-const countAt = (s: Samples, t: number): number => {
-  let lo = 0
-  let hi = s.ms.length - 1
-  if (t <= s.ms[0]!) return s.instructions[0]!
-  if (t >= s.ms[hi]!) return s.instructions[hi]!
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1
-    if (s.ms[mid]! <= t) lo = mid
-    else hi = mid
-  }
-  const f = (t - s.ms[lo]!) / (s.ms[hi]! - s.ms[lo]!)
-  return s.instructions[lo]! + f * (s.instructions[hi]! - s.instructions[lo]!)
-}
-
-/** Milliseconds from `start` until the speed first holds 90% of the second half's speed for a window. */
-const warmUp = (s: Samples, start: number): number => {
-  const n = s.ms.length
-  if (n < 2) return Number.NaN
-  const end = s.ms[n - 1]!
-  const middle = (start + end) / 2
-  const steady = (s.instructions[n - 1]! - countAt(s, middle)) / (end - middle)
-  for (const t of [start, ...s.ms]) {
-    if (t + WARM_WINDOW_MS > end) break
-    if ((countAt(s, t + WARM_WINDOW_MS) - countAt(s, t)) / WARM_WINDOW_MS >= 0.9 * steady) return t - start
-  }
-  return Number.NaN
-}
-
-/** Builds, starts and waits for a guest on the kernel in context; its stdout and the CPU's counters. */
-const runGuest = (name: Guests.Name, image: Uint8Array, scale: number, samples: Samples | undefined) =>
-  Effect.gen(function*() {
-    const k = yield* Kernel.Kernel
-    const start = performance.now()
-    const startCpu = cpuMs()
-    const executable = yield* k.vmo.fromBytes(image, { name, executable: true })
-    const builder = yield* ProcessBuilder.make({
-      name,
-      job: yield* k.job.root(),
-      executable,
-      systemVdso: yield* k.systemVdso()
-    })
-    const [stdout, stdoutGuest] = yield* k.socket.create()
-    yield* ProcessBuilder.addHandles(builder, [{
-      handle: stdoutGuest,
-      info: HandleInfo.unsafeMake("FileDescriptor", 1)
-    }])
-    yield* ProcessBuilder.addArguments(builder, [name, String(scale)])
-    const built = yield* ProcessBuilder.build(builder)
-    const output = yield* Effect.fork(drain(stdout))
-    if (samples !== undefined) {
-      samples.ms.push(startCpu)
-      samples.instructions.push(0)
-      samples.lastWall = performance.now()
-    }
-    const process = yield* BuiltProcess.start(built)
-    yield* k.object.waitOne(process, Signals.PROCESS_TERMINATED)
-    const seconds = (performance.now() - start) / 1000
-    const cpu = (cpuMs() - startCpu) / 1000
-    const info = yield* k.process.info(process)
-    const text = yield* Fiber.join(output)
-    if (info.returnCode !== 0n) return yield* Effect.dieMessage(`${name} returned ${info.returnCode}: ${text}`)
-    // A fresh kernel and CPU per run: the counters are this run's.
-    const stats: CpuStats | null = (yield* k.executionStats).cpu
-    // The end, which the last sample may have missed by up to SAMPLE_EVERY_MS.
-    if (samples !== undefined && stats !== null) {
-      samples.ms.push(startCpu + cpu * 1000)
-      samples.instructions.push(stats.instructions)
-    }
-    return {
-      seconds,
-      cpu,
-      checksum: checksumOf(text),
-      stats,
-      warmUpMs: samples === undefined ? Number.NaN : warmUp(samples, startCpu)
-    }
-  }).pipe(Effect.scoped)
-
-/** One run on a fresh kernel over `cpu` (nothing carries over), sampled when `sample` is set. */
-const onZxsim = async (cpu: Layer.Layer<Cpu>, name: Guests.Name, scale: number, sample = false): Promise<Timed> => {
-  const image = new Uint8Array(readFileSync(Guests.path(name)))
-  const samples: Samples | undefined = sample ? { ms: [], instructions: [], lastWall: 0 } : undefined
-  const runtime = ManagedRuntime.make(
-    Kernel.layer.pipe(Layer.provide(samples === undefined ? cpu : sampling(cpu, samples)))
-  )
-  try {
-    return await runtime.runPromise(runGuest(name, image, scale, samples))
-  } finally {
-    await runtime.dispose()
-  }
+/** One JIT run of `name` in a new Node process (the bundled runner): nothing warm carries over. */
+const onFreshProcess = (runner: string, name: Guests.Name, scale: number): Timed => {
+  const child = spawnSync(process.execPath, [runner, name, Guests.path(name), String(scale)], {
+    encoding: "utf8",
+    maxBuffer: 1 << 24
+  })
+  if (child.status !== 0) throw new Error(`fresh-process run of ${name} failed (${child.status}): ${child.stderr}`)
+  const result = Schema.decodeUnknownSync(Schema.parseJson(ColdResult))(child.stdout.trim().split("\n").at(-1))
+  return { ...result, warmUpMs: result.warmUpMs ?? Number.NaN }
 }
 
 /**
@@ -383,10 +256,11 @@ export const entry: Entry = {
   name: "cpu",
   run: async () => {
     const peers = buildPeers()
+    const runner = COLD_ROUNDS > 0 ? await bundleColdRunner(mkdtempSync(join(tmpdir(), "zxsim-cold-"))) : undefined
     for (const note of peers.notes) process.stdout.write(`cpu: ${note}\n`)
     for (const [name] of PROGRAMS) {
-      await onZxsim(RiscvJit.layer, name, 1)
-      if (INTERPRETER_ROUNDS > 0) await onZxsim(RiscvInterpreter.layer, name, 1)
+      await onZxsim(RiscvJit.layer, name, Guests.path(name), 1)
+      if (INTERPRETER_ROUNDS > 0) await onZxsim(RiscvInterpreter.layer, name, Guests.path(name), 1)
     }
     const rows: Array<Row> = []
     const ratios = { qemu: [] as Array<number>, native: [] as Array<number>, interpreter: [] as Array<number> }
@@ -397,17 +271,22 @@ export const entry: Entry = {
       native: [] as Array<number>
     }
     const warmUps: Array<number> = []
+    const cold = { times: [] as Array<number>, ratios: [] as Array<number>, warmUps: [] as Array<number> }
     const speeds: Array<number> = []
     let mismatch = false
     for (const [name, scale] of PROGRAMS) {
       const jitRuns: Array<Timed> = []
+      const coldRuns: Array<Timed> = []
       const interpreterRuns: Array<Timed> = []
       const qemuRuns: Array<Timed> = []
       const nativeRuns: Array<Timed> = []
       // Interleaved, so a busy moment on a shared machine hits every engine alike.
       for (let round = 0; round < ROUNDS; round++) {
-        jitRuns.push(await onZxsim(RiscvJit.layer, name, scale, true))
-        if (round < INTERPRETER_ROUNDS) interpreterRuns.push(await onZxsim(RiscvInterpreter.layer, name, scale))
+        jitRuns.push(await onZxsim(RiscvJit.layer, name, Guests.path(name), scale, true))
+        if (runner !== undefined && round < COLD_ROUNDS) coldRuns.push(onFreshProcess(runner, name, scale))
+        if (round < INTERPRETER_ROUNDS) {
+          interpreterRuns.push(await onZxsim(RiscvInterpreter.layer, name, Guests.path(name), scale))
+        }
         const qemuBinary = peers.qemu?.get(name)
         if (qemuBinary !== undefined) qemuRuns.push(onHost("qemu-riscv64", [qemuBinary, String(scale)]))
         const nativeBinary = peers.native?.get(name)
@@ -417,8 +296,10 @@ export const entry: Entry = {
       const interpreter = interpreterRuns.length > 0 ? best(interpreterRuns) : undefined
       const qemu = qemuRuns.length > 0 ? best(qemuRuns) : undefined
       const native = nativeRuns.length > 0 ? best(nativeRuns) : undefined
-      const checksums = [jit, interpreter, qemu, native].flatMap((t) => (t === undefined ? [] : [t.checksum]))
-      const agree = checksums.every((c) => c === checksums[0]) && jitRuns.every((r) => r.checksum === jit.checksum)
+      const coldJit = coldRuns.length > 0 ? best(coldRuns) : undefined
+      const checksums = [jit, coldJit, interpreter, qemu, native].flatMap((t) => (t === undefined ? [] : [t.checksum]))
+      const agree = checksums.every((c) => c === checksums[0]) &&
+        [...jitRuns, ...coldRuns].every((r) => r.checksum === jit.checksum)
       if (!agree) mismatch = true
       const qemuSeconds = qemu?.cpu ?? Number.NaN
       const nativeSeconds = native?.cpu ?? Number.NaN
@@ -438,6 +319,16 @@ export const entry: Entry = {
         times.native.push(nativeSeconds)
         ratios.native.push(nativeSeconds / jit.cpu)
       }
+      let coldNote = ""
+      if (coldJit !== undefined) {
+        const coldWarm = median(coldRuns.map((r) => r.warmUpMs ?? Number.NaN))
+        cold.times.push(coldJit.cpu)
+        cold.warmUps.push(coldWarm)
+        if (qemu !== undefined) cold.ratios.push(qemuSeconds / coldJit.cpu)
+        coldNote = `  fresh process ${fmt(coldJit.cpu)} (${(qemuSeconds / coldJit.cpu).toFixed(3)}x qemu, warm-up ${
+          coldWarm.toFixed(0)
+        }ms)`
+      }
       const stats = jit.stats
       const instructions = stats?.instructions ?? 0
       speeds.push(instructions / jit.cpu)
@@ -453,7 +344,7 @@ export const entry: Entry = {
         notes:
           `jit ${fmt(jit.cpu)} (wall ${fmt(jit.seconds)})  qemu ${fmt(qemuSeconds)}  native ${
             fmt(nativeSeconds)
-          }  interpreter ${fmt(interpreterSeconds)}` +
+          }  interpreter ${fmt(interpreterSeconds)}${coldNote}` +
           `  speed vs native ${(nativeSeconds / jit.cpu).toFixed(2)}x  warm-up ${warm.toFixed(0)}ms` +
           `  ${(instructions / jit.cpu / 1e9).toFixed(2)} G instr/s  ${
             (instructions / 1e6).toFixed(0)
@@ -476,6 +367,11 @@ export const entry: Entry = {
         `  interpreter ${fmt(times.interpreter.length > 0 ? geomean(times.interpreter) : Number.NaN)}` +
         `  speed vs native ${geomean(ratios.native).toFixed(2)}x  warm-up max ${Math.max(...warmUps).toFixed(0)}ms` +
         `  ${(geomean(speeds) / 1e9).toFixed(2)} G instr/s` +
+        (cold.times.length > 0
+          ? `  fresh process ${fmt(geomean(cold.times))} (${geomean(cold.ratios).toFixed(3)}x qemu, warm-up max ${
+            Math.max(...cold.warmUps).toFixed(0)
+          }ms)`
+          : "") +
         (ratios.interpreter.length > 0
           ? `  jit speed-up over interpreter ${geomean(ratios.interpreter).toFixed(1)}x`
           : "")
